@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectError, TestServer } from "../../test/harness.ts";
+
+describe("registration, login and account", () => {
+  let server: TestServer;
+  beforeAll(async () => { server = await TestServer.start(); });
+  afterAll(async () => { await server.close(); });
+
+  it("asks for m.login.dummy, then registers a visitor with a server-chosen localpart", async () => {
+    const first = await server.request("POST", "/_matrix/client/v3/register", { body: { username: "alice" } });
+    expect(first.status).toBe(401);
+    expect(first.body.flows).toEqual([{ stages: ["m.login.dummy"] }]);
+    const second = await server.request("POST", "/_matrix/client/v3/register", {
+      body: { username: "alice", auth: { type: "m.login.dummy", session: first.body.session } },
+    });
+    expect(second.status).toBe(200);
+    expect(second.body.user_id).toMatch(/^@v-[a-z0-9]{12}:localhost$/);
+    const whoami = await server.request("GET", "/_matrix/client/v3/account/whoami", { token: second.body.access_token });
+    expect(whoami.body).toEqual({ user_id: second.body.user_id, device_id: second.body.device_id, is_guest: false });
+  });
+
+  it("refuses guests, bad JSON and wrong types without creating anyone", async () => {
+    const before = server.hs.store.sqlite.prepare("select count(*) n from users").get();
+    expectError(await server.request("POST", "/_matrix/client/v3/register?kind=guest", { body: {} }), 403, "M_GUEST_ACCESS_FORBIDDEN");
+    expectError(await server.request("POST", "/_matrix/client/v3/register", { raw: "{not json", headers: { "content-type": "application/json" } }), 400, "M_NOT_JSON");
+    expectError(await server.request("POST", "/_matrix/client/v3/register", { body: { password: 12345678 } }), 400, "M_BAD_JSON");
+    expectError(await server.request("POST", "/_matrix/client/v3/register", { body: [1, 2] }), 400, "M_BAD_JSON");
+    expect(server.hs.store.sqlite.prepare("select count(*) n from users").get()).toEqual(before);
+  });
+
+  it("logs a visitor with a recovery password back in on a new device, and logs out", async () => {
+    const visitor = await server.registerVisitor("recovery-code-1234");
+    const login = await server.request("POST", "/_matrix/client/v3/login", {
+      body: { type: "m.login.password", identifier: { type: "m.id.user", user: visitor.userId }, password: "recovery-code-1234" },
+    });
+    expect(login.status).toBe(200);
+    expect(login.body.device_id).not.toBe(visitor.deviceId);
+    expectError(await server.request("POST", "/_matrix/client/v3/login", {
+      body: { type: "m.login.password", identifier: { type: "m.id.user", user: visitor.userId }, password: "wrong-password" },
+    }), 403, "M_FORBIDDEN");
+    expect((await server.request("POST", "/_matrix/client/v3/logout", { token: login.body.access_token })).status).toBe(200);
+    expectError(await server.request("GET", "/_matrix/client/v3/account/whoami", { token: login.body.access_token }), 401, "M_UNKNOWN_TOKEN");
+  });
+
+  it("stores access tokens hashed", async () => {
+    const visitor = await server.registerVisitor();
+    const rows = server.hs.store.sqlite.prepare("select token_hash from access_tokens").all() as { token_hash: string }[];
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.some((r) => r.token_hash === visitor.token)).toBe(false);
+    expect(rows.every((r) => /^[0-9a-f]{64}$/.test(r.token_hash))).toBe(true);
+  });
+
+  it("creates staff through shared-secret registration and refuses a wrong MAC", async () => {
+    const companion = await server.createAccount("companion", "mina");
+    expect(companion.userId).toBe("@mina:localhost");
+    expect(server.hs.accounts.kindOf(companion.userId)).toBe("companion");
+    const { body: { nonce } } = await server.request("GET", "/_synapse/admin/v1/register");
+    expectError(await server.request("POST", "/_synapse/admin/v1/register", {
+      body: { nonce, username: "mallory", password: "long enough pw", admin: false, user_type: "companion", mac: "00".repeat(20) },
+    }), 403, "M_FORBIDDEN");
+    expect(server.hs.accounts.kindOf("@mallory:localhost")).toBeUndefined();
+  });
+
+  it("answers unknown endpoints and missing tokens with Matrix errors and CORS headers", async () => {
+    const unknown = expectError(await server.request("GET", "/_matrix/client/v3/no/such/thing", { token: "x" }), 401, "M_UNKNOWN_TOKEN");
+    expect(unknown.headers.get("access-control-allow-origin")).toBe("*");
+    const visitor = await server.registerVisitor();
+    expectError(await server.request("GET", "/_matrix/client/v3/no/such/thing", { token: visitor.token }), 404, "M_UNRECOGNIZED");
+    expectError(await server.request("GET", "/_matrix/client/v3/account/whoami"), 401, "M_MISSING_TOKEN");
+    const versions = await server.request("GET", "/_matrix/client/versions/");
+    expect(versions.body.versions).toContain("v1.11");
+  });
+});

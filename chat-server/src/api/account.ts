@@ -1,0 +1,72 @@
+/** `/account/whoami` and device management (`/devices`, `/delete_devices`). */
+import { Hono } from "hono";
+import type { AppEnv } from "../http/env.ts";
+import { badJson, notFound } from "../http/errors.ts";
+import { readJson, requireString, stringArray } from "../http/json.ts";
+import { requireAuthStage, UiaRequired } from "../http/uia.ts";
+import type { Session } from "../services/accounts.ts";
+import type { Homeserver } from "../services/homeserver.ts";
+import type { JsonObject } from "../http/json.ts";
+
+export function accountRoutes(hs: Homeserver) {
+  const r = new Hono<AppEnv>({ strict: false });
+
+  r.get("/_matrix/client/v3/account/whoami", (c) => {
+    const { userId, deviceId } = c.get("session");
+    return c.json({ user_id: userId, device_id: deviceId, is_guest: false });
+  });
+
+  r.get("/_matrix/client/v3/devices", (c) => {
+    const devices = hs.accounts.listDevices(c.get("session").userId);
+    return c.json({ devices: devices.map((d) => ({ device_id: d.device_id, display_name: d.display_name ?? undefined })) });
+  });
+
+  r.get("/_matrix/client/v3/devices/:deviceId", (c) => {
+    const device = hs.accounts.getDevice(c.get("session").userId, c.req.param("deviceId"));
+    if (!device) throw notFound("Unknown device");
+    return c.json({ device_id: device.device_id, display_name: device.display_name ?? undefined });
+  });
+
+  r.put("/_matrix/client/v3/devices/:deviceId", async (c) => {
+    const body = await readJson(c);
+    const name = body.display_name;
+    if (typeof name !== "string" || name.length > 100) throw badJson("'display_name' must be a string of at most 100 characters");
+    await hs.accounts.renameDevice(c.get("session").userId, c.req.param("deviceId"), name);
+    return c.json({});
+  });
+
+  r.delete("/_matrix/client/v3/devices/:deviceId", async (c) => {
+    const session = c.get("session");
+    const deviceId = c.req.param("deviceId");
+    if (!hs.accounts.getDevice(session.userId, deviceId)) throw notFound("Unknown device");
+    await confirmIdentity(hs, session, await readJson(c));
+    await hs.accounts.deleteDevices(session.userId, [deviceId]);
+    return c.json({});
+  });
+
+  r.post("/_matrix/client/v3/delete_devices", async (c) => {
+    const session = c.get("session");
+    const body = await readJson(c);
+    const devices = stringArray(body, "devices");
+    await confirmIdentity(hs, session, body);
+    await hs.accounts.deleteDevices(session.userId, devices);
+    return c.json({});
+  });
+  return r;
+}
+
+/**
+ * UIA for sensitive account changes: the password where the account has one;
+ * passwordless visitors confirm with m.login.dummy (their token is their only credential).
+ */
+export async function confirmIdentity(hs: Homeserver, session: Session, body: JsonObject): Promise<void> {
+  const hasPassword = !!hs.accounts.getUser(session.userId)?.password_hash;
+  const flows = hasPassword ? [["m.login.password"]] : [["m.login.dummy"]];
+  const auth = requireAuthStage(body, flows);
+  if (auth.type !== "m.login.password") return;
+  try {
+    await hs.accounts.checkPassword(session.userId, requireString(auth, "password"));
+  } catch (error) {
+    throw new UiaRequired(flows, auth.session, error as never);
+  }
+}

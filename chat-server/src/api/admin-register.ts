@@ -1,0 +1,69 @@
+/**
+ * Shared-secret registration shaped like Synapse's `/_synapse/admin/v1/register`
+ * (nonce + HMAC-SHA1), so the admin CLI works against Synapse too. onsafe
+ * reads `user_type` as the account kind (companion, supervisor, partner, bot).
+ */
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { Hono } from "hono";
+import { type AccountKind, isAccountKind } from "@onsafe/schema";
+import type { AppEnv } from "../http/env.ts";
+import { badJson, forbidden, MatrixError } from "../http/errors.ts";
+import { isLocalpart, randomToken } from "../http/ids.ts";
+import { optionalBoolean, optionalString, readJson, requireString } from "../http/json.ts";
+import type { Homeserver } from "../services/homeserver.ts";
+
+const NONCE_TTL_MS = 60_000;
+
+export function adminRegisterRoutes(hs: Homeserver) {
+  const r = new Hono<AppEnv>({ strict: false });
+  const nonces = new Map<string, number>();
+
+  r.get("/_synapse/admin/v1/register", (c) => {
+    const now = Date.now();
+    for (const [nonce, created] of nonces) if (now - created > NONCE_TTL_MS) nonces.delete(nonce);
+    const nonce = randomToken(24);
+    nonces.set(nonce, now);
+    return c.json({ nonce });
+  });
+
+  r.post("/_synapse/admin/v1/register", async (c) => {
+    const body = await readJson(c);
+    const nonce = requireString(body, "nonce");
+    const username = requireString(body, "username");
+    const password = requireString(body, "password");
+    const mac = requireString(body, "mac");
+    const admin = optionalBoolean(body, "admin") ?? false;
+    const userType = optionalString(body, "user_type");
+    const displayname = optionalString(body, "displayname");
+    const created = nonces.get(nonce);
+    if (created === undefined || Date.now() - created > NONCE_TTL_MS) throw new MatrixError(400, "M_UNKNOWN", "Unrecognised nonce");
+    nonces.delete(nonce);
+    if (!macMatches(hs.secrets.registrationSharedSecret, mac, [nonce, username, password, admin ? "admin" : "notadmin", ...(userType ? [userType] : [])])) {
+      throw forbidden("HMAC incorrect");
+    }
+    const kind: AccountKind = admin ? "admin" : kindFrom(userType);
+    if (!isLocalpart(username)) throw new MatrixError(400, "M_INVALID_USERNAME", "Invalid username");
+    if (password.length < 8) throw new MatrixError(400, "M_WEAK_PASSWORD", "Password must be at least 8 characters");
+    const userId = await hs.accounts.createUser({ localpart: username, kind, password, displayname });
+    return c.json({ ...(await hs.accounts.issueToken(userId)) });
+  });
+  return r;
+}
+
+export function registrationMac(secret: string, parts: string[]): string {
+  return createHmac("sha1", secret).update(parts.join("\0")).digest("hex");
+}
+
+function macMatches(secret: string, mac: string, parts: string[]): boolean {
+  const expected = Buffer.from(registrationMac(secret, parts));
+  const actual = Buffer.from(mac.toLowerCase());
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+function kindFrom(userType: string | undefined): AccountKind {
+  if (userType === undefined) throw badJson("'user_type' must name the account kind: companion, supervisor, partner or bot");
+  if (!isAccountKind(userType) || userType === "visitor" || userType === "admin") {
+    throw badJson(`Unknown user_type ${userType.slice(0, 40)}`);
+  }
+  return userType;
+}

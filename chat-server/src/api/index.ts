@@ -1,0 +1,19 @@
+/** Every router of the HTTP API, one per spec area. */
+import type { Hono } from "hono";
+import type { AppEnv } from "../http/env.ts";
+import type { Homeserver } from "../services/homeserver.ts";
+import { accountRoutes } from "./account.ts";
+import { adminRegisterRoutes } from "./admin-register.ts";
+import { discoveryRoutes } from "./discovery.ts";
+import { loginRoutes } from "./login.ts";
+import { registerRoutes } from "./register.ts";
+
+export function routers(hs: Homeserver): Hono<AppEnv>[] {
+  return [
+    discoveryRoutes(hs),
+    registerRoutes(hs),
+    loginRoutes(hs),
+    accountRoutes(hs),
+    adminRegisterRoutes(hs),
+  ];
+}

@@ -1,0 +1,55 @@
+/** `/login` (password) and `/logout`. */
+import { Hono } from "hono";
+import type { AppEnv } from "../http/env.ts";
+import { badJson, forbidden, MatrixError } from "../http/errors.ts";
+import { isUserId } from "../http/ids.ts";
+import { isObject, optionalString, readJson, requireString } from "../http/json.ts";
+import type { Homeserver } from "../services/homeserver.ts";
+
+export function loginRoutes(hs: Homeserver) {
+  const r = new Hono<AppEnv>({ strict: false });
+
+  r.get("/_matrix/client/v3/login", (c) => c.json({ flows: [{ type: "m.login.password" }] }));
+
+  r.post("/_matrix/client/v3/login", async (c) => {
+    const body = await readJson(c);
+    const type = requireString(body, "type");
+    if (type !== "m.login.password") throw new MatrixError(400, "M_UNKNOWN", "Only m.login.password is supported");
+    const password = requireString(body, "password");
+    const userId = resolveUser(hs, body);
+    const deviceId = optionalString(body, "device_id");
+    const displayName = optionalString(body, "initial_device_display_name");
+    if (deviceId !== undefined && !/^[A-Za-z0-9_\-.]{1,64}$/.test(deviceId)) throw badJson("Invalid device_id");
+    await hs.accounts.checkPassword(userId, password);
+    const result = await hs.accounts.issueToken(userId, deviceId, displayName);
+    return c.json({ ...result, well_known: { "m.homeserver": { base_url: hs.config.publicBaseUrl } } });
+  });
+
+  r.post("/_matrix/client/v3/logout", async (c) => {
+    await hs.accounts.logout(c.get("session"));
+    return c.json({});
+  });
+
+  r.post("/_matrix/client/v3/logout/all", async (c) => {
+    const session = c.get("session");
+    await hs.accounts.deleteDevices(session.userId, hs.accounts.listDevices(session.userId).map((d) => d.device_id));
+    return c.json({});
+  });
+  return r;
+}
+
+/** The user named by `identifier` (m.id.user) or the legacy `user` field, as a full user id. */
+function resolveUser(hs: Homeserver, body: Record<string, unknown>): string {
+  let user: string | undefined;
+  if (body.identifier !== undefined) {
+    if (!isObject(body.identifier)) throw badJson("'identifier' must be an object");
+    if (body.identifier.type !== "m.id.user") throw new MatrixError(400, "M_UNKNOWN", "Only m.id.user identifiers are supported");
+    user = optionalString(body.identifier, "user");
+  } else {
+    user = optionalString(body, "user");
+  }
+  if (!user) throw new MatrixError(400, "M_MISSING_PARAM", "Missing user identifier");
+  const userId = user.startsWith("@") ? user : hs.accounts.userId(user.toLowerCase());
+  if (!isUserId(userId)) throw forbidden("Invalid username or password");
+  return userId;
+}

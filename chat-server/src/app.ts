@@ -1,0 +1,53 @@
+/**
+ * The HTTP application: CORS, body limits, authentication, one router per
+ * spec area, JSON 404s and the one error mapper. No request logging: client
+ * addresses and user agents are never written anywhere.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { requireAuth } from "./http/auth.ts";
+import type { AppEnv } from "./http/env.ts";
+import { errorResponse, tooLarge, unrecognized } from "./http/errors.ts";
+import type { Homeserver } from "./services/homeserver.ts";
+import { routers } from "./api/index.ts";
+
+/** Client-Server paths reachable without an access token. */
+const PUBLIC_PATHS = [
+  /^\/_matrix\/client\/versions$/,
+  /^\/_matrix\/client\/v3\/login$/,
+  /^\/_matrix\/client\/v3\/register(\/available)?$/,
+  /^\/_matrix\/client\/v3\/register\/m\.login\.registration_token\/validity$/,
+];
+
+export function createApp(hs: Homeserver): Hono<AppEnv> {
+  const app = new Hono<AppEnv>({ strict: false });
+  app.use("/_matrix/*", cors({
+    origin: "*",
+    allowMethods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+    allowHeaders: ["Authorization", "Content-Type", "X-Requested-With", "Accept"],
+    maxAge: 86400,
+  }));
+  app.use("/_synapse/*", cors({ origin: "*" }));
+
+  const isUpload = (path: string) => path.startsWith("/_matrix/media/") && path.includes("/upload");
+  app.use("*", async (c, next) => {
+    if (c.req.method === "GET" || c.req.method === "OPTIONS" || c.req.method === "HEAD") return next();
+    const maxSize = isUpload(c.req.path) ? hs.config.maxUploadBytes : hs.config.maxJsonBytes;
+    return bodyLimit({ maxSize, onError: () => { throw tooLarge(`Request body over ${maxSize} bytes`); } })(c, next);
+  });
+
+  const auth = requireAuth(hs.accounts);
+  app.use("/_matrix/client/*", async (c, next) => {
+    const path = c.req.path.replace(/\/+$/, "");
+    if (c.req.method === "OPTIONS" || PUBLIC_PATHS.some((p) => p.test(path))) return next();
+    return auth(c, next);
+  });
+  app.use("/_matrix/media/*", auth);
+
+  for (const router of routers(hs)) app.route("/", router);
+
+  app.notFound((c) => c.json(unrecognized().body(), 404));
+  app.onError((error, c) => errorResponse(c, error));
+  return app;
+}

@@ -1,0 +1,44 @@
+/** Homeserver settings, from the environment variables named in DESIGN.md "Running it". */
+import { resolve } from "node:path";
+
+export interface Config {
+  port: number;
+  /** Address to listen on; loopback unless told otherwise. */
+  host: string;
+  dataDir: string;
+  serverName: string;
+  /** Public base URL clients use, for `.well-known` and printed on start. */
+  publicBaseUrl: string;
+  maxUploadBytes: number;
+  maxJsonBytes: number;
+  /** Longest a `/sync` long-poll may wait, in ms. */
+  maxSyncTimeoutMs: number;
+  /** Anonymous visitor registrations allowed per client address per window. */
+  visitorRegistrationsPerWindow: number;
+  visitorRegistrationWindowMs: number;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = positiveInt(env.ONSAFE_PORT, 8008, "ONSAFE_PORT");
+  const host = env.ONSAFE_HOST ?? "127.0.0.1";
+  const serverName = env.ONSAFE_SERVER_NAME ?? "localhost";
+  return {
+    port,
+    host,
+    dataDir: resolve(env.ONSAFE_DATA_DIR ?? "./data"),
+    serverName,
+    publicBaseUrl: env.ONSAFE_PUBLIC_URL ?? `http://localhost:${port}`,
+    maxUploadBytes: positiveInt(env.ONSAFE_MAX_UPLOAD_BYTES, 50 * 1024 * 1024, "ONSAFE_MAX_UPLOAD_BYTES"),
+    maxJsonBytes: 1024 * 1024,
+    maxSyncTimeoutMs: 30_000,
+    visitorRegistrationsPerWindow: positiveInt(env.ONSAFE_VISITOR_REGISTRATIONS_PER_HOUR, 20, "ONSAFE_VISITOR_REGISTRATIONS_PER_HOUR"),
+    visitorRegistrationWindowMs: 60 * 60 * 1000,
+  };
+}
+
+function positiveInt(raw: string | undefined, fallback: number, name: string): number {
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer`);
+  return value;
+}

@@ -1,0 +1,32 @@
+/**
+ * Fixed-window rate limiting kept in memory only. Keys are client addresses,
+ * hashed with a per-process random key, so not even a heap dump holds them.
+ */
+import { createHmac, randomBytes } from "node:crypto";
+import { limitExceeded } from "./errors.ts";
+
+export class RateLimiter {
+  private readonly hits = new Map<string, { count: number; windowStart: number }>();
+  private readonly key = randomBytes(32);
+
+  constructor(private readonly limit: number, private readonly windowMs: number, private readonly now: () => number = Date.now) {}
+
+  /** Counts one hit for `clientKey`; throws M_LIMIT_EXCEEDED with retry_after_ms when over the limit. */
+  hit(clientKey: string): void {
+    const id = createHmac("sha256", this.key).update(clientKey).digest("base64url");
+    const now = this.now();
+    this.sweep(now);
+    const entry = this.hits.get(id);
+    if (!entry || now - entry.windowStart >= this.windowMs) {
+      this.hits.set(id, { count: 1, windowStart: now });
+      return;
+    }
+    if (entry.count >= this.limit) throw limitExceeded(entry.windowStart + this.windowMs - now);
+    entry.count++;
+  }
+
+  private sweep(now: number): void {
+    if (this.hits.size < 10_000) return;
+    for (const [id, entry] of this.hits) if (now - entry.windowStart >= this.windowMs) this.hits.delete(id);
+  }
+}

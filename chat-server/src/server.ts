@@ -1,0 +1,39 @@
+/** Starts the homeserver on a port; used by `main.ts` and by the tests. */
+import type { Server } from "node:http";
+import { serve } from "@hono/node-server";
+import { createApp } from "./app.ts";
+import type { Config } from "./config.ts";
+import { Homeserver } from "./services/homeserver.ts";
+
+export interface RunningServer {
+  hs: Homeserver;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config): Promise<RunningServer> {
+  const hs = await Homeserver.open(config);
+  const app = createApp(hs);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server));
+    s.once("error", reject);
+  });
+  // Long-polls may wait 30 s; keep idle keep-alive sockets a little longer.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  return {
+    hs,
+    port,
+    url: `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      hs.close();
+    },
+  };
+}

@@ -1,0 +1,139 @@
+/** Users, devices and access tokens. Tokens are stored as SHA-256 hashes only. */
+import { createHash } from "node:crypto";
+import type { AccountKind } from "@onsafe/schema";
+import type { Store } from "../storage/database.ts";
+import type { Writer } from "../storage/writer.ts";
+import { forbidden, MatrixError } from "../http/errors.ts";
+import { randomAlnum, randomToken } from "../http/ids.ts";
+import { hashPassword, verifyPassword } from "./passwords.ts";
+import type { DeviceLists } from "./device-lists.ts";
+
+export interface Session {
+  userId: string;
+  deviceId: string;
+  kind: AccountKind;
+  tokenHash: string;
+}
+
+export interface LoginResult {
+  user_id: string;
+  device_id: string;
+  access_token: string;
+  home_server: string;
+}
+
+/** Tables whose rows belong to one device and go when it is deleted. */
+const PER_DEVICE_TABLES = ["devices", "access_tokens", "device_keys", "one_time_keys", "fallback_keys", "to_device"] as const;
+
+export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+
+export class Accounts {
+  constructor(
+    private readonly store: Store,
+    private readonly writer: Writer,
+    private readonly deviceLists: DeviceLists,
+    readonly serverName: string,
+  ) {}
+
+  userId(localpart: string): string {
+    return `@${localpart}:${this.serverName}`;
+  }
+
+  getUser(userId: string) {
+    return this.store.first(this.store.q.selectFrom("users").selectAll().where("user_id", "=", userId));
+  }
+
+  kindOf(userId: string): AccountKind | undefined {
+    return this.store.first(this.store.q.selectFrom("users").select("kind").where("user_id", "=", userId))?.kind;
+  }
+
+  async createUser(input: { localpart: string; kind: AccountKind; password?: string; displayname?: string }): Promise<string> {
+    const userId = this.userId(input.localpart);
+    const passwordHash = input.password ? await hashPassword(input.password) : null;
+    return this.writer.write(() => {
+      if (this.getUser(userId)) throw new MatrixError(400, "M_USER_IN_USE", "User ID already taken.");
+      this.store.run(this.store.q.insertInto("users").values({
+        user_id: userId,
+        localpart: input.localpart,
+        kind: input.kind,
+        password_hash: passwordHash,
+        displayname: input.displayname ?? input.localpart,
+        avatar_url: null,
+        created_ts: Date.now(),
+        deactivated: 0,
+      }));
+      return userId;
+    });
+  }
+
+  /** Creates (or reuses) a device and issues a new access token for it. */
+  async issueToken(userId: string, deviceId?: string, displayName?: string): Promise<LoginResult> {
+    const token = `onsafe_${randomToken(32)}`;
+    const device = deviceId ?? randomAlnum(10).toUpperCase();
+    await this.writer.write(() => {
+      const q = this.store.q;
+      this.store.run(q.insertInto("devices").values({
+        user_id: userId, device_id: device, display_name: displayName ?? null, created_ts: Date.now(),
+      }).onConflict((oc) => oc.columns(["user_id", "device_id"]).doNothing()));
+      this.store.run(q.insertInto("access_tokens").values({
+        token_hash: hashToken(token), user_id: userId, device_id: device, created_ts: Date.now(),
+      }));
+    });
+    return { user_id: userId, device_id: device, access_token: token, home_server: this.serverName };
+  }
+
+  /** Checks a password; the same error whether the user is unknown or the password wrong. */
+  async checkPassword(userId: string, password: string): Promise<void> {
+    const user = this.getUser(userId);
+    const ok = user?.password_hash ? await verifyPassword(password, user.password_hash) : false;
+    if (!user || !ok) throw forbidden("Invalid username or password");
+    if (user.deactivated) throw new MatrixError(403, "M_USER_DEACTIVATED", "This account has been deactivated");
+  }
+
+  resolveToken(token: string): Session | undefined {
+    const q = this.store.q;
+    const row = this.store.first(
+      q.selectFrom("access_tokens")
+        .innerJoin("users", "users.user_id", "access_tokens.user_id")
+        .select(["access_tokens.user_id", "access_tokens.device_id", "access_tokens.token_hash", "users.kind", "users.deactivated"])
+        .where("access_tokens.token_hash", "=", hashToken(token)),
+    );
+    if (!row || row.deactivated) return undefined;
+    return { userId: row.user_id, deviceId: row.device_id, kind: row.kind, tokenHash: row.token_hash };
+  }
+
+  listDevices(userId: string) {
+    return this.store.all(this.store.q.selectFrom("devices").select(["device_id", "display_name"]).where("user_id", "=", userId));
+  }
+
+  getDevice(userId: string, deviceId: string) {
+    return this.store.first(this.store.q.selectFrom("devices").select(["device_id", "display_name"])
+      .where("user_id", "=", userId).where("device_id", "=", deviceId));
+  }
+
+  async renameDevice(userId: string, deviceId: string, displayName: string): Promise<void> {
+    await this.writer.write(() => {
+      const result = this.store.run(this.store.q.updateTable("devices").set({ display_name: displayName })
+        .where("user_id", "=", userId).where("device_id", "=", deviceId));
+      if (result.changes === 0) throw new MatrixError(404, "M_NOT_FOUND", "Unknown device");
+    });
+  }
+
+  /** Logs out one token's session: the device, its keys and its pending messages go too. */
+  async logout(session: Session): Promise<void> {
+    await this.deleteDevices(session.userId, [session.deviceId]);
+  }
+
+  async deleteDevices(userId: string, deviceIds: string[]): Promise<void> {
+    await this.writer.write((ctx) => {
+      const q = this.store.q;
+      for (const deviceId of deviceIds) {
+        for (const table of PER_DEVICE_TABLES) {
+          // Every table in the list has user_id and device_id columns.
+          this.store.run(q.deleteFrom(table as "devices").where("user_id", "=", userId).where("device_id", "=", deviceId));
+        }
+      }
+      this.deviceLists.recordChange(ctx, userId);
+    });
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Device-list changes: recorded in the global stream whenever a user's devices
+ * or cross-signing keys change, and reported in `/sync` `device_lists` and
+ * `/keys/changes` to the users who share a room with them.
+ */
+import type { Store } from "../storage/database.ts";
+import type { WriteContext } from "../storage/writer.ts";
+import type { Memberships } from "./memberships.ts";
+
+export interface DeviceListDelta {
+  changed: string[];
+  left: string[];
+}
+
+export class DeviceLists {
+  constructor(private readonly store: Store, private readonly memberships: Memberships) {}
+
+  recordChange(ctx: WriteContext, userId: string): void {
+    this.store.run(this.store.q.insertInto("device_list_changes").values({ stream_pos: ctx.nextPos(), user_id: userId }));
+    ctx.wakeUsers(this.memberships.usersSharingRooms(userId));
+  }
+
+  /** What changed for `userId`'s view between two stream positions. */
+  delta(userId: string, from: number, to: number): DeviceListDelta {
+    const q = this.store.q;
+    const sharing = this.memberships.usersSharingRooms(userId);
+    const changed = new Set<string>();
+    for (const row of this.store.all(q.selectFrom("device_list_changes").select("user_id").distinct()
+      .where("stream_pos", ">", from).where("stream_pos", "<=", to))) {
+      if (sharing.has(row.user_id)) changed.add(row.user_id);
+    }
+    // Membership changes in my rooms: newcomers' devices are news to me, and if I
+    // joined a room, all its members are; those who no longer share a room have left.
+    const left = new Set<string>();
+    const myRooms = this.store.all(q.selectFrom("memberships").select(["room_id", "membership", "stream_pos"])
+      .where("user_id", "=", userId));
+    for (const room of myRooms) {
+      const myChangeIsNew = room.stream_pos > from && room.stream_pos <= to;
+      let members = this.store.all(q.selectFrom("memberships").select(["user_id", "stream_pos"]).where("room_id", "=", room.room_id));
+      if (!myChangeIsNew) members = members.filter((m) => m.stream_pos > from && m.stream_pos <= to);
+      for (const m of members) {
+        if (m.user_id === userId) continue;
+        if (sharing.has(m.user_id)) changed.add(m.user_id);
+        else left.add(m.user_id);
+      }
+    }
+    return { changed: [...changed], left: [...left] };
+  }
+}

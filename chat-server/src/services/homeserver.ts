@@ -1,0 +1,47 @@
+/** The homeserver's services wired together over one store; built once per process. */
+import type { Config } from "../config.ts";
+import { openStore, type Store } from "../storage/database.ts";
+import { Writer } from "../storage/writer.ts";
+import { Accounts } from "./accounts.ts";
+import { DeviceLists } from "./device-lists.ts";
+import { Events } from "./events.ts";
+import { Memberships, PRESENT } from "./memberships.ts";
+import { Notifier } from "./notifier.ts";
+import { Rooms } from "./rooms.ts";
+import { Typing } from "./typing.ts";
+import { loadSecrets, type Secrets } from "./secrets.ts";
+
+export class Homeserver {
+  readonly notifier = new Notifier();
+  readonly writer: Writer;
+  readonly memberships: Memberships;
+  readonly deviceLists: DeviceLists;
+  readonly events: Events;
+  readonly accounts: Accounts;
+  readonly rooms: Rooms;
+  readonly typing: Typing;
+
+  private constructor(readonly config: Config, readonly store: Store, readonly secrets: Secrets) {
+    this.memberships = new Memberships(store);
+    this.writer = new Writer(store, (users, rooms) => {
+      const wake = new Set(users);
+      for (const roomId of rooms) for (const userId of this.memberships.membersOf(roomId, PRESENT)) wake.add(userId);
+      this.notifier.wake(wake);
+    });
+    this.deviceLists = new DeviceLists(store, this.memberships);
+    this.events = new Events(store);
+    this.accounts = new Accounts(store, this.writer, this.deviceLists, config.serverName);
+    this.rooms = new Rooms(store, this.writer, this.events, this.memberships, this.accounts, config.serverName);
+    this.typing = new Typing((roomId) => this.notifier.wake(this.memberships.membersOf(roomId, ["join"])));
+  }
+
+  static async open(config: Config): Promise<Homeserver> {
+    const store = await openStore(config.dataDir);
+    return new Homeserver(config, store, loadSecrets(config.dataDir));
+  }
+
+  close(): void {
+    this.typing.close();
+    this.store.close();
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The homeserver's SQLite database. Kysely builds and type-checks every query;
+ * better-sqlite3 runs them synchronously, so a stream position can be allocated
+ * and its rows inserted in one synchronous transaction (DESIGN.md "Ordering").
+ * Migrations run through Kysely's own async Migrator on the same connection.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import SQLite from "better-sqlite3";
+import {
+  type Compilable,
+  DummyDriver,
+  Kysely,
+  Migrator,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+} from "kysely";
+import { type HomeserverDatabase, homeserverMigrations } from "@onsafe/schema";
+
+export class Store {
+  /** Query builder only: never executes, queries run through `all`/`first`/`run`. */
+  readonly q: Kysely<HomeserverDatabase>;
+  private readonly statements = new Map<string, SQLite.Statement>();
+
+  constructor(readonly sqlite: SQLite.Database) {
+    this.q = new Kysely<HomeserverDatabase>({
+      dialect: {
+        createAdapter: () => new SqliteAdapter(),
+        createDriver: () => new DummyDriver(),
+        createIntrospector: (db) => new SqliteIntrospector(db),
+        createQueryCompiler: () => new SqliteQueryCompiler(),
+      },
+    });
+  }
+
+  all<R>(query: Compilable<R>): R[] {
+    const compiled = query.compile();
+    return this.statement(compiled.sql).all(...(compiled.parameters as unknown[])) as R[];
+  }
+
+  first<R>(query: Compilable<R>): R | undefined {
+    const compiled = query.compile();
+    return this.statement(compiled.sql).get(...(compiled.parameters as unknown[])) as R | undefined;
+  }
+
+  run(query: Compilable<unknown>): SQLite.RunResult {
+    const compiled = query.compile();
+    return this.statement(compiled.sql).run(...(compiled.parameters as unknown[]));
+  }
+
+  /** Runs `fn` in a transaction (a savepoint when already inside one). */
+  transaction<T>(fn: () => T): T {
+    return this.sqlite.transaction(fn)();
+  }
+
+  close(): void {
+    this.sqlite.close();
+  }
+
+  private statement(sql: string): SQLite.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.sqlite.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+}
+
+/** Opens (creating if needed) `homeserver.sqlite` in `dataDir` and brings it up to date. */
+export async function openStore(dataDir: string): Promise<Store> {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const sqlite = new SQLite(join(dataDir, "homeserver.sqlite"));
+  sqlite.pragma("journal_mode = WAL");
+  // An acknowledged message must survive power loss, not only a crash.
+  sqlite.pragma("synchronous = FULL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  await migrate(sqlite);
+  return new Store(sqlite);
+}
+
+async function migrate(sqlite: SQLite.Database): Promise<void> {
+  const db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const { error } = await new Migrator({ db, provider: homeserverMigrations }).migrateToLatest();
+  // Not db.destroy(): that would close the shared connection.
+  if (error) throw error;
+}

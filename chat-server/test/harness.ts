@@ -1,0 +1,100 @@
+/**
+ * Test harness: a real homeserver on a loopback port with a fresh data
+ * directory, and small raw-HTTP helpers. Tests talk to it over HTTP only.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { AccountKind } from "@onsafe/schema";
+import { registrationMac } from "../src/api/admin-register.ts";
+import { type Config, configFromEnv } from "../src/config.ts";
+import { type RunningServer, startServer } from "../src/server.ts";
+
+export interface Reply {
+  status: number;
+  body: any;
+  headers: Headers;
+}
+
+export interface Account {
+  userId: string;
+  deviceId: string;
+  token: string;
+}
+
+export class TestServer {
+  private constructor(public running: RunningServer, readonly config: Config) {}
+
+  static async start(overrides: Partial<Config> = {}): Promise<TestServer> {
+    const dataDir = mkdtempSync(join(tmpdir(), "onsafe-test-"));
+    const config: Config = { ...configFromEnv({}), dataDir, port: 0, host: "127.0.0.1", ...overrides };
+    const running = await startServer(config);
+    return new TestServer(running, { ...config, port: running.port, publicBaseUrl: running.url });
+  }
+
+  get url(): string {
+    return this.running.url;
+  }
+
+  get hs() {
+    return this.running.hs;
+  }
+
+  /** Stops and starts the server on the same port and data directory. */
+  async restart(): Promise<void> {
+    await this.running.close();
+    this.running = await startServer(this.config);
+  }
+
+  async close(): Promise<void> {
+    await this.running.close();
+    rmSync(this.config.dataDir, { recursive: true, force: true });
+  }
+
+  async request(method: string, path: string, options: { token?: string; body?: unknown; raw?: string | Uint8Array; headers?: Record<string, string> } = {}): Promise<Reply> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | Uint8Array | undefined = options.raw;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers["content-type"] = "application/json";
+    }
+    const response = await fetch(this.url + path, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try { parsed = JSON.parse(text); } catch { /* not JSON */ }
+    return { status: response.status, body: parsed, headers: response.headers };
+  }
+
+  /** Registers an anonymous visitor (the two-step m.login.dummy flow). */
+  async registerVisitor(password?: string): Promise<Account> {
+    const first = await this.request("POST", "/_matrix/client/v3/register", { body: { password } });
+    const reply = await this.request("POST", "/_matrix/client/v3/register", {
+      body: { password, auth: { type: "m.login.dummy", session: first.body.session } },
+    });
+    if (reply.status !== 200) throw new Error(`register failed: ${JSON.stringify(reply.body)}`);
+    return { userId: reply.body.user_id, deviceId: reply.body.device_id, token: reply.body.access_token };
+  }
+
+  /** Creates a staff or bot account through the shared-secret admin endpoint. */
+  async createAccount(kind: Exclude<AccountKind, "visitor">, username: string, password = "correct horse battery"): Promise<Account> {
+    const { body: { nonce } } = await this.request("GET", "/_synapse/admin/v1/register");
+    const admin = kind === "admin";
+    const userType = admin ? undefined : kind;
+    const mac = registrationMac(this.hs.secrets.registrationSharedSecret, [nonce, username, password, admin ? "admin" : "notadmin", ...(userType ? [userType] : [])]);
+    const reply = await this.request("POST", "/_synapse/admin/v1/register", {
+      body: { nonce, username, password, admin, user_type: userType, mac },
+    });
+    if (reply.status !== 200) throw new Error(`admin register failed: ${JSON.stringify(reply.body)}`);
+    return { userId: reply.body.user_id, deviceId: reply.body.device_id, token: reply.body.access_token };
+  }
+}
+
+/** Asserts a Matrix error reply; returns it for further checks. */
+export function expectError(reply: Reply, status: number, errcode: string): Reply {
+  if (reply.status !== status || reply.body?.errcode !== errcode) {
+    throw new Error(`expected ${status} ${errcode}, got ${reply.status} ${JSON.stringify(reply.body).slice(0, 300)}`);
+  }
+  if (typeof reply.body.error !== "string") throw new Error("error reply without an 'error' message");
+  return reply;
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    environment: "node",
+    include: ["**/src/**/*.test.ts", "**/test/**/*.test.ts"],
+    exclude: ["**/node_modules/**"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // The end-to-end tests each start a homeserver and crypto clients; two cores.
+    maxWorkers: 2,
+  },
+});
