@@ -59,7 +59,7 @@ export class TestServer {
       body = JSON.stringify(options.body);
       headers["content-type"] = "application/json";
     }
-    const response = await fetch(this.url + path, { method, headers, body });
+    const response = await fetch(this.url + path, { method, headers, body: body as BodyInit | undefined });
     const text = await response.text();
     let parsed: unknown = text;
     try { parsed = JSON.parse(text); } catch { /* not JSON */ }

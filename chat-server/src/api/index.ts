@@ -6,7 +6,12 @@ import { accountRoutes } from "./account.ts";
 import { adminRegisterRoutes } from "./admin-register.ts";
 import { discoveryRoutes } from "./discovery.ts";
 import { loginRoutes } from "./login.ts";
+import { messageRoutes } from "./message.ts";
+import { receiptRoutes } from "./receipts.ts";
 import { registerRoutes } from "./register.ts";
+import { roomRoutes } from "./rooms.ts";
+import { stateRoutes } from "./state.ts";
+import { syncRoutes } from "./sync.ts";
 
 export function routers(hs: Homeserver): Hono<AppEnv>[] {
   return [
@@ -15,5 +20,10 @@ export function routers(hs: Homeserver): Hono<AppEnv>[] {
     loginRoutes(hs),
     accountRoutes(hs),
     adminRegisterRoutes(hs),
+    roomRoutes(hs),
+    stateRoutes(hs),
+    messageRoutes(hs),
+    receiptRoutes(hs),
+    syncRoutes(hs),
   ];
 }

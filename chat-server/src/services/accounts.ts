@@ -43,6 +43,15 @@ export class Accounts {
     return this.store.first(this.store.q.selectFrom("users").selectAll().where("user_id", "=", userId));
   }
 
+  /** Display name and avatar, as carried in member events. */
+  profile(userId: string): { displayname?: string; avatar_url?: string } {
+    const user = this.getUser(userId);
+    const profile: { displayname?: string; avatar_url?: string } = {};
+    if (user?.displayname) profile.displayname = user.displayname;
+    if (user?.avatar_url) profile.avatar_url = user.avatar_url;
+    return profile;
+  }
+
   kindOf(userId: string): AccountKind | undefined {
     return this.store.first(this.store.q.selectFrom("users").select("kind").where("user_id", "=", userId))?.kind;
   }

@@ -7,7 +7,9 @@ import { DeviceLists } from "./device-lists.ts";
 import { Events } from "./events.ts";
 import { Memberships, PRESENT } from "./memberships.ts";
 import { Notifier } from "./notifier.ts";
+import { Receipts } from "./receipts.ts";
 import { Rooms } from "./rooms.ts";
+import { Timeline } from "./timeline.ts";
 import { Typing } from "./typing.ts";
 import { loadSecrets, type Secrets } from "./secrets.ts";
 
@@ -20,6 +22,8 @@ export class Homeserver {
   readonly accounts: Accounts;
   readonly rooms: Rooms;
   readonly typing: Typing;
+  readonly timeline: Timeline;
+  readonly receipts: Receipts;
 
   private constructor(readonly config: Config, readonly store: Store, readonly secrets: Secrets) {
     this.memberships = new Memberships(store);
@@ -32,6 +36,8 @@ export class Homeserver {
     this.events = new Events(store);
     this.accounts = new Accounts(store, this.writer, this.deviceLists, config.serverName);
     this.rooms = new Rooms(store, this.writer, this.events, this.memberships, this.accounts, config.serverName);
+    this.timeline = new Timeline(store, this.memberships, () => this.writer.current);
+    this.receipts = new Receipts(store, this.writer);
     this.typing = new Typing((roomId) => this.notifier.wake(this.memberships.membersOf(roomId, ["join"])));
   }
 

@@ -120,13 +120,7 @@ export class Rooms {
     const own = this.memberships.membershipOf(roomId, actor);
     const theirs = this.memberships.membershipOf(roomId, target);
     const levels = this.powerLevels(roomId);
-    const profile = () => {
-      const user = this.accounts.getUser(target);
-      const content: JsonObject = {};
-      if (user?.displayname) content.displayname = user.displayname;
-      if (user?.avatar_url) content.avatar_url = user.avatar_url;
-      return content;
-    };
+    const profile = () => this.accounts.profile(target);
     switch (action) {
       case "join": {
         if (own === "join") return undefined;

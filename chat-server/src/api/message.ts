@@ -1,0 +1,63 @@
+/** Room events: `PUT send/{type}/{txnId}`, `/messages` pagination and `/event/{eventId}`. */
+import { Hono } from "hono";
+import type { AppEnv } from "../http/env.ts";
+import { badJson, invalidParam, notFound } from "../http/errors.ts";
+import { isEventId } from "../http/ids.ts";
+import { intParam, isObject, readJson } from "../http/json.ts";
+import type { Homeserver } from "../services/homeserver.ts";
+import { parseSyncToken } from "../services/sync-token.ts";
+import { roomIdParam } from "./rooms.ts";
+
+export function messageRoutes(hs: Homeserver) {
+  const r = new Hono<AppEnv>({ strict: false });
+
+  r.put("/_matrix/client/v3/rooms/:roomId/send/:eventType/:txnId", async (c) => {
+    const content = await readJson(c);
+    const type = c.req.param("eventType");
+    const txnId = c.req.param("txnId");
+    if (type.length > 255 || txnId.length > 255) throw badJson("Event type and transaction id must be at most 255 characters");
+    const eventId = await hs.rooms.send(c.get("session"), roomIdParam(c.req.param("roomId")), type, txnId, content);
+    return c.json({ event_id: eventId });
+  });
+
+  r.get("/_matrix/client/v3/rooms/:roomId/messages", (c) => {
+    const roomId = roomIdParam(c.req.param("roomId"));
+    const session = c.get("session");
+    const dir = c.req.query("dir") ?? "b";
+    if (dir !== "b" && dir !== "f") throw invalidParam("'dir' must be 'b' or 'f'");
+    const from = c.req.query("from");
+    const to = c.req.query("to");
+    const limit = intParam(c.req.query("limit"), 10, 100) || 10;
+    const page = hs.timeline.paginate(roomId, session.userId, {
+      dir,
+      from: from ? parseSyncToken(from).pos : undefined,
+      to: to ? parseSyncToken(to).pos : undefined,
+      limit,
+    });
+    const filter = parseFilter(c.req.query("filter"));
+    const chunk = page.events.map((e) => hs.events.toClient(e, session));
+    const lazy = filter?.lazy_load_members === true;
+    const state = lazy ? hs.events.memberEvents(roomId, chunk.map((e) => e.sender)).map((e) => hs.events.toClient(e, session)) : [];
+    return c.json({ chunk, start: page.start, ...(page.end ? { end: page.end } : {}), state });
+  });
+
+  r.get("/_matrix/client/v3/rooms/:roomId/event/:eventId", (c) => {
+    const roomId = roomIdParam(c.req.param("roomId"));
+    const eventId = c.req.param("eventId");
+    if (!isEventId(eventId)) throw notFound("Event not found");
+    const session = c.get("session");
+    const event = hs.rooms.visibleEvent(eventId, session.userId);
+    if (event.room_id !== roomId) throw notFound("Event not found");
+    return c.json(hs.events.toClient(event, session));
+  });
+  return r;
+}
+
+function parseFilter(raw: string | undefined): Record<string, unknown> | undefined {
+  if (!raw) return undefined;
+  try {
+    const value = JSON.parse(raw);
+    if (isObject(value)) return value;
+  } catch { /* fall through */ }
+  throw invalidParam("'filter' must be a JSON object");
+}

@@ -1,0 +1,62 @@
+/** `/createRoom`, membership (`invite`, `join`, `leave`, `kick`, `ban`, `unban`, `forget`) and `/joined_rooms`. */
+import { type Context, Hono } from "hono";
+import type { AppEnv } from "../http/env.ts";
+import { badJson, notFound } from "../http/errors.ts";
+import { isRoomId, isUserId } from "../http/ids.ts";
+import { optionalString, readJson, requireString } from "../http/json.ts";
+import type { Homeserver } from "../services/homeserver.ts";
+import { planRoom } from "../services/room-creation.ts";
+import type { MembershipAction } from "../services/rooms.ts";
+
+export function roomRoutes(hs: Homeserver) {
+  const r = new Hono<AppEnv>({ strict: false });
+
+  r.post("/_matrix/client/v3/createRoom", async (c) => {
+    const session = c.get("session");
+    const plan = planRoom(hs.accounts, session.userId, session.kind, await readJson(c));
+    const roomId = await hs.rooms.create(session.userId, plan.initial, plan.invites);
+    return c.json({ room_id: roomId });
+  });
+
+  const join = async (roomId: string, c: Context<AppEnv>) => {
+    if (!isRoomId(roomId)) throw notFound("Unknown room (aliases are not supported)");
+    await readJson(c);
+    await hs.rooms.membership(c.get("session"), roomId, "join", c.get("session").userId);
+    return c.json({ room_id: roomId });
+  };
+  r.post("/_matrix/client/v3/join/:roomIdOrAlias", (c) => join(c.req.param("roomIdOrAlias"), c));
+  r.post("/_matrix/client/v3/rooms/:roomId/join", (c) => join(c.req.param("roomId"), c));
+
+  r.post("/_matrix/client/v3/rooms/:roomId/leave", async (c) => {
+    const body = await readJson(c);
+    const session = c.get("session");
+    await hs.rooms.membership(session, roomIdParam(c.req.param("roomId")), "leave", session.userId, optionalString(body, "reason"));
+    return c.json({});
+  });
+
+  for (const action of ["invite", "kick", "ban", "unban"] as const satisfies MembershipAction[]) {
+    r.post(`/_matrix/client/v3/rooms/:roomId/${action}`, async (c) => {
+      const body = await readJson(c);
+      const target = requireString(body, "user_id");
+      if (!isUserId(target)) throw badJson("'user_id' must be a user ID");
+      await hs.rooms.membership(c.get("session"), roomIdParam(c.req.param("roomId")), action, target, optionalString(body, "reason"));
+      return c.json({});
+    });
+  }
+
+  r.post("/_matrix/client/v3/rooms/:roomId/forget", async (c) => {
+    const roomId = roomIdParam(c.req.param("roomId"));
+    const membership = hs.memberships.membershipOf(roomId, c.get("session").userId);
+    if (membership === "join" || membership === "invite") throw badJson("You must leave the room before forgetting it");
+    return c.json({});
+  });
+
+  r.get("/_matrix/client/v3/joined_rooms", (c) => c.json({ joined_rooms: hs.memberships.roomsOf(c.get("session").userId, ["join"]) }));
+  return r;
+}
+
+/** Room IDs in paths: a malformed one cannot name a room we know. */
+export function roomIdParam(raw: string): string {
+  if (!isRoomId(raw)) throw notFound("Unknown room");
+  return raw;
+}

@@ -1,0 +1,63 @@
+/**
+ * `npm run admin -- add-staff --kind companion|supervisor|partner --username NAME
+ *  --password PASS [--languages ko,en] [--display-name "..."]`
+ * Talks to the running homeserver over HTTP with the registration shared secret
+ * (from ONSAFE_REGISTRATION_SHARED_SECRET or the data directory).
+ */
+import { existsSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { STAFF_KINDS } from "@onsafe/schema";
+import { configFromEnv } from "../config.ts";
+import { loadSecrets, secretsPath } from "../services/secrets.ts";
+import { registerWithSharedSecret } from "./admin-client.ts";
+
+const USAGE = `usage: npm run admin -- add-staff --kind ${STAFF_KINDS.join("|")} --username NAME --password PASS [--languages ko,en] [--display-name "..."]`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command !== "add-staff") {
+    console.error(USAGE);
+    return 2;
+  }
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      kind: { type: "string" },
+      username: { type: "string" },
+      password: { type: "string" },
+      languages: { type: "string" },
+      "display-name": { type: "string" },
+    },
+    strict: true,
+  });
+  const kind = values.kind ?? "";
+  if (!(STAFF_KINDS as readonly string[]).includes(kind) || !values.username || !values.password) {
+    console.error(USAGE);
+    return 2;
+  }
+  const languages = (values.languages ?? "ko").split(",").map((l) => l.trim()).filter(Boolean);
+  if (!languages.every((l) => /^[a-z]{2,3}$/.test(l))) {
+    console.error("--languages takes language codes such as ko,en");
+    return 2;
+  }
+  const config = configFromEnv();
+  const sharedSecret = process.env.ONSAFE_REGISTRATION_SHARED_SECRET
+    ?? (existsSync(secretsPath(config.dataDir)) ? loadSecrets(config.dataDir).registrationSharedSecret : undefined);
+  if (!sharedSecret) {
+    console.error(`No registration secret: start the server once (it creates ${secretsPath(config.dataDir)}) or set ONSAFE_REGISTRATION_SHARED_SECRET.`);
+    return 1;
+  }
+  const baseUrl = process.env.ONSAFE_HOMESERVER_URL ?? `http://127.0.0.1:${config.port}`;
+  const { userId } = await registerWithSharedSecret({
+    baseUrl, sharedSecret, username: values.username, password: values.password, kind, displayName: values["display-name"],
+  });
+  console.log(`Created ${kind} ${userId}.`);
+  // The staff directory (languages, capacity, shifts) belongs to the bots service, which is not built yet.
+  console.log(`Languages (${languages.join(", ")}) are not recorded yet: the bots service's staff directory will hold them.`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code), (error: Error) => {
+  console.error(error.message);
+  process.exit(1);
+});

@@ -1,0 +1,86 @@
+/**
+ * One `/sync` answer: everything the user may see that changed after `since`
+ * (or everything, on an initial sync) up to the current stream position.
+ * Runs synchronously, so it sees one consistent snapshot of the database.
+ */
+import type { JsonObject } from "../../http/json.ts";
+import type { Homeserver } from "../homeserver.ts";
+import type { SyncFilter } from "../filters.ts";
+import { formatSyncToken } from "../sync-token.ts";
+import type { SyncContext } from "./context.ts";
+import { joinedRoom } from "./joined-room.ts";
+import { invitedRoom, leftRoom } from "./other-rooms.ts";
+
+export interface SyncRequest {
+  userId: string;
+  deviceId: string;
+  since?: { pos: number; typing: number };
+  filter: SyncFilter;
+  fullState: boolean;
+}
+
+export interface SyncResult {
+  body: JsonObject;
+  /** True when nothing changed for the user: a long-poll should keep waiting. */
+  empty: boolean;
+}
+
+export function computeSync(hs: Homeserver, request: SyncRequest): SyncResult {
+  const upTo = hs.writer.current;
+  const initial = request.since === undefined;
+  // A typing serial from before a restart is meaningless: send current typing again.
+  const typingSince = request.since && request.since.typing <= hs.typing.serial ? request.since.typing : undefined;
+  const ctx: SyncContext = {
+    hs,
+    userId: request.userId,
+    deviceId: request.deviceId,
+    since: { pos: request.since?.pos ?? 0, typing: typingSince },
+    upTo,
+    filter: request.filter,
+  };
+  const join: JsonObject = {};
+  const invite: JsonObject = {};
+  const leave: JsonObject = {};
+  const memberships = hs.store.all(hs.store.q.selectFrom("memberships").select(["room_id", "membership", "event_id", "stream_pos"])
+    .where("user_id", "=", request.userId));
+  for (const m of memberships) {
+    const changed = m.stream_pos > ctx.since.pos && m.stream_pos <= upTo;
+    if (m.membership === "join") {
+      const newlyJoined = initial || request.fullState || (changed && !wasJoinedBefore(hs, m.event_id));
+      const room = joinedRoom(ctx, m.room_id, newlyJoined);
+      if (room) join[m.room_id] = room;
+    } else if (m.membership === "invite") {
+      if (initial || changed) invite[m.room_id] = invitedRoom(ctx, m.room_id, m.event_id);
+    } else if ((changed && !initial) || (initial && request.filter.includeLeave)) {
+      leave[m.room_id] = leftRoom(ctx, m.room_id);
+    }
+  }
+
+  if (request.since) hs.toDevice.acknowledge(request.userId, request.deviceId, request.since.pos);
+  const toDevice = hs.toDevice.forSync(request.userId, request.deviceId, request.since?.pos, upTo);
+  const deviceLists = request.since ? hs.deviceLists.delta(request.userId, request.since.pos, upTo) : { changed: [], left: [] };
+  const accountData = hs.accountData.changedSince(request.userId, "", request.since?.pos, upTo);
+
+  const empty = !Object.keys(join).length && !Object.keys(invite).length && !Object.keys(leave).length
+    && !toDevice.length && !deviceLists.changed.length && !deviceLists.left.length && !accountData.length;
+  return {
+    empty,
+    body: {
+      next_batch: formatSyncToken(upTo, hs.typing.serial),
+      rooms: { join, invite, leave },
+      account_data: { events: accountData },
+      to_device: { events: toDevice },
+      device_lists: deviceLists,
+      device_one_time_keys_count: hs.keys.oneTimeKeyCounts(request.userId, request.deviceId),
+      device_unused_fallback_key_types: hs.keys.unusedFallbackKeyTypes(request.userId, request.deviceId),
+      presence: { events: [] },
+    },
+  };
+}
+
+/** Whether the member event replaced a join (a profile change), so the room is not new to the client. */
+function wasJoinedBefore(hs: Homeserver, eventId: string): boolean {
+  const event = hs.events.byId(eventId);
+  const previous = event?.replaces_state ? hs.events.byId(event.replaces_state) : undefined;
+  return !!previous && JSON.parse(previous.content).membership === "join";
+}
