@@ -25,7 +25,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     port,
     host,
-    dataDir: resolve(env.ONSAFE_DATA_DIR ?? "./data"),
+    // npm runs workspace scripts inside the workspace; INIT_CWD is where `npm start` was typed.
+    dataDir: resolve(env.INIT_CWD ?? process.cwd(), env.ONSAFE_DATA_DIR ?? "./data"),
     serverName,
     publicBaseUrl: env.ONSAFE_PUBLIC_URL ?? `http://localhost:${port}`,
     maxUploadBytes: positiveInt(env.ONSAFE_MAX_UPLOAD_BYTES, 50 * 1024 * 1024, "ONSAFE_MAX_UPLOAD_BYTES"),

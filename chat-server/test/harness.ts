@@ -59,11 +59,36 @@ export class TestServer {
       body = JSON.stringify(options.body);
       headers["content-type"] = "application/json";
     }
-    const response = await fetch(this.url + path, { method, headers, body: body as BodyInit | undefined });
+    const send = () => fetch(this.url + path, { method, headers, body: body as BodyInit | undefined });
+    // After restart(), a pooled keep-alive socket to the old process fails once; clients retry.
+    const response = await send().catch((error: Error & { cause?: { code?: string } }) => {
+      if (error.cause?.code === "UND_ERR_SOCKET") return send();
+      throw error;
+    });
     const text = await response.text();
     let parsed: unknown = text;
     try { parsed = JSON.parse(text); } catch { /* not JSON */ }
     return { status: response.status, body: parsed, headers: response.headers };
+  }
+
+  /**
+   * Sends an oversized body with node:http and reads the answer even though the
+   * server answers (and stops reading) before the upload ends, as fetch cannot.
+   */
+  async requestOversized(method: string, path: string, bytes: number, token?: string): Promise<Reply> {
+    const { request } = await import("node:http");
+    return new Promise((resolve, reject) => {
+      const req = request(this.url + path, {
+        method,
+        headers: { "content-type": "application/json", "content-length": String(bytes), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      }, (res) => {
+        let text = "";
+        res.on("data", (chunk) => { text += chunk; });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text), headers: new Headers() }));
+      });
+      req.on("error", (error) => { if (!req.destroyed) reject(error); });
+      req.end(Buffer.alloc(bytes, 0x78));
+    });
   }
 
   /** Registers an anonymous visitor (the two-step m.login.dummy flow). */

@@ -2,9 +2,11 @@
 import type { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import type { Homeserver } from "../services/homeserver.ts";
+import { accountDataRoutes } from "./account-data.ts";
 import { accountRoutes } from "./account.ts";
 import { adminRegisterRoutes } from "./admin-register.ts";
 import { discoveryRoutes } from "./discovery.ts";
+import { keyRoutes } from "./keys.ts";
 import { loginRoutes } from "./login.ts";
 import { messageRoutes } from "./message.ts";
 import { receiptRoutes } from "./receipts.ts";
@@ -12,6 +14,7 @@ import { registerRoutes } from "./register.ts";
 import { roomRoutes } from "./rooms.ts";
 import { stateRoutes } from "./state.ts";
 import { syncRoutes } from "./sync.ts";
+import { toDeviceRoutes } from "./to-device.ts";
 
 export function routers(hs: Homeserver): Hono<AppEnv>[] {
   return [
@@ -25,5 +28,8 @@ export function routers(hs: Homeserver): Hono<AppEnv>[] {
     messageRoutes(hs),
     receiptRoutes(hs),
     syncRoutes(hs),
+    keyRoutes(hs),
+    toDeviceRoutes(hs),
+    accountDataRoutes(hs),
   ];
 }

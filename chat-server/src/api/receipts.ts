@@ -22,7 +22,7 @@ export function receiptRoutes(hs: Homeserver) {
 
   const mark = async (session: Session, roomId: string, type: string, eventId: string, threadId: string) => {
     assertReadable(session, roomId, eventId);
-    if (type === "m.fully_read") await hs.accountData.set(session.userId, roomId, "m.fully_read", { event_id: eventId }, { internal: true });
+    if (type === "m.fully_read") await hs.accountData.set(session.userId, roomId, "m.fully_read", { event_id: eventId });
     else await hs.receipts.set(roomId, session.userId, type as ReceiptType, eventId, threadId);
   };
 

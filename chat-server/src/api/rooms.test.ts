@@ -114,7 +114,7 @@ describe("rooms, membership and visitor policy", () => {
     expectError(await server.request("PUT", `/_matrix/client/v3/rooms/!nope:localhost/send/m.room.message/1`, { ...t, body: { body: "x" } }), 404, "M_NOT_FOUND");
     expectError(await server.request("PUT", `/_matrix/client/v3/rooms/not-a-room/send/m.room.message/1`, { ...t, body: { body: "x" } }), 404, "M_NOT_FOUND");
     expectError(await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/send/m.room.message/1`, { ...t, body: { body: "x".repeat(70_000) } }), 413, "M_TOO_LARGE");
-    expectError(await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/send/m.room.message/2`, { ...t, raw: "x".repeat(2_000_000) }), 413, "M_TOO_LARGE");
+    expectError(await server.requestOversized("PUT", `/_matrix/client/v3/rooms/${roomId}/send/m.room.message/2`, 2_000_000, visitor.token), 413, "M_TOO_LARGE");
     expectError(await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/state/m.room.create/`, { ...t, body: {} }), 403, "M_FORBIDDEN");
     expectError(await server.request("GET", `/_matrix/client/v3/rooms/${roomId}/messages?dir=sideways`, t), 400, "M_INVALID_PARAM");
     expectError(await server.request("GET", `/_matrix/client/v3/rooms/${roomId}/messages?from=garbage`, t), 400, "M_INVALID_PARAM");

@@ -2,14 +2,18 @@
 import type { Config } from "../config.ts";
 import { openStore, type Store } from "../storage/database.ts";
 import { Writer } from "../storage/writer.ts";
+import { AccountData } from "./account-data.ts";
 import { Accounts } from "./accounts.ts";
 import { DeviceLists } from "./device-lists.ts";
 import { Events } from "./events.ts";
+import { Filters } from "./filters.ts";
+import { Keys } from "./keys.ts";
 import { Memberships, PRESENT } from "./memberships.ts";
 import { Notifier } from "./notifier.ts";
 import { Receipts } from "./receipts.ts";
 import { Rooms } from "./rooms.ts";
 import { Timeline } from "./timeline.ts";
+import { ToDevice } from "./to-device.ts";
 import { Typing } from "./typing.ts";
 import { loadSecrets, type Secrets } from "./secrets.ts";
 
@@ -24,6 +28,10 @@ export class Homeserver {
   readonly typing: Typing;
   readonly timeline: Timeline;
   readonly receipts: Receipts;
+  readonly keys: Keys;
+  readonly toDevice: ToDevice;
+  readonly accountData: AccountData;
+  readonly filters: Filters;
 
   private constructor(readonly config: Config, readonly store: Store, readonly secrets: Secrets) {
     this.memberships = new Memberships(store);
@@ -38,6 +46,10 @@ export class Homeserver {
     this.rooms = new Rooms(store, this.writer, this.events, this.memberships, this.accounts, config.serverName);
     this.timeline = new Timeline(store, this.memberships, () => this.writer.current);
     this.receipts = new Receipts(store, this.writer);
+    this.keys = new Keys(store, this.writer, this.deviceLists, this.memberships);
+    this.toDevice = new ToDevice(store, this.writer, this.memberships);
+    this.accountData = new AccountData(store, this.writer);
+    this.filters = new Filters(store, this.writer);
     this.typing = new Typing((roomId) => this.notifier.wake(this.memberships.membersOf(roomId, ["join"])));
   }
 

@@ -4,7 +4,7 @@
  * and its rows inserted in one synchronous transaction (DESIGN.md "Ordering").
  * Migrations run through Kysely's own async Migrator on the same connection.
  */
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import SQLite from "better-sqlite3";
 import {
@@ -72,7 +72,10 @@ export class Store {
 /** Opens (creating if needed) `homeserver.sqlite` in `dataDir` and brings it up to date. */
 export async function openStore(dataDir: string): Promise<Store> {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const sqlite = new SQLite(join(dataDir, "homeserver.sqlite"));
+  const path = join(dataDir, "homeserver.sqlite");
+  // Create the file owner-only first: SQLite gives its -wal and -shm files the same mode.
+  closeSync(openSync(path, "a", 0o600));
+  const sqlite = new SQLite(path);
   sqlite.pragma("journal_mode = WAL");
   // An acknowledged message must survive power loss, not only a crash.
   sqlite.pragma("synchronous = FULL");

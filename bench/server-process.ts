@@ -1,0 +1,37 @@
+/** Runs the real homeserver as a child process on a loopback port with a fresh data dir. */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  dataDir: string;
+  rssMb(): number;
+  stop(): Promise<void>;
+}
+
+export async function startServerProcess(port: number): Promise<ServerProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), "onsafe-bench-"));
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "chat-server/src/main.ts"], {
+    env: { ...process.env, ONSAFE_PORT: String(port), ONSAFE_DATA_DIR: dataDir, ONSAFE_VISITOR_REGISTRATIONS_PER_HOUR: "100000" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on("data", (chunk: Buffer) => { if (chunk.toString().includes("is running at")) resolve(); });
+    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    dataDir,
+    rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))![1]) / 1024,
+    async stop() {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

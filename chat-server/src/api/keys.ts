@@ -1,0 +1,72 @@
+/** `/keys/*`: upload, query, claim, changes, cross-signing and signatures. */
+import { Hono } from "hono";
+import type { AppEnv } from "../http/env.ts";
+import { badJson } from "../http/errors.ts";
+import { isObject, type JsonObject, optionalObject, readJson, requireObject } from "../http/json.ts";
+import type { Homeserver } from "../services/homeserver.ts";
+import { CROSS_SIGNING_TYPES, type CrossSigningType } from "../services/keys.ts";
+import { parseSyncToken } from "../services/sync-token.ts";
+import { confirmIdentity } from "./account.ts";
+
+const MAX_USERS_PER_QUERY = 1000;
+
+export function keyRoutes(hs: Homeserver) {
+  const r = new Hono<AppEnv>({ strict: false });
+
+  r.post("/_matrix/client/v3/keys/upload", async (c) => {
+    const body = await readJson(c);
+    const counts = await hs.keys.upload(c.get("session"), {
+      deviceKeys: optionalObject(body, "device_keys"),
+      oneTimeKeys: optionalObject(body, "one_time_keys"),
+      fallbackKeys: optionalObject(body, "fallback_keys") ?? optionalObject(body, "org.matrix.msc2732.fallback_keys"),
+    });
+    return c.json({ one_time_key_counts: counts });
+  });
+
+  r.post("/_matrix/client/v3/keys/query", async (c) => {
+    const request = requireObject(await readJson(c), "device_keys");
+    const users = Object.entries(request);
+    if (users.length > MAX_USERS_PER_QUERY) throw badJson("Too many users");
+    for (const [, devices] of users) {
+      if (!Array.isArray(devices) || !devices.every((d) => typeof d === "string")) throw badJson("device_keys must map users to lists of device IDs");
+    }
+    return c.json(hs.keys.query(c.get("session"), request as Record<string, string[]>));
+  });
+
+  r.post("/_matrix/client/v3/keys/claim", async (c) => {
+    const request = requireObject(await readJson(c), "one_time_keys");
+    for (const devices of Object.values(request)) {
+      if (!isObject(devices) || !Object.values(devices).every((a) => typeof a === "string")) {
+        throw badJson("one_time_keys must map users to devices to algorithms");
+      }
+    }
+    return c.json(await hs.keys.claim(c.get("session"), request as Record<string, Record<string, string>>));
+  });
+
+  r.get("/_matrix/client/v3/keys/changes", (c) => {
+    const from = parseSyncToken(c.req.query("from") ?? "");
+    const to = parseSyncToken(c.req.query("to") ?? "");
+    return c.json(hs.deviceLists.delta(c.get("session").userId, from.pos, to.pos));
+  });
+
+  r.post("/_matrix/client/v3/keys/device_signing/upload", async (c) => {
+    const session = c.get("session");
+    const body = await readJson(c);
+    const keys: Partial<Record<CrossSigningType, JsonObject>> = {};
+    for (const type of CROSS_SIGNING_TYPES) {
+      const key = optionalObject(body, `${type}_key`);
+      if (key) keys[type] = key;
+    }
+    // MSC3967 (spec v1.11): the first upload needs no extra authentication; replacing keys does.
+    if (hs.keys.hasMasterKey(session.userId)) await confirmIdentity(hs, session, body);
+    else if (!keys.master) throw badJson("The first upload must include a master key");
+    await hs.keys.uploadCrossSigning(session.userId, keys);
+    return c.json({});
+  });
+
+  r.post("/_matrix/client/v3/keys/signatures/upload", async (c) => {
+    const failures = await hs.keys.uploadSignatures(c.get("session"), await readJson(c));
+    return c.json({ failures });
+  });
+  return r;
+}

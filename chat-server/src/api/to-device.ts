@@ -1,0 +1,18 @@
+/** `PUT /sendToDevice/{eventType}/{txnId}`. */
+import { Hono } from "hono";
+import type { AppEnv } from "../http/env.ts";
+import { badJson } from "../http/errors.ts";
+import { readJson, requireObject } from "../http/json.ts";
+import type { Homeserver } from "../services/homeserver.ts";
+
+export function toDeviceRoutes(hs: Homeserver) {
+  const r = new Hono<AppEnv>({ strict: false });
+  r.put("/_matrix/client/v3/sendToDevice/:eventType/:txnId", async (c) => {
+    const type = c.req.param("eventType");
+    const txnId = c.req.param("txnId");
+    if (type.length > 255 || txnId.length > 255) throw badJson("Event type and transaction id must be at most 255 characters");
+    await hs.toDevice.send(c.get("session"), type, txnId, requireObject(await readJson(c), "messages"));
+    return c.json({});
+  });
+  return r;
+}

@@ -1,0 +1,61 @@
+/** Sync filters: stored per user, read for the few settings our sync honours. */
+import type { Store } from "../storage/database.ts";
+import type { Writer } from "../storage/writer.ts";
+import { invalidParam } from "../http/errors.ts";
+import { isObject, type JsonObject } from "../http/json.ts";
+
+export interface SyncFilter {
+  timelineLimit: number;
+  lazyLoadMembers: boolean;
+  includeLeave: boolean;
+}
+
+const DEFAULT_TIMELINE_LIMIT = 10;
+const MAX_TIMELINE_LIMIT = 100;
+
+export class Filters {
+  constructor(private readonly store: Store, private readonly writer: Writer) {}
+
+  async create(userId: string, filter: JsonObject): Promise<string> {
+    return this.writer.write(() => {
+      const last = this.store.first(this.store.q.selectFrom("filters").select((eb) => eb.fn.max("filter_id").as("max")).where("user_id", "=", userId));
+      const filterId = Number(last?.max ?? -1) + 1;
+      this.store.run(this.store.q.insertInto("filters").values({ user_id: userId, filter_id: filterId, filter_json: JSON.stringify(filter) }));
+      return String(filterId);
+    });
+  }
+
+  stored(userId: string, filterId: string): JsonObject | undefined {
+    if (!/^\d{1,15}$/.test(filterId)) return undefined;
+    const row = this.store.first(this.store.q.selectFrom("filters").select("filter_json")
+      .where("user_id", "=", userId).where("filter_id", "=", Number(filterId)));
+    return row ? (JSON.parse(row.filter_json) as JsonObject) : undefined;
+  }
+
+  /** The sync settings of a stored filter id or an inline JSON filter. */
+  get(userId: string, idOrJson: string): SyncFilter {
+    let filter: JsonObject | undefined;
+    if (idOrJson.startsWith("{")) {
+      try {
+        const parsed = JSON.parse(idOrJson);
+        if (isObject(parsed)) filter = parsed;
+      } catch { /* reported below */ }
+    } else {
+      filter = this.stored(userId, idOrJson);
+    }
+    if (!filter) throw invalidParam("Invalid filter");
+    return toSyncFilter(filter);
+  }
+}
+
+export function toSyncFilter(filter: JsonObject): SyncFilter {
+  const room = isObject(filter.room) ? filter.room : {};
+  const timeline = isObject(room.timeline) ? room.timeline : {};
+  const state = isObject(room.state) ? room.state : {};
+  const limit = typeof timeline.limit === "number" && Number.isFinite(timeline.limit) ? Math.floor(timeline.limit) : DEFAULT_TIMELINE_LIMIT;
+  return {
+    timelineLimit: Math.min(MAX_TIMELINE_LIMIT, Math.max(1, limit)),
+    lazyLoadMembers: state.lazy_load_members === true || timeline.lazy_load_members === true,
+    includeLeave: room.include_leave === true,
+  };
+}

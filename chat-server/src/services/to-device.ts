@@ -1,0 +1,66 @@
+/**
+ * To-device messages: each one a position in the global stream, delivered to
+ * its device by sync and deleted once a later `since` shows the device saw it.
+ */
+import type { Store } from "../storage/database.ts";
+import type { Writer } from "../storage/writer.ts";
+import { badJson } from "../http/errors.ts";
+import { isObject, type JsonObject } from "../http/json.ts";
+import type { Session } from "./accounts.ts";
+import type { Memberships } from "./memberships.ts";
+
+const MAX_MESSAGES = 1000;
+
+export class ToDevice {
+  constructor(private readonly store: Store, private readonly writer: Writer, private readonly memberships: Memberships) {}
+
+  /** Idempotent per sender device and txnId; a visitor's messages reach only people sharing a room. */
+  async send(session: Session, type: string, txnId: string, messages: JsonObject): Promise<void> {
+    const targets: [string, string, string][] = [];
+    for (const [userId, devices] of Object.entries(messages)) {
+      if (!isObject(devices)) throw badJson("'messages' must map users to devices to contents");
+      for (const [deviceId, content] of Object.entries(devices)) {
+        if (!isObject(content)) throw badJson("Each to-device content must be an object");
+        targets.push([userId, deviceId, JSON.stringify(content)]);
+      }
+    }
+    if (targets.length > MAX_MESSAGES) throw badJson(`At most ${MAX_MESSAGES} messages per request`);
+    const q = this.store.q;
+    await this.writer.write((ctx) => {
+      const seen = this.store.first(q.selectFrom("to_device_txns").select("txn_id")
+        .where("user_id", "=", session.userId).where("device_id", "=", session.deviceId).where("txn_id", "=", txnId));
+      if (seen) return;
+      this.store.run(q.insertInto("to_device_txns").values({ user_id: session.userId, device_id: session.deviceId, txn_id: txnId, created_ts: Date.now() }));
+      const woken = new Set<string>();
+      for (const [userId, deviceId, content] of targets) {
+        if (session.kind === "visitor" && !this.memberships.sharesRoom(session.userId, userId)) continue;
+        const devices = deviceId === "*"
+          ? this.store.all(q.selectFrom("devices").select("device_id").where("user_id", "=", userId)).map((d) => d.device_id)
+          : [deviceId];
+        for (const device of devices) {
+          this.store.run(q.insertInto("to_device").values({ stream_pos: ctx.nextPos(), user_id: userId, device_id: device, sender: session.userId, type, content }));
+        }
+        woken.add(userId);
+      }
+      ctx.wakeUsers(woken);
+    });
+  }
+
+  /** Forgets messages the device has seen; the delete is not awaited, so a sync never waits on it. */
+  acknowledge(userId: string, deviceId: string, since: number): void {
+    const q = this.store.q;
+    const pending = this.store.first(q.selectFrom("to_device").select("stream_pos")
+      .where("user_id", "=", userId).where("device_id", "=", deviceId).where("stream_pos", "<=", since).limit(1));
+    if (!pending) return;
+    this.writer.write(() => {
+      this.store.run(q.deleteFrom("to_device").where("user_id", "=", userId).where("device_id", "=", deviceId).where("stream_pos", "<=", since));
+    }).catch(() => { /* retried on the next sync */ });
+  }
+
+  forSync(userId: string, deviceId: string, since: number | undefined, upTo: number): { sender: string; type: string; content: JsonObject }[] {
+    return this.store.all(this.store.q.selectFrom("to_device").select(["sender", "type", "content"])
+      .where("user_id", "=", userId).where("device_id", "=", deviceId)
+      .where("stream_pos", ">", since ?? -1).where("stream_pos", "<=", upTo).orderBy("stream_pos"))
+      .map((row) => ({ sender: row.sender, type: row.type, content: JSON.parse(row.content) as JsonObject }));
+  }
+}
