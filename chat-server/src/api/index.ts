@@ -5,9 +5,14 @@ import type { Homeserver } from "../services/homeserver.ts";
 import { accountDataRoutes } from "./account-data.ts";
 import { accountRoutes } from "./account.ts";
 import { adminRegisterRoutes } from "./admin-register.ts";
+import { directoryRoutes } from "./directory.ts";
 import { discoveryRoutes } from "./discovery.ts";
+import { keyBackupRoutes } from "./key-backup.ts";
 import { keyRoutes } from "./keys.ts";
 import { loginRoutes } from "./login.ts";
+import { mediaRoutes } from "./media.ts";
+import { profileRoutes } from "./profile.ts";
+import { pushRuleRoutes } from "./push-rules.ts";
 import { messageRoutes } from "./message.ts";
 import { receiptRoutes } from "./receipts.ts";
 import { registerRoutes } from "./register.ts";
@@ -29,7 +34,12 @@ export function routers(hs: Homeserver): Hono<AppEnv>[] {
     receiptRoutes(hs),
     syncRoutes(hs),
     keyRoutes(hs),
+    keyBackupRoutes(hs),
     toDeviceRoutes(hs),
     accountDataRoutes(hs),
+    profileRoutes(hs),
+    directoryRoutes(hs),
+    pushRuleRoutes(),
+    mediaRoutes(hs),
   ];
 }

@@ -7,7 +7,10 @@ import { Accounts } from "./accounts.ts";
 import { DeviceLists } from "./device-lists.ts";
 import { Events } from "./events.ts";
 import { Filters } from "./filters.ts";
+import { KeyBackup } from "./key-backup.ts";
 import { Keys } from "./keys.ts";
+import { Media } from "./media.ts";
+import { Profiles } from "./profiles.ts";
 import { Memberships, PRESENT } from "./memberships.ts";
 import { Notifier } from "./notifier.ts";
 import { Receipts } from "./receipts.ts";
@@ -32,6 +35,9 @@ export class Homeserver {
   readonly toDevice: ToDevice;
   readonly accountData: AccountData;
   readonly filters: Filters;
+  readonly keyBackup: KeyBackup;
+  readonly media: Media;
+  readonly profiles: Profiles;
 
   private constructor(readonly config: Config, readonly store: Store, readonly secrets: Secrets) {
     this.memberships = new Memberships(store);
@@ -50,6 +56,9 @@ export class Homeserver {
     this.toDevice = new ToDevice(store, this.writer, this.memberships);
     this.accountData = new AccountData(store, this.writer);
     this.filters = new Filters(store, this.writer);
+    this.keyBackup = new KeyBackup(store, this.writer);
+    this.media = new Media(store, this.writer, config.dataDir, config.serverName);
+    this.profiles = new Profiles(store, this.writer, this.accounts, this.rooms);
     this.typing = new Typing((roomId) => this.notifier.wake(this.memberships.membersOf(roomId, ["join"])));
   }
 

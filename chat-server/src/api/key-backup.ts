@@ -1,0 +1,73 @@
+/** Server-side key backup: `/room_keys/version[/{version}]` and `/room_keys/keys[/{roomId}[/{sessionId}]]`. */
+import { type Context, Hono } from "hono";
+import type { AppEnv } from "../http/env.ts";
+import { badJson, missingParam } from "../http/errors.ts";
+import { isObject, readJson, requireObject, requireString } from "../http/json.ts";
+import type { Homeserver } from "../services/homeserver.ts";
+import { type KeysByRoom, validateKeyData } from "../services/key-backup.ts";
+
+const V = "/_matrix/client/v3/room_keys";
+
+export function keyBackupRoutes(hs: Homeserver) {
+  const r = new Hono<AppEnv>({ strict: false });
+  const user = (c: Context<AppEnv>) => c.get("session").userId;
+  const versionParam = (c: Context<AppEnv>) => {
+    const version = c.req.query("version");
+    if (!version) throw missingParam("Missing 'version'");
+    return version;
+  };
+
+  r.get(`${V}/version`, (c) => c.json(hs.keyBackup.getVersion(user(c))));
+  r.get(`${V}/version/:version`, (c) => c.json(hs.keyBackup.getVersion(user(c), c.req.param("version"))));
+  r.post(`${V}/version`, async (c) => {
+    const body = await readJson(c);
+    return c.json({ version: await hs.keyBackup.createVersion(user(c), requireString(body, "algorithm"), requireObject(body, "auth_data")) });
+  });
+  r.put(`${V}/version/:version`, async (c) => {
+    const body = await readJson(c);
+    if (body.version !== undefined && body.version !== c.req.param("version")) throw badJson("'version' does not match the path");
+    await hs.keyBackup.updateVersion(user(c), c.req.param("version"), requireString(body, "algorithm"), requireObject(body, "auth_data"));
+    return c.json({});
+  });
+  r.delete(`${V}/version/:version`, async (c) => {
+    await hs.keyBackup.deleteVersion(user(c), c.req.param("version"));
+    return c.json({});
+  });
+
+  const put = async (c: Context<AppEnv>, keys: KeysByRoom) => c.json(await hs.keyBackup.putKeys(user(c), versionParam(c), keys));
+  r.put(`${V}/keys`, async (c) => put(c, roomsFrom(requireObject(await readJson(c), "rooms"))));
+  r.put(`${V}/keys/:roomId`, async (c) => put(c, { [c.req.param("roomId")]: sessionsFrom(requireObject(await readJson(c), "sessions")) }));
+  r.put(`${V}/keys/:roomId/:sessionId`, async (c) => put(c, { [c.req.param("roomId")]: { [c.req.param("sessionId")]: validateKeyData(await readJson(c)) } }));
+
+  r.get(`${V}/keys`, (c) => c.json({ rooms: toRooms(hs.keyBackup.getKeys(user(c), versionParam(c))) }));
+  r.get(`${V}/keys/:roomId`, (c) => c.json({ sessions: hs.keyBackup.getKeys(user(c), versionParam(c), c.req.param("roomId"))[c.req.param("roomId")] ?? {} }));
+  r.get(`${V}/keys/:roomId/:sessionId`, (c) => {
+    const key = hs.keyBackup.getKeys(user(c), versionParam(c), c.req.param("roomId"), c.req.param("sessionId"))[c.req.param("roomId")]?.[c.req.param("sessionId")];
+    if (!key) return c.json({ errcode: "M_NOT_FOUND", error: "No key for that session" }, 404);
+    return c.json(key);
+  });
+
+  r.delete(`${V}/keys`, async (c) => c.json(await hs.keyBackup.deleteKeys(user(c), versionParam(c))));
+  r.delete(`${V}/keys/:roomId`, async (c) => c.json(await hs.keyBackup.deleteKeys(user(c), versionParam(c), c.req.param("roomId"))));
+  r.delete(`${V}/keys/:roomId/:sessionId`, async (c) => c.json(await hs.keyBackup.deleteKeys(user(c), versionParam(c), c.req.param("roomId"), c.req.param("sessionId"))));
+  return r;
+}
+
+function sessionsFrom(sessions: Record<string, unknown>): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {};
+  for (const [sessionId, data] of Object.entries(sessions)) out[sessionId] = validateKeyData(data);
+  return out;
+}
+
+function roomsFrom(rooms: Record<string, unknown>): KeysByRoom {
+  const out: KeysByRoom = {};
+  for (const [roomId, room] of Object.entries(rooms)) {
+    if (!isObject(room) || !isObject(room.sessions)) throw badJson("Each room needs 'sessions'");
+    out[roomId] = sessionsFrom(room.sessions);
+  }
+  return out;
+}
+
+function toRooms(keys: KeysByRoom) {
+  return Object.fromEntries(Object.entries(keys).map(([roomId, sessions]) => [roomId, { sessions }]));
+}

@@ -1,0 +1,43 @@
+/**
+ * Media repository: files under `{dataDir}/media/`, owner-only, named by a
+ * random unguessable id. In encrypted rooms these are ciphertext blobs.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Store } from "../storage/database.ts";
+import type { Writer } from "../storage/writer.ts";
+
+export interface StoredMedia {
+  contentType: string;
+  uploadName: string | null;
+  data: Buffer;
+}
+
+export class Media {
+  private readonly dir: string;
+
+  constructor(private readonly store: Store, private readonly writer: Writer, dataDir: string, private readonly serverName: string) {
+    this.dir = join(dataDir, "media");
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+  }
+
+  async upload(userId: string, data: Buffer, contentType: string, uploadName: string | null): Promise<string> {
+    const mediaId = randomBytes(24).toString("base64url");
+    await writeFile(join(this.dir, mediaId), data, { mode: 0o600, flag: "wx" });
+    await this.writer.write(() => {
+      this.store.run(this.store.q.insertInto("media").values({
+        media_id: mediaId, user_id: userId, content_type: contentType, upload_name: uploadName, size: data.length, created_ts: Date.now(),
+      }));
+    });
+    return `mxc://${this.serverName}/${mediaId}`;
+  }
+
+  async download(serverName: string, mediaId: string): Promise<StoredMedia | undefined> {
+    if (serverName !== this.serverName || !/^[A-Za-z0-9_-]{1,64}$/.test(mediaId)) return undefined;
+    const row = this.store.first(this.store.q.selectFrom("media").select(["content_type", "upload_name"]).where("media_id", "=", mediaId));
+    if (!row) return undefined;
+    return { contentType: row.content_type, uploadName: row.upload_name, data: await readFile(join(this.dir, mediaId)) };
+  }
+}
