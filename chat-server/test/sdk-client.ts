@@ -9,6 +9,7 @@ import {
   type MatrixClient,
   type MatrixEvent,
   MatrixEventEvent,
+  MsgType,
   RoomEvent,
   SyncState,
 } from "matrix-js-sdk";
@@ -106,7 +107,7 @@ export class SdkClient {
   /** Sends a text message; resolves with the time just before sending. */
   async sendText(roomId: string, body: string): Promise<number> {
     const startedAt = performance.now();
-    await this.client.sendMessage(roomId, { msgtype: "m.text", body });
+    await this.client.sendMessage(roomId, { msgtype: MsgType.Text, body });
     return startedAt;
   }
 
@@ -138,8 +139,8 @@ export class SdkClient {
   }
 
   stop(): void {
+    // stopClient also stops and frees the Rust crypto machine.
     this.client.stopClient();
-    this.client.getCrypto()?.stop?.();
   }
 }
 
