@@ -1,5 +1,5 @@
 /** Runs the real homeserver as a child process on a loopback port with a fresh data dir. */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,7 +14,9 @@ export interface ServerProcess {
 
 export async function startServerProcess(port: number): Promise<ServerProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), "onsafe-bench-"));
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "chat-server/src/main.ts"], {
+  // The same bundle `npm start` runs.
+  execFileSync(process.execPath, ["chat-server/build.mjs"], { stdio: "inherit" });
+  const child: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean), "chat-server/dist/main.js"], {
     env: { ...process.env, ONSAFE_PORT: String(port), ONSAFE_DATA_DIR: dataDir, ONSAFE_VISITOR_REGISTRATIONS_PER_HOUR: "100000" },
     stdio: ["ignore", "pipe", "inherit"],
   });
