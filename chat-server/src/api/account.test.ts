@@ -70,4 +70,19 @@ describe("registration, login and account", () => {
     const versions = await server.request("GET", "/_matrix/client/versions/");
     expect(versions.body.versions).toContain("v1.11");
   });
+
+  it("limits anonymous registrations per client address, in memory, without creating anyone past the limit", async () => {
+    const limited = await TestServer.start({ visitorRegistrationsPerWindow: 3 });
+    try {
+      for (let i = 0; i < 3; i++) await limited.registerVisitor();
+      const users = () => (limited.hs.store.sqlite.prepare("select count(*) n from users").get() as { n: number }).n;
+      const before = users();
+      const refused = await limited.request("POST", "/_matrix/client/v3/register", { body: { auth: { type: "m.login.dummy" } } });
+      expectError(refused, 429, "M_LIMIT_EXCEEDED");
+      expect(refused.body.retry_after_ms).toBeGreaterThan(0);
+      expect(users()).toBe(before);
+    } finally {
+      await limited.close();
+    }
+  });
 });

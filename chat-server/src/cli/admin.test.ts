@@ -1,0 +1,33 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TestServer } from "../../test/harness.ts";
+
+const run = promisify(execFile);
+
+describe("npm run admin -- add-staff", () => {
+  let server: TestServer;
+  beforeAll(async () => { server = await TestServer.start(); });
+  afterAll(async () => { await server.close(); });
+
+  const admin = (args: string[]) => run(process.execPath, ["--import", "tsx", "chat-server/src/cli/admin.ts", ...args], {
+    cwd: new URL("../../..", import.meta.url).pathname,
+    env: { ...process.env, ONSAFE_HOMESERVER_URL: server.url, ONSAFE_REGISTRATION_SHARED_SECRET: server.hs.secrets.registrationSharedSecret },
+  });
+
+  it("creates a companion through the shared-secret endpoint, who can then log in", async () => {
+    const { stdout } = await admin(["add-staff", "--kind", "companion", "--username", "yuna", "--password", "a long password", "--languages", "ko,en", "--display-name", "Yuna"]);
+    expect(stdout).toContain("Created companion @yuna:localhost");
+    expect(server.hs.accounts.kindOf("@yuna:localhost")).toBe("companion");
+    expect(server.hs.accounts.profile("@yuna:localhost")).toEqual({ displayname: "Yuna" });
+    const login = await server.request("POST", "/_matrix/client/v3/login", { body: { type: "m.login.password", identifier: { type: "m.id.user", user: "yuna" }, password: "a long password" } });
+    expect(login.status).toBe(200);
+    // The CLI's own registration session was logged out again.
+    expect(server.hs.accounts.listDevices("@yuna:localhost")).toHaveLength(1);
+  });
+
+  it("refuses an unknown kind and a taken name", async () => {
+    await expect(admin(["add-staff", "--kind", "visitor", "--username", "x", "--password", "a long password"])).rejects.toMatchObject({ code: 2 });
+    await expect(admin(["add-staff", "--kind", "partner", "--username", "yuna", "--password", "a long password"])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining("M_USER_IN_USE") });
+  });
+});
