@@ -10,6 +10,9 @@ import { registrationMac } from "../src/api/admin-register.ts";
 import { type Config, configFromEnv } from "../src/config.ts";
 import { type RunningServer, startServer } from "../src/server.ts";
 
+/** The `initial_state` entry that makes a room end-to-end encrypted. */
+export const ENCRYPTION = { type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } };
+
 export interface Reply {
   status: number;
   body: any;

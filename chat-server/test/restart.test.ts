@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import { BOT_LOCALPARTS } from "@onsafe/schema";
-import { TestServer } from "./harness.ts";
+import { ENCRYPTION, TestServer } from "./harness.ts";
 
 describe("a second start on the same data", () => {
   let server: TestServer;
@@ -14,7 +14,7 @@ describe("a second start on the same data", () => {
     const visitor = await server.registerVisitor("recovery-code-5678");
     const room = await server.request("POST", "/_matrix/client/v3/createRoom", {
       token: visitor.token,
-      body: { invite: [bot.userId], initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } }] },
+      body: { invite: [bot.userId], initial_state: [ENCRYPTION] },
     });
     const roomId = room.body.room_id;
     const first = await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/send/m.room.encrypted/1`, { token: visitor.token, body: { ciphertext: "one" } });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BOT_LOCALPARTS } from "@onsafe/schema";
-import { type Account, expectError, TestServer } from "../../test/harness.ts";
+import { ENCRYPTION, type Account, expectError, TestServer } from "../../test/harness.ts";
 
 const deviceKeys = (a: Account) => ({
   user_id: a.userId,
@@ -104,7 +104,7 @@ describe("keys and to-device messages", () => {
 
   it("reports device-list changes in sync and /keys/changes to people sharing a room", async () => {
     const visitor = await server.registerVisitor();
-    const room = await post(visitor, "/createRoom", { invite: [bot.userId], initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } }] });
+    const room = await post(visitor, "/createRoom", { invite: [bot.userId], initial_state: [ENCRYPTION] });
     await post(bot, `/join/${room.body.room_id}`, {});
     const since = (await server.request("GET", "/_matrix/client/v3/sync", { token: bot.token })).body.next_batch;
     await post(visitor, "/keys/upload", { device_keys: deviceKeys(visitor) });
@@ -117,7 +117,7 @@ describe("keys and to-device messages", () => {
 
   it("delivers a to-device message to each device once, idempotently per transaction", async () => {
     const visitor = await server.registerVisitor();
-    const room = await post(visitor, "/createRoom", { invite: [bot.userId], initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } }] });
+    const room = await post(visitor, "/createRoom", { invite: [bot.userId], initial_state: [ENCRYPTION] });
     await post(bot, `/join/${room.body.room_id}`, {});
     const first = await server.request("GET", "/_matrix/client/v3/sync", { token: bot.token });
     const message = { messages: { [bot.userId]: { "*": { room_key: "k1" } } } };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BOT_LOCALPARTS } from "@onsafe/schema";
-import { type Account, expectError, TestServer } from "../../test/harness.ts";
+import { ENCRYPTION, type Account, expectError, TestServer } from "../../test/harness.ts";
 
 describe("profiles, directories, account data and push rules", () => {
   let server: TestServer;
@@ -39,7 +39,7 @@ describe("profiles, directories, account data and push rules", () => {
 
   it("changes only one's own profile and carries it into joined rooms", async () => {
     const visitor = await server.registerVisitor();
-    const room = await server.request("POST", `${v3}/createRoom`, { token: visitor.token, body: { initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } }] } });
+    const room = await server.request("POST", `${v3}/createRoom`, { token: visitor.token, body: { initial_state: [ENCRYPTION] } });
     expect((await server.request("PUT", `${v3}/profile/${visitor.userId}/displayname`, { token: visitor.token, body: { displayname: "Visitor" } })).status).toBe(200);
     const member = await server.request("GET", `${v3}/rooms/${room.body.room_id}/state/m.room.member/${visitor.userId}`, { token: visitor.token });
     expect(member.body).toEqual({ membership: "join", displayname: "Visitor" });
@@ -66,7 +66,7 @@ describe("profiles, directories, account data and push rules", () => {
     const created = await server.request("POST", `${v3}/user/${visitor.userId}/filter`, { token: visitor.token, body: { room: { timeline: { limit: 3 } } } });
     expect(created.body.filter_id).toMatch(/^\d+$/);
     expect((await server.request("GET", `${v3}/user/${visitor.userId}/filter/${created.body.filter_id}`, { token: visitor.token })).body).toEqual({ room: { timeline: { limit: 3 } } });
-    const room = await server.request("POST", `${v3}/createRoom`, { token: visitor.token, body: { initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } }] } });
+    const room = await server.request("POST", `${v3}/createRoom`, { token: visitor.token, body: { initial_state: [ENCRYPTION] } });
     const sync = await server.request("GET", `${v3}/sync?filter=${created.body.filter_id}`, { token: visitor.token });
     expect(sync.body.rooms.join[room.body.room_id].timeline.events).toHaveLength(3);
     expectError(await server.request("GET", `${v3}/sync?filter=999`, { token: visitor.token }), 400, "M_INVALID_PARAM");

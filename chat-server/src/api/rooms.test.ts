@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BOT_LOCALPARTS } from "@onsafe/schema";
-import { type Account, expectError, TestServer } from "../../test/harness.ts";
+import { ENCRYPTION, type Account, expectError, TestServer } from "../../test/harness.ts";
 
-const ENCRYPTION = { type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } };
 const JOINED_ONLY = { type: "m.room.history_visibility", state_key: "", content: { history_visibility: "joined" } };
 
 describe("rooms, membership and visitor policy", () => {
@@ -116,6 +115,7 @@ describe("rooms, membership and visitor policy", () => {
     expectError(await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/send/m.room.message/1`, { ...t, body: { body: "x".repeat(70_000) } }), 413, "M_TOO_LARGE");
     expectError(await server.requestOversized("PUT", `/_matrix/client/v3/rooms/${roomId}/send/m.room.message/2`, 2_000_000, visitor.token), 413, "M_TOO_LARGE");
     expectError(await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/state/m.room.create/`, { ...t, body: {} }), 403, "M_FORBIDDEN");
+    expectError(await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/state/m.room.join_rules/`, { ...t, body: { join_rule: "public" } }), 403, "M_FORBIDDEN");
     expectError(await server.request("GET", `/_matrix/client/v3/rooms/${roomId}/messages?dir=sideways`, t), 400, "M_INVALID_PARAM");
     expectError(await server.request("GET", `/_matrix/client/v3/rooms/${roomId}/messages?from=garbage`, t), 400, "M_INVALID_PARAM");
     expect(count("events")).toBe(before);

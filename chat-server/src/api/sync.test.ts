@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BOT_LOCALPARTS } from "@onsafe/schema";
-import { type Account, expectError, TestServer } from "../../test/harness.ts";
+import { ENCRYPTION, type Account, expectError, TestServer } from "../../test/harness.ts";
 
-const ENCRYPTION = { type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } };
 
 describe("sync", () => {
   let server: TestServer;

@@ -80,6 +80,9 @@ export class Rooms {
       if (type === "m.room.create") throw forbidden("The create event cannot be changed");
       if (type === "m.room.member") this.assertOwnProfileUpdate(session.userId, stateKey, content);
       else if (stateKey.startsWith("@") && stateKey !== session.userId) throw forbidden("This state key belongs to another user");
+      if (session.kind === "visitor" && type === "m.room.join_rules" && content.join_rule !== "invite") {
+        throw forbidden("Visitors' rooms stay invite-only");
+      }
       const levels = this.powerLevels(roomId);
       if (!levels.canSend(session.userId, type, true)) throw forbidden("Insufficient power level to set this state");
       if (type === "m.room.power_levels") assertPowerLevelChange(levels, session.userId, content);

@@ -3,10 +3,9 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BOT_LOCALPARTS } from "@onsafe/schema";
-import { type Account, TestServer } from "../harness.ts";
+import { ENCRYPTION, type Account, TestServer } from "../harness.ts";
 import { SdkClient } from "../sdk-client.ts";
 
-const ENCRYPTION = { type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } };
 const JOINED_ONLY = { type: "m.room.history_visibility", state_key: "", content: { history_visibility: "joined" } };
 const run = randomBytes(4).toString("hex");
 const sentBodies: string[] = [];
