@@ -3,12 +3,13 @@
  * spec area, JSON 404s and the one error mapper. No request logging: client
  * addresses and user agents are never written anywhere.
  */
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requireAuth } from "./http/auth.ts";
 import type { AppEnv } from "./http/env.ts";
 import { errorResponse, tooLarge, unrecognized } from "./http/errors.ts";
+import { routeMatcher } from "./http/known-routes.ts";
 import type { Homeserver } from "./services/homeserver.ts";
 import { routers } from "./api/index.ts";
 
@@ -38,14 +39,18 @@ export function createApp(hs: Homeserver): Hono<AppEnv> {
   });
 
   const auth = requireAuth(hs.accounts);
-  app.use("/_matrix/client/*", async (c, next) => {
+  let isKnown: (method: string, path: string) => boolean = () => true;
+  const gate: MiddlewareHandler<AppEnv> = async (c, next) => {
     const path = c.req.path.replace(/\/+$/, "");
     if (c.req.method === "OPTIONS" || PUBLIC_PATHS.some((p) => p.test(path))) return next();
+    if (!isKnown(c.req.method, path)) return c.json(unrecognized().body(), 404);
     return auth(c, next);
-  });
-  app.use("/_matrix/media/*", auth);
+  };
+  app.use("/_matrix/client/*", gate);
+  app.use("/_matrix/media/*", gate);
 
   for (const router of routers(hs)) app.route("/", router);
+  isKnown = routeMatcher(app.routes);
 
   app.notFound((c) => c.json(unrecognized().body(), 404));
   app.onError((error, c) => errorResponse(c, error));

@@ -62,8 +62,11 @@ describe("registration, login and account", () => {
   });
 
   it("answers unknown endpoints and missing tokens with Matrix errors and CORS headers", async () => {
-    const unknown = expectError(await server.request("GET", "/_matrix/client/v3/no/such/thing", { token: "x" }), 401, "M_UNKNOWN_TOKEN");
+    const unknown = expectError(await server.request("GET", "/_matrix/client/v3/no/such/thing", { token: "x" }), 404, "M_UNRECOGNIZED");
     expect(unknown.headers.get("access-control-allow-origin")).toBe("*");
+    expectError(await server.request("GET", "/_matrix/client/v1/auth_metadata"), 404, "M_UNRECOGNIZED");
+    expectError(await server.request("GET", "/_matrix/client/v3/sync", { token: "x" }), 401, "M_UNKNOWN_TOKEN");
+    expectError(await server.request("GET", "/_matrix/client/v3/rooms/!a:localhost/state/m.room.name/"), 401, "M_MISSING_TOKEN");
     const visitor = await server.registerVisitor();
     expectError(await server.request("GET", "/_matrix/client/v3/no/such/thing", { token: visitor.token }), 404, "M_UNRECOGNIZED");
     expectError(await server.request("GET", "/_matrix/client/v3/account/whoami"), 401, "M_MISSING_TOKEN");
