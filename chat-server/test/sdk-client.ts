@@ -13,10 +13,21 @@ import {
   RoomEvent,
   SyncState,
 } from "matrix-js-sdk";
-import { logger } from "matrix-js-sdk/lib/logger.js";
+import { type Logger, logger } from "matrix-js-sdk/lib/logger.js";
 import type { Account } from "./harness.ts";
 
+// Modules that log through the SDK's global logger.
 (logger as unknown as { setLevel(level: string): void }).setLevel("error");
+
+/** Keeps the SDK quiet except for errors; expected failures (the restart test) log as warnings. */
+const quietLogger: Logger = {
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: (...msg: unknown[]) => console.error(...msg),
+  getChild: () => quietLogger,
+};
 
 export interface Received {
   body: string;
@@ -51,7 +62,7 @@ export class SdkClient {
   }
 
   static async start(baseUrl: string, account: Account): Promise<SdkClient> {
-    const client = createClient({ baseUrl, userId: account.userId, accessToken: account.token, deviceId: account.deviceId });
+    const client = createClient({ baseUrl, userId: account.userId, accessToken: account.token, deviceId: account.deviceId, logger: quietLogger });
     await client.initRustCrypto({ useIndexedDB: false });
     const sdk = new SdkClient(client, account);
     const prepared = new Promise<void>((resolve, reject) => {
