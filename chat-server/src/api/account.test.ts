@@ -88,4 +88,29 @@ describe("registration, login and account", () => {
       await limited.close();
     }
   });
+
+  it("deletes another device only after the password, taking its keys and token with it", async () => {
+    const visitor = await server.registerVisitor("device-test-password");
+    const login = await server.request("POST", "/_matrix/client/v3/login", {
+      body: { type: "m.login.password", identifier: { type: "m.id.user", user: visitor.userId }, password: "device-test-password" },
+    });
+    const other = login.body.device_id;
+    const devices = await server.request("GET", "/_matrix/client/v3/devices", { token: visitor.token });
+    expect(devices.body.devices.map((d: { device_id: string }) => d.device_id).sort()).toEqual([visitor.deviceId, other].sort());
+    const ask = await server.request("DELETE", `/_matrix/client/v3/devices/${other}`, { token: visitor.token, body: {} });
+    expect(ask.status).toBe(401);
+    expect(ask.body.flows).toEqual([{ stages: ["m.login.password"] }]);
+    const wrong = await server.request("DELETE", `/_matrix/client/v3/devices/${other}`, {
+      token: visitor.token, body: { auth: { type: "m.login.password", session: ask.body.session, password: "nope-nope" } },
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.errcode).toBe("M_FORBIDDEN");
+    expect((await server.request("GET", "/_matrix/client/v3/account/whoami", { token: login.body.access_token })).status).toBe(200);
+    const done = await server.request("DELETE", `/_matrix/client/v3/devices/${other}`, {
+      token: visitor.token, body: { auth: { type: "m.login.password", session: ask.body.session, password: "device-test-password" } },
+    });
+    expect(done.status).toBe(200);
+    expectError(await server.request("GET", "/_matrix/client/v3/account/whoami", { token: login.body.access_token }), 401, "M_UNKNOWN_TOKEN");
+    expectError(await server.request("GET", `/_matrix/client/v3/devices/${other}`, { token: visitor.token }), 404, "M_NOT_FOUND");
+  });
 });
