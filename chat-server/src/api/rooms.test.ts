@@ -51,6 +51,32 @@ describe("rooms, membership and visitor policy", () => {
     expect(encryption.body).toEqual({ algorithm: "m.megolm.v1.aes-sha2" });
   });
 
+  it("applies power levels to kick and ban", async () => {
+    const visitor = await server.registerVisitor();
+    const roomId = await visitorRoom(visitor);
+    const post = (a: Account, action: string, body: unknown) => server.request("POST", `/_matrix/client/v3/rooms/${roomId}/${action}`, { token: a.token, body });
+    await post(triage, "join", {});
+    expectError(await post(triage, "kick", { user_id: visitor.userId }), 403, "M_FORBIDDEN");
+    expect((await post(visitor, "ban", { user_id: triage.userId, reason: "test" })).status).toBe(200);
+    expectError(await post(triage, "join", {}), 403, "M_FORBIDDEN");
+    expect((await post(visitor, "unban", { user_id: triage.userId })).status).toBe(200);
+    expect((await post(visitor, "invite", { user_id: triage.userId })).status).toBe(200);
+    expect((await post(triage, "join", {})).status).toBe(200);
+    expect((await post(visitor, "kick", { user_id: triage.userId })).status).toBe(200);
+    expect(server.hs.memberships.membershipOf(roomId, triage.userId)).toBe("leave");
+    expectError(await post(visitor, "kick", { user_id: triage.userId }), 403, "M_FORBIDDEN");
+  });
+
+  it("makes concurrent retries of one send a single event", async () => {
+    const visitor = await server.registerVisitor();
+    const roomId = await visitorRoom(visitor);
+    const before = count("events");
+    const replies = await Promise.all(Array.from({ length: 5 }, () =>
+      server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/send/m.room.encrypted/same-txn`, { token: visitor.token, body: { ciphertext: "once" } })));
+    expect(new Set(replies.map((r) => r.body.event_id)).size).toBe(1);
+    expect(count("events")).toBe(before + 1);
+  });
+
   it("refuses a visitor's invites to anyone but the triage bot, unencrypted or public rooms", async () => {
     const visitor = await server.registerVisitor();
     const before = count("events");

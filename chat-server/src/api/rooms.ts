@@ -48,6 +48,7 @@ export function roomRoutes(hs: Homeserver) {
     const roomId = roomIdParam(c.req.param("roomId"));
     const membership = hs.memberships.membershipOf(roomId, c.get("session").userId);
     if (membership === "join" || membership === "invite") throw badJson("You must leave the room before forgetting it");
+    // Left rooms never appear in an initial sync here (no include_leave history), so there is nothing to record.
     return c.json({});
   });
 
