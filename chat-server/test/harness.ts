@@ -94,6 +94,11 @@ export class TestServer {
     });
   }
 
+  /** Rows in a table of the homeserver database, to show a refused request changed nothing. */
+  count(table: string): number {
+    return (this.hs.store.sqlite.prepare(`select count(*) n from ${table}`).get() as { n: number }).n;
+  }
+
   /** Registers an anonymous visitor (the two-step m.login.dummy flow). */
   async registerVisitor(password?: string): Promise<Account> {
     const first = await this.request("POST", "/_matrix/client/v3/register", { body: { password } });

@@ -20,12 +20,12 @@ describe("registration, login and account", () => {
   });
 
   it("refuses guests, bad JSON and wrong types without creating anyone", async () => {
-    const before = server.hs.store.sqlite.prepare("select count(*) n from users").get();
+    const before = server.count("users");
     expectError(await server.request("POST", "/_matrix/client/v3/register?kind=guest", { body: {} }), 403, "M_GUEST_ACCESS_FORBIDDEN");
     expectError(await server.request("POST", "/_matrix/client/v3/register", { raw: "{not json", headers: { "content-type": "application/json" } }), 400, "M_NOT_JSON");
     expectError(await server.request("POST", "/_matrix/client/v3/register", { body: { password: 12345678 } }), 400, "M_BAD_JSON");
     expectError(await server.request("POST", "/_matrix/client/v3/register", { body: [1, 2] }), 400, "M_BAD_JSON");
-    expect(server.hs.store.sqlite.prepare("select count(*) n from users").get()).toEqual(before);
+    expect(server.count("users")).toBe(before);
   });
 
   it("logs a visitor with a recovery password back in on a new device, and logs out", async () => {
@@ -78,12 +78,11 @@ describe("registration, login and account", () => {
     const limited = await TestServer.start({ visitorRegistrationsPerWindow: 3 });
     try {
       for (let i = 0; i < 3; i++) await limited.registerVisitor();
-      const users = () => (limited.hs.store.sqlite.prepare("select count(*) n from users").get() as { n: number }).n;
-      const before = users();
+      const before = limited.count("users");
       const refused = await limited.request("POST", "/_matrix/client/v3/register", { body: { auth: { type: "m.login.dummy" } } });
       expectError(refused, 429, "M_LIMIT_EXCEEDED");
       expect(refused.body.retry_after_ms).toBeGreaterThan(0);
-      expect(users()).toBe(before);
+      expect(limited.count("users")).toBe(before);
     } finally {
       await limited.close();
     }

@@ -15,7 +15,6 @@ describe("keys and to-device messages", () => {
   let server: TestServer;
   let bot: Account;
   let companion: Account;
-  const count = (table: string) => (server.hs.store.sqlite.prepare(`select count(*) n from ${table}`).get() as { n: number }).n;
   beforeAll(async () => {
     server = await TestServer.start();
     bot = await server.createAccount("bot", BOT_LOCALPARTS.triage);
@@ -50,14 +49,14 @@ describe("keys and to-device messages", () => {
 
   it("refuses keys for another device and malformed uploads without storing anything", async () => {
     const visitor = await server.registerVisitor();
-    const before = [count("device_keys"), count("one_time_keys")];
+    const before = [server.count("device_keys"), server.count("one_time_keys")];
     expectError(await post(visitor, "/keys/upload", { device_keys: { ...deviceKeys(visitor), device_id: "OTHER" } }), 400, "M_INVALID_PARAM");
     expectError(await post(visitor, "/keys/upload", { device_keys: "nope" }), 400, "M_BAD_JSON");
     expectError(await post(visitor, "/keys/upload", { one_time_keys: { nocolon: otk(1) } }), 400, "M_BAD_JSON");
     expectError(await post(visitor, "/keys/query", {}), 400, "M_MISSING_PARAM");
     expectError(await post(visitor, "/keys/query", { device_keys: { [bot.userId]: "all" } }), 400, "M_BAD_JSON");
     expectError(await post(visitor, "/keys/claim", { one_time_keys: { [bot.userId]: [] } }), 400, "M_BAD_JSON");
-    expect([count("device_keys"), count("one_time_keys")]).toEqual(before);
+    expect([server.count("device_keys"), server.count("one_time_keys")]).toEqual(before);
   });
 
   it("shows visitors only the keys of people they share a room with", async () => {
@@ -133,11 +132,11 @@ describe("keys and to-device messages", () => {
     const next = await server.request("GET", `/_matrix/client/v3/sync?since=${delivered.body.next_batch}`, { token: bot.token });
     expect(next.body.to_device.events).toEqual([]);
     await new Promise((r) => setTimeout(r, 50));
-    expect(count("to_device")).toBe(0);
+    expect(server.count("to_device")).toBe(0);
 
     // A visitor cannot reach someone they share no room with.
     await server.request("PUT", "/_matrix/client/v3/sendToDevice/m.room.encrypted/txn2", { token: visitor.token, body: { messages: { [companion.userId]: { "*": { x: 1 } } } } });
-    expect(count("to_device")).toBe(0);
+    expect(server.count("to_device")).toBe(0);
     expectError(await server.request("PUT", "/_matrix/client/v3/sendToDevice/m.x/txn3", { token: visitor.token, body: { messages: { [bot.userId]: "nope" } } }), 400, "M_BAD_JSON");
   });
 });

@@ -31,12 +31,11 @@ describe("media", () => {
   });
 
   it("refuses oversized uploads and unknown media", async () => {
-    const count = () => (server.hs.store.sqlite.prepare("select count(*) n from media").get() as { n: number }).n;
-    const before = count();
+    const before = server.count("media");
     expectError(await server.requestOversized("POST", "/_matrix/media/v3/upload", 2 * 1024 * 1024, user.token), 413, "M_TOO_LARGE");
     expectError(await server.request("POST", "/_matrix/media/v3/upload", { token: user.token, raw: "x", headers: { "content-type": "not a type" } }), 400, "M_BAD_JSON");
     expectError(await server.request("POST", "/_matrix/media/v3/upload", { raw: "x" }), 401, "M_MISSING_TOKEN");
-    expect(count()).toBe(before);
+    expect(server.count("media")).toBe(before);
     expectError(await server.request("GET", "/_matrix/client/v1/media/download/localhost/doesnotexist", { token: user.token }), 404, "M_NOT_FOUND");
     expectError(await server.request("GET", "/_matrix/client/v1/media/download/elsewhere.org/abc", { token: user.token }), 404, "M_NOT_FOUND");
   });

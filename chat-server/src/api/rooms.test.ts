@@ -10,7 +10,6 @@ describe("rooms, membership and visitor policy", () => {
   let companion: Account;
   let supervisor: Account;
   let partner: Account;
-  const count = (table: string) => (server.hs.store.sqlite.prepare(`select count(*) n from ${table}`).get() as { n: number }).n;
 
   beforeAll(async () => {
     server = await TestServer.start();
@@ -70,16 +69,16 @@ describe("rooms, membership and visitor policy", () => {
   it("makes concurrent retries of one send a single event", async () => {
     const visitor = await server.registerVisitor();
     const roomId = await visitorRoom(visitor);
-    const before = count("events");
+    const before = server.count("events");
     const replies = await Promise.all(Array.from({ length: 5 }, () =>
       server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/send/m.room.encrypted/same-txn`, { token: visitor.token, body: { ciphertext: "once" } })));
     expect(new Set(replies.map((r) => r.body.event_id)).size).toBe(1);
-    expect(count("events")).toBe(before + 1);
+    expect(server.count("events")).toBe(before + 1);
   });
 
   it("refuses a visitor's invites to anyone but the triage bot, unencrypted or public rooms", async () => {
     const visitor = await server.registerVisitor();
-    const before = count("events");
+    const before = server.count("events");
     for (const body of [
       { invite: [companion.userId], initial_state: [ENCRYPTION] },
       { invite: [triage.userId] },
@@ -87,13 +86,13 @@ describe("rooms, membership and visitor policy", () => {
     ]) {
       expectError(await server.request("POST", "/_matrix/client/v3/createRoom", { token: visitor.token, body }), 403, "M_FORBIDDEN");
     }
-    expect(count("events")).toBe(before);
+    expect(server.count("events")).toBe(before);
     const roomId = await visitorRoom(visitor);
-    const afterRoom = count("events");
+    const afterRoom = server.count("events");
     for (const target of [companion.userId, supervisor.userId, partner.userId]) {
       expectError(await server.request("POST", `/_matrix/client/v3/rooms/${roomId}/invite`, { token: visitor.token, body: { user_id: target } }), 403, "M_FORBIDDEN");
     }
-    expect(count("events")).toBe(afterRoom);
+    expect(server.count("events")).toBe(afterRoom);
   });
 
   it("keeps visitors out of rooms they were not invited to", async () => {
@@ -102,13 +101,13 @@ describe("rooms, membership and visitor policy", () => {
     const roomId = await visitorRoom(owner);
     // A public room made by staff is still closed to visitors.
     const open = await server.request("POST", "/_matrix/client/v3/createRoom", { token: companion.token, body: { preset: "public_chat" } });
-    const before = count("events");
+    const before = server.count("events");
     expectError(await server.request("POST", `/_matrix/client/v3/join/${roomId}`, { token: stranger.token, body: {} }), 403, "M_FORBIDDEN");
     expectError(await server.request("GET", `/_matrix/client/v3/rooms/${roomId}/messages`, { token: stranger.token }), 403, "M_FORBIDDEN");
     expectError(await server.request("GET", `/_matrix/client/v3/rooms/${roomId}/members`, { token: stranger.token }), 403, "M_FORBIDDEN");
     expectError(await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/send/m.room.message/x`, { token: stranger.token, body: { msgtype: "m.text", body: "hi" } }), 403, "M_FORBIDDEN");
     expectError(await server.request("POST", `/_matrix/client/v3/join/${open.body.room_id}`, { token: stranger.token, body: {} }), 403, "M_FORBIDDEN");
-    expect(count("events")).toBe(before);
+    expect(server.count("events")).toBe(before);
   });
 
   it("lets the bot invite a companion, the companion invite a colleague, and refuses what policy forbids", async () => {
@@ -128,7 +127,7 @@ describe("rooms, membership and visitor policy", () => {
   it("answers bad input with Matrix errors and changes nothing", async () => {
     const visitor = await server.registerVisitor();
     const roomId = await visitorRoom(visitor);
-    const before = count("events");
+    const before = server.count("events");
     const t = { token: visitor.token };
     expectError(await server.request("POST", "/_matrix/client/v3/createRoom", { ...t, raw: "{", headers: { "content-type": "application/json" } }), 400, "M_NOT_JSON");
     expectError(await server.request("POST", "/_matrix/client/v3/createRoom", { ...t, body: { invite: "nope" } }), 400, "M_BAD_JSON");
@@ -144,7 +143,7 @@ describe("rooms, membership and visitor policy", () => {
     expectError(await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/state/m.room.join_rules/`, { ...t, body: { join_rule: "public" } }), 403, "M_FORBIDDEN");
     expectError(await server.request("GET", `/_matrix/client/v3/rooms/${roomId}/messages?dir=sideways`, t), 400, "M_INVALID_PARAM");
     expectError(await server.request("GET", `/_matrix/client/v3/rooms/${roomId}/messages?from=garbage`, t), 400, "M_INVALID_PARAM");
-    expect(count("events")).toBe(before);
+    expect(server.count("events")).toBe(before);
   });
 
   it("shows a late joiner only what was sent after they joined when history is 'joined'", async () => {
