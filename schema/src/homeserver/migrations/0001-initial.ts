@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 
 // Migrations take an untyped Kysely: they describe the schema, the types follow it.
+// Stream positions that key a table are INTEGER PRIMARY KEY: SQLite's rowid, no extra index.
 export async function up(db: Kysely<unknown>): Promise<void> {
   const s = db.schema;
   await s.createTable("meta")
@@ -43,7 +44,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
 
   await s.createTable("events")
-    .addColumn("stream_pos", "bigint", (c) => c.primaryKey())
+    .addColumn("stream_pos", "integer", (c) => c.primaryKey())
     .addColumn("event_id", "text", (c) => c.notNull().unique())
     .addColumn("room_id", "text", (c) => c.notNull())
     .addColumn("type", "text", (c) => c.notNull())
@@ -102,7 +103,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await s.createIndex("account_data_user_pos").on("account_data").columns(["user_id", "stream_pos"]).execute();
 
   await s.createTable("to_device")
-    .addColumn("stream_pos", "bigint", (c) => c.primaryKey())
+    .addColumn("stream_pos", "integer", (c) => c.primaryKey())
     .addColumn("user_id", "text", (c) => c.notNull())
     .addColumn("device_id", "text", (c) => c.notNull())
     .addColumn("sender", "text", (c) => c.notNull())
@@ -163,7 +164,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
 
   await s.createTable("device_list_changes")
-    .addColumn("stream_pos", "bigint", (c) => c.primaryKey())
+    .addColumn("stream_pos", "integer", (c) => c.primaryKey())
     .addColumn("user_id", "text", (c) => c.notNull())
     .execute();
   await s.createIndex("device_list_changes_user").on("device_list_changes").columns(["user_id", "stream_pos"]).execute();
