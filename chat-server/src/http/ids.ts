@@ -15,10 +15,6 @@ export function localpartOf(userId: string): string {
   return userId.slice(1, userId.lastIndexOf(":"));
 }
 
-export function serverOf(id: string): string {
-  return id.slice(id.indexOf(":") + 1);
-}
-
 export function randomToken(bytes: number): string {
   return randomBytes(bytes).toString("base64url");
 }

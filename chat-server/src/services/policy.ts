@@ -35,6 +35,3 @@ export function assertMayLookUpUsers(kind: AccountKind): void {
   if (kind === "visitor") throw forbidden("Visitors may not look up other users");
 }
 
-export function isVisitor(kind: AccountKind): boolean {
-  return kind === "visitor";
-}

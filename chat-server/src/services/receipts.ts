@@ -34,10 +34,4 @@ export class Receipts {
     }
     return Object.keys(content).length ? { type: "m.receipt", content } : undefined;
   }
-
-  roomsWithReceiptsSince(roomIds: string[], since: number, upTo: number): Set<string> {
-    if (roomIds.length === 0) return new Set();
-    return new Set(this.store.all(this.store.q.selectFrom("receipts").select("room_id").distinct()
-      .where("room_id", "in", roomIds).where("stream_pos", ">", since).where("stream_pos", "<=", upTo)).map((r) => r.room_id));
-  }
 }
