@@ -37,15 +37,18 @@ describe("profiles, directories, account data and push rules", () => {
     expectError(await server.request("GET", `${v3}/profile/@nobody:localhost`, { token: companion.token }), 404, "M_NOT_FOUND");
   });
 
-  it("changes only one's own profile and carries it into joined rooms", async () => {
+  it("changes only one's own profile, carries it into joined rooms, and keeps visitors anonymous", async () => {
+    const staff = await server.createAccount("supervisor", "hyejin");
+    const room = await server.request("POST", `${v3}/createRoom`, { token: staff.token, body: {} });
+    expect((await server.request("PUT", `${v3}/profile/${staff.userId}/displayname`, { token: staff.token, body: { displayname: "Hyejin" } })).status).toBe(200);
+    const member = await server.request("GET", `${v3}/rooms/${room.body.room_id}/state/m.room.member/${staff.userId}`, { token: staff.token });
+    expect(member.body).toEqual({ membership: "join", displayname: "Hyejin" });
+    expectError(await server.request("PUT", `${v3}/profile/${companion.userId}/displayname`, { token: staff.token, body: { displayname: "x" } }), 403, "M_FORBIDDEN");
+    expectError(await server.request("PUT", `${v3}/profile/${staff.userId}/avatar_url`, { token: staff.token, body: { avatar_url: "https://tracker.example/p.png" } }), 400, "M_BAD_JSON");
+    expectError(await server.request("PUT", `${v3}/profile/${staff.userId}/displayname`, { token: staff.token, body: { displayname: 7 } }), 400, "M_BAD_JSON");
     const visitor = await server.registerVisitor();
-    const room = await server.request("POST", `${v3}/createRoom`, { token: visitor.token, body: { initial_state: [ENCRYPTION] } });
-    expect((await server.request("PUT", `${v3}/profile/${visitor.userId}/displayname`, { token: visitor.token, body: { displayname: "Visitor" } })).status).toBe(200);
-    const member = await server.request("GET", `${v3}/rooms/${room.body.room_id}/state/m.room.member/${visitor.userId}`, { token: visitor.token });
-    expect(member.body).toEqual({ membership: "join", displayname: "Visitor" });
-    expectError(await server.request("PUT", `${v3}/profile/${companion.userId}/displayname`, { token: visitor.token, body: { displayname: "x" } }), 403, "M_FORBIDDEN");
-    expectError(await server.request("PUT", `${v3}/profile/${visitor.userId}/avatar_url`, { token: visitor.token, body: { avatar_url: "https://tracker.example/p.png" } }), 400, "M_BAD_JSON");
-    expectError(await server.request("PUT", `${v3}/profile/${visitor.userId}/displayname`, { token: visitor.token, body: { displayname: 7 } }), 400, "M_BAD_JSON");
+    expectError(await server.request("PUT", `${v3}/profile/${visitor.userId}/displayname`, { token: visitor.token, body: { displayname: "My Real Name" } }), 403, "M_FORBIDDEN");
+    expect(server.hs.accounts.profile(visitor.userId).displayname).toBe(visitor.userId.slice(1, visitor.userId.indexOf(":")));
   });
 
   it("stores account data for oneself only and syncs it", async () => {

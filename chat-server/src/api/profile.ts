@@ -4,7 +4,7 @@ import type { AppEnv } from "../http/env.ts";
 import { badJson, forbidden, notFound } from "../http/errors.ts";
 import { readJson } from "../http/json.ts";
 import type { Homeserver } from "../services/homeserver.ts";
-import { assertMayLookUpUsers } from "../services/policy.ts";
+import { assertMayLookUpUsers, assertMaySetProfile } from "../services/policy.ts";
 import type { ProfileField } from "../services/profiles.ts";
 
 const MAX_DISPLAYNAME = 256;
@@ -33,6 +33,7 @@ export function profileRoutes(hs: Homeserver) {
     r.put(`${P}/${field}`, async (c) => {
       const userId = c.req.param("userId");
       if (userId !== c.get("session").userId) throw forbidden("You may only change your own profile");
+      assertMaySetProfile(c.get("session").kind);
       const body = await readJson(c);
       const value = body[field];
       if (value !== null && value !== undefined && typeof value !== "string") throw badJson(`'${field}' must be a string`);

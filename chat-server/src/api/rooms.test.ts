@@ -141,6 +141,11 @@ describe("rooms, membership and visitor policy", () => {
     expectError(await server.requestOversized("PUT", `/_matrix/client/v3/rooms/${roomId}/send/m.room.message/2`, 2_000_000, visitor.token), 413, "M_TOO_LARGE");
     expectError(await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/state/m.room.create/`, { ...t, body: {} }), 403, "M_FORBIDDEN");
     expectError(await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/state/m.room.join_rules/`, { ...t, body: { join_rule: "public" } }), 403, "M_FORBIDDEN");
+    // Room state is not encrypted: visitors may not put words in it.
+    expectError(await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/state/m.room.name/`, { ...t, body: { name: "Help, it's Jisoo" } }), 403, "M_FORBIDDEN");
+    expectError(await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/state/m.room.topic/`, { ...t, body: { topic: "x" } }), 403, "M_FORBIDDEN");
+    expectError(await server.request("POST", "/_matrix/client/v3/createRoom", { ...t, body: { name: "Jisoo", initial_state: [ENCRYPTION] } }), 403, "M_FORBIDDEN");
+    expectError(await server.request("POST", "/_matrix/client/v3/createRoom", { ...t, body: { initial_state: [ENCRYPTION, { type: "m.room.topic", content: { topic: "x" } }] } }), 403, "M_FORBIDDEN");
     expectError(await server.request("GET", `/_matrix/client/v3/rooms/${roomId}/messages?dir=sideways`, t), 400, "M_INVALID_PARAM");
     expectError(await server.request("GET", `/_matrix/client/v3/rooms/${roomId}/messages?from=garbage`, t), 400, "M_INVALID_PARAM");
     expect(server.count("events")).toBe(before);

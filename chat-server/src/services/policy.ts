@@ -35,3 +35,22 @@ export function assertMayLookUpUsers(kind: AccountKind): void {
   if (kind === "visitor") throw forbidden("Visitors may not look up other users");
 }
 
+/**
+ * State events are not end-to-end encrypted, so a visitor may set only the
+ * state that makes their room private and encrypted: no names, topics or
+ * avatars in which a frightened person might write who they are.
+ */
+const VISITOR_STATE_TYPES = new Set([
+  "m.room.encryption", "m.room.history_visibility", "m.room.join_rules", "m.room.guest_access", "m.room.power_levels",
+]);
+
+export function assertMaySetState(kind: AccountKind, type: string): void {
+  if (kind === "visitor" && !VISITOR_STATE_TYPES.has(type)) {
+    throw forbidden(`Visitors may not set ${type.slice(0, 100)}: room state is not encrypted`);
+  }
+}
+
+/** Visitors stay anonymous: no display name or avatar, which would be stored in the clear. */
+export function assertMaySetProfile(kind: AccountKind): void {
+  if (kind === "visitor") throw forbidden("Visitors stay anonymous: profiles cannot be set");
+}

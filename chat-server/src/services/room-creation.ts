@@ -9,7 +9,7 @@ import { isUserId } from "../http/ids.ts";
 import { isObject, type JsonObject } from "../http/json.ts";
 import type { Accounts } from "./accounts.ts";
 import type { NewEvent } from "./events.ts";
-import { assertMayCreateRoom, assertMayInvite } from "./policy.ts";
+import { assertMayCreateRoom, assertMayInvite, assertMaySetState } from "./policy.ts";
 import { defaultPowerLevels } from "./power-levels.ts";
 import { ROOM_VERSION } from "./rooms.ts";
 
@@ -64,6 +64,9 @@ export function planRoom(accounts: Accounts, creator: string, kind: AccountKind,
   });
   if (kind === "visitor") {
     if (preset.join_rule !== "invite" || visibility === "public") throw forbidden("Visitors may only create private rooms");
+    for (const event of stateEvents) assertMaySetState(kind, event.type);
+    if (body.name !== undefined) assertMaySetState(kind, "m.room.name");
+    if (body.topic !== undefined) assertMaySetState(kind, "m.room.topic");
     if (!stateEvents.some((e) => e.type === "m.room.encryption" && e.stateKey === "")) {
       throw forbidden("Visitors' rooms must be end-to-end encrypted (m.room.encryption in initial_state)");
     }

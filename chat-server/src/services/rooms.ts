@@ -13,7 +13,7 @@ import type { JsonObject } from "../http/json.ts";
 import { type EventRow, Events, type NewEvent } from "./events.ts";
 import type { Memberships } from "./memberships.ts";
 import { PowerLevels } from "./power-levels.ts";
-import { assertMayInvite } from "./policy.ts";
+import { assertMayInvite, assertMaySetState } from "./policy.ts";
 
 export const ROOM_VERSION = "10";
 /** Events over 64 KiB are refused, as the spec limits PDUs. */
@@ -80,6 +80,7 @@ export class Rooms {
       if (type === "m.room.create") throw forbidden("The create event cannot be changed");
       if (type === "m.room.member") this.assertOwnProfileUpdate(session.userId, stateKey, content);
       else if (stateKey.startsWith("@") && stateKey !== session.userId) throw forbidden("This state key belongs to another user");
+      assertMaySetState(session.kind, type);
       if (session.kind === "visitor" && type === "m.room.join_rules" && content.join_rule !== "invite") {
         throw forbidden("Visitors' rooms stay invite-only");
       }
