@@ -66,6 +66,18 @@ describe("rooms, membership and visitor policy", () => {
     expectError(await post(visitor, "kick", { user_id: triage.userId }), 403, "M_FORBIDDEN");
   });
 
+  it("refuses plaintext messages in an encrypted room", async () => {
+    const visitor = await server.registerVisitor();
+    const roomId = await visitorRoom(visitor);
+    const before = server.count("events");
+    expectError(await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/send/m.room.message/plain`, {
+      token: visitor.token, body: { msgtype: "m.text", body: "this would sit in the database in the clear" },
+    }), 403, "M_FORBIDDEN");
+    expect(server.count("events")).toBe(before);
+    const plain = await server.request("POST", "/_matrix/client/v3/createRoom", { token: companion.token, body: {} });
+    expect((await server.request("PUT", `/_matrix/client/v3/rooms/${plain.body.room_id}/send/m.room.message/ok`, { token: companion.token, body: { msgtype: "m.text", body: "staff room" } })).status).toBe(200);
+  });
+
   it("makes concurrent retries of one send a single event", async () => {
     const visitor = await server.registerVisitor();
     const roomId = await visitorRoom(visitor);
@@ -137,7 +149,7 @@ describe("rooms, membership and visitor policy", () => {
     expectError(await server.request("POST", `/_matrix/client/v3/rooms/${roomId}/invite`, { ...t, body: { user_id: 5 } }), 400, "M_BAD_JSON");
     expectError(await server.request("PUT", `/_matrix/client/v3/rooms/!nope:localhost/send/m.room.message/1`, { ...t, body: { body: "x" } }), 404, "M_NOT_FOUND");
     expectError(await server.request("PUT", `/_matrix/client/v3/rooms/not-a-room/send/m.room.message/1`, { ...t, body: { body: "x" } }), 404, "M_NOT_FOUND");
-    expectError(await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/send/m.room.message/1`, { ...t, body: { body: "x".repeat(70_000) } }), 413, "M_TOO_LARGE");
+    expectError(await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/send/m.room.encrypted/1`, { ...t, body: { ciphertext: "x".repeat(70_000) } }), 413, "M_TOO_LARGE");
     expectError(await server.requestOversized("PUT", `/_matrix/client/v3/rooms/${roomId}/send/m.room.message/2`, 2_000_000, visitor.token), 413, "M_TOO_LARGE");
     expectError(await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/state/m.room.create/`, { ...t, body: {} }), 403, "M_FORBIDDEN");
     expectError(await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/state/m.room.join_rules/`, { ...t, body: { join_rule: "public" } }), 403, "M_FORBIDDEN");
@@ -155,12 +167,12 @@ describe("rooms, membership and visitor policy", () => {
     const visitor = await server.registerVisitor();
     const roomId = await visitorRoom(visitor);
     await server.request("POST", `/_matrix/client/v3/join/${roomId}`, { token: triage.token, body: {} });
-    await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/send/m.room.message/early`, { token: visitor.token, body: { msgtype: "m.text", body: "before" } });
+    await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/send/m.room.encrypted/early`, { token: visitor.token, body: { ciphertext: "before" } });
     await server.request("POST", `/_matrix/client/v3/rooms/${roomId}/invite`, { token: triage.token, body: { user_id: companion.userId } });
     await server.request("POST", `/_matrix/client/v3/rooms/${roomId}/join`, { token: companion.token, body: {} });
-    await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/send/m.room.message/late`, { token: visitor.token, body: { msgtype: "m.text", body: "after" } });
+    await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/send/m.room.encrypted/late`, { token: visitor.token, body: { ciphertext: "after" } });
     const page = await server.request("GET", `/_matrix/client/v3/rooms/${roomId}/messages?dir=b&limit=100`, { token: companion.token });
-    const bodies = page.body.chunk.filter((e: any) => e.type === "m.room.message").map((e: any) => e.content.body);
+    const bodies = page.body.chunk.filter((e: any) => e.type === "m.room.encrypted").map((e: any) => e.content.ciphertext);
     expect(bodies).toEqual(["after"]);
   });
 });

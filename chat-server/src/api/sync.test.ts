@@ -16,7 +16,7 @@ describe("sync", () => {
 
   const sync = (account: Account, query = "") => server.request("GET", `/_matrix/client/v3/sync${query}`, { token: account.token });
   const send = (account: Account, roomId: string, txn: string, body: string) =>
-    server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/send/m.room.message/${txn}`, { token: account.token, body: { msgtype: "m.text", body } });
+    server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/send/m.room.encrypted/${txn}`, { token: account.token, body: { algorithm: "m.megolm.v1.aes-sha2", ciphertext: body } });
 
   async function roomWithBot(visitor: Account): Promise<string> {
     const created = await server.request("POST", "/_matrix/client/v3/createRoom", {
@@ -38,7 +38,7 @@ describe("sync", () => {
     const room = reply.body.rooms.join[roomId];
     const types = [...room.state.events, ...room.timeline.events].map((e: any) => e.type);
     for (const type of ["m.room.create", "m.room.power_levels", "m.room.encryption", "m.room.member"]) expect(types).toContain(type);
-    expect(room.timeline.events.at(-1).content.body).toBe("hello");
+    expect(room.timeline.events.at(-1).content.ciphertext).toBe("hello");
     expect(room.timeline.events.at(-1).unsigned.transaction_id).toBe("a");
     expect(room.summary["m.joined_member_count"]).toBe(2);
   });
@@ -50,11 +50,11 @@ describe("sync", () => {
     for (let i = 0; i < 15; i++) await send(triage, roomId, `m${i}`, `msg ${i}`);
     const next = await sync(visitor, `?since=${first.body.next_batch}&filter=${encodeURIComponent(JSON.stringify({ room: { timeline: { limit: 5 } } }))}`);
     const timeline = next.body.rooms.join[roomId].timeline;
-    expect(timeline.events.map((e: any) => e.content.body)).toEqual(["msg 10", "msg 11", "msg 12", "msg 13", "msg 14"]);
+    expect(timeline.events.map((e: any) => e.content.ciphertext)).toEqual(["msg 10", "msg 11", "msg 12", "msg 13", "msg 14"]);
     expect(timeline.limited).toBe(true);
     expect(timeline.events[0].unsigned.transaction_id).toBeUndefined();
     const page = await server.request("GET", `/_matrix/client/v3/rooms/${roomId}/messages?dir=b&from=${timeline.prev_batch}&limit=3`, { token: visitor.token });
-    expect(page.body.chunk.map((e: any) => e.content.body)).toEqual(["msg 9", "msg 8", "msg 7"]);
+    expect(page.body.chunk.map((e: any) => e.content.ciphertext)).toEqual(["msg 9", "msg 8", "msg 7"]);
     const quiet = await sync(visitor, `?since=${next.body.next_batch}&timeout=0`);
     expect(quiet.body.rooms.join[roomId]).toBeUndefined();
   });
@@ -73,7 +73,7 @@ describe("sync", () => {
     await send(triage, roomId, "wake", "are you there?");
     const woke = await waiting;
     const latency = Date.now() - sentAt;
-    expect(woke.body.rooms.join[roomId].timeline.events.map((e: any) => e.content.body)).toEqual(["are you there?"]);
+    expect(woke.body.rooms.join[roomId].timeline.events.map((e: any) => e.content.ciphertext)).toEqual(["are you there?"]);
     expect(latency).toBeLessThan(1000);
     const strangerReply = await strangerWaiting;
     expect(Date.now() - started).toBeGreaterThanOrEqual(1400);

@@ -16,6 +16,11 @@ import { PowerLevels } from "./power-levels.ts";
 import { assertMayInvite, assertMaySetState } from "./policy.ts";
 
 export const ROOM_VERSION = "10";
+/**
+ * What may be sent in an encrypted room: ciphertext, and redactions (which carry
+ * no content but an optional reason). Anything else would be plaintext at rest.
+ */
+const ENCRYPTED_ROOM_TYPES = new Set(["m.room.encrypted", "m.room.redaction"]);
 /** Events over 64 KiB are refused, as the spec limits PDUs. */
 const MAX_EVENT_BYTES = 65_536;
 
@@ -68,6 +73,9 @@ export class Rooms {
       const earlier = this.events.byTxn(session.userId, session.deviceId, txnId);
       if (earlier) return earlier.event_id;
       this.assertJoined(roomId, session.userId);
+      if (!ENCRYPTED_ROOM_TYPES.has(type) && this.events.stateRow(roomId, "m.room.encryption", "")) {
+        throw forbidden("This room is end-to-end encrypted: send m.room.encrypted events");
+      }
       if (!this.powerLevels(roomId).canSend(session.userId, type, false)) throw forbidden("Insufficient power level to send this event");
       return this.events.insert(ctx, { roomId, type, sender: session.userId, content, txn: { deviceId: session.deviceId, txnId } }).event_id;
     });
