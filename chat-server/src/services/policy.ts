@@ -54,3 +54,8 @@ export function assertMaySetState(kind: AccountKind, type: string): void {
 export function assertMaySetProfile(kind: AccountKind): void {
   if (kind === "visitor") throw forbidden("Visitors stay anonymous: profiles cannot be set");
 }
+
+/** A membership reason is stored in the clear in the member event. */
+export function assertMayGiveReason(kind: AccountKind): void {
+  if (kind === "visitor") throw forbidden("Visitors may not give a reason: membership events are not encrypted");
+}

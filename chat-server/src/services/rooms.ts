@@ -13,7 +13,7 @@ import type { JsonObject } from "../http/json.ts";
 import { type EventRow, Events, type NewEvent } from "./events.ts";
 import type { Memberships } from "./memberships.ts";
 import { PowerLevels } from "./power-levels.ts";
-import { assertMayInvite, assertMaySetState } from "./policy.ts";
+import { assertMayGiveReason, assertMayInvite, assertMaySetState } from "./policy.ts";
 
 export const ROOM_VERSION = "10";
 /**
@@ -112,6 +112,7 @@ export class Rooms {
 
   /** Invite, join, leave, kick, ban or unban, with the same checks as a server's auth rules. */
   async membership(session: Session, roomId: string, action: MembershipAction, target: string, reason?: string): Promise<void> {
+    if (reason !== undefined) assertMayGiveReason(session.kind);
     const targetKind = action === "invite" ? this.accounts.kindOf(target) : undefined;
     if (action === "invite") {
       if (!targetKind) throw notFound("Unknown user");
