@@ -80,6 +80,17 @@ describe("rooms, membership and visitor policy", () => {
     expect((await server.request("PUT", `/_matrix/client/v3/rooms/${plain.body.room_id}/send/m.room.message/ok`, { token: companion.token, body: { msgtype: "m.text", body: "staff room" } })).status).toBe(200);
   });
 
+  it("shows someone whose invite was withdrawn nothing of the room but the withdrawal", async () => {
+    const visitor = await server.registerVisitor();
+    const roomId = await visitorRoom(visitor);
+    await server.request("POST", `/_matrix/client/v3/join/${roomId}`, { token: triage.token, body: {} });
+    await server.request("POST", `/_matrix/client/v3/rooms/${roomId}/invite`, { token: triage.token, body: { user_id: companion.userId } });
+    await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/send/m.room.encrypted/while-invited`, { token: visitor.token, body: { ciphertext: "while invited" } });
+    await server.request("POST", `/_matrix/client/v3/rooms/${roomId}/kick`, { token: visitor.token, body: { user_id: companion.userId } });
+    const page = await server.request("GET", `/_matrix/client/v3/rooms/${roomId}/messages?dir=b&limit=100`, { token: companion.token });
+    expect(page.body.chunk.map((e: any) => [e.type, e.content.membership])).toEqual([["m.room.member", "leave"]]);
+  });
+
   it("makes concurrent retries of one send a single event", async () => {
     const visitor = await server.registerVisitor();
     const roomId = await visitorRoom(visitor);

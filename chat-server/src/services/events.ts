@@ -82,6 +82,9 @@ export class Events {
     if (membership === "invite" || (membership === "join" && existing?.membership !== "join")) {
       const keepInvite = membership === "join" && existing?.membership === "invite" && visibility === "invited";
       visibleFrom = seesEverything ? 0 : keepInvite ? existing!.visible_from : row.stream_pos;
+    } else if (existing?.membership === "invite" && visibility !== "invited" && visibility !== "world_readable") {
+      // An invite declined or withdrawn before joining shows nothing but its own end.
+      visibleFrom = row.stream_pos;
     }
     this.store.run(q.insertInto("memberships")
       .values({ room_id: row.room_id, user_id: userId, membership, event_id: row.event_id, stream_pos: row.stream_pos, visible_from: visibleFrom })
