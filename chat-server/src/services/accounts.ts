@@ -84,6 +84,8 @@ export class Accounts {
       this.store.run(q.insertInto("devices").values({
         user_id: userId, device_id: device, display_name: displayName ?? null, created_ts: Date.now(),
       }).onConflict((oc) => oc.columns(["user_id", "device_id"]).doNothing()));
+      // Logging in again as an existing device replaces that device's old tokens (spec: /login device_id).
+      this.store.run(q.deleteFrom("access_tokens").where("user_id", "=", userId).where("device_id", "=", device));
       this.store.run(q.insertInto("access_tokens").values({
         token_hash: hashToken(token), user_id: userId, device_id: device, created_ts: Date.now(),
       }));
