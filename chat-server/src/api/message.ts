@@ -1,9 +1,9 @@
-/** Room events: `PUT send/{type}/{txnId}`, `/messages` pagination and `/event/{eventId}`. */
+/** Room events: `PUT send/{type}/{txnId}`, `PUT redact/{eventId}/{txnId}`, `/messages` pagination and `/event/{eventId}`. */
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { badJson, invalidParam, notFound } from "../http/errors.ts";
 import { isEventId } from "../http/ids.ts";
-import { intParam, isObject, readJson } from "../http/json.ts";
+import { intParam, isObject, optionalString, readJson } from "../http/json.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { parseSyncToken } from "../services/sync-token.ts";
 import { roomIdParam } from "./rooms.ts";
@@ -18,6 +18,16 @@ export function messageRoutes(hs: Homeserver) {
     if (type.length > 255 || txnId.length > 255) throw badJson("Event type and transaction id must be at most 255 characters");
     const eventId = await hs.rooms.send(c.get("session"), roomIdParam(c.req.param("roomId")), type, txnId, content);
     return c.json({ event_id: eventId });
+  });
+
+  r.put("/_matrix/client/v3/rooms/:roomId/redact/:eventId/:txnId", async (c) => {
+    const body = await readJson(c);
+    const eventId = c.req.param("eventId");
+    if (!isEventId(eventId)) throw notFound("Event not found");
+    const reason = optionalString(body, "reason");
+    if (reason !== undefined && reason.length > 1000) throw badJson("'reason' is too long");
+    const redactionId = await hs.redactions.redact(c.get("session"), roomIdParam(c.req.param("roomId")), eventId, c.req.param("txnId"), reason);
+    return c.json({ event_id: redactionId });
   });
 
   r.get("/_matrix/client/v3/rooms/:roomId/messages", (c) => {

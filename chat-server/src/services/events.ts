@@ -28,6 +28,7 @@ export interface ClientEvent {
   origin_server_ts: number;
   content: JsonObject;
   state_key?: string;
+  redacts?: string;
   unsigned: JsonObject;
 }
 
@@ -55,6 +56,7 @@ export class Events {
       origin_server_ts: Date.now(),
       content: JSON.stringify(event.content),
       replaces_state: previous?.event_id ?? null,
+      redacted_by: null,
       txn_device_id: event.txn?.deviceId ?? null,
       txn_id: event.txn?.txnId ?? null,
     };
@@ -150,6 +152,10 @@ export class Events {
         unsigned.prev_sender = previous.sender;
       }
     }
+    if (row.redacted_by) {
+      const redaction = this.byId(row.redacted_by);
+      if (redaction) unsigned.redacted_because = this.toClient(redaction);
+    }
     const event: ClientEvent = {
       event_id: row.event_id,
       room_id: row.room_id,
@@ -160,6 +166,8 @@ export class Events {
       unsigned,
     };
     if (row.state_key !== null) event.state_key = row.state_key;
+    // Room version 10 clients read `redacts` at the top level.
+    if (row.type === "m.room.redaction" && typeof event.content.redacts === "string") event.redacts = event.content.redacts;
     return event;
   }
 

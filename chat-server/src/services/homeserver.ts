@@ -14,6 +14,7 @@ import { Profiles } from "./profiles.ts";
 import { Memberships, PRESENT } from "./memberships.ts";
 import { Notifier } from "./notifier.ts";
 import { Receipts } from "./receipts.ts";
+import { Redactions } from "./redactions.ts";
 import { Rooms } from "./rooms.ts";
 import { Timeline } from "./timeline.ts";
 import { ToDevice } from "./to-device.ts";
@@ -38,6 +39,7 @@ export class Homeserver {
   readonly keyBackup: KeyBackup;
   readonly media: Media;
   readonly profiles: Profiles;
+  readonly redactions: Redactions;
 
   private constructor(readonly config: Config, readonly store: Store, readonly secrets: Secrets) {
     this.memberships = new Memberships(store);
@@ -59,6 +61,7 @@ export class Homeserver {
     this.keyBackup = new KeyBackup(store, this.writer);
     this.media = new Media(store, this.writer, config.dataDir, config.serverName);
     this.profiles = new Profiles(store, this.writer, this.accounts, this.rooms);
+    this.redactions = new Redactions(store, this.writer, this.events, this.rooms);
     this.typing = new Typing((roomId) => this.notifier.wake(this.memberships.membersOf(roomId, ["join"])));
   }
 

@@ -16,11 +16,8 @@ import { PowerLevels } from "./power-levels.ts";
 import { assertMayGiveReason, assertMayInvite, assertMaySetState } from "./policy.ts";
 
 export const ROOM_VERSION = "10";
-/**
- * What may be sent in an encrypted room: ciphertext, and redactions (which carry
- * no content but an optional reason). Anything else would be plaintext at rest.
- */
-const ENCRYPTED_ROOM_TYPES = new Set(["m.room.encrypted", "m.room.redaction"]);
+/** Redactions go through `/redact`, which also prunes the target. */
+const SEND_REFUSED_TYPES = new Set(["m.room.redaction"]);
 /** Events over 64 KiB are refused, as the spec limits PDUs. */
 const MAX_EVENT_BYTES = 65_536;
 
@@ -73,7 +70,9 @@ export class Rooms {
       const earlier = this.events.byTxn(session.userId, session.deviceId, txnId);
       if (earlier) return earlier.event_id;
       this.assertJoined(roomId, session.userId);
-      if (!ENCRYPTED_ROOM_TYPES.has(type) && this.events.stateRow(roomId, "m.room.encryption", "")) {
+      if (SEND_REFUSED_TYPES.has(type)) throw forbidden("Use /redact to redact events");
+      // Anything but ciphertext in an encrypted room would be plaintext at rest.
+      if (type !== "m.room.encrypted" && this.events.stateRow(roomId, "m.room.encryption", "")) {
         throw forbidden("This room is end-to-end encrypted: send m.room.encrypted events");
       }
       if (!this.powerLevels(roomId).canSend(session.userId, type, false)) throw forbidden("Insufficient power level to send this event");

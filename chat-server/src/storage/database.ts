@@ -80,6 +80,8 @@ export async function openStore(dataDir: string): Promise<Store> {
   // An acknowledged message must survive power loss, not only a crash.
   sqlite.pragma("synchronous = FULL");
   sqlite.pragma("foreign_keys = ON");
+  // Deleted and redacted content is overwritten, not left in free pages.
+  sqlite.pragma("secure_delete = ON");
   sqlite.pragma("busy_timeout = 5000");
   await migrate(sqlite);
   return new Store(sqlite);

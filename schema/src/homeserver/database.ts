@@ -54,6 +54,8 @@ export interface EventsTable {
   content: string;
   /** The state event this one replaced, for `unsigned.prev_content`. */
   replaces_state: string | null;
+  /** The redaction that pruned this event's content, if any. */
+  redacted_by: string | null;
   txn_device_id: string | null;
   txn_id: string | null;
 }

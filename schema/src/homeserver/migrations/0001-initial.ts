@@ -53,6 +53,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("origin_server_ts", "bigint", (c) => c.notNull())
     .addColumn("content", "text", (c) => c.notNull())
     .addColumn("replaces_state", "text")
+    .addColumn("redacted_by", "text")
     .addColumn("txn_device_id", "text")
     .addColumn("txn_id", "text")
     .execute();
