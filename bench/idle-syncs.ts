@@ -1,0 +1,66 @@
+/**
+ * Idle scale: N visitors each hold an open long-poll `/sync`; the server's RSS
+ * is read with all of them waiting, beside its idle RSS in the same run; then
+ * one message proves the server still answers promptly. Loopback only.
+ *   node --import tsx bench/idle-syncs.ts [connections]
+ */
+import { Agent, request } from "node:http";
+import { startServerProcess } from "./server-process.ts";
+
+const N = Number(process.argv[2] ?? 10_000);
+const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+
+function call(url: string, method: string, path: string, token?: string, body?: unknown): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const req = request(url + path, { method, agent, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), "content-type": "application/json" } }, (res) => {
+      let text = "";
+      res.on("data", (c) => { text += c; });
+      res.on("end", () => resolve(JSON.parse(text)));
+    });
+    req.on("error", reject);
+    req.end(body ? JSON.stringify(body) : undefined);
+  });
+}
+
+async function main() {
+  const server = await startServerProcess(18500 + Math.floor(Math.random() * 400));
+  const { url } = server;
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    const idle = server.rssMb();
+    const tokens: { token: string; since: string }[] = [];
+    for (let i = 0; i < N; i += 50) {
+      const batch = await Promise.all(Array.from({ length: Math.min(50, N - i) }, async () => {
+        const first = await call(url, "POST", "/_matrix/client/v3/register", undefined, {});
+        const reg = await call(url, "POST", "/_matrix/client/v3/register", undefined, { auth: { type: "m.login.dummy", session: first.session } });
+        const sync = await call(url, "GET", "/_matrix/client/v3/sync?timeout=0", reg.access_token);
+        return { token: reg.access_token as string, since: sync.next_batch as string };
+      }));
+      tokens.push(...batch);
+    }
+    const afterSetup = server.rssMb();
+    let answered = 0;
+    let failed = 0;
+    const polls: Promise<void>[] = [];
+    // Open the long-polls in steps, as clients arriving over a few seconds would.
+    for (let i = 0; i < tokens.length; i += 500) {
+      for (const t of tokens.slice(i, i + 500)) {
+        polls.push(call(url, "GET", `/_matrix/client/v3/sync?timeout=25000&since=${t.since}`, t.token).then(() => { answered++; }, () => { failed++; }));
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise((r) => setTimeout(r, 3000));
+    const waiting = server.rssMb();
+    const t0 = performance.now();
+    await call(url, "GET", "/_matrix/client/versions");
+    const probeMs = performance.now() - t0;
+    const earlyAnswers = answered;
+    await Promise.all(polls);
+    console.log(JSON.stringify({ connections: N, idleRssMb: idle.toFixed(1), afterRegistrationsRssMb: afterSetup.toFixed(1), withAllWaitingRssMb: waiting.toFixed(1), versionsWhileWaitingMs: probeMs.toFixed(1), answeredBeforeTimeout: earlyAnswers, failedConnections: failed }, null, 2));
+  } finally {
+    agent.destroy();
+    await server.stop();
+  }
+}
+
+await main();
