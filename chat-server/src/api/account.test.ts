@@ -112,4 +112,20 @@ describe("registration, login and account", () => {
     expectError(await server.request("GET", "/_matrix/client/v3/account/whoami", { token: login.body.access_token }), 401, "M_UNKNOWN_TOKEN");
     expectError(await server.request("GET", `/_matrix/client/v3/devices/${other}`, { token: visitor.token }), 404, "M_NOT_FOUND");
   });
+
+  it("stops guessing of a recovery code after 10 failed logins, without counting successes", async () => {
+    const fresh = await TestServer.start();
+    try {
+      const target = await fresh.registerVisitor("the-real-recovery-code");
+      const attempt = (password: string) => fresh.request("POST", "/_matrix/client/v3/login", {
+        body: { type: "m.login.password", identifier: { type: "m.id.user", user: target.userId }, password },
+      });
+      expect((await attempt("the-real-recovery-code")).status).toBe(200);
+      for (let i = 0; i < 10; i++) expectError(await attempt(`guess-${i}`), 403, "M_FORBIDDEN");
+      const limited = expectError(await attempt("the-real-recovery-code"), 429, "M_LIMIT_EXCEEDED");
+      expect(limited.body.retry_after_ms).toBeGreaterThan(0);
+    } finally {
+      await fresh.close();
+    }
+  });
 });

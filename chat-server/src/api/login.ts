@@ -1,13 +1,21 @@
 /** `/login` (password) and `/logout`. */
+import { getConnInfo } from "@hono/node-server/conninfo";
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { badJson, forbidden, MatrixError } from "../http/errors.ts";
 import { isUserId } from "../http/ids.ts";
 import { isObject, optionalString, readJson, requireString } from "../http/json.ts";
+import { RateLimiter } from "../http/rate-limit.ts";
 import type { Homeserver } from "../services/homeserver.ts";
+
+/** Failed logins allowed per client address and per account in each window: recovery codes must not be guessable. */
+const FAILED_LOGINS_PER_WINDOW = 10;
+const FAILED_LOGIN_WINDOW_MS = 15 * 60 * 1000;
 
 export function loginRoutes(hs: Homeserver) {
   const r = new Hono<AppEnv>({ strict: false });
+  const failuresByAddress = new RateLimiter(FAILED_LOGINS_PER_WINDOW, FAILED_LOGIN_WINDOW_MS);
+  const failuresByUser = new RateLimiter(FAILED_LOGINS_PER_WINDOW, FAILED_LOGIN_WINDOW_MS);
 
   r.get("/_matrix/client/v3/login", (c) => c.json({ flows: [{ type: "m.login.password" }] }));
 
@@ -20,7 +28,16 @@ export function loginRoutes(hs: Homeserver) {
     const deviceId = optionalString(body, "device_id");
     const displayName = optionalString(body, "initial_device_display_name");
     if (deviceId !== undefined && !/^[A-Za-z0-9_\-.]{1,64}$/.test(deviceId)) throw badJson("Invalid device_id");
-    await hs.accounts.checkPassword(userId, password);
+    const address = getConnInfo(c).remote.address ?? "unknown";
+    failuresByAddress.check(address);
+    failuresByUser.check(userId);
+    try {
+      await hs.accounts.checkPassword(userId, password);
+    } catch (error) {
+      failuresByAddress.hit(address);
+      failuresByUser.hit(userId);
+      throw error;
+    }
     const result = await hs.accounts.issueToken(userId, deviceId, displayName);
     return c.json({ ...result, well_known: { "m.homeserver": { base_url: hs.config.publicBaseUrl } } });
   });

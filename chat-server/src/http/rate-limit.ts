@@ -13,16 +13,25 @@ export class RateLimiter {
 
   /** Counts one hit for `clientKey`; throws M_LIMIT_EXCEEDED with retry_after_ms when over the limit. */
   hit(clientKey: string): void {
-    const id = createHmac("sha256", this.key).update(clientKey).digest("base64url");
+    this.check(clientKey);
+    const id = this.id(clientKey);
+    const entry = this.hits.get(id);
+    if (entry && this.now() - entry.windowStart < this.windowMs) entry.count++;
+    else this.hits.set(id, { count: 1, windowStart: this.now() });
+  }
+
+  /** Throws M_LIMIT_EXCEEDED if `clientKey` has used up its window, without counting a hit. */
+  check(clientKey: string): void {
     const now = this.now();
     this.sweep(now);
-    const entry = this.hits.get(id);
-    if (!entry || now - entry.windowStart >= this.windowMs) {
-      this.hits.set(id, { count: 1, windowStart: now });
-      return;
+    const entry = this.hits.get(this.id(clientKey));
+    if (entry && now - entry.windowStart < this.windowMs && entry.count >= this.limit) {
+      throw limitExceeded(entry.windowStart + this.windowMs - now);
     }
-    if (entry.count >= this.limit) throw limitExceeded(entry.windowStart + this.windowMs - now);
-    entry.count++;
+  }
+
+  private id(clientKey: string): string {
+    return createHmac("sha256", this.key).update(clientKey).digest("base64url");
   }
 
   private sweep(now: number): void {
