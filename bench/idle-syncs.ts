@@ -4,23 +4,10 @@
  * one message proves the server still answers promptly. Loopback only.
  *   node --import tsx bench/idle-syncs.ts [connections]
  */
-import { Agent, request } from "node:http";
+import { call, closeClient, registerVisitor } from "./http-client.ts";
 import { startServerProcess } from "./server-process.ts";
 
 const N = Number(process.argv[2] ?? 10_000);
-const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
-
-function call(url: string, method: string, path: string, token?: string, body?: unknown): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const req = request(url + path, { method, agent, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), "content-type": "application/json" } }, (res) => {
-      let text = "";
-      res.on("data", (c) => { text += c; });
-      res.on("end", () => resolve(JSON.parse(text)));
-    });
-    req.on("error", reject);
-    req.end(body ? JSON.stringify(body) : undefined);
-  });
-}
 
 async function main() {
   const server = await startServerProcess(18500 + Math.floor(Math.random() * 400));
@@ -31,8 +18,7 @@ async function main() {
     const tokens: { token: string; since: string }[] = [];
     for (let i = 0; i < N; i += 50) {
       const batch = await Promise.all(Array.from({ length: Math.min(50, N - i) }, async () => {
-        const first = await call(url, "POST", "/_matrix/client/v3/register", undefined, {});
-        const reg = await call(url, "POST", "/_matrix/client/v3/register", undefined, { auth: { type: "m.login.dummy", session: first.session } });
+        const reg = await registerVisitor(url);
         const sync = await call(url, "GET", "/_matrix/client/v3/sync?timeout=0", reg.access_token);
         return { token: reg.access_token as string, since: sync.next_batch as string };
       }));
@@ -58,7 +44,7 @@ async function main() {
     await Promise.all(polls);
     console.log(JSON.stringify({ connections: N, idleRssMb: idle.toFixed(1), afterRegistrationsRssMb: afterSetup.toFixed(1), withAllWaitingRssMb: waiting.toFixed(1), versionsWhileWaitingMs: probeMs.toFixed(1), answeredBeforeTimeout: earlyAnswers, failedConnections: failed }, null, 2));
   } finally {
-    agent.destroy();
+    closeClient();
     await server.stop();
   }
 }

@@ -7,20 +7,12 @@
  * Each conversation sends a message every `intervalMs` (about; 0 = as fast as
  * delivery allows, a saturation test rather than a latency one).
  */
+import { call, closeClient, registerVisitor } from "./http-client.ts";
 import { startServerProcess } from "./server-process.ts";
 
 const PAIRS = Number(process.argv[2] ?? 50);
 const MESSAGES = Number(process.argv[3] ?? 20);
 const INTERVAL_MS = Number(process.argv[4] ?? 250);
-
-async function call(url: string, method: string, path: string, token?: string, body?: unknown) {
-  const response = await fetch(url + path, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return response.json() as Promise<any>;
-}
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const summary = (values: number[]) => {
@@ -43,10 +35,6 @@ async function main() {
       baseline.push(performance.now() - t);
     }
 
-    const register = async () => {
-      const first = await call(url, "POST", "/_matrix/client/v3/register", undefined, {});
-      return call(url, "POST", "/_matrix/client/v3/register", undefined, { auth: { type: "m.login.dummy", session: first.session } });
-    };
     // Two staff-like peers are not needed: the bot account is the other side, as in production.
     const secret = JSON.parse(await import("node:fs").then((fs) => fs.readFileSync(`${server.dataDir}/secrets.json`, "utf8"))).registrationSharedSecret;
     const { registrationMac } = await import("../chat-server/src/api/admin-register.ts");
@@ -57,7 +45,7 @@ async function main() {
     });
 
     const pairs = await Promise.all(Array.from({ length: PAIRS }, async () => {
-      const visitor = await register();
+      const visitor = await registerVisitor(url);
       const room = await call(url, "POST", "/_matrix/client/v3/createRoom", visitor.access_token, {
         invite: [bot.user_id], initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } }],
       });
@@ -101,6 +89,7 @@ async function main() {
       seconds: seconds.toFixed(1),
     }, null, 2));
   } finally {
+    closeClient();
     await server.stop();
   }
 }

@@ -1,0 +1,30 @@
+/** A lean raw-HTTP Matrix client for the benchmarks: keep-alive sockets, no SDK. */
+import { Agent, request } from "node:http";
+
+const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
+
+export function call(url: string, method: string, path: string, token?: string, body?: unknown): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const req = request(url + path, {
+      method,
+      agent,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), "content-type": "application/json" },
+    }, (res) => {
+      let text = "";
+      res.on("data", (chunk) => { text += chunk; });
+      res.on("end", () => { try { resolve(JSON.parse(text)); } catch (error) { reject(error); } });
+    });
+    req.on("error", reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+/** An anonymous visitor through the two-step m.login.dummy registration. */
+export async function registerVisitor(url: string): Promise<{ user_id: string; access_token: string }> {
+  const first = await call(url, "POST", "/_matrix/client/v3/register", undefined, {});
+  return call(url, "POST", "/_matrix/client/v3/register", undefined, { auth: { type: "m.login.dummy", session: first.session } });
+}
+
+export function closeClient(): void {
+  agent.destroy();
+}
