@@ -23,6 +23,8 @@ export class DeviceLists {
   /** What changed for `userId`'s view between two stream positions. */
   delta(userId: string, from: number, to: number): DeviceListDelta {
     const q = this.store.q;
+    // Almost every sync sees no device or membership change: two cheap probes answer that.
+    if (!this.anythingChanged(userId, from, to)) return { changed: [], left: [] };
     const sharing = this.memberships.usersSharingRooms(userId);
     const changed = new Set<string>();
     for (const row of this.store.all(q.selectFrom("device_list_changes").select("user_id").distinct()
@@ -45,5 +47,19 @@ export class DeviceLists {
       }
     }
     return { changed: [...changed], left: [...left] };
+  }
+
+  private anythingChanged(userId: string, from: number, to: number): boolean {
+    const q = this.store.q;
+    const deviceChange = this.store.first(q.selectFrom("device_list_changes").select("stream_pos")
+      .where("stream_pos", ">", from).where("stream_pos", "<=", to).limit(1));
+    if (deviceChange) return true;
+    const membershipChange = this.store.first(q.selectFrom("memberships as mine")
+      .innerJoin("memberships as other", "other.room_id", "mine.room_id")
+      .select("other.stream_pos")
+      .where("mine.user_id", "=", userId)
+      .where("other.stream_pos", ">", from).where("other.stream_pos", "<=", to)
+      .limit(1));
+    return !!membershipChange;
   }
 }
