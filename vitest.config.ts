@@ -3,6 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     environment: "node",
+    reporters: ["default", "./test-summary-reporter.ts"],
     include: ["**/src/**/*.test.ts", "**/test/**/*.test.ts"],
     exclude: ["**/node_modules/**"],
     testTimeout: 60_000,
