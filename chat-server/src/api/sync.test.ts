@@ -106,6 +106,14 @@ describe("sync", () => {
     expect(ephemeral.find((e: any) => e.type === "m.typing").content.user_ids).toEqual([visitor.userId]);
     expect(ephemeral.find((e: any) => e.type === "m.receipt").content[sent.body.event_id]["m.read"][visitor.userId].ts).toBeGreaterThan(0);
     expectError(await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/typing/${triage.userId}`, { token: visitor.token, body: { typing: true } }), 403, "M_FORBIDDEN");
+    // Someone who leaves stops typing at once, not when the timeout runs out.
+    await server.request("POST", `/_matrix/client/v3/rooms/${roomId}/invite`, { token: triage.token, body: { user_id: companion.userId } });
+    await server.request("POST", `/_matrix/client/v3/rooms/${roomId}/join`, { token: companion.token, body: {} });
+    await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/typing/${companion.userId}`, { token: companion.token, body: { typing: true, timeout: 60000 } });
+    const typingSince = (await sync(triage)).body.next_batch;
+    await server.request("POST", `/_matrix/client/v3/rooms/${roomId}/leave`, { token: companion.token, body: {} });
+    const afterLeave = await sync(triage, `?since=${typingSince}&timeout=5000`);
+    expect(afterLeave.body.rooms.join[roomId].ephemeral.events.find((e: any) => e.type === "m.typing").content.user_ids).toEqual([visitor.userId]);
     expectError(await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/typing/${visitor.userId}`, { token: visitor.token, body: { typing: "yes" } }), 400, "M_BAD_JSON");
   });
 

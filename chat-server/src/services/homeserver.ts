@@ -51,7 +51,8 @@ export class Homeserver {
     this.deviceLists = new DeviceLists(store, this.memberships);
     this.events = new Events(store);
     this.accounts = new Accounts(store, this.writer, this.deviceLists, config.serverName);
-    this.rooms = new Rooms(store, this.writer, this.events, this.memberships, this.accounts, config.serverName);
+    this.typing = new Typing((roomId) => this.notifier.wake(this.memberships.membersOf(roomId, ["join"])));
+    this.rooms = new Rooms(store, this.writer, this.events, this.memberships, this.accounts, this.typing, config.serverName);
     this.timeline = new Timeline(store, this.memberships, () => this.writer.current);
     this.receipts = new Receipts(store, this.writer);
     this.keys = new Keys(store, this.writer, this.deviceLists, this.memberships);
@@ -62,7 +63,6 @@ export class Homeserver {
     this.media = new Media(store, this.writer, config.dataDir, config.serverName);
     this.profiles = new Profiles(store, this.writer, this.accounts, this.rooms);
     this.redactions = new Redactions(store, this.writer, this.events, this.rooms);
-    this.typing = new Typing((roomId) => this.notifier.wake(this.memberships.membersOf(roomId, ["join"])));
   }
 
   static async open(config: Config): Promise<Homeserver> {

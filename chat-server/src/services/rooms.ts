@@ -13,6 +13,7 @@ import type { JsonObject } from "../http/json.ts";
 import { type EventRow, Events, type NewEvent } from "./events.ts";
 import type { Memberships } from "./memberships.ts";
 import { PowerLevels } from "./power-levels.ts";
+import type { Typing } from "./typing.ts";
 import { assertMayGiveReason, assertMayInvite, assertMaySetState } from "./policy.ts";
 
 export const ROOM_VERSION = "10";
@@ -30,6 +31,7 @@ export class Rooms {
     readonly events: Events,
     private readonly memberships: Memberships,
     private readonly accounts: Accounts,
+    private readonly typing: Typing,
     private readonly serverName: string,
   ) {}
 
@@ -123,6 +125,8 @@ export class Rooms {
       if (!content) return;
       if (reason !== undefined) content.reason = reason;
       this.events.insert(ctx, { roomId, type: "m.room.member", stateKey: target, sender: session.userId, content });
+      // Whoever is no longer in the room stops typing there at once (before the wake-up, so syncs see both).
+      if (content.membership === "leave" || content.membership === "ban") this.typing.set(roomId, target, false, 0);
     });
   }
 
