@@ -19,6 +19,8 @@ import {
 } from "kysely";
 import { type HomeserverDatabase, homeserverMigrations } from "@onsafe/schema";
 
+const MAX_CACHED_STATEMENTS = 1000;
+
 export class Store {
   /** Query builder only: never executes, queries run through `all`/`first`/`run`. */
   readonly q: Kysely<HomeserverDatabase>;
@@ -62,6 +64,8 @@ export class Store {
   private statement(sql: string): SQLite.Statement {
     let statement = this.statements.get(sql);
     if (!statement) {
+      // `in (…)` lists of varying length make new SQL texts: keep the cache bounded.
+      if (this.statements.size >= MAX_CACHED_STATEMENTS) this.statements.clear();
       statement = this.sqlite.prepare(sql);
       this.statements.set(sql, statement);
     }
