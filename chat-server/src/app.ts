@@ -18,7 +18,6 @@ const PUBLIC_PATHS = [
   /^\/_matrix\/client\/versions$/,
   /^\/_matrix\/client\/v3\/login$/,
   /^\/_matrix\/client\/v3\/register(\/available)?$/,
-  /^\/_matrix\/client\/v3\/register\/m\.login\.registration_token\/validity$/,
 ];
 
 export function createApp(hs: Homeserver): Hono<AppEnv> {
@@ -39,6 +38,7 @@ export function createApp(hs: Homeserver): Hono<AppEnv> {
   });
 
   const auth = requireAuth(hs.accounts);
+  // Filled in once every router is mounted (below).
   let isKnown: (method: string, path: string) => boolean = () => true;
   const gate: MiddlewareHandler<AppEnv> = async (c, next) => {
     const path = c.req.path.replace(/\/+$/, "");
