@@ -1,5 +1,7 @@
 /** A lean raw-HTTP Matrix client for the benchmarks: keep-alive sockets, no SDK. */
 import { Agent, request } from "node:http";
+import { BOT_LOCALPARTS } from "@onsafe/schema";
+import { registrationMac } from "../chat-server/src/api/admin-register.ts";
 
 const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
 
@@ -23,6 +25,17 @@ export function call(url: string, method: string, path: string, token?: string, 
 export async function registerVisitor(url: string): Promise<{ user_id: string; access_token: string }> {
   const first = await call(url, "POST", "/_matrix/client/v3/register", undefined, {});
   return call(url, "POST", "/_matrix/client/v3/register", undefined, { auth: { type: "m.login.dummy", session: first.session } });
+}
+
+/** The triage bot account, through shared-secret registration; keeps its access token. */
+export async function registerTriageBot(url: string, sharedSecret: string): Promise<{ user_id: string; access_token: string }> {
+  const username = BOT_LOCALPARTS.triage;
+  const password = "benchmark-password";
+  const { nonce } = await call(url, "GET", "/_synapse/admin/v1/register");
+  return call(url, "POST", "/_synapse/admin/v1/register", undefined, {
+    nonce, username, password, admin: false, user_type: "bot",
+    mac: registrationMac(sharedSecret, [nonce, username, password, "notadmin", "bot"]),
+  });
 }
 
 export function closeClient(): void {

@@ -7,7 +7,8 @@
  * Each conversation sends a message every `intervalMs` (about; 0 = as fast as
  * delivery allows, a saturation test rather than a latency one).
  */
-import { call, closeClient, registerVisitor } from "./http-client.ts";
+import { loadSecrets } from "../chat-server/src/services/secrets.ts";
+import { call, closeClient, registerTriageBot, registerVisitor } from "./http-client.ts";
 import { startServerProcess } from "./server-process.ts";
 
 const PAIRS = Number(process.argv[2] ?? 50);
@@ -35,14 +36,8 @@ async function main() {
       baseline.push(performance.now() - t);
     }
 
-    // Two staff-like peers are not needed: the bot account is the other side, as in production.
-    const secret = JSON.parse(await import("node:fs").then((fs) => fs.readFileSync(`${server.dataDir}/secrets.json`, "utf8"))).registrationSharedSecret;
-    const { registrationMac } = await import("../chat-server/src/api/admin-register.ts");
-    const { nonce } = await call(url, "GET", "/_synapse/admin/v1/register");
-    const bot = await call(url, "POST", "/_synapse/admin/v1/register", undefined, {
-      nonce, username: "onsafe-triage", password: "benchmark-password", admin: false, user_type: "bot",
-      mac: registrationMac(secret, [nonce, "onsafe-triage", "benchmark-password", "notadmin", "bot"]),
-    });
+    // The other side of each conversation is the triage bot account, as in production.
+    const bot = await registerTriageBot(url, loadSecrets(server.dataDir).registrationSharedSecret);
 
     const pairs = await Promise.all(Array.from({ length: PAIRS }, async () => {
       const visitor = await registerVisitor(url);
