@@ -1,7 +1,7 @@
 /** Server-side key backup: `/room_keys/version[/{version}]` and `/room_keys/keys[/{roomId}[/{sessionId}]]`. */
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
-import { badJson, missingParam } from "../http/errors.ts";
+import { badJson, invalidParam, missingParam, notFound } from "../http/errors.ts";
 import { isObject, readJson, requireObject, requireString } from "../http/json.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { type KeysByRoom, validateKeyData } from "../services/key-backup.ts";
@@ -25,7 +25,7 @@ export function keyBackupRoutes(hs: Homeserver) {
   });
   r.put(`${V}/version/:version`, async (c) => {
     const body = await readJson(c);
-    if (body.version !== undefined && body.version !== c.req.param("version")) throw badJson("'version' does not match the path");
+    if (body.version !== undefined && body.version !== c.req.param("version")) throw invalidParam("'version' does not match the path");
     await hs.keyBackup.updateVersion(user(c), c.req.param("version"), requireString(body, "algorithm"), requireObject(body, "auth_data"));
     return c.json({});
   });
@@ -43,7 +43,7 @@ export function keyBackupRoutes(hs: Homeserver) {
   r.get(`${V}/keys/:roomId`, (c) => c.json({ sessions: hs.keyBackup.getKeys(user(c), versionParam(c), c.req.param("roomId"))[c.req.param("roomId")] ?? {} }));
   r.get(`${V}/keys/:roomId/:sessionId`, (c) => {
     const key = hs.keyBackup.getKeys(user(c), versionParam(c), c.req.param("roomId"), c.req.param("sessionId"))[c.req.param("roomId")]?.[c.req.param("sessionId")];
-    if (!key) return c.json({ errcode: "M_NOT_FOUND", error: "No key for that session" }, 404);
+    if (!key) throw notFound("Key not found");
     return c.json(key);
   });
 

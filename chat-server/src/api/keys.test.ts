@@ -1,17 +1,39 @@
+import { generateKeyPairSync, type KeyObject, sign } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BOT_LOCALPARTS } from "@onsafe/schema";
-import { ENCRYPTION, type Account, expectError, TestServer } from "../../test/harness.ts";
+import { ENCRYPTION, type Account, expectError, type Reply, TestServer } from "../../test/harness.ts";
+import { canonicalJson } from "../services/signed-json.ts";
 
-const deviceKeys = (a: Account) => ({
+type Signed = Record<string, unknown> & { signatures?: Record<string, Record<string, string>> };
+
+/** An ed25519 key pair that signs JSON as Matrix clients do. */
+class SigningKey {
+  readonly publicKey: string;
+  private readonly privateKey: KeyObject;
+  constructor() {
+    const pair = generateKeyPairSync("ed25519");
+    this.privateKey = pair.privateKey;
+    this.publicKey = Buffer.from(pair.publicKey.export({ format: "jwk" }).x!, "base64url").toString("base64").replace(/=+$/, "");
+  }
+
+  sign<T extends Signed>(object: T, userId: string, keyId = `ed25519:${this.publicKey}`): T & Required<Signed> {
+    const { signatures, unsigned: _, ...body } = object;
+    const signature = sign(null, Buffer.from(canonicalJson(body)), this.privateKey).toString("base64").replace(/=+$/, "");
+    return { ...object, signatures: { ...signatures, [userId]: { ...signatures?.[userId], [keyId]: signature } } };
+  }
+}
+
+const deviceKeys = (a: Account, key: SigningKey) => key.sign({
   user_id: a.userId,
   device_id: a.deviceId,
   algorithms: ["m.olm.v1.curve25519-aes-sha2", "m.megolm.v1.aes-sha2"],
-  keys: { [`curve25519:${a.deviceId}`]: "curvekey", [`ed25519:${a.deviceId}`]: "edkey" },
-  signatures: { [a.userId]: { [`ed25519:${a.deviceId}`]: "sig" } },
-});
+  keys: { [`curve25519:${a.deviceId}`]: "curvekey", [`ed25519:${a.deviceId}`]: key.publicKey },
+}, a.userId, `ed25519:${a.deviceId}`);
+const crossKey = (a: Account, usage: string, key: SigningKey): Signed => ({ user_id: a.userId, usage: [usage], keys: { [`ed25519:${key.publicKey}`]: key.publicKey } });
 const otk = (n: number) => ({ key: `otk${n}`, signatures: {} });
+const KEY_TABLES = ["device_keys", "one_time_keys", "fallback_keys", "cross_signing_keys", "key_signatures", "device_list_changes"];
 
-describe("keys and to-device messages", () => {
+describe("end-to-end encryption keys", () => {
   let server: TestServer;
   let bot: Account;
   let companion: Account;
@@ -23,120 +45,215 @@ describe("keys and to-device messages", () => {
   afterAll(async () => { await server.close(); });
 
   const post = (a: Account, path: string, body: unknown) => server.request("POST", `/_matrix/client/v3${path}`, { token: a.token, body });
+  const claimOne = async (by: Account, of: Account) =>
+    (await post(by, "/keys/claim", { one_time_keys: { [of.userId]: { [of.deviceId]: "signed_curve25519" } } })).body.one_time_keys;
+  const rows = () => KEY_TABLES.map((t) => server.count(t));
+  /** A visitor in an encrypted room with the triage bot (and the companion, if `withCompanion`). */
+  const visitorInRoom = async (withCompanion = false) => {
+    const visitor = await server.registerVisitor("visitor-password-1");
+    const room = await post(visitor, "/createRoom", { invite: [bot.userId], initial_state: [ENCRYPTION] });
+    await post(bot, `/join/${room.body.room_id}`, {});
+    if (withCompanion) await post(bot, `/rooms/${room.body.room_id}/invite`, { user_id: companion.userId });
+    return visitor;
+  };
 
-  it("uploads device and one-time keys, counts them in sync, and hands each one-time key out once, then the fallback", async () => {
-    const upload = await post(companion, "/keys/upload", {
-      device_keys: deviceKeys(companion),
-      one_time_keys: { "signed_curve25519:AAAA": otk(1), "signed_curve25519:AAAB": otk(2) },
+  it("uploads device, one-time and fallback keys, counts them in sync and hands each one-time key out once, oldest upload first", async () => {
+    const key = new SigningKey();
+    const first = await post(companion, "/keys/upload", {
+      device_keys: deviceKeys(companion, key),
+      one_time_keys: { "signed_curve25519:BBBB": otk(1), "signed_curve25519:0000": otk(2) },
       fallback_keys: { "signed_curve25519:FFFF": { key: "fallback", fallback: true, signatures: {} } },
     });
-    expect(upload.body.one_time_key_counts).toEqual({ signed_curve25519: 2 });
+    expect(first.body.one_time_key_counts).toEqual({ signed_curve25519: 2 });
+    // A later upload whose key id sorts first is still handed out last.
+    const second = await post(companion, "/keys/upload", { one_time_keys: { "signed_curve25519:AAAA": otk(3), "curve25519:CCCC": "plain" } });
+    expect(second.body.one_time_key_counts).toEqual({ signed_curve25519: 3, curve25519: 1 });
     const sync = await server.request("GET", "/_matrix/client/v3/sync", { token: companion.token });
-    expect(sync.body.device_one_time_keys_count).toEqual({ signed_curve25519: 2 });
+    expect(sync.body.device_one_time_keys_count).toEqual({ signed_curve25519: 3, curve25519: 1 });
     expect(sync.body.device_unused_fallback_key_types).toEqual(["signed_curve25519"]);
 
     const query = await post(bot, "/keys/query", { device_keys: { [companion.userId]: [] } });
-    expect(query.body.device_keys[companion.userId][companion.deviceId]).toMatchObject(deviceKeys(companion));
+    const { unsigned, ...stored } = query.body.device_keys[companion.userId][companion.deviceId];
+    expect(stored).toEqual(deviceKeys(companion, key));
+    expect(JSON.stringify(stored)).toBe(JSON.stringify(deviceKeys(companion, key)));
+    expect(unsigned).toBeUndefined();
 
-    const claims = [];
-    for (let i = 0; i < 3; i++) claims.push((await post(bot, "/keys/claim", { one_time_keys: { [companion.userId]: { [companion.deviceId]: "signed_curve25519" } } })).body);
-    const keyIds = claims.map((c) => Object.keys(c.one_time_keys[companion.userId][companion.deviceId])[0]);
-    expect(keyIds).toEqual(["signed_curve25519:AAAA", "signed_curve25519:AAAB", "signed_curve25519:FFFF"]);
+    const claimed = [];
+    for (let i = 0; i < 5; i++) claimed.push(Object.keys((await claimOne(bot, companion))[companion.userId][companion.deviceId])[0]);
+    expect(claimed.slice(0, 2).sort()).toEqual(["signed_curve25519:0000", "signed_curve25519:BBBB"]);
+    expect(claimed.slice(2)).toEqual(["signed_curve25519:AAAA", "signed_curve25519:FFFF", "signed_curve25519:FFFF"]);
     const after = await server.request("GET", "/_matrix/client/v3/sync", { token: companion.token });
-    expect(after.body.device_one_time_keys_count).toEqual({ signed_curve25519: 0 });
+    expect(after.body.device_one_time_keys_count).toEqual({ signed_curve25519: 0, curve25519: 1 });
     expect(after.body.device_unused_fallback_key_types).toEqual([]);
+
+    // Uploading the same fallback key again keeps it marked used; a new one is unused.
+    const fallback = { key: "fallback", fallback: true, signatures: {} };
+    await post(companion, "/keys/upload", { fallback_keys: { "signed_curve25519:FFFF": fallback } });
+    expect((await server.request("GET", "/_matrix/client/v3/sync", { token: companion.token })).body.device_unused_fallback_key_types).toEqual([]);
+    await post(companion, "/keys/upload", { fallback_keys: { "signed_curve25519:GGGG": { ...fallback, key: "new" } } });
+    expect((await server.request("GET", "/_matrix/client/v3/sync", { token: companion.token })).body.device_unused_fallback_key_types).toEqual(["signed_curve25519"]);
   });
 
-  it("refuses keys for another device and malformed uploads without storing anything", async () => {
+  it("refuses foreign, unsigned and malformed uploads without storing anything", async () => {
     const visitor = await server.registerVisitor();
-    const before = [server.count("device_keys"), server.count("one_time_keys")];
-    expectError(await post(visitor, "/keys/upload", { device_keys: { ...deviceKeys(visitor), device_id: "OTHER" } }), 400, "M_INVALID_PARAM");
-    expectError(await post(visitor, "/keys/upload", { device_keys: "nope" }), 400, "M_BAD_JSON");
-    expectError(await post(visitor, "/keys/upload", { one_time_keys: { nocolon: otk(1) } }), 400, "M_BAD_JSON");
+    const key = new SigningKey();
+    await post(visitor, "/keys/upload", { one_time_keys: { "signed_curve25519:AAAA": otk(1) } });
+    const before = rows();
+    const upload = (body: unknown) => post(visitor, "/keys/upload", body);
+    expectError(await upload({ device_keys: { ...deviceKeys(visitor, key), device_id: "OTHER" } }), 400, "M_INVALID_PARAM");
+    expectError(await upload({ device_keys: { ...deviceKeys(visitor, key), user_id: companion.userId } }), 400, "M_INVALID_PARAM");
+    expectError(await upload({ device_keys: { ...deviceKeys(visitor, key), algorithms: ["m.megolm.v1.aes-sha2"] } }), 400, "M_INVALID_SIGNATURE");
+    expectError(await upload({ device_keys: { ...deviceKeys(visitor, key), signatures: deviceKeys(visitor, new SigningKey()).signatures } }), 400, "M_INVALID_SIGNATURE");
+    expectError(await upload({ device_keys: { ...deviceKeys(visitor, key), algorithms: "all" } }), 400, "M_BAD_JSON");
+    expectError(await upload({ device_keys: "nope" }), 400, "M_BAD_JSON");
+    expectError(await upload({ one_time_keys: { nocolon: otk(1) } }), 400, "M_BAD_JSON");
+    expectError(await upload({ one_time_keys: { "signed_curve25519:X": 5 } }), 400, "M_BAD_JSON");
+    expectError(await upload({ fallback_keys: { "signed_curve25519:F1": otk(1), "signed_curve25519:F2": otk(2) } }), 400, "M_INVALID_PARAM");
+    // A known key id with other content fails the whole upload, the new key and device keys included.
+    expectError(await upload({ device_keys: deviceKeys(visitor, key), one_time_keys: { "signed_curve25519:BBBB": otk(2), "signed_curve25519:AAAA": otk(9) } }), 400, "M_INVALID_PARAM");
+    expectError(await server.request("POST", "/_matrix/client/v3/keys/upload", { token: visitor.token, raw: "{", headers: { "content-type": "application/json" } }), 400, "M_NOT_JSON");
+    expect(rows()).toEqual(before);
+    // The same key again is fine and changes nothing.
+    expect((await upload({ one_time_keys: { "signed_curve25519:AAAA": otk(1) } })).body.one_time_key_counts).toEqual({ signed_curve25519: 1 });
+  });
+
+  it("validates queries and claims, and answers unknown users and devices with nothing", async () => {
+    const visitor = await server.registerVisitor();
     expectError(await post(visitor, "/keys/query", {}), 400, "M_MISSING_PARAM");
-    expectError(await post(visitor, "/keys/query", { device_keys: { [bot.userId]: "all" } }), 400, "M_BAD_JSON");
-    expectError(await post(visitor, "/keys/claim", { one_time_keys: { [bot.userId]: [] } }), 400, "M_BAD_JSON");
-    expect([server.count("device_keys"), server.count("one_time_keys")]).toEqual(before);
+    expectError(await post(visitor, "/keys/query", { device_keys: { [visitor.userId]: "all" } }), 400, "M_BAD_JSON");
+    expectError(await post(visitor, "/keys/query", { device_keys: { [visitor.userId]: [1] } }), 400, "M_BAD_JSON");
+    expectError(await post(visitor, "/keys/claim", {}), 400, "M_MISSING_PARAM");
+    expectError(await post(visitor, "/keys/claim", { one_time_keys: { [visitor.userId]: [] } }), 400, "M_BAD_JSON");
+    expectError(await post(visitor, "/keys/claim", { one_time_keys: { [visitor.userId]: { DEV: 1 } } }), 400, "M_BAD_JSON");
+    const query = await post(companion, "/keys/query", { device_keys: { "@ghost:localhost": [], [companion.userId]: ["NOPE"] } });
+    expect(query.status).toBe(200);
+    expect(query.body.device_keys).toEqual({ "@ghost:localhost": {}, [companion.userId]: {} });
+    expect(query.body.failures).toEqual({});
+    const claim = await post(companion, "/keys/claim", { one_time_keys: { "@ghost:localhost": { X: "signed_curve25519" } } });
+    expect(claim.body).toEqual({ one_time_keys: {}, failures: {} });
   });
 
-  it("shows visitors only the keys of people they share a room with", async () => {
-    const visitor = await server.registerVisitor();
-    const query = await post(visitor, "/keys/query", { device_keys: { [companion.userId]: [], [visitor.userId]: [] } });
-    expect(Object.keys(query.body.device_keys)).toEqual([visitor.userId]);
-    const claim = await post(visitor, "/keys/claim", { one_time_keys: { [companion.userId]: { [companion.deviceId]: "signed_curve25519" } } });
-    expect(claim.body.one_time_keys).toEqual({});
+  it("shows visitors the keys only of people they share a room with, and lets them claim only those", async () => {
+    const other = await server.createAccount("companion", "dasom");
+    await post(other, "/keys/upload", { device_keys: deviceKeys(other, new SigningKey()), one_time_keys: { "signed_curve25519:AAAA": otk(1) } });
+    const stranger = await server.registerVisitor();
+    const query = await post(stranger, "/keys/query", { device_keys: { [other.userId]: [], [stranger.userId]: [] } });
+    expect(Object.keys(query.body.device_keys)).toEqual([stranger.userId]);
+    expect(await claimOne(stranger, other)).toEqual({});
+    expect(server.count("one_time_keys")).toBeGreaterThan(0);
+    expect((await server.request("GET", "/_matrix/client/v3/sync", { token: other.token })).body.device_one_time_keys_count).toEqual({ signed_curve25519: 1 });
+
+    const visitor = await visitorInRoom();
+    await post(bot, "/keys/upload", { device_keys: deviceKeys(bot, new SigningKey()) });
+    expect(Object.keys((await post(visitor, "/keys/query", { device_keys: { [bot.userId]: [] } })).body.device_keys[bot.userId])).toEqual([bot.deviceId]);
   });
 
-  it("uploads cross-signing keys without auth the first time, then asks for it", async () => {
+  it("sets cross-signing up without re-authentication, then asks for it to replace the keys", async () => {
     const visitor = await server.registerVisitor("visitor-password-1");
-    const key = (usage: string, pub: string) => ({ user_id: visitor.userId, usage: [usage], keys: { [`ed25519:${pub}`]: pub } });
-    const first = await post(visitor, "/keys/device_signing/upload", { master_key: key("master", "MASTER1"), self_signing_key: key("self_signing", "SELF1") });
-    expect(first.status).toBe(200);
-    const again = await post(visitor, "/keys/device_signing/upload", { master_key: key("master", "MASTER2") });
+    const [master, self, user] = [new SigningKey(), new SigningKey(), new SigningKey()];
+    const masterKey = crossKey(visitor, "master", master);
+    const selfKey = master.sign(crossKey(visitor, "self_signing", self), visitor.userId);
+    const userKey = master.sign(crossKey(visitor, "user_signing", user), visitor.userId);
+    const upload = (body: unknown) => post(visitor, "/keys/device_signing/upload", body);
+    const before = rows();
+    expectError(await upload({ self_signing_key: selfKey }), 400, "M_MISSING_PARAM");
+    expectError(await upload({ master_key: masterKey, self_signing_key: new SigningKey().sign(crossKey(visitor, "self_signing", self), visitor.userId) }), 400, "M_INVALID_SIGNATURE");
+    expectError(await upload({ master_key: { ...masterKey, user_id: companion.userId } }), 400, "M_INVALID_PARAM");
+    expectError(await upload({ master_key: { ...masterKey, usage: ["self_signing"] } }), 400, "M_INVALID_PARAM");
+    expectError(await upload({ master_key: { ...masterKey, keys: { "ed25519:other": master.publicKey } } }), 400, "M_INVALID_PARAM");
+    expectError(await upload({ master_key: "key" }), 400, "M_BAD_JSON");
+    expectError(await upload({ master_key: { ...masterKey, keys: { [`ed25519:${visitor.deviceId}`]: visitor.deviceId } } }), 403, "M_FORBIDDEN");
+    expect(rows()).toEqual(before);
+
+    expect((await upload({ master_key: masterKey, self_signing_key: selfKey, user_signing_key: userKey })).status).toBe(200);
+    const own = (await post(visitor, "/keys/query", { device_keys: { [visitor.userId]: [] } })).body;
+    expect(own.master_keys[visitor.userId]).toEqual(masterKey);
+    expect(own.self_signing_keys[visitor.userId]).toEqual(selfKey);
+    expect(own.user_signing_keys[visitor.userId]).toEqual(userKey);
+
+    const newMaster = new SigningKey();
+    const again = await upload({ master_key: crossKey(visitor, "master", newMaster) });
     expect(again.status).toBe(401);
     expect(again.body.flows).toEqual([{ stages: ["m.login.password"] }]);
-    const authed = await post(visitor, "/keys/device_signing/upload", {
-      master_key: key("master", "MASTER2"),
-      auth: { type: "m.login.password", session: again.body.session, identifier: { type: "m.id.user", user: visitor.userId }, password: "visitor-password-1" },
-    });
-    expect(authed.status).toBe(200);
-    const query = await post(visitor, "/keys/query", { device_keys: { [visitor.userId]: [] } });
-    expect(query.body.master_keys[visitor.userId].keys).toEqual({ "ed25519:MASTER2": "MASTER2" });
-    expectError(await post(visitor, "/keys/device_signing/upload", {
-      master_key: { ...key("master", "X"), user_id: companion.userId },
-      auth: { type: "m.login.password", identifier: { type: "m.id.user", user: visitor.userId }, password: "visitor-password-1" },
-    }), 400, "M_INVALID_PARAM");
-
-    await post(visitor, "/keys/upload", { device_keys: deviceKeys(visitor) });
-    const signed = await post(visitor, "/keys/signatures/upload", {
-      [visitor.userId]: {
-        [visitor.deviceId]: { ...deviceKeys(visitor), signatures: { [visitor.userId]: { "ed25519:SELF1": "cross-sig" } } },
-        UNKNOWN: { signatures: { [visitor.userId]: { "ed25519:SELF1": "x" } } },
-      },
-    });
-    expect(Object.keys(signed.body.failures[visitor.userId])).toEqual(["UNKNOWN"]);
-    const withSig = await post(visitor, "/keys/query", { device_keys: { [visitor.userId]: [visitor.deviceId] } });
-    expect(withSig.body.device_keys[visitor.userId][visitor.deviceId].signatures[visitor.userId]).toEqual({
-      [`ed25519:${visitor.deviceId}`]: "sig", "ed25519:SELF1": "cross-sig",
-    });
+    const password = (pw: string, session?: string) => ({ type: "m.login.password", session, identifier: { type: "m.id.user", user: visitor.userId }, password: pw });
+    expect((await upload({ master_key: crossKey(visitor, "master", newMaster), auth: password("wrong-password") })).status).toBe(401);
+    expect((await post(visitor, "/keys/query", { device_keys: { [visitor.userId]: [] } })).body.master_keys[visitor.userId]).toEqual(masterKey);
+    expect((await upload({ master_key: crossKey(visitor, "master", newMaster), auth: password("visitor-password-1", again.body.session) })).status).toBe(200);
+    expect((await post(visitor, "/keys/query", { device_keys: { [visitor.userId]: [] } })).body.master_keys[visitor.userId].keys)
+      .toEqual({ [`ed25519:${newMaster.publicKey}`]: newMaster.publicKey });
   });
 
-  it("reports device-list changes in sync and /keys/changes to people sharing a room", async () => {
-    const visitor = await server.registerVisitor();
-    const room = await post(visitor, "/createRoom", { invite: [bot.userId], initial_state: [ENCRYPTION] });
-    await post(bot, `/join/${room.body.room_id}`, {});
+  it("stores checked cross-signing signatures, shows them in queries, and reports the rest as failures", async () => {
+    const visitor = await visitorInRoom(true);
+    const deviceKey = new SigningKey();
+    const [master, self, user] = [new SigningKey(), new SigningKey(), new SigningKey()];
+    await post(visitor, "/keys/upload", { device_keys: deviceKeys(visitor, deviceKey) });
+    await post(visitor, "/keys/device_signing/upload", {
+      master_key: crossKey(visitor, "master", master),
+      self_signing_key: master.sign(crossKey(visitor, "self_signing", self), visitor.userId),
+      user_signing_key: master.sign(crossKey(visitor, "user_signing", user), visitor.userId),
+    });
+    const botMaster = new SigningKey();
+    await post(bot, "/keys/device_signing/upload", { master_key: crossKey(bot, "master", botMaster) });
+    const signatures = () => rows()[4];
+    const before = signatures();
+
+    expectError(await post(visitor, "/keys/signatures/upload", { [visitor.userId]: { [visitor.deviceId]: "signed" } }), 400, "M_BAD_JSON");
+    expectError(await post(visitor, "/keys/signatures/upload", { [visitor.userId]: [] }), 400, "M_BAD_JSON");
+    const reply = await post(visitor, "/keys/signatures/upload", {
+      [visitor.userId]: {
+        [visitor.deviceId]: self.sign(deviceKeys(visitor, deviceKey), visitor.userId),
+        [master.publicKey]: deviceKey.sign(crossKey(visitor, "master", master), visitor.userId, `ed25519:${visitor.deviceId}`),
+        UNKNOWN: { signatures: { [visitor.userId]: { [`ed25519:${self.publicKey}`]: "x" } } },
+      },
+      [bot.userId]: { [botMaster.publicKey]: user.sign(crossKey(bot, "master", botMaster), visitor.userId) },
+      [companion.userId]: { [botMaster.publicKey]: user.sign(crossKey(bot, "master", botMaster), visitor.userId) },
+    });
+    expect(reply.body.failures).toEqual({
+      [visitor.userId]: { UNKNOWN: { errcode: "M_NOT_FOUND", error: expect.any(String) } },
+      [companion.userId]: { [botMaster.publicKey]: { errcode: "M_NOT_FOUND", error: expect.any(String) } },
+    });
+    expect(signatures()).toBe(before + 3);
+
+    // A signature over something other than the stored key is refused.
+    const forged = await post(visitor, "/keys/signatures/upload", {
+      [visitor.userId]: { [visitor.deviceId]: self.sign({ ...deviceKeys(visitor, deviceKey), algorithms: [] }, visitor.userId) },
+    });
+    expect(forged.body.failures[visitor.userId][visitor.deviceId].errcode).toBe("M_INVALID_SIGNATURE");
+    expect(signatures()).toBe(before + 3);
+
+    const mine = (await post(visitor, "/keys/query", { device_keys: { [visitor.userId]: [], [bot.userId]: [] } })).body;
+    expect(Object.keys(mine.device_keys[visitor.userId][visitor.deviceId].signatures[visitor.userId]).sort())
+      .toEqual([`ed25519:${self.publicKey}`, `ed25519:${visitor.deviceId}`].sort());
+    expect(Object.keys(mine.master_keys[visitor.userId].signatures[visitor.userId])).toEqual([`ed25519:${visitor.deviceId}`]);
+    expect(mine.master_keys[bot.userId].signatures[visitor.userId]).toEqual({ [`ed25519:${user.publicKey}`]: expect.any(String) });
+    // Who verified whom is shown only to the signer; nobody else sees a user-signing key.
+    const theirs = (await post(companion, "/keys/query", { device_keys: { [visitor.userId]: [], [bot.userId]: [] } })).body;
+    expect(theirs.master_keys[bot.userId].signatures).toBeUndefined();
+    expect(theirs.user_signing_keys).toEqual({});
+    expect(theirs.self_signing_keys[visitor.userId].usage).toEqual(["self_signing"]);
+  });
+
+  it("reports device-list changes in sync and /keys/changes to people sharing a room, and validates the tokens", async () => {
+    const visitor = await visitorInRoom();
     const since = (await server.request("GET", "/_matrix/client/v3/sync", { token: bot.token })).body.next_batch;
-    await post(visitor, "/keys/upload", { device_keys: deviceKeys(visitor) });
+    const key = new SigningKey();
+    await post(visitor, "/keys/upload", { device_keys: deviceKeys(visitor, key) });
     const sync = await server.request("GET", `/_matrix/client/v3/sync?since=${since}&timeout=5000`, { token: bot.token });
     expect(sync.body.device_lists.changed).toContain(visitor.userId);
     const changes = await server.request("GET", `/_matrix/client/v3/keys/changes?from=${since}&to=${sync.body.next_batch}`, { token: bot.token });
+    expect(changes.status).toBe(200);
     expect(changes.body.changed).toContain(visitor.userId);
-    expectError(await server.request("GET", "/_matrix/client/v3/keys/changes?from=x&to=y", { token: bot.token }), 400, "M_INVALID_PARAM");
-  });
+    expect(changes.body.left).toEqual([]);
+    // Uploading the same device keys again is no change.
+    const changesBefore = server.count("device_list_changes");
+    await post(visitor, "/keys/upload", { device_keys: deviceKeys(visitor, key) });
+    expect(server.count("device_list_changes")).toBe(changesBefore);
 
-  it("delivers a to-device message to each device once, idempotently per transaction", async () => {
-    const visitor = await server.registerVisitor();
-    const room = await post(visitor, "/createRoom", { invite: [bot.userId], initial_state: [ENCRYPTION] });
-    await post(bot, `/join/${room.body.room_id}`, {});
-    const first = await server.request("GET", "/_matrix/client/v3/sync", { token: bot.token });
-    const message = { messages: { [bot.userId]: { "*": { room_key: "k1" } } } };
-    for (let i = 0; i < 2; i++) {
-      expect((await server.request("PUT", "/_matrix/client/v3/sendToDevice/m.room.encrypted/txn1", { token: visitor.token, body: message })).status).toBe(200);
-    }
-    const delivered = await server.request("GET", `/_matrix/client/v3/sync?since=${first.body.next_batch}&timeout=5000`, { token: bot.token });
-    expect(delivered.body.to_device.events).toEqual([{ sender: visitor.userId, type: "m.room.encrypted", content: { room_key: "k1" } }]);
-    // Replaying the same `since` (the client did not get the answer) delivers it again ...
-    const replay = await server.request("GET", `/_matrix/client/v3/sync?since=${first.body.next_batch}`, { token: bot.token });
-    expect(replay.body.to_device.events).toHaveLength(1);
-    // ... but once a later `since` acknowledges it, it is gone.
-    const next = await server.request("GET", `/_matrix/client/v3/sync?since=${delivered.body.next_batch}`, { token: bot.token });
-    expect(next.body.to_device.events).toEqual([]);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(server.count("to_device")).toBe(0);
-
-    // A visitor cannot reach someone they share no room with.
-    await server.request("PUT", "/_matrix/client/v3/sendToDevice/m.room.encrypted/txn2", { token: visitor.token, body: { messages: { [companion.userId]: { "*": { x: 1 } } } } });
-    expect(server.count("to_device")).toBe(0);
-    expectError(await server.request("PUT", "/_matrix/client/v3/sendToDevice/m.x/txn3", { token: visitor.token, body: { messages: { [bot.userId]: "nope" } } }), 400, "M_BAD_JSON");
+    const changesFor = (query: string): Promise<Reply> => server.request("GET", `/_matrix/client/v3/keys/changes${query}`, { token: bot.token });
+    expectError(await changesFor("?from=x&to=y"), 400, "M_INVALID_PARAM");
+    expectError(await changesFor(`?from=${since}&to=s1`), 400, "M_INVALID_PARAM");
+    expectError(await changesFor(`?from=${since}`), 400, "M_MISSING_PARAM");
+    expectError(await changesFor(""), 400, "M_MISSING_PARAM");
   });
 });

@@ -1,10 +1,10 @@
 /** `/keys/*`: upload, query, claim, changes, cross-signing and signatures. */
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
-import { badJson } from "../http/errors.ts";
+import { badJson, missingParam } from "../http/errors.ts";
 import { isObject, type JsonObject, optionalObject, readJson, requireObject } from "../http/json.ts";
+import { CROSS_SIGNING_TYPES, type CrossSigningType } from "../services/cross-signing.ts";
 import type { Homeserver } from "../services/homeserver.ts";
-import { CROSS_SIGNING_TYPES, type CrossSigningType } from "../services/keys.ts";
 import { parseSyncToken } from "../services/sync-token.ts";
 import { confirmIdentity } from "./account.ts";
 
@@ -18,7 +18,7 @@ export function keyRoutes(hs: Homeserver) {
     const counts = await hs.keys.upload(c.get("session"), {
       deviceKeys: optionalObject(body, "device_keys"),
       oneTimeKeys: optionalObject(body, "one_time_keys"),
-      fallbackKeys: optionalObject(body, "fallback_keys") ?? optionalObject(body, "org.matrix.msc2732.fallback_keys"),
+      fallbackKeys: optionalObject(body, "fallback_keys"),
     });
     return c.json({ one_time_key_counts: counts });
   });
@@ -44,28 +44,31 @@ export function keyRoutes(hs: Homeserver) {
   });
 
   r.get("/_matrix/client/v3/keys/changes", (c) => {
-    const from = parseSyncToken(c.req.query("from") ?? "");
-    const to = parseSyncToken(c.req.query("to") ?? "");
-    return c.json(hs.deviceLists.delta(c.get("session").userId, from.pos, to.pos));
+    const token = (name: string) => {
+      const value = c.req.query(name);
+      if (!value) throw missingParam(`Missing '${name}'`);
+      return parseSyncToken(value).pos;
+    };
+    return c.json(hs.deviceLists.delta(c.get("session").userId, token("from"), token("to")));
   });
 
   r.post("/_matrix/client/v3/keys/device_signing/upload", async (c) => {
     const session = c.get("session");
     const body = await readJson(c);
-    const keys: Partial<Record<CrossSigningType, JsonObject>> = {};
+    const upload: Partial<Record<CrossSigningType, JsonObject>> = {};
     for (const type of CROSS_SIGNING_TYPES) {
       const key = optionalObject(body, `${type}_key`);
-      if (key) keys[type] = key;
+      if (key) upload[type] = key;
     }
-    // MSC3967 (spec v1.11): the first upload needs no extra authentication; replacing keys does.
-    if (hs.keys.hasMasterKey(session.userId)) await confirmIdentity(hs, session, body);
-    else if (!keys.master) throw badJson("The first upload must include a master key");
-    await hs.keys.uploadCrossSigning(session.userId, keys);
+    const keys = hs.keys.crossSigning.check(session.userId, upload);
+    // MSC3967 (spec v1.11): setting cross-signing up needs no re-authentication; replacing it does.
+    if (hs.keys.crossSigning.hasMasterKey(session.userId)) await confirmIdentity(hs, session, body);
+    await hs.keys.crossSigning.upload(session.userId, keys);
     return c.json({});
   });
 
   r.post("/_matrix/client/v3/keys/signatures/upload", async (c) => {
-    const failures = await hs.keys.uploadSignatures(c.get("session"), await readJson(c));
+    const failures = await hs.keys.crossSigning.uploadSignatures(c.get("session"), await readJson(c));
     return c.json({ failures });
   });
   return r;

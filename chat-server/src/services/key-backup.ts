@@ -1,10 +1,12 @@
 /**
  * Server-side room key backup (`/room_keys/*`). The server stores opaque,
  * client-encrypted session data; only the newest version accepts keys.
+ * Deleted versions keep their row (marked deleted) so their numbers are never
+ * reused and a second delete still succeeds, as the spec asks.
  */
 import type { Store } from "../storage/database.ts";
 import type { Writer } from "../storage/writer.ts";
-import { badJson, MatrixError, notFound } from "../http/errors.ts";
+import { badJson, invalidParam, MatrixError, notFound } from "../http/errors.ts";
 import { isObject, type JsonObject } from "../http/json.ts";
 
 export interface BackupVersion {
@@ -18,28 +20,18 @@ export interface BackupVersion {
 /** rooms → sessions → key data, the body shape of `PUT /room_keys/keys`. */
 export type KeysByRoom = Record<string, Record<string, JsonObject>>;
 
+export interface BackupUpdate {
+  etag: string;
+  count: number;
+}
+
 export class KeyBackup {
   constructor(private readonly store: Store, private readonly writer: Writer) {}
 
-  private latestRow(userId: string) {
-    return this.store.first(this.store.q.selectFrom("room_key_versions").selectAll()
-      .where("user_id", "=", userId).where("deleted", "=", 0).orderBy("version", "desc").limit(1));
-  }
-
-  private count(userId: string, version: number): number {
-    const row = this.store.first(this.store.q.selectFrom("room_keys").select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("user_id", "=", userId).where("version", "=", version));
-    return Number(row?.n ?? 0);
-  }
-
+  /** The latest version, or the one named; 404 when there is none (or it was deleted). */
   getVersion(userId: string, version?: string): BackupVersion {
-    const row = version === undefined
-      ? this.latestRow(userId)
-      : /^\d{1,15}$/.test(version)
-        ? this.store.first(this.store.q.selectFrom("room_key_versions").selectAll()
-          .where("user_id", "=", userId).where("version", "=", Number(version)).where("deleted", "=", 0))
-        : undefined;
-    if (!row) throw notFound("No current backup version");
+    const row = version === undefined ? this.latest(userId) : this.row(userId, version);
+    if (!row || row.deleted) throw notFound(version === undefined ? "No current backup version" : "Unknown backup version");
     return { version: String(row.version), algorithm: row.algorithm, auth_data: JSON.parse(row.auth_data), count: this.count(userId, row.version), etag: String(row.etag) };
   }
 
@@ -54,29 +46,35 @@ export class KeyBackup {
     });
   }
 
+  /** Only `auth_data` may change; the algorithm must stay the same. */
   async updateVersion(userId: string, version: string, algorithm: string, authData: JsonObject): Promise<void> {
-    const current = this.getVersion(userId, version);
-    if (current.algorithm !== algorithm) throw badJson("The algorithm of a backup version cannot change");
     await this.writer.write(() => {
+      const current = this.getVersion(userId, version);
+      if (current.algorithm !== algorithm) throw invalidParam("Algorithm does not match");
       this.store.run(this.store.q.updateTable("room_key_versions").set({ auth_data: JSON.stringify(authData) })
         .where("user_id", "=", userId).where("version", "=", Number(version)));
     });
   }
 
+  /** Deletes the version and its keys; deleting a deleted version again succeeds. */
   async deleteVersion(userId: string, version: string): Promise<void> {
-    this.getVersion(userId, version);
     await this.writer.write(() => {
+      const row = this.row(userId, version);
+      if (!row) throw notFound("Unknown backup version");
       const q = this.store.q;
-      this.store.run(q.updateTable("room_key_versions").set({ deleted: 1 }).where("user_id", "=", userId).where("version", "=", Number(version)));
-      this.store.run(q.deleteFrom("room_keys").where("user_id", "=", userId).where("version", "=", Number(version)));
+      this.store.run(q.updateTable("room_key_versions").set({ deleted: 1 }).where("user_id", "=", userId).where("version", "=", row.version));
+      this.store.run(q.deleteFrom("room_keys").where("user_id", "=", userId).where("version", "=", row.version));
     });
   }
 
-  /** Stores keys into the current version, keeping the better of old and new per session. */
-  async putKeys(userId: string, version: string, keys: KeysByRoom): Promise<{ etag: string; count: number }> {
-    const current = this.assertCurrent(userId, version);
+  /**
+   * Stores keys into the current version, keeping per session whichever of the
+   * old and new key the spec's rules prefer; the etag moves only on a change.
+   */
+  async putKeys(userId: string, version: string, keys: KeysByRoom): Promise<BackupUpdate> {
     const q = this.store.q;
     return this.writer.write(() => {
+      const current = this.assertCurrent(userId, version);
       let changed = false;
       for (const [roomId, sessions] of Object.entries(keys)) {
         for (const [sessionId, data] of Object.entries(sessions)) {
@@ -89,18 +87,15 @@ export class KeyBackup {
           changed = true;
         }
       }
-      if (changed) {
-        this.store.run(q.updateTable("room_key_versions").set((eb) => ({ etag: eb("etag", "+", 1) }))
-          .where("user_id", "=", userId).where("version", "=", current));
-      }
-      const { etag, count } = this.getVersion(userId, version);
-      return { etag, count };
+      if (changed) this.bumpEtag(userId, current);
+      return this.update(userId, version);
     });
   }
 
+  /** Keys of any existing version, optionally of one room or one session. */
   getKeys(userId: string, version: string, roomId?: string, sessionId?: string): KeysByRoom {
-    const v = this.getVersion(userId, version);
-    let query = this.store.q.selectFrom("room_keys").selectAll().where("user_id", "=", userId).where("version", "=", Number(v.version));
+    const v = Number(this.getVersion(userId, version).version);
+    let query = this.store.q.selectFrom("room_keys").selectAll().where("user_id", "=", userId).where("version", "=", v);
     if (roomId !== undefined) query = query.where("room_id", "=", roomId);
     if (sessionId !== undefined) query = query.where("session_id", "=", sessionId);
     const rooms: KeysByRoom = {};
@@ -108,28 +103,54 @@ export class KeyBackup {
     return rooms;
   }
 
-  async deleteKeys(userId: string, version: string, roomId?: string, sessionId?: string): Promise<{ etag: string; count: number }> {
-    const current = Number(this.getVersion(userId, version).version);
+  async deleteKeys(userId: string, version: string, roomId?: string, sessionId?: string): Promise<BackupUpdate> {
     return this.writer.write(() => {
-      const q = this.store.q;
-      let query = q.deleteFrom("room_keys").where("user_id", "=", userId).where("version", "=", current);
+      const v = Number(this.getVersion(userId, version).version);
+      let query = this.store.q.deleteFrom("room_keys").where("user_id", "=", userId).where("version", "=", v);
       if (roomId !== undefined) query = query.where("room_id", "=", roomId);
       if (sessionId !== undefined) query = query.where("session_id", "=", sessionId);
-      if (this.store.run(query).changes > 0) {
-        this.store.run(q.updateTable("room_key_versions").set((eb) => ({ etag: eb("etag", "+", 1) })).where("user_id", "=", userId).where("version", "=", current));
-      }
-      const { etag, count } = this.getVersion(userId, version);
-      return { etag, count };
+      if (this.store.run(query).changes > 0) this.bumpEtag(userId, v);
+      return this.update(userId, version);
     });
   }
 
+  /** Versions are decimal numbers without leading zeros; anything else names no version. */
+  private row(userId: string, version: string) {
+    if (!/^[1-9]\d{0,14}$/.test(version)) return undefined;
+    return this.store.first(this.store.q.selectFrom("room_key_versions").selectAll()
+      .where("user_id", "=", userId).where("version", "=", Number(version)));
+  }
+
+  private latest(userId: string) {
+    return this.store.first(this.store.q.selectFrom("room_key_versions").selectAll()
+      .where("user_id", "=", userId).where("deleted", "=", 0).orderBy("version", "desc").limit(1));
+  }
+
+  private count(userId: string, version: number): number {
+    const row = this.store.first(this.store.q.selectFrom("room_keys").select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("user_id", "=", userId).where("version", "=", version));
+    return Number(row?.n ?? 0);
+  }
+
+  private update(userId: string, version: string): BackupUpdate {
+    const { etag, count } = this.getVersion(userId, version);
+    return { etag, count };
+  }
+
+  private bumpEtag(userId: string, version: number): void {
+    this.store.run(this.store.q.updateTable("room_key_versions").set((eb) => ({ etag: eb("etag", "+", 1) }))
+      .where("user_id", "=", userId).where("version", "=", version));
+  }
+
+  /** Keys go only into the current version: 404 for an unknown one, 403 naming the current one otherwise. */
   private assertCurrent(userId: string, version: string): number {
-    const latest = this.latestRow(userId);
-    if (!latest) throw notFound("No current backup version");
-    if (String(latest.version) !== version) {
+    const row = this.row(userId, version);
+    if (!row || row.deleted) throw notFound("Unknown backup version");
+    const latest = this.latest(userId)!;
+    if (latest.version !== row.version) {
       throw new MatrixError(403, "M_WRONG_ROOM_KEYS_VERSION", "Wrong backup version", { current_version: String(latest.version) });
     }
-    return latest.version;
+    return row.version;
   }
 }
 
@@ -140,8 +161,11 @@ function isBetter(next: JsonObject, old: JsonObject): boolean {
   return Number(next.forwarded_count) < Number(old.forwarded_count);
 }
 
+const isCount = (value: unknown) => typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+
+/** `KeyBackupData`: the metadata the replacement rule needs, and the encrypted `session_data`. */
 export function validateKeyData(data: unknown): JsonObject {
-  if (!isObject(data) || typeof data.first_message_index !== "number" || typeof data.forwarded_count !== "number"
+  if (!isObject(data) || !isCount(data.first_message_index) || !isCount(data.forwarded_count)
     || typeof data.is_verified !== "boolean" || !isObject(data.session_data)) {
     throw badJson("Key data needs first_message_index, forwarded_count, is_verified and session_data");
   }

@@ -1,18 +1,19 @@
 /**
- * End-to-end encryption keys: device keys (stored exactly as uploaded),
- * one-time and fallback keys, cross-signing keys and the signatures on them.
- * Changes are recorded as device-list changes in the global stream.
+ * End-to-end encryption keys of devices: identity keys (stored as uploaded),
+ * one-time and fallback keys, and the `/keys/query` and `/keys/claim` views of
+ * them together with cross-signing. A changed identity key is a device-list
+ * change in the global stream.
  */
 import type { Store } from "../storage/database.ts";
-import type { Writer } from "../storage/writer.ts";
-import { badJson, invalidParam } from "../http/errors.ts";
+import type { WriteContext, Writer } from "../storage/writer.ts";
+import { badJson, invalidParam, MatrixError } from "../http/errors.ts";
 import { isObject, type JsonObject } from "../http/json.ts";
 import type { Session } from "./accounts.ts";
+import { CrossSigning } from "./cross-signing.ts";
 import type { DeviceLists } from "./device-lists.ts";
 import type { Memberships } from "./memberships.ts";
+import { isValidSignature, signatureBy } from "./signed-json.ts";
 
-export const CROSS_SIGNING_TYPES = ["master", "self_signing", "user_signing"] as const;
-export type CrossSigningType = (typeof CROSS_SIGNING_TYPES)[number];
 const MAX_KEYS_PER_UPLOAD = 200;
 
 export interface KeyUpload {
@@ -21,43 +22,40 @@ export interface KeyUpload {
   fallbackKeys?: JsonObject;
 }
 
+interface UploadedKey {
+  keyId: string;
+  algorithm: string;
+  json: string;
+}
+
 export class Keys {
+  readonly crossSigning: CrossSigning;
+
   constructor(
     private readonly store: Store,
     private readonly writer: Writer,
     private readonly deviceLists: DeviceLists,
     private readonly memberships: Memberships,
-  ) {}
+  ) {
+    this.crossSigning = new CrossSigning(store, writer, deviceLists, (session, userId) => this.mayQuery(session, userId));
+  }
 
+  /** `/keys/upload`: all or nothing; returns the device's one-time key counts. */
   async upload(session: Session, upload: KeyUpload): Promise<Record<string, number>> {
     const { userId, deviceId } = session;
-    if (upload.deviceKeys) assertDeviceKeys(upload.deviceKeys, userId, deviceId);
+    const deviceKeys = upload.deviceKeys && checkDeviceKeys(upload.deviceKeys, userId, deviceId);
     const oneTime = keyEntries(upload.oneTimeKeys, "one_time_keys");
     const fallback = keyEntries(upload.fallbackKeys, "fallback_keys");
-    const q = this.store.q;
+    if (new Set(fallback.map((k) => k.algorithm)).size !== fallback.length) throw invalidParam("At most one fallback key per algorithm");
     await this.writer.write((ctx) => {
-      if (upload.deviceKeys) {
-        const json = JSON.stringify(upload.deviceKeys);
-        const existing = this.store.first(q.selectFrom("device_keys").select("key_json").where("user_id", "=", userId).where("device_id", "=", deviceId));
-        if (existing?.key_json !== json) {
-          this.store.run(q.insertInto("device_keys").values({ user_id: userId, device_id: deviceId, key_json: json })
-            .onConflict((oc) => oc.columns(["user_id", "device_id"]).doUpdateSet({ key_json: json })));
-          this.deviceLists.recordChange(ctx, userId);
-        }
-      }
-      for (const [keyId, algorithm, json] of oneTime) {
-        this.store.run(q.insertInto("one_time_keys").values({ user_id: userId, device_id: deviceId, key_id: keyId, algorithm, key_json: json })
-          .onConflict((oc) => oc.columns(["user_id", "device_id", "key_id"]).doNothing()));
-      }
-      for (const [keyId, algorithm, json] of fallback) {
-        const values = { key_id: keyId, key_json: json, used: 0 };
-        this.store.run(q.insertInto("fallback_keys").values({ user_id: userId, device_id: deviceId, algorithm, ...values })
-          .onConflict((oc) => oc.columns(["user_id", "device_id", "algorithm"]).doUpdateSet(values)));
-      }
+      if (deviceKeys) this.storeDeviceKeys(ctx, userId, deviceId, deviceKeys);
+      if (oneTime.length) this.storeOneTimeKeys(userId, deviceId, oneTime);
+      for (const key of fallback) this.storeFallbackKey(userId, deviceId, key);
     });
     return this.oneTimeKeyCounts(userId, deviceId);
   }
 
+  /** Always names `signed_curve25519`: without it matrix-js-sdk keeps uploading keys. */
   oneTimeKeyCounts(userId: string, deviceId: string): Record<string, number> {
     const counts: Record<string, number> = { signed_curve25519: 0 };
     const rows = this.store.all(this.store.q.selectFrom("one_time_keys").select((eb) => ["algorithm", eb.fn.countAll<number>().as("n")])
@@ -71,11 +69,12 @@ export class Keys {
       .where("user_id", "=", userId).where("device_id", "=", deviceId).where("used", "=", 0)).map((r) => r.algorithm);
   }
 
-  /** Visitors may see the keys only of people they share a room with. */
+  /** Visitors may see (and claim, and sign) the keys only of people they share a room with. */
   mayQuery(session: Session, userId: string): boolean {
     return session.kind !== "visitor" || this.memberships.sharesRoom(session.userId, userId);
   }
 
+  /** `/keys/query`: users the caller may not see are left out, as if unknown. */
   query(session: Session, request: Record<string, string[]>): JsonObject {
     const q = this.store.q;
     const deviceKeys: JsonObject = {};
@@ -84,29 +83,33 @@ export class Keys {
     const userSigningKeys: JsonObject = {};
     for (const [userId, wanted] of Object.entries(request)) {
       if (!this.mayQuery(session, userId)) continue;
-      let rows = this.store.all(q.selectFrom("device_keys")
+      const rows = this.store.all(q.selectFrom("device_keys")
         .leftJoin("devices", (join) => join.onRef("devices.user_id", "=", "device_keys.user_id").onRef("devices.device_id", "=", "device_keys.device_id"))
         .select(["device_keys.device_id", "device_keys.key_json", "devices.display_name"])
         .where("device_keys.user_id", "=", userId));
-      if (wanted.length) rows = rows.filter((r) => wanted.includes(r.device_id));
       const devices: JsonObject = {};
       for (const row of rows) {
-        const keys = this.withSignatures(JSON.parse(row.key_json) as JsonObject, userId, row.device_id, session.userId);
+        if (wanted.length && !wanted.includes(row.device_id)) continue;
+        const keys = this.crossSigning.withSignatures(JSON.parse(row.key_json) as JsonObject, userId, row.device_id, session.userId);
+        // `unsigned` is outside the signature: the server may add the display name.
         if (row.display_name) keys.unsigned = { ...(isObject(keys.unsigned) ? keys.unsigned : {}), device_display_name: row.display_name };
         devices[row.device_id] = keys;
       }
       deviceKeys[userId] = devices;
-      for (const key of this.crossSigningKeys(userId)) {
-        const json = this.withSignatures(JSON.parse(key.key_json) as JsonObject, userId, key.public_key, session.userId);
-        if (key.key_type === "master") masterKeys[userId] = json;
-        else if (key.key_type === "self_signing") selfSigningKeys[userId] = json;
+      for (const key of this.crossSigning.keysOf(userId)) {
+        const json = this.crossSigning.withSignatures(key.json, userId, key.publicKey, session.userId);
+        if (key.type === "master") masterKeys[userId] = json;
+        else if (key.type === "self_signing") selfSigningKeys[userId] = json;
         else if (userId === session.userId) userSigningKeys[userId] = json;
       }
     }
     return { device_keys: deviceKeys, master_keys: masterKeys, self_signing_keys: selfSigningKeys, user_signing_keys: userSigningKeys, failures: {} };
   }
 
-  /** Claims one one-time key per device (the fallback key when none are left). */
+  /**
+   * `/keys/claim`: one one-time key per device, oldest upload first and never
+   * handed out twice; the fallback key (marked used) once none are left.
+   */
   async claim(session: Session, request: Record<string, Record<string, string>>): Promise<JsonObject> {
     const q = this.store.q;
     return this.writer.write(() => {
@@ -116,7 +119,8 @@ export class Keys {
         const claimed: JsonObject = {};
         for (const [deviceId, algorithm] of Object.entries(devices)) {
           const key = this.store.first(q.selectFrom("one_time_keys").select(["key_id", "key_json"])
-            .where("user_id", "=", userId).where("device_id", "=", deviceId).where("algorithm", "=", algorithm).orderBy("key_id").limit(1));
+            .where("user_id", "=", userId).where("device_id", "=", deviceId).where("algorithm", "=", algorithm)
+            .orderBy("upload_seq").orderBy("key_id").limit(1));
           if (key) {
             this.store.run(q.deleteFrom("one_time_keys").where("user_id", "=", userId).where("device_id", "=", deviceId).where("key_id", "=", key.key_id));
             claimed[deviceId] = { [key.key_id]: JSON.parse(key.key_json) };
@@ -134,90 +138,69 @@ export class Keys {
     });
   }
 
-  crossSigningKeys(userId: string) {
-    return this.store.all(this.store.q.selectFrom("cross_signing_keys").selectAll().where("user_id", "=", userId));
-  }
-
-  hasMasterKey(userId: string): boolean {
-    return this.crossSigningKeys(userId).some((k) => k.key_type === "master");
-  }
-
-  async uploadCrossSigning(userId: string, keys: Partial<Record<CrossSigningType, JsonObject>>): Promise<void> {
-    const parsed = Object.entries(keys).map(([type, key]) => [type as CrossSigningType, key!, crossSigningPublicKey(key!, userId, type)] as const);
-    await this.writer.write((ctx) => {
-      for (const [type, key, publicKey] of parsed) {
-        const values = { public_key: publicKey, key_json: JSON.stringify(key) };
-        this.store.run(this.store.q.insertInto("cross_signing_keys").values({ user_id: userId, key_type: type, ...values })
-          .onConflict((oc) => oc.columns(["user_id", "key_type"]).doUpdateSet(values)));
-      }
-      this.deviceLists.recordChange(ctx, userId);
-    });
+  private storeDeviceKeys(ctx: WriteContext, userId: string, deviceId: string, json: string): void {
+    const q = this.store.q;
+    const existing = this.store.first(q.selectFrom("device_keys").select("key_json").where("user_id", "=", userId).where("device_id", "=", deviceId));
+    if (existing?.key_json === json) return;
+    this.store.run(q.insertInto("device_keys").values({ user_id: userId, device_id: deviceId, key_json: json })
+      .onConflict((oc) => oc.columns(["user_id", "device_id"]).doUpdateSet({ key_json: json })));
+    this.deviceLists.recordChange(ctx, userId);
   }
 
   /**
-   * Stores signatures on devices and cross-signing keys. Unknown targets are
-   * reported in `failures`; the signatures themselves are checked by clients.
+   * Keys of one upload share an `upload_seq` above every key still stored, so
+   * claims take the oldest first (spec v1.14 / MSC4225): clients drop their
+   * oldest private keys first. A known key id with other content is refused,
+   * as in Synapse: the client would hold a different private key than the one
+   * given out.
    */
-  async uploadSignatures(session: Session, body: JsonObject): Promise<JsonObject> {
-    const failures: JsonObject = {};
-    const rows: { target_user_id: string; target_key_id: string; signer_user_id: string; signer_key_id: string; signature: string }[] = [];
-    const changedUsers = new Set<string>();
-    for (const [targetUser, targets] of Object.entries(body)) {
-      if (!isObject(targets)) throw badJson("Each user's entry must be an object");
-      for (const [keyId, signed] of Object.entries(targets)) {
-        if (!isObject(signed) || !isObject(signed.signatures)) throw badJson("Each signed object needs 'signatures'");
-        const mine = signed.signatures[session.userId];
-        const known = this.mayQuery(session, targetUser) && this.keyExists(targetUser, keyId);
-        if (!known || !isObject(mine)) {
-          ((failures[targetUser] ??= {}) as JsonObject)[keyId] = { errcode: "M_NOT_FOUND", error: "Unknown key or no signature by you" };
-          continue;
-        }
-        for (const [signerKeyId, signature] of Object.entries(mine)) {
-          if (typeof signature !== "string") throw badJson("Signatures must be strings");
-          rows.push({ target_user_id: targetUser, target_key_id: keyId, signer_user_id: session.userId, signer_key_id: signerKeyId, signature });
-        }
-        changedUsers.add(targetUser);
-      }
-    }
-    await this.writer.write((ctx) => {
-      for (const row of rows) {
-        this.store.run(this.store.q.insertInto("key_signatures").values(row)
-          .onConflict((oc) => oc.columns(["target_user_id", "target_key_id", "signer_user_id", "signer_key_id"]).doUpdateSet({ signature: row.signature })));
-      }
-      for (const userId of changedUsers) this.deviceLists.recordChange(ctx, userId);
-    });
-    return failures;
-  }
-
-  private keyExists(userId: string, keyId: string): boolean {
+  private storeOneTimeKeys(userId: string, deviceId: string, keys: UploadedKey[]): void {
     const q = this.store.q;
-    return !!this.store.first(q.selectFrom("device_keys").select("device_id").where("user_id", "=", userId).where("device_id", "=", keyId))
-      || this.crossSigningKeys(userId).some((k) => k.public_key === keyId);
-  }
-
-  /** Adds uploaded signatures; signatures by others on a user's keys are shown only to the signer. */
-  private withSignatures(keys: JsonObject, userId: string, keyId: string, viewer: string): JsonObject {
-    const rows = this.store.all(this.store.q.selectFrom("key_signatures").selectAll()
-      .where("target_user_id", "=", userId).where("target_key_id", "=", keyId));
-    if (!rows.length) return keys;
-    const signatures = structuredClone(isObject(keys.signatures) ? keys.signatures : {}) as Record<string, JsonObject>;
-    for (const row of rows) {
-      if (row.signer_user_id !== userId && row.signer_user_id !== viewer) continue;
-      (signatures[row.signer_user_id] ??= {})[row.signer_key_id] = row.signature;
+    const last = this.store.first(q.selectFrom("one_time_keys").select((eb) => eb.fn.max("upload_seq").as("seq"))
+      .where("user_id", "=", userId).where("device_id", "=", deviceId));
+    const seq = Number(last?.seq ?? 0) + 1;
+    for (const key of keys) {
+      const existing = this.store.first(q.selectFrom("one_time_keys").select("key_json")
+        .where("user_id", "=", userId).where("device_id", "=", deviceId).where("key_id", "=", key.keyId));
+      if (existing?.key_json === key.json) continue;
+      if (existing) throw invalidParam(`One-time key ${key.keyId} already exists with other content`);
+      this.store.run(q.insertInto("one_time_keys")
+        .values({ user_id: userId, device_id: deviceId, key_id: key.keyId, algorithm: key.algorithm, key_json: key.json, upload_seq: seq }));
     }
-    return { ...keys, signatures };
+  }
+
+  /** One fallback key per algorithm; uploading the same key again keeps its `used` mark. */
+  private storeFallbackKey(userId: string, deviceId: string, key: UploadedKey): void {
+    const q = this.store.q;
+    const existing = this.store.first(q.selectFrom("fallback_keys").select(["key_id", "key_json"])
+      .where("user_id", "=", userId).where("device_id", "=", deviceId).where("algorithm", "=", key.algorithm));
+    if (existing?.key_id === key.keyId && existing.key_json === key.json) return;
+    const values = { key_id: key.keyId, key_json: key.json, used: 0 };
+    this.store.run(q.insertInto("fallback_keys").values({ user_id: userId, device_id: deviceId, algorithm: key.algorithm, ...values })
+      .onConflict((oc) => oc.columns(["user_id", "device_id", "algorithm"]).doUpdateSet(values)));
   }
 }
 
-function assertDeviceKeys(keys: JsonObject, userId: string, deviceId: string): void {
+/**
+ * Device keys must be the caller's own device's, well-formed, and signed by
+ * their own ed25519 key (spec "Uploading keys"). Returns the JSON to store.
+ */
+function checkDeviceKeys(keys: JsonObject, userId: string, deviceId: string): string {
   if (keys.user_id !== userId || keys.device_id !== deviceId) throw invalidParam("device_keys must be for your own user and device");
-  if (!Array.isArray(keys.algorithms) || !isObject(keys.keys) || !isObject(keys.signatures)) {
-    throw badJson("device_keys needs 'algorithms', 'keys' and 'signatures'");
+  if (!Array.isArray(keys.algorithms) || !keys.algorithms.every((a) => typeof a === "string")) throw badJson("device_keys needs 'algorithms', a list of strings");
+  if (!isObject(keys.keys) || !Object.values(keys.keys).every((k) => typeof k === "string")) throw badJson("device_keys needs 'keys', a map of strings");
+  if (!isObject(keys.signatures)) throw badJson("device_keys needs 'signatures'");
+  const keyId = `ed25519:${deviceId}`;
+  const publicKey = keys.keys[keyId];
+  const signature = signatureBy(keys, userId, keyId);
+  if (typeof publicKey !== "string" || !signature || !isValidSignature(keys, signature, publicKey)) {
+    throw new MatrixError(400, "M_INVALID_SIGNATURE", `device_keys must be signed by their own ${keyId} key`);
   }
+  return JSON.stringify(keys);
 }
 
-/** [keyId, algorithm, json] for each uploaded key; ids are "algorithm:id". */
-function keyEntries(keys: JsonObject | undefined, field: string): [string, string, string][] {
+/** The keys of a one_time_keys or fallback_keys map, whose names are "algorithm:id". */
+function keyEntries(keys: JsonObject | undefined, field: string): UploadedKey[] {
   if (!keys) return [];
   const entries = Object.entries(keys);
   if (entries.length > MAX_KEYS_PER_UPLOAD) throw badJson(`Too many keys in '${field}'`);
@@ -225,14 +208,6 @@ function keyEntries(keys: JsonObject | undefined, field: string): [string, strin
     const colon = keyId.indexOf(":");
     if (colon <= 0 || colon === keyId.length - 1 || keyId.length > 255) throw badJson(`Invalid key id in '${field}'`);
     if (typeof key !== "string" && !isObject(key)) throw badJson(`Invalid key in '${field}'`);
-    return [keyId, keyId.slice(0, colon), JSON.stringify(key)];
+    return { keyId, algorithm: keyId.slice(0, colon), json: JSON.stringify(key) };
   });
-}
-
-function crossSigningPublicKey(key: JsonObject, userId: string, type: string): string {
-  if (key.user_id !== userId) throw invalidParam(`The ${type} key must belong to you`);
-  if (!Array.isArray(key.usage) || !key.usage.includes(type)) throw invalidParam(`The ${type} key must have usage '${type}'`);
-  const values = isObject(key.keys) ? Object.values(key.keys) : [];
-  if (values.length !== 1 || typeof values[0] !== "string") throw invalidParam(`The ${type} key must hold exactly one public key`);
-  return values[0];
 }

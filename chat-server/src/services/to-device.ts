@@ -10,37 +10,51 @@ import type { Session } from "./accounts.ts";
 import type { Memberships } from "./memberships.ts";
 
 const MAX_MESSAGES = 1000;
+/** A client retries a send within minutes; remembering its txn ids for a day is ample. */
+const TXN_TTL_MS = 24 * 60 * 60 * 1000;
 
 export class ToDevice {
   constructor(private readonly store: Store, private readonly writer: Writer, private readonly memberships: Memberships) {}
 
-  /** Idempotent per sender device and txnId; a visitor's messages reach only people sharing a room. */
+  /**
+   * `PUT /sendToDevice`: idempotent per sender device and txnId. Each message
+   * gets its own stream position. `*` means every device of the user; messages
+   * to unknown devices are dropped (nothing would ever collect them), and so
+   * are a visitor's messages to anyone they share no room with.
+   */
   async send(session: Session, type: string, txnId: string, messages: JsonObject): Promise<void> {
-    const targets: [string, string, string][] = [];
+    const targets: { userId: string; deviceId: string; content: string }[] = [];
     for (const [userId, devices] of Object.entries(messages)) {
       if (!isObject(devices)) throw badJson("'messages' must map users to devices to contents");
       for (const [deviceId, content] of Object.entries(devices)) {
         if (!isObject(content)) throw badJson("Each to-device content must be an object");
-        targets.push([userId, deviceId, JSON.stringify(content)]);
+        targets.push({ userId, deviceId, content: JSON.stringify(content) });
       }
     }
     if (targets.length > MAX_MESSAGES) throw badJson(`At most ${MAX_MESSAGES} messages per request`);
     const q = this.store.q;
+    const { userId: sender, deviceId: senderDevice } = session;
     await this.writer.write((ctx) => {
+      const now = Date.now();
+      this.store.run(q.deleteFrom("to_device_txns")
+        .where("user_id", "=", sender).where("device_id", "=", senderDevice).where("created_ts", "<", now - TXN_TTL_MS));
       const seen = this.store.first(q.selectFrom("to_device_txns").select("txn_id")
-        .where("user_id", "=", session.userId).where("device_id", "=", session.deviceId).where("txn_id", "=", txnId));
+        .where("user_id", "=", sender).where("device_id", "=", senderDevice).where("txn_id", "=", txnId));
       if (seen) return;
-      this.store.run(q.insertInto("to_device_txns").values({ user_id: session.userId, device_id: session.deviceId, txn_id: txnId, created_ts: Date.now() }));
+      this.store.run(q.insertInto("to_device_txns").values({ user_id: sender, device_id: senderDevice, txn_id: txnId, created_ts: now }));
+      const devicesOf = new Map<string, string[]>();
       const woken = new Set<string>();
-      for (const [userId, deviceId, content] of targets) {
-        if (session.kind === "visitor" && !this.memberships.sharesRoom(session.userId, userId)) continue;
-        const devices = deviceId === "*"
-          ? this.store.all(q.selectFrom("devices").select("device_id").where("user_id", "=", userId)).map((d) => d.device_id)
-          : [deviceId];
-        for (const device of devices) {
-          this.store.run(q.insertInto("to_device").values({ stream_pos: ctx.nextPos(), user_id: userId, device_id: device, sender: session.userId, type, content }));
+      for (const { userId, deviceId, content } of targets) {
+        if (session.kind === "visitor" && !this.memberships.sharesRoom(sender, userId)) continue;
+        let devices = devicesOf.get(userId);
+        if (!devices) {
+          devices = this.store.all(q.selectFrom("devices").select("device_id").where("user_id", "=", userId)).map((d) => d.device_id);
+          devicesOf.set(userId, devices);
         }
-        woken.add(userId);
+        for (const device of deviceId === "*" ? devices : devices.filter((d) => d === deviceId)) {
+          this.store.run(q.insertInto("to_device").values({ stream_pos: ctx.nextPos(), user_id: userId, device_id: device, sender, type, content }));
+          woken.add(userId);
+        }
       }
       ctx.wakeUsers(woken);
     });

@@ -128,6 +128,8 @@ export interface OneTimeKeysTable {
   key_id: string;
   algorithm: string;
   key_json: string;
+  /** Which upload of the device brought the key: keys are claimed oldest upload first. */
+  upload_seq: number;
 }
 
 export interface FallbackKeysTable {

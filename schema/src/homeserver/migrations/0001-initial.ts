@@ -134,6 +134,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("key_id", "text", (c) => c.notNull())
     .addColumn("algorithm", "text", (c) => c.notNull())
     .addColumn("key_json", "text", (c) => c.notNull())
+    .addColumn("upload_seq", "integer", (c) => c.notNull())
     .addPrimaryKeyConstraint("one_time_keys_pk", ["user_id", "device_id", "key_id"])
     .execute();
 
