@@ -234,6 +234,52 @@ describe("end-to-end encryption keys", () => {
     expect(theirs.self_signing_keys[visitor.userId].usage).toEqual(["self_signing"]);
   });
 
+  it("tells only the signer that they verified someone, and forgets a deleted device's signatures", async () => {
+    // Visitor, bot and companion all joined to one room: each sees the others' device changes.
+    const visitor = await server.registerVisitor();
+    const room = (await post(visitor, "/createRoom", { invite: [bot.userId], initial_state: [ENCRYPTION] })).body.room_id;
+    await post(bot, `/join/${room}`, {});
+    await post(bot, `/rooms/${room}/invite`, { user_id: companion.userId });
+    await post(companion, `/join/${room}`, {});
+    const deviceKey = new SigningKey();
+    const [master, self, user] = [new SigningKey(), new SigningKey(), new SigningKey()];
+    await post(visitor, "/keys/upload", { device_keys: deviceKeys(visitor, deviceKey) });
+    await post(visitor, "/keys/device_signing/upload", {
+      master_key: crossKey(visitor, "master", master),
+      self_signing_key: master.sign(crossKey(visitor, "self_signing", self), visitor.userId),
+      user_signing_key: master.sign(crossKey(visitor, "user_signing", user), visitor.userId),
+    });
+    // The bot's master key, uploaded by an earlier test if not by this one.
+    await post(bot, "/keys/device_signing/upload", { master_key: crossKey(bot, "master", new SigningKey()) });
+    const botMaster = (await post(visitor, "/keys/query", { device_keys: { [bot.userId]: [] } })).body.master_keys[bot.userId];
+    const botMasterKey = Object.values(botMaster.keys as Record<string, string>)[0];
+    const sinceOf = async (a: Account) => (await server.request("GET", "/_matrix/client/v3/sync", { token: a.token })).body.next_batch;
+    const [visitorSince, companionSince] = [await sinceOf(visitor), await sinceOf(companion)];
+
+    const signed = await post(visitor, "/keys/signatures/upload", {
+      [bot.userId]: { [botMasterKey]: user.sign({ user_id: bot.userId, usage: ["master"], keys: botMaster.keys }, visitor.userId) },
+    });
+    expect(signed.body.failures).toEqual({});
+    const forSigner = await server.request("GET", `/_matrix/client/v3/sync?since=${visitorSince}&timeout=5000`, { token: visitor.token });
+    expect(forSigner.body.device_lists.changed).toEqual([bot.userId]);
+    const companionNow = await sinceOf(companion);
+    const changes = await server.request("GET", `/_matrix/client/v3/keys/changes?from=${companionSince}&to=${companionNow}`, { token: companion.token });
+    expect(changes.body.changed).not.toContain(bot.userId);
+
+    // The visitor's device signs their master key and is signed by the self-signing key; deleting it takes both.
+    await post(visitor, "/keys/signatures/upload", {
+      [visitor.userId]: {
+        [visitor.deviceId]: self.sign(deviceKeys(visitor, deviceKey), visitor.userId),
+        [master.publicKey]: deviceKey.sign(crossKey(visitor, "master", master), visitor.userId, `ed25519:${visitor.deviceId}`),
+      },
+    });
+    const ofVisitorDevice = () => (server.hs.store.sqlite.prepare("select count(*) n from key_signatures where target_key_id = ? or signer_key_id = ?")
+      .get(visitor.deviceId, `ed25519:${visitor.deviceId}`) as { n: number }).n;
+    expect(ofVisitorDevice()).toBe(2);
+    expect((await server.request("POST", "/_matrix/client/v3/logout", { token: visitor.token })).status).toBe(200);
+    expect(ofVisitorDevice()).toBe(0);
+  });
+
   it("reports device-list changes in sync and /keys/changes to people sharing a room, and validates the tokens", async () => {
     const visitor = await visitorInRoom();
     const since = (await server.request("GET", "/_matrix/client/v3/sync", { token: bot.token })).body.next_batch;

@@ -143,6 +143,11 @@ export class Accounts {
           // Every table in the list has user_id and device_id columns.
           this.store.run(q.deleteFrom(table as "devices").where("user_id", "=", userId).where("device_id", "=", deviceId));
         }
+        // The self-signing key's signature of the device, and the device's signature of the master key.
+        this.store.run(q.deleteFrom("key_signatures").where((eb) => eb.or([
+          eb.and([eb("target_user_id", "=", userId), eb("target_key_id", "=", deviceId)]),
+          eb.and([eb("signer_user_id", "=", userId), eb("signer_key_id", "=", `ed25519:${deviceId}`)]),
+        ])));
       }
       this.deviceLists.recordChange(ctx, userId);
     });

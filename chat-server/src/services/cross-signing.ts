@@ -121,7 +121,9 @@ export class CrossSigning {
           this.store.run(this.store.q.insertInto("key_signatures").values(row)
             .onConflict((oc) => oc.columns(["target_user_id", "target_key_id", "signer_user_id", "signer_key_id"]).doUpdateSet({ signature: row.signature })));
         }
-        for (const userId of changedUsers) this.deviceLists.recordChange(ctx, userId);
+        for (const userId of changedUsers) {
+          this.deviceLists.recordChange(ctx, userId, userId === session.userId ? undefined : session.userId);
+        }
       });
     }
     return failures;

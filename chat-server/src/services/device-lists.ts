@@ -15,9 +15,14 @@ export interface DeviceListDelta {
 export class DeviceLists {
   constructor(private readonly store: Store, private readonly memberships: Memberships) {}
 
-  recordChange(ctx: WriteContext, userId: string): void {
-    this.store.run(this.store.q.insertInto("device_list_changes").values({ stream_pos: ctx.nextPos(), user_id: userId }));
-    ctx.wakeUsers(this.memberships.usersSharingRooms(userId));
+  /**
+   * Records that `userId`'s keys changed. With `onlyFor`, only that user is
+   * told: a signature on another user's master key is the signer's business
+   * alone, so the target's contacts must not learn that someone verified them.
+   */
+  recordChange(ctx: WriteContext, userId: string, onlyFor?: string): void {
+    this.store.run(this.store.q.insertInto("device_list_changes").values({ stream_pos: ctx.nextPos(), user_id: userId, visible_to: onlyFor ?? null }));
+    ctx.wakeUsers(onlyFor ? [onlyFor] : this.memberships.usersSharingRooms(userId));
   }
 
   /** What changed for `userId`'s view between two stream positions. */
@@ -27,9 +32,9 @@ export class DeviceLists {
     if (!this.anythingChanged(userId, from, to)) return { changed: [], left: [] };
     const sharing = this.memberships.usersSharingRooms(userId);
     const changed = new Set<string>();
-    for (const row of this.store.all(q.selectFrom("device_list_changes").select("user_id").distinct()
+    for (const row of this.store.all(q.selectFrom("device_list_changes").select(["user_id", "visible_to"]).distinct()
       .where("stream_pos", ">", from).where("stream_pos", "<=", to))) {
-      if (sharing.has(row.user_id)) changed.add(row.user_id);
+      if (row.visible_to === null ? sharing.has(row.user_id) : row.visible_to === userId) changed.add(row.user_id);
     }
     // Membership changes in my rooms: newcomers' devices are news to me, and if I
     // joined a room, all its members are; those who no longer share a room have left.

@@ -160,6 +160,8 @@ export interface KeySignaturesTable {
 export interface DeviceListChangesTable {
   stream_pos: number;
   user_id: string;
+  /** Only this user is told (a signature only its signer sees); null: everyone sharing a room. */
+  visible_to: string | null;
 }
 
 export interface RoomKeyVersionsTable {

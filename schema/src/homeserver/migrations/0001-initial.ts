@@ -168,6 +168,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await s.createTable("device_list_changes")
     .addColumn("stream_pos", "integer", (c) => c.primaryKey())
     .addColumn("user_id", "text", (c) => c.notNull())
+    .addColumn("visible_to", "text")
     .execute();
   await s.createIndex("device_list_changes_user").on("device_list_changes").columns(["user_id", "stream_pos"]).execute();
 
