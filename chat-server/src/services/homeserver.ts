@@ -72,6 +72,7 @@ export class Homeserver {
 
   close(): void {
     this.typing.close();
+    this.writer.close();
     this.store.close();
   }
 }

@@ -52,4 +52,12 @@ describe("group-commit writer", () => {
     expect(writer.current).toBe(2);
     expect(await insert("@c:x")).toBe(3);
   });
+
+  it("commits what is waiting when closed, then refuses new writes with a Matrix error", async () => {
+    const waiting = insert("@a:x");
+    writer.close();
+    expect(store.all(store.q.selectFrom("device_list_changes").select("user_id"))).toEqual([{ user_id: "@a:x" }]);
+    expect(await waiting).toBe(1);
+    await expect(insert("@b:x")).rejects.toMatchObject({ status: 503, errcode: "M_UNKNOWN" });
+  });
 });

@@ -4,6 +4,7 @@
  * not undo the others); every request is answered after the commit, and the
  * notifier wakes the affected syncs only then.
  */
+import { MatrixError } from "../http/errors.ts";
 import type { Store } from "./database.ts";
 
 export interface WriteContext {
@@ -29,6 +30,7 @@ export type WakeHandler = (userIds: Set<string>, roomIds: Set<string>, position:
 export class Writer {
   private pending: PendingWrite[] = [];
   private scheduled = false;
+  private closed = false;
   private position: number;
 
   constructor(private readonly store: Store, private readonly onCommit: WakeHandler) {
@@ -43,6 +45,7 @@ export class Writer {
 
   write<T>(fn: (ctx: WriteContext) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      if (this.closed) return reject(new MatrixError(503, "M_UNKNOWN", "The server is shutting down"));
       this.pending.push({ fn, resolve: resolve as (v: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
@@ -51,8 +54,15 @@ export class Writer {
     });
   }
 
+  /** Commits what is waiting, then refuses further writes; the store can be closed after. */
+  close(): void {
+    if (this.pending.length) this.flush();
+    this.closed = true;
+  }
+
   private flush(): void {
     this.scheduled = false;
+    if (!this.pending.length) return;
     const batch = this.pending;
     this.pending = [];
     const startPos = this.position;
