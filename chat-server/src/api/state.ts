@@ -9,7 +9,7 @@ import { roomIdParam } from "./rooms.ts";
 export function stateRoutes(hs: Homeserver) {
   const r = new Hono<AppEnv>({ strict: false });
 
-  /** Members and former members may read state; others may not know the room exists. */
+  /** Only joined members may read state (a former member is refused, not shown the state at their leave); others may not know the room exists. */
   const assertMayReadState = (roomId: string, userId: string) => {
     if (!hs.rooms.exists(roomId)) throw notFound("Unknown room");
     const membership = hs.memberships.membershipOf(roomId, userId);

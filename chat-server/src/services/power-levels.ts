@@ -1,5 +1,10 @@
 /** `m.room.power_levels` defaults and checks (Client-Server API, "m.room.power_levels"). */
-import type { JsonObject } from "../http/json.ts";
+import { badJson, forbidden } from "../http/errors.ts";
+import { isUserId } from "../http/ids.ts";
+import { isObject, type JsonObject } from "../http/json.ts";
+
+const LEVEL_KEYS = ["users_default", "events_default", "state_default", "ban", "redact", "kick", "invite"] as const;
+const LEVEL_MAPS = ["users", "events", "notifications"] as const;
 
 export function defaultPowerLevels(creator: string): JsonObject {
   return {
@@ -51,5 +56,38 @@ export class PowerLevels {
 
   canSend(userId: string, type: string, isState: boolean): boolean {
     return this.userLevel(userId) >= this.eventLevel(type, isState);
+  }
+}
+
+/**
+ * The authorization rules for a new `m.room.power_levels` event (room version 10):
+ * levels are integers, nobody adds, changes or removes a level above their own,
+ * and nobody changes the level of another user at or above their own.
+ */
+export function assertPowerLevelChange(previous: JsonObject | undefined, actorLevel: number, actor: string, content: JsonObject): void {
+  for (const key of LEVEL_KEYS) {
+    if (content[key] !== undefined && !Number.isInteger(content[key])) throw badJson(`'${key}' must be an integer`);
+  }
+  for (const key of LEVEL_MAPS) {
+    const map = content[key];
+    if (map === undefined) continue;
+    if (!isObject(map) || !Object.values(map).every((level) => Number.isInteger(level))) throw badJson(`'${key}' must map to integer power levels`);
+    if (key === "users" && !Object.keys(map).every(isUserId)) throw badJson("'users' must be keyed by user IDs");
+  }
+  if (!previous) return;
+  const above = (level: unknown) => typeof level === "number" && level > actorLevel;
+  for (const key of LEVEL_KEYS) {
+    if (previous[key] !== content[key] && (above(previous[key]) || above(content[key]))) throw forbidden(`Cannot change '${key}' above your own power level`);
+  }
+  for (const key of LEVEL_MAPS) {
+    const before = isObject(previous[key]) ? previous[key] : {};
+    const after = content[key] as JsonObject | undefined ?? {};
+    for (const entry of new Set([...Object.keys(before), ...Object.keys(after)])) {
+      if (before[entry] === after[entry]) continue;
+      if (above(before[entry]) || above(after[entry])) throw forbidden("Cannot change a power level above your own");
+      if (key === "users" && entry !== actor && typeof before[entry] === "number" && before[entry] >= actorLevel) {
+        throw forbidden("Cannot change the power level of a user at or above your level");
+      }
+    }
   }
 }

@@ -7,12 +7,12 @@ import type { Store } from "../storage/database.ts";
 import type { WriteContext, Writer } from "../storage/writer.ts";
 import type { Session } from "./accounts.ts";
 import type { Accounts } from "./accounts.ts";
-import { badJson, forbidden, MatrixError, notFound } from "../http/errors.ts";
+import { forbidden, MatrixError, notFound } from "../http/errors.ts";
 import { randomToken } from "../http/ids.ts";
 import type { JsonObject } from "../http/json.ts";
 import { type EventRow, Events, type NewEvent } from "./events.ts";
 import type { Memberships } from "./memberships.ts";
-import { PowerLevels } from "./power-levels.ts";
+import { assertPowerLevelChange, PowerLevels } from "./power-levels.ts";
 import type { Typing } from "./typing.ts";
 import { assertMayGiveReason, assertMayInvite, assertMaySetState } from "./policy.ts";
 
@@ -95,7 +95,7 @@ export class Rooms {
       }
       const levels = this.powerLevels(roomId);
       if (!levels.canSend(session.userId, type, true)) throw forbidden("Insufficient power level to set this state");
-      if (type === "m.room.power_levels") assertPowerLevelChange(levels, session.userId, content);
+      if (type === "m.room.power_levels") assertPowerLevelChange(this.events.stateContent(roomId, "m.room.power_levels", ""), levels.userLevel(session.userId), session.userId, content);
       const current = this.events.stateRow(roomId, type, stateKey);
       if (current) {
         const currentEvent = this.events.byId(current.event_id);
@@ -198,17 +198,4 @@ export class Rooms {
 
 function assertEventSize(content: JsonObject): void {
   if (Buffer.byteLength(JSON.stringify(content)) > MAX_EVENT_BYTES) throw new MatrixError(413, "M_TOO_LARGE", "Event too large");
-}
-
-function assertPowerLevelChange(levels: PowerLevels, actor: string, content: JsonObject): void {
-  const mine = levels.userLevel(actor);
-  const users = content.users;
-  if (users !== undefined && (typeof users !== "object" || users === null || Array.isArray(users))) throw badJson("'users' must be an object");
-  for (const [userId, level] of Object.entries((users ?? {}) as JsonObject)) {
-    if (typeof level !== "number" || !Number.isInteger(level)) throw badJson("Power levels must be integers");
-    const before = levels.userLevel(userId);
-    if (level === before) continue;
-    if (level > mine) throw forbidden("Cannot raise a user above your own power level");
-    if (userId !== actor && before >= mine) throw forbidden("Cannot change the power level of a user at or above your level");
-  }
 }
