@@ -30,9 +30,10 @@ export function receiptRoutes(hs: Homeserver) {
     const body = await readJson(c);
     const type = c.req.param("receiptType");
     if (!(RECEIPT_TYPES as readonly string[]).includes(type) && type !== "m.fully_read") throw invalidParam("Unknown receipt type");
-    const threadId = optionalString(body, "thread_id") ?? "";
-    if (threadId.length > 255) throw badJson("'thread_id' is too long");
-    await mark(c.get("session"), roomIdParam(c.req.param("roomId")), type, c.req.param("eventId"), threadId === "main" ? "" : threadId);
+    const threadId = optionalString(body, "thread_id");
+    if (threadId !== undefined && (threadId === "" || type === "m.fully_read")) throw invalidParam("'thread_id' must be a non-empty string, and only for read receipts");
+    if (threadId !== undefined && threadId.length > 255) throw badJson("'thread_id' is too long");
+    await mark(c.get("session"), roomIdParam(c.req.param("roomId")), type, c.req.param("eventId"), threadId === undefined || threadId === "main" ? "" : threadId);
     return c.json({});
   });
 
