@@ -1,4 +1,4 @@
-/** `/account/whoami` and device management (`/devices`, `/delete_devices`). */
+/** `/account/whoami`, `/account/deactivate` and device management (`/devices`, `/delete_devices`). */
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { badJson, notFound } from "../http/errors.ts";
@@ -14,6 +14,16 @@ export function accountRoutes(hs: Homeserver) {
   r.get("/_matrix/client/v3/account/whoami", (c) => {
     const { userId, deviceId } = c.get("session");
     return c.json({ user_id: userId, device_id: deviceId, is_guest: false });
+  });
+
+  r.post("/_matrix/client/v3/account/deactivate", async (c) => {
+    const session = c.get("session");
+    const body = await readJson(c);
+    if (body.erase !== undefined && typeof body.erase !== "boolean") throw badJson("'erase' must be a boolean");
+    await confirmIdentity(hs, session, body);
+    // Always erased, whatever `erase` says: a victim's words must not outlive their account.
+    await hs.deactivation.deactivate(session);
+    return c.json({ id_server_unbind_result: "no-support" });
   });
 
   r.get("/_matrix/client/v3/devices", (c) => {

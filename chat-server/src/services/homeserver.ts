@@ -4,6 +4,7 @@ import { openStore, type Store } from "../storage/database.ts";
 import { Writer } from "../storage/writer.ts";
 import { AccountData } from "./account-data.ts";
 import { Accounts } from "./accounts.ts";
+import { Deactivation } from "./deactivation.ts";
 import { DeviceLists } from "./device-lists.ts";
 import { Events } from "./events.ts";
 import { Filters } from "./filters.ts";
@@ -40,6 +41,7 @@ export class Homeserver {
   readonly media: Media;
   readonly profiles: Profiles;
   readonly redactions: Redactions;
+  readonly deactivation: Deactivation;
 
   private constructor(readonly config: Config, readonly store: Store, readonly secrets: Secrets) {
     this.memberships = new Memberships(store);
@@ -63,6 +65,7 @@ export class Homeserver {
     this.media = new Media(store, this.writer, config.dataDir, config.serverName);
     this.profiles = new Profiles(store, this.writer, this.accounts, this.rooms);
     this.redactions = new Redactions(store, this.writer, this.events, this.rooms);
+    this.deactivation = new Deactivation(store, this.writer, this.memberships, this.rooms, this.deviceLists, this.media);
   }
 
   static async open(config: Config): Promise<Homeserver> {

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Store } from "../storage/database.ts";
 import type { Writer } from "../storage/writer.ts";
@@ -39,5 +39,10 @@ export class Media {
     const row = this.store.first(this.store.q.selectFrom("media").select(["content_type", "upload_name"]).where("media_id", "=", mediaId));
     if (!row) return undefined;
     return { contentType: row.content_type, uploadName: row.upload_name, data: await readFile(join(this.dir, mediaId)) };
+  }
+
+  /** Deletes the files of media whose rows are already gone. */
+  async removeFiles(mediaIds: string[]): Promise<void> {
+    await Promise.all(mediaIds.map((id) => unlink(join(this.dir, id)).catch(() => undefined)));
   }
 }

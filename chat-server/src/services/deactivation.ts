@@ -1,0 +1,67 @@
+/**
+ * Account deactivation (`POST /account/deactivate`): the account stops working
+ * at once, leaves every room, and what it left on the server is erased: the
+ * content of every message it sent (pruned as a redaction prunes it), its
+ * devices, keys, key backup, account data, receipts, filters and uploaded
+ * media. The user row stays, marked deactivated, so the id is never reused.
+ *
+ * State events are left as they are: pruning them could undo a room's
+ * encryption or power levels for the people still in it, and a visitor's
+ * member events carry no profile.
+ */
+import type { Store } from "../storage/database.ts";
+import type { Writer } from "../storage/writer.ts";
+import type { JsonObject } from "../http/json.ts";
+import type { Session } from "./accounts.ts";
+import type { DeviceLists } from "./device-lists.ts";
+import type { Media } from "./media.ts";
+import { type Memberships, PRESENT } from "./memberships.ts";
+import { prune } from "./redactions.ts";
+import type { Rooms } from "./rooms.ts";
+
+/** Tables whose rows belong to one user, by their `user_id` column. */
+const PER_USER_TABLES = [
+  "devices", "access_tokens", "device_keys", "one_time_keys", "fallback_keys", "to_device", "to_device_txns",
+  "cross_signing_keys", "room_key_versions", "room_keys", "account_data", "filters", "receipts",
+] as const;
+
+export class Deactivation {
+  constructor(
+    private readonly store: Store,
+    private readonly writer: Writer,
+    private readonly memberships: Memberships,
+    private readonly rooms: Rooms,
+    private readonly deviceLists: DeviceLists,
+    private readonly media: Media,
+  ) {}
+
+  async deactivate(session: Session): Promise<void> {
+    const { userId } = session;
+    const q = this.store.q;
+    // First the lock: no token of this user works from here on.
+    await this.writer.write(() => {
+      this.store.run(q.updateTable("users").set({ deactivated: 1, password_hash: null, displayname: null, avatar_url: null }).where("user_id", "=", userId));
+      this.store.run(q.deleteFrom("access_tokens").where("user_id", "=", userId));
+    });
+    for (const roomId of this.memberships.roomsOf(userId, PRESENT)) {
+      await this.rooms.membership(session, roomId, "leave", userId);
+    }
+    const mediaIds = await this.writer.write((ctx) => {
+      for (const event of this.store.all(q.selectFrom("events").select(["event_id", "type", "content"])
+        .where("sender", "=", userId).where("state_key", "is", null).where("content", "!=", "{}"))) {
+        const pruned = JSON.stringify(prune(event.type, JSON.parse(event.content) as JsonObject));
+        this.store.run(q.updateTable("events").set({ content: pruned }).where("event_id", "=", event.event_id));
+      }
+      for (const table of PER_USER_TABLES) {
+        // Every table in the list has a user_id column.
+        this.store.run(q.deleteFrom(table as "devices").where("user_id", "=", userId));
+      }
+      this.store.run(q.deleteFrom("key_signatures").where((eb) => eb.or([eb("target_user_id", "=", userId), eb("signer_user_id", "=", userId)])));
+      const media = this.store.all(q.selectFrom("media").select("media_id").where("user_id", "=", userId)).map((m) => m.media_id);
+      this.store.run(q.deleteFrom("media").where("user_id", "=", userId));
+      this.deviceLists.recordChange(ctx, userId);
+      return media;
+    });
+    await this.media.removeFiles(mediaIds);
+  }
+}
