@@ -83,6 +83,8 @@ export class TestServer {
     return new Promise((resolve, reject) => {
       const req = request(this.url + path, {
         method,
+        // A fresh connection each time: the server closes this one, so a pooled keep-alive socket would hang up the next call.
+        agent: false,
         headers: { "content-type": "application/json", "content-length": String(bytes), ...(token ? { authorization: `Bearer ${token}` } : {}) },
       }, (res) => {
         let text = "";
