@@ -1,10 +1,10 @@
 /** Account data and filters: `/user/{userId}/account_data/*`, `/user/{userId}/rooms/{roomId}/account_data/*`, `/user/{userId}/filter`. */
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
-import { badJson, forbidden, MatrixError, notFound } from "../http/errors.ts";
+import { badJson, forbidden, invalidParam, MatrixError, notFound } from "../http/errors.ts";
+import { isRoomId } from "../http/ids.ts";
 import { readJson } from "../http/json.ts";
 import type { Homeserver } from "../services/homeserver.ts";
-import { roomIdParam } from "./rooms.ts";
 
 /** Types the server manages itself; clients set them through their own endpoints. */
 const SERVER_MANAGED = new Set(["m.fully_read", "m.push_rules"]);
@@ -18,7 +18,8 @@ export function accountDataRoutes(hs: Homeserver) {
     return userId;
   };
   const memberRoom = (c: Context<AppEnv>, userId: string) => {
-    const roomId = roomIdParam(c.req.param("roomId")!);
+    const roomId = c.req.param("roomId")!;
+    if (!isRoomId(roomId)) throw invalidParam("Not a valid room ID");
     if (!hs.rooms.exists(roomId)) throw notFound("Unknown room");
     if (!hs.memberships.membershipOf(roomId, userId)) throw forbidden("You are not a member of this room");
     return roomId;
