@@ -5,6 +5,7 @@ import type { Homeserver } from "../services/homeserver.ts";
 import { accountDataRoutes } from "./account-data.ts";
 import { accountRoutes } from "./account.ts";
 import { adminRegisterRoutes } from "./admin-register.ts";
+import { contextRoutes } from "./context.ts";
 import { directoryRoutes } from "./directory.ts";
 import { discoveryRoutes } from "./discovery.ts";
 import { keyBackupRoutes } from "./key-backup.ts";
@@ -28,6 +29,7 @@ export function routers(hs: Homeserver): Hono<AppEnv>[] {
     loginRoutes(hs),
     accountRoutes(hs),
     adminRegisterRoutes(hs),
+    contextRoutes(hs),
     roomRoutes(hs),
     stateRoutes(hs),
     messageRoutes(hs),

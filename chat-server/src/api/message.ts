@@ -63,7 +63,8 @@ export function messageRoutes(hs: Homeserver) {
   return r;
 }
 
-function parseFilter(raw: string | undefined): Record<string, unknown> | undefined {
+/** The `filter` query parameter of `/messages` and `/context`: an inline JSON room event filter. */
+export function parseFilter(raw: string | undefined): Record<string, unknown> | undefined {
   if (!raw) return undefined;
   try {
     const value = JSON.parse(raw);

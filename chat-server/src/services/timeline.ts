@@ -52,6 +52,30 @@ export class Timeline {
     return page;
   }
 
+  /**
+   * `/context`: the event and up to `limit` visible events around it, half
+   * before (newest first) and half after, with tokens to paginate on from there.
+   */
+  context(roomId: string, userId: string, eventId: string, limit: number): { before: EventRow[]; event: EventRow; after: EventRow[]; start: string; end: string } {
+    const window = this.visibleWindow(roomId, userId);
+    if (!window) throw notFound("Event not found");
+    const event = this.store.first(this.store.q.selectFrom("events").selectAll().where("event_id", "=", eventId).where("room_id", "=", roomId)
+      .where("stream_pos", ">=", window.from).where("stream_pos", "<=", window.to));
+    if (!event) throw notFound("Event not found");
+    const around = this.store.q.selectFrom("events").selectAll().where("room_id", "=", roomId)
+      .where("stream_pos", ">=", window.from).where("stream_pos", "<=", Math.min(window.to, this.current()));
+    const beforeLimit = Math.floor(limit / 2);
+    const before = this.store.all(around.where("stream_pos", "<", event.stream_pos).orderBy("stream_pos", "desc").limit(beforeLimit));
+    const after = this.store.all(around.where("stream_pos", ">", event.stream_pos).orderBy("stream_pos", "asc").limit(limit - beforeLimit));
+    return {
+      before,
+      event,
+      after,
+      start: formatSyncToken((before.at(-1)?.stream_pos ?? event.stream_pos) - 1, 0),
+      end: formatSyncToken(after.at(-1)?.stream_pos ?? event.stream_pos, 0),
+    };
+  }
+
   /** Events after `since` up to `upTo`, the newest `limit` of them, oldest first; `limited` when more were skipped. */
   recent(roomId: string, userId: string, since: number, upTo: number, limit: number): { events: EventRow[]; limited: boolean } {
     const window = this.visibleWindow(roomId, userId);

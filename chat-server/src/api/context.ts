@@ -1,0 +1,39 @@
+/** `GET /rooms/{roomId}/context/{eventId}`: an event with the events around it, as clients use to jump to a message. */
+import { Hono } from "hono";
+import type { AppEnv } from "../http/env.ts";
+import { notFound } from "../http/errors.ts";
+import { isEventId } from "../http/ids.ts";
+import { intParam } from "../http/json.ts";
+import type { Homeserver } from "../services/homeserver.ts";
+import { parseFilter } from "./message.ts";
+import { roomIdParam } from "./rooms.ts";
+
+export function contextRoutes(hs: Homeserver) {
+  const r = new Hono<AppEnv>({ strict: false });
+
+  r.get("/_matrix/client/v3/rooms/:roomId/context/:eventId", (c) => {
+    const roomId = roomIdParam(c.req.param("roomId"));
+    const eventId = c.req.param("eventId");
+    if (!isEventId(eventId)) throw notFound("Event not found");
+    const session = c.get("session");
+    const limit = intParam(c.req.query("limit"), 10, 100);
+    const filter = parseFilter(c.req.query("filter"));
+    const found = hs.timeline.context(roomId, session.userId, eventId, limit);
+    const toClient = (rows: typeof found.before) => rows.map((e) => hs.events.toClient(e, session));
+    const events = [...found.before, found.event, ...found.after];
+    // Current state only for members; someone who left sees the senders' member events, as with lazy loading.
+    const joined = hs.memberships.membershipOf(roomId, session.userId) === "join";
+    const state = joined && filter?.lazy_load_members !== true
+      ? hs.events.currentState(roomId)
+      : hs.events.memberEvents(roomId, events.map((e) => e.sender));
+    return c.json({
+      start: found.start,
+      end: found.end,
+      events_before: toClient(found.before),
+      event: hs.events.toClient(found.event, session),
+      events_after: toClient(found.after),
+      state: toClient(state),
+    });
+  });
+  return r;
+}
