@@ -128,4 +128,42 @@ describe("registration, login and account", () => {
       await fresh.close();
     }
   });
+
+  it("changes a password after the old one, logging other devices out unless asked not to", async () => {
+    const login = (userId: string, password: string) => server.request("POST", "/_matrix/client/v3/login", {
+      body: { type: "m.login.password", identifier: { type: "m.id.user", user: userId }, password },
+    });
+    const visitor = await server.registerVisitor("first-recovery-code");
+    const other = (await login(visitor.userId, "first-recovery-code")).body.access_token;
+    const change = (body: Record<string, unknown>) => server.request("POST", "/_matrix/client/v3/account/password", { token: visitor.token, body });
+    const hashBefore = server.hs.accounts.getUser(visitor.userId)?.password_hash;
+
+    expectError(await change({ new_password: "short" }), 400, "M_WEAK_PASSWORD");
+    expectError(await change({ new_password: 12345678 }), 400, "M_BAD_JSON");
+    expectError(await change({}), 400, "M_MISSING_PARAM");
+    expectError(await change({ new_password: "second-recovery-code", logout_devices: "yes" }), 400, "M_BAD_JSON");
+    const ask = await change({ new_password: "second-recovery-code" });
+    expect(ask.status).toBe(401);
+    const wrong = await change({ new_password: "second-recovery-code", auth: { type: "m.login.password", session: ask.body.session, password: "guess-guess" } });
+    expect(wrong.body.errcode).toBe("M_FORBIDDEN");
+    expect(server.hs.accounts.getUser(visitor.userId)?.password_hash).toBe(hashBefore);
+
+    const done = await change({ new_password: "second-recovery-code", auth: { type: "m.login.password", session: ask.body.session, password: "first-recovery-code" } });
+    expect(done.status).toBe(200);
+    expectError(await server.request("GET", "/_matrix/client/v3/account/whoami", { token: other }), 401, "M_UNKNOWN_TOKEN");
+    expect((await server.request("GET", "/_matrix/client/v3/account/whoami", { token: visitor.token })).status).toBe(200);
+    expectError(await login(visitor.userId, "first-recovery-code"), 403, "M_FORBIDDEN");
+    const third = (await login(visitor.userId, "second-recovery-code")).body.access_token;
+
+    // A passwordless visitor sets a first recovery password with m.login.dummy; other devices can be kept.
+    const anonymous = await server.registerVisitor();
+    const first = await server.request("POST", "/_matrix/client/v3/account/password", { token: anonymous.token, body: { new_password: "now-i-have-a-code" } });
+    expect(first.body.flows).toEqual([{ stages: ["m.login.dummy"] }]);
+    const set = await server.request("POST", "/_matrix/client/v3/account/password", {
+      token: anonymous.token, body: { new_password: "now-i-have-a-code", logout_devices: false, auth: { type: "m.login.dummy", session: first.body.session } },
+    });
+    expect(set.status).toBe(200);
+    expect((await login(anonymous.userId, "now-i-have-a-code")).status).toBe(200);
+    expect((await server.request("GET", "/_matrix/client/v3/account/whoami", { token: third })).status).toBe(200);
+  });
 });

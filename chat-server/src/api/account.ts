@@ -1,11 +1,12 @@
-/** `/account/whoami`, `/account/deactivate` and device management (`/devices`, `/delete_devices`). */
+/** `/account/whoami`, `/account/password`, `/account/deactivate` and device management (`/devices`, `/delete_devices`). */
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { badJson, notFound } from "../http/errors.ts";
-import { readJson, requireString, stringArray } from "../http/json.ts";
+import { optionalBoolean, readJson, requireString, stringArray } from "../http/json.ts";
 import { requireAuthStage, UiaRequired } from "../http/uia.ts";
 import type { Session } from "../services/accounts.ts";
 import type { Homeserver } from "../services/homeserver.ts";
+import { assertAcceptablePassword } from "../services/passwords.ts";
 import type { JsonObject } from "../http/json.ts";
 
 export function accountRoutes(hs: Homeserver) {
@@ -15,6 +16,20 @@ export function accountRoutes(hs: Homeserver) {
     const { userId, deviceId } = c.get("session");
     return c.json({ user_id: userId, device_id: deviceId, is_guest: false });
   });
+
+  r.post("/_matrix/client/v3/account/password", async (c) => {
+    const session = c.get("session");
+    const body = await readJson(c);
+    const newPassword = requireString(body, "new_password");
+    assertAcceptablePassword(newPassword);
+    const logoutDevices = optionalBoolean(body, "logout_devices") ?? true;
+    await confirmIdentity(hs, session, body);
+    await hs.accounts.changePassword(session, newPassword, !logoutDevices);
+    return c.json({});
+  });
+
+  // No e-mail or phone is ever attached to an account here.
+  r.get("/_matrix/client/v3/account/3pid", (c) => c.json({ threepids: [] }));
 
   r.post("/_matrix/client/v3/account/deactivate", async (c) => {
     const session = c.get("session");

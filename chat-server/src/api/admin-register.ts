@@ -11,6 +11,7 @@ import { badJson, forbidden, MatrixError } from "../http/errors.ts";
 import { isLocalpart, randomToken } from "../http/ids.ts";
 import { optionalBoolean, optionalString, readJson, requireString } from "../http/json.ts";
 import type { Homeserver } from "../services/homeserver.ts";
+import { assertAcceptablePassword } from "../services/passwords.ts";
 
 const NONCE_TTL_MS = 60_000;
 
@@ -43,7 +44,7 @@ export function adminRegisterRoutes(hs: Homeserver) {
     }
     const kind: AccountKind = admin ? "admin" : kindFrom(userType);
     if (!isLocalpart(username)) throw new MatrixError(400, "M_INVALID_USERNAME", "Invalid username");
-    if (password.length < 8) throw new MatrixError(400, "M_WEAK_PASSWORD", "Password must be at least 8 characters");
+    assertAcceptablePassword(password);
     const userId = await hs.accounts.createUser({ localpart: username, kind, password, displayname });
     return c.json({ ...(await hs.accounts.issueToken(userId)) });
   });

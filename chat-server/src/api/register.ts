@@ -13,8 +13,8 @@ import { optionalBoolean, optionalString, readJson } from "../http/json.ts";
 import { RateLimiter } from "../http/rate-limit.ts";
 import { requireAuthStage } from "../http/uia.ts";
 import type { Homeserver } from "../services/homeserver.ts";
+import { assertAcceptablePassword } from "../services/passwords.ts";
 
-const MIN_PASSWORD_LENGTH = 8;
 
 export function registerRoutes(hs: Homeserver) {
   const r = new Hono<AppEnv>({ strict: false });
@@ -29,9 +29,7 @@ export function registerRoutes(hs: Homeserver) {
     const deviceId = optionalString(body, "device_id");
     const displayName = optionalString(body, "initial_device_display_name");
     const inhibitLogin = optionalBoolean(body, "inhibit_login") ?? false;
-    if (password !== undefined && password.length < MIN_PASSWORD_LENGTH) {
-      throw new MatrixError(400, "M_WEAK_PASSWORD", `Password must be at least ${MIN_PASSWORD_LENGTH} characters`);
-    }
+    if (password !== undefined) assertAcceptablePassword(password);
     if (deviceId !== undefined && !/^[A-Za-z0-9_\-.]{1,64}$/.test(deviceId)) throw badJson("Invalid device_id");
     requireAuthStage(body, [["m.login.dummy"]]);
 

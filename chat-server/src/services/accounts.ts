@@ -130,6 +130,20 @@ export class Accounts {
     });
   }
 
+  /**
+   * Sets a new password; unless `keepOtherDevices`, every other device of the
+   * user is logged out (the spec's default for `logout_devices`).
+   */
+  async changePassword(session: Session, newPassword: string, keepOtherDevices: boolean): Promise<void> {
+    const passwordHash = await hashPassword(newPassword);
+    await this.writer.write(() => {
+      this.store.run(this.store.q.updateTable("users").set({ password_hash: passwordHash }).where("user_id", "=", session.userId));
+    });
+    if (keepOtherDevices) return;
+    const others = this.listDevices(session.userId).map((d) => d.device_id).filter((id) => id !== session.deviceId);
+    if (others.length) await this.deleteDevices(session.userId, others);
+  }
+
   /** Logs out one token's session: the device, its keys and its pending messages go too. */
   async logout(session: Session): Promise<void> {
     await this.deleteDevices(session.userId, [session.deviceId]);

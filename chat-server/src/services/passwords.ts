@@ -1,9 +1,19 @@
 /** Password hashing with scrypt (node:crypto); the format records its parameters. */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
+import { MatrixError } from "../http/errors.ts";
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
 const N = 16384, R = 8, P = 1, LEN = 32;
+
+const MIN_LENGTH = 8;
+const MAX_LENGTH = 512;
+
+/** The one password rule, for registration, admin registration and password changes. */
+export function assertAcceptablePassword(password: string): void {
+  if (password.length < MIN_LENGTH) throw new MatrixError(400, "M_WEAK_PASSWORD", `Password must be at least ${MIN_LENGTH} characters`);
+  if (password.length > MAX_LENGTH) throw new MatrixError(400, "M_BAD_JSON", `Password must be at most ${MAX_LENGTH} characters`);
+}
 
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
