@@ -9,7 +9,7 @@ import { cors } from "hono/cors";
 import { requireAuth } from "./http/auth.ts";
 import type { AppEnv } from "./http/env.ts";
 import { errorResponse, tooLarge, unrecognized } from "./http/errors.ts";
-import { routeMatcher } from "./http/known-routes.ts";
+import { routeMatcher, routeMethods } from "./http/known-routes.ts";
 import type { Homeserver } from "./services/homeserver.ts";
 import { routers } from "./api/index.ts";
 
@@ -40,10 +40,17 @@ export function createApp(hs: Homeserver): Hono<AppEnv> {
   const auth = requireAuth(hs.accounts);
   // Filled in once every router is mounted (below).
   let isKnown: (method: string, path: string) => boolean = () => true;
+  let methodsAt: (path: string) => string[] = () => [];
   const gate: MiddlewareHandler<AppEnv> = async (c, next) => {
     const path = c.req.path.replace(/\/+$/, "");
-    if (c.req.method === "OPTIONS" || PUBLIC_PATHS.some((p) => p.test(path))) return next();
-    if (!isKnown(c.req.method, path)) return c.json(unrecognized().body(), 404);
+    if (c.req.method === "OPTIONS") return next();
+    if (!isKnown(c.req.method, path)) {
+      // The spec's M_UNRECOGNIZED is 405 for a known endpoint called with the wrong method.
+      const allowed = methodsAt(path);
+      if (allowed.length) return c.json(unrecognized().body(), 405, { Allow: allowed.join(", ") });
+      return c.json(unrecognized().body(), 404);
+    }
+    if (PUBLIC_PATHS.some((p) => p.test(path))) return next();
     return auth(c, next);
   };
   app.use("/_matrix/client/*", gate);
@@ -51,6 +58,7 @@ export function createApp(hs: Homeserver): Hono<AppEnv> {
 
   for (const router of routers(hs)) app.route("/", router);
   isKnown = routeMatcher(app.routes);
+  methodsAt = routeMethods(app.routes);
 
   app.notFound((c) => c.json(unrecognized().body(), 404));
   app.onError((error, c) => errorResponse(c, error));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { routeMatcher } from "./known-routes.ts";
+import { routeMatcher, routeMethods } from "./known-routes.ts";
 
 describe("routeMatcher", () => {
   const known = routeMatcher([
@@ -22,5 +22,16 @@ describe("routeMatcher", () => {
     expect(known("PUT", "/_matrix/client/v3/rooms/!r:x/send/m.room.message")).toBe(false);
     expect(known("GET", "/_matrix/client/v3/rooms/!r:x/state/a/b/c")).toBe(false);
     expect(known("GET", "/_matrix/client/v1/auth_metadata")).toBe(false);
+  });
+
+  it("lists the methods routed at a path, for 405 answers", () => {
+    const methodsAt = routeMethods([
+      { method: "ALL", path: "*" },
+      { method: "GET", path: "/_matrix/client/v3/devices/:deviceId" },
+      { method: "PUT", path: "/_matrix/client/v3/devices/:deviceId" },
+      { method: "DELETE", path: "/_matrix/client/v3/devices/:deviceId" },
+    ]);
+    expect(methodsAt("/_matrix/client/v3/devices/ABC")).toEqual(["GET", "PUT", "DELETE"]);
+    expect(methodsAt("/_matrix/client/v3/devices")).toEqual([]);
   });
 });
