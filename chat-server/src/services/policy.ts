@@ -51,8 +51,12 @@ export function assertMaySetState(kind: AccountKind, type: string): void {
 }
 
 /** Visitors stay anonymous: no display name or avatar, which would be stored in the clear. */
+export function maySetProfile(kind: AccountKind): boolean {
+  return kind !== "visitor";
+}
+
 export function assertMaySetProfile(kind: AccountKind): void {
-  if (kind === "visitor") throw forbidden("Visitors stay anonymous: profiles cannot be set");
+  if (!maySetProfile(kind)) throw forbidden("Visitors stay anonymous: profiles cannot be set");
 }
 
 /** A membership reason is stored in the clear in the member event. */
