@@ -31,7 +31,7 @@ describe("discovery, capabilities, CORS and unknown endpoints", () => {
     expect(reply.status).toBe(200);
     const capabilities = reply.body.capabilities;
     expect(capabilities["m.room_versions"]).toEqual({ default: "10", available: { 10: "stable" } });
-    expect(capabilities["m.change_password"]).toEqual({ enabled: false });
+    expect(capabilities["m.change_password"]).toEqual({ enabled: true });
     expect(capabilities["m.3pid_changes"]).toEqual({ enabled: false });
     expect(capabilities["m.set_displayname"]).toEqual({ enabled: true });
     expect(capabilities["m.set_avatar_url"]).toEqual({ enabled: true });

@@ -19,7 +19,7 @@ export function discoveryRoutes(hs: Homeserver) {
     const profile = maySetProfile(c.get("session").kind);
     return c.json({
       capabilities: {
-        "m.change_password": { enabled: false },
+        "m.change_password": { enabled: true },
         "m.room_versions": { default: ROOM_VERSION, available: { [ROOM_VERSION]: "stable" } },
         "m.set_displayname": { enabled: profile },
         "m.set_avatar_url": { enabled: profile },
