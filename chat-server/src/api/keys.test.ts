@@ -48,6 +48,17 @@ describe("end-to-end encryption keys", () => {
   const claimOne = async (by: Account, of: Account) =>
     (await post(by, "/keys/claim", { one_time_keys: { [of.userId]: { [of.deviceId]: "signed_curve25519" } } })).body.one_time_keys;
   const rows = () => KEY_TABLES.map((t) => server.count(t));
+  /** Uploads device keys and a full set of cross-signing keys for `a`; returns the signing keys. */
+  const setUpCrossSigning = async (a: Account) => {
+    const [deviceKey, master, self, user] = [new SigningKey(), new SigningKey(), new SigningKey(), new SigningKey()];
+    await post(a, "/keys/upload", { device_keys: deviceKeys(a, deviceKey) });
+    await post(a, "/keys/device_signing/upload", {
+      master_key: crossKey(a, "master", master),
+      self_signing_key: master.sign(crossKey(a, "self_signing", self), a.userId),
+      user_signing_key: master.sign(crossKey(a, "user_signing", user), a.userId),
+    });
+    return { deviceKey, master, self, user };
+  };
   /** A visitor in an encrypted room with the triage bot (and the companion, if `withCompanion`). */
   const visitorInRoom = async (withCompanion = false) => {
     const visitor = await server.registerVisitor("visitor-password-1");
@@ -185,14 +196,7 @@ describe("end-to-end encryption keys", () => {
 
   it("stores checked cross-signing signatures, shows them in queries, and reports the rest as failures", async () => {
     const visitor = await visitorInRoom(true);
-    const deviceKey = new SigningKey();
-    const [master, self, user] = [new SigningKey(), new SigningKey(), new SigningKey()];
-    await post(visitor, "/keys/upload", { device_keys: deviceKeys(visitor, deviceKey) });
-    await post(visitor, "/keys/device_signing/upload", {
-      master_key: crossKey(visitor, "master", master),
-      self_signing_key: master.sign(crossKey(visitor, "self_signing", self), visitor.userId),
-      user_signing_key: master.sign(crossKey(visitor, "user_signing", user), visitor.userId),
-    });
+    const { deviceKey, master, self, user } = await setUpCrossSigning(visitor);
     const botMaster = new SigningKey();
     await post(bot, "/keys/device_signing/upload", { master_key: crossKey(bot, "master", botMaster) });
     const signatures = () => rows()[4];
@@ -241,14 +245,7 @@ describe("end-to-end encryption keys", () => {
     await post(bot, `/join/${room}`, {});
     await post(bot, `/rooms/${room}/invite`, { user_id: companion.userId });
     await post(companion, `/join/${room}`, {});
-    const deviceKey = new SigningKey();
-    const [master, self, user] = [new SigningKey(), new SigningKey(), new SigningKey()];
-    await post(visitor, "/keys/upload", { device_keys: deviceKeys(visitor, deviceKey) });
-    await post(visitor, "/keys/device_signing/upload", {
-      master_key: crossKey(visitor, "master", master),
-      self_signing_key: master.sign(crossKey(visitor, "self_signing", self), visitor.userId),
-      user_signing_key: master.sign(crossKey(visitor, "user_signing", user), visitor.userId),
-    });
+    const { deviceKey, master, self, user } = await setUpCrossSigning(visitor);
     // The bot's master key, uploaded by an earlier test if not by this one.
     await post(bot, "/keys/device_signing/upload", { master_key: crossKey(bot, "master", new SigningKey()) });
     const botMaster = (await post(visitor, "/keys/query", { device_keys: { [bot.userId]: [] } })).body.master_keys[bot.userId];
