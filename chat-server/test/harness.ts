@@ -2,13 +2,18 @@
  * Test harness: a real homeserver on a loopback port with a fresh data
  * directory, and small raw-HTTP helpers. Tests talk to it over HTTP only.
  */
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
 import type { AccountKind } from "@onsafe/schema";
 import { registrationMac } from "../src/api/admin-register.ts";
 import { type Config, configFromEnv } from "../src/config.ts";
-import { type RunningServer, startServer } from "../src/server.ts";
+import { startServer } from "../src/server.ts";
+import type { Homeserver } from "../src/services/homeserver.ts";
+import { loadSecrets } from "../src/services/secrets.ts";
 
 /** The `initial_state` entry that makes a room end-to-end encrypted. */
 export const ENCRYPTION = { type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } };
@@ -25,32 +30,58 @@ export interface Account {
   token: string;
 }
 
-export class TestServer {
-  private constructor(public running: RunningServer, readonly config: Config) {}
+/** Where the server under test runs: in this process, or as a child process like `npm start`. */
+interface Backend {
+  url: string;
+  port: number;
+  hs?: Homeserver;
+  stop(): Promise<void>;
+}
 
+export class TestServer {
+  private constructor(private backend: Backend, readonly config: Config, private readonly inChildProcess: boolean) {}
+
+  /** A server in this process, so tests may also look inside (`hs`, `count`). */
   static async start(overrides: Partial<Config> = {}): Promise<TestServer> {
+    return TestServer.launch(overrides, false);
+  }
+
+  /**
+   * The server as its own process, started the way `npm start` starts it, for
+   * tests that must restart or kill a real process. `hs` is not available.
+   */
+  static async startProcess(overrides: Partial<Config> = {}): Promise<TestServer> {
+    return TestServer.launch(overrides, true);
+  }
+
+  private static async launch(overrides: Partial<Config>, inChildProcess: boolean): Promise<TestServer> {
     const dataDir = mkdtempSync(join(tmpdir(), "onsafe-test-"));
     const config: Config = { ...configFromEnv({}), dataDir, port: 0, host: "127.0.0.1", ...overrides };
-    const running = await startServer(config);
-    return new TestServer(running, { ...config, port: running.port, publicBaseUrl: running.url });
+    const backend = inChildProcess ? await childProcessBackend(config) : await inProcessBackend(config);
+    return new TestServer(backend, { ...config, port: backend.port, publicBaseUrl: backend.url }, inChildProcess);
   }
 
   get url(): string {
-    return this.running.url;
+    return this.backend.url;
   }
 
-  get hs() {
-    return this.running.hs;
+  get hs(): Homeserver {
+    if (!this.backend.hs) throw new Error("This server runs in a child process: talk to it over HTTP");
+    return this.backend.hs;
   }
 
-  /** Stops and starts the server on the same port and data directory. */
+  /**
+   * Stops and starts the server on the same port and data directory. A child
+   * process is killed with SIGKILL: nothing is flushed on the way down, so what
+   * survives is what was durably committed.
+   */
   async restart(): Promise<void> {
-    await this.running.close();
-    this.running = await startServer(this.config);
+    await this.backend.stop();
+    this.backend = this.inChildProcess ? await childProcessBackend(this.config) : await inProcessBackend(this.config);
   }
 
   async close(): Promise<void> {
-    await this.running.close();
+    await this.backend.stop();
     rmSync(this.config.dataDir, { recursive: true, force: true });
   }
 
@@ -98,7 +129,14 @@ export class TestServer {
 
   /** Rows in a table of the homeserver database, to show a refused request changed nothing. */
   count(table: string): number {
-    return (this.hs.store.sqlite.prepare(`select count(*) n from ${table}`).get() as { n: number }).n;
+    const query = `select count(*) n from ${table}`;
+    if (this.backend.hs) return (this.hs.store.sqlite.prepare(query).get() as { n: number }).n;
+    const db = new Database(join(this.config.dataDir, "homeserver.sqlite"), { readonly: true });
+    try {
+      return (db.prepare(query).get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
   }
 
   /** Registers an anonymous visitor (the two-step m.login.dummy flow). */
@@ -116,13 +154,54 @@ export class TestServer {
     const { body: { nonce } } = await this.request("GET", "/_synapse/admin/v1/register");
     const admin = kind === "admin";
     const userType = admin ? undefined : kind;
-    const mac = registrationMac(this.hs.secrets.registrationSharedSecret, [nonce, username, password, admin ? "admin" : "notadmin", ...(userType ? [userType] : [])]);
+    const mac = registrationMac(loadSecrets(this.config.dataDir).registrationSharedSecret, [nonce, username, password, admin ? "admin" : "notadmin", ...(userType ? [userType] : [])]);
     const reply = await this.request("POST", "/_synapse/admin/v1/register", {
       body: { nonce, username, password, admin, user_type: userType, mac },
     });
     if (reply.status !== 200) throw new Error(`admin register failed: ${JSON.stringify(reply.body)}`);
     return { userId: reply.body.user_id, deviceId: reply.body.device_id, token: reply.body.access_token };
   }
+}
+
+async function inProcessBackend(config: Config): Promise<Backend> {
+  const running = await startServer(config);
+  return { url: running.url, port: running.port, hs: running.hs, stop: () => running.close() };
+}
+
+const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+async function childProcessBackend(config: Config): Promise<Backend> {
+  const child = spawn(process.execPath, ["--import", "tsx", "chat-server/src/main.ts"], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      ONSAFE_PORT: String(config.port),
+      ONSAFE_HOST: config.host,
+      ONSAFE_DATA_DIR: config.dataDir,
+      ONSAFE_VISITOR_REGISTRATIONS_PER_HOUR: String(config.visitorRegistrationsPerWindow),
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const found = / is running at (http:\/\/\S+) /.exec(output);
+      if (found) resolve(found[1]!);
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`homeserver exited with ${code}: ${output}`)));
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return {
+    url,
+    port: Number(new URL(url).port),
+    async stop() {
+      child.kill("SIGKILL");
+      await exited;
+    },
+  };
 }
 
 /** Asserts a Matrix error reply; returns it for further checks. */

@@ -30,7 +30,8 @@ describe("end-to-end encrypted chat with matrix-js-sdk and Rust crypto", () => {
   };
 
   beforeAll(async () => {
-    server = await TestServer.start();
+    // Its own process, so that the restart below is a real one: SIGKILL, then a fresh start.
+    server = await TestServer.startProcess();
     const botAccount = await server.createAccount("bot", BOT_LOCALPARTS.triage);
     const visitorAccount = await server.registerVisitor("visitor-recovery-code");
     visitor = await start(visitorAccount);
@@ -107,7 +108,7 @@ describe("end-to-end encrypted chat with matrix-js-sdk and Rust crypto", () => {
     await visitor.waitForMessage(roomId, reply);
   });
 
-  it("continues the conversation across a server restart with nothing lost", async () => {
+  it("continues the conversation across a killed and restarted server process with nothing lost", async () => {
     const beforeRestart = body("before-restart");
     await visitor.sendText(roomId, beforeRestart);
     const backOnline = [visitor, bot].map((c) => c.reconnected());
