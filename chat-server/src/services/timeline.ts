@@ -37,8 +37,9 @@ export class Timeline {
       if (!this.store.first(this.store.q.selectFrom("rooms").select("room_id").where("room_id", "=", roomId))) throw notFound("Unknown room");
       throw forbidden("You are not a member of this room");
     }
-    const from = opts.from ?? this.current();
     const backwards = opts.dir === "b";
+    // Without `from`, backwards starts at the live end and forwards at the start of what the user may see.
+    const from = opts.from ?? (backwards ? this.current() : Math.max(0, window.from - 1));
     let query = this.store.q.selectFrom("events").selectAll().where("room_id", "=", roomId)
       .where("stream_pos", ">=", window.from).where("stream_pos", "<=", window.to);
     query = backwards ? query.where("stream_pos", "<=", from) : query.where("stream_pos", ">", from);
