@@ -113,6 +113,25 @@ describe("sending and reading room events", () => {
     expectError(await send(phone, roomId, "txn-2", "new"), 403, "M_FORBIDDEN");
   });
 
+  it("treats the same transaction id on another request path as a new request", async () => {
+    const [roomA, roomB] = [await staffRoom(companion), await staffRoom(companion)];
+    const inA = await send(companion, roomA, "shared-txn", "to room A");
+    const inB = await send(companion, roomB, "shared-txn", "to room B");
+    expect(inB.status).toBe(200);
+    expect(inB.body.event_id).not.toBe(inA.body.event_id);
+    expect(bodies((await messages(companion, roomB, "dir=b&limit=5")).body.chunk)).toEqual(["to room B"]);
+    const otherType = await server.request("PUT", `${v3}/rooms/${roomA}/send/org.onsafe.test/shared-txn`, { token: companion.token, body: { x: 1 } });
+    expect(otherType.body.event_id).not.toBe(inA.body.event_id);
+
+    // A redaction reusing the message's transaction id redacts it, rather than answering with the message's id.
+    const redaction = await server.request("PUT", `${v3}/rooms/${roomA}/redact/${inA.body.event_id}/shared-txn`, { token: companion.token, body: {} });
+    expect(redaction.status).toBe(200);
+    expect(redaction.body.event_id).not.toBe(inA.body.event_id);
+    expect((await server.request("GET", `${v3}/rooms/${roomA}/event/${inA.body.event_id}`, { token: companion.token })).body.content).toEqual({});
+    const again = await server.request("PUT", `${v3}/rooms/${roomA}/redact/${inA.body.event_id}/shared-txn`, { token: companion.token, body: {} });
+    expect(again.body.event_id).toBe(redaction.body.event_id);
+  });
+
   it("paginates /messages backwards and forwards with from, to, limit and end tokens", async () => {
     const roomId = await staffRoom(companion);
     for (let i = 0; i < 3; i++) await send(companion, roomId, `early-${i}`, `m${i}`);

@@ -15,7 +15,18 @@ export interface NewEvent {
   stateKey?: string;
   sender: string;
   content: JsonObject;
-  txn?: { deviceId: string; txnId: string };
+  txn?: Txn;
+}
+
+/**
+ * A client's transaction: the same id from the same device on the same request
+ * path (room plus `send/{type}` or `redact/{eventId}`) is a retry; on another
+ * path it is a new request.
+ */
+export interface Txn {
+  deviceId: string;
+  txnId: string;
+  scope: string;
 }
 
 export type EventRow = EventsTable;
@@ -58,6 +69,7 @@ export class Events {
       replaces_state: previous?.event_id ?? null,
       redacted_by: null,
       txn_device_id: event.txn?.deviceId ?? null,
+      txn_scope: event.txn?.scope ?? null,
       txn_id: event.txn?.txnId ?? null,
     };
     this.store.run(q.insertInto("events").values(row));
@@ -99,9 +111,11 @@ export class Events {
     return this.store.first(this.store.q.selectFrom("events").selectAll().where("event_id", "=", eventId));
   }
 
-  byTxn(sender: string, deviceId: string, txnId: string): EventRow | undefined {
+  /** The event an earlier request of this transaction created, if any. */
+  byTxn(sender: string, roomId: string, txn: Txn): EventRow | undefined {
     return this.store.first(this.store.q.selectFrom("events").selectAll()
-      .where("sender", "=", sender).where("txn_device_id", "=", deviceId).where("txn_id", "=", txnId));
+      .where("sender", "=", sender).where("txn_device_id", "=", txn.deviceId).where("txn_id", "=", txn.txnId)
+      .where("room_id", "=", roomId).where("txn_scope", "=", txn.scope));
   }
 
   stateRow(roomId: string, type: string, stateKey: string) {

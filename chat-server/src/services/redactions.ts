@@ -34,7 +34,8 @@ export class Redactions {
   async redact(session: Session, roomId: string, eventId: string, txnId: string, reason?: string): Promise<string> {
     if (reason !== undefined) assertMayGiveReason(session.kind);
     return this.writer.write((ctx) => {
-      const earlier = this.events.byTxn(session.userId, session.deviceId, txnId);
+      const txn = { deviceId: session.deviceId, txnId, scope: `redact/${eventId}` };
+      const earlier = this.events.byTxn(session.userId, roomId, txn);
       if (earlier) return earlier.event_id;
       this.rooms.assertJoined(roomId, session.userId);
       const target = this.rooms.visibleEvent(eventId, session.userId);
@@ -45,7 +46,7 @@ export class Redactions {
         : levels.userLevel(session.userId) >= levels.actionLevel("redact");
       if (!mayRedact) throw forbidden("Insufficient power level to redact this event");
       const content: JsonObject = { redacts: eventId, ...(reason !== undefined ? { reason } : {}) };
-      const redaction = this.events.insert(ctx, { roomId, type: "m.room.redaction", sender: session.userId, content, txn: { deviceId: session.deviceId, txnId } });
+      const redaction = this.events.insert(ctx, { roomId, type: "m.room.redaction", sender: session.userId, content, txn });
       if (!target.redacted_by) {
         const pruned = JSON.stringify(prune(target.type, JSON.parse(target.content) as JsonObject));
         this.store.run(this.store.q.updateTable("events").set({ content: pruned, redacted_by: redaction.event_id }).where("event_id", "=", eventId));

@@ -69,7 +69,8 @@ export class Rooms {
   async send(session: Session, roomId: string, type: string, txnId: string, content: JsonObject): Promise<string> {
     assertEventSize(content);
     return this.writer.write((ctx) => {
-      const earlier = this.events.byTxn(session.userId, session.deviceId, txnId);
+      const txn = { deviceId: session.deviceId, txnId, scope: `send/${type}` };
+      const earlier = this.events.byTxn(session.userId, roomId, txn);
       if (earlier) return earlier.event_id;
       this.assertJoined(roomId, session.userId);
       if (SEND_REFUSED_TYPES.has(type)) throw forbidden("Use /redact to redact events");
@@ -78,7 +79,7 @@ export class Rooms {
         throw forbidden("This room is end-to-end encrypted: send m.room.encrypted events");
       }
       if (!this.powerLevels(roomId).canSend(session.userId, type, false)) throw forbidden("Insufficient power level to send this event");
-      return this.events.insert(ctx, { roomId, type, sender: session.userId, content, txn: { deviceId: session.deviceId, txnId } }).event_id;
+      return this.events.insert(ctx, { roomId, type, sender: session.userId, content, txn }).event_id;
     });
   }
 

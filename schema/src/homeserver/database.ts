@@ -57,6 +57,8 @@ export interface EventsTable {
   /** The redaction that pruned this event's content, if any. */
   redacted_by: string | null;
   txn_device_id: string | null;
+  /** The request a client transaction id belongs to, with the room: `send/{type}` or `redact/{eventId}`. */
+  txn_scope: string | null;
   txn_id: string | null;
 }
 

@@ -55,10 +55,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("replaces_state", "text")
     .addColumn("redacted_by", "text")
     .addColumn("txn_device_id", "text")
+    .addColumn("txn_scope", "text")
     .addColumn("txn_id", "text")
     .execute();
   await s.createIndex("events_room_pos").on("events").columns(["room_id", "stream_pos"]).execute();
-  await s.createIndex("events_txn").on("events").columns(["sender", "txn_device_id", "txn_id"]).unique()
+  // A transaction id is the client's for one device and one request path (spec: "Transaction identifiers").
+  await s.createIndex("events_txn").on("events").columns(["sender", "txn_device_id", "txn_id", "room_id", "txn_scope"]).unique()
     .where("txn_id", "is not", null).execute();
 
   await s.createTable("room_state")
