@@ -172,4 +172,19 @@ describe("receipts, read markers and typing", () => {
     expect(await roomAfter(triage, token, roomId, 300)).toBeUndefined();
     expect(ephemeralOf((await sync(triage)).body.rooms.join[roomId], "m.typing")).toBeUndefined();
   });
+
+  it("never moves a receipt backwards", async () => {
+    const visitor = await server.registerVisitor();
+    const roomId = await roomWithBot(visitor);
+    const older = await send(triage, roomId, "older");
+    const newer = await send(triage, roomId, "newer");
+    expect((await receipt(visitor, roomId, "m.read", newer)).status).toBe(200);
+    const token = await since(triage);
+    const before = server.count("receipts");
+    expect((await receipt(visitor, roomId, "m.read", older)).status).toBe(200);
+    expect(server.count("receipts")).toBe(before);
+    expect(await roomAfter(triage, token, roomId, 200)).toBeUndefined();
+    const stored = server.hs.store.sqlite.prepare("select event_id from receipts where user_id = ? and receipt_type = 'm.read'").get(visitor.userId) as { event_id: string };
+    expect(stored.event_id).toBe(newer);
+  });
 });

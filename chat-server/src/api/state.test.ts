@@ -212,4 +212,26 @@ describe("room state", () => {
     expect((await putState(visitor, roomId, "m.room.power_levels/", { ...levels, users: { ...levels.users, [triage.userId]: 50 } })).status).toBe(200);
     expect((await powerLevels(triage, roomId)).users[triage.userId]).toBe(50);
   });
+
+  it("keeps a room's encryption algorithm once set", async () => {
+    const visitor = await server.registerVisitor();
+    const roomId = await visitorRoom(visitor);
+    const events = server.count("events");
+    expectError(await putState(visitor, roomId, "m.room.encryption/", { algorithm: "m.none" }), 403, "M_FORBIDDEN");
+    expectError(await putState(visitor, roomId, "m.room.encryption/", {}), 403, "M_FORBIDDEN");
+    expect(server.count("events")).toBe(events);
+    expect((await getState(visitor, roomId, "/m.room.encryption/")).body.algorithm).toBe("m.megolm.v1.aes-sha2");
+    // The same algorithm with other settings is still allowed.
+    expect((await putState(visitor, roomId, "m.room.encryption/", { algorithm: "m.megolm.v1.aes-sha2", rotation_period_msgs: 50 })).status).toBe(200);
+  });
+
+  it("refuses a room whose initial power levels are not integers, creating nothing", async () => {
+    const rooms = server.count("rooms");
+    expectError(await server.request("POST", `${v3}/createRoom`, { token: companion.token, body: { power_level_content_override: { events_default: "0" } } }), 400, "M_BAD_JSON");
+    expectError(await server.request("POST", `${v3}/createRoom`, { token: companion.token, body: { power_level_content_override: { users: { [companion.userId]: 1.5 } } } }), 400, "M_BAD_JSON");
+    expectError(await server.request("POST", `${v3}/createRoom`, {
+      token: companion.token, body: { initial_state: [{ type: "m.room.power_levels", state_key: "", content: { ban: [] } }] },
+    }), 400, "M_BAD_JSON");
+    expect(server.count("rooms")).toBe(rooms);
+  });
 });

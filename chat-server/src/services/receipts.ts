@@ -11,6 +11,8 @@ export class Receipts {
 
   async set(roomId: string, userId: string, type: ReceiptType, eventId: string, threadId: string): Promise<void> {
     await this.writer.write((ctx) => {
+      // A receipt only moves forward: one for an older event than the current one changes nothing.
+      if (this.isBehind(roomId, userId, type, threadId, eventId)) return;
       const pos = ctx.nextPos();
       const values = { event_id: eventId, ts: Date.now(), stream_pos: pos };
       this.store.run(this.store.q.insertInto("receipts")
@@ -19,6 +21,17 @@ export class Receipts {
       if (type === "m.read.private") ctx.wakeUsers([userId]);
       else ctx.wakeRoom(roomId);
     });
+  }
+
+  private isBehind(roomId: string, userId: string, type: ReceiptType, threadId: string, eventId: string): boolean {
+    const q = this.store.q;
+    const current = this.store.first(q.selectFrom("receipts").innerJoin("events", "events.event_id", "receipts.event_id")
+      .select("events.stream_pos")
+      .where("receipts.room_id", "=", roomId).where("receipts.user_id", "=", userId)
+      .where("receipts.receipt_type", "=", type).where("receipts.thread_id", "=", threadId));
+    if (!current) return false;
+    const target = this.store.first(q.selectFrom("events").select("stream_pos").where("event_id", "=", eventId));
+    return !!target && target.stream_pos <= current.stream_pos;
   }
 
   /** The `m.receipt` ephemeral event for receipts in the room after `since`, or undefined if none. */

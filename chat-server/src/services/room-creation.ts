@@ -10,7 +10,7 @@ import { isObject, type JsonObject } from "../http/json.ts";
 import type { Accounts } from "./accounts.ts";
 import type { NewEvent } from "./events.ts";
 import { assertMayCreateRoom, assertMayInvite, assertMaySetState } from "./policy.ts";
-import { defaultPowerLevels } from "./power-levels.ts";
+import { assertPowerLevelChange, defaultPowerLevels } from "./power-levels.ts";
 import { ROOM_VERSION } from "./rooms.ts";
 
 const PRESETS: Record<string, { join_rule: string; history_visibility: string; trusted: boolean }> = {
@@ -75,6 +75,9 @@ export function planRoom(accounts: Accounts, creator: string, kind: AccountKind,
   const powerLevels = defaultPowerLevels(creator);
   if (preset.trusted) for (const userId of inviteeKinds) (powerLevels.users as JsonObject)[userId] = 100;
   Object.assign(powerLevels, body.power_level_content_override ?? {});
+  // No earlier power levels to compare against: this only checks that every level is an integer.
+  assertPowerLevelChange(undefined, 100, creator, powerLevels);
+  for (const event of stateEvents) if (event.type === "m.room.power_levels") assertPowerLevelChange(undefined, 100, creator, event.content);
   const initial: RoomPlan["initial"] = [
     { type: "m.room.create", stateKey: "", content: { ...(body.creation_content as JsonObject | undefined), creator, room_version: ROOM_VERSION } },
     { type: "m.room.member", stateKey: creator, content: { membership: "join", ...accounts.profile(creator) } },

@@ -96,6 +96,7 @@ export class Rooms {
       }
       const levels = this.powerLevels(roomId);
       if (!levels.canSend(session.userId, type, true)) throw forbidden("Insufficient power level to set this state");
+      if (type === "m.room.encryption") this.assertEncryptionKept(roomId, content);
       if (type === "m.room.power_levels") assertPowerLevelChange(this.events.stateContent(roomId, "m.room.power_levels", ""), levels.userLevel(session.userId), session.userId, content);
       const current = this.events.stateRow(roomId, type, stateKey);
       if (current) {
@@ -104,6 +105,12 @@ export class Rooms {
       }
       return this.events.insert(ctx, { roomId, type, stateKey, sender: session.userId, content }).event_id;
     });
+  }
+
+  /** Once a room is encrypted, its algorithm stays: clients ignore a change, so the server refuses it. */
+  private assertEncryptionKept(roomId: string, content: JsonObject): void {
+    const current = this.events.stateContent(roomId, "m.room.encryption", "");
+    if (current && current.algorithm !== content.algorithm) throw forbidden("A room's encryption algorithm cannot be changed");
   }
 
   private assertOwnProfileUpdate(userId: string, stateKey: string, content: JsonObject): void {
