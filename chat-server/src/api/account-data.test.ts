@@ -150,6 +150,11 @@ describe("account data and filters", () => {
     expect(second.body.filter_id).not.toBe(first.body.filter_id);
     expect((await get(visitor, `${v3}/user/${visitor.userId}/filter/${first.body.filter_id}`)).body).toEqual(filter);
     expect((await get(visitor, `${v3}/user/${visitor.userId}/filter/${second.body.filter_id}`)).body).toEqual({ presence: { types: [] } });
+    // Uploading the same filter again (as clients do on every start) hands back the stored one.
+    const filters = server.count("filters");
+    const again = await server.request("POST", `${v3}/user/${visitor.userId}/filter`, { token: visitor.token, body: filter });
+    expect(again.body.filter_id).toBe(first.body.filter_id);
+    expect(server.count("filters")).toBe(filters);
     // Filter ids belong to their user: another user's id means nothing to me.
     expectError(await get(other, `${v3}/user/${other.userId}/filter/${first.body.filter_id}`), 404, "M_NOT_FOUND");
     for (const id of ["999", "abc", "-1", "1.5", "9".repeat(30)]) {

@@ -17,10 +17,14 @@ export class Filters {
   constructor(private readonly store: Store, private readonly writer: Writer) {}
 
   async create(userId: string, filter: JsonObject): Promise<string> {
+    const json = JSON.stringify(filter);
     return this.writer.write(() => {
+      // Clients upload the same filter on every start: hand back the stored one instead of piling up copies.
+      const same = this.store.first(this.store.q.selectFrom("filters").select("filter_id").where("user_id", "=", userId).where("filter_json", "=", json));
+      if (same) return String(same.filter_id);
       const last = this.store.first(this.store.q.selectFrom("filters").select((eb) => eb.fn.max("filter_id").as("max")).where("user_id", "=", userId));
       const filterId = Number(last?.max ?? -1) + 1;
-      this.store.run(this.store.q.insertInto("filters").values({ user_id: userId, filter_id: filterId, filter_json: JSON.stringify(filter) }));
+      this.store.run(this.store.q.insertInto("filters").values({ user_id: userId, filter_id: filterId, filter_json: json }));
       return String(filterId);
     });
   }
