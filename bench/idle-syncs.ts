@@ -27,11 +27,12 @@ async function main() {
     const afterSetup = server.rssMb();
     let answered = 0;
     let failed = 0;
+    const failures = new Map<string, number>();
     const polls: Promise<void>[] = [];
     // Open the long-polls in steps, as clients arriving over a few seconds would.
     for (let i = 0; i < tokens.length; i += 500) {
       for (const t of tokens.slice(i, i + 500)) {
-        polls.push(call(url, "GET", `/_matrix/client/v3/sync?timeout=25000&since=${t.since}`, t.token).then(() => { answered++; }, () => { failed++; }));
+        polls.push(call(url, "GET", `/_matrix/client/v3/sync?timeout=25000&since=${t.since}`, t.token).then(() => { answered++; }, (error: NodeJS.ErrnoException) => { failed++; failures.set(error.code ?? error.message, (failures.get(error.code ?? error.message) ?? 0) + 1); }));
       }
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -48,7 +49,7 @@ async function main() {
     probes.sort((a, b) => a - b);
     const earlyAnswers = answered;
     await Promise.all(polls);
-    console.log(JSON.stringify({ connections: N, idleRssMb: idle.toFixed(1), afterRegistrationsRssMb: afterSetup.toFixed(1), withAllWaitingRssMb: waiting.toFixed(1), versionsWhileWaitingMs: { p50: probes[10]!.toFixed(1), max: probes[19]!.toFixed(1) }, answeredBeforeTimeout: earlyAnswers, failedConnections: failed }, null, 2));
+    console.log(JSON.stringify({ connections: N, idleRssMb: idle.toFixed(1), afterRegistrationsRssMb: afterSetup.toFixed(1), withAllWaitingRssMb: waiting.toFixed(1), versionsWhileWaitingMs: { p50: probes[10]!.toFixed(1), max: probes[19]!.toFixed(1) }, answeredBeforeTimeout: earlyAnswers, failedConnections: failed, failureKinds: Object.fromEntries(failures) }, null, 2));
   } finally {
     closeClient();
     await server.stop();

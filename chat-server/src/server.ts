@@ -1,9 +1,11 @@
 /** Starts the homeserver on a port; used by `main.ts` and by the tests. */
 import type { Server } from "node:http";
-import { serve } from "@hono/node-server";
+import { createAdaptorServer } from "@hono/node-server";
 import { createApp } from "./app.ts";
 import type { Config } from "./config.ts";
 import { Homeserver } from "./services/homeserver.ts";
+
+const LISTEN_BACKLOG = 4096;
 
 export interface RunningServer {
   hs: Homeserver;
@@ -15,9 +17,11 @@ export interface RunningServer {
 export async function startServer(config: Config): Promise<RunningServer> {
   const hs = await Homeserver.open(config);
   const app = createApp(hs);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server));
-    s.once("error", reject);
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    // Node's default backlog (511) drops connects when thousands of clients arrive at once; the kernel caps this.
+    server.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG }, () => resolve());
   });
   // Long-polls may wait 30 s; keep idle keep-alive sockets a little longer.
   server.keepAliveTimeout = 65_000;
