@@ -139,6 +139,26 @@ export class TestServer {
     }
   }
 
+  /** A Client-Server API request as `account`; `path` is what follows `/_matrix/client/v3`. */
+  call(account: Account, method: string, path: string, body?: unknown): Promise<Reply> {
+    return this.request(method, `/_matrix/client/v3${path}`, { token: account.token, body });
+  }
+
+  /** A visitor's encrypted room with the bot invited but not yet joined; returns the room id. */
+  async createVisitorRoom(visitor: Account, bot: Account, initialState: unknown[] = [ENCRYPTION]): Promise<string> {
+    const reply = await this.call(visitor, "POST", "/createRoom", { invite: [bot.userId], initial_state: initialState });
+    if (reply.status !== 200) throw new Error(`createRoom failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+    return reply.body.room_id;
+  }
+
+  /** A visitor's encrypted room that the bot has joined, as after the bot accepts the invite; returns the room id. */
+  async visitorRoomWithBot(visitor: Account, bot: Account, initialState: unknown[] = [ENCRYPTION]): Promise<string> {
+    const roomId = await this.createVisitorRoom(visitor, bot, initialState);
+    const joined = await this.call(bot, "POST", `/join/${roomId}`, {});
+    if (joined.status !== 200) throw new Error(`the bot could not join: ${joined.status} ${JSON.stringify(joined.body)}`);
+    return roomId;
+  }
+
   /** Registers an anonymous visitor (the two-step m.login.dummy flow). */
   async registerVisitor(password?: string): Promise<Account> {
     const first = await this.request("POST", "/_matrix/client/v3/register", { body: { password } });

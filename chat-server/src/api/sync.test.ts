@@ -1,34 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BOT_LOCALPARTS } from "@onsafe/schema";
-import { ENCRYPTION, type Account, expectError, TestServer } from "../../test/harness.ts";
+import { type Account, expectError } from "../../test/harness.ts";
+import { serverWithAccounts } from "../../test/fixtures.ts";
 
 
 describe("sync", () => {
-  let server: TestServer;
-  let triage: Account;
-  let companion: Account;
-  beforeAll(async () => {
-    server = await TestServer.start();
-    triage = await server.createAccount("bot", BOT_LOCALPARTS.triage);
-    companion = await server.createAccount("companion", "sora");
+  const env = serverWithAccounts({
+    triage: ["bot", BOT_LOCALPARTS.triage],
+    companion: ["companion", "sora"],
   });
-  afterAll(async () => { await server.close(); });
 
-  const sync = (account: Account, query = "") => server.request("GET", `/_matrix/client/v3/sync${query}`, { token: account.token });
+  const sync = (account: Account, query = "") => env.server.request("GET", `/_matrix/client/v3/sync${query}`, { token: account.token });
   const send = (account: Account, roomId: string, txn: string, body: string) =>
-    server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/send/m.room.encrypted/${txn}`, { token: account.token, body: { algorithm: "m.megolm.v1.aes-sha2", ciphertext: body } });
-
-  async function roomWithBot(visitor: Account): Promise<string> {
-    const created = await server.request("POST", "/_matrix/client/v3/createRoom", {
-      token: visitor.token, body: { invite: [triage.userId], initial_state: [ENCRYPTION] },
-    });
-    await server.request("POST", `/_matrix/client/v3/join/${created.body.room_id}`, { token: triage.token, body: {} });
-    return created.body.room_id;
-  }
+    env.server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/send/m.room.encrypted/${txn}`, { token: account.token, body: { algorithm: "m.megolm.v1.aes-sha2", ciphertext: body } });
 
   it("gives an initial sync with state, timeline and the key counts the SDK needs", async () => {
-    const visitor = await server.registerVisitor();
-    const roomId = await roomWithBot(visitor);
+    const visitor = await env.server.registerVisitor();
+    const roomId = await env.server.visitorRoomWithBot(visitor, env.triage);
     await send(visitor, roomId, "a", "hello");
     const reply = await sync(visitor);
     expect(reply.status).toBe(200);
@@ -44,25 +32,25 @@ describe("sync", () => {
   });
 
   it("returns only what is new after `since`, and marks a long gap as limited", async () => {
-    const visitor = await server.registerVisitor();
-    const roomId = await roomWithBot(visitor);
+    const visitor = await env.server.registerVisitor();
+    const roomId = await env.server.visitorRoomWithBot(visitor, env.triage);
     const first = await sync(visitor);
-    for (let i = 0; i < 15; i++) await send(triage, roomId, `m${i}`, `msg ${i}`);
+    for (let i = 0; i < 15; i++) await send(env.triage, roomId, `m${i}`, `msg ${i}`);
     const next = await sync(visitor, `?since=${first.body.next_batch}&filter=${encodeURIComponent(JSON.stringify({ room: { timeline: { limit: 5 } } }))}`);
     const timeline = next.body.rooms.join[roomId].timeline;
     expect(timeline.events.map((e: any) => e.content.ciphertext)).toEqual(["msg 10", "msg 11", "msg 12", "msg 13", "msg 14"]);
     expect(timeline.limited).toBe(true);
     expect(timeline.events[0].unsigned.transaction_id).toBeUndefined();
-    const page = await server.request("GET", `/_matrix/client/v3/rooms/${roomId}/messages?dir=b&from=${timeline.prev_batch}&limit=3`, { token: visitor.token });
+    const page = await env.server.request("GET", `/_matrix/client/v3/rooms/${roomId}/messages?dir=b&from=${timeline.prev_batch}&limit=3`, { token: visitor.token });
     expect(page.body.chunk.map((e: any) => e.content.ciphertext)).toEqual(["msg 9", "msg 8", "msg 7"]);
     const quiet = await sync(visitor, `?since=${next.body.next_batch}&timeout=0`);
     expect(quiet.body.rooms.join[roomId]).toBeUndefined();
   });
 
   it("wakes a waiting long-poll as soon as a message is sent, and not for strangers", async () => {
-    const visitor = await server.registerVisitor();
-    const stranger = await server.registerVisitor();
-    const roomId = await roomWithBot(visitor);
+    const visitor = await env.server.registerVisitor();
+    const stranger = await env.server.registerVisitor();
+    const roomId = await env.server.visitorRoomWithBot(visitor, env.triage);
     const since = (await sync(visitor)).body.next_batch;
     const strangerSince = (await sync(stranger)).body.next_batch;
     const started = Date.now();
@@ -70,7 +58,7 @@ describe("sync", () => {
     const strangerWaiting = sync(stranger, `?since=${strangerSince}&timeout=1500`);
     await new Promise((r) => setTimeout(r, 100));
     const sentAt = Date.now();
-    await send(triage, roomId, "wake", "are you there?");
+    await send(env.triage, roomId, "wake", "are you there?");
     const woke = await waiting;
     const latency = Date.now() - sentAt;
     expect(woke.body.rooms.join[roomId].timeline.events.map((e: any) => e.content.ciphertext)).toEqual(["are you there?"]);
@@ -81,44 +69,44 @@ describe("sync", () => {
   });
 
   it("shows invites with stripped state, then the leave", async () => {
-    const visitor = await server.registerVisitor();
-    const roomId = await roomWithBot(visitor);
-    const since = (await sync(companion)).body.next_batch;
-    await server.request("POST", `/_matrix/client/v3/rooms/${roomId}/invite`, { token: triage.token, body: { user_id: companion.userId } });
-    const invited = await sync(companion, `?since=${since}&timeout=5000`);
+    const visitor = await env.server.registerVisitor();
+    const roomId = await env.server.visitorRoomWithBot(visitor, env.triage);
+    const since = (await sync(env.companion)).body.next_batch;
+    await env.server.request("POST", `/_matrix/client/v3/rooms/${roomId}/invite`, { token: env.triage.token, body: { user_id: env.companion.userId } });
+    const invited = await sync(env.companion, `?since=${since}&timeout=5000`);
     const inviteState = invited.body.rooms.invite[roomId].invite_state.events;
-    expect(inviteState.find((e: any) => e.type === "m.room.member" && e.state_key === companion.userId).content.membership).toBe("invite");
+    expect(inviteState.find((e: any) => e.type === "m.room.member" && e.state_key === env.companion.userId).content.membership).toBe("invite");
     expect(inviteState.some((e: any) => e.type === "m.room.encryption")).toBe(true);
-    await server.request("POST", `/_matrix/client/v3/rooms/${roomId}/leave`, { token: companion.token, body: {} });
-    const left = await sync(companion, `?since=${invited.body.next_batch}&timeout=5000`);
+    await env.server.request("POST", `/_matrix/client/v3/rooms/${roomId}/leave`, { token: env.companion.token, body: {} });
+    const left = await sync(env.companion, `?since=${invited.body.next_batch}&timeout=5000`);
     expect(left.body.rooms.leave[roomId].timeline.events.at(-1).content.membership).toBe("leave");
   });
 
   it("carries typing and read receipts as ephemeral events", async () => {
-    const visitor = await server.registerVisitor();
-    const roomId = await roomWithBot(visitor);
+    const visitor = await env.server.registerVisitor();
+    const roomId = await env.server.visitorRoomWithBot(visitor, env.triage);
     const sent = await send(visitor, roomId, "r", "read me");
-    const since = (await sync(triage)).body.next_batch;
-    await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/typing/${visitor.userId}`, { token: visitor.token, body: { typing: true, timeout: 10000 } });
-    await server.request("POST", `/_matrix/client/v3/rooms/${roomId}/receipt/m.read/${sent.body.event_id}`, { token: visitor.token, body: {} });
-    const reply = await sync(triage, `?since=${since}&timeout=5000`);
+    const since = (await sync(env.triage)).body.next_batch;
+    await env.server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/typing/${visitor.userId}`, { token: visitor.token, body: { typing: true, timeout: 10000 } });
+    await env.server.request("POST", `/_matrix/client/v3/rooms/${roomId}/receipt/m.read/${sent.body.event_id}`, { token: visitor.token, body: {} });
+    const reply = await sync(env.triage, `?since=${since}&timeout=5000`);
     const ephemeral = reply.body.rooms.join[roomId].ephemeral.events;
     expect(ephemeral.find((e: any) => e.type === "m.typing").content.user_ids).toEqual([visitor.userId]);
     expect(ephemeral.find((e: any) => e.type === "m.receipt").content[sent.body.event_id]["m.read"][visitor.userId].ts).toBeGreaterThan(0);
-    expectError(await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/typing/${triage.userId}`, { token: visitor.token, body: { typing: true } }), 403, "M_FORBIDDEN");
+    expectError(await env.server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/typing/${env.triage.userId}`, { token: visitor.token, body: { typing: true } }), 403, "M_FORBIDDEN");
     // Someone who leaves stops typing at once, not when the timeout runs out.
-    await server.request("POST", `/_matrix/client/v3/rooms/${roomId}/invite`, { token: triage.token, body: { user_id: companion.userId } });
-    await server.request("POST", `/_matrix/client/v3/rooms/${roomId}/join`, { token: companion.token, body: {} });
-    await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/typing/${companion.userId}`, { token: companion.token, body: { typing: true, timeout: 60000 } });
-    const typingSince = (await sync(triage)).body.next_batch;
-    await server.request("POST", `/_matrix/client/v3/rooms/${roomId}/leave`, { token: companion.token, body: {} });
-    const afterLeave = await sync(triage, `?since=${typingSince}&timeout=5000`);
+    await env.server.request("POST", `/_matrix/client/v3/rooms/${roomId}/invite`, { token: env.triage.token, body: { user_id: env.companion.userId } });
+    await env.server.request("POST", `/_matrix/client/v3/rooms/${roomId}/join`, { token: env.companion.token, body: {} });
+    await env.server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/typing/${env.companion.userId}`, { token: env.companion.token, body: { typing: true, timeout: 60000 } });
+    const typingSince = (await sync(env.triage)).body.next_batch;
+    await env.server.request("POST", `/_matrix/client/v3/rooms/${roomId}/leave`, { token: env.companion.token, body: {} });
+    const afterLeave = await sync(env.triage, `?since=${typingSince}&timeout=5000`);
     expect(afterLeave.body.rooms.join[roomId].ephemeral.events.find((e: any) => e.type === "m.typing").content.user_ids).toEqual([visitor.userId]);
-    expectError(await server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/typing/${visitor.userId}`, { token: visitor.token, body: { typing: "yes" } }), 400, "M_BAD_JSON");
+    expectError(await env.server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/typing/${visitor.userId}`, { token: visitor.token, body: { typing: "yes" } }), 400, "M_BAD_JSON");
   });
 
   it("rejects malformed tokens and parameters", async () => {
-    const visitor = await server.registerVisitor();
+    const visitor = await env.server.registerVisitor();
     expectError(await sync(visitor, "?since=garbage"), 400, "M_INVALID_PARAM");
     expectError(await sync(visitor, "?timeout=-5"), 400, "M_INVALID_PARAM");
     expectError(await sync(visitor, "?filter=%7Bnot-json"), 400, "M_INVALID_PARAM");
