@@ -1,21 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Account, expectError, TestServer } from "../../test/harness.ts";
+import { describe, expect, it } from "vitest";
+import { expectError } from "../../test/harness.ts";
+import { serverWithAccounts } from "../../test/fixtures.ts";
 
 /** Where clients reach the server through the operator's TLS proxy, not the listen address. */
 const PUBLIC_URL = "https://chat.onsafe.example";
 
 describe("discovery, capabilities, CORS and unknown endpoints", () => {
-  let server: TestServer;
-  let companion: Account;
-  beforeAll(async () => {
-    server = await TestServer.start({ publicBaseUrl: PUBLIC_URL });
-    companion = await server.createAccount("companion", "haneul");
-  });
-  afterAll(async () => { await server.close(); });
+  const env = serverWithAccounts({ companion: ["companion", "haneul"] }, { publicBaseUrl: PUBLIC_URL });
 
   it("answers /versions without a token, including v1.11", async () => {
     for (const path of ["/_matrix/client/versions", "/_matrix/client/versions/"]) {
-      const reply = await server.request("GET", path);
+      const reply = await env.server.request("GET", path);
       expect(reply.status).toBe(200);
       expect(reply.body.versions).toContain("v1.11");
       expect(reply.body.versions.every((v: unknown) => typeof v === "string" && /^[rv]\d+\.\d+(\.\d+)?$/.test(v))).toBe(true);
@@ -25,9 +20,9 @@ describe("discovery, capabilities, CORS and unknown endpoints", () => {
   });
 
   it("requires a token for /capabilities and offers the one room version", async () => {
-    expectError(await server.request("GET", "/_matrix/client/v3/capabilities"), 401, "M_MISSING_TOKEN");
-    expectError(await server.request("GET", "/_matrix/client/v3/capabilities", { token: "not-a-token" }), 401, "M_UNKNOWN_TOKEN");
-    const reply = await server.request("GET", "/_matrix/client/v3/capabilities", { token: companion.token });
+    expectError(await env.server.request("GET", "/_matrix/client/v3/capabilities"), 401, "M_MISSING_TOKEN");
+    expectError(await env.server.request("GET", "/_matrix/client/v3/capabilities", { token: "not-a-token" }), 401, "M_UNKNOWN_TOKEN");
+    const reply = await env.server.request("GET", "/_matrix/client/v3/capabilities", { token: env.companion.token });
     expect(reply.status).toBe(200);
     const capabilities = reply.body.capabilities;
     expect(capabilities["m.room_versions"]).toEqual({ default: "10", available: { 10: "stable" } });
@@ -38,29 +33,29 @@ describe("discovery, capabilities, CORS and unknown endpoints", () => {
   });
 
   it("tells visitors they cannot set a display name or avatar, as the profile endpoints will refuse", async () => {
-    const visitor = await server.registerVisitor();
-    const capabilities = (await server.request("GET", "/_matrix/client/v3/capabilities", { token: visitor.token })).body.capabilities;
+    const visitor = await env.server.registerVisitor();
+    const capabilities = (await env.server.request("GET", "/_matrix/client/v3/capabilities", { token: visitor.token })).body.capabilities;
     expect(capabilities["m.set_displayname"]).toEqual({ enabled: false });
     expect(capabilities["m.set_avatar_url"]).toEqual({ enabled: false });
-    expectError(await server.request("PUT", `/_matrix/client/v3/profile/${visitor.userId}/displayname`, { token: visitor.token, body: { displayname: "x" } }), 403, "M_FORBIDDEN");
+    expectError(await env.server.request("PUT", `/_matrix/client/v3/profile/${visitor.userId}/displayname`, { token: visitor.token, body: { displayname: "x" } }), 403, "M_FORBIDDEN");
   });
 
   it("serves /.well-known/matrix/client with the public base URL, readable from any origin", async () => {
-    const reply = await server.request("GET", "/.well-known/matrix/client", { headers: { origin: "https://app.element.io" } });
+    const reply = await env.server.request("GET", "/.well-known/matrix/client", { headers: { origin: "https://app.element.io" } });
     expect(reply.status).toBe(200);
     expect(reply.body).toEqual({ "m.homeserver": { base_url: PUBLIC_URL } });
     expect(reply.headers.get("access-control-allow-origin")).toBe("*");
   });
 
   it("answers a CORS preflight on /_matrix/ with the spec's headers, without a token and without running the endpoint", async () => {
-    const events = server.count("events");
+    const events = env.server.count("events");
     for (const [path, method] of [
       ["/_matrix/client/v3/sync", "GET"],
       ["/_matrix/client/v3/rooms/!r:localhost/send/m.room.message/t1", "PUT"],
       ["/_matrix/client/v3/createRoom", "POST"],
       ["/_matrix/media/v3/upload", "POST"],
     ]) {
-      const reply = await server.request("OPTIONS", path, {
+      const reply = await env.server.request("OPTIONS", path, {
         headers: { origin: "https://app.element.io", "access-control-request-method": method, "access-control-request-headers": "authorization, content-type" },
       });
       expect(reply.status, path).toBeLessThan(300);
@@ -70,17 +65,17 @@ describe("discovery, capabilities, CORS and unknown endpoints", () => {
       const headers = reply.headers.get("access-control-allow-headers")!.split(",").map((h) => h.trim().toLowerCase());
       expect(headers).toEqual(expect.arrayContaining(["x-requested-with", "content-type", "authorization"]));
     }
-    expect(server.count("events")).toBe(events);
+    expect(env.server.count("events")).toBe(events);
   });
 
   it("lets browsers read answers and errors alike on /_matrix/", async () => {
     const origin = { origin: "https://app.element.io" };
-    const ok = await server.request("GET", "/_matrix/client/v3/account/whoami", { token: companion.token, headers: origin });
-    expect(ok.body.user_id).toBe(companion.userId);
+    const ok = await env.server.request("GET", "/_matrix/client/v3/account/whoami", { token: env.companion.token, headers: origin });
+    expect(ok.body.user_id).toBe(env.companion.userId);
     expect(ok.headers.get("access-control-allow-origin")).toBe("*");
-    const refused = expectError(await server.request("GET", "/_matrix/client/v3/account/whoami", { headers: origin }), 401, "M_MISSING_TOKEN");
+    const refused = expectError(await env.server.request("GET", "/_matrix/client/v3/account/whoami", { headers: origin }), 401, "M_MISSING_TOKEN");
     expect(refused.headers.get("access-control-allow-origin")).toBe("*");
-    const unknown = expectError(await server.request("GET", "/_matrix/client/v3/nothing/here", { headers: origin }), 404, "M_UNRECOGNIZED");
+    const unknown = expectError(await env.server.request("GET", "/_matrix/client/v3/nothing/here", { headers: origin }), 404, "M_UNRECOGNIZED");
     expect(unknown.headers.get("access-control-allow-origin")).toBe("*");
   });
 
@@ -94,24 +89,24 @@ describe("discovery, capabilities, CORS and unknown endpoints", () => {
       "/_matrix/federation/v1/version",
       "/no/such/path",
     ]) {
-      expectError(await server.request("GET", path), 404, "M_UNRECOGNIZED");
-      expectError(await server.request("GET", path, { token: companion.token }), 404, "M_UNRECOGNIZED");
+      expectError(await env.server.request("GET", path), 404, "M_UNRECOGNIZED");
+      expectError(await env.server.request("GET", path, { token: env.companion.token }), 404, "M_UNRECOGNIZED");
     }
-    expectError(await server.request("POST", "/_matrix/client/v3/nothing", { token: companion.token, body: {} }), 404, "M_UNRECOGNIZED");
+    expectError(await env.server.request("POST", "/_matrix/client/v3/nothing", { token: env.companion.token, body: {} }), 404, "M_UNRECOGNIZED");
   });
 
   it("answers a known endpoint called with the wrong method 405 M_UNRECOGNIZED, and changes nothing", async () => {
-    const before = server.count("events");
+    const before = env.server.count("events");
     for (const [method, path] of [
       ["DELETE", "/_matrix/client/v3/sync"],
       ["POST", "/_matrix/client/versions"],
       ["GET", "/_matrix/client/v3/createRoom"],
       ["POST", "/_matrix/client/v3/rooms/!r:localhost/send/m.room.message/t1"],
     ]) {
-      expectError(await server.request(method, path), 405, "M_UNRECOGNIZED");
-      expectError(await server.request(method, path, { token: companion.token, body: method === "GET" ? undefined : {} }), 405, "M_UNRECOGNIZED");
+      expectError(await env.server.request(method, path), 405, "M_UNRECOGNIZED");
+      expectError(await env.server.request(method, path, { token: env.companion.token, body: method === "GET" ? undefined : {} }), 405, "M_UNRECOGNIZED");
     }
-    expect((await server.request("DELETE", "/_matrix/client/v3/sync")).headers.get("allow")).toBe("GET");
-    expect(server.count("events")).toBe(before);
+    expect((await env.server.request("DELETE", "/_matrix/client/v3/sync")).headers.get("allow")).toBe("GET");
+    expect(env.server.count("events")).toBe(before);
   });
 });
