@@ -39,6 +39,13 @@ export class Typing {
     return [...room.users.keys()];
   }
 
+  /** Rooms whose typing changed after serial `since`. */
+  roomsChangedSince(since: number): string[] {
+    const changed: string[] = [];
+    for (const [roomId, room] of this.rooms) if (room.serial > since) changed.push(roomId);
+    return changed;
+  }
+
   close(): void {
     clearInterval(this.sweeper);
   }

@@ -10,6 +10,7 @@ import { formatSyncToken } from "../sync-token.ts";
 import type { SyncContext } from "./context.ts";
 import { joinedRoom } from "./joined-room.ts";
 import { invitedRoom, leftRoom } from "./other-rooms.ts";
+import { roomsWithNews } from "./rooms-with-news.ts";
 
 export interface SyncRequest {
   userId: string;
@@ -41,12 +42,17 @@ export function computeSync(hs: Homeserver, request: SyncRequest): SyncResult {
   const join: JsonObject = {};
   const invite: JsonObject = {};
   const leave: JsonObject = {};
-  const memberships = hs.store.all(hs.store.q.selectFrom("memberships").select(["room_id", "membership", "event_id", "stream_pos"])
-    .where("user_id", "=", request.userId));
+  let membershipQuery = hs.store.q.selectFrom("memberships").select(["room_id", "membership", "event_id", "stream_pos"])
+    .where("user_id", "=", request.userId);
+  // Rooms left before `since` have nothing to say to an incremental sync.
+  if (!initial) membershipQuery = membershipQuery.where((eb) => eb.or([eb("membership", "in", ["join", "invite"]), eb("stream_pos", ">", ctx.since.pos)]));
+  const memberships = hs.store.all(membershipQuery);
+  const withNews = initial || request.fullState ? undefined : roomsWithNews(ctx);
   for (const m of memberships) {
     const changed = m.stream_pos > ctx.since.pos && m.stream_pos <= upTo;
     if (m.membership === "join") {
       const newlyJoined = initial || request.fullState || (changed && !wasJoinedBefore(hs, m.event_id));
+      if (!newlyJoined && withNews && !withNews.has(m.room_id)) continue;
       const room = joinedRoom(ctx, m.room_id, newlyJoined);
       if (room) join[m.room_id] = room;
     } else if (m.membership === "invite") {
