@@ -1,52 +1,49 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { BOT_LOCALPARTS } from "@onsafe/schema";
-import { ENCRYPTION, type Account, expectError, TestServer } from "../../test/harness.ts";
+import { type Account, expectError } from "../../test/harness.ts";
+import { serverWithAccounts } from "../../test/fixtures.ts";
 
 const PASSWORD = "correct horse battery";
 
 describe("send-to-device messages", () => {
-  let server: TestServer;
-  let bot: Account;
-  let companion: Account;
+  const env = serverWithAccounts({
+    bot: ["bot", BOT_LOCALPARTS.triage],
+    companion: ["companion", "haneul", PASSWORD],
+  });
   let companionPhone: Account;
   beforeAll(async () => {
-    server = await TestServer.start();
-    bot = await server.createAccount("bot", BOT_LOCALPARTS.triage);
-    companion = await server.createAccount("companion", "haneul", PASSWORD);
-    const login = await server.request("POST", "/_matrix/client/v3/login", {
-      body: { type: "m.login.password", identifier: { type: "m.id.user", user: companion.userId }, password: PASSWORD },
+    const login = await env.server.request("POST", "/_matrix/client/v3/login", {
+      body: { type: "m.login.password", identifier: { type: "m.id.user", user: env.companion.userId }, password: PASSWORD },
     });
     companionPhone = { userId: login.body.user_id, deviceId: login.body.device_id, token: login.body.access_token };
   });
-  afterAll(async () => { await server.close(); });
 
   const send = (from: Account, txnId: string, body: unknown, type = "m.room.encrypted") =>
-    server.request("PUT", `/_matrix/client/v3/sendToDevice/${type}/${txnId}`, { token: from.token, body });
+    env.server.request("PUT", `/_matrix/client/v3/sendToDevice/${type}/${txnId}`, { token: from.token, body });
   const sync = (a: Account, since?: string, timeout = 0) =>
-    server.request("GET", `/_matrix/client/v3/sync?timeout=${timeout}${since ? `&since=${since}` : ""}`, { token: a.token });
+    env.server.request("GET", `/_matrix/client/v3/sync?timeout=${timeout}${since ? `&since=${since}` : ""}`, { token: a.token });
   const visitorInRoom = async () => {
-    const visitor = await server.registerVisitor();
-    const room = await server.request("POST", "/_matrix/client/v3/createRoom", { token: visitor.token, body: { invite: [bot.userId], initial_state: [ENCRYPTION] } });
-    await server.request("POST", `/_matrix/client/v3/join/${room.body.room_id}`, { token: bot.token, body: {} });
+    const visitor = await env.server.registerVisitor();
+    await env.server.visitorRoomWithBot(visitor, env.bot);
     return visitor;
   };
 
   it("delivers a message to every device once per transaction, and forgets it once a later sync acknowledges it", async () => {
-    const laptop = (await sync(companion)).body.next_batch;
+    const laptop = (await sync(env.companion)).body.next_batch;
     const phone = (await sync(companionPhone)).body.next_batch;
-    const message = { messages: { [companion.userId]: { "*": { ciphertext: "k1" } } } };
-    for (let i = 0; i < 2; i++) expect((await send(bot, "txn1", message)).body).toEqual({});
-    expect(server.count("to_device")).toBe(2);
-    const expected = [{ sender: bot.userId, type: "m.room.encrypted", content: { ciphertext: "k1" } }];
-    const delivered = await sync(companion, laptop);
+    const message = { messages: { [env.companion.userId]: { "*": { ciphertext: "k1" } } } };
+    for (let i = 0; i < 2; i++) expect((await send(env.bot, "txn1", message)).body).toEqual({});
+    expect(env.server.count("to_device")).toBe(2);
+    const expected = [{ sender: env.bot.userId, type: "m.room.encrypted", content: { ciphertext: "k1" } }];
+    const delivered = await sync(env.companion, laptop);
     expect(delivered.body.to_device.events).toEqual(expected);
     expect((await sync(companionPhone, phone)).body.to_device.events).toEqual(expected);
     // Replaying the same `since` (the client lost the answer) delivers it again ...
-    expect((await sync(companion, laptop)).body.to_device.events).toEqual(expected);
+    expect((await sync(env.companion, laptop)).body.to_device.events).toEqual(expected);
     // ... a later `since` acknowledges it, and only that device's copy goes.
-    expect((await sync(companion, delivered.body.next_batch)).body.to_device.events).toEqual([]);
+    expect((await sync(env.companion, delivered.body.next_batch)).body.to_device.events).toEqual([]);
     await new Promise((r) => setTimeout(r, 50));
-    expect(server.count("to_device")).toBe(1);
+    expect(env.server.count("to_device")).toBe(1);
     // A device that has never synced gets its messages in its first sync.
     expect((await sync(companionPhone)).body.to_device.events).toEqual(expected);
   });
@@ -56,49 +53,49 @@ describe("send-to-device messages", () => {
     const waiting = sync(companionPhone, since, 10_000);
     const startedAt = Date.now();
     await new Promise((r) => setTimeout(r, 100));
-    expect((await send(bot, "txn2", { messages: {
-      [companion.userId]: { [companionPhone.deviceId]: { n: 1 }, NOSUCHDEVICE: { n: 2 } },
+    expect((await send(env.bot, "txn2", { messages: {
+      [env.companion.userId]: { [companionPhone.deviceId]: { n: 1 }, NOSUCHDEVICE: { n: 2 } },
       "@ghost:localhost": { "*": { n: 3 } },
     } })).status).toBe(200);
-    await send(bot, "txn3", { messages: { [companion.userId]: { [companionPhone.deviceId]: { n: 4 } } } }, "m.room_key_request");
+    await send(env.bot, "txn3", { messages: { [env.companion.userId]: { [companionPhone.deviceId]: { n: 4 } } } }, "m.room_key_request");
     const woken = await waiting;
     expect(Date.now() - startedAt).toBeLessThan(5_000);
     const all = [...woken.body.to_device.events, ...(await sync(companionPhone, woken.body.next_batch)).body.to_device.events];
     expect(all).toEqual([
-      { sender: bot.userId, type: "m.room.encrypted", content: { n: 1 } },
-      { sender: bot.userId, type: "m.room_key_request", content: { n: 4 } },
+      { sender: env.bot.userId, type: "m.room.encrypted", content: { n: 1 } },
+      { sender: env.bot.userId, type: "m.room_key_request", content: { n: 4 } },
     ]);
-    expect(server.hs.store.sqlite.prepare("select count(*) n from to_device where device_id = 'NOSUCHDEVICE' or user_id = '@ghost:localhost'").get()).toEqual({ n: 0 });
+    expect(env.server.hs.store.sqlite.prepare("select count(*) n from to_device where device_id = 'NOSUCHDEVICE' or user_id = '@ghost:localhost'").get()).toEqual({ n: 0 });
   });
 
   it("keeps transaction ids per sending device", async () => {
-    const since = (await sync(bot)).body.next_batch;
-    await send(companion, "same-txn", { messages: { [bot.userId]: { [bot.deviceId]: { from: "laptop" } } } });
-    await send(companionPhone, "same-txn", { messages: { [bot.userId]: { [bot.deviceId]: { from: "phone" } } } });
-    const events = (await sync(bot, since)).body.to_device.events;
+    const since = (await sync(env.bot)).body.next_batch;
+    await send(env.companion, "same-txn", { messages: { [env.bot.userId]: { [env.bot.deviceId]: { from: "laptop" } } } });
+    await send(companionPhone, "same-txn", { messages: { [env.bot.userId]: { [env.bot.deviceId]: { from: "phone" } } } });
+    const events = (await sync(env.bot, since)).body.to_device.events;
     expect(events.map((e: { content: { from: string } }) => e.content.from)).toEqual(["laptop", "phone"]);
   });
 
   it("lets a visitor reach only people they share a room with, silently dropping the rest", async () => {
     const visitor = await visitorInRoom();
-    const before = server.count("to_device");
-    const reply = await send(visitor, "v1", { messages: { [companion.userId]: { "*": { x: 1 } }, [bot.userId]: { [bot.deviceId]: { x: 2 } } } });
+    const before = env.server.count("to_device");
+    const reply = await send(visitor, "v1", { messages: { [env.companion.userId]: { "*": { x: 1 } }, [env.bot.userId]: { [env.bot.deviceId]: { x: 2 } } } });
     expect(reply.status).toBe(200);
-    expect(server.count("to_device")).toBe(before + 1);
-    expect(server.hs.store.sqlite.prepare("select user_id from to_device where sender = ?").all(visitor.userId)).toEqual([{ user_id: bot.userId }]);
+    expect(env.server.count("to_device")).toBe(before + 1);
+    expect(env.server.hs.store.sqlite.prepare("select user_id from to_device where sender = ?").all(visitor.userId)).toEqual([{ user_id: env.bot.userId }]);
   });
 
   it("refuses malformed requests without storing anything or using up the transaction id", async () => {
     const visitor = await visitorInRoom();
-    const before = [server.count("to_device"), server.count("to_device_txns")];
+    const before = [env.server.count("to_device"), env.server.count("to_device_txns")];
     expectError(await send(visitor, "bad", {}), 400, "M_MISSING_PARAM");
     expectError(await send(visitor, "bad", { messages: "x" }), 400, "M_BAD_JSON");
-    expectError(await send(visitor, "bad", { messages: { [bot.userId]: "nope" } }), 400, "M_BAD_JSON");
-    expectError(await send(visitor, "bad", { messages: { [bot.userId]: { [bot.deviceId]: "nope" } } }), 400, "M_BAD_JSON");
-    expectError(await send(visitor, "bad", { messages: { [bot.userId]: { [bot.deviceId]: { ok: 1 } } } }, "t".repeat(300)), 400, "M_BAD_JSON");
-    expectError(await server.request("PUT", "/_matrix/client/v3/sendToDevice/m.x/bad", { token: visitor.token, raw: "{", headers: { "content-type": "application/json" } }), 400, "M_NOT_JSON");
-    expect([server.count("to_device"), server.count("to_device_txns")]).toEqual(before);
-    expect((await send(visitor, "bad", { messages: { [bot.userId]: { [bot.deviceId]: { ok: 1 } } } })).status).toBe(200);
-    expect(server.count("to_device")).toBe(before[0] + 1);
+    expectError(await send(visitor, "bad", { messages: { [env.bot.userId]: "nope" } }), 400, "M_BAD_JSON");
+    expectError(await send(visitor, "bad", { messages: { [env.bot.userId]: { [env.bot.deviceId]: "nope" } } }), 400, "M_BAD_JSON");
+    expectError(await send(visitor, "bad", { messages: { [env.bot.userId]: { [env.bot.deviceId]: { ok: 1 } } } }, "t".repeat(300)), 400, "M_BAD_JSON");
+    expectError(await env.server.request("PUT", "/_matrix/client/v3/sendToDevice/m.x/bad", { token: visitor.token, raw: "{", headers: { "content-type": "application/json" } }), 400, "M_NOT_JSON");
+    expect([env.server.count("to_device"), env.server.count("to_device_txns")]).toEqual(before);
+    expect((await send(visitor, "bad", { messages: { [env.bot.userId]: { [env.bot.deviceId]: { ok: 1 } } } })).status).toBe(200);
+    expect(env.server.count("to_device")).toBe(before[0] + 1);
   });
 });
