@@ -144,6 +144,16 @@ export class TestServer {
     return this.request(method, `/_matrix/client/v3${path}`, { token: account.token, body });
   }
 
+  /** A sync as `account`; `query` is appended as it is, e.g. `?since=${token}&timeout=5000`. */
+  sync(account: Account, query = ""): Promise<Reply> {
+    return this.call(account, "GET", `/sync${query}`);
+  }
+
+  /** Where `account`'s sync stream stands now (the `next_batch` of an initial sync), to pass as `since` later. */
+  async nextBatch(account: Account): Promise<string> {
+    return (await this.sync(account)).body.next_batch;
+  }
+
   /** A visitor's encrypted room with the bot invited but not yet joined; returns the room id. */
   async createVisitorRoom(visitor: Account, bot: Account, initialState: unknown[] = [ENCRYPTION]): Promise<string> {
     const reply = await this.call(visitor, "POST", "/createRoom", { invite: [bot.userId], initial_state: initialState });

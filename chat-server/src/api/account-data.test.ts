@@ -12,8 +12,6 @@ describe("account data and filters", () => {
     companion: ["companion", "seoyeon"],
   });
 
-  const sync = (a: Account, query = "") => env.server.request("GET", `${v3}/sync${query}`, { token: a.token });
-  const since = async (a: Account) => (await sync(a)).body.next_batch as string;
   const global = (a: Account, type: string, userId = a.userId) => `${v3}/user/${encodeURIComponent(userId)}/account_data/${type}`;
   const inRoom = (a: Account, roomId: string, type: string, userId = a.userId) => `${v3}/user/${encodeURIComponent(userId)}/rooms/${encodeURIComponent(roomId)}/account_data/${type}`;
   const put = (a: Account, path: string, body: unknown) => env.server.request("PUT", path, { token: a.token, body });
@@ -22,31 +20,31 @@ describe("account data and filters", () => {
 
   it("stores global account data, replaces it, and syncs only the latest content", async () => {
     const visitor = await env.server.registerVisitor();
-    const token = await since(visitor);
+    const token = await env.server.nextBatch(visitor);
     expect(await put(visitor, global(visitor, "org.onsafe.settings"), { lang: "ko" })).toMatchObject({ status: 200, body: {} });
     expect(await put(visitor, global(visitor, "m.direct"), { [env.triage.userId]: ["!a:localhost"] })).toMatchObject({ status: 200 });
     expect((await put(visitor, global(visitor, "org.onsafe.settings"), { lang: "en", nested: { a: [1, 2] } })).status).toBe(200);
     expect((await get(visitor, global(visitor, "org.onsafe.settings"))).body).toEqual({ lang: "en", nested: { a: [1, 2] } });
-    const next = await sync(visitor, `?since=${token}&timeout=5000`);
+    const next = await env.server.sync(visitor, `?since=${token}&timeout=5000`);
     expect(next.body.account_data.events).toEqual([
       { type: "m.direct", content: { [env.triage.userId]: ["!a:localhost"] } },
       { type: "org.onsafe.settings", content: { lang: "en", nested: { a: [1, 2] } } },
     ]);
     // An initial sync carries it all; a later one nothing more.
-    expect((await sync(visitor)).body.account_data.events.map((e: any) => e.type).sort()).toEqual(["m.direct", "org.onsafe.settings"]);
-    expect((await sync(visitor, `?since=${next.body.next_batch}&timeout=0`)).body.account_data.events).toEqual([]);
+    expect((await env.server.sync(visitor)).body.account_data.events.map((e: any) => e.type).sort()).toEqual(["m.direct", "org.onsafe.settings"]);
+    expect((await env.server.sync(visitor, `?since=${next.body.next_batch}&timeout=0`)).body.account_data.events).toEqual([]);
     // Nobody else sees it.
-    expect((await sync(env.companion)).body.account_data.events.some((e: any) => e.type === "org.onsafe.settings")).toBe(false);
+    expect((await env.server.sync(env.companion)).body.account_data.events.some((e: any) => e.type === "org.onsafe.settings")).toBe(false);
   });
 
   it("stores room account data apart from global data and syncs it in the room", async () => {
     const visitor = await env.server.registerVisitor();
     const roomId = await env.server.createVisitorRoom(visitor, env.triage);
-    const token = await since(visitor);
+    const token = await env.server.nextBatch(visitor);
     expect((await put(visitor, inRoom(visitor, roomId, "m.tag"), { tags: { "m.favourite": { order: 0.5 } } })).status).toBe(200);
     expect((await get(visitor, inRoom(visitor, roomId, "m.tag"))).body).toEqual({ tags: { "m.favourite": { order: 0.5 } } });
     expectError(await get(visitor, global(visitor, "m.tag")), 404, "M_NOT_FOUND");
-    const next = await sync(visitor, `?since=${token}&timeout=5000`);
+    const next = await env.server.sync(visitor, `?since=${token}&timeout=5000`);
     expect(next.body.rooms.join[roomId].account_data.events).toEqual([{ type: "m.tag", content: { tags: { "m.favourite": { order: 0.5 } } } }]);
     expect(next.body.account_data.events).toEqual([]);
     // Invited, not yet joined: the bot may keep its own notes on the room.
@@ -60,7 +58,7 @@ describe("account data and filters", () => {
     const roomId = await env.server.createVisitorRoom(visitor, env.triage);
     await put(visitor, global(visitor, "org.onsafe.secret"), { note: "mine" });
     const before = counts();
-    const victimToken = await since(visitor);
+    const victimToken = await env.server.nextBatch(visitor);
     for (const other of [env.companion, env.triage]) {
       expectError(await put(other, global(other, "org.onsafe.secret", visitor.userId), { note: "overwritten" }), 403, "M_FORBIDDEN");
       expectError(await get(other, global(other, "org.onsafe.secret", visitor.userId)), 403, "M_FORBIDDEN");
@@ -71,7 +69,7 @@ describe("account data and filters", () => {
     }
     expect(counts()).toEqual(before);
     expect((await get(visitor, global(visitor, "org.onsafe.secret"))).body).toEqual({ note: "mine" });
-    const after = await sync(visitor, `?since=${victimToken}&timeout=0`);
+    const after = await env.server.sync(visitor, `?since=${victimToken}&timeout=0`);
     expect(after.body.account_data.events).toEqual([]);
     expect(after.body.rooms.join[roomId]).toBeUndefined();
   });
@@ -80,7 +78,7 @@ describe("account data and filters", () => {
     const visitor = await env.server.registerVisitor();
     const roomId = await env.server.createVisitorRoom(visitor, env.triage);
     const before = counts();
-    const token = await since(visitor);
+    const token = await env.server.nextBatch(visitor);
     for (const path of [global(visitor, "org.onsafe.x"), inRoom(visitor, roomId, "org.onsafe.x")]) {
       expectError(await env.server.request("PUT", path, { token: visitor.token, raw: "{", headers: JSON_HEADERS }), 400, "M_NOT_JSON");
       for (const raw of ["[]", "5", '"text"', "null", "true"]) {
@@ -95,7 +93,7 @@ describe("account data and filters", () => {
       expectError(reply, 400, raw === "{" ? "M_NOT_JSON" : "M_BAD_JSON");
     }
     expect(counts()).toEqual(before);
-    const after = await sync(visitor, `?since=${token}&timeout=0`);
+    const after = await env.server.sync(visitor, `?since=${token}&timeout=0`);
     expect(after.body.account_data.events).toEqual([]);
     expect(after.body.rooms.join[roomId]).toBeUndefined();
   });
@@ -104,14 +102,14 @@ describe("account data and filters", () => {
     const visitor = await env.server.registerVisitor();
     const roomId = await env.server.createVisitorRoom(visitor, env.triage);
     const before = counts();
-    const token = await since(visitor);
+    const token = await env.server.nextBatch(visitor);
     expectError(await put(visitor, inRoom(visitor, roomId, "m.fully_read"), { event_id: "$x" }), 405, "M_BAD_JSON");
     expectError(await put(visitor, global(visitor, "m.fully_read"), { event_id: "$x" }), 405, "M_BAD_JSON");
     expectError(await put(visitor, global(visitor, "m.push_rules"), { global: {} }), 405, "M_BAD_JSON");
     expectError(await put(visitor, inRoom(visitor, roomId, "m.push_rules"), {}), 405, "M_BAD_JSON");
     expect(counts()).toEqual(before);
     expectError(await get(visitor, inRoom(visitor, roomId, "m.fully_read")), 404, "M_NOT_FOUND");
-    expect((await sync(visitor, `?since=${token}&timeout=0`)).body.rooms.join[roomId]).toBeUndefined();
+    expect((await env.server.sync(visitor, `?since=${token}&timeout=0`)).body.rooms.join[roomId]).toBeUndefined();
   });
 
   it("refuses room account data for rooms one is not in, unknown rooms and invalid room IDs", async () => {

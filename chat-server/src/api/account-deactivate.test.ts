@@ -37,7 +37,7 @@ describe("account deactivation", () => {
   it("locks the account, leaves its rooms and erases what it left behind", async () => {
     const { visitor, roomId, secret, eventId } = await activeVisitor();
     expect(rowsOf(visitor.userId)).toMatchObject({ devices: 1, access_tokens: 1, one_time_keys: 1, room_key_versions: 1, account_data: 1, receipts: 1, media: 1 });
-    const since = (await env.server.call(env.bot, "GET", "/sync")).body.next_batch;
+    const since = await env.server.nextBatch(env.bot);
 
     const ask = await env.server.call(visitor, "POST", "/account/deactivate", {});
     expect(ask.status).toBe(401);

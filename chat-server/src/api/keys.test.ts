@@ -244,8 +244,7 @@ describe("end-to-end encryption keys", () => {
     await post(env.bot, "/keys/device_signing/upload", { master_key: crossKey(env.bot, "master", new SigningKey()) });
     const botMaster = (await post(visitor, "/keys/query", { device_keys: { [env.bot.userId]: [] } })).body.master_keys[env.bot.userId];
     const botMasterKey = Object.values(botMaster.keys as Record<string, string>)[0];
-    const sinceOf = async (a: Account) => (await env.server.request("GET", "/_matrix/client/v3/sync", { token: a.token })).body.next_batch;
-    const [visitorSince, companionSince] = [await sinceOf(visitor), await sinceOf(env.companion)];
+    const [visitorSince, companionSince] = [await env.server.nextBatch(visitor), await env.server.nextBatch(env.companion)];
 
     const signed = await post(visitor, "/keys/signatures/upload", {
       [env.bot.userId]: { [botMasterKey]: user.sign({ user_id: env.bot.userId, usage: ["master"], keys: botMaster.keys }, visitor.userId) },
@@ -253,7 +252,7 @@ describe("end-to-end encryption keys", () => {
     expect(signed.body.failures).toEqual({});
     const forSigner = await env.server.request("GET", `/_matrix/client/v3/sync?since=${visitorSince}&timeout=5000`, { token: visitor.token });
     expect(forSigner.body.device_lists.changed).toEqual([env.bot.userId]);
-    const companionNow = await sinceOf(env.companion);
+    const companionNow = await env.server.nextBatch(env.companion);
     const changes = await env.server.request("GET", `/_matrix/client/v3/keys/changes?from=${companionSince}&to=${companionNow}`, { token: env.companion.token });
     expect(changes.body.changed).not.toContain(env.bot.userId);
 
@@ -273,7 +272,7 @@ describe("end-to-end encryption keys", () => {
 
   it("reports device-list changes in sync and /keys/changes to people sharing a room, and validates the tokens", async () => {
     const visitor = await visitorInRoom();
-    const since = (await env.server.request("GET", "/_matrix/client/v3/sync", { token: env.bot.token })).body.next_batch;
+    const since = await env.server.nextBatch(env.bot);
     const key = new SigningKey();
     await post(visitor, "/keys/upload", { device_keys: deviceKeys(visitor, key) });
     const sync = await env.server.request("GET", `/_matrix/client/v3/sync?since=${since}&timeout=5000`, { token: env.bot.token });

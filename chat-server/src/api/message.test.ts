@@ -14,7 +14,7 @@ describe("redaction", () => {
     const secret = `ciphertext-to-erase-${Date.now()}`;
     const sent = await env.server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/send/m.room.encrypted/m1`, { token: visitor.token, body: { ciphertext: secret } });
     const fromBot = await env.server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/send/m.room.encrypted/b1`, { token: env.bot.token, body: { ciphertext: "bot says" } });
-    const since = (await env.server.request("GET", "/_matrix/client/v3/sync", { token: env.bot.token })).body.next_batch;
+    const since = await env.server.nextBatch(env.bot);
 
     expectError(await env.server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/redact/${sent.body.event_id}/r0`, { token: visitor.token, body: { reason: "my name was in it" } }), 403, "M_FORBIDDEN");
     const redacted = await env.server.request("PUT", `/_matrix/client/v3/rooms/${roomId}/redact/${sent.body.event_id}/r1`, { token: visitor.token, body: {} });
@@ -67,7 +67,6 @@ describe("sending and reading room events", () => {
     env.server.request("PUT", `${v3}/rooms/${roomId}/send/m.room.message/${txn}`, { token: a.token, body: { msgtype: "m.text", body } });
   const messages = (a: Account, roomId: string, query: string) => env.server.request("GET", `${v3}/rooms/${roomId}/messages?${query}`, { token: a.token });
   const bodies = (chunk: any[]) => chunk.filter((e) => e.type === "m.room.message").map((e) => e.content.body);
-  const position = async (a: Account) => (await env.server.request("GET", `${v3}/sync`, { token: a.token })).body.next_batch as string;
   const staffRoom = async (owner: Account, body: Record<string, unknown> = {}) => (await env.server.request("POST", `${v3}/createRoom`, { token: owner.token, body })).body.room_id as string;
 
   it("makes PUT send idempotent per device and transaction id", async () => {
@@ -123,9 +122,9 @@ describe("sending and reading room events", () => {
   it("paginates /messages backwards and forwards with from, to, limit and end tokens", async () => {
     const roomId = await staffRoom(env.companion);
     for (let i = 0; i < 3; i++) await send(env.companion, roomId, `early-${i}`, `m${i}`);
-    const afterM2 = await position(env.companion);
+    const afterM2 = await env.server.nextBatch(env.companion);
     for (let i = 3; i < 7; i++) await send(env.companion, roomId, `late-${i}`, `m${i}`);
-    const afterM6 = await position(env.companion);
+    const afterM6 = await env.server.nextBatch(env.companion);
 
     // Backwards from the end, three at a time, until the room's beginning.
     const first = await messages(env.companion, roomId, "dir=b&limit=3");

@@ -49,7 +49,7 @@ describe("profiles, directories, account data and push rules", () => {
 
   it("stores account data for oneself only and syncs it", async () => {
     const visitor = await env.server.registerVisitor();
-    const since = (await env.server.request("GET", `${v3}/sync`, { token: visitor.token })).body.next_batch;
+    const since = await env.server.nextBatch(visitor);
     expect((await env.server.request("PUT", `${v3}/user/${visitor.userId}/account_data/org.onsafe.settings`, { token: visitor.token, body: { lang: "ko" } })).status).toBe(200);
     expect((await env.server.request("GET", `${v3}/user/${visitor.userId}/account_data/org.onsafe.settings`, { token: visitor.token })).body).toEqual({ lang: "ko" });
     const sync = await env.server.request("GET", `${v3}/sync?since=${since}&timeout=5000`, { token: visitor.token });

@@ -12,11 +12,9 @@ describe("receipts, read markers and typing", () => {
     companion: ["companion", "eunbi"],
   });
 
-  const sync = (a: Account, query = "") => env.server.request("GET", `${v3}/sync${query}`, { token: a.token });
-  const since = async (a: Account) => (await sync(a)).body.next_batch as string;
   /** The room's part of an incremental sync, or undefined when nothing changed in it. */
   const roomAfter = async (a: Account, token: string, roomId: string, timeout = 5000) =>
-    (await sync(a, `?since=${token}&timeout=${timeout}`)).body.rooms.join[roomId];
+    (await env.server.sync(a, `?since=${token}&timeout=${timeout}`)).body.rooms.join[roomId];
   const send = async (a: Account, roomId: string, txn: string) =>
     (await env.server.request("PUT", `${v3}/rooms/${roomId}/send/m.room.encrypted/${txn}`, { token: a.token, body: { algorithm: "m.megolm.v1.aes-sha2", ciphertext: txn } })).body.event_id as string;
   const receipt = (a: Account, roomId: string, type: string, eventId: string, body: unknown = {}) =>
@@ -32,13 +30,13 @@ describe("receipts, read markers and typing", () => {
     const roomId = await env.server.visitorRoomWithBot(visitor, env.triage);
     const first = await send(env.triage, roomId, "one");
     const second = await send(env.triage, roomId, "two");
-    const token = await since(env.triage);
+    const token = await env.server.nextBatch(env.triage);
     expect(await receipt(visitor, roomId, "m.read", first)).toMatchObject({ status: 200, body: {} });
     const room = await roomAfter(env.triage, token, roomId);
     expect(ephemeralOf(room, "m.receipt").content).toEqual({ [first]: { "m.read": { [visitor.userId]: { ts: expect.any(Number) } } } });
 
     // "main" is the unthreaded receipt; a thread root is carried along.
-    const token2 = await since(env.triage);
+    const token2 = await env.server.nextBatch(env.triage);
     expect((await receipt(visitor, roomId, "m.read", second, { thread_id: "main" })).status).toBe(200);
     expect((await receipt(visitor, roomId, "m.read", second, { thread_id: first })).status).toBe(200);
     const later = ephemeralOf(await roomAfter(env.triage, token2, roomId), "m.receipt").content;
@@ -51,8 +49,8 @@ describe("receipts, read markers and typing", () => {
     const visitor = await env.server.registerVisitor();
     const roomId = await env.server.visitorRoomWithBot(visitor, env.triage);
     const eventId = await send(env.triage, roomId, "private");
-    const botToken = await since(env.triage);
-    const ownToken = await since(visitor);
+    const botToken = await env.server.nextBatch(env.triage);
+    const ownToken = await env.server.nextBatch(visitor);
     expect((await receipt(visitor, roomId, "m.read.private", eventId)).status).toBe(200);
     expect(ephemeralOf(await roomAfter(visitor, ownToken, roomId), "m.receipt").content).toEqual({ [eventId]: { "m.read.private": { [visitor.userId]: { ts: expect.any(Number) } } } });
     expect(await roomAfter(env.triage, botToken, roomId, 300)).toBeUndefined();
@@ -63,8 +61,8 @@ describe("receipts, read markers and typing", () => {
     const roomId = await env.server.visitorRoomWithBot(visitor, env.triage);
     const first = await send(env.triage, roomId, "a");
     const second = await send(env.triage, roomId, "b");
-    const botToken = await since(env.triage);
-    const ownToken = await since(visitor);
+    const botToken = await env.server.nextBatch(env.triage);
+    const ownToken = await env.server.nextBatch(visitor);
     expect(await readMarkers(visitor, roomId, { "m.fully_read": first, "m.read": second })).toMatchObject({ status: 200, body: {} });
     const own = await roomAfter(visitor, ownToken, roomId);
     expect(own.account_data.events).toEqual([{ type: "m.fully_read", content: { event_id: first } }]);
@@ -73,7 +71,7 @@ describe("receipts, read markers and typing", () => {
     expect(seen[second]["m.read"][visitor.userId].ts).toBeGreaterThan(0);
     // The marker is room account data, never a receipt others see.
     const receipts = env.server.count("receipts");
-    const markerToken = await since(visitor);
+    const markerToken = await env.server.nextBatch(visitor);
     expect((await receipt(visitor, roomId, "m.fully_read", second)).status).toBe(200);
     expect(env.server.count("receipts")).toBe(receipts);
     expect((await roomAfter(visitor, markerToken, roomId)).account_data.events).toEqual([{ type: "m.fully_read", content: { event_id: second } }]);
@@ -83,9 +81,9 @@ describe("receipts, read markers and typing", () => {
   it("shows typing to the other member until it stops", async () => {
     const visitor = await env.server.registerVisitor();
     const roomId = await env.server.visitorRoomWithBot(visitor, env.triage);
-    const token = await since(env.triage);
+    const token = await env.server.nextBatch(env.triage);
     expect(await typing(visitor, roomId, visitor.userId, { typing: true, timeout: 20_000 })).toMatchObject({ status: 200, body: {} });
-    const started = await sync(env.triage, `?since=${token}&timeout=5000`);
+    const started = await env.server.sync(env.triage, `?since=${token}&timeout=5000`);
     expect(ephemeralOf(started.body.rooms.join[roomId], "m.typing").content).toEqual({ user_ids: [visitor.userId] });
     expect((await typing(visitor, roomId, visitor.userId, { typing: false })).status).toBe(200);
     expect(ephemeralOf(await roomAfter(env.triage, started.body.next_batch, roomId), "m.typing").content).toEqual({ user_ids: [] });
@@ -98,8 +96,8 @@ describe("receipts, read markers and typing", () => {
     const eventId = await send(env.triage, roomId, "here");
     const elsewhere = await send(visitor, await env.server.visitorRoomWithBot(visitor, env.triage), "elsewhere");
     const strangerRoom = await env.server.visitorRoomWithBot(stranger, env.triage);
-    const botToken = await since(env.triage);
-    const ownToken = await since(visitor);
+    const botToken = await env.server.nextBatch(env.triage);
+    const ownToken = await env.server.nextBatch(visitor);
     const before = { receipts: env.server.count("receipts"), accountData: env.server.count("account_data") };
 
     expectError(await receipt(visitor, roomId, "m.unread", eventId), 400, "M_INVALID_PARAM");
@@ -149,7 +147,7 @@ describe("receipts, read markers and typing", () => {
     const visitor = await env.server.registerVisitor();
     const stranger = await env.server.registerVisitor();
     const roomId = await env.server.visitorRoomWithBot(visitor, env.triage);
-    const token = await since(env.triage);
+    const token = await env.server.nextBatch(env.triage);
     expectError(await typing(visitor, roomId, env.triage.userId, { typing: true }), 403, "M_FORBIDDEN");
     expectError(await typing(visitor, roomId, visitor.userId, { typing: "yes" }), 400, "M_BAD_JSON");
     expectError(await typing(visitor, roomId, visitor.userId, {}), 400, "M_BAD_JSON");
@@ -159,7 +157,7 @@ describe("receipts, read markers and typing", () => {
     expectError(await typing(stranger, roomId, stranger.userId, { typing: true }), 403, "M_FORBIDDEN");
     expectError(await typing(visitor, "!unknown:localhost", visitor.userId, { typing: true }), 404, "M_NOT_FOUND");
     expect(await roomAfter(env.triage, token, roomId, 300)).toBeUndefined();
-    expect(ephemeralOf((await sync(env.triage)).body.rooms.join[roomId], "m.typing")).toBeUndefined();
+    expect(ephemeralOf((await env.server.sync(env.triage)).body.rooms.join[roomId], "m.typing")).toBeUndefined();
   });
 
   it("never moves a receipt backwards", async () => {
@@ -168,7 +166,7 @@ describe("receipts, read markers and typing", () => {
     const older = await send(env.triage, roomId, "older");
     const newer = await send(env.triage, roomId, "newer");
     expect((await receipt(visitor, roomId, "m.read", newer)).status).toBe(200);
-    const token = await since(env.triage);
+    const token = await env.server.nextBatch(env.triage);
     const before = env.server.count("receipts");
     expect((await receipt(visitor, roomId, "m.read", older)).status).toBe(200);
     expect(env.server.count("receipts")).toBe(before);
