@@ -56,6 +56,23 @@ async function main() {
       since = reply.next_batch;
     }
 
+    // New conversations arriving: a visitor creates a room inviting the bot; time from the
+    // createRoom call to the bot's long-poll answering with the invite.
+    const invites: number[] = [];
+    for (let i = 0; i < Math.min(MESSAGES, 100); i++) {
+      const visitor = await registerVisitor(url);
+      const polling = call(url, "GET", `/_matrix/client/v3/sync?timeout=10000&since=${since}`, bot.access_token);
+      await new Promise((r) => setTimeout(r, 2));
+      const t = performance.now();
+      const room = await call(url, "POST", "/_matrix/client/v3/createRoom", visitor.access_token, {
+        invite: [bot.user_id], initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } }],
+      });
+      let reply = await polling;
+      while (!reply.rooms?.invite?.[room.room_id]) reply = await call(url, "GET", `/_matrix/client/v3/sync?timeout=10000&since=${reply.next_batch}`, bot.access_token);
+      invites.push(performance.now() - t);
+      since = reply.next_batch;
+    }
+
     // A sync with nothing new: `timeout=0` on the newest token.
     const empty: number[] = [];
     for (let i = 0; i < MESSAGES; i++) {
@@ -67,6 +84,7 @@ async function main() {
       rooms: ROOMS,
       messages: MESSAGES,
       botSyncFromSendStartMs: summary(wake),
+      botInviteFromCreateRoomMs: summary(invites),
       botEmptySyncMs: summary(empty),
       baselineVersionsRoundTripMs: summary(baseline),
     }, null, 2));

@@ -25,46 +25,55 @@ export class DeviceLists {
     ctx.wakeUsers(onlyFor ? [onlyFor] : this.memberships.usersSharingRooms(userId));
   }
 
-  /** What changed for `userId`'s view between two stream positions. */
+  /**
+   * What changed for `userId`'s view between two stream positions: users whose
+   * devices changed and who share a room with them, and the members who came
+   * into or went out of their rooms. Found from what is new in the range, so the
+   * cost follows the changes, not the number of rooms the user is in.
+   */
   delta(userId: string, from: number, to: number): DeviceListDelta {
     const q = this.store.q;
-    // Almost every sync sees no device or membership change: two cheap probes answer that.
-    if (!this.anythingChanged(userId, from, to)) return { changed: [], left: [] };
-    const sharing = this.memberships.usersSharingRooms(userId);
+    const sharing = this.sharingCheck(userId);
     const changed = new Set<string>();
+    const left = new Set<string>();
     for (const row of this.store.all(q.selectFrom("device_list_changes").select(["user_id", "visible_to"]).distinct()
       .where("stream_pos", ">", from).where("stream_pos", "<=", to))) {
-      if (row.visible_to === null ? sharing.has(row.user_id) : row.visible_to === userId) changed.add(row.user_id);
+      if (row.visible_to === null ? sharing(row.user_id) : row.visible_to === userId) changed.add(row.user_id);
     }
-    // Membership changes in my rooms: newcomers' devices are news to me, and if I
-    // joined a room, all its members are; those who no longer share a room have left.
-    const left = new Set<string>();
-    const myRooms = this.store.all(q.selectFrom("memberships").select(["room_id", "membership", "stream_pos"])
-      .where("user_id", "=", userId));
-    for (const room of myRooms) {
-      const myChangeIsNew = room.stream_pos > from && room.stream_pos <= to;
-      let members = this.store.all(q.selectFrom("memberships").select(["user_id", "stream_pos"]).where("room_id", "=", room.room_id));
-      if (!myChangeIsNew) members = members.filter((m) => m.stream_pos > from && m.stream_pos <= to);
-      for (const m of members) {
-        if (m.user_id === userId) continue;
-        if (sharing.has(m.user_id)) changed.add(m.user_id);
-        else left.add(m.user_id);
+    // Membership changes in rooms I am or was in: newcomers' devices are news to me, and if my
+    // own membership changed, all the room's members are; those who no longer share a room have left.
+    const memberEvents = this.store.all(q.selectFrom("events").select(["room_id", "state_key"])
+      .where("stream_pos", ">", from).where("stream_pos", "<=", to).where("type", "=", "m.room.member"));
+    const byRoom = new Map<string, Set<string>>();
+    for (const e of memberEvents) {
+      let users = byRoom.get(e.room_id);
+      if (!users) byRoom.set(e.room_id, (users = new Set()));
+      users.add(e.state_key!);
+    }
+    for (const [roomId, users] of byRoom) {
+      if (!this.memberships.get(roomId, userId)) continue;
+      const everyone = users.has(userId) ? this.memberships.membersOf(roomId, ["join", "invite", "leave", "ban"]) : users;
+      for (const other of everyone) {
+        if (other === userId) continue;
+        if (sharing(other)) changed.add(other);
+        else left.add(other);
       }
     }
     return { changed: [...changed], left: [...left] };
   }
 
-  private anythingChanged(userId: string, from: number, to: number): boolean {
-    const q = this.store.q;
-    const deviceChange = this.store.first(q.selectFrom("device_list_changes").select("stream_pos")
-      .where("stream_pos", ">", from).where("stream_pos", "<=", to).limit(1));
-    if (deviceChange) return true;
-    const membershipChange = this.store.first(q.selectFrom("memberships as mine")
-      .innerJoin("memberships as other", "other.room_id", "mine.room_id")
-      .select("other.stream_pos")
-      .where("mine.user_id", "=", userId)
-      .where("other.stream_pos", ">", from).where("other.stream_pos", "<=", to)
-      .limit(1));
-    return !!membershipChange;
+  /**
+   * Whether `userId` shares a room with someone: one query per question while
+   * there are few, then the whole set at once.
+   */
+  private sharingCheck(userId: string): (other: string) => boolean {
+    let asked = 0;
+    let everyone: Set<string> | undefined;
+    return (other) => {
+      if (everyone) return everyone.has(other);
+      if (++asked <= 20) return this.memberships.sharesRoom(userId, other);
+      everyone = this.memberships.usersSharingRooms(userId);
+      return everyone.has(other);
+    };
   }
 }
