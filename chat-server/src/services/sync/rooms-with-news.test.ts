@@ -2,40 +2,35 @@
  * An incremental sync looks only at rooms with news (rooms-with-news.ts): it
  * must still miss none, whatever kind of news, and show nothing else.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { BOT_LOCALPARTS } from "@onsafe/schema";
-import { type Account, ENCRYPTION, TestServer } from "../../../test/harness.ts";
+import type { Account } from "../../../test/harness.ts";
+import { serverWithAccounts } from "../../../test/fixtures.ts";
 
 const v3 = "/_matrix/client/v3";
 
 describe("incremental sync across many rooms", () => {
-  let server: TestServer;
-  let bot: Account;
+  const env = serverWithAccounts({ bot: ["bot", BOT_LOCALPARTS.triage] }, { visitorRegistrationsPerWindow: 100 });
   const rooms: { visitor: Account; roomId: string }[] = [];
   beforeAll(async () => {
-    server = await TestServer.start({ visitorRegistrationsPerWindow: 100 });
-    bot = await server.createAccount("bot", BOT_LOCALPARTS.triage);
     for (let i = 0; i < 8; i++) {
-      const visitor = await server.registerVisitor();
-      const roomId = (await server.request("POST", `${v3}/createRoom`, { token: visitor.token, body: { invite: [bot.userId], initial_state: [ENCRYPTION] } })).body.room_id;
-      await server.request("POST", `${v3}/join/${roomId}`, { token: bot.token, body: {} });
-      rooms.push({ visitor, roomId });
+      const visitor = await env.server.registerVisitor();
+      rooms.push({ visitor, roomId: await env.server.visitorRoomWithBot(visitor, env.bot) });
     }
   });
-  afterAll(async () => { await server.close(); });
 
-  const since = async () => (await server.request("GET", `${v3}/sync?timeout=0`, { token: bot.token })).body.next_batch as string;
-  const syncAfter = async (token: string) => (await server.request("GET", `${v3}/sync?timeout=0&since=${token}`, { token: bot.token })).body;
+  const since = async () => (await env.server.sync(env.bot, "?timeout=0")).body.next_batch as string;
+  const syncAfter = async (token: string) => (await env.server.sync(env.bot, `?timeout=0&since=${token}`)).body;
 
   it("shows exactly the rooms with a message, a receipt, typing or room account data", async () => {
     const from = await since();
     const [message, receipt, typing, accountData] = rooms;
-    const sent = await server.request("PUT", `${v3}/rooms/${message!.roomId}/send/m.room.encrypted/t1`, { token: message!.visitor.token, body: { ciphertext: "c" } });
+    const sent = await env.server.request("PUT", `${v3}/rooms/${message!.roomId}/send/m.room.encrypted/t1`, { token: message!.visitor.token, body: { ciphertext: "c" } });
     expect(sent.status).toBe(200);
-    const created = (await server.request("GET", `${v3}/rooms/${receipt!.roomId}/messages?dir=b&limit=1`, { token: bot.token })).body.chunk[0].event_id;
-    expect((await server.request("POST", `${v3}/rooms/${receipt!.roomId}/receipt/m.read/${created}`, { token: receipt!.visitor.token, body: {} })).status).toBe(200);
-    expect((await server.request("PUT", `${v3}/rooms/${typing!.roomId}/typing/${typing!.visitor.userId}`, { token: typing!.visitor.token, body: { typing: true, timeout: 5000 } })).status).toBe(200);
-    expect((await server.request("PUT", `${v3}/user/${bot.userId}/rooms/${accountData!.roomId}/account_data/org.onsafe.note`, { token: bot.token, body: { n: 1 } })).status).toBe(200);
+    const created = (await env.server.request("GET", `${v3}/rooms/${receipt!.roomId}/messages?dir=b&limit=1`, { token: env.bot.token })).body.chunk[0].event_id;
+    expect((await env.server.request("POST", `${v3}/rooms/${receipt!.roomId}/receipt/m.read/${created}`, { token: receipt!.visitor.token, body: {} })).status).toBe(200);
+    expect((await env.server.request("PUT", `${v3}/rooms/${typing!.roomId}/typing/${typing!.visitor.userId}`, { token: typing!.visitor.token, body: { typing: true, timeout: 5000 } })).status).toBe(200);
+    expect((await env.server.request("PUT", `${v3}/user/${env.bot.userId}/rooms/${accountData!.roomId}/account_data/org.onsafe.note`, { token: env.bot.token, body: { n: 1 } })).status).toBe(200);
 
     const body = await syncAfter(from);
     expect(Object.keys(body.rooms.join).sort()).toEqual([message, receipt, typing, accountData].map((r) => r!.roomId).sort());
@@ -51,7 +46,7 @@ describe("incremental sync across many rooms", () => {
   it("shows a room the user just left, and not afterwards", async () => {
     const { roomId } = rooms[7]!;
     const from = await since();
-    await server.request("POST", `${v3}/rooms/${roomId}/leave`, { token: bot.token, body: {} });
+    await env.server.request("POST", `${v3}/rooms/${roomId}/leave`, { token: env.bot.token, body: {} });
     const body = await syncAfter(from);
     expect(Object.keys(body.rooms.leave)).toEqual([roomId]);
     expect(Object.keys(body.rooms.join)).toEqual([]);
@@ -60,7 +55,7 @@ describe("incremental sync across many rooms", () => {
 
   it("after a restart, which forgets typing, gives every joined room its typing again", async () => {
     const from = await since();
-    await server.restart();
+    await env.server.restart();
     const body = await syncAfter(from);
     const joined = rooms.slice(0, 7).map((r) => r.roomId).sort();
     expect(Object.keys(body.rooms.join).sort()).toEqual(joined);
