@@ -169,6 +169,26 @@ export class TestServer {
     return roomId;
   }
 
+  private bystander?: { account: Account; roomId: string; sent: number };
+
+  /**
+   * Moves the stream on by `count` events in a room of its own, between a
+   * `since` and what a test does next: sync then reads a long range, as after a
+   * long-poll timed out on a busy server, and takes its per-room path.
+   */
+  async addUnrelatedEvents(count: number): Promise<void> {
+    if (!this.bystander) {
+      const account = await this.createAccount("companion", `bystander-${Date.now().toString(36)}`);
+      const roomId = (await this.call(account, "POST", "/createRoom", {})).body.room_id;
+      this.bystander = { account, roomId, sent: 0 };
+    }
+    const { account, roomId } = this.bystander;
+    const start = this.bystander.sent;
+    this.bystander.sent += count;
+    await Promise.all(Array.from({ length: count }, (_, i) =>
+      this.call(account, "PUT", `/rooms/${roomId}/send/m.room.message/noise-${start + i}`, { msgtype: "m.text", body: "elsewhere" })));
+  }
+
   /** Registers an anonymous visitor (the two-step m.login.dummy flow). */
   async registerVisitor(password?: string): Promise<Account> {
     const first = await this.request("POST", "/_matrix/client/v3/register", { body: { password } });

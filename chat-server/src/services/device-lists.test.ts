@@ -7,14 +7,20 @@ import { BOT_LOCALPARTS } from "@onsafe/schema";
 import type { Account } from "../../test/harness.ts";
 import { serverWithAccounts } from "../../test/fixtures.ts";
 
-describe("device-list changes in sync", () => {
+// Both ways of reading a range (stream-range.ts): a short one is read whole, a long one room by room.
+describe.each([["a short", 0], ["a long", 250]] as const)("device-list changes in sync over %s range", (_, unrelated) => {
   const env = serverWithAccounts({
     bot: ["bot", BOT_LOCALPARTS.triage],
     companion: ["companion", "dahye"],
   }, { visitorRegistrationsPerWindow: 200 });
 
   const post = (a: Account, path: string, body: unknown) => env.server.call(a, "POST", path, body);
-  const since = async (a: Account) => (await env.server.sync(a, "?timeout=0")).body.next_batch as string;
+  /** A sync token for `a`, followed by `unrelated` events elsewhere. */
+  const since = async (a: Account) => {
+    const token = (await env.server.sync(a, "?timeout=0")).body.next_batch as string;
+    await env.server.addUnrelatedEvents(unrelated);
+    return token;
+  };
   const deviceLists = async (a: Account, from: string) =>
     (await env.server.sync(a, `?timeout=0&since=${from}`)).body.device_lists as { changed: string[]; left: string[] };
   /** A visitor's encrypted room with the bot joined; the bot is invited, or joins too when `join`. */

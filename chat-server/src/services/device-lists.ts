@@ -5,7 +5,8 @@
  */
 import type { Store } from "../storage/database.ts";
 import type { WriteContext } from "../storage/writer.ts";
-import type { Memberships } from "./memberships.ts";
+import { type Memberships, PRESENT } from "./memberships.ts";
+import { scanWholeRange } from "./stream-range.ts";
 
 export interface DeviceListDelta {
   changed: string[];
@@ -28,30 +29,27 @@ export class DeviceLists {
   /**
    * What changed for `userId`'s view between two stream positions: users whose
    * devices changed and who share a room with them, and the members who came
-   * into or went out of their rooms. Found from what is new in the range, so the
-   * cost follows the changes, not the number of rooms the user is in.
+   * into or went out of their rooms. Read from what is new in the range or by
+   * probing the user's rooms, whichever is cheaper (`stream-range.ts`).
    */
   delta(userId: string, from: number, to: number): DeviceListDelta {
-    const q = this.store.q;
+    const scan = scanWholeRange(from, to, this.roomCount(userId));
     const sharing = this.sharingCheck(userId);
     const changed = new Set<string>();
     const left = new Set<string>();
-    for (const row of this.store.all(q.selectFrom("device_list_changes").select(["user_id", "visible_to"]).distinct()
-      .where("stream_pos", ">", from).where("stream_pos", "<=", to))) {
+    for (const row of scan ? this.deviceChangesInRange(from, to) : this.deviceChangesNear(userId, from, to)) {
       if (row.visible_to === null ? sharing(row.user_id) : row.visible_to === userId) changed.add(row.user_id);
     }
     // Membership changes in rooms I am or was in: newcomers' devices are news to me, and if my
     // own membership changed, all the room's members are; those who no longer share a room have left.
-    const memberEvents = this.store.all(q.selectFrom("events").select(["room_id", "state_key"])
-      .where("stream_pos", ">", from).where("stream_pos", "<=", to).where("type", "=", "m.room.member"));
     const byRoom = new Map<string, Set<string>>();
-    for (const e of memberEvents) {
+    for (const e of scan ? this.memberEventsInRange(from, to) : this.memberEventsInMyRooms(userId, from, to)) {
       let users = byRoom.get(e.room_id);
       if (!users) byRoom.set(e.room_id, (users = new Set()));
       users.add(e.state_key!);
     }
     for (const [roomId, users] of byRoom) {
-      if (!this.memberships.get(roomId, userId)) continue;
+      if (scan && !this.memberships.get(roomId, userId)) continue;
       const everyone = users.has(userId) ? this.memberships.membersOf(roomId, ["join", "invite", "leave", "ban"]) : users;
       for (const other of everyone) {
         if (other === userId) continue;
@@ -60,6 +58,43 @@ export class DeviceLists {
       }
     }
     return { changed: [...changed], left: [...left] };
+  }
+
+  private roomCount(userId: string): number {
+    const row = this.store.first(this.store.q.selectFrom("memberships").select((eb) => eb.fn.countAll<number>().as("n")).where("user_id", "=", userId));
+    return Number(row?.n ?? 0);
+  }
+
+  private deviceChangesInRange(from: number, to: number) {
+    return this.store.all(this.store.q.selectFrom("device_list_changes").select(["user_id", "visible_to"]).distinct()
+      .where("stream_pos", ">", from).where("stream_pos", "<=", to));
+  }
+
+  /** Device changes of the user, of the people in their rooms, and those told only to them. */
+  private deviceChangesNear(userId: string, from: number, to: number) {
+    const q = this.store.q;
+    const ofRoomMates = this.store.all(q.selectFrom("memberships as mine")
+      .innerJoin("memberships as other", "other.room_id", "mine.room_id")
+      .innerJoin("device_list_changes as d", "d.user_id", "other.user_id")
+      .select(["d.user_id", "d.visible_to"]).distinct()
+      .where("mine.user_id", "=", userId).where("mine.membership", "in", PRESENT).where("other.membership", "in", PRESENT)
+      .where("d.stream_pos", ">", from).where("d.stream_pos", "<=", to));
+    const own = this.store.all(q.selectFrom("device_list_changes").select(["user_id", "visible_to"]).distinct()
+      .where((eb) => eb.or([eb("user_id", "=", userId), eb("visible_to", "=", userId)]))
+      .where("stream_pos", ">", from).where("stream_pos", "<=", to));
+    return [...ofRoomMates, ...own];
+  }
+
+  private memberEventsInRange(from: number, to: number) {
+    return this.store.all(this.store.q.selectFrom("events").select(["room_id", "state_key"])
+      .where("stream_pos", ">", from).where("stream_pos", "<=", to).where("type", "=", "m.room.member"));
+  }
+
+  private memberEventsInMyRooms(userId: string, from: number, to: number) {
+    return this.store.all(this.store.q.selectFrom("memberships as m").innerJoin("events as e", "e.room_id", "m.room_id")
+      .select(["e.room_id", "e.state_key"])
+      .where("m.user_id", "=", userId).where("e.type", "=", "m.room.member")
+      .where("e.stream_pos", ">", from).where("e.stream_pos", "<=", to));
   }
 
   /**

@@ -47,7 +47,8 @@ export function computeSync(hs: Homeserver, request: SyncRequest): SyncResult {
   // Rooms left before `since` have nothing to say to an incremental sync.
   if (!initial) membershipQuery = membershipQuery.where((eb) => eb.or([eb("membership", "in", ["join", "invite"]), eb("stream_pos", ">", ctx.since.pos)]));
   const memberships = hs.store.all(membershipQuery);
-  const withNews = initial || request.fullState ? undefined : roomsWithNews(ctx);
+  const joinedCount = memberships.filter((m) => m.membership === "join").length;
+  const withNews = initial || request.fullState ? undefined : roomsWithNews(ctx, joinedCount);
   for (const m of memberships) {
     const changed = m.stream_pos > ctx.since.pos && m.stream_pos <= upTo;
     if (m.membership === "join") {

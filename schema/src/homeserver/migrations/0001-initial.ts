@@ -175,6 +175,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("visible_to", "text")
     .execute();
   await s.createIndex("device_list_changes_user").on("device_list_changes").columns(["user_id", "stream_pos"]).execute();
+  await s.createIndex("device_list_changes_visible").on("device_list_changes").columns(["visible_to", "stream_pos"]).execute();
 
   await s.createTable("room_key_versions")
     .addColumn("user_id", "text", (c) => c.notNull())
