@@ -62,6 +62,7 @@ export class Deactivation {
       this.deviceLists.recordChange(ctx, userId);
       return media;
     });
+    this.store.truncateWal();
     await this.media.removeFiles(mediaIds);
   }
 }

@@ -33,7 +33,7 @@ export class Redactions {
 
   async redact(session: Session, roomId: string, eventId: string, txnId: string, reason?: string): Promise<string> {
     if (reason !== undefined) assertMayGiveReason(session.kind);
-    return this.writer.write((ctx) => {
+    const redactionId = await this.writer.write((ctx) => {
       const txn = { deviceId: session.deviceId, txnId, scope: `redact/${eventId}` };
       const earlier = this.events.byTxn(session.userId, roomId, txn);
       if (earlier) return earlier.event_id;
@@ -53,5 +53,7 @@ export class Redactions {
       }
       return redaction.event_id;
     });
+    this.store.truncateWal();
+    return redactionId;
   }
 }

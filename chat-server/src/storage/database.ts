@@ -57,6 +57,15 @@ export class Store {
     return this.sqlite.transaction(fn)();
   }
 
+  /**
+   * Copies the write-ahead log into the database and truncates it, so that
+   * page images from before an erasure (redaction, deactivation) do not linger
+   * in the -wal file. With `secure_delete` the database pages are already clean.
+   */
+  truncateWal(): void {
+    this.sqlite.pragma("wal_checkpoint(TRUNCATE)");
+  }
+
   close(): void {
     this.sqlite.close();
   }
