@@ -12,17 +12,16 @@
 import type { Store } from "../storage/database.ts";
 import type { Writer } from "../storage/writer.ts";
 import type { JsonObject } from "../http/json.ts";
-import type { Session } from "./accounts.ts";
+import { PER_DEVICE_TABLES, type Session } from "./accounts.ts";
 import type { DeviceLists } from "./device-lists.ts";
 import type { Media } from "./media.ts";
 import { type Memberships, PRESENT } from "./memberships.ts";
 import { prune } from "./redactions.ts";
 import type { Rooms } from "./rooms.ts";
 
-/** Tables whose rows belong to one user, by their `user_id` column. */
+/** Tables whose rows belong to one user, by their `user_id` column: every device's, and the user's own. */
 const PER_USER_TABLES = [
-  "devices", "access_tokens", "device_keys", "one_time_keys", "fallback_keys", "to_device", "to_device_txns",
-  "cross_signing_keys", "room_key_versions", "room_keys", "account_data", "filters", "receipts",
+  ...PER_DEVICE_TABLES, "cross_signing_keys", "room_key_versions", "room_keys", "account_data", "filters", "receipts",
 ] as const;
 
 export class Deactivation {
