@@ -37,9 +37,10 @@ export class DeviceLists {
     const sharing = this.sharingCheck(userId);
     const changed = new Set<string>();
     const left = new Set<string>();
-    for (const row of scan ? this.deviceChangesInRange(from, to) : this.deviceChangesNear(userId, from, to)) {
-      if (row.visible_to === null ? sharing(row.user_id) : row.visible_to === userId) changed.add(row.user_id);
-    }
+    const deviceChanges = scan
+      ? this.deviceChangesInRange(from, to).filter((row) => row.visible_to === null ? sharing(row.user_id) : row.visible_to === userId)
+      : this.deviceChangesNear(userId, from, to);
+    for (const row of deviceChanges) changed.add(row.user_id);
     // Membership changes in rooms I am or was in: newcomers' devices are news to me, and if my
     // own membership changed, all the room's members are; those who no longer share a room have left.
     const byRoom = new Map<string, Set<string>>();
@@ -70,17 +71,21 @@ export class DeviceLists {
       .where("stream_pos", ">", from).where("stream_pos", "<=", to));
   }
 
-  /** Device changes of the user, of the people in their rooms, and those told only to them. */
-  private deviceChangesNear(userId: string, from: number, to: number) {
+  /**
+   * The device changes `userId` is to hear of, found from their rooms: their own,
+   * those of the people in their rooms, and those told only to them.
+   */
+  private deviceChangesNear(userId: string, from: number, to: number): { user_id: string }[] {
     const q = this.store.q;
     const ofRoomMates = this.store.all(q.selectFrom("memberships as mine")
       .innerJoin("memberships as other", "other.room_id", "mine.room_id")
       .innerJoin("device_list_changes as d", "d.user_id", "other.user_id")
-      .select(["d.user_id", "d.visible_to"]).distinct()
+      .select("d.user_id").distinct()
       .where("mine.user_id", "=", userId).where("mine.membership", "in", PRESENT).where("other.membership", "in", PRESENT)
+      .where("d.visible_to", "is", null)
       .where("d.stream_pos", ">", from).where("d.stream_pos", "<=", to));
-    const own = this.store.all(q.selectFrom("device_list_changes").select(["user_id", "visible_to"]).distinct()
-      .where((eb) => eb.or([eb("user_id", "=", userId), eb("visible_to", "=", userId)]))
+    const own = this.store.all(q.selectFrom("device_list_changes").select("user_id").distinct()
+      .where((eb) => eb.or([eb.and([eb("user_id", "=", userId), eb("visible_to", "is", null)]), eb("visible_to", "=", userId)]))
       .where("stream_pos", ">", from).where("stream_pos", "<=", to));
     return [...ofRoomMates, ...own];
   }
