@@ -31,8 +31,11 @@ export function receiptRoutes(hs: Homeserver) {
     const type = c.req.param("receiptType");
     if (!(RECEIPT_TYPES as readonly string[]).includes(type) && type !== "m.fully_read") throw invalidParam("Unknown receipt type");
     const threadId = optionalString(body, "thread_id");
-    if (threadId !== undefined && (threadId === "" || type === "m.fully_read")) throw invalidParam("'thread_id' must be a non-empty string, and only for read receipts");
-    if (threadId !== undefined && threadId.length > 255) throw badJson("'thread_id' is too long");
+    if (threadId !== undefined) {
+      if (threadId === "" || type === "m.fully_read") throw invalidParam("'thread_id' must be a non-empty string, and only for read receipts");
+      if (threadId.length > 255) throw badJson("'thread_id' is too long");
+    }
+    // "main" is the room's main timeline: stored as unthreaded.
     await mark(c.get("session"), roomIdParam(c.req.param("roomId")), type, c.req.param("eventId"), threadId === undefined || threadId === "main" ? "" : threadId);
     return c.json({});
   });

@@ -15,7 +15,6 @@ import { requireAuthStage } from "../http/uia.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { assertAcceptablePassword } from "../services/passwords.ts";
 
-
 export function registerRoutes(hs: Homeserver) {
   const r = new Hono<AppEnv>({ strict: false });
   const limiter = new RateLimiter(hs.config.visitorRegistrationsPerWindow, hs.config.visitorRegistrationWindowMs);
