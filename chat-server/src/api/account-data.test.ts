@@ -17,6 +17,12 @@ describe("account data and filters", () => {
   const put = (a: Account, path: string, body: unknown) => env.server.request("PUT", path, { token: a.token, body });
   const get = (a: Account, path: string) => env.server.request("GET", path, { token: a.token });
   const counts = () => ({ accountData: env.server.count("account_data"), filters: env.server.count("filters") });
+  /** Sync since `token` shows `account` no new account data, global or in `roomId`. */
+  const expectNoAccountDataSince = async (account: Account, token: string, roomId: string) => {
+    const after = await env.server.sync(account, `?since=${token}&timeout=0`);
+    expect(after.body.account_data.events).toEqual([]);
+    expect(after.body.rooms.join[roomId]).toBeUndefined();
+  };
 
   it("stores global account data, replaces it, and syncs only the latest content", async () => {
     const visitor = await env.server.registerVisitor();
@@ -69,9 +75,7 @@ describe("account data and filters", () => {
     }
     expect(counts()).toEqual(before);
     expect((await get(visitor, global(visitor, "org.onsafe.secret"))).body).toEqual({ note: "mine" });
-    const after = await env.server.sync(visitor, `?since=${victimToken}&timeout=0`);
-    expect(after.body.account_data.events).toEqual([]);
-    expect(after.body.rooms.join[roomId]).toBeUndefined();
+    await expectNoAccountDataSince(visitor, victimToken, roomId);
   });
 
   it("refuses bodies that are not JSON objects and types that are too long, changing nothing", async () => {
@@ -93,9 +97,7 @@ describe("account data and filters", () => {
       expectError(reply, 400, raw === "{" ? "M_NOT_JSON" : "M_BAD_JSON");
     }
     expect(counts()).toEqual(before);
-    const after = await env.server.sync(visitor, `?since=${token}&timeout=0`);
-    expect(after.body.account_data.events).toEqual([]);
-    expect(after.body.rooms.join[roomId]).toBeUndefined();
+    await expectNoAccountDataSince(visitor, token, roomId);
   });
 
   it("refuses m.fully_read and m.push_rules, which the server manages (405 M_BAD_JSON)", async () => {
