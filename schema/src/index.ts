@@ -2,3 +2,4 @@ export * from "./account-kinds.ts";
 export * from "./errcodes.ts";
 export * from "./homeserver/database.ts";
 export { homeserverMigrations } from "./homeserver/migrations/index.ts";
+export * from "./triage.ts";

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BOT_LOCALPARTS } from "@onsafe/schema";
 import { ENCRYPTION, type Account, TestServer } from "../harness.ts";
-import { SdkClient } from "../sdk-client.ts";
+import { SdkClient } from "../../../test-support/sdk-client.ts";
 
 const JOINED_ONLY = { type: "m.room.history_visibility", state_key: "", content: { history_visibility: "joined" } };
 const run = randomBytes(4).toString("hex");

@@ -14,7 +14,7 @@ import {
   SyncState,
 } from "matrix-js-sdk";
 import { type Logger, logger } from "matrix-js-sdk/lib/logger.js";
-import type { Account } from "./harness.ts";
+import type { Account } from "../chat-server/test/harness.ts";
 
 // Modules that log through the SDK's global logger.
 (logger as unknown as { setLevel(level: string): void }).setLevel("error");

@@ -1,0 +1,55 @@
+/** Bots service settings, from the environment variables of DESIGN.md "Running it" and README. */
+import { resolve } from "node:path";
+
+/** Opening hours shown to victims: the service is open whenever a companion is on shift; this only says when it usually is. */
+export interface ServiceHours {
+  /** IANA time zone the hours are in. */
+  timeZone: string;
+  /** Days of the week (0 = Sunday) the service usually opens. */
+  days: number[];
+  /** "HH:MM" local opening and closing times. */
+  opens: string;
+  closes: string;
+}
+
+export interface BotsConfig {
+  /** The homeserver the bots log in to (ours by default). */
+  homeserverUrl: string;
+  /** Matrix server name, for building bot user ids before login. */
+  serverName: string;
+  dataDir: string;
+  /** Port of the ops API (the homeserver proxies `/_onsafe/` to it). */
+  port: number;
+  host: string;
+  /** How long a companion has to accept an offered case before it moves on. */
+  offerTimeoutMs: number;
+  /** Default capacity (simultaneous cases) of a companion without one set. */
+  defaultCapacity: number;
+  hours: ServiceHours;
+}
+
+export function botsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): BotsConfig {
+  const publicPort = int(env.ONSAFE_PORT, 8008, "ONSAFE_PORT");
+  return {
+    homeserverUrl: env.ONSAFE_HOMESERVER_URL ?? `http://127.0.0.1:${publicPort}`,
+    serverName: env.ONSAFE_SERVER_NAME ?? "localhost",
+    dataDir: resolve(env.INIT_CWD ?? process.cwd(), env.ONSAFE_DATA_DIR ?? "./data"),
+    port: int(env.ONSAFE_BOTS_PORT, publicPort + 1, "ONSAFE_BOTS_PORT"),
+    host: "127.0.0.1",
+    offerTimeoutMs: int(env.ONSAFE_OFFER_TIMEOUT_SECONDS, 120, "ONSAFE_OFFER_TIMEOUT_SECONDS") * 1000,
+    defaultCapacity: int(env.ONSAFE_DEFAULT_CAPACITY, 3, "ONSAFE_DEFAULT_CAPACITY"),
+    hours: {
+      timeZone: env.ONSAFE_TIME_ZONE ?? "Asia/Seoul",
+      days: [1, 2, 3, 4, 5],
+      opens: "09:00",
+      closes: "18:00",
+    },
+  };
+}
+
+function int(raw: string | undefined, fallback: number, name: string): number {
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer`);
+  return value;
+}
