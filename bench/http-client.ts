@@ -1,7 +1,7 @@
 /** A lean raw-HTTP Matrix client for the benchmarks: keep-alive sockets, no SDK. */
 import { Agent, request } from "node:http";
 import { BOT_LOCALPARTS } from "@onsafe/schema";
-import { registrationMac } from "../chat-server/src/api/admin-register.ts";
+import { registrationMac } from "@onsafe/schema";
 
 const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
 

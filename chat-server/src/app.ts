@@ -10,6 +10,7 @@ import { requireAuth } from "./http/auth.ts";
 import type { AppEnv } from "./http/env.ts";
 import { errorResponse, tooLarge, unrecognized } from "./http/errors.ts";
 import { routeMatcher, routeMethods } from "./http/known-routes.ts";
+import { onsafeProxy } from "./http/onsafe-proxy.ts";
 import type { Homeserver } from "./services/homeserver.ts";
 import { routers } from "./api/index.ts";
 
@@ -57,6 +58,7 @@ export function createApp(hs: Homeserver): Hono<AppEnv> {
   app.use("/_matrix/media/*", gate);
 
   for (const router of routers(hs)) app.route("/", router);
+  app.all("/_onsafe/*", onsafeProxy(hs.config.botsUrl));
   isKnown = routeMatcher(app.routes);
   methodsAt = routeMethods(app.routes);
 

@@ -9,6 +9,8 @@ export interface Config {
   serverName: string;
   /** Public base URL clients use, for `.well-known` and printed on start. */
   publicBaseUrl: string;
+  /** The bots service, to which `/_onsafe/` is forwarded. */
+  botsUrl: string;
   maxUploadBytes: number;
   maxJsonBytes: number;
   /** Longest a `/sync` long-poll may wait, in ms. */
@@ -29,6 +31,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(env.INIT_CWD ?? process.cwd(), env.ONSAFE_DATA_DIR ?? "./data"),
     serverName,
     publicBaseUrl: env.ONSAFE_PUBLIC_URL ?? `http://localhost:${port}`,
+    botsUrl: env.ONSAFE_BOTS_URL ?? `http://127.0.0.1:${positiveInt(env.ONSAFE_BOTS_PORT, port + 1, "ONSAFE_BOTS_PORT")}`,
     maxUploadBytes: positiveInt(env.ONSAFE_MAX_UPLOAD_BYTES, 50 * 1024 * 1024, "ONSAFE_MAX_UPLOAD_BYTES"),
     maxJsonBytes: 1024 * 1024,
     maxSyncTimeoutMs: 30_000,

@@ -8,8 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import type { AccountKind } from "@onsafe/schema";
-import { registrationMac } from "../src/api/admin-register.ts";
+import { type AccountKind, registrationMac, registrationMacParts } from "@onsafe/schema";
 import { type Config, configFromEnv } from "../src/config.ts";
 import { startServer } from "../src/server.ts";
 import type { Homeserver } from "../src/services/homeserver.ts";
@@ -204,7 +203,7 @@ export class TestServer {
     const { body: { nonce } } = await this.request("GET", "/_synapse/admin/v1/register");
     const admin = kind === "admin";
     const userType = admin ? undefined : kind;
-    const mac = registrationMac(loadSecrets(this.config.dataDir).registrationSharedSecret, [nonce, username, password, admin ? "admin" : "notadmin", ...(userType ? [userType] : [])]);
+    const mac = registrationMac(loadSecrets(this.config.dataDir).registrationSharedSecret, registrationMacParts(nonce, username, password, admin, userType));
     const reply = await this.request("POST", "/_synapse/admin/v1/register", {
       body: { nonce, username, password, admin, user_type: userType, mac },
     });

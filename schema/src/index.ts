@@ -3,3 +3,4 @@ export * from "./errcodes.ts";
 export * from "./homeserver/database.ts";
 export { homeserverMigrations } from "./homeserver/migrations/index.ts";
 export * from "./triage.ts";
+export * from "./admin-registration.ts";

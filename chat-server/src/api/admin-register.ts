@@ -3,9 +3,9 @@
  * (nonce + HMAC-SHA1), so the admin CLI works against Synapse too. onsafe
  * reads `user_type` as the account kind (companion, supervisor, partner, bot).
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import { Hono } from "hono";
-import { type AccountKind, isAccountKind } from "@onsafe/schema";
+import { type AccountKind, isAccountKind, registrationMac, registrationMacParts } from "@onsafe/schema";
 import type { AppEnv } from "../http/env.ts";
 import { badJson, forbidden, MatrixError } from "../http/errors.ts";
 import { isLocalpart, randomToken } from "../http/ids.ts";
@@ -39,7 +39,7 @@ export function adminRegisterRoutes(hs: Homeserver) {
     const created = nonces.get(nonce);
     if (created === undefined || Date.now() - created > NONCE_TTL_MS) throw new MatrixError(400, "M_UNKNOWN", "Unrecognised nonce");
     nonces.delete(nonce);
-    if (!macMatches(hs.secrets.registrationSharedSecret, mac, [nonce, username, password, admin ? "admin" : "notadmin", ...(userType ? [userType] : [])])) {
+    if (!macMatches(hs.secrets.registrationSharedSecret, mac, registrationMacParts(nonce, username, password, admin, userType))) {
       throw forbidden("HMAC incorrect");
     }
     const kind: AccountKind = admin ? "admin" : kindFrom(userType);
@@ -49,10 +49,6 @@ export function adminRegisterRoutes(hs: Homeserver) {
     return c.json({ ...(await hs.accounts.issueToken(userId)) });
   });
   return r;
-}
-
-export function registrationMac(secret: string, parts: string[]): string {
-  return createHmac("sha1", secret).update(parts.join("\0")).digest("hex");
 }
 
 function macMatches(secret: string, mac: string, parts: string[]): boolean {

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TestServer } from "../../test/harness.ts";
+import { TestServer } from "../../../chat-server/test/harness.ts";
 
 const run = promisify(execFile);
 
@@ -10,7 +10,7 @@ describe("npm run admin -- add-staff", () => {
   beforeAll(async () => { server = await TestServer.start(); });
   afterAll(async () => { await server.close(); });
 
-  const admin = (args: string[]) => run(process.execPath, ["--import", "tsx", "chat-server/src/cli/admin.ts", ...args], {
+  const admin = (args: string[]) => run(process.execPath, ["--import", "tsx", "bots/src/cli/admin.ts", ...args], {
     cwd: new URL("../../..", import.meta.url).pathname,
     env: { ...process.env, ONSAFE_HOMESERVER_URL: server.url, ONSAFE_REGISTRATION_SHARED_SECRET: server.hs.secrets.registrationSharedSecret },
   });

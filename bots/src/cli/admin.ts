@@ -4,11 +4,10 @@
  * Talks to the running homeserver over HTTP with the registration shared secret
  * (from ONSAFE_REGISTRATION_SHARED_SECRET or the data directory).
  */
-import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { STAFF_KINDS } from "@onsafe/schema";
-import { configFromEnv } from "../config.ts";
-import { loadSecrets, secretsPath } from "../services/secrets.ts";
+import { botsConfigFromEnv } from "../config.ts";
+import { registrationSecret } from "../runtime/bot-secrets.ts";
 import { registerWithSharedSecret } from "./admin-client.ts";
 
 const USAGE = `usage: npm run admin -- add-staff --kind ${STAFF_KINDS.join("|")} --username NAME --password PASS [--languages ko,en] [--display-name "..."]`;
@@ -40,14 +39,13 @@ async function main(argv: string[]): Promise<number> {
     console.error("--languages takes language codes such as ko,en");
     return 2;
   }
-  const config = configFromEnv();
-  const sharedSecret = process.env.ONSAFE_REGISTRATION_SHARED_SECRET
-    ?? (existsSync(secretsPath(config.dataDir)) ? loadSecrets(config.dataDir).registrationSharedSecret : undefined);
+  const config = botsConfigFromEnv();
+  const sharedSecret = registrationSecret(config.dataDir);
   if (!sharedSecret) {
-    console.error(`No registration secret: start the server once (it creates ${secretsPath(config.dataDir)}) or set ONSAFE_REGISTRATION_SHARED_SECRET.`);
+    console.error(`No registration secret: start the service once (it creates secrets.json in ${config.dataDir}) or set ONSAFE_REGISTRATION_SHARED_SECRET.`);
     return 1;
   }
-  const baseUrl = process.env.ONSAFE_HOMESERVER_URL ?? `http://127.0.0.1:${config.port}`;
+  const baseUrl = config.homeserverUrl;
   const { userId } = await registerWithSharedSecret({
     baseUrl, sharedSecret, username: values.username, password: values.password, kind, displayName: values["display-name"],
   });

@@ -2,7 +2,7 @@
  * Shared-secret registration as a client, the way Synapse's
  * `register_new_matrix_user` does it, so it works against either server.
  */
-import { registrationMac } from "../api/admin-register.ts";
+import { registrationMac, registrationMacParts } from "@onsafe/schema";
 
 export interface NewAccount {
   baseUrl: string;
@@ -21,7 +21,7 @@ export async function registerWithSharedSecret(account: NewAccount): Promise<{ u
   const { nonce } = (await nonceReply.json()) as { nonce: string };
   const admin = account.kind === "admin";
   const userType = admin ? undefined : account.kind;
-  const mac = registrationMac(account.sharedSecret, [nonce, account.username, account.password, admin ? "admin" : "notadmin", ...(userType ? [userType] : [])]);
+  const mac = registrationMac(account.sharedSecret, registrationMacParts(nonce, account.username, account.password, admin, userType));
   const reply = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json" },
