@@ -1,0 +1,23 @@
+/** The bots database and its tables, opened together. */
+import { CaseLogStore } from "./case-log.ts";
+import { CaseStore } from "./cases.ts";
+import { OfferStore } from "./offers.ts";
+import { StaffStore } from "./staff.ts";
+import type { BotsStore } from "./store.ts";
+
+export interface BotsTables {
+  db: BotsStore;
+  staff: StaffStore;
+  cases: CaseStore;
+  offers: OfferStore;
+  log: CaseLogStore;
+}
+
+export function botsTables(db: BotsStore): BotsTables {
+  return { db, staff: new StaffStore(db), cases: new CaseStore(db), offers: new OfferStore(db), log: new CaseLogStore(db) };
+}
+
+export { BotsStore, openBotsStore, openMemoryBotsStore } from "./store.ts";
+export type { CaseRow, CasePatch } from "./cases.ts";
+export type { Offer } from "./offers.ts";
+export type { StaffMember, StaffProfile } from "./staff.ts";

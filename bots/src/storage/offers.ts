@@ -1,0 +1,69 @@
+/** Offers of a case to a companion: at most one pending per case. */
+import type { Selectable } from "kysely";
+import type { OffersTable, OfferStatus } from "@onsafe/schema";
+import type { BotsStore } from "./store.ts";
+
+export interface Offer {
+  id: number;
+  caseId: string;
+  companionId: string;
+  offeredAt: number;
+  expiresAt: number;
+  status: OfferStatus;
+  resolvedAt: number | null;
+}
+
+export class OfferStore {
+  constructor(private readonly db: BotsStore) {}
+
+  insert(o: Pick<Offer, "caseId" | "companionId" | "offeredAt" | "expiresAt">): void {
+    this.db.run(this.db.q.insertInto("offers").values({
+      case_id: o.caseId,
+      companion_id: o.companionId,
+      offered_at: o.offeredAt,
+      expires_at: o.expiresAt,
+      status: "pending",
+    }));
+  }
+
+  pendingFor(caseId: string): Offer | undefined {
+    const row = this.db.first(this.db.q.selectFrom("offers").selectAll().where("case_id", "=", caseId).where("status", "=", "pending"));
+    return row && decode(row);
+  }
+
+  /** Every pending offer, for the queue view. */
+  pending(): Offer[] {
+    return this.db.all(this.db.q.selectFrom("offers").selectAll().where("status", "=", "pending")).map(decode);
+  }
+
+  pendingExpiredBy(now: number): Offer[] {
+    return this.db.all(this.db.q.selectFrom("offers").selectAll()
+      .where("status", "=", "pending").where("expires_at", "<=", now).orderBy("id")).map(decode);
+  }
+
+  pendingTo(companionId: string): Offer[] {
+    return this.db.all(this.db.q.selectFrom("offers").selectAll()
+      .where("companion_id", "=", companionId).where("status", "=", "pending")).map(decode);
+  }
+
+  /** Everyone who was offered the case before, with how it ended. */
+  pastFor(caseId: string): Offer[] {
+    return this.db.all(this.db.q.selectFrom("offers").selectAll().where("case_id", "=", caseId).where("status", "!=", "pending")).map(decode);
+  }
+
+  resolve(id: number, status: Exclude<OfferStatus, "pending">, at: number): void {
+    this.db.run(this.db.q.updateTable("offers").set({ status, resolved_at: at }).where("id", "=", id));
+  }
+}
+
+function decode(r: Selectable<OffersTable>): Offer {
+  return {
+    id: r.id,
+    caseId: r.case_id,
+    companionId: r.companion_id,
+    offeredAt: r.offered_at,
+    expiresAt: r.expires_at,
+    status: r.status,
+    resolvedAt: r.resolved_at,
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * Kysely table types of the bots database (`bots.sqlite`): the staff directory,
+ * cases, offers and the case log. Ids, enums and timestamps only: nothing a
+ * victim wrote is ever stored here. SQLite keeps booleans as 0/1 and lists as
+ * JSON text; times are milliseconds since the epoch.
+ */
+import type { Generated } from "kysely";
+import type { StaffKind } from "../account-kinds.ts";
+import type { CaseOutcome, CaseStatus, HarmCategory, ImageState, Language, RiskLevel, ThreatDeadline } from "../triage.ts";
+
+export const OFFER_STATUSES = ["pending", "accepted", "declined", "expired", "withdrawn"] as const;
+export type OfferStatus = (typeof OFFER_STATUSES)[number];
+
+/** What the case log records, for metrics. */
+export const CASE_LOG_KINDS = [
+  "created",
+  "queued",
+  "crisis",
+  "offered",
+  "offer_expired",
+  "offer_declined",
+  "assigned",
+  "handed_off",
+  "transferred",
+  "closed",
+] as const;
+export type CaseLogKind = (typeof CASE_LOG_KINDS)[number];
+
+export interface StaffTable {
+  user_id: string;
+  kind: StaffKind;
+  display_name: string | null;
+  /** JSON array of language codes, e.g. `["ko","en"]`. */
+  languages: string;
+  /** How many cases (assigned plus pending offers) the companion takes at once. */
+  capacity: number;
+  on_shift: number;
+  shift_changed_at: number | null;
+  last_assigned_at: number | null;
+}
+
+export interface CasesTable {
+  /** Short random public id, e.g. `c-7k2q9x`. */
+  id: string;
+  room_id: string;
+  visitor_id: string;
+  status: CaseStatus;
+  language: Language | null;
+  category: HarmCategory | null;
+  images: ImageState | null;
+  deadline: ThreatDeadline | null;
+  minor: number | null;
+  risk: RiskLevel | null;
+  crisis: number;
+  priority: number;
+  /** The triage bot's own state machine position, JSON of ids only. */
+  triage_state: string | null;
+  /** JSON array of event ids of the victim's messages for the hand-off summary. */
+  noted_event_ids: string;
+  created_at: number;
+  queued_at: number | null;
+  assigned_to: string | null;
+  assigned_at: number | null;
+  handed_off_at: number | null;
+  closed_at: number | null;
+  outcome: CaseOutcome | null;
+  /** The bot's queue message in the room, so it can be edited rather than repeated. */
+  queue_notice_event_id: string | null;
+  /** Position and expected wait last told to the victim: updates go out only on change. */
+  last_position: number | null;
+  last_wait_minutes: number | null;
+}
+
+export interface OffersTable {
+  id: Generated<number>;
+  case_id: string;
+  companion_id: string;
+  offered_at: number;
+  expires_at: number;
+  status: OfferStatus;
+  resolved_at: number | null;
+}
+
+export interface CaseLogTable {
+  id: Generated<number>;
+  case_id: string;
+  kind: CaseLogKind;
+  /** Who did it (staff user id), or null for the service itself. */
+  actor: string | null;
+  at: number;
+}
+
+export interface BotsDatabase {
+  staff: StaffTable;
+  cases: CasesTable;
+  offers: OffersTable;
+  case_log: CaseLogTable;
+}

@@ -1,0 +1,9 @@
+import type { Migration, MigrationProvider } from "kysely";
+import * as initial from "./0001-initial.ts";
+
+/** Ordered migrations of the bots database, for Kysely's Migrator. */
+export const botsMigrations: MigrationProvider = {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return { "0001-initial": initial };
+  },
+};
