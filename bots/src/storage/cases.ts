@@ -76,6 +76,13 @@ export class CaseStore {
     return this.db.all(this.db.q.selectFrom("cases").selectAll().where("status", "=", "assigned")).map(decode);
   }
 
+  /** Open assigned cases per companion. */
+  assignedCounts(): Map<string, number> {
+    const rows = this.db.all(this.db.q.selectFrom("cases").select(["assigned_to", (e) => e.fn.countAll<number>().as("n")])
+      .where("status", "=", "assigned").groupBy("assigned_to"));
+    return new Map(rows.map((r) => [r.assigned_to ?? "", r.n]));
+  }
+
   /** Open crisis cases (in triage, queued or assigned). */
   openCrisisCount(): number {
     const row = this.db.first(this.db.q.selectFrom("cases").select((e) => e.fn.countAll<number>().as("n"))

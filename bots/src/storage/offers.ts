@@ -36,6 +36,13 @@ export class OfferStore {
     return this.db.all(this.db.q.selectFrom("offers").selectAll().where("status", "=", "pending")).map(decode);
   }
 
+  /** Pending offers per companion. */
+  pendingCounts(): Map<string, number> {
+    const rows = this.db.all(this.db.q.selectFrom("offers").select(["companion_id", (e) => e.fn.countAll<number>().as("n")])
+      .where("status", "=", "pending").groupBy("companion_id"));
+    return new Map(rows.map((r) => [r.companion_id, r.n]));
+  }
+
   pendingExpiredBy(now: number): Offer[] {
     return this.db.all(this.db.q.selectFrom("offers").selectAll()
       .where("status", "=", "pending").where("expires_at", "<=", now).orderBy("id")).map(decode);

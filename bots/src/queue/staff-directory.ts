@@ -1,0 +1,79 @@
+/**
+ * The staff directory: who may take cases, in which languages, how many at a
+ * time, and who is on shift. Coming on shift routes waiting cases (this is how
+ * cases left after hours reach someone); going off withdraws pending offers.
+ */
+import { isOneOf, type StaffKind, STAFF_KINDS } from "@onsafe/schema";
+import type { BotsTables, StaffMember } from "../storage/index.ts";
+import type { Clock } from "./clock.ts";
+import type { Dispatcher } from "./dispatcher.ts";
+
+export const MAX_CAPACITY = 50;
+
+export interface StaffInput {
+  userId: string;
+  kind: StaffKind;
+  displayName?: string | null;
+  languages?: string[];
+  /** Defaults to the configured default capacity for a new member, or their current one. */
+  capacity?: number;
+}
+
+export class StaffDirectory {
+  constructor(
+    private readonly t: BotsTables,
+    private readonly clock: Clock,
+    private readonly dispatcher: Dispatcher,
+    private readonly defaultCapacity: number,
+  ) {}
+
+  async addOrUpdateStaff(input: StaffInput): Promise<StaffMember> {
+    if (!/^@[^:\s]+:\S+$/.test(input.userId)) throw new TypeError("not a user id");
+    if (!isOneOf(STAFF_KINDS, input.kind)) throw new TypeError("not a staff kind");
+    const languages = input.languages ?? [];
+    if (!languages.every((l) => /^[a-z]{2,3}$/.test(l))) throw new TypeError("languages must be codes such as ko, en");
+    const current = this.t.staff.get(input.userId);
+    const capacity = input.capacity ?? current?.capacity ?? this.defaultCapacity;
+    if (!Number.isInteger(capacity) || capacity < 0 || capacity > MAX_CAPACITY) throw new TypeError(`capacity must be 0-${MAX_CAPACITY}`);
+    this.t.staff.upsert({ userId: input.userId, kind: input.kind, displayName: input.displayName ?? null, languages: [...new Set(languages)], capacity });
+    const member = this.t.staff.get(input.userId)!;
+    if (member.onShift) await this.dispatcher.settle();
+    return member;
+  }
+
+  get(userId: string): StaffMember | undefined {
+    return this.t.staff.get(userId);
+  }
+
+  list(): StaffMember[] {
+    return this.t.staff.all();
+  }
+
+  /** Open cases assigned to the member plus their pending offers. */
+  load(userId: string): number {
+    return (this.t.cases.assignedCounts().get(userId) ?? 0) + this.t.offers.pendingTo(userId).length;
+  }
+
+  /** Starts or ends a shift. Setting the current state again changes nothing. */
+  async setShift(userId: string, onShift: boolean): Promise<StaffMember> {
+    const withdrawn = this.t.db.transaction(() => {
+      const member = this.t.staff.get(userId);
+      if (!member) throw new RangeError("not a staff member");
+      if (member.onShift === onShift) return null;
+      const now = this.clock.now();
+      this.t.staff.setShift(userId, onShift, now);
+      if (onShift) return [];
+      // Someone going home should not hold a victim's offer until it times out.
+      return this.t.offers.pendingTo(userId).map((offer) => {
+        this.t.offers.resolve(offer.id, "withdrawn", now);
+        this.t.cases.update(offer.caseId, { status: "waiting" });
+        return { c: this.t.cases.byId(offer.caseId)!, companionId: userId };
+      });
+    });
+    if (withdrawn) {
+      await this.dispatcher.withdrawAll(withdrawn);
+      await this.dispatcher.settle();
+    }
+    return this.t.staff.get(userId)!;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * The two transitions both the triage bot and staff cause: a case goes to a
+ * companion, or a case closes. Synchronous (call inside a transaction); they
+ * return the invites to withdraw, which the caller does after the commit.
+ */
+import type { CaseOutcome } from "@onsafe/schema";
+import type { BotsTables, CaseRow } from "../storage/index.ts";
+
+export interface Withdrawal {
+  c: CaseRow;
+  companionId: string;
+}
+
+/** Assigns `c` to `userId`: their pending offer is accepted, anyone else's withdrawn. */
+export function assign(t: BotsTables, c: CaseRow, userId: string, actor: string, now: number): { c: CaseRow; withdraw: Withdrawal[]; wasOffered: boolean } {
+  const withdraw: Withdrawal[] = [];
+  const pending = t.offers.pendingFor(c.id);
+  const wasOffered = pending?.companionId === userId;
+  if (pending) {
+    t.offers.resolve(pending.id, wasOffered ? "accepted" : "withdrawn", now);
+    if (!wasOffered) withdraw.push({ c, companionId: pending.companionId });
+  }
+  t.cases.update(c.id, { status: "assigned", assignedTo: userId, assignedAt: now });
+  t.staff.setLastAssigned(userId, now);
+  t.log.add(c.id, "assigned", actor, now);
+  return { c: t.cases.byId(c.id)!, withdraw, wasOffered };
+}
+
+/** Closes `c` with `outcome`; a pending offer is withdrawn. */
+export function close(t: BotsTables, c: CaseRow, outcome: CaseOutcome, actor: string | null, now: number): { c: CaseRow; withdraw: Withdrawal[] } {
+  const withdraw: Withdrawal[] = [];
+  const pending = t.offers.pendingFor(c.id);
+  if (pending) {
+    t.offers.resolve(pending.id, "withdrawn", now);
+    withdraw.push({ c, companionId: pending.companionId });
+  }
+  t.cases.update(c.id, { status: "closed", closedAt: now, outcome });
+  t.log.add(c.id, "closed", actor, now);
+  return { c: t.cases.byId(c.id)!, withdraw };
+}
