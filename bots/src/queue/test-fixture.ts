@@ -18,7 +18,8 @@ export class FakeClock implements Clock {
 }
 
 export type Call =
-  | { kind: "invite" | "withdrawInvite"; roomId: string; userId: string }
+  | { kind: "invite"; roomId: string; userId: string }
+  | { kind: "withdrawInvite"; roomId: string; userId: string }
   | { kind: "queueUpdate"; caseId: string; position: number; expectedWaitMinutes: number | null }
   | { kind: "crisisAlert"; caseId: string; staff: string[] };
 
