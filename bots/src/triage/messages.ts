@@ -1,0 +1,85 @@
+/**
+ * The bot's texts (`bots/content/messages.json`) in Korean and English, with
+ * the crisis lines (`crisis-lines.json`) filled in, so every number shown comes
+ * from the one data file an operator keeps up to date.
+ */
+import { readFileSync } from "node:fs";
+import type { Language } from "@onsafe/schema";
+import { contentPath } from "../content/content-dir.ts";
+import { loadCrisisLines, type CrisisLine, type CrisisLines } from "../content/crisis-lines.ts";
+
+export const MESSAGE_KEYS = [
+  "greeting",
+  "afterCategory",
+  "notUnderstood",
+  "listening",
+  "crisis",
+  "crisisContinue",
+  "riskSupport",
+  "done",
+  "skipped",
+  "queue.next",
+  "queue.position",
+  "queue.wait",
+  "queue.waitUnknown",
+  "queue.meanwhile",
+  "wait.minute",
+  "wait.minutes",
+  "wait.hour",
+  "wait.hours",
+  "afterHours",
+  "handoff",
+  "summary.title",
+  "summary.priority",
+  "summary.crisis",
+  "summary.skipped",
+  "summary.risk",
+  "summary.notes",
+  "risk.none",
+  "risk.low",
+  "risk.moderate",
+  "risk.high",
+  "risk.unknown",
+] as const;
+export type MessageKey = (typeof MESSAGE_KEYS)[number];
+
+type Catalogue = Record<Language, Record<string, string>>;
+
+export function loadMessages(path = contentPath("messages.json")): Catalogue {
+  const raw = JSON.parse(readFileSync(path, "utf8")) as Partial<Catalogue>;
+  for (const lang of ["ko", "en"] as const) {
+    for (const key of MESSAGE_KEYS) {
+      if (typeof raw[lang]?.[key] !== "string") throw new Error(`messages.json: "${key}" missing in ${lang}`);
+    }
+  }
+  return raw as Catalogue;
+}
+
+let loaded: { messages: Catalogue; lines: CrisisLines } | undefined;
+function content(): { messages: Catalogue; lines: CrisisLines } {
+  loaded ??= { messages: loadMessages(), lines: loadCrisisLines() };
+  return loaded;
+}
+
+/**
+ * One text with its placeholders filled. Before the victim has chosen a
+ * language (`null`) it is given in both, Korean first.
+ */
+export function text(lang: Language | null, key: MessageKey, vars: Record<string, string | number> = {}): string {
+  if (lang === null) return `${text("ko", key, vars)}\n\n${text("en", key, vars)}`;
+  return content().messages[lang][key].replace(/\{([a-zA-Z]+)(?::([^}]+))?\}/g, (whole, name: string, id?: string) => {
+    if (name === "crisisLines") return content().lines.lines.map((line) => `• ${lineText(lang, line)}`).join("\n");
+    if (name === "line" || name === "number") {
+      const line = content().lines.lines.find((l) => l.id === id);
+      if (!line) throw new Error(`messages.json: no crisis line "${id}"`);
+      return name === "number" ? line.number : lineText(lang, line);
+    }
+    return name in vars ? String(vars[name]) : whole;
+  });
+}
+
+/** "자살예방상담전화 109 · 24시간": the name already holds short numbers, so they are not repeated. */
+function lineText(lang: Language, line: CrisisLine): string {
+  const name = line.name[lang].includes(line.number) ? line.name[lang] : `${line.name[lang]} ${line.number}`;
+  return `${name} · ${content().messages[lang][`lineHours.${line.hours}`] ?? line.hours}`;
+}
