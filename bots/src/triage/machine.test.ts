@@ -82,6 +82,15 @@ describe("triage conversation", () => {
     expect(triageResult(c.state)).toMatchObject({ language: "en", category: "harassment", images: null, minor: null, risk: "none" });
   });
 
+  it("leaves the state it was given untouched, so a failed send can be retried from it", () => {
+    const c = new Conversation();
+    const before = JSON.stringify(c.state);
+    const saved = c.state;
+    c.send("1");
+    c.send("he filmed me");
+    expect(JSON.stringify(saved)).toBe(before);
+  });
+
   it("ignores a button pressed on an earlier prompt, and shows the open one again", () => {
     const c = new Conversation();
     c.press("ko");

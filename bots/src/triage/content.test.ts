@@ -1,0 +1,41 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { contentPath } from "../content/content-dir.ts";
+import { loadTriageBank, triagePrompts } from "./bank.ts";
+import { MESSAGE_KEYS, text } from "./messages.ts";
+import { promptMessage } from "./prompt.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "onsafe-triage-"));
+function bankWith(change: (bank: any) => void): string {
+  const bank = JSON.parse(readFileSync(contentPath("triage.json"), "utf8"));
+  change(bank);
+  const path = join(dir, `triage-${Math.random()}.json`);
+  writeFileSync(path, JSON.stringify(bank));
+  return path;
+}
+
+describe("content files", () => {
+  it("have every text in both languages with every placeholder filled", () => {
+    const messages = JSON.parse(readFileSync(contentPath("messages.json"), "utf8"));
+    expect(Object.keys(messages.ko).sort()).toEqual(Object.keys(messages.en).sort());
+    for (const key of MESSAGE_KEYS) {
+      for (const lang of ["ko", "en"] as const) {
+        expect(text(lang, key, { position: 2, wait: "5", n: 5, nextOpening: "x", priority: 1 })).not.toMatch(/[{}]/);
+      }
+    }
+    for (const prompt of triagePrompts()) {
+      for (const lang of ["ko", "en", null] as const) expect(String(promptMessage(prompt, lang).content.body)).not.toMatch(/undefined|[{}]/);
+    }
+  });
+
+  it("reject a question bank that does not fit the shared triage constants", () => {
+    expect(() => loadTriageBank(bankWith((b) => (b.prompts[1].options[0].id = "robbery")))).toThrow(/unknown option "robbery"/);
+    expect(() => loadTriageBank(bankWith((b) => (b.prompts[2].askIf = { category: ["robbery"] })))).toThrow(/category.robbery/);
+    expect(() => loadTriageBank(bankWith((b) => b.prompts.reverse()))).toThrow();
+    expect(() => loadTriageBank(bankWith((b) => delete b.prompts.at(-1).options[0].risk))).toThrow(/without a risk level/);
+    expect(() => loadTriageBank(bankWith((b) => delete b.prompts[1].text.en))).toThrow(/en text/);
+    expect(loadTriageBank(bankWith(() => {}))).toHaveLength(triagePrompts().length);
+  });
+});
