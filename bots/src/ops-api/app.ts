@@ -1,0 +1,56 @@
+/**
+ * The ops API (DESIGN.md "Ops API"), served under `/_onsafe/v1/` (the
+ * homeserver proxies that prefix here unchanged). Each route checks its own
+ * token, so an unknown route is 404 M_UNRECOGNIZED before any token check.
+ * Nothing is logged per request; replies are never cached.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { BotsConfig } from "../config.ts";
+import type { CrisisLines } from "../content/crisis-lines.ts";
+import type { Queue } from "../queue/index.ts";
+import { requireStaff } from "./auth.ts";
+import type { OpsEnv } from "./env.ts";
+import { errorResponse, MatrixError, unrecognized } from "./errors.ts";
+import { caseRoutes } from "./routes/cases.ts";
+import { meRoutes } from "./routes/me.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
+import { publicRoutes } from "./routes/public.ts";
+import { queueRoutes } from "./routes/queue.ts";
+import type { TokenResolver } from "./whoami.ts";
+
+export const OPS_API_PREFIX = "/_onsafe/v1";
+const MAX_BODY_BYTES = 16 * 1024;
+
+export interface OpsApiDeps {
+  config: Pick<BotsConfig, "serverName" | "hours">;
+  queue: Queue;
+  crisisLines: CrisisLines;
+  /** Usually `new WhoamiResolver(config.homeserverUrl)`. */
+  tokens: TokenResolver;
+}
+
+export function createOpsApi({ config, queue, crisisLines, tokens }: OpsApiDeps): Hono<OpsEnv> {
+  const app = new Hono<OpsEnv>({ strict: false });
+  app.use("*", async (c, next) => {
+    await next();
+    c.header("Cache-Control", "no-store");
+  });
+  app.use("*", bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => { throw new MatrixError(413, "M_TOO_LARGE", `Request body over ${MAX_BODY_BYTES} bytes`); },
+  }));
+
+  const auth = requireStaff(tokens, queue.staff);
+  const api = new Hono<OpsEnv>();
+  api.route("/", publicRoutes(config, crisisLines, queue.cases));
+  api.route("/", meRoutes(auth, queue.staff));
+  api.route("/", queueRoutes(auth, queue.cases, queue.staffCases));
+  api.route("/", caseRoutes(auth, queue.staffCases));
+  api.route("/", metricsRoutes(auth, queue.metrics));
+  app.route(OPS_API_PREFIX, api);
+
+  app.notFound((c) => c.json(unrecognized().body(), 404));
+  app.onError((error, c) => errorResponse(c, error));
+  return app;
+}

@@ -1,0 +1,59 @@
+/**
+ * Request bodies and path ids. Every field a handler uses is validated here;
+ * a wrong type is M_BAD_JSON, a wrong value M_INVALID_PARAM, a missing field
+ * M_MISSING_PARAM, and the request changes nothing.
+ */
+import type { Context } from "hono";
+import { CASE_ID_PATTERN } from "../queue/case-id.ts";
+import { badJson, invalidParam, MatrixError, missingParam, notFound } from "./errors.ts";
+
+export type JsonObject = Record<string, unknown>;
+
+/** Reads the body as a JSON object; an empty body counts as `{}`. */
+export async function readJson(c: Context): Promise<JsonObject> {
+  const text = await c.req.text();
+  if (text.trim() === "") return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new MatrixError(400, "M_NOT_JSON", "Content not JSON.");
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw badJson("Body must be a JSON object");
+  return value as JsonObject;
+}
+
+export function requireBoolean(body: JsonObject, key: string): boolean {
+  const value = body[key];
+  if (value === undefined || value === null) throw missingParam(`Missing '${key}'`);
+  if (typeof value !== "boolean") throw badJson(`'${key}' must be a boolean`);
+  return value;
+}
+
+export function requireString(body: JsonObject, key: string): string {
+  const value = body[key];
+  if (value === undefined || value === null) throw missingParam(`Missing '${key}'`);
+  if (typeof value !== "string") throw badJson(`'${key}' must be a string`);
+  return value;
+}
+
+export function optionalString(body: JsonObject, key: string, maxLength: number): string | undefined {
+  const value = body[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") throw badJson(`'${key}' must be a string`);
+  if (value.length > maxLength) throw invalidParam(`'${key}' is longer than ${maxLength} characters`);
+  return value;
+}
+
+export function requireUserId(body: JsonObject, key: string): string {
+  const value = requireString(body, key);
+  if (!/^@[^:\s]{1,255}:\S{1,255}$/.test(value)) throw invalidParam(`'${key}' is not a Matrix user id`);
+  return value;
+}
+
+/** The `:id` path segment; anything that is not a case id names no case. */
+export function caseIdParam(c: Context): string {
+  const id = c.req.param("id") ?? "";
+  if (!CASE_ID_PATTERN.test(id)) throw notFound("No such case");
+  return id;
+}

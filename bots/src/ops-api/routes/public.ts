@@ -1,0 +1,19 @@
+/** `GET public/config`: what a victim's client needs before it has an account. No token. */
+import { Hono } from "hono";
+import { BOT_LOCALPARTS, LANGUAGES } from "@onsafe/schema";
+import type { BotsConfig } from "../../config.ts";
+import type { CrisisLines } from "../../content/crisis-lines.ts";
+import type { CaseService } from "../../queue/index.ts";
+import type { OpsEnv } from "../env.ts";
+
+export function publicRoutes(config: Pick<BotsConfig, "serverName" | "hours">, crisisLines: CrisisLines, cases: CaseService): Hono<OpsEnv> {
+  const r = new Hono<OpsEnv>();
+  r.get("/public/config", (c) => c.json({
+    triage_bot: `@${BOT_LOCALPARTS.triage}:${config.serverName}`,
+    languages: LANGUAGES,
+    hours: { time_zone: config.hours.timeZone, days: config.hours.days, opens: config.hours.opens, closes: config.hours.closes },
+    crisis_lines: { checked_on: crisisLines.checkedOn, lines: crisisLines.lines },
+    open: cases.isOpen(),
+  }));
+  return r;
+}

@@ -1,0 +1,78 @@
+/** The JSON shapes of the ops API (docs/OPS-API.md): snake_case, ids and enums only. */
+import type { MetricsSnapshot, QueueEntry } from "../queue/index.ts";
+import type { CaseRow, StaffMember } from "../storage/index.ts";
+
+export function staffJson(m: StaffMember, load: number) {
+  return {
+    user_id: m.userId,
+    kind: m.kind,
+    display_name: m.displayName,
+    languages: m.languages,
+    capacity: m.capacity,
+    on_shift: m.onShift,
+    shift_changed_at: m.shiftChangedAt,
+    load,
+  };
+}
+
+export function queueEntryJson(e: QueueEntry) {
+  const c = e.c;
+  return {
+    id: c.id,
+    status: c.status,
+    priority: c.priority,
+    crisis: c.crisis,
+    category: c.category,
+    language: c.language,
+    minor: c.minor,
+    risk: c.risk,
+    waiting_ms: e.waitingMs,
+    position: e.position,
+    offered_to: e.offeredTo,
+  };
+}
+
+export function caseJson(c: CaseRow, entry: QueueEntry | null) {
+  return {
+    id: c.id,
+    room_id: c.roomId,
+    status: c.status,
+    priority: c.priority,
+    crisis: c.crisis,
+    category: c.category,
+    language: c.language,
+    minor: c.minor,
+    risk: c.risk,
+    images: c.images,
+    deadline: c.deadline,
+    created_at: c.createdAt,
+    queued_at: c.queuedAt,
+    assigned_to: c.assignedTo,
+    assigned_at: c.assignedAt,
+    handed_off_at: c.handedOffAt,
+    closed_at: c.closedAt,
+    outcome: c.outcome,
+    position: entry?.position ?? null,
+    waiting_ms: entry?.waitingMs ?? null,
+    offered_to: entry?.offeredTo ?? null,
+  };
+}
+
+export function metricsJson(m: MetricsSnapshot) {
+  return {
+    queue_length: m.queueLength,
+    current_wait_ms: m.currentWaitMs,
+    active_cases: m.activeCases.map((a) => ({
+      user_id: a.userId,
+      display_name: a.displayName,
+      kind: a.kind,
+      on_shift: a.onShift,
+      active: a.active,
+      capacity: a.capacity,
+    })),
+    open_crisis_cases: m.openCrisisCases,
+    closed_per_day: m.closedPerDay,
+    offers_expired_7d: m.offersExpired,
+    offers_declined_7d: m.offersDeclined,
+  };
+}

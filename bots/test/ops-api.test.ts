@@ -1,0 +1,275 @@
+/**
+ * The ops API against a real homeserver: tokens are checked by its whoami.
+ * The queue runs on an in-memory database with a recording Matrix side.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type Account, TestServer } from "../../chat-server/test/harness.ts";
+import { botsConfigFromEnv } from "../src/config.ts";
+import { loadCrisisLines } from "../src/content/crisis-lines.ts";
+import { createOpsApi, startOpsApi, WhoamiResolver } from "../src/ops-api/index.ts";
+import { type Fixture, queueFixture } from "../src/queue/test-fixture.ts";
+
+let server: TestServer;
+const who: Record<"mina" | "jun" | "boss" | "pat" | "ghost" | "visitor", Account> = {} as never;
+
+beforeAll(async () => {
+  server = await TestServer.start();
+  who.mina = await server.createAccount("companion", "mina");
+  who.jun = await server.createAccount("companion", "jun");
+  who.boss = await server.createAccount("supervisor", "boss");
+  who.pat = await server.createAccount("partner", "pat");
+  who.ghost = await server.createAccount("companion", "ghost");
+  who.visitor = await server.registerVisitor();
+});
+afterAll(async () => { await server.close(); });
+
+let q: Fixture;
+let app: ReturnType<typeof createOpsApi>;
+beforeEach(async () => {
+  q = await queueFixture();
+  const config = { ...botsConfigFromEnv({}), serverName: server.config.serverName };
+  app = createOpsApi({ config, queue: q, crisisLines: loadCrisisLines(), tokens: new WhoamiResolver(server.url) });
+  await q.staff.addOrUpdateStaff({ userId: who.mina.userId, kind: "companion", displayName: "Mina", languages: ["ko", "en"] });
+  await q.staff.addOrUpdateStaff({ userId: who.jun.userId, kind: "companion", displayName: "Jun", languages: ["ko"] });
+  await q.staff.addOrUpdateStaff({ userId: who.boss.userId, kind: "supervisor", displayName: "Boss", languages: ["ko"] });
+  await q.staff.addOrUpdateStaff({ userId: who.pat.userId, kind: "partner", displayName: "Legal aid" });
+});
+
+interface Reply { status: number; body: any }
+
+async function call(method: string, path: string, o: { as?: Account; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+  const headers: Record<string, string> = { ...o.headers };
+  if (o.as) headers.authorization = `Bearer ${o.as.token}`;
+  const body = o.raw ?? (o.body === undefined ? undefined : JSON.stringify(o.body));
+  const response = await app.request(`/_onsafe/v1${path}`, { method, headers, body });
+  return { status: response.status, body: await response.json() };
+}
+
+function expectError(reply: Reply, status: number, errcode: string): void {
+  expect({ status: reply.status, errcode: reply.body.errcode }).toEqual({ status, errcode });
+  expect(typeof reply.body.error).toBe("string");
+}
+
+/** Every row of the bots database, to show a refused request changed nothing. */
+function snapshot(): string {
+  const db = q.tables.db.sqlite;
+  return JSON.stringify(["staff", "cases", "offers", "case_log"].map((t) => db.prepare(`select * from ${t} order by 1`).all()));
+}
+
+async function expectRefused(method: string, path: string, o: Parameters<typeof call>[2], status: number, errcode: string) {
+  const before = snapshot();
+  const calls = q.actions.calls.length;
+  expectError(await call(method, path, o), status, errcode);
+  expect(snapshot()).toBe(before);
+  expect(q.actions.calls.length).toBe(calls);
+}
+
+async function onShift(...accounts: Account[]) {
+  for (const a of accounts) await q.staff.setShift(a.userId, true);
+}
+
+describe("GET public/config", () => {
+  it("needs no token and says who to invite, languages, hours, crisis lines and whether anyone is on shift", async () => {
+    const closed = await call("GET", "/public/config");
+    expect(closed.status).toBe(200);
+    expect(closed.body).toMatchObject({
+      triage_bot: `@onsafe-triage:${server.config.serverName}`,
+      languages: ["ko", "en"],
+      hours: { time_zone: "Asia/Seoul", days: [1, 2, 3, 4, 5], opens: "09:00", closes: "18:00" },
+      open: false,
+    });
+    expect(closed.body.crisis_lines.checked_on).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(closed.body.crisis_lines.lines.map((l: { number: string }) => l.number)).toContain("109");
+    await onShift(who.jun);
+    expect((await call("GET", "/public/config")).body.open).toBe(true);
+  });
+});
+
+describe("authentication", () => {
+  it("refuses a missing token, a token the homeserver does not know, visitors, unknown staff and partners", async () => {
+    expectError(await call("GET", "/me"), 401, "M_MISSING_TOKEN");
+    expectError(await call("GET", "/me", { headers: { authorization: "Basic bWluYQ==" } }), 401, "M_MISSING_TOKEN");
+    expectError(await call("GET", "/me", { headers: { authorization: "Bearer not-a-token" } }), 401, "M_UNKNOWN_TOKEN");
+    expectError(await call("GET", "/me", { as: who.visitor }), 403, "M_FORBIDDEN");
+    expectError(await call("GET", "/me", { as: who.ghost }), 403, "M_FORBIDDEN");
+    for (const [method, path] of [["GET", "/me"], ["GET", "/queue"], ["GET", "/metrics"], ["GET", "/cases/c-000000"], ["POST", "/cases/c-000000/claim"]]) {
+      expectError(await call(method!, path!, { as: who.pat }), 403, "M_FORBIDDEN");
+    }
+    await expectRefused("PUT", "/me/shift", { as: who.pat, body: { onShift: true } }, 403, "M_FORBIDDEN");
+  });
+
+  it("lets companions and supervisors in", async () => {
+    const me = await call("GET", "/me", { as: who.mina });
+    expect(me).toEqual({ status: 200, body: {
+      user_id: who.mina.userId, kind: "companion", display_name: "Mina", languages: ["ko", "en"], capacity: 3, on_shift: false, shift_changed_at: null, load: 0,
+    } });
+    expect((await call("GET", "/me", { as: who.boss })).body.kind).toBe("supervisor");
+  });
+
+  it("answers unknown routes with M_UNRECOGNIZED before looking at the token", async () => {
+    expectError(await call("GET", "/nonsense"), 404, "M_UNRECOGNIZED");
+    expectError(await call("POST", "/public/config"), 404, "M_UNRECOGNIZED");
+    expectError(await call("DELETE", "/me", { as: who.mina }), 404, "M_UNRECOGNIZED");
+  });
+});
+
+describe("PUT me/shift", () => {
+  it("starts and ends a shift, and coming on shift routes the waiting cases", async () => {
+    const c = await q.queuedCase("night");
+    const on = await call("PUT", "/me/shift", { as: who.mina, body: { onShift: true } });
+    expect(on.body).toMatchObject({ on_shift: true, shift_changed_at: q.clock.now(), load: 1 });
+    expect(q.actions.of("invite")).toEqual([{ kind: "invite", roomId: c.roomId, userId: who.mina.userId }]);
+    expect((await call("PUT", "/me/shift", { as: who.mina, body: { onShift: false } })).body).toMatchObject({ on_shift: false, load: 0 });
+  });
+
+  it("refuses bad bodies and changes nothing", async () => {
+    await expectRefused("PUT", "/me/shift", { as: who.mina, raw: "{not json" }, 400, "M_NOT_JSON");
+    await expectRefused("PUT", "/me/shift", { as: who.mina, body: [true] }, 400, "M_BAD_JSON");
+    await expectRefused("PUT", "/me/shift", { as: who.mina, body: {} }, 400, "M_MISSING_PARAM");
+    await expectRefused("PUT", "/me/shift", { as: who.mina, body: { onShift: "yes" } }, 400, "M_BAD_JSON");
+    await expectRefused("PUT", "/me/shift", { as: who.mina, raw: JSON.stringify({ onShift: true, pad: "x".repeat(20_000) }) }, 413, "M_TOO_LARGE");
+  });
+});
+
+describe("GET queue and GET cases/{id}", () => {
+  it("lists waiting and offered cases in order, with ids and enums only", async () => {
+    const calm = await q.queuedCase("calm");
+    const urgent = await q.queuedCase("urgent", { deadline: "within_24h", minor: true });
+    await onShift(who.jun);
+    q.clock.advance(30_000);
+    const reply = await call("GET", "/queue", { as: who.mina });
+    expect(reply.status).toBe(200);
+    expect(reply.body.open).toBe(true);
+    expect(reply.body.cases.map((e: { id: string }) => e.id)).toEqual([urgent.id, calm.id]);
+    expect(reply.body.cases[0]).toEqual({
+      id: urgent.id, status: "offered", priority: urgent.priority, crisis: false, category: null, language: "ko",
+      minor: true, risk: null, waiting_ms: 30_000, position: 1, offered_to: who.jun.userId,
+    });
+    expect((await call("GET", "/queue", { as: who.boss })).status).toBe(200);
+  });
+
+  it("shows a waiting case to staff on shift, its companion and supervisors only", async () => {
+    const c = await q.queuedCase("v1");
+    expectError(await call("GET", `/cases/${c.id}`, { as: who.mina }), 403, "M_FORBIDDEN");
+    await onShift(who.mina);
+    const seen = await call("GET", `/cases/${c.id}`, { as: who.mina });
+    expect(seen.body.case).toMatchObject({ id: c.id, room_id: c.roomId, status: "offered", position: 1, offered_to: who.mina.userId });
+    expect(seen.body.case).not.toHaveProperty("visitor_id");
+    expect(seen.body.case).not.toHaveProperty("triage_state");
+    expect((await call("GET", `/cases/${c.id}`, { as: who.boss })).status).toBe(200);
+    expectError(await call("GET", "/cases/c-zzzzzz", { as: who.mina }), 404, "M_NOT_FOUND");
+    expectError(await call("GET", "/cases/not-an-id", { as: who.mina }), 404, "M_NOT_FOUND");
+  });
+});
+
+describe("POST cases/{id}/claim", () => {
+  it("gives a waiting case to the claimer; the bot invites them", async () => {
+    const c = await q.queuedCase("v1");
+    await onShift(who.jun);
+    const reply = await call("POST", `/cases/${c.id}/claim`, { as: who.jun });
+    expect(reply.status).toBe(200);
+    expect(reply.body.case).toMatchObject({ id: c.id, status: "assigned", assigned_to: who.jun.userId });
+    expect(q.actions.of("invite").at(-1)).toEqual({ kind: "invite", roomId: c.roomId, userId: who.jun.userId });
+  });
+
+  it("is refused off shift, for a case already taken, an unknown case and a bad body, changing nothing", async () => {
+    const c = await q.queuedCase("v1");
+    await expectRefused("POST", `/cases/${c.id}/claim`, { as: who.mina }, 403, "M_FORBIDDEN");
+    await onShift(who.mina, who.jun);
+    await expectRefused("POST", `/cases/${c.id}/claim`, { as: who.mina, raw: "nope" }, 400, "M_NOT_JSON");
+    await expectRefused("POST", "/cases/c-000000/claim", { as: who.mina }, 404, "M_NOT_FOUND");
+    expect((await call("POST", `/cases/${c.id}/claim`, { as: who.mina })).status).toBe(200);
+    await expectRefused("POST", `/cases/${c.id}/claim`, { as: who.jun }, 409, "M_BAD_STATE");
+  });
+});
+
+describe("POST cases/{id}/transfer", () => {
+  async function assignedToMina() {
+    await onShift(who.mina, who.jun);
+    const c = await q.queuedCase("v1");
+    await call("POST", `/cases/${c.id}/claim`, { as: who.mina });
+    q.cases.markHandedOff(c.id);
+    return c;
+  }
+
+  it("moves the case; the note is not stored anywhere", async () => {
+    const c = await assignedToMina();
+    const note = "She prefers to talk in the evening";
+    const reply = await call("POST", `/cases/${c.id}/transfer`, { as: who.mina, body: { to: who.jun.userId, note } });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ case: { id: c.id, assigned_to: who.jun.userId }, invited: false });
+    expect(snapshot()).not.toContain("evening");
+    expect(q.tables.log.forCase(c.id).at(-1)).toMatchObject({ kind: "transferred", actor: who.mina.userId });
+    expectError(await call("GET", `/cases/${c.id}`, { as: who.mina }), 403, "M_FORBIDDEN");
+  });
+
+  it("a supervisor may transfer any assigned case", async () => {
+    const c = await assignedToMina();
+    await onShift(who.boss);
+    expect((await call("POST", `/cases/${c.id}/transfer`, { as: who.boss, body: { to: who.boss.userId } })).body.case.assigned_to).toBe(who.boss.userId);
+  });
+
+  it("refuses others, bad bodies and bad targets, changing nothing", async () => {
+    const c = await assignedToMina();
+    const path = `/cases/${c.id}/transfer`;
+    await expectRefused("POST", path, { as: who.jun, body: { to: who.jun.userId } }, 403, "M_FORBIDDEN");
+    await expectRefused("POST", path, { as: who.mina, body: {} }, 400, "M_MISSING_PARAM");
+    await expectRefused("POST", path, { as: who.mina, body: { to: 7 } }, 400, "M_BAD_JSON");
+    await expectRefused("POST", path, { as: who.mina, body: { to: "jun" } }, 400, "M_INVALID_PARAM");
+    await expectRefused("POST", path, { as: who.mina, body: { to: who.jun.userId, note: 5 } }, 400, "M_BAD_JSON");
+    await expectRefused("POST", path, { as: who.mina, body: { to: who.jun.userId, note: "x".repeat(4001) } }, 400, "M_INVALID_PARAM");
+    await expectRefused("POST", path, { as: who.mina, body: { to: who.pat.userId } }, 400, "M_INVALID_PARAM");
+    await expectRefused("POST", path, { as: who.mina, body: { to: who.boss.userId } }, 400, "M_INVALID_PARAM");
+    await expectRefused("POST", path, { as: who.mina, raw: "{" }, 400, "M_NOT_JSON");
+  });
+});
+
+describe("POST cases/{id}/close", () => {
+  it("the companion closes with an outcome; closing again is refused", async () => {
+    await onShift(who.mina);
+    const c = await q.queuedCase("v1");
+    await call("POST", `/cases/${c.id}/claim`, { as: who.mina });
+    await expectRefused("POST", `/cases/${c.id}/close`, { as: who.mina, body: {} }, 400, "M_MISSING_PARAM");
+    await expectRefused("POST", `/cases/${c.id}/close`, { as: who.mina, body: { outcome: "fine" } }, 400, "M_INVALID_PARAM");
+    await expectRefused("POST", `/cases/${c.id}/close`, { as: who.mina, body: { outcome: ["supported"] } }, 400, "M_BAD_JSON");
+    await expectRefused("POST", `/cases/${c.id}/close`, { as: who.jun, body: { outcome: "supported" } }, 403, "M_FORBIDDEN");
+    const reply = await call("POST", `/cases/${c.id}/close`, { as: who.mina, body: { outcome: "referred" } });
+    expect(reply.body.case).toMatchObject({ status: "closed", outcome: "referred", closed_at: q.clock.now() });
+    await expectRefused("POST", `/cases/${c.id}/close`, { as: who.boss, body: { outcome: "supported" } }, 409, "M_BAD_STATE");
+  });
+
+  it("a supervisor may close a case still waiting", async () => {
+    const c = await q.queuedCase("v1");
+    expect((await call("POST", `/cases/${c.id}/close`, { as: who.boss, body: { outcome: "no_response" } })).body.case.status).toBe("closed");
+  });
+});
+
+describe("GET metrics", () => {
+  it("is for supervisors only and holds counts, no content", async () => {
+    await onShift(who.mina);
+    const c = await q.queuedCase("v1");
+    await q.cases.markCrisis(c.id);
+    expectError(await call("GET", "/metrics", { as: who.mina }), 403, "M_FORBIDDEN");
+    const reply = await call("GET", "/metrics", { as: who.boss });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ queue_length: 1, open_crisis_cases: 1, offers_expired_7d: 0, offers_declined_7d: 0 });
+    expect(reply.body.current_wait_ms).toEqual({ p50: 0, max: 0 });
+    expect(reply.body.closed_per_day).toHaveLength(7);
+    expect(reply.body.active_cases.find((a: { user_id: string }) => a.user_id === who.mina.userId)).toMatchObject({ on_shift: true, active: 0, capacity: 3 });
+    expect(JSON.stringify(reply.body)).not.toContain(c.roomId);
+  });
+});
+
+describe("over HTTP", () => {
+  it("serves on a port with no-store replies", async () => {
+    const running = await startOpsApi(app, { host: "127.0.0.1", port: 0 });
+    try {
+      const response = await fetch(`${running.url}/_onsafe/v1/me`, { headers: { authorization: `Bearer ${who.boss.token}` } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("cache-control")).toBe("no-store");
+      expect((await response.json()).user_id).toBe(who.boss.userId);
+    } finally {
+      await running.close();
+    }
+  });
+});
