@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { PROMPT_FIELD, isPromptContent } from "@onsafe/schema";
 import { contentPath } from "../content/content-dir.ts";
 import { loadTriageBank, triagePrompts } from "./bank.ts";
 import { MESSAGE_KEYS, text } from "./messages.ts";
@@ -17,7 +18,7 @@ function bankWith(change: (bank: any) => void): string {
 }
 
 describe("content files", () => {
-  it("have every text in both languages with every placeholder filled", () => {
+  it("have every text in both languages with every placeholder filled, and every prompt is a valid org.onsafe.prompt", () => {
     const messages = JSON.parse(readFileSync(contentPath("messages.json"), "utf8"));
     expect(Object.keys(messages.ko).sort()).toEqual(Object.keys(messages.en).sort());
     for (const key of MESSAGE_KEYS) {
@@ -26,7 +27,11 @@ describe("content files", () => {
       }
     }
     for (const prompt of triagePrompts()) {
-      for (const lang of ["ko", "en", null] as const) expect(String(promptMessage(prompt, lang).content.body)).not.toMatch(/undefined|[{}]/);
+      for (const lang of ["ko", "en", null] as const) {
+        const { content } = promptMessage(prompt, lang);
+        expect(String(content.body)).not.toMatch(/undefined|[{}]/);
+        expect(isPromptContent(content[PROMPT_FIELD])).toBe(true);
+      }
     }
   });
 
