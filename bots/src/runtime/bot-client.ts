@@ -1,0 +1,91 @@
+/**
+ * A bot as a matrix-js-sdk client with Rust crypto whose store survives
+ * restarts: the crypto store lives in IndexedDB (fake-indexeddb in Node),
+ * mirrored to SQLite. Before every request the mirror is flushed (free when
+ * nothing changed), so the server never deletes a to-device message (a room
+ * key) before the key is on disk, and never holds a one-time key or a Megolm
+ * index the bot could forget: a victim's message sent while the service was
+ * down can still be decrypted after it comes back. The caller restores the
+ * mirror before starting any bot.
+ */
+import "@onsafe/schema/polyfills";
+import "fake-indexeddb/auto";
+import { ClientEvent, createClient, type MatrixClient, SyncState } from "matrix-js-sdk";
+import { type Logger, logger as sdkLogger } from "matrix-js-sdk/lib/logger.js";
+import type { IndexedDbMirror } from "./persistent-indexeddb.ts";
+import type { BotSession } from "./login.ts";
+
+// The SDK and its modules log through the global logger too; keep it to errors.
+(sdkLogger as unknown as { setLevel(level: string): void }).setLevel("error");
+
+/** Only errors, and never the arguments of a request (they may hold message content). */
+const quietLogger: Logger = {
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: (...msg: unknown[]) => { if (!isConnectionError(msg)) console.error("matrix-js-sdk:", String(msg[0]).slice(0, 200)); },
+  getChild: () => quietLogger,
+};
+
+const isConnectionError = (msg: unknown[]) =>
+  (msg[1] as Error | undefined)?.name === "ConnectionError" || /ConnectionError|fetch failed/.test(String(msg[0]));
+
+const FLUSH_INTERVAL_MS = 1000;
+
+export interface BotClientOptions {
+  homeserverUrl: string;
+  session: BotSession;
+  /** IndexedDB name prefix of this bot's crypto store. */
+  storePrefix: string;
+  storePassphrase: string;
+  mirror: IndexedDbMirror;
+}
+
+export interface BotClient {
+  client: MatrixClient;
+  /** Resolves after the first sync has been processed. */
+  ready: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startBotClient(options: BotClientOptions): Promise<BotClient> {
+  const { mirror, session } = options;
+  mirror.track(options.storePrefix);
+  const fetchFn: typeof fetch = (input, init) => {
+    mirror.flush();
+    return fetch(input, init);
+  };
+  const client = createClient({
+    baseUrl: options.homeserverUrl,
+    userId: session.userId,
+    deviceId: session.deviceId,
+    accessToken: session.accessToken,
+    fetchFn,
+    logger: quietLogger,
+  });
+  await client.initRustCrypto({ useIndexedDB: true, cryptoDatabasePrefix: options.storePrefix, storagePassword: options.storePassphrase });
+  mirror.flush();
+  const timer = setInterval(() => { if (mirror.dirty) mirror.flush(); }, FLUSH_INTERVAL_MS);
+  timer.unref();
+
+  const ready = new Promise<void>((resolve) => {
+    const onSync = (state: SyncState) => {
+      if (state === SyncState.Prepared || state === SyncState.Syncing) {
+        client.off(ClientEvent.Sync, onSync);
+        resolve();
+      }
+    };
+    client.on(ClientEvent.Sync, onSync);
+  });
+  await client.startClient({ initialSyncLimit: 50, lazyLoadMembers: true });
+  return {
+    client,
+    ready,
+    async stop() {
+      clearInterval(timer);
+      client.stopClient();
+      mirror.flush();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Feeds a bot the events of its rooms one room at a time and in order, each
+ * decrypted first. Rooms run independently; within a room, the next event
+ * waits for the handler of the one before, so a conversation's steps never
+ * interleave. An event whose room key has not arrived yet is given a while
+ * for it (keys and messages can come in different syncs).
+ */
+import { type MatrixClient, type MatrixEvent, MatrixEventEvent, type Room, RoomEvent } from "matrix-js-sdk";
+
+const KEY_WAIT_MS = 30_000;
+
+export type RoomEventHandler = (room: Room, event: MatrixEvent) => Promise<void>;
+
+export class RoomEventFeed {
+  private readonly chains = new Map<string, Promise<void>>();
+
+  constructor(private readonly client: MatrixClient, private readonly handler: RoomEventHandler) {
+    client.on(RoomEvent.Timeline, this.onTimeline);
+  }
+
+  /** Runs `task` in the room's order, after everything already queued for it. */
+  enqueue(roomId: string, task: () => Promise<void>): Promise<void> {
+    const next = (this.chains.get(roomId) ?? Promise.resolve()).then(task).catch((error: Error) => {
+      console.error(`bot: handling an event in a room failed: ${error.message.slice(0, 200)}`);
+    });
+    this.chains.set(roomId, next);
+    void next.then(() => { if (this.chains.get(roomId) === next) this.chains.delete(roomId); });
+    return next;
+  }
+
+  /** Resolves when every room's queue is empty (for an orderly stop). */
+  async idle(): Promise<void> {
+    while (this.chains.size > 0) await Promise.all(this.chains.values());
+  }
+
+  stop(): void {
+    this.client.off(RoomEvent.Timeline, this.onTimeline);
+  }
+
+  private readonly onTimeline = (event: MatrixEvent, room: Room | undefined, toStartOfTimeline: boolean | undefined, removed: boolean) => {
+    if (!room || toStartOfTimeline || removed) return;
+    if (event.getSender() === this.client.getUserId()) return;
+    void this.enqueue(room.roomId, async () => {
+      await decrypted(this.client, event);
+      await this.handler(room, event);
+    });
+  };
+}
+
+/** Resolves once the event is decrypted, or after a while without its key (it is then a decryption failure). */
+async function decrypted(client: MatrixClient, event: MatrixEvent): Promise<void> {
+  if (!event.isEncrypted()) return;
+  await client.decryptEventIfNeeded(event);
+  if (!event.isDecryptionFailure()) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, KEY_WAIT_MS);
+    function done() {
+      clearTimeout(timer);
+      event.off(MatrixEventEvent.Decrypted, onDecrypted);
+      resolve();
+    }
+    function onDecrypted() { if (!event.isDecryptionFailure()) done(); }
+    event.on(MatrixEventEvent.Decrypted, onDecrypted);
+  });
+}
