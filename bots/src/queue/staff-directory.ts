@@ -13,9 +13,9 @@ export const MAX_CAPACITY = 50;
 export interface StaffInput {
   userId: string;
   kind: StaffKind;
+  /** Fields left out keep their current value (for a new member: none, no languages, the default capacity). */
   displayName?: string | null;
   languages?: string[];
-  /** Defaults to the configured default capacity for a new member, or their current one. */
   capacity?: number;
 }
 
@@ -30,12 +30,13 @@ export class StaffDirectory {
   async addOrUpdateStaff(input: StaffInput): Promise<StaffMember> {
     if (!/^@[^:\s]+:\S+$/.test(input.userId)) throw new TypeError("not a user id");
     if (!isOneOf(STAFF_KINDS, input.kind)) throw new TypeError("not a staff kind");
-    const languages = input.languages ?? [];
-    if (!languages.every((l) => /^[a-z]{2,3}$/.test(l))) throw new TypeError("languages must be codes such as ko, en");
     const current = this.t.staff.get(input.userId);
+    const languages = input.languages ?? current?.languages ?? [];
+    if (!languages.every((l) => /^[a-z]{2,3}$/.test(l))) throw new TypeError("languages must be codes such as ko, en");
     const capacity = input.capacity ?? current?.capacity ?? this.defaultCapacity;
     if (!Number.isInteger(capacity) || capacity < 0 || capacity > MAX_CAPACITY) throw new TypeError(`capacity must be 0-${MAX_CAPACITY}`);
-    this.t.staff.upsert({ userId: input.userId, kind: input.kind, displayName: input.displayName ?? null, languages: [...new Set(languages)], capacity });
+    const displayName = input.displayName !== undefined ? input.displayName : current?.displayName ?? null;
+    this.t.staff.upsert({ userId: input.userId, kind: input.kind, displayName, languages: [...new Set(languages)], capacity });
     const member = this.t.staff.get(input.userId)!;
     if (member.onShift) await this.dispatcher.settle();
     return member;
