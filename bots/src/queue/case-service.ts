@@ -158,9 +158,10 @@ export class CaseService {
   }
 
   /**
-   * Someone left a case's room. The victim leaving closes the case
-   * (`victim_left`); a companion rejecting the invite declines the offer, and
-   * the case goes to the next one.
+   * Someone left a case's room of their own accord (the leave event's sender
+   * is the user: not the bot withdrawing an invite). The victim leaving closes
+   * the case (`victim_left`); a companion rejecting the invite declines the
+   * offer, and the case goes to the next one.
    */
   async memberLeft(roomId: string, userId: string): Promise<void> {
     const withdraw = this.t.db.transaction(() => {

@@ -60,13 +60,15 @@ describe("routing", () => {
     expect(q.cases.get(c.id)!.status).toBe("waiting");
   });
 
-  it("rings a companion who only let the offer lapse again when nobody else is on shift", async () => {
+  it("offers the case again to a companion who only let it lapse when nobody else is on shift; their invite stands", async () => {
     await q.staffMember("mina");
-    await q.queuedCase("v1");
+    const c = await q.queuedCase("v1");
     q.actions.take("invite");
     q.clock.advance(OFFER_TIMEOUT_MS);
     await q.cases.expireOffers();
-    expect(q.actions.of("invite").map((i) => i.userId)).toEqual(["@mina:test"]);
+    expect(q.actions.calls.filter((x) => x.kind !== "queueUpdate")).toEqual([]);
+    expect(q.tables.offers.pendingFor(c.id)).toMatchObject({ companionId: "@mina:test", expiresAt: q.clock.now() + OFFER_TIMEOUT_MS });
+    expect((await q.cases.memberJoined(c.roomId, "@mina:test"))!.status).toBe("assigned");
   });
 
   it("takes a higher priority before an earlier arrival", async () => {

@@ -7,6 +7,7 @@
 import type { BotsTables, CaseRow } from "../storage/index.ts";
 import type { Clock } from "./clock.ts";
 import type { CaseRoomActions } from "./room-actions.ts";
+import type { CaseInvite } from "./transitions.ts";
 import { type Candidate, chooseCompanion, type Refusal } from "./routing.ts";
 import { expectedWaitMinutes, WAIT_SAMPLE_LIMIT, WAIT_WINDOW_MS, type WaitModel, waitModel } from "./wait-estimate.ts";
 
@@ -26,28 +27,40 @@ export class Dispatcher {
 
   /** Offers each waiting case, in queue order, to the best eligible companion. */
   async route(): Promise<void> {
-    const made = this.t.db.transaction(() => this.decideOffers());
-    await Promise.all(made.map(({ c, companionId }) =>
-      attempt(`inviting a companion to ${c.id}`, () => this.actions.invite(c.roomId, companionId))));
+    await this.inviteAll(this.t.db.transaction(() => this.decideOffers()));
   }
 
-  /** Expires offers past their time, withdraws those invites, and routes the cases on. */
+  /**
+   * Expires offers past their time and routes the cases on. An invite is
+   * withdrawn unless the case goes straight back to the same person (the only
+   * one left to ask): then their invite stands and only the offer is renewed.
+   */
   async expireOffers(): Promise<void> {
     const now = this.clock.now();
-    const expired = this.t.db.transaction(() => this.t.offers.pendingExpiredBy(now).map((offer) => {
-      this.t.offers.resolve(offer.id, "expired", now);
-      this.t.cases.update(offer.caseId, { status: "waiting" });
-      this.t.log.add(offer.caseId, "offer_expired", offer.companionId, now);
-      return { c: this.t.cases.byId(offer.caseId)!, companionId: offer.companionId };
-    }));
+    const { expired, made } = this.t.db.transaction(() => {
+      const expired = this.t.offers.pendingExpiredBy(now).map((offer) => {
+        this.t.offers.resolve(offer.id, "expired", now);
+        this.t.cases.update(offer.caseId, { status: "waiting" });
+        this.t.log.add(offer.caseId, "offer_expired", offer.companionId, now);
+        return { c: this.t.cases.byId(offer.caseId)!, companionId: offer.companionId };
+      });
+      return { expired, made: expired.length > 0 ? this.decideOffers() : [] };
+    });
     if (expired.length === 0) return;
-    await this.withdrawAll(expired);
-    await this.settle();
+    const same = (a: CaseInvite, b: CaseInvite) => a.c.id === b.c.id && a.companionId === b.companionId;
+    await this.withdrawAll(expired.filter((e) => !made.some((m) => same(e, m))));
+    await this.inviteAll(made.filter((m) => !expired.some((e) => same(e, m))));
+    await this.publishQueue();
   }
 
-  async withdrawAll(invites: { c: CaseRow; companionId: string }[]): Promise<void> {
+  async withdrawAll(invites: CaseInvite[]): Promise<void> {
     await Promise.all(invites.map(({ c, companionId }) =>
       attempt(`withdrawing an invite to ${c.id}`, () => this.actions.withdrawInvite(c.roomId, companionId))));
+  }
+
+  private async inviteAll(offers: CaseInvite[]): Promise<void> {
+    await Promise.all(offers.map(({ c, companionId }) =>
+      attempt(`inviting a companion to ${c.id}`, () => this.actions.invite(c.roomId, companionId))));
   }
 
   /** Where each queued case stands now: position (1 = next) and expected wait. */
@@ -74,7 +87,7 @@ export class Dispatcher {
     return waitModel(waits, this.t.staff.onShift().length);
   }
 
-  private decideOffers(): { c: CaseRow; companionId: string }[] {
+  private decideOffers(): CaseInvite[] {
     const onShift = this.t.staff.onShift();
     if (onShift.length === 0) return [];
     const now = this.clock.now();
@@ -84,7 +97,7 @@ export class Dispatcher {
       member,
       load: (assigned.get(member.userId) ?? 0) + (pending.get(member.userId) ?? 0),
     }));
-    const made: { c: CaseRow; companionId: string }[] = [];
+    const made: CaseInvite[] = [];
     for (const c of this.t.cases.queued()) {
       if (c.status !== "waiting") continue;
       const companionId = chooseCompanion(c.language, candidates, this.refusals(c.id));

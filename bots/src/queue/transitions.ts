@@ -6,14 +6,15 @@
 import type { CaseOutcome } from "@onsafe/schema";
 import type { BotsTables, CaseRow } from "../storage/index.ts";
 
-export interface Withdrawal {
+/** A companion's invite to a case's room: one to send, or one to withdraw. */
+export interface CaseInvite {
   c: CaseRow;
   companionId: string;
 }
 
 /** Assigns `c` to `userId`: their pending offer is accepted, anyone else's withdrawn. */
-export function assign(t: BotsTables, c: CaseRow, userId: string, actor: string, now: number): { c: CaseRow; withdraw: Withdrawal[]; wasOffered: boolean } {
-  const withdraw: Withdrawal[] = [];
+export function assign(t: BotsTables, c: CaseRow, userId: string, actor: string, now: number): { c: CaseRow; withdraw: CaseInvite[]; wasOffered: boolean } {
+  const withdraw: CaseInvite[] = [];
   const pending = t.offers.pendingFor(c.id);
   const wasOffered = pending?.companionId === userId;
   if (pending) {
@@ -27,8 +28,8 @@ export function assign(t: BotsTables, c: CaseRow, userId: string, actor: string,
 }
 
 /** Closes `c` with `outcome`; a pending offer is withdrawn. */
-export function close(t: BotsTables, c: CaseRow, outcome: CaseOutcome, actor: string | null, now: number): { c: CaseRow; withdraw: Withdrawal[] } {
-  const withdraw: Withdrawal[] = [];
+export function close(t: BotsTables, c: CaseRow, outcome: CaseOutcome, actor: string | null, now: number): { c: CaseRow; withdraw: CaseInvite[] } {
+  const withdraw: CaseInvite[] = [];
   const pending = t.offers.pendingFor(c.id);
   if (pending) {
     t.offers.resolve(pending.id, "withdrawn", now);
