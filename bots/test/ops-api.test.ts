@@ -134,7 +134,7 @@ describe("PUT me/shift", () => {
 describe("GET queue and GET cases/{id}", () => {
   it("lists waiting and offered cases in order, with ids and enums only", async () => {
     const calm = await q.queuedCase("calm");
-    const urgent = await q.queuedCase("urgent", { deadline: "within_24h", minor: true });
+    const urgent = await q.queuedCase("urgent", { priority: 4, minor: true });
     await onShift(who.jun);
     q.clock.advance(30_000);
     const reply = await call("GET", "/queue", { as: who.mina });
@@ -142,7 +142,7 @@ describe("GET queue and GET cases/{id}", () => {
     expect(reply.body.open).toBe(true);
     expect(reply.body.cases.map((e: { id: string }) => e.id)).toEqual([urgent.id, calm.id]);
     expect(reply.body.cases[0]).toEqual({
-      id: urgent.id, status: "offered", priority: urgent.priority, crisis: false, category: null, language: "ko",
+      id: urgent.id, status: "offered", priority: 4, crisis: false, category: null, language: "ko",
       minor: true, risk: null, waiting_ms: 30_000, position: 1, offered_to: who.jun.userId,
     });
     expect((await call("GET", "/queue", { as: who.boss })).status).toBe(200);

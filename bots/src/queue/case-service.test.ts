@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { CASE_ID_PATTERN } from "./case-id.ts";
-import { CRISIS_PRIORITY } from "./priority.ts";
 import { type Fixture, OFFER_TIMEOUT_MS, queueFixture } from "./test-fixture.ts";
 
 let q: Fixture;
@@ -15,14 +14,16 @@ describe("a case through triage", () => {
     expect(q.cases.getByRoom("!r:test")!.id).toBe(c.id);
   });
 
-  it("stores triage answers and the bot's state, and ranks by them", async () => {
+  it("stores triage results, the priority triage gave and the bot's state; fields left out stay", async () => {
     const c = q.cases.createCase({ roomId: "!r:test", visitorId: "@v-1:test" });
-    const saved = await q.cases.saveTriage(c.id, { triageState: { step: "deadline", answers: ["sextortion"] }, category: "sextortion", deadline: "within_24h", minor: true });
-    expect(saved).toMatchObject({ category: "sextortion", deadline: "within_24h", minor: true, triageState: { step: "deadline", answers: ["sextortion"] } });
-    expect(saved.priority).toBeGreaterThan(0);
-    expect(saved.priority).toBeLessThan(CRISIS_PRIORITY);
-    await expect(q.cases.saveTriage(c.id, { category: "nonsense" as never })).rejects.toThrow();
-    expect(q.cases.get(c.id)!.category).toBe("sextortion");
+    const state = { step: "deadline", answers: { category: "sextortion" } };
+    await q.cases.saveTriage(c.id, { triageState: state, category: "sextortion", deadline: "within_24h", minor: true, priority: 12 });
+    const saved = await q.cases.saveTriage(c.id, { risk: "low" });
+    expect(saved).toMatchObject({ category: "sextortion", deadline: "within_24h", minor: true, risk: "low", priority: 12, triageState: state, crisis: false });
+    for (const bad of [{ category: "nonsense" }, { minor: "yes" }, { priority: -1 }, { priority: 1.5 }]) {
+      await expect(q.cases.saveTriage(c.id, bad as never)).rejects.toThrow(TypeError);
+    }
+    expect(q.cases.get(c.id)).toEqual(saved);
   });
 
   it("keeps the ids of the victim's messages for the summary, once each", () => {
@@ -43,15 +44,15 @@ describe("a case through triage", () => {
 });
 
 describe("crisis", () => {
-  it("puts the case first and alerts every companion and supervisor on shift, once", async () => {
+  it("puts the case before any case not in crisis and alerts every companion and supervisor on shift, once", async () => {
     await q.staffMember("mina", { capacity: 0 });
     await q.staffMember("boss", { kind: "supervisor", capacity: 0 });
     await q.staffMember("off", { onShift: false });
     await q.staffMember("partner", { kind: "partner" });
-    const before = await q.queuedCase("calm");
+    const before = await q.queuedCase("urgent", { priority: 15 });
     const c = q.cases.createCase({ roomId: "!crisis:test", visitorId: "@v-c:test" });
     const marked = await q.cases.markCrisis(c.id);
-    expect(marked).toMatchObject({ crisis: true, priority: CRISIS_PRIORITY });
+    expect(marked).toMatchObject({ crisis: true, priority: 0 });
     expect(q.actions.of("crisisAlert")).toEqual([{ kind: "crisisAlert", caseId: c.id, staff: ["@boss:test", "@mina:test"] }]);
     await q.cases.markCrisis(c.id);
     expect(q.actions.of("crisisAlert")).toHaveLength(1);

@@ -21,7 +21,6 @@ import type { BotsTables, CasePatch, CaseRow } from "../storage/index.ts";
 import { newCaseId } from "./case-id.ts";
 import type { Clock } from "./clock.ts";
 import { attempt, type Dispatcher } from "./dispatcher.ts";
-import { CRISIS_PRIORITY, triagePriority } from "./priority.ts";
 import type { CaseRoomActions } from "./room-actions.ts";
 import { assign, close } from "./transitions.ts";
 
@@ -29,6 +28,8 @@ import { assign, close } from "./transitions.ts";
 export interface TriageUpdate {
   /** The triage bot's own state (JSON, ids only); stored and returned as it is. */
   triageState?: unknown;
+  /** Higher is more urgent; the rule is the triage bot's (bots/src/triage/result.ts). A non-negative integer. */
+  priority?: number;
   language?: Language | null;
   category?: HarmCategory | null;
   images?: ImageState | null;
@@ -71,13 +72,17 @@ export class CaseService {
     return this.t.cases.byRoom(roomId);
   }
 
-  /** Records triage answers (ids only) and re-ranks the case; a closed case is left as it is. */
+  /**
+   * Records triage results (ids only) and the priority triage gave. Crisis is
+   * not set here but by `markCrisis`; other fields are ignored. A closed case
+   * is left as it is.
+   */
   async saveTriage(caseId: string, update: TriageUpdate): Promise<CaseRow> {
     const patch = validTriage(update);
     const c = this.t.db.transaction(() => {
       const before = this.must(caseId);
       if (before.status === "closed") return before;
-      this.t.cases.update(caseId, { ...patch, priority: triagePriority({ ...before, ...patch }) });
+      this.t.cases.update(caseId, patch);
       return this.must(caseId);
     });
     // Priority or language may have changed while waiting.
@@ -103,12 +108,16 @@ export class CaseService {
     return this.must(caseId);
   }
 
-  /** The crisis path: highest priority, and every companion and supervisor on shift is alerted once. */
+  /**
+   * The crisis path: the case goes before every case not in crisis (the queue
+   * orders by crisis, then priority), and every companion and supervisor on
+   * shift is alerted, once.
+   */
   async markCrisis(caseId: string): Promise<CaseRow> {
     const { c, alert } = this.t.db.transaction(() => {
       const before = this.must(caseId);
       if (before.crisis || before.status === "closed") return { c: before, alert: null };
-      this.t.cases.update(caseId, { crisis: true, priority: CRISIS_PRIORITY });
+      this.t.cases.update(caseId, { crisis: true });
       this.t.log.add(caseId, "crisis", null, this.clock.now());
       return { c: this.must(caseId), alert: this.t.staff.onShift().map((m) => m.userId) };
     });
@@ -234,6 +243,10 @@ function validTriage(u: TriageUpdate): CasePatch {
   if (u.minor !== undefined) {
     if (u.minor !== null && typeof u.minor !== "boolean") throw new TypeError("invalid minor");
     patch.minor = u.minor;
+  }
+  if (u.priority !== undefined) {
+    if (!Number.isSafeInteger(u.priority) || u.priority < 0) throw new TypeError("invalid priority");
+    patch.priority = u.priority;
   }
   if (u.triageState !== undefined) patch.triageState = u.triageState;
   return patch;

@@ -74,7 +74,7 @@ describe("routing", () => {
   it("takes a higher priority before an earlier arrival", async () => {
     await q.staffMember("mina", { capacity: 1, onShift: false });
     const early = await q.queuedCase("early");
-    const urgent = await q.queuedCase("urgent", { deadline: "within_24h" });
+    const urgent = await q.queuedCase("urgent", { priority: 8 });
     await q.staff.setShift("@mina:test", true);
     expect(q.cases.get(urgent.id)!.status).toBe("offered");
     expect(q.cases.get(early.id)!.status).toBe("waiting");
@@ -112,7 +112,7 @@ describe("queue updates", () => {
     await q.cases.route();
     await q.cases.expireOffers();
     expect(q.actions.of("queueUpdate")).toEqual([]);
-    const urgent = await q.queuedCase("urgent", { deadline: "within_24h" });
+    const urgent = await q.queuedCase("urgent", { priority: 8 });
     expect(q.actions.take("queueUpdate")).toEqual([
       { kind: "queueUpdate", caseId: urgent.id, position: 1, expectedWaitMinutes: null },
       { kind: "queueUpdate", caseId: a.id, position: 2, expectedWaitMinutes: null },

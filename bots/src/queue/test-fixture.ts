@@ -50,7 +50,7 @@ export interface Fixture extends Queue {
   /** Adds a companion (on shift unless said otherwise); returns their user id. */
   staffMember(name: string, o?: { kind?: StaffKind; languages?: string[]; capacity?: number; onShift?: boolean }): Promise<string>;
   /** A victim's room through triage into the queue; returns the case. */
-  queuedCase(name: string, o?: { language?: Language | null; deadline?: "within_24h"; minor?: boolean }): Promise<CaseRow>;
+  queuedCase(name: string, o?: { language?: Language | null; priority?: number; minor?: boolean }): Promise<CaseRow>;
 }
 
 export async function queueFixture(): Promise<Fixture> {
@@ -71,7 +71,7 @@ export async function queueFixture(): Promise<Fixture> {
     },
     async queuedCase(name, o = {}) {
       const c = queue.cases.createCase({ roomId: `!${name}:test`, visitorId: `@v-${name}:test` });
-      await queue.cases.saveTriage(c.id, { language: o.language === undefined ? "ko" : o.language, deadline: o.deadline, minor: o.minor });
+      await queue.cases.saveTriage(c.id, { language: o.language === undefined ? "ko" : o.language, priority: o.priority, minor: o.minor });
       clock.advance(1000);
       return queue.cases.enqueue(c.id);
     },

@@ -63,11 +63,11 @@ export class CaseStore {
     return row && decode(row);
   }
 
-  /** Cases waiting or offered, in queue order: priority first, then who came first. */
+  /** Cases waiting or offered, in queue order: crisis first, then priority, then who came first (docs/QUEUE.md). */
   queued(): CaseRow[] {
     return this.db.all(this.db.q.selectFrom("cases").selectAll()
       .where("status", "in", QUEUED_STATUSES)
-      .orderBy("priority", "desc").orderBy("queued_at", "asc").orderBy("id", "asc"))
+      .orderBy("crisis", "desc").orderBy("priority", "desc").orderBy("queued_at", "asc").orderBy("id", "asc"))
       .map(decode);
   }
 
