@@ -1,6 +1,7 @@
 /** The bots database and its tables, opened together. */
 import { CaseLogStore } from "./case-log.ts";
 import { CaseStore } from "./cases.ts";
+import { MetaStore } from "./meta.ts";
 import { OfferStore } from "./offers.ts";
 import { StaffStore } from "./staff.ts";
 import type { BotsStore } from "./store.ts";
@@ -11,10 +12,11 @@ export interface BotsTables {
   cases: CaseStore;
   offers: OfferStore;
   log: CaseLogStore;
+  meta: MetaStore;
 }
 
 export function botsTables(db: BotsStore): BotsTables {
-  return { db, staff: new StaffStore(db), cases: new CaseStore(db), offers: new OfferStore(db), log: new CaseLogStore(db) };
+  return { db, staff: new StaffStore(db), cases: new CaseStore(db), offers: new OfferStore(db), log: new CaseLogStore(db), meta: new MetaStore(db) };
 }
 
 export { BotsStore, openBotsStore, openMemoryBotsStore } from "./store.ts";

@@ -30,7 +30,6 @@ export const MESSAGE_KEYS = [
   "afterHours",
   "handoff",
   "summary.title",
-  "summary.priority",
   "summary.crisis",
   "summary.skipped",
   "summary.risk",

@@ -2,7 +2,8 @@
  * The summary the bot posts when a companion joins (DESIGN.md "Conversation
  * flow" 6): the triage result as `org.onsafe.triage_summary`, and a readable
  * body in the case's language. The victim is in the room and sees it too, so
- * the body only restates their answers, in plain words.
+ * the body only restates their answers, in plain words; the priority stays
+ * in the structured field for the console.
  */
 import { TRIAGE_SUMMARY_FIELD, type Language, type TriageResult, type TriageSummaryContent } from "@onsafe/schema";
 import { triagePrompts } from "./bank.ts";
@@ -23,7 +24,6 @@ export function triageSummary(result: TriageResult, notes: TriageNote[], lang: L
   });
   const lines = [
     text(lang, "summary.title"),
-    text(lang, "summary.priority", { priority: result.priority }),
     ...(result.crisis ? [text(lang, "summary.crisis")] : []),
     ...(result.skipped ? [text(lang, "summary.skipped")] : []),
     "",

@@ -90,9 +90,16 @@ export interface CaseLogTable {
   at: number;
 }
 
+/** Small facts of the service itself, e.g. the duty room's id. */
+export interface BotsMetaTable {
+  key: string;
+  value: string;
+}
+
 export interface BotsDatabase {
   staff: StaffTable;
   cases: CasesTable;
   offers: OffersTable;
   case_log: CaseLogTable;
+  meta: BotsMetaTable;
 }

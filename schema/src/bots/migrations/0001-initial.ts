@@ -67,4 +67,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await s.createIndex("case_log_kind_at").on("case_log").columns(["kind", "at"]).execute();
   await s.createIndex("case_log_case").on("case_log").column("case_id").execute();
+
+  await s.createTable("meta")
+    .addColumn("key", "text", (c) => c.primaryKey())
+    .addColumn("value", "text", (c) => c.notNull())
+    .execute();
 }
