@@ -24,7 +24,8 @@ describe("triage summary for the companion", () => {
 
   it("reads as plain Korean: each answer, the crisis flag and the victim's words quoted", () => {
     const text = String(triageSummary(result, notes, "ko").content.body);
-    expect(text).toContain(`우선순위 ${result.priority}`);
+    expect(text).not.toContain("우선순위");
+    expect(triageSummary(result, notes, "ko").content[TRIAGE_SUMMARY_FIELD]).toMatchObject({ priority: result.priority });
     expect(text).toContain("위기: 바로 도움이 필요해요");
     expect(text).toContain("겪은 일: 사진·영상을 퍼뜨리겠다고 협박받고 있어요");
     expect(text).toContain("협박 기한: 24시간 안이에요");
