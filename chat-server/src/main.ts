@@ -1,7 +1,8 @@
 /** `npm start`: the homeserver with its embedded SQLite database. */
 import { configFromEnv } from "./config.ts";
 import { startServer } from "./server.ts";
-import { DEMO_COMPANION, ensureDemoCompanion } from "./services/demo-companion.ts";
+import { DEMO_COMPANION } from "@onsafe/schema";
+import { ensureDemoCompanion } from "./services/demo-companion.ts";
 
 const config = configFromEnv();
 const server = await startServer(config);

@@ -19,3 +19,6 @@ export const BOT_LOCALPARTS = {
 
 /** Prefix of server-generated visitor localparts, e.g. `v-7k2q…`. */
 export const VISITOR_LOCALPART_PREFIX = "v-";
+
+/** Localpart of the demo companion our homeserver creates on first start (its login is printed once). */
+export const DEMO_COMPANION = "demo-companion";

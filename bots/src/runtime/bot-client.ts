@@ -44,12 +44,13 @@ export interface BotClientOptions {
 
 export interface BotClient {
   client: MatrixClient;
-  /** Resolves after the first sync has been processed. */
-  ready: Promise<void>;
-  stop(): Promise<void>;
+  /** Starts syncing (attach event handlers first); resolves after the first sync has been processed. */
+  start(): Promise<void>;
+  stop(): void;
 }
 
-export async function startBotClient(options: BotClientOptions): Promise<BotClient> {
+/** Logs the bot's crypto in from its stored state; syncing starts with `start()`. */
+export async function createBotClient(options: BotClientOptions): Promise<BotClient> {
   const { mirror, session } = options;
   mirror.track(options.storePrefix);
   const fetchFn: typeof fetch = (input, init) => {
@@ -69,20 +70,22 @@ export async function startBotClient(options: BotClientOptions): Promise<BotClie
   const timer = setInterval(() => { if (mirror.dirty) mirror.flush(); }, FLUSH_INTERVAL_MS);
   timer.unref();
 
-  const ready = new Promise<void>((resolve) => {
-    const onSync = (state: SyncState) => {
-      if (state === SyncState.Prepared || state === SyncState.Syncing) {
-        client.off(ClientEvent.Sync, onSync);
-        resolve();
-      }
-    };
-    client.on(ClientEvent.Sync, onSync);
-  });
-  await client.startClient({ initialSyncLimit: 50, lazyLoadMembers: true });
   return {
     client,
-    ready,
-    async stop() {
+    async start() {
+      const ready = new Promise<void>((resolve) => {
+        const onSync = (state: SyncState) => {
+          if (state === SyncState.Prepared || state === SyncState.Syncing) {
+            client.off(ClientEvent.Sync, onSync);
+            resolve();
+          }
+        };
+        client.on(ClientEvent.Sync, onSync);
+      });
+      await client.startClient({ initialSyncLimit: 50, lazyLoadMembers: true });
+      await ready;
+    },
+    stop() {
       clearInterval(timer);
       client.stopClient();
       mirror.flush();

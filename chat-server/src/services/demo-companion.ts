@@ -2,10 +2,9 @@
  * On first start, a demo companion account so an operator can log in to the
  * console straight away; its password is printed once and stored only hashed.
  */
+import { DEMO_COMPANION } from "@onsafe/schema";
 import { randomAlnum } from "../http/ids.ts";
 import type { Homeserver } from "./homeserver.ts";
-
-export const DEMO_COMPANION = "demo-companion";
 
 /** Creates the demo companion if the server has none; returns its login the first time only. */
 export async function ensureDemoCompanion(hs: Homeserver): Promise<{ userId: string; password: string } | undefined> {

@@ -18,6 +18,7 @@ import {
   SqliteQueryCompiler,
 } from "kysely";
 import { type HomeserverDatabase, homeserverMigrations } from "@onsafe/schema";
+import { MatrixError } from "../http/errors.ts";
 
 const MAX_CACHED_STATEMENTS = 1000;
 
@@ -71,6 +72,8 @@ export class Store {
   }
 
   private statement(sql: string): SQLite.Statement {
+    // A request still in flight while the server stops (a long-poll waking up) gets a 503, not an internal error.
+    if (!this.sqlite.open) throw new MatrixError(503, "M_UNKNOWN", "The server is shutting down");
     let statement = this.statements.get(sql);
     if (!statement) {
       // `in (…)` lists of varying length make new SQL texts: keep the cache bounded.

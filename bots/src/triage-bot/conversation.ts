@@ -1,0 +1,39 @@
+/**
+ * What the triage bot keeps about a conversation in the case row
+ * (`triage_state`): the triage machine's state (ids only) and how far into
+ * the room's timeline it has read, so after a restart it answers what came
+ * while it was away, and nothing twice.
+ */
+import { startTriage, type TriageState } from "../triage/index.ts";
+
+export interface ReadMark {
+  /** origin_server_ts of the newest event handled. */
+  ts: number;
+  /** Ids of the handled events with exactly that timestamp. */
+  ids: string[];
+}
+
+export interface Conversation {
+  machine: TriageState;
+  read: ReadMark;
+}
+
+export function newConversation(): { conversation: Conversation; say: ReturnType<typeof startTriage>["say"] } {
+  const { state, say } = startTriage();
+  return { conversation: { machine: state, read: { ts: 0, ids: [] } }, say };
+}
+
+export function isConversation(value: unknown): value is Conversation {
+  const v = value as Conversation | null;
+  return typeof v === "object" && v !== null && typeof v.machine === "object" && typeof v.read?.ts === "number" && Array.isArray(v.read.ids);
+}
+
+export function alreadyRead(mark: ReadMark, ts: number, eventId: string): boolean {
+  return ts < mark.ts || (ts === mark.ts && mark.ids.includes(eventId));
+}
+
+export function markRead(mark: ReadMark, ts: number, eventId: string): ReadMark {
+  if (ts > mark.ts) return { ts, ids: [eventId] };
+  if (ts === mark.ts && !mark.ids.includes(eventId)) return { ts, ids: [...mark.ids, eventId] };
+  return mark;
+}

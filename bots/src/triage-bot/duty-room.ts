@@ -1,0 +1,52 @@
+/**
+ * The duty room: one encrypted room of the triage bot with the staff, where
+ * crisis alerts go (case id, category, language; never the victim's words),
+ * mentioning every on-shift member so their clients notify them. Created on
+ * first need; its id is kept in the bots database.
+ */
+import { type MatrixClient, MsgType, Preset, Visibility } from "matrix-js-sdk";
+import type { MetaStore } from "../storage/meta.ts";
+import type { CaseRow } from "../storage/index.ts";
+
+const META_KEY = "duty_room_id";
+
+export class DutyRoom {
+  private creating?: Promise<string>;
+
+  constructor(private readonly client: MatrixClient, private readonly meta: MetaStore) {}
+
+  async alert(c: CaseRow, staffUserIds: string[]): Promise<void> {
+    const roomId = await this.roomId();
+    for (const userId of staffUserIds) {
+      const membership = this.client.getRoom(roomId)?.getMember(userId)?.membership;
+      if (membership !== "join" && membership !== "invite") await this.client.invite(roomId, userId);
+    }
+    const body = `Crisis case ${c.id} (${c.category ?? "category not yet known"}, ${c.language ?? "ko"}) is waiting: highest priority. `
+      + `위기 사례 ${c.id}: 최우선으로 응대해 주세요.`;
+    await this.client.sendMessage(roomId, {
+      msgtype: MsgType.Notice,
+      body,
+      "m.mentions": { user_ids: staffUserIds },
+      "org.onsafe.alert": { kind: "crisis", case_id: c.id },
+    } as never);
+  }
+
+  private roomId(): Promise<string> {
+    const known = this.meta.get(META_KEY);
+    if (known) return Promise.resolve(known);
+    this.creating ??= this.client.createRoom({
+      name: "onsafe duty",
+      preset: Preset.PrivateChat,
+      visibility: Visibility.Private,
+      initial_state: [
+        { type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } },
+        // Staff invited later read the alerts from their invite on.
+        { type: "m.room.history_visibility", state_key: "", content: { history_visibility: "invited" } },
+      ],
+    }).then(({ room_id }) => {
+      this.meta.set(META_KEY, room_id);
+      return room_id;
+    });
+    return this.creating;
+  }
+}

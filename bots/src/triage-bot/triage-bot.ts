@@ -1,0 +1,148 @@
+/**
+ * The triage bot (DESIGN.md "Conversation flow"): joins a victim's room when
+ * invited, runs the triage conversation, puts the case in the queue, watches
+ * for crisis words while the victim waits, and hands off to the companion.
+ * Decisions live in `triage/` (the conversation) and `queue/` (routing); this
+ * class only carries Matrix events to them and their answers back.
+ */
+import { ANSWER_FIELD, isAnswerContent } from "@onsafe/schema";
+import { ClientEvent, type MatrixClient, type MatrixEvent, type Room, RoomEvent } from "matrix-js-sdk";
+import type { BotsConfig } from "../config.ts";
+import type { Queue } from "../queue/index.ts";
+import type { CaseRow } from "../storage/index.ts";
+import { afterHours, handleMessage, triageResult, type Outgoing } from "../triage/index.ts";
+import { RoomEventFeed } from "../runtime/room-events.ts";
+import { alreadyRead, type Conversation, isConversation, markRead, newConversation } from "./conversation.ts";
+import { handOff } from "./handoff.ts";
+import { nextOpening } from "./opening-hours.ts";
+
+export class TriageBot {
+  private readonly feed: RoomEventFeed;
+
+  constructor(private readonly client: MatrixClient, private readonly queue: Queue, private readonly config: BotsConfig) {
+    this.feed = new RoomEventFeed(client, (room, event) => this.onEvent(room, event));
+    client.on(RoomEvent.MyMembership, this.onMyMembership);
+  }
+
+  /** Accepts invites that came while the bot was away (they are in the first sync). */
+  acceptPendingInvites(): void {
+    for (const room of this.client.getRooms()) {
+      if (room.getMyMembership() === "invite") this.onMyMembership(room, "invite");
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.client.off(RoomEvent.MyMembership, this.onMyMembership);
+    this.feed.stop();
+    await this.feed.idle();
+  }
+
+  private readonly onMyMembership = (room: Room, membership: string) => {
+    if (membership !== "invite") return;
+    void this.feed.enqueue(room.roomId, () => this.accept(room));
+  };
+
+  private async accept(room: Room): Promise<void> {
+    const inviter = room.getMember(this.client.getUserId()!)?.events.member?.getSender();
+    if (!inviter || this.queue.staff.get(inviter)) {
+      // Staff bring the triage bot nowhere: cases start with a victim.
+      await this.client.leave(room.roomId);
+      return;
+    }
+    await this.client.joinRoom(room.roomId);
+    if (!(await joinedEncrypted(this.client, room.roomId))) {
+      // Victims' rooms are end-to-end encrypted; the bot never talks where the server could read it.
+      await this.client.leave(room.roomId);
+      return;
+    }
+    if (this.queue.cases.getByRoom(room.roomId)) return;
+    const c = this.queue.cases.createCase({ roomId: room.roomId, visitorId: inviter });
+    const { conversation, say } = newConversation();
+    await this.send(room.roomId, say);
+    await this.queue.cases.saveTriage(c.id, { triageState: conversation });
+  }
+
+  private async onEvent(room: Room, event: MatrixEvent): Promise<void> {
+    const c = this.queue.cases.getByRoom(room.roomId);
+    if (!c || c.status === "closed" || !isConversation(c.triageState)) return;
+    const conversation = c.triageState;
+    const eventId = event.getId();
+    if (!eventId || alreadyRead(conversation.read, event.getTs(), eventId)) return;
+    const next: Conversation = { ...conversation, read: markRead(conversation.read, event.getTs(), eventId) };
+
+    if (event.getType() === "m.room.member") {
+      await this.onMember(room, c, event);
+    } else if (event.getType() === "m.room.message" && event.getSender() === c.visitorId && !event.isDecryptionFailure()) {
+      next.machine = await this.onVictimMessage(c, conversation, event);
+    }
+    const latest = this.queue.cases.get(c.id);
+    if (latest && latest.status !== "closed" && latest.handedOffAt === null) {
+      await this.queue.cases.saveTriage(c.id, { triageState: next });
+    }
+  }
+
+  private async onMember(room: Room, c: CaseRow, event: MatrixEvent): Promise<void> {
+    const userId = event.getStateKey();
+    const membership = event.getContent().membership;
+    if (!userId || userId === this.client.getUserId()) return;
+    if (membership === "join") {
+      const arriving = await this.queue.cases.memberJoined(room.roomId, userId);
+      if (!arriving) return;
+      await handOff(this.client, room, arriving);
+      this.queue.cases.markHandedOff(arriving.id);
+      await this.client.leave(room.roomId);
+    } else if ((membership === "leave" || membership === "ban") && event.getSender() === userId) {
+      // Only leaves people made themselves: a declined invite, or the victim leaving.
+      await this.queue.cases.memberLeft(room.roomId, userId);
+      if (userId === c.visitorId) await this.client.leave(room.roomId);
+    }
+  }
+
+  /** Runs one message of the victim through the conversation; returns the machine's new state. */
+  private async onVictimMessage(c: CaseRow, conversation: Conversation, event: MatrixEvent): Promise<Conversation["machine"]> {
+    const content = event.getContent();
+    if (typeof content.body !== "string") return conversation.machine;
+    const answer = isAnswerContent(content[ANSWER_FIELD]) ? content[ANSWER_FIELD] : undefined;
+    const step = handleMessage(conversation.machine, { body: content.body, answer });
+    await this.send(c.roomId, step.say);
+    const inTriage = c.status === "triage";
+    if (!step.consumed || !inTriage) this.queue.cases.noteEvent(c.id, event.getId()!);
+    if (step.crisisNow) await this.queue.cases.markCrisis(c.id);
+    if (inTriage) {
+      const { answers: _answers, crisis: _crisis, skipped: _skipped, ...fields } = triageResult(step.state);
+      await this.queue.cases.saveTriage(c.id, { ...fields, triageState: { ...conversation, machine: step.state } });
+    }
+    if (inTriage && step.done) await this.finishTriage(c, step.state.language ?? "ko");
+    return step.state;
+  }
+
+  private async finishTriage(c: CaseRow, lang: "ko" | "en"): Promise<void> {
+    if (!this.queue.cases.isOpen()) {
+      await this.send(c.roomId, [afterHours(lang, nextOpening(this.config.hours, Date.now(), lang))]);
+    }
+    await this.queue.cases.enqueue(c.id);
+  }
+
+  private async send(roomId: string, messages: Outgoing[]): Promise<void> {
+    for (const message of messages) await this.client.sendMessage(roomId, message.content as never);
+  }
+}
+
+const JOIN_WAIT_MS = 20_000;
+
+/** Waits until the join came back through sync (the crypto then knows the room's encryption); false if the room is not encrypted. */
+function joinedEncrypted(client: MatrixClient, roomId: string): Promise<boolean> {
+  const joined = () => client.getRoom(roomId)?.getMyMembership() === "join";
+  const check = () => joined() && client.getRoom(roomId)!.hasEncryptionStateEvent();
+  if (joined()) return Promise.resolve(check());
+  return new Promise((resolve) => {
+    const done = () => {
+      if (!joined()) return;
+      clearTimeout(timer);
+      client.off(ClientEvent.Sync, done);
+      resolve(check());
+    };
+    const timer = setTimeout(() => { client.off(ClientEvent.Sync, done); resolve(false); }, JOIN_WAIT_MS);
+    client.on(ClientEvent.Sync, done);
+  });
+}

@@ -1,0 +1,120 @@
+/**
+ * The whole service for end-to-end tests: our homeserver (in this process,
+ * on a loopback port) and the bots service beside it on the same data
+ * directory, as `npm start` runs them, plus real matrix-js-sdk clients for
+ * victims and companions. Staff talk to the ops API through the homeserver's
+ * `/_onsafe/` forwarding, as the console will.
+ */
+import { createServer } from "node:net";
+import { MsgType, Preset } from "matrix-js-sdk";
+import type { Language } from "@onsafe/schema";
+import { type Account, ENCRYPTION, TestServer } from "../../chat-server/test/harness.ts";
+import { SdkClient } from "../../test-support/sdk-client.ts";
+import { type BotsConfig, botsConfigFromEnv } from "../src/config.ts";
+import { type RunningBots, startBotsService } from "../src/service.ts";
+
+export interface StackOptions {
+  offerTimeoutMs?: number;
+}
+
+export class Stack {
+  private readonly clients: SdkClient[] = [];
+
+  private constructor(readonly hs: TestServer, public bots: RunningBots, readonly config: BotsConfig) {}
+
+  static async start(options: StackOptions = {}): Promise<Stack> {
+    const botsPort = await freePort();
+    const hs = await TestServer.start({ botsUrl: `http://127.0.0.1:${botsPort}` });
+    const config: BotsConfig = {
+      ...botsConfigFromEnv({}),
+      homeserverUrl: hs.url,
+      serverName: hs.config.serverName,
+      dataDir: hs.config.dataDir,
+      port: botsPort,
+      offerTimeoutMs: options.offerTimeoutMs ?? 120_000,
+    };
+    return new Stack(hs, await startBotsService(config), config);
+  }
+
+  get triageBot(): string {
+    return this.bots.triageUserId;
+  }
+
+  /** Stops the bots service (as a restart does) while the homeserver and clients go on. */
+  async stopBots(): Promise<void> {
+    await this.bots.close();
+  }
+
+  async startBots(): Promise<void> {
+    this.bots = await startBotsService(this.config);
+  }
+
+  async close(): Promise<void> {
+    for (const client of this.clients) client.stop();
+    await this.bots.close().catch(() => {});
+    await this.hs.close();
+  }
+
+  /** A companion (or supervisor) in the homeserver and the staff directory, with a running client. */
+  async staff(name: string, o: { kind?: "companion" | "supervisor"; languages?: Language[]; capacity?: number; onShift?: boolean } = {}): Promise<SdkClient> {
+    const kind = o.kind ?? "companion";
+    const account = await this.hs.createAccount(kind, name);
+    await this.bots.queue.staff.addOrUpdateStaff({ userId: account.userId, kind, displayName: name, languages: o.languages ?? ["ko", "en"], capacity: o.capacity });
+    const client = await this.client(account);
+    if (o.onShift ?? true) await this.setShift(account, true);
+    return client;
+  }
+
+  async setShift(account: Account, onShift: boolean): Promise<void> {
+    const reply = await this.ops(account, "PUT", "/me/shift", { onShift });
+    if (reply.status !== 200) throw new Error(`shift change failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+  }
+
+  /** An ops API request through the homeserver, as a browser makes it. */
+  ops(account: Account | undefined, method: string, path: string, body?: unknown) {
+    return this.hs.request(method, `/_onsafe/v1${path}`, { token: account?.token, body });
+  }
+
+  /** A new anonymous visitor with a running client. */
+  async visitor(): Promise<SdkClient> {
+    return this.client(await this.hs.registerVisitor());
+  }
+
+  /**
+   * The victim app's first step: a private encrypted room, history visible
+   * from joining, inviting the triage bot with enough power to withdraw
+   * invites it sent. Returns the room id.
+   */
+  async startConversation(victim: SdkClient): Promise<string> {
+    const { room_id } = await victim.client.createRoom({
+      preset: Preset.PrivateChat,
+      invite: [this.triageBot],
+      initial_state: [ENCRYPTION, { type: "m.room.history_visibility", state_key: "", content: { history_visibility: "joined" } }],
+      power_level_content_override: { users: { [victim.userId]: 100, [this.triageBot]: 50 } },
+    });
+    await victim.waitForRoom(room_id, "join");
+    return room_id;
+  }
+
+  /** Sends what a victim types (or taps: `answer` is the button's prompt and option). */
+  async say(victim: SdkClient, roomId: string, body: string, answer?: { prompt_id: string; option_id: string }): Promise<void> {
+    await victim.client.sendMessage(roomId, { msgtype: MsgType.Text, body, ...(answer ? { "org.onsafe.answer": answer } : {}) } as never);
+  }
+
+  private async client(account: Account): Promise<SdkClient> {
+    const client = await SdkClient.start(this.hs.url, account);
+    this.clients.push(client);
+    return client;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

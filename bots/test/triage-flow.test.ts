@@ -1,0 +1,97 @@
+/**
+ * The whole conversation with real parts: our homeserver, the bots service,
+ * and matrix-js-sdk clients with Rust crypto for the victim and a companion.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { MatrixEvent } from "matrix-js-sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SdkClient } from "../../test-support/sdk-client.ts";
+import { messages, nextPrompt, waitForField, waitForText } from "./conversation.ts";
+import { Stack } from "./stack.ts";
+
+describe("a victim is triaged and handed to an on-shift companion", () => {
+  let stack: Stack;
+  let mina: SdkClient;
+  let victim: SdkClient;
+  let roomId: string;
+  const story = "He posted my photos on a forum yesterday, I found them this morning";
+
+  beforeAll(async () => {
+    stack = await Stack.start();
+    mina = await stack.staff("mina", { languages: ["ko", "en"] });
+    victim = await stack.visitor();
+  });
+  afterAll(async () => { await stack.close(); });
+
+  it("answers triage by number, typed label and button, and the case is offered to the companion", async () => {
+    roomId = await stack.startConversation(victim);
+    const bot = stack.triageBot;
+    const language = await nextPrompt(victim, roomId, bot);
+    expect(language.id).toBe("language");
+    await stack.say(victim, roomId, "2"); // English, by number
+
+    const category = await nextPrompt(victim, roomId, bot, language.eventId);
+    expect(category.id).toBe("category");
+    expect(category.options.map((o) => o.id)).toContain("deepfake");
+    await stack.say(victim, roomId, "Distribution"); // typed label, any case
+
+    const images = await nextPrompt(victim, roomId, bot, category.eventId);
+    expect(images.id).toBe("images");
+    await stack.say(victim, roomId, "Already spread", { prompt_id: "images", option_id: "spread" }); // a button
+
+    // Free text in the middle of triage is not an answer: it is kept for the companion.
+    await stack.say(victim, roomId, story);
+    let prompt = await nextPrompt(victim, roomId, bot, images.eventId);
+    expect(prompt.id).toBe("minor");
+    const shownAgain = await nextPrompt(victim, roomId, bot, prompt.eventId); // the options again, after the free text
+    expect(shownAgain.id).toBe("minor");
+    prompt = shownAgain;
+    for (const [id, answer] of [["minor", "no"], ["risk_wish", "no"], ["risk_thoughts", "no"], ["risk_behaviour", "no"]] as const) {
+      if (id !== "minor") prompt = await nextPrompt(victim, roomId, bot, prompt.eventId);
+      expect(prompt.id).toBe(id);
+      await stack.say(victim, roomId, answer);
+    }
+    await mina.waitForRoom(roomId, "invite");
+    const queue = await stack.ops(mina.account, "GET", "/queue");
+    expect(queue.body.cases).toEqual([expect.objectContaining({ status: "offered", category: "distribution", language: "en", offered_to: mina.userId })]);
+  });
+
+  it("on joining, the companion reads the decrypted summary with what the victim wrote, and the bot leaves", async () => {
+    await mina.client.joinRoom(roomId);
+    const summary = await waitForField(mina, roomId, stack.triageBot, "org.onsafe.triage_summary");
+    expect(summary["org.onsafe.triage_summary"]).toMatchObject({
+      category: "distribution", images: "spread", minor: false, risk: "none", crisis: false, language: "en",
+      notes: [expect.objectContaining({ body: story })],
+    });
+    expect(summary.body).toContain(story);
+    await mina.waitFor(() => mina.client.getRoom(roomId)?.getMember(stack.triageBot)?.membership === "leave", "the triage bot to leave");
+    const detail = await stack.ops(mina.account, "GET", `/queue`);
+    expect(detail.body.cases).toEqual([]);
+  });
+
+  it("victim and companion then talk, and the bot's device cannot read it", async () => {
+    await stack.say(victim, roomId, "Thank you for coming");
+    await mina.waitForMessage(roomId, "Thank you for coming");
+    await mina.sendText(roomId, "I'm here with you. It is not your fault.");
+    await victim.waitForMessage(roomId, "I'm here with you. It is not your fault.");
+
+    const sent = messages(mina, roomId).find((m) => m.content.body === "Thank you for coming")!.event;
+    const copy = new MatrixEvent(structuredClone(sent.event));
+    expect(copy.isEncrypted()).toBe(true);
+    await stack.bots.triage.client.decryptEventIfNeeded(copy);
+    expect(copy.isDecryptionFailure()).toBe(true);
+  });
+
+  it("the bots database and its crypto store hold none of the victim's words", () => {
+    for (const file of ["bots.sqlite", "bots.sqlite-wal", "bots-crypto.sqlite", "bots-crypto.sqlite-wal"]) {
+      let bytes: Buffer;
+      try { bytes = readFileSync(join(stack.config.dataDir, file)); } catch { continue; }
+      for (const words of [story, "Thank you for coming", "Already spread"]) {
+        expect(bytes.includes(Buffer.from(words)), `${words} in ${file}`).toBe(false);
+      }
+    }
+    // The scan finds what is there: the case's room id is in bots.sqlite.
+    expect(readFileSync(join(stack.config.dataDir, "bots.sqlite")).includes(Buffer.from(roomId)) || readFileSync(join(stack.config.dataDir, "bots.sqlite-wal")).includes(Buffer.from(roomId))).toBe(true);
+  });
+});
