@@ -1,16 +1,19 @@
 /**
  * `npm run admin -- add-staff --kind companion|supervisor|partner --username NAME
- *  --password PASS [--languages ko,en] [--display-name "..."]`
- * Talks to the running homeserver over HTTP with the registration shared secret
- * (from ONSAFE_REGISTRATION_SHARED_SECRET or the data directory).
+ *  --password PASS [--languages ko,en] [--capacity N] [--display-name "..."]`
+ * Creates the account on the homeserver over HTTP with the registration shared
+ * secret (from ONSAFE_REGISTRATION_SHARED_SECRET or the data directory), then
+ * enters it in the bots service's staff directory (`bots.sqlite`), which the
+ * running service reads on every request.
  */
 import { parseArgs } from "node:util";
-import { STAFF_KINDS } from "@onsafe/schema";
+import { STAFF_KINDS, type StaffKind } from "@onsafe/schema";
 import { botsConfigFromEnv } from "../config.ts";
 import { registrationSecret } from "../runtime/bot-secrets.ts";
+import { botsTables, openBotsStore } from "../storage/index.ts";
 import { registerWithSharedSecret } from "./admin-client.ts";
 
-const USAGE = `usage: npm run admin -- add-staff --kind ${STAFF_KINDS.join("|")} --username NAME --password PASS [--languages ko,en] [--display-name "..."]`;
+const USAGE = `usage: npm run admin -- add-staff --kind ${STAFF_KINDS.join("|")} --username NAME --password PASS [--languages ko,en] [--capacity N] [--display-name "..."]`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -25,6 +28,7 @@ async function main(argv: string[]): Promise<number> {
       username: { type: "string" },
       password: { type: "string" },
       languages: { type: "string" },
+      capacity: { type: "string" },
       "display-name": { type: "string" },
     },
     strict: true,
@@ -40,6 +44,11 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const config = botsConfigFromEnv();
+  const capacity = values.capacity === undefined ? config.defaultCapacity : Number(values.capacity);
+  if (!Number.isInteger(capacity) || capacity < 0 || capacity > 50) {
+    console.error("--capacity takes a whole number of simultaneous cases, 0 to 50");
+    return 2;
+  }
   const sharedSecret = registrationSecret(config.dataDir);
   if (!sharedSecret) {
     console.error(`No registration secret: start the service once (it creates secrets.json in ${config.dataDir}) or set ONSAFE_REGISTRATION_SHARED_SECRET.`);
@@ -49,9 +58,13 @@ async function main(argv: string[]): Promise<number> {
   const { userId } = await registerWithSharedSecret({
     baseUrl, sharedSecret, username: values.username, password: values.password, kind, displayName: values["display-name"],
   });
-  console.log(`Created ${kind} ${userId}.`);
-  // The staff directory (languages, capacity, shifts) belongs to the bots service, which is not built yet.
-  console.log(`Languages (${languages.join(", ")}) are not recorded yet: the bots service's staff directory will hold them.`);
+  const store = await openBotsStore(config.dataDir);
+  try {
+    botsTables(store).staff.upsert({ userId, kind: kind as StaffKind, displayName: values["display-name"] ?? null, languages: [...new Set(languages)], capacity });
+  } finally {
+    store.close();
+  }
+  console.log(`Created ${kind} ${userId} (languages ${languages.join(", ")}, up to ${capacity} cases at once).`);
   return 0;
 }
 
