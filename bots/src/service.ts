@@ -53,7 +53,7 @@ export async function startBotsService(config: BotsConfig, clock: Clock = system
   });
   const bot = new TriageBot(triage.client, queue, config);
   await triage.start();
-  bot.acceptPendingInvites();
+  bot.resume();
 
   const app = createOpsApi({ config, queue, crisisLines: loadCrisisLines(), tokens: new WhoamiResolver(config.homeserverUrl) });
   const api = await startOpsApi(app, { host: config.host, port: config.port });

@@ -10,7 +10,7 @@ import { ENCRYPTION, TestServer } from "../../chat-server/test/harness.ts";
 import { SdkClient } from "../../test-support/sdk-client.ts";
 import { botsTables, openBotsStore } from "../src/storage/index.ts";
 import { BotsProcess } from "./bots-process.ts";
-import { nextPrompt, waitForField } from "./conversation.ts";
+import { messages, nextPrompt, waitForField } from "./conversation.ts";
 
 describe("the bots service restarting mid-conversation", () => {
   let hs: TestServer;
@@ -53,6 +53,9 @@ describe("the bots service restarting mid-conversation", () => {
 
     const images = await nextPrompt(victim, roomId, triageBot, category.eventId);
     expect(images.id).toBe("images");
+    // Whatever the bot handled again after the kill, the victim saw each question once.
+    const prompts = messages(victim, roomId).filter((m) => m.sender === triageBot && m.content["org.onsafe.prompt"]).map((m) => m.content["org.onsafe.prompt"].id);
+    expect(prompts).toEqual(["language", "category", "images"]);
     await victim.sendText(roomId, "그냥 상담사와 이야기하고 싶어요");
     await hana.waitForRoom(roomId, "invite");
     await hana.client.joinRoom(roomId);

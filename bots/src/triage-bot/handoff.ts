@@ -6,17 +6,18 @@
  * ids are all the bots database keeps) and exist only in this encrypted message.
  */
 import { type MatrixClient, MatrixEvent, type Room } from "matrix-js-sdk";
-import { triageResult, triageSummary, type TriageNote, handoffIntro } from "../triage/index.ts";
+import { handoffIntro, type Outgoing, triageResult, triageSummary, type TriageNote } from "../triage/index.ts";
 import type { CaseRow } from "../storage/index.ts";
 import { isConversation } from "./conversation.ts";
 
-export async function handOff(client: MatrixClient, room: Room, c: CaseRow): Promise<void> {
+export async function handOff(client: MatrixClient, room: Room, c: CaseRow, send: (messages: Outgoing[]) => Promise<void>): Promise<void> {
   const lang = c.language ?? "ko";
-  await client.sendMessage(room.roomId, handoffIntro(lang).content as never);
+  const messages = [handoffIntro(lang)];
   if (isConversation(c.triageState)) {
     const notes = await readNotes(client, room, c.notedEventIds);
-    await client.sendMessage(room.roomId, triageSummary(triageResult(c.triageState.machine), notes, lang).content as never);
+    messages.push(triageSummary(triageResult(c.triageState.machine), notes, lang));
   }
+  await send(messages);
 }
 
 async function readNotes(client: MatrixClient, room: Room, eventIds: string[]): Promise<TriageNote[]> {

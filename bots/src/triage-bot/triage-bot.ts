@@ -4,6 +4,11 @@
  * for crisis words while the victim waits, and hands off to the companion.
  * Decisions live in `triage/` (the conversation) and `queue/` (routing); this
  * class only carries Matrix events to them and their answers back.
+ *
+ * An event is handled at least once: after a crash between replying and saving
+ * the read mark, it is handled again. Replies are sent with transaction ids
+ * derived from the event they answer, so the homeserver recognises the repeat
+ * and the victim never sees a message twice.
  */
 import { ANSWER_FIELD, isAnswerContent } from "@onsafe/schema";
 import { ClientEvent, type MatrixClient, type MatrixEvent, type Room, RoomEvent } from "matrix-js-sdk";
@@ -14,6 +19,7 @@ import { afterHours, handleMessage, triageResult, type Outgoing } from "../triag
 import { RoomEventFeed } from "../runtime/room-events.ts";
 import { alreadyRead, type Conversation, isConversation, markRead, newConversation } from "./conversation.ts";
 import { handOff } from "./handoff.ts";
+import { sendAll } from "./send.ts";
 import { nextOpening } from "./opening-hours.ts";
 
 export class TriageBot {
@@ -24,10 +30,16 @@ export class TriageBot {
     client.on(RoomEvent.MyMembership, this.onMyMembership);
   }
 
-  /** Accepts invites that came while the bot was away (they are in the first sync). */
-  acceptPendingInvites(): void {
+  /**
+   * After a (re)start: accepts invites that came while the bot was away, and
+   * starts the conversation in rooms it joined just before stopping.
+   */
+  resume(): void {
     for (const room of this.client.getRooms()) {
-      if (room.getMyMembership() === "invite") this.onMyMembership(room, "invite");
+      const membership = room.getMyMembership();
+      if (membership === "invite") this.onMyMembership(room, "invite");
+      const c = this.queue.cases.getByRoom(room.roomId);
+      if (membership === "join" && c && !isConversation(c.triageState)) void this.feed.enqueue(room.roomId, () => this.begin(c));
     }
   }
 
@@ -55,10 +67,14 @@ export class TriageBot {
       await this.client.leave(room.roomId);
       return;
     }
-    if (this.queue.cases.getByRoom(room.roomId)) return;
-    const c = this.queue.cases.createCase({ roomId: room.roomId, visitorId: inviter });
+    const c = this.queue.cases.getByRoom(room.roomId) ?? this.queue.cases.createCase({ roomId: room.roomId, visitorId: inviter });
+    if (!isConversation(c.triageState)) await this.begin(c);
+  }
+
+  /** Greets the victim with the first prompt. */
+  private async begin(c: CaseRow): Promise<void> {
     const { conversation, say } = newConversation();
-    await this.send(room.roomId, say);
+    await this.send(c.roomId, say, `start ${c.id}`);
     await this.queue.cases.saveTriage(c.id, { triageState: conversation });
   }
 
@@ -88,7 +104,7 @@ export class TriageBot {
     if (membership === "join") {
       const arriving = await this.queue.cases.memberJoined(room.roomId, userId);
       if (!arriving) return;
-      await handOff(this.client, room, arriving);
+      await handOff(this.client, room, arriving, (messages) => this.send(room.roomId, messages, `hand-off ${arriving.id} ${userId}`));
       this.queue.cases.markHandedOff(arriving.id);
       await this.client.leave(room.roomId);
     } else if ((membership === "leave" || membership === "ban") && event.getSender() === userId) {
@@ -104,7 +120,7 @@ export class TriageBot {
     if (typeof content.body !== "string") return conversation.machine;
     const answer = isAnswerContent(content[ANSWER_FIELD]) ? content[ANSWER_FIELD] : undefined;
     const step = handleMessage(conversation.machine, { body: content.body, answer });
-    await this.send(c.roomId, step.say);
+    await this.send(c.roomId, step.say, event.getId()!);
     const inTriage = c.status === "triage";
     if (!step.consumed || !inTriage) this.queue.cases.noteEvent(c.id, event.getId()!);
     if (step.crisisNow) await this.queue.cases.markCrisis(c.id);
@@ -118,13 +134,13 @@ export class TriageBot {
 
   private async finishTriage(c: CaseRow, lang: "ko" | "en"): Promise<void> {
     if (!this.queue.cases.isOpen()) {
-      await this.send(c.roomId, [afterHours(lang, nextOpening(this.config.hours, Date.now(), lang))]);
+      await this.send(c.roomId, [afterHours(lang, nextOpening(this.config.hours, Date.now(), lang))], `after hours ${c.id}`);
     }
     await this.queue.cases.enqueue(c.id);
   }
 
-  private async send(roomId: string, messages: Outgoing[]): Promise<void> {
-    for (const message of messages) await this.client.sendMessage(roomId, message.content as never);
+  private send(roomId: string, messages: Outgoing[], answering: string): Promise<void> {
+    return sendAll(this.client, roomId, messages, answering);
   }
 }
 
