@@ -1,18 +1,4 @@
-// Bundles the homeserver into dist/main.js for `npm start`: plain Node at run
-// time, without a TypeScript loader (which costs about 45 MB of RSS). npm
-// packages stay external; the workspace's own TypeScript packages are bundled.
-import { readFileSync } from "node:fs";
-import { build } from "esbuild";
+// `npm run build`: this service bundled into dist/main.js (see scripts/bundle.mjs).
+import { bundle } from "../scripts/bundle.mjs";
 
-const pkg = JSON.parse(readFileSync(new URL("./package.json", import.meta.url), "utf8"));
-await build({
-  entryPoints: [new URL("./src/main.ts", import.meta.url).pathname],
-  outfile: new URL("./dist/main.js", import.meta.url).pathname,
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node20",
-  sourcemap: true,
-  external: Object.keys(pkg.dependencies).filter((name) => !name.startsWith("@onsafe/")),
-  logLevel: "warning",
-});
+await bundle(new URL("./", import.meta.url));

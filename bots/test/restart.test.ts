@@ -3,13 +3,13 @@
  * message sent while it was down is decrypted and answered once it is back,
  * because the bot's device, Olm and Megolm sessions were on disk.
  */
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BOT_LOCALPARTS } from "@onsafe/schema";
 import { ENCRYPTION, TestServer } from "../../chat-server/test/harness.ts";
 import { SdkClient } from "../../test-support/sdk-client.ts";
 import { botsTables, openBotsStore } from "../src/storage/index.ts";
 import { BotsProcess } from "./bots-process.ts";
+import { freePort } from "./stack.ts";
 import { messages, nextPrompt, waitForField } from "./conversation.ts";
 
 describe("the bots service restarting mid-conversation", () => {
@@ -64,13 +64,3 @@ describe("the bots service restarting mid-conversation", () => {
   });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
