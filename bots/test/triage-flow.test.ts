@@ -94,4 +94,28 @@ describe("a victim is triaged and handed to an on-shift companion", () => {
     // The scan finds what is there: the case's room id is in bots.sqlite.
     expect(readFileSync(join(stack.config.dataDir, "bots.sqlite")).includes(Buffer.from(roomId)) || readFileSync(join(stack.config.dataDir, "bots.sqlite-wal")).includes(Buffer.from(roomId))).toBe(true);
   });
+
+  it("a supervisor claims a waiting case from the queue, is invited by the bot, and gets the summary on joining", async () => {
+    // Mina is at capacity 1 now, so the next case waits for someone to take it.
+    await stack.bots.queue.staff.addOrUpdateStaff({ userId: mina.userId, kind: "companion", capacity: 1 });
+    const boss = await stack.staff("boss", { kind: "supervisor", capacity: 0 });
+    const second = await stack.visitor();
+    const room = await stack.startConversation(second);
+    const first = await nextPrompt(second, room, stack.triageBot);
+    await stack.say(second, room, "I just want to talk to someone", { prompt_id: first.id, option_id: "skip" });
+    await waitForField(second, room, stack.triageBot, "org.onsafe.queue");
+
+    const queue = await stack.ops(boss.account, "GET", "/queue");
+    const waiting = queue.body.cases.find((c: { status: string }) => c.status === "waiting");
+    expect(waiting).toMatchObject({ position: 1, offered_to: null });
+    const claimed = await stack.ops(boss.account, "POST", `/cases/${waiting.id}/claim`);
+    expect(claimed.status).toBe(200);
+    expect(claimed.body.case).toMatchObject({ status: "assigned", assigned_to: boss.userId });
+
+    await boss.waitForRoom(room, "invite");
+    await boss.client.joinRoom(room);
+    const summary = await waitForField(boss, room, stack.triageBot, "org.onsafe.triage_summary");
+    expect(summary["org.onsafe.triage_summary"]).toMatchObject({ skipped: true });
+    expect(mina.client.getRoom(room)?.getMyMembership()).toBeUndefined();
+  });
 });
