@@ -23,6 +23,8 @@ export interface BotsConfig {
   host: string;
   /** How long a companion has to accept an offered case before it moves on. */
   offerTimeoutMs: number;
+  /** How often lapsed offers are looked for. */
+  offerCheckMs: number;
   /** Default capacity (simultaneous cases) of a companion without one set. */
   defaultCapacity: number;
   hours: ServiceHours;
@@ -37,6 +39,7 @@ export function botsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): BotsCon
     port: int(env.ONSAFE_BOTS_PORT, publicPort + 1, "ONSAFE_BOTS_PORT"),
     host: "127.0.0.1",
     offerTimeoutMs: int(env.ONSAFE_OFFER_TIMEOUT_SECONDS, 120, "ONSAFE_OFFER_TIMEOUT_SECONDS") * 1000,
+    offerCheckMs: 5_000,
     defaultCapacity: int(env.ONSAFE_DEFAULT_CAPACITY, 3, "ONSAFE_DEFAULT_CAPACITY"),
     hours: {
       timeZone: env.ONSAFE_TIME_ZONE ?? "Asia/Seoul",

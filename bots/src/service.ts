@@ -11,7 +11,7 @@ import { type Clock, createQueue, type Queue, startOfferTimer, systemClock } fro
 import { createBotClient, type BotClient } from "./runtime/bot-client.ts";
 import { loadBotsSecrets, registrationSecret } from "./runtime/bot-secrets.ts";
 import { loginBot } from "./runtime/login.ts";
-import { IndexedDbMirror } from "./runtime/persistent-indexeddb.ts";
+import { forgetInMemory, IndexedDbMirror } from "./runtime/persistent-indexeddb.ts";
 import { botsTables, openBotsStore } from "./storage/index.ts";
 import { DutyRoom } from "./triage-bot/duty-room.ts";
 import { MatrixRoomActions } from "./triage-bot/room-actions.ts";
@@ -35,10 +35,11 @@ export async function startBotsService(config: BotsConfig, clock: Clock = system
   await mirror.restore();
 
   const session = await loginBot(config.homeserverUrl, "triage", secrets.bots.triage, registrationSecret(config.dataDir));
+  const storePrefix = "onsafe-triage";
   const triage = await createBotClient({
     homeserverUrl: config.homeserverUrl,
     session,
-    storePrefix: "onsafe-triage",
+    storePrefix,
     storePassphrase: secrets.cryptoStorePassphrase,
     mirror,
   });
@@ -57,7 +58,7 @@ export async function startBotsService(config: BotsConfig, clock: Clock = system
 
   const app = createOpsApi({ config, queue, crisisLines: loadCrisisLines(), tokens: new WhoamiResolver(config.homeserverUrl) });
   const api = await startOpsApi(app, { host: config.host, port: config.port });
-  const stopOfferTimer = startOfferTimer(queue.cases);
+  const stopOfferTimer = startOfferTimer(queue.cases, config.offerCheckMs);
   // Offers that lapsed while the service was down.
   await queue.cases.expireOffers();
 
@@ -73,6 +74,7 @@ export async function startBotsService(config: BotsConfig, clock: Clock = system
       await bot.stop();
       triage.stop();
       mirror.close();
+      await forgetInMemory(storePrefix);
       store.close();
     },
   };

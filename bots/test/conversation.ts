@@ -1,7 +1,6 @@
 /** Reading what the triage bot said in a room, from a real client's decrypted timeline, and answering it. */
 import { type MatrixEvent, MsgType } from "matrix-js-sdk";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
-import { Stack, type StackOptions } from "./stack.ts";
 
 export interface Prompt {
   id: string;
@@ -133,26 +132,6 @@ export async function waitForAlert(client: SdkClient, roomId: string, bot: strin
     return content !== undefined;
   }, `a crisis alert${caseId ? ` for ${caseId}` : ""}`);
   return content!;
-}
-
-/**
- * `Stack.start` for a file that starts more than one stack. The bots keep their
- * crypto store in the process-wide fake IndexedDB under a fixed name, which
- * outlives `Stack.close`; a second stack's bot (new data directory, new store
- * passphrase) would open the first one's store and fail to unpickle it. So
- * the leftover databases are deleted first.
- */
-export async function startStack(options?: StackOptions): Promise<Stack> {
-  const idb = (globalThis as { indexedDB?: IDBFactory }).indexedDB;
-  for (const { name } of idb ? await idb.databases() : []) {
-    if (!name?.startsWith("onsafe-")) continue;
-    await new Promise<void>((resolve, reject) => {
-      const request = idb!.deleteDatabase(name);
-      request.onsuccess = () => resolve();
-      request.onerror = () => reject(request.error);
-    });
-  }
-  return Stack.start(options);
 }
 
 /** Polls `read` until `done` holds (for state only the ops API shows); returns the last value. */

@@ -11,13 +11,13 @@ import {
   eventually,
   messagesAfter,
   nextPrompt,
-  startStack,
+
   waitForAlert,
   waitForField,
   waitForQueueStatus,
   waitForText,
 } from "./conversation.ts";
-import type { Stack } from "./stack.ts";
+import { Stack } from "./stack.ts";
 
 /** Every crisis line of bots/content/crisis-lines.json: women's emergency line, suicide prevention, police, the national centre. */
 const CRISIS_NUMBERS = ["1366", "109", "112", "02-735-8994"];
@@ -47,7 +47,7 @@ describe("the crisis path", () => {
   let duty: string;
 
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await Stack.start();
     mina = await stack.staff("mina", { capacity: 10 });
     sora = await stack.staff("sora", { kind: "supervisor", capacity: 10 });
     jun = await stack.staff("jun", { onShift: false });
@@ -161,7 +161,7 @@ describe("after hours: nobody on shift", () => {
   const leftMessage = "I can't sleep. Please write to me in the morning, I will check this chat at 9";
 
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await Stack.start();
     hana = await stack.staff("hana", { onShift: false, capacity: 1 });
   });
   afterAll(async () => { await stack.close(); });
@@ -231,7 +231,7 @@ describe("skipping to a person, and a triage typed in Korean", () => {
   let mina: SdkClient;
 
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await Stack.start();
     mina = await stack.staff("mina", { capacity: 10 });
   });
   afterAll(async () => { await stack.close(); });

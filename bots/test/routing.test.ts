@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
-import { answerTriage, eventually, queueStatus, startStack, waitForField, waitForQueueStatus, waitForText } from "./conversation.ts";
-import type { Stack } from "./stack.ts";
+import { answerTriage, eventually, queueStatus, waitForField, waitForQueueStatus, waitForText } from "./conversation.ts";
+import { Stack } from "./stack.ts";
 
 const SKIP_EN = "I just want to talk to someone";
 const SKIP_KO = "상담사와 이야기하고 싶어요";
@@ -40,7 +40,6 @@ async function load(stack: Stack, who: SdkClient): Promise<number> {
   return (await stack.ops(who.account, "GET", "/me")).body.load;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("language match", () => {
   let stack: Stack;
@@ -48,7 +47,7 @@ describe("language match", () => {
   let eli: SdkClient; // English only
 
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await Stack.start();
     hana = await stack.staff("hana", { languages: ["ko"] });
     eli = await stack.staff("eli", { languages: ["en"] });
   });
@@ -78,7 +77,7 @@ describe("capacity and the victim's place in the queue", () => {
   let secondVictim: SdkClient;
 
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await Stack.start();
     solo = await stack.staff("solo", { capacity: 1 });
   });
   afterAll(async () => { await stack.close(); });
@@ -147,7 +146,7 @@ describe("an offer nobody accepts moves on", () => {
   let ben: SdkClient;
 
   beforeAll(async () => {
-    stack = await startStack({ offerTimeoutMs });
+    stack = await Stack.start({ offerTimeoutMs, offerCheckMs: 250 });
     ana = await stack.staff("ana");
     ben = await stack.staff("ben");
   });
@@ -158,9 +157,7 @@ describe("an offer nobody accepts moves on", () => {
     // Equal loads: the user id decides, so ana is first.
     await ana.waitForRoom(roomId, "invite");
     expect(await entry(stack, ana, roomId)).toMatchObject({ offered_to: ana.userId });
-    await sleep(offerTimeoutMs + 100);
-    // The service's timer checks every 5 s; run the same check now rather than wait for it.
-    await stack.bots.queue.cases.expireOffers();
+    // The service's own timer finds the lapsed offer.
     await ben.waitForRoom(roomId, "invite");
     expect(await entry(stack, ben, roomId)).toMatchObject({ status: "offered", offered_to: ben.userId });
     await ana.waitFor(() => ana.client.getRoom(roomId)?.getMyMembership() === "leave", "the invite withdrawn");
@@ -186,7 +183,7 @@ describe("two victims at once", () => {
   let lee: SdkClient;
 
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await Stack.start();
     kim = await stack.staff("kim");
     lee = await stack.staff("lee");
   });
@@ -219,7 +216,7 @@ describe("priority beats arrival order", () => {
   let pia: SdkClient;
 
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await Stack.start();
     pia = await stack.staff("pia", { capacity: 1, onShift: false });
   });
   afterAll(async () => { await stack.close(); });

@@ -15,6 +15,8 @@ import { type RunningBots, startBotsService } from "../src/service.ts";
 
 export interface StackOptions {
   offerTimeoutMs?: number;
+  /** How often the service looks for lapsed offers. */
+  offerCheckMs?: number;
 }
 
 export class Stack {
@@ -32,6 +34,7 @@ export class Stack {
       dataDir: hs.config.dataDir,
       port: botsPort,
       offerTimeoutMs: options.offerTimeoutMs ?? 120_000,
+      offerCheckMs: options.offerCheckMs ?? 5_000,
     };
     return new Stack(hs, await startBotsService(config), config);
   }

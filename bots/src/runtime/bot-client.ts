@@ -18,15 +18,24 @@ import type { BotSession } from "./login.ts";
 // The SDK and its modules log through the global logger too; keep it to errors.
 (sdkLogger as unknown as { setLevel(level: string): void }).setLevel("error");
 
-/** Only errors, and never the arguments of a request (they may hold message content). */
-const quietLogger: Logger = {
-  trace: () => {},
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: (...msg: unknown[]) => { if (!isConnectionError(msg)) console.error("matrix-js-sdk:", String(msg[0]).slice(0, 200)); },
-  getChild: () => quietLogger,
-};
+/**
+ * Only errors, and never the arguments of a request (they may hold message
+ * content). Nothing once the client is stopping: a sync still being processed
+ * then fails against the freed crypto machine, which is expected.
+ */
+function quietLogger(stopping: () => boolean): Logger {
+  const logger: Logger = {
+    trace: () => {},
+    debug: () => {},
+    info: () => {},
+    warn: () => {},
+    error: (...msg: unknown[]) => {
+      if (!stopping() && !isConnectionError(msg)) console.error("matrix-js-sdk:", String(msg[0]).slice(0, 200));
+    },
+    getChild: () => logger,
+  };
+  return logger;
+}
 
 const isConnectionError = (msg: unknown[]) =>
   (msg[1] as Error | undefined)?.name === "ConnectionError" || /ConnectionError|fetch failed/.test(String(msg[0]));
@@ -52,6 +61,7 @@ export interface BotClient {
 /** Logs the bot's crypto in from its stored state; syncing starts with `start()`. */
 export async function createBotClient(options: BotClientOptions): Promise<BotClient> {
   const { mirror, session } = options;
+  let stopping = false;
   mirror.track(options.storePrefix);
   const fetchFn: typeof fetch = (input, init) => {
     mirror.flush();
@@ -63,7 +73,7 @@ export async function createBotClient(options: BotClientOptions): Promise<BotCli
     deviceId: session.deviceId,
     accessToken: session.accessToken,
     fetchFn,
-    logger: quietLogger,
+    logger: quietLogger(() => stopping),
   });
   await client.initRustCrypto({ useIndexedDB: true, cryptoDatabasePrefix: options.storePrefix, storagePassword: options.storePassphrase });
   mirror.flush();
@@ -86,6 +96,7 @@ export async function createBotClient(options: BotClientOptions): Promise<BotCli
       await ready;
     },
     stop() {
+      stopping = true;
       clearInterval(timer);
       client.stopClient();
       mirror.flush();

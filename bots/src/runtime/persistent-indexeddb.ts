@@ -289,3 +289,14 @@ function done<T>(request: IDBOpenDBRequest & IDBRequest<T>): Promise<T> {
     request.onblocked = () => reject(new Error("IndexedDbMirror: restore blocked by an open connection"));
   });
 }
+
+/**
+ * Drops the in-memory databases whose names start with `prefix`, once they are
+ * on disk and no longer tracked: a later start in the same process (tests, or
+ * another data directory) must see only what it restores.
+ */
+export async function forgetInMemory(prefix: string, factory: IDBFactory = globalThis.indexedDB): Promise<void> {
+  for (const { name } of await factory.databases()) {
+    if (name?.startsWith(prefix)) await done(factory.deleteDatabase(name));
+  }
+}
