@@ -19,7 +19,7 @@ export function botsTables(db: BotsStore): BotsTables {
   return { db, staff: new StaffStore(db), cases: new CaseStore(db), offers: new OfferStore(db), log: new CaseLogStore(db), meta: new MetaStore(db) };
 }
 
-export { BotsStore, openBotsStore, openMemoryBotsStore } from "./store.ts";
+export { type BotsStore, openBotsStore, openMemoryBotsStore } from "./store.ts";
 export type { CaseRow, CasePatch } from "./cases.ts";
 export type { Offer } from "./offers.ts";
 export type { StaffMember, StaffProfile } from "./staff.ts";
