@@ -25,6 +25,8 @@ export interface BotsConfig {
   offerTimeoutMs: number;
   /** How often lapsed offers are looked for. */
   offerCheckMs: number;
+  /** How long a victim's message may wait for its room key before the bot asks them to send it again. */
+  keyWaitMs: number;
   /** Default capacity (simultaneous cases) of a companion without one set. */
   defaultCapacity: number;
   hours: ServiceHours;
@@ -40,6 +42,7 @@ export function botsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): BotsCon
     host: "127.0.0.1",
     offerTimeoutMs: int(env.ONSAFE_OFFER_TIMEOUT_SECONDS, 120, "ONSAFE_OFFER_TIMEOUT_SECONDS") * 1000,
     offerCheckMs: 5_000,
+    keyWaitMs: 30_000,
     defaultCapacity: int(env.ONSAFE_DEFAULT_CAPACITY, 3, "ONSAFE_DEFAULT_CAPACITY"),
     hours: {
       timeZone: env.ONSAFE_TIME_ZONE ?? "Asia/Seoul",

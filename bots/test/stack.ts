@@ -17,6 +17,8 @@ export interface StackOptions {
   offerTimeoutMs?: number;
   /** How often the service looks for lapsed offers. */
   offerCheckMs?: number;
+  /** How long the bot waits for a message's room key. */
+  keyWaitMs?: number;
 }
 
 export class Stack {
@@ -35,6 +37,7 @@ export class Stack {
       port: botsPort,
       offerTimeoutMs: options.offerTimeoutMs ?? 120_000,
       offerCheckMs: options.offerCheckMs ?? 5_000,
+      keyWaitMs: options.keyWaitMs ?? 30_000,
     };
     return new Stack(hs, await startBotsService(config), config);
   }

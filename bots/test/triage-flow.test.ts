@@ -18,7 +18,8 @@ describe("a victim is triaged and handed to an on-shift companion", () => {
   const story = "He posted my photos on a forum yesterday, I found them this morning";
 
   beforeAll(async () => {
-    stack = await Stack.start();
+    // A lost room key is given 3 s here (30 s in service).
+    stack = await Stack.start({ keyWaitMs: 3_000 });
     mina = await stack.staff("mina", { languages: ["ko", "en"] });
     victim = await stack.visitor();
   });
@@ -117,5 +118,17 @@ describe("a victim is triaged and handed to an on-shift companion", () => {
     const summary = await waitForField(boss, room, stack.triageBot, "org.onsafe.triage_summary");
     expect(summary["org.onsafe.triage_summary"]).toMatchObject({ skipped: true });
     expect(mina.client.getRoom(room)?.getMyMembership()).toBeUndefined();
+  });
+
+  it("a message the bot cannot decrypt gets a gentle request to send it again, not silence", async () => {
+    const victim2 = await stack.visitor();
+    const room = await stack.startConversation(victim2);
+    await nextPrompt(victim2, room, stack.triageBot);
+    // Ciphertext under a Megolm session the bot never received, as after a lost room key.
+    const bogus = { algorithm: "m.megolm.v1.aes-sha2", sender_key: "x".repeat(43), session_id: "y".repeat(43), device_id: victim2.account.deviceId, ciphertext: "AwgAEnB" + "z".repeat(100) };
+    const sent = await stack.hs.call(victim2.account, "PUT", `/rooms/${encodeURIComponent(room)}/send/m.room.encrypted/lost-key-1`, bogus);
+    expect(sent.status).toBe(200);
+    // No language chosen yet: Korean, the service's first language.
+    await waitForText(victim2, room, stack.triageBot, "방금 보낸 메시지를 제가 읽지 못했어요");
   });
 });

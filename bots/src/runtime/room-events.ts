@@ -7,14 +7,17 @@
  */
 import { type MatrixClient, type MatrixEvent, MatrixEventEvent, type Room, RoomEvent } from "matrix-js-sdk";
 
-const KEY_WAIT_MS = 30_000;
-
 export type RoomEventHandler = (room: Room, event: MatrixEvent) => Promise<void>;
 
 export class RoomEventFeed {
   private readonly chains = new Map<string, Promise<void>>();
 
-  constructor(private readonly client: MatrixClient, private readonly handler: RoomEventHandler) {
+  constructor(
+    private readonly client: MatrixClient,
+    private readonly handler: RoomEventHandler,
+    /** How long a message may wait for its room key before it counts as unreadable. */
+    private readonly keyWaitMs: number,
+  ) {
     client.on(RoomEvent.Timeline, this.onTimeline);
   }
 
@@ -41,19 +44,19 @@ export class RoomEventFeed {
     if (!room || toStartOfTimeline || removed) return;
     if (event.getSender() === this.client.getUserId()) return;
     void this.enqueue(room.roomId, async () => {
-      await decrypted(this.client, event);
+      await decrypted(this.client, event, this.keyWaitMs);
       await this.handler(room, event);
     });
   };
 }
 
 /** Resolves once the event is decrypted, or after a while without its key (it is then a decryption failure). */
-async function decrypted(client: MatrixClient, event: MatrixEvent): Promise<void> {
+async function decrypted(client: MatrixClient, event: MatrixEvent, keyWaitMs: number): Promise<void> {
   if (!event.isEncrypted()) return;
   await client.decryptEventIfNeeded(event);
   if (!event.isDecryptionFailure()) return;
   await new Promise<void>((resolve) => {
-    const timer = setTimeout(done, KEY_WAIT_MS);
+    const timer = setTimeout(done, keyWaitMs);
     function done() {
       clearTimeout(timer);
       event.off(MatrixEventEvent.Decrypted, onDecrypted);

@@ -15,7 +15,7 @@ import { ClientEvent, type MatrixClient, type MatrixEvent, type Room, RoomEvent 
 import type { BotsConfig } from "../config.ts";
 import type { Queue } from "../queue/index.ts";
 import type { CaseRow } from "../storage/index.ts";
-import { afterHours, handleMessage, triageResult, type Outgoing } from "../triage/index.ts";
+import { afterHours, handleMessage, triageResult, type Outgoing, unreadableMessage } from "../triage/index.ts";
 import { RoomEventFeed } from "../runtime/room-events.ts";
 import { alreadyRead, type Conversation, isConversation, markRead, newConversation } from "./conversation.ts";
 import { handOff } from "./handoff.ts";
@@ -26,7 +26,7 @@ export class TriageBot {
   private readonly feed: RoomEventFeed;
 
   constructor(private readonly client: MatrixClient, private readonly queue: Queue, private readonly config: BotsConfig) {
-    this.feed = new RoomEventFeed(client, (room, event) => this.onEvent(room, event));
+    this.feed = new RoomEventFeed(client, (room, event) => this.onEvent(room, event), config.keyWaitMs);
     client.on(RoomEvent.MyMembership, this.onMyMembership);
   }
 
@@ -88,7 +88,10 @@ export class TriageBot {
 
     if (event.getType() === "m.room.member") {
       await this.onMember(room, c, event);
-    } else if (event.getType() === "m.room.message" && event.getSender() === c.visitorId && !event.isDecryptionFailure()) {
+    } else if (event.getSender() === c.visitorId && event.isDecryptionFailure()) {
+      // Silence would look like nobody is there; ask again instead.
+      await this.send(c.roomId, [unreadableMessage(c.language ?? conversation.machine.language ?? "ko")], eventId);
+    } else if (event.getType() === "m.room.message" && event.getSender() === c.visitorId) {
       next.machine = await this.onVictimMessage(c, conversation, event);
     }
     const latest = this.queue.cases.get(c.id);

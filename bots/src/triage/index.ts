@@ -1,6 +1,6 @@
 /** The triage bot's conversation logic: pure functions from messages to replies, no I/O. */
 export { startTriage, handleMessage, DONE, type TriageState, type TriageStep, type IncomingMessage } from "./machine.ts";
 export { triageResult, PRIORITY } from "./result.ts";
-export { crisisMessage, queueNotice, afterHours, handoffIntro } from "./notices.ts";
+export { crisisMessage, queueNotice, afterHours, handoffIntro, unreadableMessage } from "./notices.ts";
 export { triageSummary, type TriageNote } from "./summary.ts";
 export type { Outgoing } from "./outgoing.ts";

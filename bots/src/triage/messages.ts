@@ -29,6 +29,7 @@ export const MESSAGE_KEYS = [
   "wait.hours",
   "afterHours",
   "handoff",
+  "unreadable",
   "summary.title",
   "summary.crisis",
   "summary.skipped",

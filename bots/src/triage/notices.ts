@@ -24,6 +24,11 @@ export function afterHours(lang: Language, nextOpening: string): Outgoing {
   return notice(text(lang, "afterHours", { nextOpening }));
 }
 
+/** When a victim's message could not be decrypted (its key never reached the bot). */
+export function unreadableMessage(lang: Language): Outgoing {
+  return notice(text(lang, "unreadable"));
+}
+
 export function handoffIntro(lang: Language): Outgoing {
   return notice(text(lang, "handoff"));
 }
