@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { MatrixEvent } from "matrix-js-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
+import { ENCRYPTION } from "../../chat-server/test/harness.ts";
 import { messages, nextPrompt, waitForField, waitForText } from "./conversation.ts";
 import { Stack } from "./stack.ts";
 
@@ -130,5 +131,20 @@ describe("a victim is triaged and handed to an on-shift companion", () => {
     expect(sent.status).toBe(200);
     // No language chosen yet: Korean, the service's first language.
     await waitForText(victim2, room, stack.triageBot, "방금 보낸 메시지를 제가 읽지 못했어요");
+  });
+
+  it("leaves a room that is not end-to-end encrypted, and declines invites from staff, without a case", async () => {
+    const admin = await stack.hs.createAccount("admin", "operator");
+    const plain = (await stack.hs.call(admin, "POST", "/createRoom", { invite: [stack.triageBot] })).body.room_id;
+    const staffRoom = (await stack.hs.call(mina.account, "POST", "/createRoom", { invite: [stack.triageBot], initial_state: [ENCRYPTION] })).body.room_id;
+    for (const [room, by] of [[plain, admin], [staffRoom, mina.account]] as const) {
+      const membership = async () => (await stack.hs.call(by, "GET", `/rooms/${encodeURIComponent(room)}/state/m.room.member/${encodeURIComponent(stack.triageBot)}`)).body.membership;
+      const deadline = Date.now() + 20_000;
+      while ((await membership()) !== "leave") {
+        if (Date.now() > deadline) throw new Error(`the bot is still ${await membership()} in ${room}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(stack.bots.queue.cases.getByRoom(room)).toBeUndefined();
+    }
   });
 });
