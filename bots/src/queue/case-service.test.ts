@@ -26,6 +26,17 @@ describe("a case through triage", () => {
     expect(q.cases.get(c.id)).toEqual(saved);
   });
 
+  it("a waiting case whose priority rises moves up, and both victims hear their new place", async () => {
+    const a = await q.queuedCase("a");
+    const b = await q.queuedCase("b");
+    q.actions.take("queueUpdate");
+    await q.cases.saveTriage(b.id, { triageState: { read: "mark" } });
+    expect(q.actions.take("queueUpdate")).toEqual([]);
+    await q.cases.saveTriage(b.id, { priority: 8 });
+    expect(q.staffCases.queue().map((e) => e.c.id)).toEqual([b.id, a.id]);
+    expect(new Map(q.actions.take("queueUpdate").map((u) => [u.caseId, u.position]))).toEqual(new Map([[a.id, 2], [b.id, 1]]));
+  });
+
   it("keeps the ids of the victim's messages for the summary, once each", () => {
     const c = q.cases.createCase({ roomId: "!r:test", visitorId: "@v-1:test" });
     q.cases.noteEvent(c.id, "$a");

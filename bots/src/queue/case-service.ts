@@ -79,14 +79,15 @@ export class CaseService {
    */
   async saveTriage(caseId: string, update: TriageUpdate): Promise<CaseRow> {
     const patch = validTriage(update);
-    const c = this.t.db.transaction(() => {
+    const { c, reroute } = this.t.db.transaction(() => {
       const before = this.must(caseId);
-      if (before.status === "closed") return before;
+      if (before.status === "closed") return { c: before, reroute: false };
       this.t.cases.update(caseId, patch);
-      return this.must(caseId);
+      const after = this.must(caseId);
+      return { c: after, reroute: after.priority !== before.priority || after.language !== before.language };
     });
-    // Priority or language may have changed while waiting.
-    if (isQueued(c)) await this.dispatcher.settle();
+    // Only priority and language move a waiting case; the bot's own state saved on every message does not.
+    if (reroute && isQueued(c)) await this.dispatcher.settle();
     return c;
   }
 
