@@ -117,7 +117,13 @@ export class TriageBot {
     }
   }
 
-  /** Runs one message of the victim through the conversation; returns the machine's new state. */
+  /**
+   * Runs one message of the victim through the conversation; returns the
+   * machine's new state, which the caller saves together with the read mark.
+   * Until then the stored state is the old one, so a crash anywhere in here
+   * replays the message from the same state: the same replies (deduplicated
+   * by transaction id), and the queueing again (which changes nothing twice).
+   */
   private async onVictimMessage(c: CaseRow, conversation: Conversation, event: MatrixEvent): Promise<Conversation["machine"]> {
     const content = event.getContent();
     if (typeof content.body !== "string") return conversation.machine;
@@ -128,8 +134,9 @@ export class TriageBot {
     if (!step.consumed || !inTriage) this.queue.cases.noteEvent(c.id, event.getId()!);
     if (step.crisisNow) await this.queue.cases.markCrisis(c.id);
     if (inTriage) {
+      // The results first: routing reads priority and language when the case is queued.
       const { answers: _answers, crisis: _crisis, skipped: _skipped, ...fields } = triageResult(step.state);
-      await this.queue.cases.saveTriage(c.id, { ...fields, triageState: { ...conversation, machine: step.state } });
+      await this.queue.cases.saveTriage(c.id, fields);
     }
     if (inTriage && step.done) await this.finishTriage(c, step.state.language ?? "ko");
     return step.state;
