@@ -15,8 +15,8 @@ export function staffJson(m: StaffMember, load: number) {
   };
 }
 
-export function queueEntryJson(e: QueueEntry) {
-  const c = e.c;
+/** What every view of a case shows first: ids, enums and flags. */
+function caseFields(c: CaseRow) {
   return {
     id: c.id,
     status: c.status,
@@ -26,6 +26,12 @@ export function queueEntryJson(e: QueueEntry) {
     language: c.language,
     minor: c.minor,
     risk: c.risk,
+  };
+}
+
+export function queueEntryJson(e: QueueEntry) {
+  return {
+    ...caseFields(e.c),
     waiting_ms: e.waitingMs,
     position: e.position,
     offered_to: e.offeredTo,
@@ -34,15 +40,8 @@ export function queueEntryJson(e: QueueEntry) {
 
 export function caseJson(c: CaseRow, entry: QueueEntry | null) {
   return {
-    id: c.id,
+    ...caseFields(c),
     room_id: c.roomId,
-    status: c.status,
-    priority: c.priority,
-    crisis: c.crisis,
-    category: c.category,
-    language: c.language,
-    minor: c.minor,
-    risk: c.risk,
     images: c.images,
     deadline: c.deadline,
     created_at: c.createdAt,
