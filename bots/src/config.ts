@@ -1,5 +1,6 @@
 /** Bots service settings, from the environment variables of DESIGN.md "Running it" and README. */
 import { resolve } from "node:path";
+import { envInt, servicePorts } from "@onsafe/schema";
 
 /** Opening hours shown to victims: the service is open whenever a companion is on shift; this only says when it usually is. */
 export interface ServiceHours {
@@ -33,17 +34,17 @@ export interface BotsConfig {
 }
 
 export function botsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): BotsConfig {
-  const publicPort = int(env.ONSAFE_PORT, 8008, "ONSAFE_PORT");
+  const ports = servicePorts(env);
   return {
-    homeserverUrl: env.ONSAFE_HOMESERVER_URL ?? `http://127.0.0.1:${publicPort}`,
+    homeserverUrl: env.ONSAFE_HOMESERVER_URL ?? `http://127.0.0.1:${ports.public}`,
     serverName: env.ONSAFE_SERVER_NAME ?? "localhost",
     dataDir: resolve(env.INIT_CWD ?? process.cwd(), env.ONSAFE_DATA_DIR ?? "./data"),
-    port: int(env.ONSAFE_BOTS_PORT, publicPort + 1, "ONSAFE_BOTS_PORT"),
+    port: ports.bots,
     host: "127.0.0.1",
-    offerTimeoutMs: int(env.ONSAFE_OFFER_TIMEOUT_SECONDS, 120, "ONSAFE_OFFER_TIMEOUT_SECONDS") * 1000,
+    offerTimeoutMs: envInt(env, "ONSAFE_OFFER_TIMEOUT_SECONDS", 120) * 1000,
     offerCheckMs: 5_000,
     keyWaitMs: 30_000,
-    defaultCapacity: int(env.ONSAFE_DEFAULT_CAPACITY, 3, "ONSAFE_DEFAULT_CAPACITY"),
+    defaultCapacity: envInt(env, "ONSAFE_DEFAULT_CAPACITY", 3),
     hours: {
       timeZone: env.ONSAFE_TIME_ZONE ?? "Asia/Seoul",
       days: [1, 2, 3, 4, 5],
@@ -51,11 +52,4 @@ export function botsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): BotsCon
       closes: "18:00",
     },
   };
-}
-
-function int(raw: string | undefined, fallback: number, name: string): number {
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer`);
-  return value;
 }

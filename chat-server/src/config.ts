@@ -1,5 +1,6 @@
 /** Homeserver settings, from the environment variables named in DESIGN.md "Running it". */
 import { resolve } from "node:path";
+import { envInt, servicePorts } from "@onsafe/schema";
 
 export interface Config {
   port: number;
@@ -21,7 +22,8 @@ export interface Config {
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
-  const port = positiveInt(env.ONSAFE_PORT, 8008, "ONSAFE_PORT");
+  const ports = servicePorts(env);
+  const port = ports.public;
   const host = env.ONSAFE_HOST ?? "127.0.0.1";
   const serverName = env.ONSAFE_SERVER_NAME ?? "localhost";
   return {
@@ -31,18 +33,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: resolve(env.INIT_CWD ?? process.cwd(), env.ONSAFE_DATA_DIR ?? "./data"),
     serverName,
     publicBaseUrl: env.ONSAFE_PUBLIC_URL ?? `http://localhost:${port}`,
-    botsUrl: env.ONSAFE_BOTS_URL ?? `http://127.0.0.1:${positiveInt(env.ONSAFE_BOTS_PORT, port + 1, "ONSAFE_BOTS_PORT")}`,
-    maxUploadBytes: positiveInt(env.ONSAFE_MAX_UPLOAD_BYTES, 50 * 1024 * 1024, "ONSAFE_MAX_UPLOAD_BYTES"),
+    botsUrl: env.ONSAFE_BOTS_URL ?? `http://127.0.0.1:${ports.bots}`,
+    maxUploadBytes: envInt(env, "ONSAFE_MAX_UPLOAD_BYTES", 50 * 1024 * 1024),
     maxJsonBytes: 1024 * 1024,
     maxSyncTimeoutMs: 30_000,
-    visitorRegistrationsPerWindow: positiveInt(env.ONSAFE_VISITOR_REGISTRATIONS_PER_HOUR, 20, "ONSAFE_VISITOR_REGISTRATIONS_PER_HOUR"),
+    visitorRegistrationsPerWindow: envInt(env, "ONSAFE_VISITOR_REGISTRATIONS_PER_HOUR", 20),
     visitorRegistrationWindowMs: 60 * 60 * 1000,
   };
-}
-
-function positiveInt(raw: string | undefined, fallback: number, name: string): number {
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer`);
-  return value;
 }

@@ -7,3 +7,4 @@ export * from "./homeserver/database.ts";
 export { homeserverMigrations } from "./homeserver/migrations/index.ts";
 export * from "./triage.ts";
 export * from "./admin-registration.ts";
+export * from "./env.ts";
