@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { STAFF_KINDS, type StaffKind } from "@onsafe/schema";
 import { botsConfigFromEnv } from "../config.ts";
 import { registrationSecret } from "../runtime/bot-secrets.ts";
+import { isCapacity, isLanguageCode, MAX_CAPACITY } from "../queue/staff-directory.ts";
 import { botsTables, openBotsStore } from "../storage/index.ts";
 import { registerWithSharedSecret } from "./admin-client.ts";
 
@@ -39,14 +40,14 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const languages = (values.languages ?? "ko").split(",").map((l) => l.trim()).filter(Boolean);
-  if (!languages.every((l) => /^[a-z]{2,3}$/.test(l))) {
+  if (!languages.every(isLanguageCode)) {
     console.error("--languages takes language codes such as ko,en");
     return 2;
   }
   const config = botsConfigFromEnv();
   const capacity = values.capacity === undefined ? config.defaultCapacity : Number(values.capacity);
-  if (!Number.isInteger(capacity) || capacity < 0 || capacity > 50) {
-    console.error("--capacity takes a whole number of simultaneous cases, 0 to 50");
+  if (!isCapacity(capacity)) {
+    console.error(`--capacity takes a whole number of simultaneous cases, 0 to ${MAX_CAPACITY}`);
     return 2;
   }
   const sharedSecret = registrationSecret(config.dataDir);

@@ -10,6 +10,11 @@ import type { Dispatcher } from "./dispatcher.ts";
 
 export const MAX_CAPACITY = 50;
 
+/** A language a staff member speaks, as a code such as `ko` or `en`. */
+export const isLanguageCode = (code: string) => /^[a-z]{2,3}$/.test(code);
+/** How many cases at once someone may take. */
+export const isCapacity = (n: number) => Number.isInteger(n) && n >= 0 && n <= MAX_CAPACITY;
+
 export interface StaffInput {
   userId: string;
   kind: StaffKind;
@@ -32,9 +37,9 @@ export class StaffDirectory {
     if (!isOneOf(STAFF_KINDS, input.kind)) throw new TypeError("not a staff kind");
     const current = this.t.staff.get(input.userId);
     const languages = input.languages ?? current?.languages ?? [];
-    if (!languages.every((l) => /^[a-z]{2,3}$/.test(l))) throw new TypeError("languages must be codes such as ko, en");
+    if (!languages.every(isLanguageCode)) throw new TypeError("languages must be codes such as ko, en");
     const capacity = input.capacity ?? current?.capacity ?? this.defaultCapacity;
-    if (!Number.isInteger(capacity) || capacity < 0 || capacity > MAX_CAPACITY) throw new TypeError(`capacity must be 0-${MAX_CAPACITY}`);
+    if (!isCapacity(capacity)) throw new TypeError(`capacity must be 0-${MAX_CAPACITY}`);
     const displayName = input.displayName !== undefined ? input.displayName : current?.displayName ?? null;
     this.t.staff.upsert({ userId: input.userId, kind: input.kind, displayName, languages: [...new Set(languages)], capacity });
     const member = this.t.staff.get(input.userId)!;
