@@ -4,12 +4,12 @@
  * mentioning every on-shift member so their clients notify them. Created on
  * first need; its id is kept in the bots database.
  */
-import { ClientEvent, type MatrixClient, MsgType, Preset, type Room, Visibility } from "matrix-js-sdk";
+import { type MatrixClient, MsgType, Preset, type Room, Visibility } from "matrix-js-sdk";
+import { roomSynced } from "../runtime/room-synced.ts";
 import type { MetaStore } from "../storage/meta.ts";
 import type { CaseRow } from "../storage/index.ts";
 
 const META_KEY = "duty_room_id";
-const SYNC_WAIT_MS = 20_000;
 
 export class DutyRoom {
   private creating?: Promise<string>;
@@ -19,7 +19,7 @@ export class DutyRoom {
   async alert(c: CaseRow, staffUserIds: string[]): Promise<void> {
     const roomId = await this.roomId();
     // Until the new room came back through sync the client does not know it is encrypted, and would send in the clear.
-    if (!(await this.synced(roomId, (room) => room.hasEncryptionStateEvent()))) throw new Error("the duty room has not synced");
+    if (!(await roomSynced(this.client, roomId, (room) => room.hasEncryptionStateEvent()))) throw new Error("the duty room has not synced");
     const present = (room: Room, userId: string) => ["join", "invite"].includes(room.getMember(userId)?.membership ?? "");
     for (const userId of staffUserIds) {
       if (present(this.client.getRoom(roomId)!, userId)) continue;
@@ -27,7 +27,7 @@ export class DutyRoom {
       await this.client.invite(roomId, userId).catch((error: Error) => console.error(`duty room: an invite failed: ${error.message.slice(0, 200)}`));
     }
     // The room key goes to the members the client knows of: wait until the invites came back through sync.
-    await this.synced(roomId, (room) => staffUserIds.every((userId) => present(room, userId)));
+    await roomSynced(this.client, roomId, (room) => staffUserIds.every((userId) => present(room, userId)));
     const body = `Crisis case ${c.id} (${c.category ?? "category not yet known"}, ${c.language ?? "ko"}) is waiting: highest priority. `
       + `위기 사례 ${c.id}: 최우선으로 응대해 주세요.`;
     await this.client.sendMessage(roomId, {
@@ -36,25 +36,6 @@ export class DutyRoom {
       "m.mentions": { user_ids: staffUserIds },
       "org.onsafe.alert": { kind: "crisis", case_id: c.id },
     } as never);
-  }
-
-  /** Waits (up to SYNC_WAIT_MS) until the client's view of the room satisfies `ready`; false if it did not. */
-  private synced(roomId: string, ready: (room: Room) => boolean): Promise<boolean> {
-    const check = () => {
-      const room = this.client.getRoom(roomId);
-      return room !== null && room.getMyMembership() === "join" && ready(room);
-    };
-    if (check()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const done = (result: boolean) => {
-        clearTimeout(timer);
-        this.client.off(ClientEvent.Sync, onSync);
-        resolve(result);
-      };
-      const onSync = () => { if (check()) done(true); };
-      const timer = setTimeout(() => done(false), SYNC_WAIT_MS);
-      this.client.on(ClientEvent.Sync, onSync);
-    });
   }
 
   private roomId(): Promise<string> {

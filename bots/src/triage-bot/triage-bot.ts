@@ -11,12 +11,13 @@
  * and the victim never sees a message twice.
  */
 import { ANSWER_FIELD, isAnswerContent } from "@onsafe/schema";
-import { ClientEvent, type MatrixClient, type MatrixEvent, type Room, RoomEvent } from "matrix-js-sdk";
+import { type MatrixClient, type MatrixEvent, type Room, RoomEvent } from "matrix-js-sdk";
 import type { BotsConfig } from "../config.ts";
 import type { Queue } from "../queue/index.ts";
 import type { CaseRow } from "../storage/index.ts";
 import { afterHours, handleMessage, triageResult, type Outgoing, unreadableMessage } from "../triage/index.ts";
 import { RoomEventFeed } from "../runtime/room-events.ts";
+import { roomSynced } from "../runtime/room-synced.ts";
 import { alreadyRead, type Conversation, isConversation, markRead, newConversation } from "./conversation.ts";
 import { handOff } from "./handoff.ts";
 import { sendAll } from "./send.ts";
@@ -62,7 +63,8 @@ export class TriageBot {
       return;
     }
     await this.client.joinRoom(room.roomId);
-    if (!(await joinedEncrypted(this.client, room.roomId))) {
+    // Once the join is back through sync, the client knows whether the room is encrypted.
+    if (!(await roomSynced(this.client, room.roomId)) || !this.client.getRoom(room.roomId)!.hasEncryptionStateEvent()) {
       // Victims' rooms are end-to-end encrypted; the bot never talks where the server could read it.
       await this.client.leave(room.roomId);
       return;
@@ -152,23 +154,4 @@ export class TriageBot {
   private send(roomId: string, messages: Outgoing[], answering: string): Promise<void> {
     return sendAll(this.client, roomId, messages, answering);
   }
-}
-
-const JOIN_WAIT_MS = 20_000;
-
-/** Waits until the join came back through sync (the crypto then knows the room's encryption); false if the room is not encrypted. */
-function joinedEncrypted(client: MatrixClient, roomId: string): Promise<boolean> {
-  const joined = () => client.getRoom(roomId)?.getMyMembership() === "join";
-  const check = () => joined() && client.getRoom(roomId)!.hasEncryptionStateEvent();
-  if (joined()) return Promise.resolve(check());
-  return new Promise((resolve) => {
-    const done = () => {
-      if (!joined()) return;
-      clearTimeout(timer);
-      client.off(ClientEvent.Sync, done);
-      resolve(check());
-    };
-    const timer = setTimeout(() => { client.off(ClientEvent.Sync, done); resolve(false); }, JOIN_WAIT_MS);
-    client.on(ClientEvent.Sync, done);
-  });
 }
