@@ -40,7 +40,6 @@ async function load(stack: Stack, who: SdkClient): Promise<number> {
   return (await stack.ops(who.account, "GET", "/me")).body.load;
 }
 
-
 describe("language match", () => {
   let stack: Stack;
   let hana: SdkClient; // Korean only
