@@ -1,0 +1,103 @@
+import { createSignal, lazy, Match, onMount, Suspense, Switch } from "solid-js";
+import { loadKeptSession } from "./device/kept-session.ts";
+import { wipeDevice } from "./device/wipe.ts";
+import { lang, setLang, t } from "./i18n.ts";
+import { Deleted } from "./landing/Deleted.tsx";
+import { Landing } from "./landing/Landing.tsx";
+import { Restore, type RestoreOutcome } from "./landing/Restore.tsx";
+import { TopBar } from "./ui/TopBar.tsx";
+import type { VictimSession } from "./chat/session.ts";
+
+/** The chat code, loaded after the landing page is on screen. */
+export const loadChat = () => import("./chat/chat-module.ts");
+const ChatScreen = lazy(() => loadChat().then((m) => ({ default: m.ChatScreen })));
+
+type Screen = "landing" | "restore" | "resuming" | "chat" | "deleted";
+
+export function App() {
+  const kept = loadKeptSession();
+  if (kept) setLang(kept.lang);
+  const [screen, setScreen] = createSignal<Screen>(kept ? "resuming" : "landing");
+  const [session, setSession] = createSignal<VictimSession | null>(null);
+  const [starting, setStarting] = createSignal(false);
+  const [failed, setFailed] = createSignal(false);
+
+  const enterChat = (next: VictimSession) => {
+    setSession(next);
+    setScreen("chat");
+  };
+
+  onMount(async () => {
+    if (!kept) return;
+    try {
+      const { VictimSession } = await loadChat();
+      enterChat(await VictimSession.resume(kept));
+    } catch (error) {
+      console.warn("onsafe: the kept session could not be resumed", error);
+      await wipeDevice();
+      setScreen("landing");
+    }
+  });
+
+  const start = async (keep: boolean) => {
+    setStarting(true);
+    setFailed(false);
+    try {
+      const { VictimSession } = await loadChat();
+      enterChat(await VictimSession.startNew(keep, lang()));
+    } catch (error) {
+      console.warn("onsafe: could not start", error);
+      setFailed(true);
+    } finally {
+      setStarting(false);
+    }
+  };
+
+  const restore = async (code: string, keep: boolean): Promise<RestoreOutcome> => {
+    try {
+      const { VictimSession } = await loadChat();
+      const restored = await VictimSession.restore(code, keep, lang());
+      if (!restored) return "invalid";
+      enterChat(restored);
+      return "ok";
+    } catch (error) {
+      console.warn("onsafe: could not restore", error);
+      return "failed";
+    }
+  };
+
+  return (
+    <Switch>
+      <Match when={screen() === "landing"}>
+        <Landing onStart={start} onRestore={() => setScreen("restore")} starting={starting()} failed={failed()} />
+      </Match>
+      <Match when={screen() === "restore"}>
+        <Restore onSubmit={restore} onBack={() => setScreen("landing")} />
+      </Match>
+      <Match when={screen() === "deleted"}>
+        <Deleted onStartAgain={() => setScreen("landing")} />
+      </Match>
+      <Match when={screen() === "chat" && session()}>
+        {(current) => (
+          <Suspense fallback={<Loading />}>
+            <ChatScreen session={current()} onDeleted={() => setScreen("deleted")} />
+          </Suspense>
+        )}
+      </Match>
+      <Match when={screen() === "resuming"}>
+        <Loading />
+      </Match>
+    </Switch>
+  );
+}
+
+function Loading() {
+  return (
+    <>
+      <TopBar />
+      <main class="loading-screen">
+        <p role="status">{t("chat.loading")}</p>
+      </main>
+    </>
+  );
+}

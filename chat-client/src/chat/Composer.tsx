@@ -1,0 +1,49 @@
+import { createSignal } from "solid-js";
+import { t } from "../i18n.ts";
+
+/** The message box: Enter sends, Shift+Enter adds a line; typing is announced while writing. */
+export function Composer(props: { onSend: (body: string) => void; onTyping: (typing: boolean) => void }) {
+  const [text, setText] = createSignal("");
+  let typing = false;
+  const setTyping = (next: boolean) => {
+    if (next === typing) return;
+    typing = next;
+    props.onTyping(next);
+  };
+  const send = () => {
+    const body = text().trim();
+    if (!body) return;
+    props.onSend(body);
+    setText("");
+    setTyping(false);
+  };
+  return (
+    <form
+      class="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        send();
+      }}
+    >
+      <label for="composer-input" class="visually-hidden">{t("chat.composer")}</label>
+      <textarea
+        id="composer-input"
+        rows={1}
+        placeholder={t("chat.composer")}
+        value={text()}
+        onInput={(e) => {
+          setText(e.currentTarget.value);
+          setTyping(e.currentTarget.value.length > 0);
+        }}
+        onBlur={() => setTyping(false)}
+        onKeyDown={(e) => {
+          if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+            e.preventDefault();
+            send();
+          }
+        }}
+      />
+      <button type="submit" class="primary">{t("chat.send")}</button>
+    </form>
+  );
+}

@@ -1,0 +1,103 @@
+import { For, Match, Show, Switch } from "solid-js";
+import { t } from "../i18n.ts";
+import type { ChatItem } from "./timeline.ts";
+
+type Message = Extract<ChatItem, { kind: "message" }>;
+type Prompt = Extract<ChatItem, { kind: "prompt" }>;
+type Queue = Extract<ChatItem, { kind: "queue" }>;
+
+export interface MessageActions {
+  answer: (prompt: Prompt, option: { id: string; label: string }) => void;
+  retry: (id: string) => void;
+}
+
+/** The conversation as a log: new messages are announced to screen readers. */
+export function MessageList(props: { items: ChatItem[]; actions: MessageActions }) {
+  return (
+    <div role="log" aria-live="polite" aria-relevant="additions" aria-label={t("chat.title")}>
+    <ol class="messages">
+      <For each={props.items}>
+        {(item) => (
+          <Switch>
+            <Match when={item.kind === "message" && item}>{(m) => <MessageBubble message={m()} onRetry={props.actions.retry} />}</Match>
+            <Match when={item.kind === "prompt" && item}>{(p) => <PromptItem prompt={p()} onAnswer={props.actions.answer} />}</Match>
+            <Match when={item.kind === "queue" && item}>{(q) => <QueueItem queue={q()} />}</Match>
+            <Match when={item.kind === "summary" && item}>
+              {(s) => (
+                <li class="summary">
+                  <h2>{t("chat.summary")}</h2>
+                  <p>{s().body}</p>
+                </li>
+              )}
+            </Match>
+            <Match when={item.kind === "unreadable"}>
+              <li class="message unreadable">{t("chat.cannotRead")}</li>
+            </Match>
+          </Switch>
+        )}
+      </For>
+    </ol>
+    </div>
+  );
+}
+
+function who(sender: Message["sender"]): string {
+  return sender === "me" ? t("chat.you") : sender === "bot" ? t("chat.bot") : t("chat.companion");
+}
+
+function MessageBubble(props: { message: Message; onRetry: (id: string) => void }) {
+  return (
+    <li class={`message from-${props.message.sender}`}>
+      <span class="sender">{who(props.message.sender)}</span>
+      <p class="body">{props.message.body}</p>
+      <Show when={props.message.sender === "me"}>
+        <Switch>
+          <Match when={props.message.delivery === "sending"}>
+            <span class="status">{t("chat.sending")}</span>
+          </Match>
+          <Match when={props.message.delivery === "failed"}>
+            <span class="status failed">
+              {t("chat.notSent")}{" "}
+              <button type="button" class="link" onClick={() => props.onRetry(props.message.id)}>{t("chat.retry")}</button>
+            </span>
+          </Match>
+          <Match when={props.message.read}>
+            <span class="status read">{t("chat.read")}</span>
+          </Match>
+        </Switch>
+      </Show>
+    </li>
+  );
+}
+
+function PromptItem(props: { prompt: Prompt; onAnswer: MessageActions["answer"] }) {
+  return (
+    <li class="message from-bot prompt">
+      <span class="sender">{t("chat.bot")}</span>
+      <p class="body">{props.prompt.body}</p>
+      <Show when={props.prompt.active}>
+        <div class="options" role="group" aria-label={t("chat.promptLabel")}>
+          <For each={props.prompt.options}>
+            {(option) => (
+              <button type="button" class="option" onClick={() => props.onAnswer(props.prompt, option)}>
+                {option.label}
+              </button>
+            )}
+          </For>
+        </div>
+      </Show>
+    </li>
+  );
+}
+
+function QueueItem(props: { queue: Queue }) {
+  return (
+    <li class="queue">
+      <h2>{t("queue.title")}</h2>
+      <div role="status">
+        <p>{props.queue.position <= 1 ? t("queue.next") : t("queue.position", { position: props.queue.position })}</p>
+        <p>{props.queue.waitMinutes === null ? t("queue.waitUnknown") : t("queue.wait", { minutes: props.queue.waitMinutes })}</p>
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,35 @@
+import { createSignal } from "solid-js";
+import { t } from "../i18n.ts";
+
+/** The recovery code, shown once at the start, with copy and save. */
+export function RecoveryCard(props: { code: string; onDone: () => void }) {
+  const [copied, setCopied] = createSignal(false);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(props.code);
+      setCopied(true);
+    } catch {
+      // Clipboard refused (permissions): the code stays on screen to write down.
+    }
+  };
+  const save = () => {
+    const url = URL.createObjectURL(new Blob([t("recovery.fileText", { code: props.code })], { type: "text/plain" }));
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = "onsafe-recovery-code.txt";
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+  return (
+    <section class="recovery" aria-labelledby="recovery-title">
+      <h2 id="recovery-title">{t("recovery.title")}</h2>
+      <p>{t("recovery.body")}</p>
+      <p class="code" data-testid="recovery-code">{props.code}</p>
+      <div class="row">
+        <button type="button" onClick={copy}>{copied() ? t("recovery.copied") : t("recovery.copy")}</button>
+        <button type="button" onClick={save}>{t("recovery.save")}</button>
+        <button type="button" class="primary" onClick={() => props.onDone()}>{t("recovery.done")}</button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,292 @@
+/**
+ * The victim's Matrix session in the browser: an anonymous visitor account,
+ * matrix-js-sdk with Rust crypto, one encrypted room with the triage bot, and
+ * room key backup in secret storage unlocked by the recovery code.
+ *
+ * Three ways in:
+ *   - `startNew`: register, create the room, set up backup (first start);
+ *   - `resume`: a session kept on this device (IndexedDB crypto store);
+ *   - `restore`: log in with a recovery code on a new device and read the
+ *     earlier messages from the backup.
+ * "Don't keep anything" sessions use the in-memory crypto store and write nothing.
+ */
+import {
+  ClientEvent,
+  createClient,
+  EventStatus,
+  MatrixEventEvent,
+  RoomEvent,
+  RoomMemberEvent,
+  MsgType,
+  PendingEventOrdering,
+  Preset,
+  type MatrixClient,
+  type MatrixEvent,
+  type Room,
+  SyncState,
+} from "matrix-js-sdk";
+import { saveKeptSession, type KeptSession } from "../device/kept-session.ts";
+import { decodeRecoveryCode, derivePassword, deriveSecretStorageKey, encodeRecoveryCode, newSecret } from "../device/recovery-code.ts";
+import { wipeDevice } from "../device/wipe.ts";
+import type { Lang } from "../strings.ts";
+import { fetchPublicConfig } from "./public-config.ts";
+
+export type Connection = "connecting" | "online" | "offline";
+
+interface Login {
+  userId: string;
+  deviceId: string;
+  accessToken: string;
+  secret: string;
+}
+
+const CRYPTO_DB_PREFIX = "onsafe";
+const DEVICE_NAME = "onsafe web";
+
+export class VictimSession {
+  private listeners = new Set<() => void>();
+  private connectionState: Connection = "connecting";
+  /** Shown once: set by `startNew`, cleared when the victim has saved it. */
+  recoveryCode: string | null = null;
+
+  private constructor(
+    readonly client: MatrixClient,
+    private readonly login: Login,
+    private readonly keep: boolean,
+    private lang: Lang,
+    public roomId: string | null,
+  ) {}
+
+  static async startNew(keep: boolean, lang: Lang): Promise<VictimSession> {
+    const secret = newSecret();
+    const password = await derivePassword(secret);
+    const config = fetchPublicConfig();
+    const registration = await createClient({ baseUrl: location.origin }).registerRequest({
+      auth: { type: "m.login.dummy" },
+      password,
+      initial_device_display_name: DEVICE_NAME,
+    });
+    if (!registration.access_token || !registration.device_id) throw new Error("registration returned no login");
+    const login = { userId: registration.user_id, deviceId: registration.device_id, accessToken: registration.access_token, secret };
+    const session = await VictimSession.open(login, keep, lang, null);
+    session.recoveryCode = encodeRecoveryCode(login.userId, secret);
+    const { triage_bot: bot } = await config;
+    const { room_id: roomId } = await session.client.createRoom({
+      preset: Preset.PrivateChat,
+      invite: [bot],
+      initial_state: [
+        { type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } },
+        { type: "m.room.history_visibility", state_key: "", content: { history_visibility: "joined" } },
+      ],
+      // The triage bot needs kick level to withdraw a companion's lapsed invite (docs/QUEUE.md).
+      power_level_content_override: { users: { [login.userId]: 100, [bot]: 50 } },
+    });
+    session.roomId = roomId;
+    session.persist();
+    // Backup is set up while triage runs: it must not delay the first question.
+    void session.setUpBackup();
+    return session;
+  }
+
+  static async resume(kept: KeptSession): Promise<VictimSession> {
+    const session = await VictimSession.open(kept, true, kept.lang, kept.roomId);
+    void session.client.getCrypto()?.checkKeyBackupAndEnable();
+    return session;
+  }
+
+  /** Returns null when the code is not a recovery code; throws when the server refuses it. */
+  static async restore(code: string, keep: boolean, lang: Lang): Promise<VictimSession | null> {
+    const parts = decodeRecoveryCode(code);
+    if (!parts) return null;
+    const response = await createClient({ baseUrl: location.origin }).loginRequest({
+      type: "m.login.password",
+      identifier: { type: "m.id.user", user: parts.localpart },
+      password: await derivePassword(parts.secret),
+      initial_device_display_name: DEVICE_NAME,
+    });
+    const login = { userId: response.user_id, deviceId: response.device_id, accessToken: response.access_token, secret: parts.secret };
+    const session = await VictimSession.open(login, keep, lang, null);
+    session.roomId = await session.waitForJoinedRoom();
+    session.persist();
+    await session.restoreFromBackup();
+    return session;
+  }
+
+  private static async open(login: Login, keep: boolean, lang: Lang, roomId: string | null): Promise<VictimSession> {
+    const storageKey = await deriveSecretStorageKey(login.secret);
+    const client = createClient({
+      baseUrl: location.origin,
+      userId: login.userId,
+      deviceId: login.deviceId,
+      accessToken: login.accessToken,
+      timelineSupport: true,
+      cryptoCallbacks: {
+        getSecretStorageKey: async ({ keys }) => {
+          const keyId = Object.keys(keys)[0];
+          return keyId ? [keyId, storageKey] : null;
+        },
+      },
+    });
+    await client.initRustCrypto({ useIndexedDB: keep, cryptoDatabasePrefix: CRYPTO_DB_PREFIX });
+    const session = new VictimSession(client, login, keep, lang, roomId);
+    session.watchConnection();
+    session.watchRoom();
+    await client.startClient({ initialSyncLimit: 50, lazyLoadMembers: true, pendingEventOrdering: PendingEventOrdering.Detached });
+    return session;
+  }
+
+  get userId(): string {
+    return this.login.userId;
+  }
+
+  get connection(): Connection {
+    return this.connectionState;
+  }
+
+  room(): Room | null {
+    return this.roomId ? this.client.getRoom(this.roomId) : null;
+  }
+
+  setLang(lang: Lang): void {
+    this.lang = lang;
+    this.persist();
+  }
+
+  /** Called on any change the chat screen shows (timeline, receipts, typing, connection). */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  recoveryCodeSaved(): void {
+    this.recoveryCode = null;
+    this.persist(true);
+  }
+
+  async send(body: string, answer?: { prompt_id: string; option_id: string }): Promise<void> {
+    if (!this.roomId) return;
+    const content = { msgtype: MsgType.Text, body, ...(answer ? { "org.onsafe.answer": answer } : {}) };
+    try {
+      await this.client.sendMessage(this.roomId, content as never);
+    } catch {
+      // The event stays in the room as NOT_SENT; the chat shows "Retry" and reconnecting retries it.
+      this.changed();
+    }
+  }
+
+  async retry(event: MatrixEvent): Promise<void> {
+    const room = this.room();
+    if (!room || event.status !== EventStatus.NOT_SENT) return;
+    try {
+      await this.client.resendEvent(event, room);
+    } catch {
+      this.changed();
+    }
+  }
+
+  retryAllUnsent(): void {
+    for (const event of this.room()?.getPendingEvents() ?? []) {
+      if (event.status === EventStatus.NOT_SENT) void this.retry(event);
+    }
+  }
+
+  typing(isTyping: boolean): void {
+    if (this.roomId) void this.client.sendTyping(this.roomId, isTyping, 6000).catch(() => undefined);
+  }
+
+  markRead(event: MatrixEvent): void {
+    void this.client.sendReadReceipt(event).catch(() => undefined);
+  }
+
+  /**
+   * "Delete this conversation": leave the room, deactivate the account with
+   * erasure (the server erases what the visitor sent, their keys and backup),
+   * then wipe this device.
+   */
+  async deleteEverything(): Promise<void> {
+    if (this.roomId) await this.client.leave(this.roomId).catch(() => undefined);
+    await this.client.deactivateAccount(
+      { type: "m.login.password", identifier: { type: "m.id.user", user: this.login.userId }, password: await derivePassword(this.login.secret) },
+      true,
+    );
+    // Stopping the client closes the crypto store, so its IndexedDB database can be deleted.
+    this.client.stopClient();
+    await wipeDevice();
+  }
+
+  stop(): void {
+    this.client.stopClient();
+  }
+
+  private persist(recoverySeen?: boolean): void {
+    if (!this.keep) return;
+    saveKeptSession({ ...this.login, roomId: this.roomId, lang: this.lang, recoverySeen: recoverySeen ?? this.recoveryCode === null });
+  }
+
+  private watchConnection(): void {
+    this.client.on(ClientEvent.Sync, (state: SyncState) => {
+      const next: Connection = state === SyncState.Error || state === SyncState.Reconnecting ? "offline" : state === SyncState.Syncing || state === SyncState.Prepared || state === SyncState.Catchup ? "online" : this.connectionState;
+      if (next === "online" && this.connectionState === "offline") this.retryAllUnsent();
+      if (next !== this.connectionState) {
+        this.connectionState = next;
+        this.changed();
+      }
+    });
+  }
+
+  /** Everything the chat screen shows changes through one of these. */
+  private watchRoom(): void {
+    const changed = () => this.changed();
+    this.client.on(RoomEvent.Timeline, changed);
+    this.client.on(RoomEvent.LocalEchoUpdated, changed);
+    this.client.on(RoomEvent.Receipt, changed);
+    this.client.on(RoomEvent.MyMembership, changed);
+    this.client.on(MatrixEventEvent.Decrypted, changed);
+    this.client.on(RoomMemberEvent.Typing, changed);
+  }
+
+  private async setUpBackup(): Promise<void> {
+    const crypto = this.client.getCrypto();
+    if (!crypto) return;
+    try {
+      await crypto.bootstrapSecretStorage({
+        setupNewSecretStorage: true,
+        setupNewKeyBackup: true,
+        createSecretStorageKey: async () => ({ privateKey: await deriveSecretStorageKey(this.login.secret), keyInfo: { name: "onsafe recovery code" } }),
+      });
+    } catch (error) {
+      // Without backup the chat still works on this device; only restoring elsewhere loses history.
+      console.warn("onsafe: key backup could not be set up", error);
+    }
+  }
+
+  private async restoreFromBackup(): Promise<void> {
+    const crypto = this.client.getCrypto();
+    if (!crypto) return;
+    try {
+      await crypto.loadSessionBackupPrivateKeyFromSecretStorage();
+      await crypto.checkKeyBackupAndEnable();
+      await crypto.restoreKeyBackup();
+    } catch (error) {
+      console.warn("onsafe: earlier messages could not be restored from backup", error);
+    }
+  }
+
+  /** The victim's one room, once the first sync has arrived (null if they have none left). */
+  private waitForJoinedRoom(): Promise<string | null> {
+    const joined = () => this.client.getRooms().find((r) => r.getMyMembership() === "join")?.roomId ?? null;
+    if (this.client.isInitialSyncComplete()) return Promise.resolve(joined());
+    return new Promise((resolve) => {
+      const onSync = (state: SyncState) => {
+        if (state !== SyncState.Prepared && state !== SyncState.Syncing) return;
+        this.client.off(ClientEvent.Sync, onSync);
+        resolve(joined());
+      };
+      this.client.on(ClientEvent.Sync, onSync);
+    });
+  }
+}

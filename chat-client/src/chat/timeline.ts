@@ -1,0 +1,116 @@
+/**
+ * Turns the room's events into what the chat screen shows: messages, triage
+ * prompts with their options, the queue notice (with its latest `m.replace`
+ * edit applied) and the triage summary. Pure: a function of the events.
+ */
+import { BOT_LOCALPARTS } from "@onsafe/schema/account-kinds";
+import { isPromptContent, isQueueContent, PROMPT_FIELD, QUEUE_FIELD, TRIAGE_SUMMARY_FIELD } from "@onsafe/schema/events";
+
+export type Sender = "me" | "companion" | "bot";
+export type Delivery = "sent" | "sending" | "failed";
+
+export interface TimelineEvent {
+  id: string;
+  sender: string;
+  ts: number;
+  type: string;
+  /** Decrypted content (null when this device cannot decrypt it, e.g. before joining). */
+  content: Record<string, unknown> | null;
+  delivery: Delivery;
+}
+
+export type ChatItem =
+  | { kind: "message"; id: string; sender: Sender; body: string; ts: number; delivery: Delivery; read: boolean; answers?: string }
+  | { kind: "prompt"; id: string; body: string; promptId: string; options: { id: string; label: string }[]; active: boolean }
+  | { kind: "queue"; id: string; position: number; waitMinutes: number | null }
+  | { kind: "summary"; id: string; body: string }
+  | { kind: "unreadable"; id: string; sender: Sender };
+
+const BOTS = new Set<string>(Object.values(BOT_LOCALPARTS));
+
+export function senderKind(userId: string, me: string): Sender {
+  if (userId === me) return "me";
+  const localpart = userId.slice(1, userId.indexOf(":"));
+  return BOTS.has(localpart) ? "bot" : "companion";
+}
+
+/** `readUpTo` is the id of the newest own event someone else has read, if any. */
+export function chatItems(events: TimelineEvent[], me: string, readUpTo: string | null): ChatItem[] {
+  const edits = latestEdits(events);
+  const items: ChatItem[] = [];
+  let lastBotIndex = -1;
+  let lastPromptIndex = -1;
+  const readIndex = readUpTo ? events.findIndex((e) => e.id === readUpTo) : -1;
+
+  events.forEach((event, index) => {
+    if (event.type !== "m.room.message" && event.type !== "m.room.encrypted") return;
+    const sender = senderKind(event.sender, me);
+    const content = event.content;
+    if (!content) {
+      items.push({ kind: "unreadable", id: event.id, sender });
+      return;
+    }
+    if (isEdit(content)) return;
+    const shown = edits.get(event.id) ?? content;
+    const body = typeof shown.body === "string" ? shown.body : "";
+    if (sender === "me") {
+      const answer = content["org.onsafe.answer"] as { prompt_id?: unknown } | undefined;
+      const answers = typeof answer?.prompt_id === "string" ? answer.prompt_id : undefined;
+      items.push({ kind: "message", id: event.id, sender, body, ts: event.ts, delivery: event.delivery, read: event.delivery === "sent" && index <= readIndex, answers });
+      return;
+    }
+    if (sender === "bot") lastBotIndex = items.length;
+    if (isPromptContent(shown[PROMPT_FIELD])) {
+      lastPromptIndex = items.length;
+      const prompt = shown[PROMPT_FIELD];
+      items.push({ kind: "prompt", id: event.id, body: withoutOptionList(body), promptId: prompt.id, options: prompt.options, active: false });
+    } else if (isQueueContent(shown[QUEUE_FIELD])) {
+      const queue = shown[QUEUE_FIELD];
+      items.push({ kind: "queue", id: event.id, position: queue.position, waitMinutes: queue.expected_wait_minutes });
+    } else if (shown[TRIAGE_SUMMARY_FIELD] !== undefined) {
+      items.push({ kind: "summary", id: event.id, body });
+    } else {
+      items.push({ kind: "message", id: event.id, sender, body, ts: event.ts, delivery: event.delivery, read: false });
+    }
+  });
+
+  // Buttons only for the bot's latest message, if it is a prompt not yet answered by a button.
+  const last = items[lastPromptIndex];
+  if (last?.kind === "prompt" && lastPromptIndex === lastBotIndex && !answeredAfter(items, lastPromptIndex, last.promptId)) {
+    items[lastPromptIndex] = { ...last, active: true };
+  }
+  return items;
+}
+
+/** A button answer sent after this asking (the bot may ask the same prompt again). */
+function answeredAfter(items: ChatItem[], from: number, promptId: string): boolean {
+  return items.slice(from + 1).some((item) => item.kind === "message" && item.answers === promptId);
+}
+
+function isEdit(content: Record<string, unknown>): boolean {
+  const relation = content["m.relates_to"] as { rel_type?: unknown } | undefined;
+  return relation?.rel_type === "m.replace";
+}
+
+/** For each edited event, the newest replacement content by the same sender. */
+function latestEdits(events: TimelineEvent[]): Map<string, Record<string, unknown>> {
+  const senders = new Map(events.map((e) => [e.id, e.sender]));
+  const edits = new Map<string, Record<string, unknown>>();
+  for (const event of events) {
+    const content = event.content;
+    if (!content || !isEdit(content)) continue;
+    const target = (content["m.relates_to"] as { event_id?: unknown }).event_id;
+    const replacement = content["m.new_content"];
+    if (typeof target !== "string" || senders.get(target) !== event.sender) continue;
+    if (replacement && typeof replacement === "object") edits.set(target, replacement as Record<string, unknown>);
+  }
+  return edits;
+}
+
+/** Prompts end with their numbered options; the buttons show those instead. */
+export function withoutOptionList(body: string): string {
+  const blocks = body.split("\n\n");
+  const lastBlock = blocks[blocks.length - 1] ?? "";
+  const isList = blocks.length > 1 && lastBlock.split("\n").every((line) => /^\d+\.\s/.test(line));
+  return (isList ? blocks.slice(0, -1) : blocks).join("\n\n");
+}

@@ -1,0 +1,28 @@
+/** The current language as a signal, and `t()` to look up a string with `{placeholders}` filled in. */
+import { createSignal } from "solid-js";
+import { LANGS, STRINGS, type Lang, type StringKey } from "./strings.ts";
+
+export function isLang(value: unknown): value is Lang {
+  return typeof value === "string" && (LANGS as readonly string[]).includes(value);
+}
+
+/** Korean unless the browser prefers English first. */
+export function browserLang(languages: readonly string[] = navigator.languages): Lang {
+  for (const tag of languages) {
+    const base = tag.toLowerCase().split("-")[0];
+    if (isLang(base)) return base;
+  }
+  return "ko";
+}
+
+const [lang, setLangSignal] = createSignal<Lang>(browserLang());
+export { lang };
+
+export function setLang(next: Lang): void {
+  setLangSignal(next);
+  document.documentElement.lang = next;
+}
+
+export function t(key: StringKey, vars: Record<string, string | number> = {}): string {
+  return STRINGS[lang()][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+}

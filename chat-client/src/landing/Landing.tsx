@@ -1,0 +1,43 @@
+import { createSignal, Show } from "solid-js";
+import { t } from "../i18n.ts";
+import { CrisisLines } from "../ui/CrisisLines.tsx";
+import { TopBar } from "../ui/TopBar.tsx";
+
+/** What onsafe is, what stays private, the crisis lines and one clear action. */
+export function Landing(props: { onStart: (keep: boolean) => void; onRestore: () => void; starting: boolean; failed: boolean }) {
+  const [keepNothing, setKeepNothing] = createSignal(false);
+  return (
+    <>
+      <TopBar />
+      <main class="landing">
+        <h1>{t("landing.title")}</h1>
+        <p class="lead">{t("landing.lead")}</p>
+        <section aria-labelledby="private-title" class="private">
+          <h2 id="private-title">{t("landing.private.title")}</h2>
+          <ul>
+            <li>{t("landing.private.noName")}</li>
+            <li>{t("landing.private.encrypted")}</li>
+            <li>{t("landing.private.free")}</li>
+          </ul>
+        </section>
+        <div class="start">
+          <button type="button" class="primary" disabled={props.starting} onClick={() => props.onStart(!keepNothing())}>
+            {props.starting ? t("landing.starting") : t("landing.start")}
+          </button>
+          <Show when={props.failed}>
+            <p class="error" role="alert">{t("landing.startFailed")}</p>
+          </Show>
+          <label class="keep-nothing">
+            <input type="checkbox" checked={keepNothing()} onChange={(e) => setKeepNothing(e.currentTarget.checked)} aria-describedby="keep-nothing-hint" />
+            <span>{t("landing.keepNothing")}</span>
+          </label>
+          <p id="keep-nothing-hint" class="hint">{t("landing.keepNothingHint")}</p>
+        </div>
+        <CrisisLines />
+        <button type="button" class="link" onClick={() => props.onRestore()}>
+          {t("landing.restore")}
+        </button>
+      </main>
+    </>
+  );
+}

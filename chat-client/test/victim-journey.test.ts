@@ -1,0 +1,79 @@
+/**
+ * The victim's whole journey in a real Chromium against the real homeserver
+ * and bots service: open `/`, start, answer triage by tapping, a companion
+ * (a Node matrix-js-sdk client on shift) joins and writes, and both sides read
+ * each other decrypted.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext } from "playwright-core";
+import { launchChromium, PHONE, screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
+import { Stack } from "../../bots/test/stack.ts";
+import { VictimPage } from "./victim-page.ts";
+
+let stack: Stack;
+let browser: Browser;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([Stack.start(), launchChromium()]);
+  context = await browser.newContext({ ...PHONE, locale: "en-US" });
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await stack?.close();
+});
+
+describe("the victim app", () => {
+  it("takes a victim from the landing page through triage to a companion, encrypted both ways", async () => {
+    const companion = await stack.staff("mina", { languages: ["en", "ko"] });
+    const victim = await VictimPage.open(context, stack.hs.url);
+    const page = victim.page;
+
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("You don't have to face this alone");
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, "landing-en");
+
+    const pressed = performance.now();
+    await page.getByRole("button", { name: "Start chatting" }).click();
+    await page.locator(".options[role=group] button").first().waitFor({ timeout: 10_000 });
+    const firstQuestionMs = performance.now() - pressed;
+    console.log(`[victim app] start pressed -> first triage question visible: ${firstQuestionMs.toFixed(0)} ms`);
+    expect(firstQuestionMs).toBeLessThan(5_000);
+
+    await expect.poll(() => page.getByTestId("recovery-code").textContent()).toMatch(/^([a-z2-9]{4}-){8}[a-z2-9]{4}$/);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, "chat-first-question");
+    await page.getByRole("button", { name: "I've saved it" }).click();
+
+    const invited = () => companion.client.getRooms().some((room) => room.getMyMembership() === "invite");
+    const tapped = await victim.answerTriageByTapping(async () => invited());
+    expect(tapped[0]).toBe("English");
+    const roomId = companion.client.getRooms().find((room) => room.getMyMembership() === "invite")!.roomId;
+    await screenshot(page, "chat-waiting");
+
+    await companion.client.joinRoom(roomId);
+    await page.getByText("Summary shared with your companion").waitFor({ timeout: 15_000 });
+
+    await companion.sendText(roomId, "Hello, I'm Mina. I'm here with you.");
+    await page.getByText("Hello, I'm Mina. I'm here with you.").waitFor({ timeout: 15_000 });
+    expect(await page.locator(".message.from-companion .body").allTextContents()).toContain("Hello, I'm Mina. I'm here with you.");
+
+    await companion.client.sendTyping(roomId, true, 10_000);
+    await page.getByText("Your companion is typing…").waitFor({ timeout: 10_000 });
+
+    await victim.send("Thank you. Someone posted a video of me.");
+    const reply = await companion.waitForMessage(roomId, "Thank you. Someone posted a video of me.");
+    expect(reply.body).toBe("Thank you. Someone posted a video of me.");
+
+    const room = companion.client.getRoom(roomId)!;
+    const victimEvent = room.getLiveTimeline().getEvents().filter((e) => e.getSender() !== companion.userId && e.getContent().body === reply.body).pop()!;
+    await companion.client.sendReadReceipt(victimEvent);
+    await page.locator(".message.from-me .status.read").last().waitFor({ timeout: 10_000 });
+
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, "chat-with-companion");
+    expect(victim.foreignRequests()).toEqual([]);
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * Drives the victim app in Chromium the way a person does: by the visible,
+ * labelled controls. Shared by the victim app's browser tests.
+ */
+import type { BrowserContext, Page } from "playwright-core";
+
+export class VictimPage {
+  readonly requests: string[] = [];
+
+  private constructor(readonly page: Page, readonly origin: string) {
+    page.on("request", (request) => this.requests.push(request.url()));
+  }
+
+  static async open(context: BrowserContext, origin: string): Promise<VictimPage> {
+    const victim = new VictimPage(await context.newPage(), origin);
+    await victim.page.goto(`${origin}/`);
+    return victim;
+  }
+
+  /** Requests that went anywhere but our own origin (data: and blob: are local). */
+  foreignRequests(): string[] {
+    return this.requests.filter((url) => !url.startsWith(`${this.origin}/`) && !url.startsWith("data:") && !url.startsWith("blob:"));
+  }
+
+  options() {
+    return this.page.locator(".options[role=group] button");
+  }
+
+  /** Answers triage by tapping: English, then the first category, then "No…" where offered, until no question is left. */
+  async answerTriageByTapping(until: () => Promise<boolean>, timeoutMs = 30_000): Promise<string[]> {
+    const tapped: string[] = [];
+    const deadline = Date.now() + timeoutMs;
+    while (!(await until())) {
+      if (Date.now() > deadline) throw new Error(`triage did not finish; tapped ${tapped.join(" / ")}`);
+      const group = this.page.locator(".options[role=group]");
+      if ((await group.count()) === 0) {
+        await this.page.waitForTimeout(100);
+        continue;
+      }
+      const labels = (await this.options().allTextContents()).map((l) => l.trim());
+      const choice = labels.find((l) => l === "English") ?? labels.find((l) => /^No\b/.test(l)) ?? labels[0]!;
+      await this.options().filter({ hasText: choice }).first().click();
+      tapped.push(choice);
+      await group.waitFor({ state: "detached", timeout: 10_000 });
+    }
+    return tapped;
+  }
+
+  async send(text: string): Promise<void> {
+    await this.page.getByRole("textbox", { name: /Message|메시지/ }).fill(text);
+    await this.page.keyboard.press("Enter");
+  }
+
+  messageBodies() {
+    return this.page.locator(".messages .message .body").allTextContents();
+  }
+}

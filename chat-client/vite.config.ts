@@ -1,0 +1,21 @@
+import { defineConfig } from "vite";
+import solid from "vite-plugin-solid";
+import { precompress } from "./build/precompress.ts";
+
+// The victim app at `/`. The landing chunk stays small: the chat (matrix-js-sdk,
+// Rust crypto wasm) is a separate chunk loaded while the victim reads.
+export default defineConfig({
+  plugins: [solid(), precompress()],
+  build: {
+    target: "es2022",
+    outDir: "dist",
+    emptyOutDir: true,
+    // Vite would inline small assets as data: URLs; keep every asset a file so
+    // the Content-Security-Policy stays 'self' only.
+    assetsInlineLimit: 0,
+    modulePreload: { polyfill: false },
+    sourcemap: false,
+    chunkSizeWarningLimit: 4096,
+  },
+  server: { proxy: { "/_matrix": "http://127.0.0.1:8008", "/_onsafe": "http://127.0.0.1:8008" } },
+});
