@@ -1,12 +1,20 @@
-// `npm start`: builds and runs the homeserver and the bots service together.
-// The homeserver prints the URL and the demo companion's login; the bots
+// `npm start`: builds and runs the homeserver and the bots service together,
+// building the web app first if it changed. The homeserver prints its URL and
+// the demo companion's login, this script the victim app's URL; the bots
 // service is restarted (with a growing pause) if it stops unexpectedly.
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildClientIfStale, builtIndex } from "./client-build.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 await import("../chat-server/build.mjs");
 await import("../bots/build.mjs");
+// An operator's own ONSAFE_CLIENT_DIR is served as it is.
+const clientDir = process.env.ONSAFE_CLIENT_DIR;
+if (!clientDir) await buildClientIfStale();
+const clientIndex = clientDir ? join(resolve(process.env.INIT_CWD ?? process.cwd(), clientDir), "index.html") : builtIndex;
 
 const port = Number(process.env.ONSAFE_PORT ?? 8008);
 const host = process.env.ONSAFE_HOST ?? "127.0.0.1";
@@ -23,6 +31,10 @@ homeserver.on("exit", (code) => {
 });
 
 await waitForHomeserver();
+if (!stopping) {
+  const appUrl = `${process.env.ONSAFE_PUBLIC_URL ?? `http://${host === "0.0.0.0" ? "localhost" : host}:${port}`}/`;
+  console.log(existsSync(clientIndex) ? `The victim app is at ${appUrl}` : `The web app is not built; ${appUrl} says how to build it.`);
+}
 let bots;
 let pauseMs = 1000;
 function startBots() {

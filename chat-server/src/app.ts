@@ -1,12 +1,14 @@
 /**
  * The HTTP application: CORS, body limits, authentication, one router per
- * spec area, JSON 404s and the one error mapper. No request logging: client
- * addresses and user agents are never written anywhere.
+ * spec area, JSON 404s and the one error mapper, then the web app at `/`.
+ * No request logging: client addresses and user agents are never written
+ * anywhere.
  */
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requireAuth } from "./http/auth.ts";
+import { clientApp } from "./http/client-app.ts";
 import type { AppEnv } from "./http/env.ts";
 import { errorResponse, tooLarge, unrecognized } from "./http/errors.ts";
 import { routeMatcher, routeMethods } from "./http/known-routes.ts";
@@ -61,6 +63,8 @@ export function createApp(hs: Homeserver): Hono<AppEnv> {
   app.all("/_onsafe/*", onsafeProxy(hs.config.botsUrl));
   isKnown = routeMatcher(app.routes);
   methodsAt = routeMethods(app.routes);
+  // Last: the web app answers only paths no API route took.
+  app.all("*", clientApp(hs.config.clientDir));
 
   app.notFound((c) => c.json(unrecognized().body(), 404));
   app.onError((error, c) => errorResponse(c, error));

@@ -1,5 +1,6 @@
 /** Homeserver settings, from the environment variables named in DESIGN.md "Running it". */
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { envInt, servicePorts } from "@onsafe/schema";
 
 export interface Config {
@@ -12,6 +13,8 @@ export interface Config {
   publicBaseUrl: string;
   /** The bots service, to which `/_onsafe/` is forwarded. */
   botsUrl: string;
+  /** The built web app (Vite's output), served at `/`. */
+  clientDir: string;
   maxUploadBytes: number;
   maxJsonBytes: number;
   /** Longest a `/sync` long-poll may wait, in ms. */
@@ -26,14 +29,19 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   const port = ports.public;
   const host = env.ONSAFE_HOST ?? "127.0.0.1";
   const serverName = env.ONSAFE_SERVER_NAME ?? "localhost";
+  // npm runs workspace scripts inside the workspace; INIT_CWD is where `npm start` was typed.
+  const cwd = env.INIT_CWD ?? process.cwd();
   return {
     port,
     host,
-    // npm runs workspace scripts inside the workspace; INIT_CWD is where `npm start` was typed.
-    dataDir: resolve(env.INIT_CWD ?? process.cwd(), env.ONSAFE_DATA_DIR ?? "./data"),
+    dataDir: resolve(cwd, env.ONSAFE_DATA_DIR ?? "./data"),
     serverName,
     publicBaseUrl: env.ONSAFE_PUBLIC_URL ?? `http://localhost:${port}`,
     botsUrl: env.ONSAFE_BOTS_URL ?? `http://127.0.0.1:${ports.bots}`,
+    // This file runs from chat-server/src (tests) or chat-server/dist (the bundle): the repository is two levels up either way.
+    clientDir: env.ONSAFE_CLIENT_DIR
+      ? resolve(cwd, env.ONSAFE_CLIENT_DIR)
+      : fileURLToPath(new URL("../../chat-client/dist", import.meta.url)),
     maxUploadBytes: envInt(env, "ONSAFE_MAX_UPLOAD_BYTES", 50 * 1024 * 1024),
     maxJsonBytes: 1024 * 1024,
     maxSyncTimeoutMs: 30_000,

@@ -87,12 +87,15 @@ describe("discovery, capabilities, CORS and unknown endpoints", () => {
       "/_matrix/client/v3/rooms/!r:localhost/state/a/b/c",
       "/_matrix/media/v3/nothing",
       "/_matrix/federation/v1/version",
-      "/no/such/path",
     ]) {
       expectError(await env.server.request("GET", path), 404, "M_UNRECOGNIZED");
       expectError(await env.server.request("GET", path, { token: env.companion.token }), 404, "M_UNRECOGNIZED");
     }
     expectError(await env.server.request("POST", "/_matrix/client/v3/nothing", { token: env.companion.token, body: {} }), 404, "M_UNRECOGNIZED");
+    // Outside the API the web app answers, in plain text (http/client-app.test.ts).
+    const outside = await env.server.request("GET", "/no/such/path");
+    expect(outside.status).toBe(404);
+    expect(outside.headers.get("content-type")).toBe("text/plain; charset=utf-8");
   });
 
   it("answers a known endpoint called with the wrong method 405 M_UNRECOGNIZED, and changes nothing", async () => {
