@@ -6,9 +6,30 @@ import type { BrowserContext, Page } from "playwright-core";
 
 export class VictimPage {
   readonly requests: string[] = [];
+  readonly console: string[] = [];
 
   private constructor(readonly page: Page, readonly origin: string) {
     page.on("request", (request) => this.requests.push(request.url()));
+    page.on("console", (message) => this.console.push(`${message.type()}: ${message.text()}`));
+    page.on("pageerror", (error) => this.console.push(`pageerror: ${error.message}`));
+  }
+
+  /** What the chat shows and what the page logged, for a failure message. */
+  async describe(): Promise<string> {
+    const shown = await this.page.locator(".messages > li").allTextContents();
+    return `the page shows:\n${shown.join("\n")}\nconsole:\n${this.console.slice(-30).join("\n")}`;
+  }
+
+  /** Presses start and waits for the first triage question's buttons; returns the milliseconds it took. */
+  async start(timeoutMs = 10_000): Promise<number> {
+    const pressed = performance.now();
+    await this.page.getByRole("button", { name: /Start chatting|상담 시작하기/ }).click();
+    try {
+      await this.options().first().waitFor({ timeout: timeoutMs });
+    } catch (error) {
+      throw new Error(`no triage question within ${timeoutMs} ms; ${await this.describe()}`, { cause: error });
+    }
+    return performance.now() - pressed;
   }
 
   static async open(context: BrowserContext, origin: string): Promise<VictimPage> {
@@ -31,7 +52,7 @@ export class VictimPage {
     const tapped: string[] = [];
     const deadline = Date.now() + timeoutMs;
     while (!(await until())) {
-      if (Date.now() > deadline) throw new Error(`triage did not finish; tapped ${tapped.join(" / ")}`);
+      if (Date.now() > deadline) throw new Error(`triage did not finish; tapped ${tapped.join(" / ")}; ${await this.describe()}`);
       const group = this.page.locator(".options[role=group]");
       if ((await group.count()) === 0) {
         await this.page.waitForTimeout(100);

@@ -51,7 +51,12 @@ export function ChatScreen(props: { session: VictimSession; onDeleted: () => voi
   return (
     <div class="chat">
       <TopBar onLangChange={() => session.setLang(document.documentElement.lang === "en" ? "en" : "ko")}>
-        <button type="button" class="menu-delete" onClick={() => setDeleting(true)}>{t("menu.delete")}</button>
+        <details class="menu">
+          <summary>{t("menu.title")}</summary>
+          <div class="menu-items">
+            <button type="button" class="danger-text" onClick={() => setDeleting(true)}>{t("menu.delete")}</button>
+          </div>
+        </details>
       </TopBar>
       <CrisisStrip />
       <Show when={connection() !== "online"}>

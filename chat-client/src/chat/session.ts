@@ -13,6 +13,7 @@
 import {
   ClientEvent,
   createClient,
+  Method,
   EventStatus,
   MatrixEventEvent,
   RoomEvent,
@@ -71,6 +72,8 @@ export class VictimSession {
     const session = await VictimSession.open(login, keep, lang, null);
     session.recoveryCode = encodeRecoveryCode(login.userId, secret);
     const { triage_bot: bot } = await config;
+    // The bot encrypts its first question for the devices it finds when it joins: ours must be on the server by then.
+    await session.ownDeviceKeysUploaded();
     const { room_id: roomId } = await session.client.createRoom({
       preset: Preset.PrivateChat,
       invite: [bot],
@@ -274,6 +277,19 @@ export class VictimSession {
     } catch (error) {
       console.warn("onsafe: earlier messages could not be restored from backup", error);
     }
+  }
+
+  private async ownDeviceKeysUploaded(timeoutMs = 10_000): Promise<void> {
+    const { userId, deviceId } = this.login;
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline) {
+      const response = await this.client.http.authedRequest<{ device_keys?: Record<string, Record<string, unknown>> }>(
+        Method.Post, "/keys/query", undefined, { device_keys: { [userId]: [deviceId] } },
+      );
+      if (response.device_keys?.[userId]?.[deviceId]) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error("this device's keys did not reach the server");
   }
 
   /** The victim's one room, once the first sync has arrived (null if they have none left). */

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { chatItems, type TimelineEvent, withoutOptionList } from "./timeline.ts";
+
+const ME = "@v-abc:localhost";
+const BOT = "@onsafe-triage:localhost";
+const MINA = "@mina:localhost";
+let n = 0;
+
+function ev(sender: string, content: Record<string, unknown> | null, delivery: TimelineEvent["delivery"] = "sent"): TimelineEvent {
+  n += 1;
+  return { id: `$e${n}`, sender, ts: n, type: "m.room.message", content, delivery };
+}
+const prompt = (id: string, body = `Question ${id}\n\n1. Yes\n2. No`) =>
+  ev(BOT, { msgtype: "m.notice", body, "org.onsafe.prompt": { id, options: [{ id: "yes", label: "Yes" }, { id: "no", label: "No" }] } });
+const answer = (promptId: string, optionId: string) => ev(ME, { msgtype: "m.text", body: optionId, "org.onsafe.answer": { prompt_id: promptId, option_id: optionId } });
+
+describe("chatItems", () => {
+  it("offers buttons only for the bot's latest prompt, until it is answered by a button", () => {
+    const first = prompt("language");
+    const second = prompt("category");
+    let items = chatItems([first, answer("language", "en"), second], ME, null);
+    expect(items.map((i) => i.kind === "prompt" && i.active)).toEqual([false, false, true]);
+    expect(items[2]).toMatchObject({ kind: "prompt", body: "Question category", promptId: "category" });
+
+    items = chatItems([first, answer("language", "en"), second, answer("category", "no")], ME, null);
+    expect(items.some((i) => i.kind === "prompt" && i.active)).toBe(false);
+  });
+
+  it("keeps the buttons when the same prompt is asked again after an answer it did not understand", () => {
+    const asked = prompt("images");
+    const again = prompt("images", "Thanks for writing.\n\nQuestion images\n\n1. Yes\n2. No");
+    const items = chatItems([asked, answer("images", "yes"), ev(ME, { msgtype: "m.text", body: "hmm" }), again], ME, null);
+    expect(items.at(-1)).toMatchObject({ kind: "prompt", active: true, body: "Thanks for writing.\n\nQuestion images" });
+  });
+
+  it("hides the buttons once the bot says something else (typed answer to the last question)", () => {
+    const items = chatItems([prompt("minor"), ev(ME, { msgtype: "m.text", body: "2" }), ev(BOT, { msgtype: "m.notice", body: "Thank you." })], ME, null);
+    expect(items.some((i) => i.kind === "prompt" && i.active)).toBe(false);
+  });
+
+  it("shows the queue notice with its newest edit by the same sender, and ignores edits by others", () => {
+    const notice = ev(BOT, { msgtype: "m.notice", body: "You are number 2", "org.onsafe.queue": { position: 2, expected_wait_minutes: 15 } });
+    const edit = (sender: string, position: number) => ev(sender, {
+      msgtype: "m.notice",
+      body: "* edited",
+      "m.new_content": { msgtype: "m.notice", body: `number ${position}`, "org.onsafe.queue": { position, expected_wait_minutes: null } },
+      "m.relates_to": { rel_type: "m.replace", event_id: notice.id },
+    });
+    const items = chatItems([notice, edit(BOT, 1), edit(MINA, 5)], ME, null);
+    expect(items).toEqual([{ kind: "queue", id: notice.id, position: 1, waitMinutes: null }]);
+  });
+
+  it("tells apart me, the companion and bots, marks what the companion read, and shows delivery", () => {
+    const mine = ev(ME, { msgtype: "m.text", body: "hello" });
+    const hers = ev(MINA, { msgtype: "m.text", body: "hi, I'm Mina" });
+    const later = ev(ME, { msgtype: "m.text", body: "are you there?" });
+    const failed = ev(ME, { msgtype: "m.text", body: "offline" }, "failed");
+    const items = chatItems([mine, hers, later, failed], ME, mine.id);
+    expect(items.map((i) => i.kind === "message" && [i.sender, i.read, i.delivery])).toEqual([
+      ["me", true, "sent"],
+      ["companion", false, "sent"],
+      ["me", false, "sent"],
+      ["me", false, "failed"],
+    ]);
+  });
+
+  it("shows undecryptable messages as such, and the summary as a card", () => {
+    const items = chatItems([ev(MINA, null), ev(BOT, { msgtype: "m.notice", body: "Summary", "org.onsafe.triage_summary": {} })], ME, null);
+    expect(items.map((i) => i.kind)).toEqual(["unreadable", "summary"]);
+  });
+});
+
+describe("withoutOptionList", () => {
+  it("drops only a trailing numbered list", () => {
+    expect(withoutOptionList("Intro\n\nQuestion?\n\n1. A\n2. B")).toBe("Intro\n\nQuestion?");
+    expect(withoutOptionList("No list here\n\nJust text")).toBe("No list here\n\nJust text");
+    expect(withoutOptionList("1. only a list")).toBe("1. only a list");
+  });
+});

@@ -1,0 +1,138 @@
+/**
+ * Coming back and leaving for good, in Chromium against the real service:
+ * a message typed while offline is sent once the network is back; the
+ * recovery code opens the chat with its history (from room key backup) in a
+ * fresh browser; "delete this conversation" erases the account and the device.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { launchChromium, PHONE, screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
+import { Stack } from "../../bots/test/stack.ts";
+import type { SdkClient } from "../../test-support/sdk-client.ts";
+import { VictimPage } from "./victim-page.ts";
+
+let stack: Stack;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([Stack.start(), launchChromium()]);
+}, 60_000);
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await browser?.close();
+  await stack?.close();
+});
+
+async function newContext(): Promise<BrowserContext> {
+  const context = await browser.newContext({ ...PHONE, locale: "en-US" });
+  contexts.push(context);
+  return context;
+}
+
+/** Starts a chat, taps through triage and lets the companion join. Returns the room and the recovery code. */
+async function chatWithCompanion(victim: VictimPage, companion: SdkClient): Promise<{ roomId: string; code: string }> {
+  const page = victim.page;
+  await victim.start();
+  const code = (await page.getByTestId("recovery-code").textContent({ timeout: 10_000 }))!;
+  await page.getByRole("button", { name: "I've saved it" }).click();
+  const invite = () => companion.client.getRooms().find((room) => room.getMyMembership() === "invite");
+  await victim.answerTriageByTapping(async () => invite() !== undefined);
+  const roomId = invite()!.roomId;
+  await companion.client.joinRoom(roomId);
+  await page.getByText("Summary shared with your companion").waitFor({ timeout: 15_000 });
+  return { roomId, code };
+}
+
+function keptToken(page: Page): Promise<string> {
+  return page.evaluate(() => JSON.parse(localStorage.getItem("onsafe.session")!).accessToken as string);
+}
+
+/** How many Megolm sessions the victim's devices have put in the server-side backup. */
+async function backedUpSessions(token: string): Promise<number> {
+  const response = await fetch(`${stack.hs.url}/_matrix/client/v3/room_keys/version`, { headers: { authorization: `Bearer ${token}` } });
+  return response.ok ? ((await response.json()) as { count: number }).count : 0;
+}
+
+describe("coming back and leaving", () => {
+  it("sends what was typed offline, restores the chat with its history elsewhere, then deletes everything", async () => {
+    const companion = await stack.staff("jun", { languages: ["en", "ko"] });
+    const first = await VictimPage.open(await newContext(), stack.hs.url);
+    const { roomId, code } = await chatWithCompanion(first, companion);
+
+    await companion.sendText(roomId, "I'm Jun. Take your time.");
+    await first.page.getByText("I'm Jun. Take your time.").waitFor({ timeout: 15_000 });
+
+    // A network drop: the message waits, the banner says so, and it goes out when the network is back.
+    await first.page.context().setOffline(true);
+    await first.send("Typed while the network was down.");
+    await first.page.getByText(/Connection lost|Not sent|Sending…/).first().waitFor({ timeout: 15_000 });
+    await screenshot(first.page, "chat-offline");
+    await first.page.context().setOffline(false);
+    await companion.waitForMessage(roomId, "Typed while the network was down.", 60_000);
+    await first.page.locator(".message.from-me .status.failed").waitFor({ state: "detached", timeout: 15_000 });
+
+    // The first device backs up the room keys: the bot's, the companion's and its own.
+    const token = await keptToken(first.page);
+    await expect.poll(() => backedUpSessions(token), { timeout: 30_000, interval: 500 }).toBeGreaterThanOrEqual(3);
+
+    // A fresh browser, with nothing but the recovery code.
+    const second = await VictimPage.open(await newContext(), stack.hs.url);
+    await second.page.getByRole("button", { name: "Open an earlier chat with a recovery code" }).click();
+    expect(await seriousAxeViolations(second.page)).toEqual([]);
+    await screenshot(second.page, "restore");
+    await second.page.getByRole("textbox", { name: "Recovery code" }).fill("not-a-code");
+    await second.page.getByRole("button", { name: "Open my chat" }).click();
+    await second.page.getByText("That doesn't look like a recovery code").waitFor();
+    await second.page.getByRole("textbox", { name: "Recovery code" }).fill(code.toUpperCase());
+    await second.page.getByRole("button", { name: "Open my chat" }).click();
+
+    // Earlier messages from all three senders are decrypted from the backup.
+    await second.page.getByText("I'm Jun. Take your time.").waitFor({ timeout: 30_000 });
+    await second.page.getByText("Typed while the network was down.").waitFor({ timeout: 30_000 });
+    await second.page.getByText("Summary shared with your companion").waitFor({ timeout: 30_000 });
+    // Events that arrived before the backup was read are decrypted again once their keys come in.
+    await expect.poll(() => second.page.locator(".message.unreadable").count(), { timeout: 15_000 }).toBe(0);
+    expect(await second.page.getByTestId("recovery-code").count()).toBe(0);
+
+    // And the conversation goes on, both ways, on the new device.
+    await companion.sendText(roomId, "Welcome back.");
+    await second.page.getByText("Welcome back.").waitFor({ timeout: 20_000 });
+    await second.send("Thanks, I'm on my laptop now.");
+    await companion.waitForMessage(roomId, "Thanks, I'm on my laptop now.");
+
+    // Delete this conversation.
+    await second.page.getByText("Menu", { exact: true }).click();
+    await second.page.getByRole("button", { name: "Delete this conversation" }).click();
+    const dialog = second.page.getByRole("dialog", { name: "Delete this conversation?" });
+    await dialog.waitFor();
+    expect(await seriousAxeViolations(second.page)).toEqual([]);
+    await screenshot(second.page, "delete-dialog");
+    await dialog.getByRole("button", { name: "Delete" }).click();
+    await second.page.getByRole("heading", { name: "Your conversation is deleted" }).waitFor({ timeout: 20_000 });
+    expect(await seriousAxeViolations(second.page)).toEqual([]);
+    await screenshot(second.page, "deleted");
+
+    const storage = await second.page.evaluate(async () => ({
+      local: localStorage.length,
+      session: sessionStorage.length,
+      databases: (await indexedDB.databases()).map((db) => db.name),
+    }));
+    expect(storage).toEqual({ local: 0, session: 0, databases: [] });
+
+    // The server erased the account: the victim has left the room, the code no longer opens it.
+    await expect.poll(() => companion.client.getRoom(roomId)?.getMember(companion.userId === "" ? "" : victimId(companion, roomId))?.membership).toBe("leave");
+    const third = await VictimPage.open(await newContext(), stack.hs.url);
+    await third.page.getByRole("button", { name: "Open an earlier chat with a recovery code" }).click();
+    await third.page.getByRole("textbox", { name: "Recovery code" }).fill(code);
+    await third.page.getByRole("button", { name: "Open my chat" }).click();
+    await third.page.getByText("We couldn't open a chat with this code").waitFor({ timeout: 15_000 });
+    expect(await backedUpSessions(token)).toBe(0);
+  });
+});
+
+function victimId(companion: SdkClient, roomId: string): string {
+  const room = companion.client.getRoom(roomId)!;
+  return room.currentState.getMembers().find((m) => m.userId.startsWith("@v-"))!.userId;
+}
