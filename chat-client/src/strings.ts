@@ -20,7 +20,7 @@ const ko = {
   "landing.restore": "복구 코드로 이전 대화 열기",
   "landing.startFailed": "연결하지 못했어요. 잠시 후 다시 눌러 주세요. 급하면 아래 번호로 전화하세요.",
   "crisis.title": "지금 위험하다면 바로 전화하세요",
-  "crisis.call": "{name}에 전화하기",
+  "crisis.call": "{name} 전화 걸기",
   "crisis.hours.24/7": "24시간",
   "crisis.hours.office hours": "평일 업무 시간",
   "crisis.open": "긴급 전화번호",

@@ -16,6 +16,7 @@ import {
   Method,
   EventStatus,
   MatrixEventEvent,
+  MemoryStore,
   RoomEvent,
   RoomMemberEvent,
   MsgType,
@@ -59,21 +60,25 @@ export class VictimSession {
   ) {}
 
   static async startNew(keep: boolean, lang: Lang): Promise<VictimSession> {
+    performance.mark("onsafe:start");
     const secret = newSecret();
     const password = await derivePassword(secret);
     const config = fetchPublicConfig();
-    const registration = await createClient({ baseUrl: location.origin }).registerRequest({
+    const registration = await createClient(clientOptions()).registerRequest({
       auth: { type: "m.login.dummy" },
       password,
       initial_device_display_name: DEVICE_NAME,
     });
     if (!registration.access_token || !registration.device_id) throw new Error("registration returned no login");
     const login = { userId: registration.user_id, deviceId: registration.device_id, accessToken: registration.access_token, secret };
+    performance.mark("onsafe:registered");
     const session = await VictimSession.open(login, keep, lang, null);
+    performance.mark("onsafe:client-started");
     session.recoveryCode = encodeRecoveryCode(login.userId, secret);
     const { triage_bot: bot } = await config;
     // The bot encrypts its first question for the devices it finds when it joins: ours must be on the server by then.
     await session.ownDeviceKeysUploaded();
+    performance.mark("onsafe:keys-uploaded");
     const { room_id: roomId } = await session.client.createRoom({
       preset: Preset.PrivateChat,
       invite: [bot],
@@ -84,6 +89,7 @@ export class VictimSession {
       // The triage bot needs kick level to withdraw a companion's lapsed invite (docs/QUEUE.md).
       power_level_content_override: { users: { [login.userId]: 100, [bot]: 50 } },
     });
+    performance.mark("onsafe:room-created");
     session.roomId = roomId;
     session.persist();
     // Backup is set up while triage runs: it must not delay the first question.
@@ -101,7 +107,7 @@ export class VictimSession {
   static async restore(code: string, keep: boolean, lang: Lang): Promise<VictimSession | null> {
     const parts = decodeRecoveryCode(code);
     if (!parts) return null;
-    const response = await createClient({ baseUrl: location.origin }).loginRequest({
+    const response = await createClient(clientOptions()).loginRequest({
       type: "m.login.password",
       identifier: { type: "m.id.user", user: parts.localpart },
       password: await derivePassword(parts.secret),
@@ -118,7 +124,7 @@ export class VictimSession {
   private static async open(login: Login, keep: boolean, lang: Lang, roomId: string | null): Promise<VictimSession> {
     const storageKey = await deriveSecretStorageKey(login.secret);
     const client = createClient({
-      baseUrl: location.origin,
+      ...clientOptions(),
       userId: login.userId,
       deviceId: login.deviceId,
       accessToken: login.accessToken,
@@ -305,4 +311,12 @@ export class VictimSession {
       this.client.on(ClientEvent.Sync, onSync);
     });
   }
+}
+
+/**
+ * The SDK's default store saves the sync filter id in localStorage under a key
+ * holding the user id; ours keeps it in memory, so "don't keep anything" writes nothing.
+ */
+function clientOptions() {
+  return { baseUrl: location.origin, store: new MemoryStore() };
 }
