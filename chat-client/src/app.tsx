@@ -23,6 +23,10 @@ export function App() {
   const [failed, setFailed] = createSignal(false);
 
   const enterChat = (next: VictimSession) => {
+    next.onEnded(() => {
+      setSession(null);
+      setScreen("landing");
+    });
     setSession(next);
     setScreen("chat");
   };

@@ -121,6 +121,10 @@ describe("coming back and leaving", () => {
     }));
     expect(storage).toEqual({ local: 0, session: 0, databases: [] });
 
+    // The first browser, still open on the chat, finds its session ended: back to the start, its storage wiped too.
+    await first.page.getByRole("heading", { name: "You don't have to face this alone" }).waitFor({ timeout: 40_000 });
+    expect(await first.page.evaluate(async () => localStorage.length + (await indexedDB.databases()).length)).toBe(0);
+
     // The server erased the account: the victim has left the room, the code no longer opens it.
     await expect.poll(() => companion.client.getRoom(roomId)?.getMember(companion.userId === "" ? "" : victimId(companion, roomId))?.membership).toBe("leave");
     const third = await VictimPage.open(await newContext(), stack.hs.url);

@@ -15,6 +15,7 @@ import {
   createClient,
   Method,
   EventStatus,
+  HttpApiEvent,
   MatrixEventEvent,
   MemoryStore,
   RoomEvent,
@@ -61,6 +62,7 @@ export class VictimSession {
 
   static async startNew(keep: boolean, lang: Lang): Promise<VictimSession> {
     performance.mark("onsafe:start");
+    await wipeLeftovers();
     const secret = newSecret();
     const password = await derivePassword(secret);
     const config = fetchPublicConfig();
@@ -99,6 +101,7 @@ export class VictimSession {
 
   static async resume(kept: KeptSession): Promise<VictimSession> {
     const session = await VictimSession.open(kept, true, kept.lang, kept.roomId);
+    session.roomId ??= await session.waitForJoinedRoom();
     void session.client.getCrypto()?.checkKeyBackupAndEnable();
     return session;
   }
@@ -107,6 +110,7 @@ export class VictimSession {
   static async restore(code: string, keep: boolean, lang: Lang): Promise<VictimSession | null> {
     const parts = decodeRecoveryCode(code);
     if (!parts) return null;
+    await wipeLeftovers();
     const response = await createClient(clientOptions()).loginRequest({
       type: "m.login.password",
       identifier: { type: "m.id.user", user: parts.localpart },
@@ -159,6 +163,14 @@ export class VictimSession {
   setLang(lang: Lang): void {
     this.lang = lang;
     this.persist();
+  }
+
+  /** Called once if the server ends the session (the account was deleted from another device). */
+  onEnded(listener: () => void): void {
+    this.client.once(HttpApiEvent.SessionLoggedOut, () => {
+      this.client.stopClient();
+      void wipeDevice().then(listener);
+    });
   }
 
   /** Called on any change the chat screen shows (timeline, receipts, typing, connection). */
@@ -319,4 +331,13 @@ export class VictimSession {
  */
 function clientOptions() {
   return { baseUrl: location.origin, store: new MemoryStore() };
+}
+
+/**
+ * Starting or restoring happens only without a kept session, so anything of
+ * this origin still on the device is a leftover (a start cut off before it was
+ * saved) whose crypto store would not match the new account.
+ */
+function wipeLeftovers(): Promise<void> {
+  return wipeDevice();
 }
