@@ -33,6 +33,7 @@ describe("the victim app", () => {
 
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("You don't have to face this alone");
     expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await victim.horizontalOverflow()).toBe(0);
     await screenshot(page, "landing-en");
 
     const firstQuestionMs = await victim.start();
@@ -41,6 +42,7 @@ describe("the victim app", () => {
 
     await expect.poll(() => page.getByTestId("recovery-code").textContent()).toMatch(/^([a-z2-9]{4}-){8}[a-z2-9]{4}$/);
     expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await victim.horizontalOverflow()).toBe(0);
     await screenshot(page, "chat-first-question");
     await page.getByRole("button", { name: "I've saved it" }).click();
 
@@ -70,7 +72,44 @@ describe("the victim app", () => {
     await page.locator(".message.from-me .status.read").last().waitFor({ timeout: 10_000 });
 
     expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.getByText("Menu", { exact: true }).click();
+    expect(await victim.horizontalOverflow()).toBe(0);
+    const menuItem = await page.getByRole("button", { name: "Delete this conversation" }).boundingBox();
+    expect(menuItem!.x).toBeGreaterThanOrEqual(0);
+    expect(menuItem!.x + menuItem!.width).toBeLessThanOrEqual(360);
+    await page.getByText("Menu", { exact: true }).click();
     await screenshot(page, "chat-with-companion");
     expect(victim.foreignRequests()).toEqual([]);
+  });
+
+  it("can be used with the keyboard alone: start, and answer a question", async () => {
+    const keyboardContext = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: "en-US" });
+    try {
+      const victim = await VictimPage.open(keyboardContext, stack.hs.url);
+      const page = victim.page;
+      await page.getByRole("heading", { level: 1 }).waitFor();
+      const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? "");
+      for (let i = 0; i < 10 && (await focused()) !== "Start chatting"; i++) await page.keyboard.press("Tab");
+      expect(await focused()).toBe("Start chatting");
+      await page.keyboard.press("Enter");
+      await victim.options().first().waitFor({ timeout: 10_000 });
+
+      // Through the recovery card's buttons to the question's options; Enter on "English" answers it.
+      for (let i = 0; i < 20 && (await focused()) !== "English"; i++) await page.keyboard.press("Tab");
+      expect(await focused()).toBe("English");
+      await page.keyboard.press("Enter");
+      await page.locator(".message.from-me .body", { hasText: "English" }).waitFor({ timeout: 10_000 });
+      await victim.options().first().waitFor({ timeout: 10_000 });
+      expect(await victim.options().first().textContent()).toBe("Someone filmed or photographed me without consent");
+
+      // Typing works too: the composer is reachable and Enter sends.
+      await page.getByRole("textbox", { name: "Message" }).focus();
+      await page.keyboard.type("1");
+      await page.keyboard.press("Enter");
+      await page.locator(".message.from-me .body", { hasText: /^1$/ }).waitFor({ timeout: 10_000 });
+      await expect.poll(() => victim.options().first().textContent(), { timeout: 10_000 }).not.toBe("Someone filmed or photographed me without consent");
+    } finally {
+      await keyboardContext.close();
+    }
   });
 });

@@ -67,6 +67,11 @@ export class VictimPage {
     return tapped;
   }
 
+  /** How far the page is wider than the viewport (0 when nothing sticks out sideways). */
+  horizontalOverflow(): Promise<number> {
+    return this.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  }
+
   async send(text: string): Promise<void> {
     await this.page.getByRole("textbox", { name: /Message|메시지/ }).fill(text);
     await this.page.keyboard.press("Enter");
