@@ -147,7 +147,7 @@ describe("what stays on the device", () => {
     expect.soft(await storageInPage(page)).toEqual(NOTHING_STORED);
   });
 
-  it("by default: the session and the crypto store are kept, and a reload returns to the chat without the recovery card", async () => {
+  it("by default: the session and the crypto store are kept, and a reload returns to the chat, with the recovery card until it is saved", async () => {
     const context = await freshContext();
     const victim = await VictimPage.open(context, origin);
     const page = victim.page;
@@ -162,6 +162,11 @@ describe("what stays on the device", () => {
     expect(inContext.origins.map((o) => o.origin)).toEqual([origin]);
     expect(inContext.origins[0]!.localStorage).toContain("onsafe.session");
     expect(inContext.origins[0]!.indexedDB).toEqual(stored.indexedDB);
+
+    // Reloaded before "I've saved it": the same code is shown again.
+    const code = await page.getByTestId("recovery-code").textContent();
+    await page.reload();
+    await expect.poll(() => page.getByTestId("recovery-code").textContent(), { timeout: 20_000 }).toBe(code);
 
     await page.getByRole("button", { name: "I've saved it" }).click();
     await page.getByTestId("recovery-code").waitFor({ state: "detached" });

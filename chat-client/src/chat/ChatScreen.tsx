@@ -1,6 +1,6 @@
 import { createEffect, createSignal, on, onCleanup, Show } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
-import { t } from "../i18n.ts";
+import { lang, t } from "../i18n.ts";
 import { CrisisStrip } from "../ui/CrisisStrip.tsx";
 import { TopBar } from "../ui/TopBar.tsx";
 import { Composer } from "./Composer.tsx";
@@ -50,7 +50,7 @@ export function ChatScreen(props: { session: VictimSession; onDeleted: () => voi
 
   return (
     <div class="chat">
-      <TopBar onLangChange={() => session.setLang(document.documentElement.lang === "en" ? "en" : "ko")}>
+      <TopBar onLangChange={() => session.setLang(lang())}>
         <details class="menu">
           <summary>{t("menu.title")}</summary>
           <div class="menu-items">

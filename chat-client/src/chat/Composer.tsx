@@ -1,13 +1,18 @@
 import { createSignal } from "solid-js";
 import { t } from "../i18n.ts";
 
+const TYPING_RENEW_MS = 4000;
+
 /** The message box: Enter sends, Shift+Enter adds a line; typing is announced while writing. */
 export function Composer(props: { onSend: (body: string) => void; onTyping: (typing: boolean) => void }) {
   const [text, setText] = createSignal("");
-  let typing = false;
+  // The server forgets a typing notice after a few seconds: while writing, it is renewed.
+  let typingSince = 0;
   const setTyping = (next: boolean) => {
-    if (next === typing) return;
-    typing = next;
+    const now = Date.now();
+    if (next && typingSince && now - typingSince < TYPING_RENEW_MS) return;
+    if (!next && !typingSince) return;
+    typingSince = next ? now : 0;
     props.onTyping(next);
   };
   const send = () => {

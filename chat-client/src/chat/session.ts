@@ -102,6 +102,8 @@ export class VictimSession {
 
   static async resume(kept: KeptSession): Promise<VictimSession> {
     const session = await VictimSession.open(kept, true, kept.lang, kept.roomId);
+    // Until the victim says they saved it, the code stays on screen, also after a reload.
+    if (!kept.recoverySeen) session.recoveryCode = encodeRecoveryCode(kept.userId, kept.secret);
     session.roomId ??= await session.waitForJoinedRoom();
     void session.client.getCrypto()?.checkKeyBackupAndEnable();
     return session;
