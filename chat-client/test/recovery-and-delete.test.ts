@@ -110,7 +110,16 @@ describe("coming back and leaving", () => {
     expect(await seriousAxeViolations(second.page)).toEqual([]);
     await screenshot(second.page, "delete-dialog");
     await dialog.getByRole("button", { name: "Delete" }).click();
-    await second.page.getByRole("heading", { name: "Your conversation is deleted" }).waitFor({ timeout: 20_000 });
+    const deleteSteps = () => second.page.evaluate(() => {
+      const start = performance.getEntriesByName("onsafe:delete")[0]?.startTime ?? 0;
+      return performance.getEntriesByType("mark").filter((m) => m.name.startsWith("onsafe:delete:")).map((m) => `${m.name.slice(14)} ${(m.startTime - start).toFixed(0)} ms`).join(", ");
+    });
+    try {
+      await second.page.getByRole("heading", { name: "Your conversation is deleted" }).waitFor({ timeout: 30_000 });
+    } catch (error) {
+      throw new Error(`no "deleted" page; steps done: ${await deleteSteps()}; ${await second.describe()}`, { cause: error });
+    }
+    console.log(`[victim app] delete steps: ${await deleteSteps()}`);
     expect(await seriousAxeViolations(second.page)).toEqual([]);
     await screenshot(second.page, "deleted");
 

@@ -17,7 +17,9 @@ export class VictimPage {
   /** What the chat shows and what the page logged, for a failure message. */
   async describe(): Promise<string> {
     const shown = await this.page.locator(".messages > li").allTextContents();
-    return `the page shows:\n${shown.join("\n")}\nconsole:\n${this.console.slice(-30).join("\n")}`;
+    const alerts = await this.page.getByRole("alert").allTextContents();
+    const heading = await this.page.locator("h1").allTextContents();
+    return `the page (${heading.join(" / ")}) shows:\n${shown.join("\n")}\nalerts: ${alerts.join(" / ")}\nconsole:\n${this.console.slice(-30).join("\n")}`;
   }
 
   /** Presses start and waits for the first triage question's buttons; returns the milliseconds it took. */

@@ -49,6 +49,7 @@ const DEVICE_NAME = "onsafe web";
 export class VictimSession {
   private listeners = new Set<() => void>();
   private connectionState: Connection = "connecting";
+  private deleting = false;
   /** Shown once: set by `startNew`, cleared when the victim has saved it. */
   recoveryCode: string | null = null;
 
@@ -171,6 +172,8 @@ export class VictimSession {
   /** Called once if the server ends the session (the account was deleted from another device). */
   onEnded(listener: () => void): void {
     this.client.once(HttpApiEvent.SessionLoggedOut, () => {
+      // Our own "delete" ends the session too; it shows its own screen.
+      if (this.deleting) return;
       this.client.stopClient();
       void wipeDevice().then(listener);
     });
@@ -232,14 +235,24 @@ export class VictimSession {
    * then wipe this device.
    */
   async deleteEverything(): Promise<void> {
-    if (this.roomId) await this.client.leave(this.roomId).catch(() => undefined);
-    await this.client.deactivateAccount(
-      { type: "m.login.password", identifier: { type: "m.id.user", user: this.login.userId }, password: await derivePassword(this.login.secret) },
-      true,
-    );
+    this.deleting = true;
+    performance.mark("onsafe:delete");
+    try {
+      if (this.roomId) await this.client.leave(this.roomId).catch(() => undefined);
+      performance.mark("onsafe:delete:left");
+      await this.client.deactivateAccount(
+        { type: "m.login.password", identifier: { type: "m.id.user", user: this.login.userId }, password: await derivePassword(this.login.secret) },
+        true,
+      );
+    } catch (error) {
+      this.deleting = false;
+      throw error;
+    }
+    performance.mark("onsafe:delete:deactivated");
     // Stopping the client closes the crypto store, so its IndexedDB database can be deleted.
     this.client.stopClient();
     await wipeDevice();
+    performance.mark("onsafe:delete:wiped");
   }
 
   stop(): void {
