@@ -141,7 +141,13 @@ describe("coming back and leaving", () => {
     await third.page.getByRole("textbox", { name: "Recovery code" }).fill(code);
     await third.page.getByRole("button", { name: "Open my chat" }).click();
     await third.page.getByText("We couldn't open a chat with this code").waitFor({ timeout: 15_000 });
-    expect(await backedUpSessions(token)).toBe(0);
+    // The account's backup, keys and secret storage are gone from the database, and so is every access token.
+    const victim = victimId(companion, roomId);
+    const rows = (table: string) => (stack.hs.hs.store.sqlite.prepare(`select count(*) n from ${table} where user_id = ?`).get(victim) as { n: number }).n;
+    expect(["room_keys", "room_key_versions", "account_data", "device_keys", "access_tokens"].map(rows)).toEqual([0, 0, 0, 0, 0]);
+    const whoami = await fetch(`${stack.hs.url}/_matrix/client/v3/account/whoami`, { headers: { authorization: `Bearer ${token}` } });
+    expect(whoami.status).toBe(401);
+    expect(((await whoami.json()) as { errcode: string }).errcode).toBe("M_UNKNOWN_TOKEN");
   });
 });
 
