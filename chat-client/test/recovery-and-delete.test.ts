@@ -109,6 +109,13 @@ describe("coming back and leaving", () => {
     await dialog.waitFor();
     expect(await seriousAxeViolations(second.page)).toEqual([]);
     await screenshot(second.page, "delete-dialog");
+    // A slow answer to the deactivation, 2 s after the server has done it (so the page's sync may
+    // find the session gone first): the delete must still finish and show its own page.
+    await second.page.route("**/account/deactivate", async (route) => {
+      const response = await route.fetch();
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      await route.fulfill({ response });
+    });
     await dialog.getByRole("button", { name: "Delete" }).click();
     const deleteSteps = () => second.page.evaluate(() => {
       const start = performance.getEntriesByName("onsafe:delete")[0]?.startTime ?? 0;
