@@ -8,3 +8,4 @@ export { homeserverMigrations } from "./homeserver/migrations/index.ts";
 export * from "./triage.ts";
 export * from "./admin-registration.ts";
 export * from "./env.ts";
+export * from "./ops-api.ts";

@@ -1,8 +1,9 @@
 /** The JSON shapes of the ops API (docs/OPS-API.md): snake_case, ids and enums only. */
+import type { CaseFieldsJson, CaseJson, MetricsJson, QueueEntryJson, StaffJson } from "@onsafe/schema";
 import type { MetricsSnapshot, QueueEntry } from "../queue/index.ts";
 import type { CaseRow, StaffMember } from "../storage/index.ts";
 
-export function staffJson(m: StaffMember, load: number) {
+export function staffJson(m: StaffMember, load: number): StaffJson {
   return {
     user_id: m.userId,
     kind: m.kind,
@@ -16,7 +17,7 @@ export function staffJson(m: StaffMember, load: number) {
 }
 
 /** What every view of a case shows first: ids, enums and flags. */
-function caseFields(c: CaseRow) {
+function caseFields(c: CaseRow): CaseFieldsJson {
   return {
     id: c.id,
     status: c.status,
@@ -29,7 +30,7 @@ function caseFields(c: CaseRow) {
   };
 }
 
-export function queueEntryJson(e: QueueEntry) {
+export function queueEntryJson(e: QueueEntry): QueueEntryJson {
   return {
     ...caseFields(e.c),
     waiting_ms: e.waitingMs,
@@ -38,7 +39,7 @@ export function queueEntryJson(e: QueueEntry) {
   };
 }
 
-export function caseJson(c: CaseRow, entry: QueueEntry | null) {
+export function caseJson(c: CaseRow, entry: QueueEntry | null): CaseJson {
   return {
     ...caseFields(c),
     room_id: c.roomId,
@@ -57,7 +58,7 @@ export function caseJson(c: CaseRow, entry: QueueEntry | null) {
   };
 }
 
-export function metricsJson(m: MetricsSnapshot) {
+export function metricsJson(m: MetricsSnapshot): MetricsJson {
   return {
     queue_length: m.queueLength,
     current_wait_ms: m.currentWaitMs,

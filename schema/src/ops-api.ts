@@ -1,0 +1,71 @@
+/**
+ * The JSON the ops API answers with (docs/OPS-API.md): written by the bots
+ * service (`bots/src/ops-api/shapes.ts`), read by the console. Ids, enums,
+ * counts and times (ms since the epoch) only; never anything a victim wrote.
+ */
+import type { StaffKind } from "./account-kinds.ts";
+import type { CaseOutcome, CaseStatus, HarmCategory, ImageState, Language, RiskLevel, ThreatDeadline } from "./triage.ts";
+
+export interface StaffJson {
+  user_id: string;
+  kind: StaffKind;
+  display_name: string | null;
+  /** Language codes such as `ko` (the staff directory accepts any two-letter code). */
+  languages: string[];
+  capacity: number;
+  on_shift: boolean;
+  shift_changed_at: number | null;
+  /** Open assigned cases plus pending offers. */
+  load: number;
+}
+
+/** What every view of a case shows first. */
+export interface CaseFieldsJson {
+  id: string;
+  status: CaseStatus;
+  priority: number;
+  crisis: boolean;
+  category: HarmCategory | null;
+  language: Language | null;
+  minor: boolean | null;
+  risk: RiskLevel | null;
+}
+
+export interface QueueEntryJson extends CaseFieldsJson {
+  waiting_ms: number;
+  /** 1 is next. */
+  position: number;
+  /** The user holding the pending offer, if any. */
+  offered_to: string | null;
+}
+
+export interface CaseJson extends CaseFieldsJson {
+  room_id: string;
+  images: ImageState | null;
+  deadline: ThreatDeadline | null;
+  created_at: number;
+  queued_at: number | null;
+  assigned_to: string | null;
+  assigned_at: number | null;
+  handed_off_at: number | null;
+  closed_at: number | null;
+  outcome: CaseOutcome | null;
+  position: number | null;
+  waiting_ms: number | null;
+  offered_to: string | null;
+}
+
+export interface QueueJson {
+  open: boolean;
+  cases: QueueEntryJson[];
+}
+
+export interface MetricsJson {
+  queue_length: number;
+  current_wait_ms: { p50: number | null; max: number | null };
+  active_cases: { user_id: string; display_name: string | null; kind: string; on_shift: boolean; active: number; capacity: number }[];
+  open_crisis_cases: number;
+  closed_per_day: { date: string; count: number }[];
+  offers_expired_7d: number;
+  offers_declined_7d: number;
+}
