@@ -2,7 +2,7 @@ import { defineConfig } from "vite";
 import solid from "vite-plugin-solid";
 import { precompress } from "./build/precompress.ts";
 
-// The victim app at `/`. The landing chunk stays small: the chat (matrix-js-sdk,
+// The victim app at `/` and the companion console at `/console`. The landing chunk stays small: the chat (matrix-js-sdk,
 // Rust crypto wasm) is a separate chunk loaded while the victim reads.
 export default defineConfig({
   plugins: [solid(), precompress()],
@@ -16,6 +16,8 @@ export default defineConfig({
     modulePreload: { polyfill: false },
     sourcemap: false,
     chunkSizeWarningLimit: 4096,
+    // The victim app at `/` and the companion console at `/console` (the homeserver maps both).
+    rollupOptions: { input: { index: "index.html", console: "console.html" } },
   },
   server: { proxy: { "/_matrix": "http://127.0.0.1:8008", "/_onsafe": "http://127.0.0.1:8008" } },
 });

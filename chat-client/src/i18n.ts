@@ -1,4 +1,7 @@
-/** The current language as a signal, and `t()` to look up a string with `{placeholders}` filled in. */
+/**
+ * The current language as a signal, and translators over a table of strings
+ * in both languages: `t()` for the victim app; the console makes its own.
+ */
 import { createSignal } from "solid-js";
 import { LANGS, STRINGS, type Lang, type StringKey } from "./strings.ts";
 
@@ -23,6 +26,10 @@ export function setLang(next: Lang): void {
   document.documentElement.lang = next;
 }
 
-export function t(key: StringKey, vars: Record<string, string | number> = {}): string {
-  return STRINGS[lang()][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+/** A lookup in `table` for the current language, with `{placeholders}` filled in. */
+export function translator<K extends string>(table: Record<Lang, Record<K, string>>) {
+  return (key: K, vars: Record<string, string | number> = {}): string =>
+    table[lang()][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
+
+export const t = translator<StringKey>(STRINGS);

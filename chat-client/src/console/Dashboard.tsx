@@ -1,0 +1,141 @@
+import { ClientEvent, RoomEvent } from "matrix-js-sdk";
+import type { QueueEntryJson, StaffJson } from "@onsafe/schema/ops-api";
+import { createSignal, For, onCleanup, onMount, Show } from "solid-js";
+import { ct } from "./ct.ts";
+import { QueueItem } from "./QueueItem.tsx";
+import type { StaffSession } from "./staff-session.ts";
+
+const REFRESH_MS = 5000;
+
+/** Shift, the cases offered to me, the queue, and my conversations. */
+export function Dashboard(props: { session: StaffSession; onSignedOut: () => void }) {
+  const session = props.session;
+  const [me, setMe] = createSignal<StaffJson | null>(null);
+  const [queue, setQueue] = createSignal<{ open: boolean; cases: QueueEntryJson[] }>({ open: false, cases: [] });
+  const [joined, setJoined] = createSignal<string[]>([]);
+  const [error, setError] = createSignal(false);
+
+  const refresh = async () => {
+    try {
+      const [staff, waiting] = await Promise.all([session.ops.me(), session.ops.queue()]);
+      setMe(staff);
+      setQueue(waiting);
+      setError(false);
+    } catch {
+      setError(true);
+    }
+  };
+  const refreshRooms = () => setJoined(session.client.getRooms().filter((r) => r.getMyMembership() === "join").map((r) => r.roomId));
+
+  onMount(() => {
+    void refresh();
+    refreshRooms();
+    const timer = setInterval(() => void refresh(), REFRESH_MS);
+    session.client.on(ClientEvent.Room, refreshRooms);
+    session.client.on(RoomEvent.MyMembership, refreshRooms);
+    onCleanup(() => {
+      clearInterval(timer);
+      session.client.off(ClientEvent.Room, refreshRooms);
+      session.client.off(RoomEvent.MyMembership, refreshRooms);
+    });
+  });
+
+  const mine = () => queue().cases.filter((c) => c.offered_to === session.login.userId);
+  const others = () => queue().cases.filter((c) => c.offered_to !== session.login.userId);
+
+  /** Joins the case's room once the bot's invite has arrived. */
+  const join = async (caseId: string) => {
+    const { room_id: roomId } = await session.ops.caseById(caseId);
+    await session.joinWhenInvited(roomId);
+    await refresh();
+  };
+  const accept = (entry: QueueEntryJson) => void join(entry.id).catch(() => setError(true));
+  const decline = async (entry: QueueEntryJson) => {
+    const { room_id: roomId } = await session.ops.caseById(entry.id);
+    await session.client.leave(roomId).catch(() => setError(true));
+    await refresh();
+  };
+  const claim = async (entry: QueueEntryJson) => {
+    try {
+      await session.ops.claim(entry.id);
+      await join(entry.id);
+    } catch {
+      setError(true);
+      await refresh();
+    }
+  };
+  const toggleShift = async (onShift: boolean) => {
+    try {
+      setMe(await session.ops.setShift(onShift));
+      await refresh();
+    } catch {
+      setError(true);
+    }
+  };
+
+  return (
+    <main class="console">
+      <section class="me" aria-labelledby="me-title">
+        <h1 id="me-title">{me()?.display_name ?? session.login.userId}</h1>
+        <Show when={me()}>
+          {(staff) => (
+            <>
+              <p>{ct("me.languages", { languages: staff().languages.join(", ") })} · {ct("me.load", { load: staff().load, capacity: staff().capacity })}</p>
+              <label class="shift">
+                <input type="checkbox" role="switch" checked={staff().on_shift} onChange={(e) => void toggleShift(e.currentTarget.checked)} />
+                <span>{ct("shift.toggle")}</span>
+              </label>
+            </>
+          )}
+        </Show>
+        <button type="button" onClick={async () => { await session.signOut(); props.onSignedOut(); }}>{ct("logout")}</button>
+      </section>
+      <Show when={error()}>
+        <p class="error" role="alert">{ct("error.ops")}</p>
+      </Show>
+
+      <section aria-labelledby="offers-title">
+        <h2 id="offers-title">{ct("offers.title")}</h2>
+        <Show when={mine().length > 0} fallback={<p>{ct("offers.none")}</p>}>
+          <ul class="cases">
+            <For each={mine()}>
+              {(entry) => (
+                <QueueItem entry={entry}>
+                  <button type="button" class="primary" onClick={() => accept(entry)}>{ct("offers.accept")}</button>
+                  <button type="button" onClick={() => void decline(entry)}>{ct("offers.decline")}</button>
+                </QueueItem>
+              )}
+            </For>
+          </ul>
+        </Show>
+      </section>
+
+      <section aria-labelledby="queue-title">
+        <h2 id="queue-title">{ct("queue.title")}</h2>
+        <Show when={queue().open || queue().cases.length > 0} fallback={<p>{ct("queue.closed")}</p>}>
+          <Show when={others().length > 0} fallback={<p>{ct("queue.none")}</p>}>
+            <ul class="cases">
+              <For each={others()}>
+                {(entry) => (
+                  <QueueItem entry={entry}>
+                    <button type="button" onClick={() => void claim(entry)} disabled={!me()?.on_shift}>{ct("queue.claim")}</button>
+                  </QueueItem>
+                )}
+              </For>
+            </ul>
+          </Show>
+        </Show>
+      </section>
+
+      <section aria-labelledby="conversations-title">
+        <h2 id="conversations-title">{ct("conversations.title")}</h2>
+        <Show when={joined().length > 0} fallback={<p>{ct("conversations.none")}</p>}>
+          <ul class="rooms">
+            <For each={joined()}>{(roomId) => <li><code>{roomId}</code></li>}</For>
+          </ul>
+          <p class="hint">{ct("conversations.unfinished")}</p>
+        </Show>
+      </section>
+    </main>
+  );
+}

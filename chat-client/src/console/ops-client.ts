@@ -1,0 +1,43 @@
+/** The ops API (`/_onsafe/v1/`, docs/OPS-API.md) with the staff member's Matrix token. */
+import type { CaseJson, QueueJson, StaffJson } from "@onsafe/schema/ops-api";
+
+export class OpsError extends Error {
+  constructor(readonly status: number, readonly errcode: string, message: string) {
+    super(message);
+  }
+}
+
+export class OpsClient {
+  constructor(private readonly accessToken: string) {}
+
+  me(): Promise<StaffJson> {
+    return this.call("GET", "/me");
+  }
+
+  setShift(onShift: boolean): Promise<StaffJson> {
+    return this.call("PUT", "/me/shift", { onShift });
+  }
+
+  queue(): Promise<QueueJson> {
+    return this.call("GET", "/queue");
+  }
+
+  async caseById(caseId: string): Promise<CaseJson> {
+    return (await this.call<{ case: CaseJson }>("GET", `/cases/${encodeURIComponent(caseId)}`)).case;
+  }
+
+  async claim(caseId: string): Promise<CaseJson> {
+    return (await this.call<{ case: CaseJson }>("POST", `/cases/${encodeURIComponent(caseId)}/claim`, {})).case;
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`/_onsafe/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.accessToken}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = (await response.json().catch(() => ({}))) as { errcode?: string; error?: string };
+    if (!response.ok) throw new OpsError(response.status, json.errcode ?? "M_UNKNOWN", json.error ?? `HTTP ${response.status}`);
+    return json as T;
+  }
+}
