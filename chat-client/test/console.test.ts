@@ -31,6 +31,9 @@ describe("the companion console (first part)", () => {
   it("signs a companion in, shows the queue, and takes an offered case into its room", async () => {
     await stack.staff("sora", { languages: ["en", "ko"], onShift: false });
     const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => { if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) errors.push(m.text()); });
     await page.goto(`${stack.hs.url}/console`);
 
     await page.getByRole("textbox", { name: "Username" }).fill("sora");
@@ -63,10 +66,42 @@ describe("the companion console (first part)", () => {
     const offered = page.locator("section[aria-labelledby=offers-title] li.case");
     await offered.first().waitFor({ timeout: 15_000 });
     await offered.getByRole("button", { name: "Accept" }).click();
-    await page.locator("section[aria-labelledby=conversations-title] code", { hasText: roomId }).waitFor({ timeout: 15_000 });
-    await screenshot(page, "console-accepted");
+
+    // The conversation: the triage summary pinned on top, the victim's words decrypted, both ways.
+    await page.locator(".summary.pinned").waitFor({ timeout: 15_000 });
+    expect(await page.locator(".summary.pinned").textContent()).toContain("Triage summary");
+    await stack.say(victim, roomId, "Someone is threatening to post my photos.");
+    const fromVictim = page.locator(".message.from-other", { hasText: "Someone is threatening to post my photos." });
+    await fromVictim.waitFor({ timeout: 15_000 });
+    expect(await fromVictim.locator(".sender").textContent()).toBe("Victim");
+    await victim.client.sendTyping(roomId, true, 10_000);
+    await page.getByText("The victim is typing…").waitFor({ timeout: 10_000 });
+
+    await page.getByRole("textbox", { name: "Message" }).fill("I'm Sora. You did the right thing by writing. Let's keep the evidence first.");
+    await page.keyboard.press("Enter");
+    const reply = await victim.waitForMessage(roomId, "I'm Sora. You did the right thing by writing. Let's keep the evidence first.");
+    const replyEvent = victim.client.getRoom(roomId)!.getLiveTimeline().getEvents().find((e) => e.getContent().body === reply.body)!;
+    await victim.client.sendReadReceipt(replyEvent);
+    await page.locator(".message.from-me .status.read").waitFor({ timeout: 10_000 });
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, "console-conversation");
+
+    // A second victim: a second tab, whose new message shows as unread until it is opened.
+    const second = await stack.visitor();
+    const secondRoom = await stack.startConversation(second);
+    const secondFirst = await nextPrompt(second, secondRoom, stack.triageBot);
+    await stack.say(second, secondRoom, "I just want to talk to someone", { prompt_id: secondFirst.id, option_id: "skip" });
+    await offered.getByRole("button", { name: "Accept" }).click();
+    const secondTab = page.locator(`[role=tab][data-room="${secondRoom}"]`);
+    await secondTab.waitFor({ timeout: 15_000 });
+    await stack.say(second, secondRoom, "Are you there?");
+    await expect.poll(() => secondTab.textContent(), { timeout: 15_000 }).toMatch(/unread/);
+    await secondTab.click();
+    await page.locator(".message.from-other", { hasText: "Are you there?" }).waitFor({ timeout: 10_000 });
+    expect(await secondTab.textContent()).not.toMatch(/unread/);
 
     // The sign-in (and its device) is kept: a reload comes back signed in, still on shift.
+    expect(errors).toEqual([]);
     await page.reload();
     await page.getByRole("heading", { name: "sora" }).waitFor({ timeout: 15_000 });
     await expect.poll(() => page.getByRole("switch", { name: "On shift" }).isChecked()).toBe(true);

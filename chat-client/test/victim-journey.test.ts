@@ -57,7 +57,7 @@ describe("the victim app", () => {
 
     await companion.sendText(roomId, "Hello, I'm Mina. I'm here with you.");
     await page.getByText("Hello, I'm Mina. I'm here with you.").waitFor({ timeout: 15_000 });
-    expect(await page.locator(".message.from-companion .body").allTextContents()).toContain("Hello, I'm Mina. I'm here with you.");
+    expect(await page.locator(".message.from-other .body").allTextContents()).toContain("Hello, I'm Mina. I'm here with you.");
 
     await companion.client.sendTyping(roomId, true, 10_000);
     await page.getByText("Your companion is typing…").waitFor({ timeout: 10_000 });

@@ -7,7 +7,7 @@ import { Composer } from "./Composer.tsx";
 import { DeleteDialog } from "./DeleteDialog.tsx";
 import { MessageList } from "./MessageList.tsx";
 import { RecoveryCard } from "./RecoveryCard.tsx";
-import { companionTyping, findPending, newestFromOthers, readByCompanion, timelineEvents } from "./room-view.ts";
+import { findPending, newestFromOthers, othersTyping, readByOthers, timelineEvents } from "./room-view.ts";
 import type { VictimSession } from "./session.ts";
 import { chatItems, type ChatItem } from "./timeline.ts";
 
@@ -27,8 +27,8 @@ export function ChatScreen(props: { session: VictimSession; onDeleted: () => voi
     setConnection(session.connection);
     const room = session.room();
     if (!room) return;
-    setView("items", reconcile(chatItems(timelineEvents(room), session.userId, readByCompanion(room, session.userId)), { key: "id" }));
-    setTyping(companionTyping(room, session.userId));
+    setView("items", reconcile(chatItems(timelineEvents(room), session.userId, readByOthers(room, session.userId)), { key: "id" }));
+    setTyping(othersTyping(room, session.userId));
     const newest = newestFromOthers(room, session.userId);
     if (newest && newest.getId() !== lastReceipt && document.visibilityState === "visible") {
       lastReceipt = newest.getId() ?? null;

@@ -11,15 +11,21 @@ export interface MessageActions {
   retry: (id: string) => void;
 }
 
+/** Who wrote a message, as the victim app names them; the console passes its own. */
+export type NameOf = (message: Message) => string;
+
+const victimNames: NameOf = (m) => (m.sender === "me" ? t("chat.you") : m.sender === "bot" ? t("chat.bot") : t("chat.companion"));
+
 /** The conversation as a log: new messages are announced to screen readers. */
-export function MessageList(props: { items: ChatItem[]; actions: MessageActions }) {
+export function MessageList(props: { items: ChatItem[]; actions: MessageActions; nameOf?: NameOf; label?: string }) {
+  const nameOf = (m: Message) => (props.nameOf ?? victimNames)(m);
   return (
-    <div role="log" aria-live="polite" aria-relevant="additions" aria-label={t("chat.title")}>
+    <div role="log" aria-live="polite" aria-relevant="additions" aria-label={props.label ?? t("chat.title")}>
     <ol class="messages">
       <For each={props.items}>
         {(item) => (
           <Switch>
-            <Match when={item.kind === "message" && item}>{(m) => <MessageBubble message={m()} onRetry={props.actions.retry} />}</Match>
+            <Match when={item.kind === "message" && item}>{(m) => <MessageBubble message={m()} name={nameOf(m())} onRetry={props.actions.retry} />}</Match>
             <Match when={item.kind === "prompt" && item}>{(p) => <PromptItem prompt={p()} onAnswer={props.actions.answer} />}</Match>
             <Match when={item.kind === "queue" && item}>{(q) => <QueueItem queue={q()} />}</Match>
             <Match when={item.kind === "summary" && item}>
@@ -41,14 +47,10 @@ export function MessageList(props: { items: ChatItem[]; actions: MessageActions 
   );
 }
 
-function who(sender: Message["sender"]): string {
-  return sender === "me" ? t("chat.you") : sender === "bot" ? t("chat.bot") : t("chat.companion");
-}
-
-function MessageBubble(props: { message: Message; onRetry: (id: string) => void }) {
+function MessageBubble(props: { message: Message; name: string; onRetry: (id: string) => void }) {
   return (
     <li class={`message from-${props.message.sender}`}>
-      <span class="sender">{who(props.message.sender)}</span>
+      <span class="sender">{props.name}</span>
       <p class="body">{props.message.body}</p>
       <Show when={props.message.sender === "me"}>
         <Switch>

@@ -27,19 +27,27 @@ function delivery(status: EventStatus | null): Delivery {
   return "sending";
 }
 
-/** The newest of my events that a companion (not a bot) has read. */
-export function readByCompanion(room: Room, me: string): string | null {
+/** The newest of my events that another person (not a bot) has read. */
+export function readByOthers(room: Room, me: string): string | null {
   const events = room.getLiveTimeline().getEvents();
   for (let i = events.length - 1; i >= 0; i--) {
     const event = events[i]!;
     if (event.getSender() !== me) continue;
-    if (room.getUsersReadUpTo(event).some((user) => senderKind(user, me) === "companion")) return event.getId() ?? null;
+    if (room.getUsersReadUpTo(event).some((user) => senderKind(user, me) === "other")) return event.getId() ?? null;
   }
   return null;
 }
 
-export function companionTyping(room: Room, me: string): boolean {
-  return room.getMembers().some((member) => member.typing && senderKind(member.userId, me) === "companion");
+export function othersTyping(room: Room, me: string): boolean {
+  return room.getMembers().some((member) => member.typing && senderKind(member.userId, me) === "other");
+}
+
+/** Messages from others after my read receipt (all of them when I have none). */
+export function unreadCount(room: Room, me: string): number {
+  const events = room.getLiveTimeline().getEvents();
+  const readUpTo = room.getEventReadUpTo(me);
+  const from = readUpTo ? events.findIndex((e) => e.getId() === readUpTo) + 1 : 0;
+  return events.slice(from).filter((e) => e.getSender() !== me && (e.getType() === "m.room.message" || e.isEncrypted())).length;
 }
 
 /** The newest event from someone else, to send a read receipt for. */

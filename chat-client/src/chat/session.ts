@@ -16,10 +16,7 @@ import {
   Method,
   EventStatus,
   HttpApiEvent,
-  MatrixEventEvent,
   MemoryStore,
-  RoomEvent,
-  RoomMemberEvent,
   MsgType,
   PendingEventOrdering,
   Preset,
@@ -33,6 +30,7 @@ import { decodeRecoveryCode, derivePassword, deriveSecretStorageKey, encodeRecov
 import { wipeDevice } from "../device/wipe.ts";
 import type { Lang } from "../strings.ts";
 import { fetchPublicConfig } from "./public-config.ts";
+import { onRoomChanges } from "./room-changes.ts";
 
 export type Connection = "connecting" | "online" | "offline";
 
@@ -147,7 +145,7 @@ export class VictimSession {
     await client.initRustCrypto({ useIndexedDB: keep, cryptoDatabasePrefix: CRYPTO_DB_PREFIX });
     const session = new VictimSession(client, login, keep, lang, roomId);
     session.watchConnection();
-    session.watchRoom();
+    onRoomChanges(client, () => session.changed());
     await client.startClient({ initialSyncLimit: 50, lazyLoadMembers: true, pendingEventOrdering: PendingEventOrdering.Detached });
     return session;
   }
@@ -273,17 +271,6 @@ export class VictimSession {
         this.changed();
       }
     });
-  }
-
-  /** Everything the chat screen shows changes through one of these. */
-  private watchRoom(): void {
-    const changed = () => this.changed();
-    this.client.on(RoomEvent.Timeline, changed);
-    this.client.on(RoomEvent.LocalEchoUpdated, changed);
-    this.client.on(RoomEvent.Receipt, changed);
-    this.client.on(RoomEvent.MyMembership, changed);
-    this.client.on(MatrixEventEvent.Decrypted, changed);
-    this.client.on(RoomMemberEvent.Typing, changed);
   }
 
   private async setUpBackup(): Promise<void> {

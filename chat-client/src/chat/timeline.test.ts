@@ -58,7 +58,7 @@ describe("chatItems", () => {
     const items = chatItems([mine, hers, later, failed], ME, mine.id);
     expect(items.map((i) => i.kind === "message" && [i.sender, i.read, i.delivery])).toEqual([
       ["me", true, "sent"],
-      ["companion", false, "sent"],
+      ["other", false, "sent"],
       ["me", false, "sent"],
       ["me", false, "failed"],
     ]);

@@ -6,7 +6,8 @@
 import { BOT_LOCALPARTS } from "@onsafe/schema/account-kinds";
 import { isPromptContent, isQueueContent, PROMPT_FIELD, QUEUE_FIELD, TRIAGE_SUMMARY_FIELD } from "@onsafe/schema/events";
 
-export type Sender = "me" | "companion" | "bot";
+/** Me, a bot, or another person (the companion in the victim app; the victim or a colleague in the console). */
+export type Sender = "me" | "other" | "bot";
 export type Delivery = "sent" | "sending" | "failed";
 
 export interface TimelineEvent {
@@ -20,7 +21,7 @@ export interface TimelineEvent {
 }
 
 export type ChatItem =
-  | { kind: "message"; id: string; sender: Sender; body: string; ts: number; delivery: Delivery; read: boolean; answers?: string }
+  | { kind: "message"; id: string; sender: Sender; senderId: string; body: string; ts: number; delivery: Delivery; read: boolean; answers?: string }
   | { kind: "prompt"; id: string; body: string; promptId: string; options: { id: string; label: string }[]; active: boolean }
   | { kind: "queue"; id: string; position: number; waitMinutes: number | null }
   | { kind: "summary"; id: string; body: string }
@@ -31,10 +32,10 @@ const BOTS = new Set<string>(Object.values(BOT_LOCALPARTS));
 export function senderKind(userId: string, me: string): Sender {
   if (userId === me) return "me";
   const localpart = userId.slice(1, userId.indexOf(":"));
-  return BOTS.has(localpart) ? "bot" : "companion";
+  return BOTS.has(localpart) ? "bot" : "other";
 }
 
-/** `readUpTo` is the id of the newest own event someone else has read, if any. */
+/** `readUpTo` is the id of the newest own event another person has read, if any. */
 export function chatItems(events: TimelineEvent[], me: string, readUpTo: string | null): ChatItem[] {
   const edits = latestEdits(events);
   const items: ChatItem[] = [];
@@ -56,7 +57,7 @@ export function chatItems(events: TimelineEvent[], me: string, readUpTo: string 
     if (sender === "me") {
       const answer = content["org.onsafe.answer"] as { prompt_id?: unknown } | undefined;
       const answers = typeof answer?.prompt_id === "string" ? answer.prompt_id : undefined;
-      items.push({ kind: "message", id: event.id, sender, body, ts: event.ts, delivery: event.delivery, read: event.delivery === "sent" && index <= readIndex, answers });
+      items.push({ kind: "message", id: event.id, sender, senderId: event.sender, body, ts: event.ts, delivery: event.delivery, read: event.delivery === "sent" && index <= readIndex, answers });
       return;
     }
     if (sender === "bot") lastBotIndex = items.length;
@@ -70,7 +71,7 @@ export function chatItems(events: TimelineEvent[], me: string, readUpTo: string 
     } else if (shown[TRIAGE_SUMMARY_FIELD] !== undefined) {
       items.push({ kind: "summary", id: event.id, body });
     } else {
-      items.push({ kind: "message", id: event.id, sender, body, ts: event.ts, delivery: event.delivery, read: false });
+      items.push({ kind: "message", id: event.id, sender, senderId: event.sender, body, ts: event.ts, delivery: event.delivery, read: false });
     }
   });
 

@@ -2,6 +2,7 @@ import { ClientEvent, RoomEvent } from "matrix-js-sdk";
 import type { QueueEntryJson, StaffJson } from "@onsafe/schema/ops-api";
 import { createSignal, For, onCleanup, onMount, Show } from "solid-js";
 import { ct } from "./ct.ts";
+import { Conversations } from "./Conversations.tsx";
 import { QueueItem } from "./QueueItem.tsx";
 import type { StaffSession } from "./staff-session.ts";
 
@@ -127,15 +128,7 @@ export function Dashboard(props: { session: StaffSession; onSignedOut: () => voi
         </Show>
       </section>
 
-      <section aria-labelledby="conversations-title">
-        <h2 id="conversations-title">{ct("conversations.title")}</h2>
-        <Show when={joined().length > 0} fallback={<p>{ct("conversations.none")}</p>}>
-          <ul class="rooms">
-            <For each={joined()}>{(roomId) => <li><code>{roomId}</code></li>}</For>
-          </ul>
-          <p class="hint">{ct("conversations.unfinished")}</p>
-        </Show>
-      </section>
+      <Conversations session={session} roomIds={joined()} />
     </main>
   );
 }

@@ -3,7 +3,7 @@
  * device and keys persist on this computer (Rust crypto in IndexedDB), so
  * history stays readable after a reload, plus the ops API with the same token.
  */
-import { ClientEvent, createClient, MemoryStore, RoomEvent, type MatrixClient } from "matrix-js-sdk";
+import { ClientEvent, createClient, MemoryStore, PendingEventOrdering, RoomEvent, type MatrixClient } from "matrix-js-sdk";
 import { OpsClient } from "./ops-client.ts";
 
 interface StaffLogin {
@@ -49,7 +49,8 @@ export class StaffSession {
   private static async open(login: StaffLogin): Promise<StaffSession> {
     const client = createClient({ baseUrl: location.origin, store: new MemoryStore(), ...login, timelineSupport: true });
     await client.initRustCrypto({ cryptoDatabasePrefix: CRYPTO_DB_PREFIX });
-    await client.startClient({ initialSyncLimit: 30, lazyLoadMembers: true });
+    // Detached: unsent messages are kept apart, so the chat can show them with "Retry" (chat/room-view.ts).
+    await client.startClient({ initialSyncLimit: 30, lazyLoadMembers: true, pendingEventOrdering: PendingEventOrdering.Detached });
     return new StaffSession(client, login);
   }
 

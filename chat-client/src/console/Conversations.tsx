@@ -1,0 +1,60 @@
+import { createSignal, For, onCleanup, Show } from "solid-js";
+import { onRoomChanges } from "../chat/room-changes.ts";
+import { unreadCount } from "../chat/room-view.ts";
+import { ConversationView } from "./ConversationView.tsx";
+import { ct } from "./ct.ts";
+import type { StaffSession } from "./staff-session.ts";
+
+/** My open conversations as tabs with unread counts; the chosen one below. */
+export function Conversations(props: { session: StaffSession; roomIds: string[] }) {
+  const client = props.session.client;
+  const me = props.session.login.userId;
+  const [chosen, setChosen] = createSignal<string | null>(null);
+  const [unread, setUnread] = createSignal<Record<string, number>>({});
+  const countUnread = () => {
+    const counts: Record<string, number> = {};
+    for (const roomId of props.roomIds) {
+      const room = client.getRoom(roomId);
+      counts[roomId] = room && roomId !== chosen() ? unreadCount(room, me) : 0;
+    }
+    setUnread(counts);
+  };
+  onCleanup(onRoomChanges(client, countUnread));
+  const current = () => (props.roomIds.includes(chosen() ?? "") ? chosen() : props.roomIds[0] ?? null);
+
+  return (
+    <section aria-labelledby="conversations-title" class="conversations">
+      <h2 id="conversations-title">{ct("conversations.title")}</h2>
+      <Show when={props.roomIds.length > 0} fallback={<p>{ct("conversations.none")}</p>}>
+        <div class="tabs" role="tablist" aria-labelledby="conversations-title">
+          <For each={props.roomIds}>
+            {(roomId, index) => (
+              <button
+                type="button"
+                role="tab"
+                id={`tab-${index()}`}
+                aria-selected={current() === roomId}
+                aria-controls="conversation-panel"
+                data-room={roomId}
+                onClick={() => {
+                  setChosen(roomId);
+                  countUnread();
+                }}
+              >
+                {ct("conversations.tab", { n: index() + 1 })}
+                <Show when={(unread()[roomId] ?? 0) > 0}>
+                  {" "}<span class="badge">{ct("conversations.unread", { count: unread()[roomId]! })}</span>
+                </Show>
+              </button>
+            )}
+          </For>
+        </div>
+        <div id="conversation-panel" role="tabpanel">
+          <Show when={current()} keyed>
+            {(roomId) => <ConversationView session={props.session} roomId={roomId} />}
+          </Show>
+        </div>
+      </Show>
+    </section>
+  );
+}
