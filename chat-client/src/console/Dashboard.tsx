@@ -4,6 +4,7 @@ import { createSignal, For, onCleanup, onMount, Show } from "solid-js";
 import { ct } from "./ct.ts";
 import { Conversations } from "./Conversations.tsx";
 import { QueueItem } from "./QueueItem.tsx";
+import { SupervisorView } from "./SupervisorView.tsx";
 import type { StaffSession } from "./staff-session.ts";
 
 const REFRESH_MS = 5000;
@@ -129,6 +130,9 @@ export function Dashboard(props: { session: StaffSession; onSignedOut: () => voi
       </section>
 
       <Conversations session={session} roomIds={joined()} />
+      <Show when={me()?.kind === "supervisor"}>
+        <SupervisorView session={session} />
+      </Show>
     </main>
   );
 }
