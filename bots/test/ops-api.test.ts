@@ -183,6 +183,22 @@ describe("POST cases/{id}/claim", () => {
   });
 });
 
+describe("GET me/cases", () => {
+  it("lists the caller's own open cases with their rooms, and nobody else's", async () => {
+    await onShift(who.mina, who.jun);
+    const mine = await q.queuedCase("v1");
+    const juns = await q.queuedCase("v2");
+    await call("POST", `/cases/${mine.id}/claim`, { as: who.mina });
+    await call("POST", `/cases/${juns.id}/claim`, { as: who.jun });
+    const reply = await call("GET", "/me/cases", { as: who.mina });
+    expect(reply.status).toBe(200);
+    expect(reply.body.cases).toEqual([expect.objectContaining({ id: mine.id, room_id: mine.roomId, status: "assigned", assigned_to: who.mina.userId })]);
+    await call("POST", `/cases/${mine.id}/close`, { as: who.mina, body: { outcome: "supported" } });
+    expect((await call("GET", "/me/cases", { as: who.mina })).body.cases).toEqual([]);
+    expectError(await call("GET", "/me/cases", {}), 401, "M_MISSING_TOKEN");
+  });
+});
+
 describe("POST cases/{id}/transfer", () => {
   async function assignedToMina() {
     await onShift(who.mina, who.jun);

@@ -19,6 +19,8 @@ export function caseRoutes(auth: MiddlewareHandler<OpsEnv>, staffCases: StaffCas
 
   r.get("/cases/:id", auth, (c) => c.json(view(caseIdParam(c), c)));
 
+  r.get("/me/cases", auth, (c) => c.json({ cases: staffCases.mine(c.get("staff").userId).map((row) => caseJson(row, null)) }));
+
   r.post("/cases/:id/claim", auth, async (c) => {
     const id = caseIdParam(c);
     await readJson(c);
