@@ -29,7 +29,7 @@ afterAll(async () => {
 
 describe("the companion console (first part)", () => {
   it("signs a companion in, shows the queue, and takes an offered case into its room", async () => {
-    await stack.staff("sora", { languages: ["en", "ko"], onShift: false });
+    const sora = await stack.staff("sora", { languages: ["en", "ko"], onShift: false });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
@@ -100,10 +100,43 @@ describe("the companion console (first part)", () => {
     await page.locator(".message.from-other", { hasText: "Are you there?" }).waitFor({ timeout: 10_000 });
     expect(await secondTab.textContent()).not.toMatch(/unread/);
 
-    // The sign-in (and its device) is kept: a reload comes back signed in, still on shift.
+    // A reload keeps the sign-in, the shift, the device and so the decrypted history.
     expect(errors).toEqual([]);
     await page.reload();
     await page.getByRole("heading", { name: "sora" }).waitFor({ timeout: 15_000 });
     await expect.poll(() => page.getByRole("switch", { name: "On shift" }).isChecked()).toBe(true);
+    await page.locator(`[role=tab][data-room="${roomId}"]`).click();
+    await page.locator(".message.from-other", { hasText: "Someone is threatening to post my photos." }).waitFor({ timeout: 20_000 });
+
+    // A prepared text is inserted, edited, and sent.
+    await page.locator(`[role=tab][data-room="${secondRoom}"]`).click();
+    await page.getByLabel("Insert a prepared text").selectOption({ label: "Keeping evidence" });
+    const composer = page.getByRole("textbox", { name: "Message" });
+    expect(await composer.inputValue()).toContain("Before anything is deleted, please keep evidence");
+    await composer.press("End");
+    await composer.pressSequentially(" Take your time.");
+    await composer.press("Enter");
+    await expect.poll(() => second.bodies(secondRoom).some((b) => b.startsWith("Before anything is deleted") && b.endsWith("Take your time.")), { timeout: 15_000 }).toBe(true);
+
+    // Transfer to a colleague on shift: they are invited and find the note and the summary in the room.
+    const jun = await stack.staff("jun", { languages: ["ko", "en"] });
+    await page.getByText("Transfer to a colleague").click();
+    await page.getByLabel("Colleague (e.g. @jun:localhost)").fill(jun.userId);
+    await page.getByLabel("Note (kept in this room only)").fill("Prefers to talk in the evening.");
+    await page.getByRole("button", { name: "Transfer", exact: true }).click();
+    await jun.waitForRoom(secondRoom, "invite");
+    await jun.client.joinRoom(secondRoom);
+    await jun.waitFor(() => jun.bodies(secondRoom).some((b) => b.includes("Prefers to talk in the evening.") && b.includes("요약")), "the transfer note with the summary");
+    await page.locator(`[role=tab][data-room="${secondRoom}"]`).waitFor({ state: "detached", timeout: 15_000 });
+    const junCases = await stack.ops(jun.account, "GET", "/me/cases");
+    expect(junCases.body.cases.map((c: { room_id: string }) => c.room_id)).toEqual([secondRoom]);
+
+    // Close the first conversation with an outcome: the case is closed and the console leaves the room.
+    await page.getByText("Close the case").click();
+    await page.getByLabel("Outcome").selectOption({ label: "Supported" });
+    await page.getByRole("button", { name: "Close", exact: true }).click();
+    await page.getByText("No open conversations.").waitFor({ timeout: 15_000 });
+    await expect.poll(async () => (await stack.ops(sora.account, "GET", "/me/cases")).body.cases, { timeout: 10_000 }).toEqual([]);
+    expect(errors).toEqual([]);
   });
 });

@@ -3,9 +3,17 @@ import { t } from "../i18n.ts";
 
 const TYPING_RENEW_MS = 4000;
 
+/** A draft the parent can also write into (the console inserts prepared texts). */
+export interface Draft {
+  text: () => string;
+  set: (text: string) => void;
+}
+
 /** The message box: Enter sends, Shift+Enter adds a line; typing is announced while writing. */
-export function Composer(props: { onSend: (body: string) => void; onTyping: (typing: boolean) => void }) {
-  const [text, setText] = createSignal("");
+export function Composer(props: { onSend: (body: string) => void; onTyping: (typing: boolean) => void; draft?: Draft }) {
+  const [ownText, setOwnText] = createSignal("");
+  const text = () => (props.draft ? props.draft.text() : ownText());
+  const setText = (value: string) => (props.draft ? props.draft.set(value) : setOwnText(value));
   // The server forgets a typing notice after a few seconds: while writing, it is renewed.
   let typingSince = 0;
   const setTyping = (next: boolean) => {
@@ -33,7 +41,7 @@ export function Composer(props: { onSend: (body: string) => void; onTyping: (typ
       <label for="composer-input" class="visually-hidden">{t("chat.composer")}</label>
       <textarea
         id="composer-input"
-        rows={1}
+        rows={props.draft ? 3 : 1}
         placeholder={t("chat.composer")}
         value={text()}
         onInput={(e) => {

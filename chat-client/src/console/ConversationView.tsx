@@ -5,15 +5,19 @@ import { MessageList, type NameOf } from "../chat/MessageList.tsx";
 import { onRoomChanges } from "../chat/room-changes.ts";
 import { findPending, newestFromOthers, othersTyping, readByOthers, timelineEvents } from "../chat/room-view.ts";
 import { chatItems, type ChatItem } from "../chat/timeline.ts";
+import type { CaseJson } from "@onsafe/schema/ops-api";
+import { CaseActions } from "./CaseActions.tsx";
 import { ct } from "./ct.ts";
 import type { StaffSession } from "./staff-session.ts";
 
 /** One conversation: the triage summary pinned on top, the decrypted history since joining, typing, receipts. */
-export function ConversationView(props: { session: StaffSession; roomId: string }) {
+export function ConversationView(props: { session: StaffSession; roomId: string; caseInfo: CaseJson | null; onLeft: () => void }) {
   const client = props.session.client;
   const me = props.session.login.userId;
   const [view, setView] = createStore<{ items: ChatItem[] }>({ items: [] });
   const [typing, setTyping] = createSignal(false);
+  const [draftText, setDraftText] = createSignal("");
+  const draft = { text: draftText, set: setDraftText };
   let lastReceipt: string | null = null;
 
   const refresh = () => {
@@ -74,7 +78,8 @@ export function ConversationView(props: { session: StaffSession; roomId: string 
         />
       </div>
       <p class="typing" role="status" aria-live="polite">{typing() ? ct("conversation.typing") : ""}</p>
-      <Composer onSend={send} onTyping={(on) => void client.sendTyping(props.roomId, on, 6000).catch(() => undefined)} />
+      <CaseActions session={props.session} roomId={props.roomId} caseInfo={props.caseInfo} summary={summary()} draft={draft} onLeft={props.onLeft} />
+      <Composer draft={draft} onSend={send} onTyping={(on) => void client.sendTyping(props.roomId, on, 6000).catch(() => undefined)} />
     </section>
   );
 }

@@ -1,12 +1,13 @@
 import { createSignal, For, onCleanup, Show } from "solid-js";
 import { onRoomChanges } from "../chat/room-changes.ts";
 import { unreadCount } from "../chat/room-view.ts";
+import type { CaseJson } from "@onsafe/schema/ops-api";
 import { ConversationView } from "./ConversationView.tsx";
 import { ct } from "./ct.ts";
 import type { StaffSession } from "./staff-session.ts";
 
 /** My open conversations as tabs with unread counts; the chosen one below. */
-export function Conversations(props: { session: StaffSession; roomIds: string[] }) {
+export function Conversations(props: { session: StaffSession; roomIds: string[]; caseOf: (roomId: string) => CaseJson | null; onLeft: () => void }) {
   const client = props.session.client;
   const me = props.session.login.userId;
   const [chosen, setChosen] = createSignal<string | null>(null);
@@ -51,7 +52,7 @@ export function Conversations(props: { session: StaffSession; roomIds: string[] 
         </div>
         <div id="conversation-panel" role="tabpanel">
           <Show when={current()} keyed>
-            {(roomId) => <ConversationView session={props.session} roomId={roomId} />}
+            {(roomId) => <ConversationView session={props.session} roomId={roomId} caseInfo={props.caseOf(roomId)} onLeft={props.onLeft} />}
           </Show>
         </div>
       </Show>

@@ -1,5 +1,5 @@
 import { ClientEvent, RoomEvent } from "matrix-js-sdk";
-import type { QueueEntryJson, StaffJson } from "@onsafe/schema/ops-api";
+import type { CaseJson, QueueEntryJson, StaffJson } from "@onsafe/schema/ops-api";
 import { createSignal, For, onCleanup, onMount, Show } from "solid-js";
 import { ct } from "./ct.ts";
 import { Conversations } from "./Conversations.tsx";
@@ -15,13 +15,15 @@ export function Dashboard(props: { session: StaffSession; onSignedOut: () => voi
   const [me, setMe] = createSignal<StaffJson | null>(null);
   const [queue, setQueue] = createSignal<{ open: boolean; cases: QueueEntryJson[] }>({ open: false, cases: [] });
   const [joined, setJoined] = createSignal<string[]>([]);
+  const [cases, setCases] = createSignal<Map<string, CaseJson>>(new Map());
   const [error, setError] = createSignal(false);
 
   const refresh = async () => {
     try {
-      const [staff, waiting] = await Promise.all([session.ops.me(), session.ops.queue()]);
+      const [staff, waiting, mine] = await Promise.all([session.ops.me(), session.ops.queue(), session.ops.myCases()]);
       setMe(staff);
       setQueue(waiting);
+      setCases(new Map(mine.map((c) => [c.room_id, c])));
       setError(false);
     } catch {
       setError(true);
@@ -129,7 +131,12 @@ export function Dashboard(props: { session: StaffSession; onSignedOut: () => voi
         </Show>
       </section>
 
-      <Conversations session={session} roomIds={joined()} />
+      <Conversations
+        session={session}
+        roomIds={joined()}
+        caseOf={(roomId) => cases().get(roomId) ?? null}
+        onLeft={() => { refreshRooms(); void refresh(); }}
+      />
       <Show when={me()?.kind === "supervisor"}>
         <SupervisorView session={session} />
       </Show>

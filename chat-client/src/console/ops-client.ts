@@ -1,4 +1,5 @@
 /** The ops API (`/_onsafe/v1/`, docs/OPS-API.md) with the staff member's Matrix token. */
+import type { CaseOutcome } from "@onsafe/schema/triage";
 import type { CaseJson, QueueJson, StaffJson } from "@onsafe/schema/ops-api";
 
 export class OpsError extends Error {
@@ -24,6 +25,19 @@ export class OpsClient {
 
   async caseById(caseId: string): Promise<CaseJson> {
     return (await this.call<{ case: CaseJson }>("GET", `/cases/${encodeURIComponent(caseId)}`)).case;
+  }
+
+  async myCases(): Promise<CaseJson[]> {
+    return (await this.call<{ cases: CaseJson[] }>("GET", "/me/cases")).cases;
+  }
+
+  /** `invited` false: the bot has left, so the console invites the colleague itself. The note is checked, never stored. */
+  transfer(caseId: string, to: string, note: string): Promise<{ case: CaseJson; invited: boolean }> {
+    return this.call("POST", `/cases/${encodeURIComponent(caseId)}/transfer`, { to, note });
+  }
+
+  async close(caseId: string, outcome: CaseOutcome): Promise<CaseJson> {
+    return (await this.call<{ case: CaseJson }>("POST", `/cases/${encodeURIComponent(caseId)}/close`, { outcome })).case;
   }
 
   async claim(caseId: string): Promise<CaseJson> {

@@ -3,7 +3,7 @@
  * device and keys persist on this computer (Rust crypto in IndexedDB), so
  * history stays readable after a reload, plus the ops API with the same token.
  */
-import { ClientEvent, createClient, MemoryStore, PendingEventOrdering, RoomEvent, type MatrixClient } from "matrix-js-sdk";
+import { ClientEvent, createClient, MemoryStore, PendingEventOrdering, RoomEvent, RoomMemberEvent, type MatrixClient, type RoomMember } from "matrix-js-sdk";
 import { OpsClient } from "./ops-client.ts";
 
 interface StaffLogin {
@@ -76,6 +76,24 @@ export class StaffSession {
       });
     }
     await this.client.joinRoom(roomId);
+  }
+
+  /** Resolves once `userId` has joined `roomId` (a colleague taking over a transferred case). */
+  waitForJoin(roomId: string, userId: string, timeoutMs = 30 * 60_000): Promise<void> {
+    if (this.client.getRoom(roomId)?.getMember(userId)?.membership === "join") return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const onMembership = (_event: unknown, member: RoomMember) => {
+        if (member.roomId !== roomId || member.userId !== userId || member.membership !== "join") return;
+        cleanup();
+        resolve();
+      };
+      const timer = setTimeout(() => { cleanup(); reject(new Error(`${userId} did not join`)); }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.client.off(RoomMemberEvent.Membership, onMembership);
+      };
+      this.client.on(RoomMemberEvent.Membership, onMembership);
+    });
   }
 
   /** Ends the device on the server and removes it from this computer, keys included. */
