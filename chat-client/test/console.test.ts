@@ -65,6 +65,7 @@ describe("the companion console (first part)", () => {
     await shift.check();
     const offered = page.locator("section[aria-labelledby=offers-title] li.case");
     await offered.first().waitFor({ timeout: 15_000 });
+    expect(await page.title()).toBe("(1) onsafe console");
     await offered.getByRole("button", { name: "Accept" }).click();
 
     // The conversation: the triage summary pinned on top, the victim's words decrypted, both ways.

@@ -1,6 +1,9 @@
 import { ClientEvent, RoomEvent } from "matrix-js-sdk";
 import type { CaseJson, QueueEntryJson, StaffJson } from "@onsafe/schema/ops-api";
-import { createSignal, For, onCleanup, onMount, Show } from "solid-js";
+import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
+import { onRoomChanges } from "../chat/room-changes.ts";
+import { unreadCount } from "../chat/room-view.ts";
+import { announce, askForNotifications, notificationsAllowed, setSound, setTitleCount, soundOn } from "./announcer.ts";
 import { ct } from "./ct.ts";
 import { Conversations } from "./Conversations.tsx";
 import { QueueItem } from "./QueueItem.tsx";
@@ -45,6 +48,20 @@ export function Dashboard(props: { session: StaffSession; onSignedOut: () => voi
   });
 
   const mine = () => queue().cases.filter((c) => c.offered_to === session.login.userId);
+
+  // Announcements: the title counts offers and unread messages; a rise is announced (no content).
+  const [unreadTotal, setUnreadTotal] = createSignal(0);
+  const [sound, setSoundSignal] = createSignal(soundOn());
+  const [notifying, setNotifying] = createSignal(notificationsAllowed());
+  const countUnread = () => setUnreadTotal(joined().reduce((sum, roomId) => {
+    const room = session.client.getRoom(roomId);
+    return sum + (room ? unreadCount(room, session.login.userId) : 0);
+  }, 0));
+  onCleanup(onRoomChanges(session.client, countUnread));
+  createEffect(on(joined, countUnread));
+  createEffect(() => setTitleCount(mine().length + unreadTotal(), ct("title")));
+  createEffect(on(() => mine().length, (now, before) => { if (before !== undefined && now > before) announce(ct("notify.offer"), "offer"); }));
+  createEffect(on(unreadTotal, (now, before) => { if (before !== undefined && now > before) announce(ct("notify.message"), "message"); }));
   const others = () => queue().cases.filter((c) => c.offered_to !== session.login.userId);
 
   /** Joins the case's room once the bot's invite has arrived. */
@@ -91,6 +108,13 @@ export function Dashboard(props: { session: StaffSession; onSignedOut: () => voi
               </label>
             </>
           )}
+        </Show>
+        <label class="shift">
+          <input type="checkbox" checked={sound()} onChange={(e) => { setSound(e.currentTarget.checked); setSoundSignal(e.currentTarget.checked); }} />
+          <span>{ct("notify.sound")}</span>
+        </label>
+        <Show when={!notifying()} fallback={<span class="hint">{ct("notify.on")}</span>}>
+          <button type="button" onClick={async () => setNotifying(await askForNotifications())}>{ct("notify.enable")}</button>
         </Show>
         <button type="button" onClick={async () => { await session.signOut(); props.onSignedOut(); }}>{ct("logout")}</button>
       </section>
