@@ -1,0 +1,104 @@
+/**
+ * Issue 6's headline journey, both sides in Chromium: a victim in the victim
+ * app is triaged, the companion on shift in the console gets the offer,
+ * accepts, reads the summary, and they chat both ways, all decrypted in the
+ * browsers. Then the console's offer rules: a companion off shift, or at
+ * capacity, is offered nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { nextPrompt } from "../../bots/test/conversation.ts";
+import { Stack } from "../../bots/test/stack.ts";
+import { launchChromium, PHONE, screenshot } from "../../test-support/browser.ts";
+import type { SdkClient } from "../../test-support/sdk-client.ts";
+import { VictimPage } from "./victim-page.ts";
+
+const PASSWORD = "correct horse battery"; // the test harness's default staff password
+
+let stack: Stack;
+let yuna: SdkClient;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([Stack.start(), launchChromium()]);
+}, 60_000);
+
+afterAll(async () => {
+  for (const context of contexts) await context.close().catch(() => undefined);
+  await browser?.close();
+  await stack?.close();
+});
+
+async function console_(name: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: "en-US" });
+  contexts.push(context);
+  const page = await context.newPage();
+  await page.goto(`${stack.hs.url}/console`);
+  await page.getByRole("textbox", { name: "Username" }).fill(name);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { level: 1, name, exact: true }).waitFor({ timeout: 15_000 });
+  return page;
+}
+
+/** A victim (Node client) who skips triage straight to the queue. */
+async function skipTriage(): Promise<void> {
+  const victim = await stack.visitor();
+  const roomId = await stack.startConversation(victim);
+  const first = await nextPrompt(victim, roomId, stack.triageBot);
+  await stack.say(victim, roomId, "I just want to talk to someone", { prompt_id: first.id, option_id: "skip" });
+}
+
+const offers = (page: Page) => page.locator("section[aria-labelledby=offers-title] li.case");
+
+describe("victim app and console together", () => {
+  it("triages a victim in the browser and brings their companion's console in, encrypted both ways", async () => {
+    yuna = await stack.staff("yuna", { languages: ["en", "ko"], onShift: false });
+    const consolePage = await console_("yuna");
+    await consolePage.getByRole("switch", { name: "On shift" }).check();
+
+    const victimContext = await browser.newContext({ ...PHONE, locale: "en-US" });
+    contexts.push(victimContext);
+    const victim = await VictimPage.open(victimContext, stack.hs.url);
+    await victim.start();
+    await victim.page.getByRole("button", { name: "I've saved it" }).click();
+    await victim.answerTriageByTapping(async () => (await offers(consolePage).count()) > 0);
+
+    await offers(consolePage).getByRole("button", { name: "Accept" }).click();
+    await consolePage.locator(".summary.pinned").waitFor({ timeout: 15_000 });
+    expect(await consolePage.locator(".summary.pinned").textContent()).toContain("Someone filmed or photographed me without consent");
+
+    await victim.send("Hello? Is someone there?");
+    await consolePage.locator(".message.from-other", { hasText: "Hello? Is someone there?" }).waitFor({ timeout: 15_000 });
+    await consolePage.getByRole("textbox", { name: "Message" }).fill("Yes, I'm Yuna, your companion. I'm here.");
+    await consolePage.keyboard.press("Enter");
+    await victim.page.locator(".message.from-other", { hasText: "Yes, I'm Yuna, your companion. I'm here." }).waitFor({ timeout: 15_000 });
+    await consolePage.locator(".message.from-me .status.read").waitFor({ timeout: 15_000 });
+    await screenshot(consolePage, "console-with-victim-app");
+  });
+
+  it("offers nothing to a companion off shift, nor to one at capacity", async () => {
+    await stack.setShift(yuna.account, false);
+    await stack.staff("dana", { languages: ["en", "ko"], onShift: false });
+    await stack.staff("ara", { languages: ["en", "ko"], capacity: 1, onShift: false });
+    const offPage = await console_("dana");
+    const fullPage = await console_("ara");
+    await fullPage.getByRole("switch", { name: "On shift" }).check();
+
+    // The first victim takes the only place of "ara" (capacity 1); "dana" stays off shift.
+    await skipTriage();
+    await offers(fullPage).first().waitFor({ timeout: 15_000 });
+    await offers(fullPage).getByRole("button", { name: "Accept" }).click();
+    await fullPage.locator(".summary.pinned").waitFor({ timeout: 15_000 });
+
+    // The second waits: once it shows in the queue (routing has run), neither console has an offer.
+    await skipTriage();
+    const queued = (page: Page) => page.locator("section[aria-labelledby=queue-title] li.case");
+    await queued(fullPage).first().waitFor({ timeout: 15_000 });
+    await queued(offPage).first().waitFor({ timeout: 15_000 });
+    expect(await offers(fullPage).count()).toBe(0);
+    expect(await offers(offPage).count()).toBe(0);
+    expect(await fullPage.getByText("Cases 1 of 1").count()).toBe(1);
+  });
+});
