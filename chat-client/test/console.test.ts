@@ -9,6 +9,7 @@ import type { Browser, BrowserContext } from "playwright-core";
 import { nextPrompt } from "../../bots/test/conversation.ts";
 import { Stack } from "../../bots/test/stack.ts";
 import { launchChromium, screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
+import { sendEncryptedImage, TINY_PNG } from "../../test-support/encrypted-attachment.ts";
 
 const PASSWORD = "correct horse battery"; // the test harness's default staff password
 
@@ -75,6 +76,16 @@ describe("the companion console (first part)", () => {
     const fromVictim = page.locator(".message.from-other", { hasText: "Someone is threatening to post my photos." });
     await fromVictim.waitFor({ timeout: 15_000 });
     expect(await fromVictim.locator(".sender").textContent()).toBe("Victim");
+    // An image from the victim: decrypted in the console, blurred until the companion chooses to look.
+    await sendEncryptedImage(victim, stack.hs.url, roomId, TINY_PNG, "photo.png");
+    const image = page.locator(".attachment img");
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 15_000 }).toBe(1);
+    expect(await image.evaluate((img) => getComputedStyle(img).filter)).toContain("blur");
+    await page.getByRole("button", { name: "Show (blurred to protect you)" }).click();
+    expect(await image.evaluate((img) => getComputedStyle(img).filter)).toBe("none");
+    await page.getByRole("button", { name: "Blur again" }).click();
+    expect(await image.evaluate((img) => getComputedStyle(img).filter)).toContain("blur");
+
     await victim.client.sendTyping(roomId, true, 10_000);
     await page.getByText("The victim is typing…").waitFor({ timeout: 10_000 });
 

@@ -1,8 +1,8 @@
-import { For, Match, Show, Switch } from "solid-js";
+import { For, type JSX, Match, Show, Switch } from "solid-js";
 import { t } from "../i18n.ts";
 import type { ChatItem } from "./timeline.ts";
 
-type Message = Extract<ChatItem, { kind: "message" }>;
+export type Message = Extract<ChatItem, { kind: "message" }>;
 type Prompt = Extract<ChatItem, { kind: "prompt" }>;
 type Queue = Extract<ChatItem, { kind: "queue" }>;
 
@@ -17,7 +17,7 @@ export type NameOf = (message: Message) => string;
 const victimNames: NameOf = (m) => (m.sender === "me" ? t("chat.you") : m.sender === "bot" ? t("chat.bot") : t("chat.companion"));
 
 /** The conversation as a log: new messages are announced to screen readers. */
-export function MessageList(props: { items: ChatItem[]; actions: MessageActions; nameOf?: NameOf; label?: string }) {
+export function MessageList(props: { items: ChatItem[]; actions: MessageActions; nameOf?: NameOf; label?: string; attachment?: (m: Message) => JSX.Element }) {
   const nameOf = (m: Message) => (props.nameOf ?? victimNames)(m);
   return (
     <div role="log" aria-live="polite" aria-relevant="additions" aria-label={props.label ?? t("chat.title")}>
@@ -25,7 +25,7 @@ export function MessageList(props: { items: ChatItem[]; actions: MessageActions;
       <For each={props.items}>
         {(item) => (
           <Switch>
-            <Match when={item.kind === "message" && item}>{(m) => <MessageBubble message={m()} name={nameOf(m())} onRetry={props.actions.retry} />}</Match>
+            <Match when={item.kind === "message" && item}>{(m) => <MessageBubble message={m()} name={nameOf(m())} onRetry={props.actions.retry} attachment={props.attachment} />}</Match>
             <Match when={item.kind === "prompt" && item}>{(p) => <PromptItem prompt={p()} onAnswer={props.actions.answer} />}</Match>
             <Match when={item.kind === "queue" && item}>{(q) => <QueueItem queue={q()} />}</Match>
             <Match when={item.kind === "summary" && item}>
@@ -47,11 +47,12 @@ export function MessageList(props: { items: ChatItem[]; actions: MessageActions;
   );
 }
 
-function MessageBubble(props: { message: Message; name: string; onRetry: (id: string) => void }) {
+function MessageBubble(props: { message: Message; name: string; onRetry: (id: string) => void; attachment?: (m: Message) => JSX.Element }) {
   return (
     <li class={`message from-${props.message.sender}`}>
       <span class="sender">{props.name}</span>
       <p class="body">{props.message.body}</p>
+      <Show when={props.message.attachment && props.attachment}>{(render) => render()(props.message)}</Show>
       <Show when={props.message.sender === "me"}>
         <Switch>
           <Match when={props.message.delivery === "sending"}>

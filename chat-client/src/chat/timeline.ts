@@ -20,8 +20,22 @@ export interface TimelineEvent {
   delivery: Delivery;
 }
 
+/** An encrypted attachment's `file` (Client-Server API "Sending encrypted attachments"). */
+export interface EncryptedFile {
+  url: string;
+  key: JsonWebKey;
+  iv: string;
+  hashes: { sha256: string };
+}
+
+export interface Attachment {
+  kind: "image" | "video" | "file";
+  mimetype: string | null;
+  file: EncryptedFile;
+}
+
 export type ChatItem =
-  | { kind: "message"; id: string; sender: Sender; senderId: string; body: string; ts: number; delivery: Delivery; read: boolean; answers?: string }
+  | { kind: "message"; id: string; sender: Sender; senderId: string; body: string; ts: number; delivery: Delivery; read: boolean; answers?: string; attachment?: Attachment }
   | { kind: "prompt"; id: string; body: string; promptId: string; options: { id: string; label: string }[]; active: boolean }
   | { kind: "queue"; id: string; position: number; waitMinutes: number | null }
   | { kind: "summary"; id: string; body: string }
@@ -71,7 +85,7 @@ export function chatItems(events: TimelineEvent[], me: string, readUpTo: string 
     } else if (shown[TRIAGE_SUMMARY_FIELD] !== undefined) {
       items.push({ kind: "summary", id: event.id, body });
     } else {
-      items.push({ kind: "message", id: event.id, sender, senderId: event.sender, body, ts: event.ts, delivery: event.delivery, read: false });
+      items.push({ kind: "message", id: event.id, sender, senderId: event.sender, body, ts: event.ts, delivery: event.delivery, read: false, attachment: attachmentOf(shown) });
     }
   });
 
@@ -81,6 +95,18 @@ export function chatItems(events: TimelineEvent[], me: string, readUpTo: string 
     items[lastPromptIndex] = { ...last, active: true };
   }
   return items;
+}
+
+const ATTACHMENT_KINDS = { "m.image": "image", "m.video": "video", "m.file": "file" } as const;
+
+/** The encrypted file of an `m.image`, `m.video` or `m.file` message, if it is well formed. */
+export function attachmentOf(content: Record<string, unknown>): Attachment | undefined {
+  const kind = ATTACHMENT_KINDS[content.msgtype as keyof typeof ATTACHMENT_KINDS];
+  const file = content.file as Partial<EncryptedFile> | undefined;
+  if (!kind || !file || typeof file.url !== "string" || !file.url.startsWith("mxc://") || typeof file.iv !== "string"
+    || typeof file.hashes?.sha256 !== "string" || typeof file.key !== "object" || file.key === null) return undefined;
+  const info = content.info as { mimetype?: unknown } | undefined;
+  return { kind, mimetype: typeof info?.mimetype === "string" ? info.mimetype : null, file: file as EncryptedFile };
 }
 
 /** A button answer sent after this asking (the bot may ask the same prompt again). */

@@ -6,6 +6,7 @@ import { onRoomChanges } from "../chat/room-changes.ts";
 import { findPending, newestFromOthers, othersTyping, readByOthers, timelineEvents } from "../chat/room-view.ts";
 import { chatItems, type ChatItem } from "../chat/timeline.ts";
 import type { CaseJson } from "@onsafe/schema/ops-api";
+import { AttachmentView } from "./AttachmentView.tsx";
 import { CaseActions } from "./CaseActions.tsx";
 import { ct } from "./ct.ts";
 import type { StaffSession } from "./staff-session.ts";
@@ -67,6 +68,7 @@ export function ConversationView(props: { session: StaffSession; roomId: string;
           items={rest()}
           nameOf={nameOf}
           label={ct("conversation.log")}
+          attachment={(m) => (m.attachment ? <AttachmentView attachment={m.attachment} accessToken={props.session.login.accessToken} /> : null)}
           actions={{
             answer: () => undefined,
             retry: (id) => {
