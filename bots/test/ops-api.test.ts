@@ -183,6 +183,17 @@ describe("POST cases/{id}/claim", () => {
   });
 });
 
+describe("GET staff/on-shift", () => {
+  it("lists the companions and supervisors on shift, with their load", async () => {
+    await onShift(who.jun);
+    const reply = await call("GET", "/staff/on-shift", { as: who.mina });
+    expect(reply.status).toBe(200);
+    expect(reply.body.staff.map((m: { user_id: string }) => m.user_id)).toEqual([who.jun.userId]);
+    expect(reply.body.staff[0]).toMatchObject({ on_shift: true, load: 0 });
+    expectError(await call("GET", "/staff/on-shift", {}), 401, "M_MISSING_TOKEN");
+  });
+});
+
 describe("GET me/cases", () => {
   it("lists the caller's own open cases with their rooms, and nobody else's", async () => {
     await onShift(who.mina, who.jun);

@@ -96,7 +96,13 @@ describe("the companion console (first part)", () => {
     await victim.client.sendReadReceipt(replyEvent);
     await page.locator(".message.from-me .status.read").waitFor({ timeout: 10_000 });
     expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await page.locator(`[role=tab][data-room="${roomId}"]`).textContent()).toMatch(/^Not yet known · c-/);
     await screenshot(page, "console-conversation");
+    // A tablet held upright: nothing sticks out sideways.
+    await page.setViewportSize({ width: 768, height: 1024 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0);
+    await screenshot(page, "console-conversation-tablet");
+    await page.setViewportSize({ width: 1024, height: 768 });
 
     // A second victim: a second tab, whose new message shows as unread until it is opened.
     const second = await stack.visitor();
@@ -133,7 +139,9 @@ describe("the companion console (first part)", () => {
     // Transfer to a colleague on shift: they are invited and find the note and the summary in the room.
     const jun = await stack.staff("jun", { languages: ["ko", "en"] });
     await page.getByText("Transfer to a colleague").click();
-    await page.getByLabel("Colleague (e.g. @jun:localhost)").fill(jun.userId);
+    const colleague = page.getByLabel("Colleague on shift");
+    await expect.poll(() => colleague.locator("option").allTextContents()).toContain("jun (ko, en; 0/3)");
+    await colleague.selectOption({ value: jun.userId });
     await page.getByLabel("Note (kept in this room only)").fill("Prefers to talk in the evening.");
     await page.getByRole("button", { name: "Transfer", exact: true }).click();
     await jun.waitForRoom(secondRoom, "invite");
@@ -150,5 +158,26 @@ describe("the companion console (first part)", () => {
     await page.getByText("No open conversations.").waitFor({ timeout: 15_000 });
     await expect.poll(async () => (await stack.ops(sora.account, "GET", "/me/cases")).body.cases, { timeout: 10_000 }).toEqual([]);
     expect(errors).toEqual([]);
+  });
+
+  it("speaks Korean to a Korean browser, sign-in and dashboard, with no serious accessibility problems", async () => {
+    await stack.staff("minji", { languages: ["ko"], onShift: false });
+    const korean = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: "ko-KR" });
+    try {
+      const page = await korean.newPage();
+      await page.goto(`${stack.hs.url}/console`);
+      await page.getByRole("heading", { name: "상담사 로그인" }).waitFor({ timeout: 15_000 });
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe("ko");
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await page.getByRole("textbox", { name: "아이디" }).fill("minji");
+      await page.getByLabel("비밀번호").fill(PASSWORD);
+      await page.getByRole("button", { name: "로그인" }).click();
+      await page.getByRole("switch", { name: "근무 중" }).waitFor({ timeout: 15_000 });
+      await page.getByRole("heading", { name: "대기열" }).waitFor();
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await screenshot(page, "console-ko");
+    } finally {
+      await korean.close();
+    }
   });
 });

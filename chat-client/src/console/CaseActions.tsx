@@ -1,5 +1,5 @@
 import { BOT_LOCALPARTS } from "@onsafe/schema/account-kinds";
-import type { CaseJson } from "@onsafe/schema/ops-api";
+import type { CaseJson, StaffJson } from "@onsafe/schema/ops-api";
 import { CASE_OUTCOMES, type CaseOutcome } from "@onsafe/schema/triage";
 import { createSignal, For, Show } from "solid-js";
 import type { Draft } from "../chat/Composer.tsx";
@@ -21,6 +21,10 @@ export function CaseActions(props: { session: StaffSession; roomId: string; case
   const [outcome, setOutcome] = createSignal<CaseOutcome>("supported");
   const [error, setError] = createSignal<string | null>(null);
   const [waitingFor, setWaitingFor] = createSignal<string | null>(null);
+  const [colleagues, setColleagues] = createSignal<StaffJson[]>([]);
+  const loadColleagues = () => void session.ops.staffOnShift()
+    .then((staff) => setColleagues(staff.filter((m) => m.user_id !== session.login.userId)))
+    .catch(() => setColleagues([]));
   const server = () => session.login.userId.slice(session.login.userId.indexOf(":") + 1);
 
   const run = async (action: () => Promise<void>) => {
@@ -78,11 +82,16 @@ export function CaseActions(props: { session: StaffSession; roomId: string; case
         </select>
       </label>
       <Show when={props.caseInfo}>
-        <details>
+        <details onToggle={(e) => { if (e.currentTarget.open) loadColleagues(); }}>
           <summary>{ct("actions.transfer")}</summary>
           <form onSubmit={transfer} class="action-form">
             <label for="transfer-to">{ct("actions.transferTo")}</label>
-            <input id="transfer-to" value={to()} onInput={(e) => setTo(e.currentTarget.value)} />
+            <select id="transfer-to" required value={to()} onChange={(e) => setTo(e.currentTarget.value)}>
+              <option value="">{ct("actions.transferPick")}</option>
+              <For each={colleagues()}>
+                {(m) => <option value={m.user_id}>{`${m.display_name ?? m.user_id} (${m.languages.join(", ")}; ${m.load}/${m.capacity})`}</option>}
+              </For>
+            </select>
             <label for="transfer-note">{ct("actions.transferNote")}</label>
             <textarea id="transfer-note" rows={2} value={note()} onInput={(e) => setNote(e.currentTarget.value)} />
             <button type="submit">{ct("actions.transferSubmit")}</button>

@@ -3,6 +3,7 @@ import { onRoomChanges } from "../chat/room-changes.ts";
 import { unreadCount } from "../chat/room-view.ts";
 import type { CaseJson } from "@onsafe/schema/ops-api";
 import { ConversationView } from "./ConversationView.tsx";
+import type { ConsoleKey } from "./console-strings.ts";
 import { ct } from "./ct.ts";
 import type { StaffSession } from "./staff-session.ts";
 
@@ -21,6 +22,13 @@ export function Conversations(props: { session: StaffSession; roomIds: string[];
     setUnread(counts);
   };
   onCleanup(onRoomChanges(client, countUnread));
+  /** The case's category and id when known (from `me/cases`), else its place in the list. */
+  const tabName = (roomId: string, index: number) => {
+    const info = props.caseOf(roomId);
+    return info
+      ? ct("conversations.case", { category: ct(`category.${info.category ?? "unknown"}` as ConsoleKey), id: info.id })
+      : ct("conversations.tab", { n: index + 1 });
+  };
   const current = () => (props.roomIds.includes(chosen() ?? "") ? chosen() : props.roomIds[0] ?? null);
 
   return (
@@ -42,7 +50,7 @@ export function Conversations(props: { session: StaffSession; roomIds: string[];
                   countUnread();
                 }}
               >
-                {ct("conversations.tab", { n: index() + 1 })}
+                {tabName(roomId, index())}
                 <Show when={(unread()[roomId] ?? 0) > 0}>
                   {" "}<span class="badge">{ct("conversations.unread", { count: unread()[roomId]! })}</span>
                 </Show>

@@ -27,6 +27,10 @@ export class OpsClient {
     return (await this.call<{ case: CaseJson }>("GET", `/cases/${encodeURIComponent(caseId)}`)).case;
   }
 
+  async staffOnShift(): Promise<StaffJson[]> {
+    return (await this.call<{ staff: StaffJson[] }>("GET", "/staff/on-shift")).staff;
+  }
+
   async myCases(): Promise<CaseJson[]> {
     return (await this.call<{ cases: CaseJson[] }>("GET", "/me/cases")).cases;
   }
