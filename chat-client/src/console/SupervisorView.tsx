@@ -8,7 +8,7 @@ import type { MetricsJson } from "@onsafe/schema/ops-api";
 import { createMemo, createSignal, For, onCleanup, onMount, Show } from "solid-js";
 import { BarChart } from "./BarChart.tsx";
 import type { StaffSession } from "./staff-session.ts";
-import { SupervisorOps, SupervisorOpsError } from "./supervisor-ops.ts";
+import { type OpsClient, OpsError } from "./ops-client.ts";
 import { st } from "./supervisor-strings.ts";
 import "./supervisor.css";
 
@@ -21,7 +21,7 @@ const minutes = (ms: number | null) => (ms === null ? st("none") : st("minutes",
 const nameOf = (s: Staff | undefined, userId: string) => s?.display_name ?? userId;
 
 export function SupervisorView(props: { session: StaffSession }) {
-  const ops = new SupervisorOps(props.session.login.accessToken);
+  const ops = props.session.ops;
   const [metrics, setMetrics] = createSignal<MetricsJson | null>(null);
   const [error, setError] = createSignal(false);
 
@@ -104,7 +104,7 @@ function Figure(props: { name: string; term: string; value: string; alarm?: bool
 }
 
 /** Moves an assigned case, given its id, to someone on shift. */
-function Reassign(props: { ops: SupervisorOps; staff: Staff[]; onDone: () => Promise<void> }) {
+function Reassign(props: { ops: OpsClient; staff: Staff[]; onDone: () => Promise<void> }) {
   const [caseId, setCaseId] = createSignal("");
   const [to, setTo] = createSignal("");
   const [working, setWorking] = createSignal(false);
@@ -125,7 +125,7 @@ function Reassign(props: { ops: SupervisorOps; staff: Staff[]; onDone: () => Pro
       setOutcome({ ok: true, name: nameOf(staffById(target), target), invited: reply.invited });
       await props.onDone();
     } catch (e) {
-      const refused = e instanceof SupervisorOpsError;
+      const refused = e instanceof OpsError;
       setOutcome({ ok: false, errcode: refused ? e.errcode : "M_UNKNOWN", error: e instanceof Error ? e.message : String(e) });
     } finally {
       setWorking(false);

@@ -1,6 +1,6 @@
-/** The ops API (`/_onsafe/v1/`, docs/OPS-API.md) with the staff member's Matrix token. */
+/** The ops API (`/_onsafe/v1/`, docs/OPS-API.md) with the staff member's Matrix token: the one client the console uses. */
 import type { CaseOutcome } from "@onsafe/schema/triage";
-import type { CaseJson, QueueJson, StaffJson } from "@onsafe/schema/ops-api";
+import type { CaseJson, MetricsJson, QueueJson, StaffJson } from "@onsafe/schema/ops-api";
 
 export class OpsError extends Error {
   constructor(readonly status: number, readonly errcode: string, message: string) {
@@ -35,9 +35,14 @@ export class OpsClient {
     return (await this.call<{ cases: CaseJson[] }>("GET", "/me/cases")).cases;
   }
 
-  /** `invited` false: the bot has left, so the console invites the colleague itself. The note is checked, never stored. */
-  transfer(caseId: string, to: string, note: string): Promise<{ case: CaseJson; invited: boolean }> {
-    return this.call("POST", `/cases/${encodeURIComponent(caseId)}/transfer`, { to, note });
+  /** `invited` false: the bot has left, so someone in the room must invite the colleague. The note is checked, never stored. */
+  transfer(caseId: string, to: string, note?: string): Promise<{ case: CaseJson; invited: boolean }> {
+    return this.call("POST", `/cases/${encodeURIComponent(caseId)}/transfer`, note === undefined ? { to } : { to, note });
+  }
+
+  /** Supervisors only. */
+  metrics(): Promise<MetricsJson> {
+    return this.call("GET", "/metrics");
   }
 
   async close(caseId: string, outcome: CaseOutcome): Promise<CaseJson> {
