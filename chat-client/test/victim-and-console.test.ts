@@ -88,7 +88,9 @@ describe("victim app and console together", () => {
 
     // The first victim takes the only place of "ara" (capacity 1); "dana" stays off shift.
     await skipTriage();
+    const skipped = performance.now();
     await offers(fullPage).first().waitFor({ timeout: 15_000 });
+    console.log(`[console] victim's skip sent -> offer shown in the console: ${(performance.now() - skipped).toFixed(0)} ms (queue poll: 5,000 ms)`);
     await offers(fullPage).getByRole("button", { name: "Accept" }).click();
     await fullPage.locator(".summary.pinned").waitFor({ timeout: 15_000 });
 
