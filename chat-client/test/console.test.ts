@@ -1,8 +1,8 @@
 /**
- * The companion console, first part (issue 6 is not finished): a companion
- * signs in, sees a waiting case in the queue, comes on shift, gets the offer,
- * accepts it and is in the victim's room; the sign-in survives a reload.
- * Real homeserver, bots and a Node victim client; Chromium for the console.
+ * The companion console in Chromium against the real homeserver and bots, with
+ * Node clients for victims and colleagues: sign-in, queue, offers, a
+ * conversation (summary, attachments, typing, receipts, unread), reload,
+ * prepared texts, transfer and close; and the Korean console.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext } from "playwright-core";
@@ -28,7 +28,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-describe("the companion console (first part)", () => {
+describe("the companion console", () => {
   it("signs a companion in, shows the queue, and takes an offered case into its room", async () => {
     const sora = await stack.staff("sora", { languages: ["en", "ko"], onShift: false });
     const page = await context.newPage();
