@@ -2,7 +2,7 @@
  * Reads what the chat screen needs from matrix-js-sdk's room: the events as
  * plain `TimelineEvent`s, how far the companion has read, who is typing.
  */
-import { EventStatus, type MatrixEvent, type Room } from "matrix-js-sdk";
+import { EventStatus, type MatrixClient, type MatrixEvent, type Room } from "matrix-js-sdk";
 import { senderKind, type Delivery, type TimelineEvent } from "./timeline.ts";
 
 export function timelineEvents(room: Room): TimelineEvent[] {
@@ -62,4 +62,9 @@ export function newestFromOthers(room: Room, me: string): MatrixEvent | null {
 
 export function findPending(room: Room, id: string): MatrixEvent | null {
   return room.getPendingEvents().find((event) => (event.getId() ?? event.getTxnId()) === id) ?? null;
+}
+
+/** Sends again a message that did not go out; a new failure shows as its status ("Not sent"). */
+export function resend(client: MatrixClient, room: Room, event: MatrixEvent): void {
+  if (event.status === EventStatus.NOT_SENT) void client.resendEvent(event, room).catch(() => undefined);
 }

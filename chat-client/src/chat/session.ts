@@ -14,14 +14,12 @@ import {
   ClientEvent,
   createClient,
   Method,
-  EventStatus,
   HttpApiEvent,
   MemoryStore,
   MsgType,
   PendingEventOrdering,
   Preset,
   type MatrixClient,
-  type MatrixEvent,
   type Room,
   SyncState,
 } from "matrix-js-sdk";
@@ -30,7 +28,7 @@ import { decodeRecoveryCode, derivePassword, deriveSecretStorageKey, encodeRecov
 import { wipeDevice } from "../device/wipe.ts";
 import type { Lang } from "../strings.ts";
 import { fetchPublicConfig } from "./public-config.ts";
-import { onRoomChanges } from "./room-changes.ts";
+import { resend } from "./room-view.ts";
 
 export type Connection = "connecting" | "online" | "offline";
 
@@ -145,7 +143,6 @@ export class VictimSession {
     await client.initRustCrypto({ useIndexedDB: keep, cryptoDatabasePrefix: CRYPTO_DB_PREFIX });
     const session = new VictimSession(client, login, keep, lang, roomId);
     session.watchConnection();
-    onRoomChanges(client, () => session.changed());
     await client.startClient({ initialSyncLimit: 50, lazyLoadMembers: true, pendingEventOrdering: PendingEventOrdering.Detached });
     return session;
   }
@@ -177,14 +174,10 @@ export class VictimSession {
     });
   }
 
-  /** Called on any change the chat screen shows (timeline, receipts, typing, connection). */
-  onChange(listener: () => void): () => void {
+  /** Called when the connection state changes (the room's own changes: `chat/live-room.ts`). */
+  onConnectionChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
-
-  changed(): void {
-    for (const listener of this.listeners) listener();
   }
 
   recoveryCodeSaved(): void {
@@ -195,36 +188,13 @@ export class VictimSession {
   async send(body: string, answer?: { prompt_id: string; option_id: string }): Promise<void> {
     if (!this.roomId) return;
     const content = { msgtype: MsgType.Text, body, ...(answer ? { "org.onsafe.answer": answer } : {}) };
-    try {
-      await this.client.sendMessage(this.roomId, content as never);
-    } catch {
-      // The event stays in the room as NOT_SENT; the chat shows "Retry" and reconnecting retries it.
-      this.changed();
-    }
+    // A failed send stays in the room as NOT_SENT: the chat shows "Retry", and reconnecting retries it.
+    await this.client.sendMessage(this.roomId, content as never).catch(() => undefined);
   }
 
-  async retry(event: MatrixEvent): Promise<void> {
+  private retryAllUnsent(): void {
     const room = this.room();
-    if (!room || event.status !== EventStatus.NOT_SENT) return;
-    try {
-      await this.client.resendEvent(event, room);
-    } catch {
-      this.changed();
-    }
-  }
-
-  retryAllUnsent(): void {
-    for (const event of this.room()?.getPendingEvents() ?? []) {
-      if (event.status === EventStatus.NOT_SENT) void this.retry(event);
-    }
-  }
-
-  typing(isTyping: boolean): void {
-    if (this.roomId) void this.client.sendTyping(this.roomId, isTyping, 6000).catch(() => undefined);
-  }
-
-  markRead(event: MatrixEvent): void {
-    void this.client.sendReadReceipt(event).catch(() => undefined);
+    for (const event of room?.getPendingEvents() ?? []) resend(this.client, room!, event);
   }
 
   /**
@@ -268,7 +238,7 @@ export class VictimSession {
       if (next === "online" && this.connectionState === "offline") this.retryAllUnsent();
       if (next !== this.connectionState) {
         this.connectionState = next;
-        this.changed();
+        for (const listener of this.listeners) listener();
       }
     });
   }

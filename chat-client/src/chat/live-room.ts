@@ -1,0 +1,59 @@
+/**
+ * What a chat view shows of one room, kept up to date: its chat items, whether
+ * another person is typing, and a read receipt for the newest message from
+ * others while the page is visible. The victim's chat and the console's
+ * conversations both use it.
+ */
+import type { MatrixClient } from "matrix-js-sdk";
+import { createSignal, onCleanup } from "solid-js";
+import { createStore, reconcile } from "solid-js/store";
+import { onRoomChanges } from "./room-changes.ts";
+import { findPending, newestFromOthers, othersTyping, readByOthers, resend, timelineEvents } from "./room-view.ts";
+import { chatItems, type ChatItem } from "./timeline.ts";
+
+export interface LiveRoomOptions {
+  /** Whether the bot's latest question offers buttons (the victim's to answer; not in the console). */
+  promptButtons: boolean;
+}
+
+export function createLiveRoom(client: MatrixClient, roomId: () => string | null, me: string, options: LiveRoomOptions) {
+  // Reconciled by event id, so a refresh changes only the items that changed and the log does not re-announce.
+  const [view, setView] = createStore<{ items: ChatItem[] }>({ items: [] });
+  const [typing, setTyping] = createSignal(false);
+  let lastReceipt: string | null = null;
+  const room = () => {
+    const id = roomId();
+    return id ? client.getRoom(id) : null;
+  };
+
+  const refresh = () => {
+    const current = room();
+    if (!current) return;
+    const items = chatItems(timelineEvents(current), me, readByOthers(current, me));
+    setView("items", reconcile(options.promptButtons ? items : items.map((i) => (i.kind === "prompt" ? { ...i, active: false } : i)), { key: "id" }));
+    setTyping(othersTyping(current, me));
+    const newest = newestFromOthers(current, me);
+    if (newest && newest.getId() !== lastReceipt && document.visibilityState === "visible") {
+      lastReceipt = newest.getId() ?? null;
+      void client.sendReadReceipt(newest).catch(() => undefined);
+    }
+  };
+  onCleanup(onRoomChanges(client, refresh));
+  refresh();
+
+  return {
+    items: () => view.items,
+    typing,
+    refresh,
+    /** Sends again a message that did not go out. */
+    retry(id: string) {
+      const current = room();
+      const event = current && findPending(current, id);
+      if (current && event) resend(client, current, event);
+    },
+    sendTyping(on: boolean) {
+      const id = roomId();
+      if (id) void client.sendTyping(id, on, 6000).catch(() => undefined);
+    },
+  };
+}
