@@ -1,27 +1,21 @@
-import { createSignal, For, onCleanup, Show } from "solid-js";
-import { onRoomChanges } from "../chat/room-changes.ts";
-import { unreadCount } from "../chat/room-view.ts";
+import { createSignal, For, Show } from "solid-js";
 import type { CaseJson } from "@onsafe/schema/ops-api";
 import { ConversationView } from "./ConversationView.tsx";
 import type { ConsoleKey } from "./console-strings.ts";
 import { ct } from "./ct.ts";
 import type { StaffSession } from "./staff-session.ts";
 
-/** My open conversations as tabs with unread counts; the chosen one below. */
-export function Conversations(props: { session: StaffSession; roomIds: string[]; caseOf: (roomId: string) => CaseJson | null; onLeft: () => void }) {
-  const client = props.session.client;
-  const me = props.session.login.userId;
+/** My open conversations as tabs with unread counts (counted by the dashboard); the chosen one below. */
+export function Conversations(props: {
+  session: StaffSession;
+  roomIds: string[];
+  unread: Record<string, number>;
+  caseOf: (roomId: string) => CaseJson | null;
+  onLeft: () => void;
+}) {
   const [chosen, setChosen] = createSignal<string | null>(null);
-  const [unread, setUnread] = createSignal<Record<string, number>>({});
-  const countUnread = () => {
-    const counts: Record<string, number> = {};
-    for (const roomId of props.roomIds) {
-      const room = client.getRoom(roomId);
-      counts[roomId] = room && roomId !== chosen() ? unreadCount(room, me) : 0;
-    }
-    setUnread(counts);
-  };
-  onCleanup(onRoomChanges(client, countUnread));
+  /** The open conversation is being read: no badge on its tab. */
+  const unreadOn = (roomId: string) => (roomId === current() ? 0 : props.unread[roomId] ?? 0);
   /** The case's category and id when known (from `me/cases`), else its place in the list. */
   const tabName = (roomId: string, index: number) => {
     const info = props.caseOf(roomId);
@@ -45,14 +39,11 @@ export function Conversations(props: { session: StaffSession; roomIds: string[];
                 aria-selected={current() === roomId}
                 aria-controls="conversation-panel"
                 data-room={roomId}
-                onClick={() => {
-                  setChosen(roomId);
-                  countUnread();
-                }}
+                onClick={() => setChosen(roomId)}
               >
                 {tabName(roomId, index())}
-                <Show when={(unread()[roomId] ?? 0) > 0}>
-                  {" "}<span class="badge">{ct("conversations.unread", { count: unread()[roomId]! })}</span>
+                <Show when={unreadOn(roomId) > 0}>
+                  {" "}<span class="badge">{ct("conversations.unread", { count: unreadOn(roomId) })}</span>
                 </Show>
               </button>
             )}

@@ -54,13 +54,18 @@ export function Dashboard(props: { session: StaffSession; onSignedOut: () => voi
   const mine = () => queue().cases.filter((c) => c.offered_to === session.login.userId);
 
   // Announcements: the title counts offers and unread messages; a rise is announced (no content).
-  const [unreadTotal, setUnreadTotal] = createSignal(0);
+  const [unread, setUnread] = createSignal<Record<string, number>>({});
   const [sound, setSoundSignal] = createSignal(soundOn());
   const [notifying, setNotifying] = createSignal(notificationsAllowed());
-  const countUnread = () => setUnreadTotal(joined().reduce((sum, roomId) => {
-    const room = session.client.getRoom(roomId);
-    return sum + (room ? unreadCount(room, session.login.userId) : 0);
-  }, 0));
+  const countUnread = () => {
+    const counts: Record<string, number> = {};
+    for (const roomId of joined()) {
+      const room = session.client.getRoom(roomId);
+      counts[roomId] = room ? unreadCount(room, session.login.userId) : 0;
+    }
+    setUnread(counts);
+  };
+  const unreadTotal = () => Object.values(unread()).reduce((sum, n) => sum + n, 0);
   onCleanup(onRoomChanges(session.client, countUnread));
   createEffect(on(joined, countUnread));
   createEffect(() => setTitleCount(mine().length + unreadTotal(), ct("title")));
@@ -162,6 +167,7 @@ export function Dashboard(props: { session: StaffSession; onSignedOut: () => voi
       <Conversations
         session={session}
         roomIds={joined()}
+        unread={unread()}
         caseOf={(roomId) => cases().get(roomId) ?? null}
         onLeft={() => { refreshRooms(); void refresh(); }}
       />
