@@ -42,7 +42,7 @@ export class StaffCases {
 
   /** The caller's own open cases (assigned to them and not closed), oldest assignment first. */
   mine(userId: string): CaseRow[] {
-    return this.t.cases.assigned().filter((c) => c.assignedTo === userId).sort((a, b) => (a.assignedAt ?? 0) - (b.assignedAt ?? 0));
+    return this.t.cases.assignedTo(userId);
   }
 
   /** A case as `viewer` may see it: its companion, a supervisor, or anyone on shift while it is queued. */

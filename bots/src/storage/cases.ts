@@ -76,6 +76,13 @@ export class CaseStore {
     return this.db.all(this.db.q.selectFrom("cases").selectAll().where("status", "=", "assigned")).map(decode);
   }
 
+  /** One companion's open cases (index `cases_assigned`), oldest assignment first. */
+  assignedTo(userId: string): CaseRow[] {
+    return this.db.all(this.db.q.selectFrom("cases").selectAll()
+      .where("assigned_to", "=", userId).where("status", "=", "assigned").orderBy("assigned_at", "asc"))
+      .map(decode);
+  }
+
   /** Open assigned cases per companion. */
   assignedCounts(): Map<string, number> {
     const rows = this.db.all(this.db.q.selectFrom("cases").select(["assigned_to", (e) => e.fn.countAll<number>().as("n")])
