@@ -9,3 +9,4 @@ export * from "./triage.ts";
 export * from "./admin-registration.ts";
 export * from "./env.ts";
 export * from "./ops-api.ts";
+export * from "./scheduling.ts";

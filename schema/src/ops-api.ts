@@ -4,6 +4,7 @@
  * counts and times (ms since the epoch) only; never anything a victim wrote.
  */
 import type { StaffKind } from "./account-kinds.ts";
+import type { AppointmentKind, AppointmentParty, AppointmentStatus, AppointmentStep, PlaceKind } from "./scheduling.ts";
 import type { CaseOutcome, CaseStatus, HarmCategory, ImageState, Language, RiskLevel, ThreatDeadline } from "./triage.ts";
 
 export interface StaffJson {
@@ -68,4 +69,37 @@ export interface MetricsJson {
   closed_per_day: { date: string; count: number }[];
   offers_expired_7d: number;
   offers_declined_7d: number;
+}
+
+/** A companion's published time slot (docs/SCHEDULING.md). */
+export interface SlotJson {
+  id: string;
+  starts_at: number;
+  ends_at: number;
+  /** The appointment booked in it, or null while free. */
+  appointment_id: string | null;
+}
+
+export interface AvailabilityJson {
+  time_zone: string;
+  /** Confirmed appointments a day the companion takes at most. */
+  visits_per_day: number;
+  slots: SlotJson[];
+}
+
+/** An appointment as staff see it: ids, kinds and times, never an address or anything a victim wrote. */
+export interface AppointmentJson {
+  id: string;
+  case_id: string;
+  companion_id: string;
+  kind: AppointmentKind | null;
+  status: AppointmentStatus;
+  step: AppointmentStep;
+  starts_at: number | null;
+  ends_at: number | null;
+  place: PlaceKind | null;
+  cancelled_by: AppointmentParty | null;
+  created_at: number;
+  confirmed_at: number | null;
+  cancelled_at: number | null;
 }

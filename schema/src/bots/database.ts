@@ -6,6 +6,7 @@
  */
 import type { Generated } from "kysely";
 import type { StaffKind } from "../account-kinds.ts";
+import type { AppointmentKind, AppointmentParty, AppointmentStatus, AppointmentStep, PlaceKind } from "../scheduling.ts";
 import type { CaseOutcome, CaseStatus, HarmCategory, ImageState, Language, RiskLevel, ThreatDeadline } from "../triage.ts";
 
 export const OFFER_STATUSES = ["pending", "accepted", "declined", "expired", "withdrawn"] as const;
@@ -37,6 +38,8 @@ export interface StaffTable {
   on_shift: number;
   shift_changed_at: number | null;
   last_assigned_at: number | null;
+  /** Confirmed appointments a day at most; null: the service's default. */
+  visits_per_day: number | null;
 }
 
 export interface CasesTable {
@@ -96,10 +99,60 @@ export interface BotsMetaTable {
   value: string;
 }
 
+/** A companion's published time for appointments (docs/SCHEDULING.md). */
+export interface AvailabilitySlotsTable {
+  /** `s-xxxxxx`. */
+  id: string;
+  companion_id: string;
+  starts_at: number;
+  ends_at: number;
+  created_at: number;
+  /** The appointment booked in it; null while free. Unique: one appointment per slot. */
+  appointment_id: string | null;
+}
+
+/** An appointment: ids, kinds and times. Never an address or anything typed in the chat. */
+export interface AppointmentsTable {
+  /** `a-xxxxxx`. */
+  id: string;
+  case_id: string;
+  companion_id: string;
+  kind: AppointmentKind | null;
+  status: AppointmentStatus;
+  step: AppointmentStep;
+  slot_id: string | null;
+  starts_at: number | null;
+  ends_at: number | null;
+  place: PlaceKind | null;
+  /** JSON array of the slot ids in the latest time prompt. */
+  offered_slot_ids: string;
+  /** The bot's latest question about this appointment. */
+  prompt_event_id: string | null;
+  confirmation_event_id: string | null;
+  reminded_24h_at: number | null;
+  reminded_1h_at: number | null;
+  cancelled_by: AppointmentParty | null;
+  created_at: number;
+  confirmed_at: number | null;
+  cancelled_at: number | null;
+}
+
+/** The scheduling bot's one appointments room per case, and how far it has read there. */
+export interface SchedulingRoomsTable {
+  case_id: string;
+  room_id: string;
+  created_at: number;
+  /** JSON `{ ts, ids }`: the newest handled event's timestamp and the ids handled at it. */
+  read_state: string;
+}
+
 export interface BotsDatabase {
   staff: StaffTable;
   cases: CasesTable;
   offers: OffersTable;
   case_log: CaseLogTable;
   meta: BotsMetaTable;
+  availability_slots: AvailabilitySlotsTable;
+  appointments: AppointmentsTable;
+  scheduling_rooms: SchedulingRoomsTable;
 }

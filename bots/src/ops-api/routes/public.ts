@@ -10,6 +10,8 @@ export function publicRoutes(config: Pick<BotsConfig, "serverName" | "hours">, c
   const r = new Hono<OpsEnv>();
   r.get("/public/config", (c) => c.json({
     triage_bot: `@${BOT_LOCALPARTS.triage}:${config.serverName}`,
+    /** The victim app joins invites from this bot only: it opens the appointments room. */
+    scheduling_bot: `@${BOT_LOCALPARTS.scheduling}:${config.serverName}`,
     languages: LANGUAGES,
     hours: { time_zone: config.hours.timeZone, days: config.hours.days, opens: config.hours.opens, closes: config.hours.closes },
     crisis_lines: { checked_on: crisisLines.checkedOn, lines: crisisLines.lines },
