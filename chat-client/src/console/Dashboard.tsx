@@ -3,6 +3,7 @@ import type { CaseJson, QueueEntryJson, StaffJson } from "@onsafe/schema/ops-api
 import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
 import { onRoomChanges } from "../chat/room-changes.ts";
 import { unreadCount } from "../chat/room-view.ts";
+import { AgendaView } from "./AgendaView.tsx";
 import { announce, askForNotifications, notificationsAllowed, setSound, setTitleCount, soundOn } from "./announcer.ts";
 import { ct } from "./ct.ts";
 import { Conversations } from "./Conversations.tsx";
@@ -12,7 +13,7 @@ import type { StaffSession } from "./staff-session.ts";
 
 const REFRESH_MS = 5000;
 
-/** Shift, the cases offered to me, the queue, and my conversations. */
+/** Shift, the cases offered to me, the queue, my conversations, and my agenda. */
 export function Dashboard(props: { session: StaffSession; onSignedOut: () => void }) {
   const session = props.session;
   const [me, setMe] = createSignal<StaffJson | null>(null);
@@ -171,6 +172,7 @@ export function Dashboard(props: { session: StaffSession; onSignedOut: () => voi
         caseOf={(roomId) => cases().get(roomId) ?? null}
         onLeft={() => { refreshRooms(); void refresh(); }}
       />
+      <AgendaView session={session} />
       <Show when={me()?.kind === "supervisor"}>
         <SupervisorView session={session} />
       </Show>

@@ -1,6 +1,7 @@
 /** The ops API (`/_onsafe/v1/`, docs/OPS-API.md) with the staff member's Matrix token: the one client the console uses. */
 import type { CaseOutcome } from "@onsafe/schema/triage";
-import type { CaseJson, MetricsJson, QueueJson, StaffJson } from "@onsafe/schema/ops-api";
+import type { AppointmentJson, AvailabilityJson, CaseJson, MetricsJson, QueueJson, SlotJson, StaffJson } from "@onsafe/schema/ops-api";
+import type { AppointmentKind } from "@onsafe/schema/scheduling";
 
 export class OpsError extends Error {
   constructor(readonly status: number, readonly errcode: string, message: string) {
@@ -51,6 +52,48 @@ export class OpsClient {
 
   async claim(caseId: string): Promise<CaseJson> {
     return (await this.call<{ case: CaseJson }>("POST", `/cases/${encodeURIComponent(caseId)}/claim`, {})).case;
+  }
+
+  /** My future slots, my visits per day and the service's time zone (docs/SCHEDULING.md). */
+  availability(): Promise<AvailabilityJson> {
+    return this.call("GET", "/me/availability");
+  }
+
+  async addSlot(startsAt: number, endsAt: number): Promise<SlotJson> {
+    return (await this.call<{ slot: SlotJson }>("POST", "/me/availability", { starts_at: startsAt, ends_at: endsAt })).slot;
+  }
+
+  /** Free slots only: a booked one is refused (`M_BAD_STATE`). */
+  async removeSlot(slotId: string): Promise<void> {
+    await this.call("DELETE", `/me/availability/${encodeURIComponent(slotId)}`);
+  }
+
+  async setVisitsPerDay(visitsPerDay: number): Promise<void> {
+    await this.call("PUT", "/me/visits-per-day", { visits_per_day: visitsPerDay });
+  }
+
+  /** My appointments not yet over, soonest first. */
+  async agenda(): Promise<AppointmentJson[]> {
+    return (await this.call<{ appointments: AppointmentJson[] }>("GET", "/me/appointments")).appointments;
+  }
+
+  async caseAppointments(caseId: string): Promise<AppointmentJson[]> {
+    return (await this.call<{ appointments: AppointmentJson[] }>("GET", `/cases/${encodeURIComponent(caseId)}/appointments`)).appointments;
+  }
+
+  /** Asks the scheduling bot to arrange an appointment with the case's victim; without a kind, the victim chooses. */
+  async arrangeVisit(caseId: string, kind?: AppointmentKind): Promise<AppointmentJson> {
+    const path = `/cases/${encodeURIComponent(caseId)}/appointments`;
+    return (await this.call<{ appointment: AppointmentJson }>("POST", path, kind === undefined ? {} : { kind })).appointment;
+  }
+
+  /** The victim is offered new times; the old one holds until they choose. */
+  async reschedule(appointmentId: string): Promise<void> {
+    await this.call("POST", `/appointments/${encodeURIComponent(appointmentId)}/reschedule`, {});
+  }
+
+  async cancelAppointment(appointmentId: string): Promise<void> {
+    await this.call("POST", `/appointments/${encodeURIComponent(appointmentId)}/cancel`, {});
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
