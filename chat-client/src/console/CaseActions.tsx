@@ -4,17 +4,19 @@ import { CASE_OUTCOMES, type CaseOutcome } from "@onsafe/schema/triage";
 import { createSignal, For, Show } from "solid-js";
 import type { Draft } from "../chat/Composer.tsx";
 import { lang } from "../i18n.ts";
+import { ArrangeVisit } from "./ArrangeVisit.tsx";
 import { CANNED_RESPONSES, cannedText } from "./canned-responses.ts";
 import type { ConsoleKey } from "./console-strings.ts";
 import { ct } from "./ct.ts";
 import type { StaffSession } from "./staff-session.ts";
+import type { VisitRequest } from "./visit-request.ts";
 
 /**
  * What a companion does with a conversation: insert a prepared text (editable
- * before sending), transfer with a note, invite the scheduling or referral bot,
- * close with an outcome. The note goes into the encrypted room, never to the ops API's storage.
+ * before sending), transfer with a note, arrange a visit, invite the scheduling
+ * or referral bot, close with an outcome. The note goes into the encrypted room, never to the ops API's storage.
  */
-export function CaseActions(props: { session: StaffSession; roomId: string; caseInfo: CaseJson | null; summary: string | null; draft: Draft; onLeft: () => void }) {
+export function CaseActions(props: { session: StaffSession; roomId: string; caseInfo: CaseJson | null; summary: string | null; draft: Draft; visit: VisitRequest; onLeft: () => void }) {
   const session = props.session;
   const [to, setTo] = createSignal("");
   const [note, setNote] = createSignal("");
@@ -82,6 +84,7 @@ export function CaseActions(props: { session: StaffSession; roomId: string; case
         </select>
       </label>
       <Show when={props.caseInfo}>
+        <ArrangeVisit request={props.visit} />
         <details onToggle={(e) => { if (e.currentTarget.open) loadColleagues(); }}>
           <summary>{ct("actions.transfer")}</summary>
           <form onSubmit={transfer} class="action-form">

@@ -7,6 +7,7 @@ import { AttachmentView } from "./AttachmentView.tsx";
 import { CaseActions } from "./CaseActions.tsx";
 import { ct } from "./ct.ts";
 import type { StaffSession } from "./staff-session.ts";
+import { createVisitRequest } from "./visit-request.ts";
 
 /** One conversation: the triage summary pinned on top, the decrypted history since joining, typing, receipts. */
 export function ConversationView(props: { session: StaffSession; roomId: string; caseInfo: CaseJson | null; onLeft: () => void }) {
@@ -30,7 +31,15 @@ export function ConversationView(props: { session: StaffSession; roomId: string;
     if (m.senderId.startsWith("@v-")) return ct("conversation.victim");
     return client.getRoom(props.roomId)?.getMember(m.senderId)?.name ?? m.senderId;
   };
-  const send = (body: string) => void client.sendMessage(props.roomId, { msgtype: "m.text", body } as never).catch(() => undefined);
+  const visit = createVisitRequest(props.session.ops, () => props.caseInfo);
+  const send = (body: string) => {
+    if (visit.command(body)) {
+      // The composer empties itself after this; an unknown kind comes back to be corrected.
+      if (visit.notice()?.ok === false) queueMicrotask(() => draft.set(body));
+      return;
+    }
+    void client.sendMessage(props.roomId, { msgtype: "m.text", body } as never).catch(() => undefined);
+  };
 
   return (
     <section class="conversation" aria-label={ct("conversation.log")}>
@@ -52,7 +61,13 @@ export function ConversationView(props: { session: StaffSession; roomId: string;
         />
       </div>
       <p class="typing" role="status" aria-live="polite">{live.typing() ? ct("conversation.typing") : ""}</p>
-      <CaseActions session={props.session} roomId={props.roomId} caseInfo={props.caseInfo} summary={summary()} draft={draft} onLeft={props.onLeft} />
+      <CaseActions session={props.session} roomId={props.roomId} caseInfo={props.caseInfo} summary={summary()} draft={draft} visit={visit} onLeft={props.onLeft} />
+      <p class="visit-notice" role="status">
+        <Show when={visit.notice()?.ok}>{visit.notice()?.text}</Show>
+      </p>
+      <Show when={visit.notice()?.ok === false}>
+        <p class="visit-notice error" role="alert">{visit.notice()?.text}</p>
+      </Show>
       <Composer draft={draft} onSend={send} onTyping={live.sendTyping} />
     </section>
   );
