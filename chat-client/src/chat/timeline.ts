@@ -5,6 +5,8 @@
  */
 import { BOT_LOCALPARTS } from "@onsafe/schema/account-kinds";
 import { isPromptContent, isQueueContent, PROMPT_FIELD, QUEUE_FIELD, TRIAGE_SUMMARY_FIELD } from "@onsafe/schema/events";
+import { isVisitContent, VISIT_FIELD, type VisitContent } from "@onsafe/schema/scheduling";
+import { linkVisits } from "./visits.ts";
 
 /** Me, a bot, or another person (the companion in the victim app; the victim or a colleague in the console). */
 export type Sender = "me" | "other" | "bot";
@@ -39,7 +41,28 @@ export type ChatItem =
   | { kind: "prompt"; id: string; body: string; promptId: string; options: { id: string; label: string }[]; active: boolean }
   | { kind: "queue"; id: string; position: number; waitMinutes: number | null }
   | { kind: "summary"; id: string; body: string }
+  | VisitItem
   | { kind: "unreadable"; id: string; sender: Sender };
+
+/**
+ * A scheduling bot's confirmation, reminder or cancellation (docs/SCHEDULING.md),
+ * drawn as a card. A confirmation also asks "change or cancel?" (`prompt`) and
+ * is followed by its `.ics` file (`calendar`); `status` says whether a later
+ * message changed or cancelled it.
+ */
+export interface VisitItem {
+  kind: "visit";
+  id: string;
+  body: string;
+  visit: VisitContent;
+  prompt?: { promptId: string; options: { id: string; label: string }[] };
+  active: boolean;
+  calendar?: Attachment;
+  status: "current" | "changed" | "cancelled";
+}
+
+/** Stages drawn as cards; a proposal is an ordinary question with its times as buttons. */
+const CARD_STAGES = new Set<string>(["confirmed", "reminder", "cancelled"]);
 
 const BOTS = new Set<string>(Object.values(BOT_LOCALPARTS));
 
@@ -74,8 +97,15 @@ export function chatItems(events: TimelineEvent[], me: string, readUpTo: string 
       items.push({ kind: "message", id: event.id, sender, senderId: event.sender, body, ts: event.ts, delivery: event.delivery, read: event.delivery === "sent" && index <= readIndex, answers });
       return;
     }
-    if (sender === "bot") lastBotIndex = items.length;
-    if (isPromptContent(shown[PROMPT_FIELD])) {
+    const attachment = attachmentOf(shown);
+    const visit = sender === "bot" && !attachment && isVisitContent(shown[VISIT_FIELD]) && CARD_STAGES.has(shown[VISIT_FIELD].stage) ? shown[VISIT_FIELD] : undefined;
+    // A file or a reminder adds to what the bot asked last; the question's buttons stay.
+    if (sender === "bot" && !attachment && visit?.stage !== "reminder") lastBotIndex = items.length;
+    if (visit) {
+      const prompt = isPromptContent(shown[PROMPT_FIELD]) ? shown[PROMPT_FIELD] : undefined;
+      if (prompt) lastPromptIndex = items.length;
+      items.push({ kind: "visit", id: event.id, body: withoutOptionList(body), visit, prompt: prompt && { promptId: prompt.id, options: prompt.options }, active: false, status: "current" });
+    } else if (isPromptContent(shown[PROMPT_FIELD])) {
       lastPromptIndex = items.length;
       const prompt = shown[PROMPT_FIELD];
       items.push({ kind: "prompt", id: event.id, body: withoutOptionList(body), promptId: prompt.id, options: prompt.options, active: false });
@@ -85,16 +115,17 @@ export function chatItems(events: TimelineEvent[], me: string, readUpTo: string 
     } else if (shown[TRIAGE_SUMMARY_FIELD] !== undefined) {
       items.push({ kind: "summary", id: event.id, body });
     } else {
-      items.push({ kind: "message", id: event.id, sender, senderId: event.sender, body, ts: event.ts, delivery: event.delivery, read: false, attachment: attachmentOf(shown) });
+      items.push({ kind: "message", id: event.id, sender, senderId: event.sender, body, ts: event.ts, delivery: event.delivery, read: false, attachment });
     }
   });
 
   // Buttons only for the bot's latest message, if it is a prompt not yet answered by a button.
   const last = items[lastPromptIndex];
-  if (last?.kind === "prompt" && lastPromptIndex === lastBotIndex && !answeredAfter(items, lastPromptIndex, last.promptId)) {
-    items[lastPromptIndex] = { ...last, active: true };
+  const lastPromptId = last?.kind === "prompt" ? last.promptId : last?.kind === "visit" ? last.prompt?.promptId : undefined;
+  if (last && lastPromptId !== undefined && lastPromptIndex === lastBotIndex && !answeredAfter(items, lastPromptIndex, lastPromptId)) {
+    items[lastPromptIndex] = { ...last, active: true } as ChatItem;
   }
-  return items;
+  return linkVisits(items);
 }
 
 const ATTACHMENT_KINDS = { "m.image": "image", "m.video": "video", "m.file": "file" } as const;

@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import type { VisitContent } from "@onsafe/schema/scheduling";
+import { bringFrom, visitTimes } from "./visit-format.ts";
+
+// 27 November 2026, 14:00 to 15:00 in Seoul (UTC+9, no summer time) is 05:00 to 06:00 UTC.
+const visit: VisitContent = {
+  stage: "confirmed",
+  appointment_id: "a-abc123",
+  kind: "counselling_visit",
+  starts_at: Date.UTC(2026, 10, 27, 5, 0),
+  ends_at: Date.UTC(2026, 10, 27, 6, 0),
+  time_zone: "Asia/Seoul",
+};
+
+describe("visitTimes", () => {
+  it("shows the time in the appointment's zone, in Korean and English", () => {
+    const ko = visitTimes(visit, "ko", "Asia/Seoul")!;
+    expect(ko).toContain("11월 27일");
+    expect(ko).toContain("(금)");
+    expect(ko).toMatch(/오후 2:00\s*~\s*3:00/);
+    const en = visitTimes(visit, "en", "Asia/Seoul")!;
+    expect(en).toContain("Fri, November 27");
+    expect(en).toMatch(/2:00\s*–\s*3:00\sPM/);
+  });
+
+  it("names the zone when the phone is set to another one, and never shows the phone's own time", () => {
+    const en = visitTimes(visit, "en", "Europe/London")!;
+    expect(en).toMatch(/2:00\s*–\s*3:00\sPM GMT\+9/);
+    expect(en).not.toContain("5:00");
+  });
+
+  it("has nothing to show without a time", () => {
+    expect(visitTimes({ ...visit, starts_at: undefined, ends_at: undefined }, "en")).toBeNull();
+  });
+});
+
+describe("bringFrom", () => {
+  it("reads the bring line of the bot's confirmation in either language", () => {
+    expect(bringFrom("Your appointment is set.\n\nWhat: Meet in person\nBring: ID and your notes\n\nTo change it…")).toBe("ID and your notes");
+    expect(bringFrom("약속이 정해졌어요.\n\n무엇: 직접 만나서 상담\n준비물: 따로 준비할 것은 없어요.\n")).toBe("따로 준비할 것은 없어요.");
+    expect(bringFrom("Reminder: your appointment is in one hour.")).toBeNull();
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * How an appointment card reads (docs/SCHEDULING.md): the time in the
+ * service's time zone, whatever zone the phone is in, and what to bring as the
+ * bot wrote it. Pure, so both languages are unit-tested.
+ */
+import type { VisitContent } from "@onsafe/schema/scheduling";
+import type { Lang } from "../strings.ts";
+
+const LOCALES: Record<Lang, string> = { ko: "ko-KR", en: "en-US" };
+
+/**
+ * "11월 27일 (금) 오후 2:00~3:00" / "Fri, November 27, 2:00 – 3:00 PM"; the
+ * zone is named when the phone is set to another one.
+ */
+export function visitTimes(visit: VisitContent, lang: Lang, deviceZone = Intl.DateTimeFormat().resolvedOptions().timeZone): string | null {
+  if (visit.starts_at === undefined) return null;
+  const timeZone = visit.time_zone ?? deviceZone;
+  const format = new Intl.DateTimeFormat(LOCALES[lang], {
+    timeZone,
+    weekday: "short",
+    month: "long",
+    day: "numeric",
+    hour: "numeric",
+    minute: "2-digit",
+    ...(timeZone === deviceZone ? {} : { timeZoneName: "short" as const }),
+  });
+  const parts = visit.ends_at === undefined ? format.formatToParts(visit.starts_at) : format.formatRangeToParts(visit.starts_at, visit.ends_at);
+  return parts.map((part) => (part.type === "dayPeriod" && lang === "ko" ? (KO_DAY_PERIODS[part.value] ?? part.value) : part.value)).join("");
+}
+
+/** Newer ICU data (78) writes "PM" in Korean times; people read 오전/오후, as the bot writes them. */
+const KO_DAY_PERIODS: Record<string, string> = { AM: "오전", PM: "오후" };
+
+/** The "Bring:" line of the bot's confirmation, in whichever language the bot wrote it. */
+export function bringFrom(body: string): string | null {
+  const line = /^(?:Bring|준비물)\s*:\s*(.+)$/m.exec(body);
+  return line?.[1]?.trim() || null;
+}
