@@ -3,17 +3,14 @@
  * (AES-256-CTR, SHA-256 of the ciphertext; Client-Server API "Sending
  * encrypted attachments"), for tests of what receivers show.
  */
-import { createCipheriv, createHash, randomBytes } from "node:crypto";
+import { encryptFile } from "../bots/src/runtime/encrypted-file.ts";
 import type { SdkClient } from "./sdk-client.ts";
 
 /** A 1x1 PNG. */
 export const TINY_PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==", "base64");
 
 export async function sendEncryptedImage(sender: SdkClient, baseUrl: string, roomId: string, bytes: Buffer, name: string): Promise<void> {
-  const key = randomBytes(32);
-  const iv = Buffer.concat([randomBytes(8), Buffer.alloc(8)]);
-  const cipher = createCipheriv("aes-256-ctr", key, iv);
-  const ciphertext = Buffer.concat([cipher.update(bytes), cipher.final()]);
+  const { ciphertext, file } = encryptFile(bytes);
   const upload = await fetch(`${baseUrl}/_matrix/media/v3/upload?filename=encrypted`, {
     method: "POST",
     headers: { authorization: `Bearer ${sender.account.token}`, "content-type": "application/octet-stream" },
@@ -21,17 +18,10 @@ export async function sendEncryptedImage(sender: SdkClient, baseUrl: string, roo
   });
   if (!upload.ok) throw new Error(`upload failed: ${upload.status}`);
   const { content_uri: url } = (await upload.json()) as { content_uri: string };
-  const unpadded = (b: Buffer) => b.toString("base64").replace(/=+$/, "");
   await sender.client.sendMessage(roomId, {
     msgtype: "m.image",
     body: name,
     info: { mimetype: "image/png", size: bytes.length },
-    file: {
-      v: "v2",
-      url,
-      key: { kty: "oct", key_ops: ["encrypt", "decrypt"], alg: "A256CTR", k: key.toString("base64url"), ext: true },
-      iv: unpadded(iv),
-      hashes: { sha256: unpadded(createHash("sha256").update(ciphertext).digest()) },
-    },
+    file: { ...file, url },
   } as never);
 }

@@ -30,6 +30,10 @@ export interface BotsConfig {
   keyWaitMs: number;
   /** Default capacity (simultaneous cases) of a companion without one set. */
   defaultCapacity: number;
+  /** Appointments a day a companion takes without their own setting (docs/SCHEDULING.md). */
+  defaultVisitsPerDay: number;
+  /** How often due appointment reminders are looked for. */
+  reminderCheckMs: number;
   hours: ServiceHours;
 }
 
@@ -45,6 +49,8 @@ export function botsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): BotsCon
     offerCheckMs: 5_000,
     keyWaitMs: 30_000,
     defaultCapacity: envInt(env, "ONSAFE_DEFAULT_CAPACITY", 3),
+    defaultVisitsPerDay: envInt(env, "ONSAFE_VISITS_PER_DAY", 3),
+    reminderCheckMs: 60_000,
     hours: {
       timeZone: env.ONSAFE_TIME_ZONE ?? "Asia/Seoul",
       days: [1, 2, 3, 4, 5],

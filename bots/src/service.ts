@@ -1,7 +1,7 @@
 /**
- * The bots service: the bots database and queue, the triage bot (a Matrix
- * client with its crypto store kept on disk), the ops API and the offer timer,
- * started and stopped together. Used by `main.ts` and by the tests.
+ * The bots service: the bots database and queue, the triage and scheduling
+ * bots (Matrix clients with their crypto stores kept on disk), the ops API and
+ * the offer and reminder timers, started and stopped together. Used by `main.ts` and by the tests.
  */
 import { join } from "node:path";
 import type { BotsConfig } from "./config.ts";
@@ -16,16 +16,26 @@ import { botsTables, openBotsStore } from "./storage/index.ts";
 import { DutyRoom } from "./triage-bot/duty-room.ts";
 import { MatrixRoomActions } from "./triage-bot/room-actions.ts";
 import { TriageBot } from "./triage-bot/triage-bot.ts";
+import { Reminders, startReminderTimer } from "./scheduling/reminders.ts";
+import { Scheduler } from "./scheduling/scheduler.ts";
+import { MatrixAppointmentRooms } from "./scheduling-bot/appointment-rooms.ts";
+import { SchedulingBot } from "./scheduling-bot/scheduling-bot.ts";
 
 export interface RunningBots {
   /** The ops API's own address (the homeserver forwards `/_onsafe/` here). */
   url: string;
   port: number;
   triageUserId: string;
+  schedulingUserId: string;
   queue: Queue;
+  scheduler: Scheduler;
+  reminders: Reminders;
   triage: BotClient;
+  scheduling: BotClient;
   close(): Promise<void>;
 }
+
+const storePrefixes = { triage: "onsafe-triage", scheduling: "onsafe-scheduling" } as const;
 
 export async function startBotsService(config: BotsConfig, clock: Clock = systemClock): Promise<RunningBots> {
   const store = await openBotsStore(config.dataDir);
@@ -34,15 +44,19 @@ export async function startBotsService(config: BotsConfig, clock: Clock = system
   const mirror = IndexedDbMirror.open(join(config.dataDir, "bots-crypto.sqlite"));
   await mirror.restore();
 
-  const session = await loginBot(config.homeserverUrl, "triage", secrets.bots.triage, registrationSecret(config.dataDir));
-  const storePrefix = "onsafe-triage";
-  const triage = await createBotClient({
-    homeserverUrl: config.homeserverUrl,
-    session,
-    storePrefix,
-    storePassphrase: secrets.cryptoStorePassphrase,
-    mirror,
-  });
+  const startClient = async (name: "triage" | "scheduling") => {
+    const session = await loginBot(config.homeserverUrl, name, secrets.bots[name], registrationSecret(config.dataDir));
+    const client = await createBotClient({
+      homeserverUrl: config.homeserverUrl,
+      session,
+      storePrefix: storePrefixes[name],
+      storePassphrase: secrets.cryptoStorePassphrase,
+      mirror,
+    });
+    return { session, client };
+  };
+  const { session, client: triage } = await startClient("triage");
+  const { session: schedulingSession, client: scheduling } = await startClient("scheduling");
   const actions = new MatrixRoomActions(triage.client, new DutyRoom(triage.client, tables.meta), (caseId, eventId) => {
     queue.cases.setQueueNotice(caseId, eventId);
   });
@@ -56,7 +70,15 @@ export async function startBotsService(config: BotsConfig, clock: Clock = system
   await triage.start();
   bot.resume();
 
-  const app = createOpsApi({ config, queue, crisisLines: loadCrisisLines(), tokens: new WhoamiResolver(config.homeserverUrl) });
+  const rooms = new MatrixAppointmentRooms(scheduling.client, tables, clock);
+  const scheduler = new Scheduler(tables, clock, rooms, config.hours.timeZone, config.defaultVisitsPerDay);
+  const reminders = new Reminders(tables, clock, rooms, config.hours.timeZone);
+  const schedulingBot = new SchedulingBot(scheduling.client, tables, scheduler, config.keyWaitMs);
+  await scheduling.start();
+  schedulingBot.resume();
+  const stopReminders = startReminderTimer(reminders, config.reminderCheckMs);
+
+  const app = createOpsApi({ config, queue, scheduler, crisisLines: loadCrisisLines(), tokens: new WhoamiResolver(config.homeserverUrl) });
   const api = await startOpsApi(app, { host: config.host, port: config.port });
   const stopOfferTimer = startOfferTimer(queue.cases, config.offerCheckMs);
   // Offers that lapsed while the service was down.
@@ -66,15 +88,22 @@ export async function startBotsService(config: BotsConfig, clock: Clock = system
     url: api.url,
     port: api.port,
     triageUserId: session.userId,
+    schedulingUserId: schedulingSession.userId,
     queue,
+    scheduler,
+    reminders,
     triage,
+    scheduling,
     async close() {
       stopOfferTimer();
+      stopReminders();
       await api.close();
       await bot.stop();
+      await schedulingBot.stop();
       triage.stop();
+      scheduling.stop();
       mirror.close();
-      await forgetInMemory(storePrefix);
+      for (const prefix of Object.values(storePrefixes)) await forgetInMemory(prefix);
       store.close();
     },
   };

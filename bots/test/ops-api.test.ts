@@ -7,7 +7,7 @@ import { type Account, TestServer } from "../../chat-server/test/harness.ts";
 import { botsConfigFromEnv } from "../src/config.ts";
 import { loadCrisisLines } from "../src/content/crisis-lines.ts";
 import { createOpsApi, startOpsApi, WhoamiResolver } from "../src/ops-api/index.ts";
-import { type Fixture, queueFixture } from "../src/queue/test-fixture.ts";
+import { type SchedulingFixture as Fixture, schedulingFixture } from "../src/scheduling/test-fixture.ts";
 
 let server: TestServer;
 const who: Record<"mina" | "jun" | "boss" | "pat" | "ghost" | "visitor", Account> = {} as never;
@@ -26,9 +26,9 @@ afterAll(async () => { await server.close(); });
 let q: Fixture;
 let app: ReturnType<typeof createOpsApi>;
 beforeEach(async () => {
-  q = await queueFixture();
+  q = await schedulingFixture();
   const config = { ...botsConfigFromEnv({}), serverName: server.config.serverName };
-  app = createOpsApi({ config, queue: q, crisisLines: loadCrisisLines(), tokens: new WhoamiResolver(server.url) });
+  app = createOpsApi({ config, queue: q, scheduler: q.scheduler, crisisLines: loadCrisisLines(), tokens: new WhoamiResolver(server.url) });
   await q.staff.addOrUpdateStaff({ userId: who.mina.userId, kind: "companion", displayName: "Mina", languages: ["ko", "en"] });
   await q.staff.addOrUpdateStaff({ userId: who.jun.userId, kind: "companion", displayName: "Jun", languages: ["ko"] });
   await q.staff.addOrUpdateStaff({ userId: who.boss.userId, kind: "supervisor", displayName: "Boss", languages: ["ko"] });
@@ -53,7 +53,7 @@ function expectError(reply: Reply, status: number, errcode: string): void {
 /** Every row of the bots database, to show a refused request changed nothing. */
 function snapshot(): string {
   const db = q.tables.db.sqlite;
-  return JSON.stringify(["staff", "cases", "offers", "case_log"].map((t) => db.prepare(`select * from ${t} order by 1`).all()));
+  return JSON.stringify(["staff", "cases", "offers", "case_log", "availability_slots", "appointments", "scheduling_rooms"].map((t) => db.prepare(`select * from ${t} order by 1`).all()));
 }
 
 async function expectRefused(method: string, path: string, o: Parameters<typeof call>[2], status: number, errcode: string) {

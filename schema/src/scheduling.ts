@@ -3,6 +3,7 @@
  * police or court, arranged by the scheduling bot. The bots database keeps
  * these ids and times only; an exact address stays inside the encrypted chat.
  */
+import { isOneOf } from "./triage.ts";
 
 /** What the appointment is for. */
 export const APPOINTMENT_KINDS = ["counselling_visit", "police_interview", "court_hearing", "statement_prep"] as const;
@@ -70,6 +71,8 @@ export interface VisitContent {
   time_zone?: string;
   place?: PlaceKind | null;
   address?: string | null;
+  /** Cancelled: by whom. */
+  cancelled_by?: AppointmentParty;
 }
 
 export function isVisitContent(value: unknown): value is VisitContent {
@@ -77,12 +80,13 @@ export function isVisitContent(value: unknown): value is VisitContent {
   const v = value as Record<string, unknown>;
   const time = (t: unknown) => t === undefined || (Number.isSafeInteger(t) && (t as number) >= 0);
   return (
-    (VISIT_STAGES as readonly unknown[]).includes(v.stage) &&
+    isOneOf(VISIT_STAGES, v.stage) &&
     typeof v.appointment_id === "string" && /^a-[0-9a-z]{6}$/.test(v.appointment_id) &&
-    (v.kind === null || (APPOINTMENT_KINDS as readonly unknown[]).includes(v.kind)) &&
+    (v.kind === null || isOneOf(APPOINTMENT_KINDS, v.kind)) &&
     time(v.starts_at) && time(v.ends_at) &&
-    (v.place === undefined || v.place === null || (PLACE_KINDS as readonly unknown[]).includes(v.place)) &&
+    (v.place === undefined || v.place === null || isOneOf(PLACE_KINDS, v.place)) &&
     (v.address === undefined || v.address === null || typeof v.address === "string") &&
+    (v.cancelled_by === undefined || isOneOf(APPOINTMENT_PARTIES, v.cancelled_by)) &&
     (v.slots === undefined || (Array.isArray(v.slots) && v.slots.every((s) =>
       typeof s === "object" && s !== null && typeof (s as { id?: unknown }).id === "string" &&
       time((s as { starts_at?: unknown }).starts_at) && time((s as { ends_at?: unknown }).ends_at))))

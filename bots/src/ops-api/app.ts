@@ -12,6 +12,8 @@ import type { Queue } from "../queue/index.ts";
 import { requireStaff } from "./auth.ts";
 import type { OpsEnv } from "./env.ts";
 import { errorResponse, MatrixError, unrecognized } from "./errors.ts";
+import type { Scheduler } from "../scheduling/scheduler.ts";
+import { appointmentRoutes } from "./routes/appointments.ts";
 import { caseRoutes } from "./routes/cases.ts";
 import { meRoutes } from "./routes/me.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
@@ -25,12 +27,13 @@ const MAX_BODY_BYTES = 16 * 1024;
 export interface OpsApiDeps {
   config: Pick<BotsConfig, "serverName" | "hours">;
   queue: Queue;
+  scheduler: Scheduler;
   crisisLines: CrisisLines;
   /** Usually `new WhoamiResolver(config.homeserverUrl)`. */
   tokens: TokenResolver;
 }
 
-export function createOpsApi({ config, queue, crisisLines, tokens }: OpsApiDeps): Hono<OpsEnv> {
+export function createOpsApi({ config, queue, scheduler, crisisLines, tokens }: OpsApiDeps): Hono<OpsEnv> {
   const app = new Hono<OpsEnv>({ strict: false });
   app.use("*", async (c, next) => {
     await next();
@@ -48,6 +51,7 @@ export function createOpsApi({ config, queue, crisisLines, tokens }: OpsApiDeps)
   api.route("/", queueRoutes(auth, queue.cases, queue.staffCases));
   api.route("/", caseRoutes(auth, queue.staffCases));
   api.route("/", metricsRoutes(auth, queue.metrics));
+  api.route("/", appointmentRoutes(auth, scheduler));
   app.route(OPS_API_PREFIX, api);
 
   app.notFound((c) => c.json(unrecognized().body(), 404));

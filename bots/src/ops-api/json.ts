@@ -45,6 +45,24 @@ export function optionalString(body: JsonObject, key: string, maxLength: number)
   return value;
 }
 
+/** A whole number (times are ms since the epoch). */
+export function requireInteger(body: JsonObject, key: string): number {
+  const value = body[key];
+  if (value === undefined || value === null) throw missingParam(`Missing '${key}'`);
+  if (typeof value !== "number") throw badJson(`'${key}' must be a number`);
+  if (!Number.isSafeInteger(value)) throw invalidParam(`'${key}' must be a whole number`);
+  return value;
+}
+
+/** One of `list`, or null when absent. */
+export function optionalOneOf<T extends string>(body: JsonObject, key: string, list: readonly T[]): T | null {
+  const value = body[key];
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "string") throw badJson(`'${key}' must be a string`);
+  if (!(list as readonly string[]).includes(value)) throw invalidParam(`'${key}' must be one of ${list.join(", ")}`);
+  return value as T;
+}
+
 export function requireUserId(body: JsonObject, key: string): string {
   const value = requireString(body, key);
   if (!/^@[^:\s]{1,255}:\S{1,255}$/.test(value)) throw invalidParam(`'${key}' is not a Matrix user id`);

@@ -1,7 +1,7 @@
 /** The JSON shapes of the ops API (docs/OPS-API.md): snake_case, ids and enums only. */
-import type { CaseFieldsJson, CaseJson, MetricsJson, QueueEntryJson, StaffJson } from "@onsafe/schema";
+import type { AppointmentJson, CaseFieldsJson, CaseJson, MetricsJson, QueueEntryJson, SlotJson, StaffJson } from "@onsafe/schema";
 import type { MetricsSnapshot, QueueEntry } from "../queue/index.ts";
-import type { CaseRow, StaffMember } from "../storage/index.ts";
+import type { Appointment, CaseRow, Slot, StaffMember } from "../storage/index.ts";
 
 export function staffJson(m: StaffMember, load: number): StaffJson {
   return {
@@ -74,5 +74,28 @@ export function metricsJson(m: MetricsSnapshot): MetricsJson {
     closed_per_day: m.closedPerDay,
     offers_expired_7d: m.offersExpired,
     offers_declined_7d: m.offersDeclined,
+  };
+}
+
+export function slotJson(s: Slot): SlotJson {
+  return { id: s.id, starts_at: s.startsAt, ends_at: s.endsAt, appointment_id: s.appointmentId };
+}
+
+/** An appointment for staff: never the address (which the database does not have) or anything typed. */
+export function appointmentJson(a: Appointment): AppointmentJson {
+  return {
+    id: a.id,
+    case_id: a.caseId,
+    companion_id: a.companionId,
+    kind: a.kind,
+    status: a.status,
+    step: a.step,
+    starts_at: a.startsAt,
+    ends_at: a.endsAt,
+    place: a.place,
+    cancelled_by: a.cancelledBy,
+    created_at: a.createdAt,
+    confirmed_at: a.confirmedAt,
+    cancelled_at: a.cancelledAt,
   };
 }

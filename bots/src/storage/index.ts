@@ -2,7 +2,10 @@
 import { CaseLogStore } from "./case-log.ts";
 import { CaseStore } from "./cases.ts";
 import { MetaStore } from "./meta.ts";
+import { AppointmentStore } from "./appointments.ts";
 import { OfferStore } from "./offers.ts";
+import { SchedulingRoomStore } from "./scheduling-rooms.ts";
+import { SlotStore } from "./slots.ts";
 import { StaffStore } from "./staff.ts";
 import type { BotsStore } from "./store.ts";
 
@@ -13,13 +16,22 @@ export interface BotsTables {
   offers: OfferStore;
   log: CaseLogStore;
   meta: MetaStore;
+  slots: SlotStore;
+  appointments: AppointmentStore;
+  schedulingRooms: SchedulingRoomStore;
 }
 
 export function botsTables(db: BotsStore): BotsTables {
-  return { db, staff: new StaffStore(db), cases: new CaseStore(db), offers: new OfferStore(db), log: new CaseLogStore(db), meta: new MetaStore(db) };
+  return {
+    db, staff: new StaffStore(db), cases: new CaseStore(db), offers: new OfferStore(db), log: new CaseLogStore(db), meta: new MetaStore(db),
+    slots: new SlotStore(db), appointments: new AppointmentStore(db), schedulingRooms: new SchedulingRoomStore(db),
+  };
 }
 
 export { type BotsStore, openBotsStore, openMemoryBotsStore } from "./store.ts";
 export type { CaseRow, CasePatch } from "./cases.ts";
 export type { Offer } from "./offers.ts";
 export type { StaffMember, StaffProfile } from "./staff.ts";
+export type { Appointment, AppointmentPatch } from "./appointments.ts";
+export type { Slot } from "./slots.ts";
+export type { SchedulingRoom } from "./scheduling-rooms.ts";

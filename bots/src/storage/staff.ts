@@ -12,6 +12,8 @@ export interface StaffMember {
   onShift: boolean;
   shiftChangedAt: number | null;
   lastAssignedAt: number | null;
+  /** Appointments a day at most (docs/SCHEDULING.md); null: the service's default. */
+  visitsPerDay: number | null;
 }
 
 export type StaffProfile = Pick<StaffMember, "userId" | "kind" | "displayName" | "languages" | "capacity">;
@@ -46,6 +48,10 @@ export class StaffStore {
     this.db.run(this.db.q.updateTable("staff").set({ on_shift: onShift ? 1 : 0, shift_changed_at: at }).where("user_id", "=", userId));
   }
 
+  setVisitsPerDay(userId: string, visitsPerDay: number): void {
+    this.db.run(this.db.q.updateTable("staff").set({ visits_per_day: visitsPerDay }).where("user_id", "=", userId));
+  }
+
   setLastAssigned(userId: string, at: number): void {
     this.db.run(this.db.q.updateTable("staff").set({ last_assigned_at: at }).where("user_id", "=", userId));
   }
@@ -61,5 +67,6 @@ function decode(r: Selectable<StaffTable>): StaffMember {
     onShift: r.on_shift === 1,
     shiftChangedAt: r.shift_changed_at,
     lastAssignedAt: r.last_assigned_at,
+    visitsPerDay: r.visits_per_day,
   };
 }

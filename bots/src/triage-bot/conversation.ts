@@ -4,14 +4,10 @@
  * the room's timeline it has read, so after a restart it answers what came
  * while it was away, and nothing twice.
  */
+import { type ReadMark } from "../runtime/read-mark.ts";
 import { startTriage, type TriageState } from "../triage/index.ts";
 
-export interface ReadMark {
-  /** origin_server_ts of the newest event handled. */
-  ts: number;
-  /** Ids of the handled events with exactly that timestamp. */
-  ids: string[];
-}
+export { alreadyRead, markRead, type ReadMark } from "../runtime/read-mark.ts";
 
 export interface Conversation {
   machine: TriageState;
@@ -26,14 +22,4 @@ export function newConversation(): { conversation: Conversation; say: ReturnType
 export function isConversation(value: unknown): value is Conversation {
   const v = value as Conversation | null;
   return typeof v === "object" && v !== null && typeof v.machine === "object" && typeof v.read?.ts === "number" && Array.isArray(v.read.ids);
-}
-
-export function alreadyRead(mark: ReadMark, ts: number, eventId: string): boolean {
-  return ts < mark.ts || (ts === mark.ts && mark.ids.includes(eventId));
-}
-
-export function markRead(mark: ReadMark, ts: number, eventId: string): ReadMark {
-  if (ts > mark.ts) return { ts, ids: [eventId] };
-  if (ts === mark.ts && !mark.ids.includes(eventId)) return { ts, ids: [...mark.ids, eventId] };
-  return mark;
 }

@@ -8,10 +8,13 @@ import { createHash } from "node:crypto";
 import type { MatrixClient } from "matrix-js-sdk";
 import type { Outgoing } from "../triage/index.ts";
 
-export async function sendAll(client: MatrixClient, roomId: string, messages: Outgoing[], answering: string): Promise<void> {
+/** Sends in order; returns the event ids (the first ones again for a repeat). */
+export async function sendAll(client: MatrixClient, roomId: string, messages: Outgoing[], answering: string): Promise<string[]> {
+  const ids: string[] = [];
   for (const [i, message] of messages.entries()) {
-    await client.sendMessage(roomId, message.content as never, transactionId(roomId, answering, i));
+    ids.push((await client.sendMessage(roomId, message.content as never, transactionId(roomId, answering, i))).event_id);
   }
+  return ids;
 }
 
 export function transactionId(roomId: string, answering: string, index: number): string {

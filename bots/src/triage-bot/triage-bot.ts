@@ -151,7 +151,7 @@ export class TriageBot {
     await this.queue.cases.enqueue(c.id);
   }
 
-  private send(roomId: string, messages: Outgoing[], answering: string): Promise<void> {
-    return sendAll(this.client, roomId, messages, answering);
+  private async send(roomId: string, messages: Outgoing[], answering: string): Promise<void> {
+    await sendAll(this.client, roomId, messages, answering);
   }
 }

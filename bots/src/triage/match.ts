@@ -33,7 +33,7 @@ export function optionNumber(normalised: string): number | null {
 }
 
 /** The option the text picks, or null when it picks none or more than one. */
-export function matchOption(prompt: PromptDef, body: string): OptionDef | null {
+export function matchOption(prompt: Pick<PromptDef, "options">, body: string): OptionDef | null {
   const typed = normalise(body);
   if (typed === "") return null;
   const n = optionNumber(typed);

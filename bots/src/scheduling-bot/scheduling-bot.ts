@@ -1,0 +1,90 @@
+/**
+ * The scheduling bot (docs/SCHEDULING.md) carries Matrix events to the
+ * scheduler: it reads only the appointments rooms it made. Invited into a
+ * counselling room by the case's companion, it posts one notice, leaves at
+ * once (handling nothing said there) and starts the appointment in the case's
+ * appointments room. Events are handled at least once, in order per room; the
+ * read mark is saved after each.
+ */
+import { ANSWER_FIELD, isAnswerContent, type Language } from "@onsafe/schema";
+import { type MatrixClient, type MatrixEvent, type Room, RoomEvent } from "matrix-js-sdk";
+import { alreadyRead, markRead } from "../runtime/read-mark.ts";
+import { RoomEventFeed } from "../runtime/room-events.ts";
+import { roomSynced } from "../runtime/room-synced.ts";
+import { say } from "../scheduling/messages.ts";
+import type { Scheduler } from "../scheduling/scheduler.ts";
+import type { BotsTables } from "../storage/index.ts";
+import { sendAll } from "../triage-bot/send.ts";
+import { notice } from "../triage/outgoing.ts";
+
+export class SchedulingBot {
+  private readonly feed: RoomEventFeed;
+
+  constructor(
+    private readonly client: MatrixClient,
+    private readonly t: BotsTables,
+    private readonly scheduler: Scheduler,
+    keyWaitMs: number,
+  ) {
+    this.feed = new RoomEventFeed(client, (room, event) => this.onEvent(room, event), keyWaitMs);
+    client.on(RoomEvent.MyMembership, this.onMyMembership);
+  }
+
+  /** After a (re)start: invites that came while the bot was away. */
+  resume(): void {
+    for (const room of this.client.getRooms()) {
+      if (room.getMyMembership() === "invite") this.onMyMembership(room, "invite");
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.client.off(RoomEvent.MyMembership, this.onMyMembership);
+    this.feed.stop();
+    await this.feed.idle();
+  }
+
+  private readonly onMyMembership = (room: Room, membership: string) => {
+    if (membership !== "invite") return;
+    void this.feed.enqueue(room.roomId, () => this.invited(room));
+  };
+
+  /** Only a case's own companion (or a supervisor) brings the bot, and only into the case's room. */
+  private async invited(room: Room): Promise<void> {
+    const inviteEvent = room.getMember(this.client.getUserId()!)?.events.member;
+    const inviter = inviteEvent?.getSender();
+    const staff = inviter ? this.t.staff.get(inviter) : undefined;
+    const c = this.t.cases.byRoom(room.roomId);
+    const allowed = staff && c && c.status === "assigned" && (c.assignedTo === staff.userId || staff.kind === "supervisor");
+    if (!allowed) {
+      await this.client.leave(room.roomId);
+      return;
+    }
+    await this.client.joinRoom(room.roomId);
+    if (await roomSynced(this.client, room.roomId, (r) => r.hasEncryptionStateEvent())) {
+      const lang: Language = c.language ?? "ko";
+      await sendAll(this.client, room.roomId, [notice(say(lang, "opened"))], `opened ${inviteEvent!.getId()}`);
+    }
+    // Out before anyone says more: from here on no new room key of this room is shared with the bot.
+    await this.client.leave(room.roomId);
+    await this.scheduler.request(c.id, staff, null);
+  }
+
+  private async onEvent(room: Room, event: MatrixEvent): Promise<void> {
+    const known = this.t.schedulingRooms.byRoom(room.roomId);
+    if (!known) return; // Never anything said in a counselling room.
+    const eventId = event.getId();
+    if (!eventId || alreadyRead(known.read, event.getTs(), eventId)) return;
+    const c = this.t.cases.byId(known.caseId);
+    if (c && event.getType() === "m.room.message" && !event.isDecryptionFailure()) {
+      const content = event.getContent();
+      if (typeof content.body === "string" && content.msgtype === "m.text") {
+        const answer = isAnswerContent(content[ANSWER_FIELD]) ? content[ANSWER_FIELD] : undefined;
+        await this.scheduler.onMessage({ roomId: room.roomId, sender: event.getSender()!, eventId, body: content.body, answer });
+      }
+    } else if (c && event.getType() === "m.room.member" && event.getStateKey() === c.visitorId
+      && ["leave", "ban"].includes(String(event.getContent().membership))) {
+      await this.scheduler.onVictimLeft(room.roomId);
+    }
+    this.t.schedulingRooms.setRead(room.roomId, markRead(known.read, event.getTs(), eventId));
+  }
+}

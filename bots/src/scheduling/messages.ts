@@ -1,0 +1,111 @@
+/**
+ * What the scheduling bot says (texts in `bots/content/appointments.json`):
+ * prompts carry `org.onsafe.prompt` (ids `<appointment>.<step>`) for buttons and
+ * `org.onsafe.visit` for apps that draw cards; `body` is readable in any client.
+ */
+import { readFileSync } from "node:fs";
+import {
+  APPOINTMENT_KIND_INFO, type AppointmentKind, type Language, type PlaceKind, PROMPT_FIELD, VISIT_FIELD, type VisitContent,
+} from "@onsafe/schema";
+import { contentPath } from "../content/content-dir.ts";
+import type { Appointment, Slot } from "../storage/index.ts";
+import type { OptionDef } from "../triage/bank.ts";
+import { notice, type Outgoing } from "../triage/outgoing.ts";
+import { formatWhen } from "./calendar.ts";
+
+type Bilingual = Record<Language, string>;
+
+interface AppointmentTexts {
+  centre: { name: Bilingual; address: Bilingual };
+  kinds: Record<AppointmentKind, { label: Bilingual; aliases: string[]; bring: Bilingual }>;
+  places: Record<PlaceKind, { label: Bilingual; aliases: string[] }>;
+  ko: Record<string, string>;
+  en: Record<string, string>;
+}
+
+const TEXTS = JSON.parse(readFileSync(contentPath("appointments.json"), "utf8")) as AppointmentTexts;
+
+/** A text with `{name}` filled in. */
+export function say(lang: Language, key: string, values: Record<string, string | number> = {}): string {
+  const template = TEXTS[lang][key];
+  if (template === undefined) throw new Error(`no appointment text "${key}"`);
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`));
+}
+
+export const kindLabel = (kind: AppointmentKind, lang: Language) => TEXTS.kinds[kind].label[lang];
+export const placeLabel = (place: PlaceKind, lang: Language) => TEXTS.places[place].label[lang];
+export const centreName = (lang: Language) => TEXTS.centre.name[lang];
+export const centreAddress = (lang: Language) => TEXTS.centre.address[lang];
+
+/** The options of one question: ids plus labels in both languages (typing either language works). */
+export interface Question {
+  id: string;
+  options: OptionDef[];
+}
+
+const option = (id: string, label: Bilingual, aliases: string[] = []): OptionDef => ({ id, label, aliases });
+const fixed = (key: string) => ({ ko: say("ko", key), en: say("en", key) }) satisfies Bilingual;
+
+export const promptId = (a: Pick<Appointment, "id">, step: string) => `${a.id}.${step}`;
+
+export function kindQuestion(a: Appointment): Question {
+  return { id: promptId(a, "kind"), options: (Object.keys(APPOINTMENT_KIND_INFO) as AppointmentKind[]).map((k) => option(k, TEXTS.kinds[k].label, TEXTS.kinds[k].aliases)) };
+}
+
+export const NONE_FIT = "none";
+export const KEEP_TIME = "keep";
+
+export function timeQuestion(a: Appointment, slots: Slot[], timeZone: string, keep: boolean): Question {
+  const options = slots.map((s) => option(s.id, { ko: formatWhen(s.startsAt, s.endsAt, timeZone, "ko"), en: formatWhen(s.startsAt, s.endsAt, timeZone, "en") }));
+  if (keep) options.push(option(KEEP_TIME, fixed("keep_time")));
+  options.push(option(NONE_FIT, fixed("none_fit"), ["다른시간", "other", "another"]));
+  return { id: promptId(a, "time"), options };
+}
+
+export function placeQuestion(a: Appointment, places: readonly PlaceKind[]): Question {
+  return { id: promptId(a, "place"), options: places.map((p) => option(p, TEXTS.places[p].label, TEXTS.places[p].aliases)) };
+}
+
+export const ADDRESS_LATER = "later";
+
+export function addressQuestion(a: Appointment): Question {
+  return { id: promptId(a, "address"), options: [option(ADDRESS_LATER, fixed("address_later"), ["나중에", "later"])] };
+}
+
+export const CHANGE = "change";
+export const CANCEL = "cancel";
+
+export function manageQuestion(a: Appointment): Question {
+  return { id: promptId(a, "manage"), options: [option(CHANGE, fixed("manage_change")), option(CANCEL, fixed("manage_cancel"))] };
+}
+
+export const YES = "yes";
+export const NO = "no";
+
+export function cancelQuestion(a: Appointment): Question {
+  return { id: promptId(a, "cancel"), options: [option(YES, fixed("cancel_yes"), ["네", "yes"]), option(NO, fixed("cancel_no"), ["아니요", "no"])] };
+}
+
+/** A question as a message: the text, then its options numbered. */
+export function ask(question: Question, text: string, lang: Language, visit?: VisitContent): Outgoing {
+  const options = question.options.map((o) => ({ id: o.id, label: o.label[lang] }));
+  const body = `${text}\n\n${options.map((o, i) => `${i + 1}. ${o.label}`).join("\n")}`;
+  return notice(body, { [PROMPT_FIELD]: { id: question.id, options }, ...(visit ? { [VISIT_FIELD]: visit } : {}) });
+}
+
+export function visitFields(a: Appointment, stage: VisitContent["stage"], timeZone: string, extra: Partial<VisitContent> = {}): VisitContent {
+  return {
+    stage,
+    appointment_id: a.id,
+    kind: a.kind,
+    ...(a.startsAt !== null && a.endsAt !== null ? { starts_at: a.startsAt, ends_at: a.endsAt, time_zone: timeZone } : {}),
+    place: a.place,
+    ...extra,
+  };
+}
+
+export function bring(kind: AppointmentKind, lang: Language): string {
+  return TEXTS.kinds[kind].bring[lang];
+}
+
+export { notice };
