@@ -25,9 +25,8 @@ export function AppointmentItem(props: { ops: OpsClient; appointment: Appointmen
     return startsAt === null ? ct("agenda.noTime") : formatSpan(startsAt, a().ends_at, props.timeZone, lang());
   };
   const status = () => {
-    const word = ct(`status.${a().status}` as ConsoleKey);
     const by = a().cancelled_by;
-    return by ? `${word} (${ct("agenda.cancelledBy", { party: ct(`party.${by}` as ConsoleKey) })})` : word;
+    return by ? ct("agenda.cancelledBy", { party: ct(`party.${by}` as ConsoleKey) }) : ct(`status.${a().status}` as ConsoleKey);
   };
 
   const act = async (action: () => Promise<void>, success: string | null) => {
