@@ -1,0 +1,254 @@
+/**
+ * The console's side of scheduling (issue 7, docs/SCHEDULING.md) in Chromium
+ * against the real homeserver, bots service and scheduling bot, with a Node
+ * client for the victim: the companion publishes slots in the agenda (a past
+ * one is refused with the server's own words), arranges a visit from the
+ * conversation, the victim picks a time in the appointments room, the agenda
+ * shows it confirmed at that time, and cancelling it in the console reaches
+ * the victim. `/visit` typed in the composer goes to the ops API, never into
+ * the counselling room.
+ */
+import { Hono } from "hono";
+import type { AppointmentJson, AvailabilityJson } from "@onsafe/schema/ops-api";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { messages, nextPrompt, type Prompt } from "../../bots/test/conversation.ts";
+import { Stack } from "../../bots/test/stack.ts";
+import { clientApp } from "../../chat-server/src/http/client-app.ts";
+import { launchChromium, screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
+import type { SdkClient } from "../../test-support/sdk-client.ts";
+
+const PASSWORD = "correct horse battery"; // the test harness's default staff password
+const HOUR = 3_600_000;
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+let stack: Stack;
+let browser: Browser;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([Stack.start(), launchChromium()]);
+  // A computer in another time zone than the service: the console must still show and take times on Seoul's clock.
+  context = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: "en-US", timezoneId: "America/New_York" });
+  await serveClientFrom(context, process.env.ONSAFE_CLIENT_DIR);
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await stack?.close();
+});
+
+/**
+ * The test homeserver serves `chat-client/dist` whatever ONSAFE_CLIENT_DIR says
+ * (the harness reads no environment). When it is set, the browser gets the app
+ * from there instead, through the homeserver's own file handler, headers and all.
+ */
+async function serveClientFrom(browserContext: BrowserContext, dir: string | undefined): Promise<void> {
+  if (!dir) return;
+  const files = new Hono().all("*", clientApp(dir));
+  await browserContext.route(
+    (url) => url.origin === stack.hs.url && !/^\/(_matrix|_onsafe|\.well-known)(\/|$)/.test(url.pathname),
+    async (route) => {
+      const request = route.request();
+      const { "accept-encoding": _compressed, ...headers } = request.headers();
+      const response = await files.request(new URL(request.url()).pathname, { method: request.method(), headers });
+      const answered: Record<string, string> = {};
+      response.headers.forEach((value, name) => { answered[name] = value; });
+      await route.fulfill({ status: response.status, headers: answered, body: Buffer.from(await response.arrayBuffer()) });
+    },
+  );
+}
+
+/** A date `days` after today on the service's clock in Seoul (UTC+9, no daylight saving), as `YYYY-MM-DD`. */
+function seoulDate(days: number): string {
+  return new Date(Date.now() + 9 * HOUR + days * 24 * HOUR).toISOString().slice(0, 10);
+}
+const seoulInstant = (date: string, time: string) => Date.parse(`${date}T${time}:00+09:00`);
+/** How the English console writes that date: "Dec 3". */
+const monthDay = (date: string) => `${MONTHS[Number(date.slice(5, 7)) - 1]} ${Number(date.slice(8, 10))}`;
+
+/** Waits for the bot's next prompt after `after`, answers it as a tap on the option `pick` chooses, returns the prompt. */
+async function tap(victim: SdkClient, roomId: string, bot: string, after: string | undefined, pick: (p: Prompt) => Prompt["options"][number] | undefined): Promise<Prompt> {
+  const prompt = await nextPrompt(victim, roomId, bot, after);
+  const option = pick(prompt);
+  if (!option) throw new Error(`no option to pick in the prompt "${prompt.id}": ${JSON.stringify(prompt.options)}`);
+  await stack.say(victim, roomId, option.label, { prompt_id: prompt.id, option_id: option.id });
+  return prompt;
+}
+
+/** The stage of every `org.onsafe.visit` the victim has received in the room, oldest first. */
+const visitStages = (victim: SdkClient, roomId: string, bot: string) =>
+  messages(victim, roomId).filter((m) => m.sender === bot && m.content["org.onsafe.visit"]).map((m) => m.content["org.onsafe.visit"].stage as string);
+
+async function signIn(page: Page, name: string): Promise<void> {
+  await page.goto(`${stack.hs.url}/console`);
+  await page.getByRole("textbox", { name: "Username" }).fill(name);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { level: 1, name, exact: true }).waitFor({ timeout: 15_000 });
+}
+
+describe("scheduling in the companion console", () => {
+  it("publishes slots, arranges a visit the victim books, shows it in the agenda, cancels it, and keeps /visit out of the room", async () => {
+    const hana = await stack.staff("hana", { languages: ["en", "ko"], onShift: false });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    page.on("console", (m) => { if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) errors.push(m.text()); });
+    await signIn(page, "hana");
+    const agenda = page.locator("section.agenda");
+    await agenda.getByRole("heading", { name: "Agenda" }).waitFor({ timeout: 15_000 });
+    await agenda.getByText("No future slots.").waitFor({ timeout: 15_000 });
+    const availability = async () => (await stack.ops(hana.account, "GET", "/me/availability")).body as AvailabilityJson;
+    expect((await availability()).time_zone).toBe("Asia/Seoul");
+    await agenda.getByText("All times are in Asia/Seoul.").waitFor();
+
+    // A slot yesterday: the server refuses it, and the console shows its errcode and words as they are.
+    const yesterday = seoulDate(-1);
+    await agenda.getByLabel("Date").fill(yesterday);
+    await agenda.getByLabel("Start time").fill("10:00");
+    await agenda.getByRole("button", { name: "Add a slot" }).click();
+    const refused = agenda.getByRole("alert");
+    await refused.waitFor({ timeout: 10_000 });
+    const direct = await stack.ops(hana.account, "POST", "/me/availability", { starts_at: seoulInstant(yesterday, "10:00"), ends_at: seoulInstant(yesterday, "11:00") });
+    expect(direct.status).toBe(400);
+    expect(await refused.textContent()).toBe(`Refused (${direct.body.errcode}): ${direct.body.error}`);
+    expect(direct.body.errcode).toBe("M_INVALID_PARAM");
+    expect((await availability()).slots).toEqual([]);
+
+    // Three slots the day after tomorrow (Seoul time, whatever the computer's zone); the third is deleted again.
+    const day = seoulDate(2);
+    const addSlot = async (start: string, minutes: string) => {
+      await agenda.getByLabel("Date").fill(day);
+      await agenda.getByLabel("Start time").fill(start);
+      await agenda.getByLabel("Length").selectOption({ value: minutes });
+      await agenda.getByRole("button", { name: "Add a slot" }).click();
+    };
+    await addSlot("10:00", "60");
+    await addSlot("14:00", "90");
+    await addSlot("16:30", "120");
+    const slotItems = agenda.locator("li.slot");
+    await expect.poll(() => slotItems.count(), { timeout: 10_000 }).toBe(3);
+    expect(await refused.count()).toBe(0);
+    const slots = (await availability()).slots;
+    expect(slots.map((s) => [s.starts_at, s.ends_at])).toEqual([
+      [seoulInstant(day, "10:00"), seoulInstant(day, "11:00")],
+      [seoulInstant(day, "14:00"), seoulInstant(day, "15:30")],
+      [seoulInstant(day, "16:30"), seoulInstant(day, "18:30")],
+    ]);
+    expect(await slotItems.first().textContent()).toContain(monthDay(day));
+    expect(await slotItems.first().locator(".when").textContent()).toMatch(/10:00\s?–\s?11:00\sAM/);
+    await slotItems.nth(2).getByRole("button", { name: /^Delete / }).click();
+    await expect.poll(() => slotItems.count(), { timeout: 10_000 }).toBe(2);
+    expect((await availability()).slots.map((s) => s.id)).toEqual(slots.slice(0, 2).map((s) => s.id));
+
+    await agenda.getByLabel("Visits per day (at most)").fill("2");
+    await agenda.getByRole("button", { name: "Save" }).click();
+    await agenda.getByText("Saved: at most 2 a day.").waitFor({ timeout: 10_000 });
+    expect((await availability()).visits_per_day).toBe(2);
+
+    // A victim skips triage; the companion goes on shift and accepts.
+    await page.getByRole("switch", { name: "On shift" }).check();
+    const victim = await stack.visitor();
+    const roomId = await stack.startConversation(victim);
+    const first = await nextPrompt(victim, roomId, stack.triageBot);
+    await stack.say(victim, roomId, "I just want to talk to someone", { prompt_id: first.id, option_id: "skip" });
+    const offered = page.locator("section[aria-labelledby=offers-title] li.case");
+    await offered.first().waitFor({ timeout: 15_000 });
+    await offered.getByRole("button", { name: "Accept" }).click();
+    await page.locator(".summary.pinned").waitFor({ timeout: 15_000 });
+    const caseId = ((await stack.ops(hana.account, "GET", "/me/cases")).body.cases as { id: string; room_id: string }[]).find((c) => c.room_id === roomId)!.id;
+    const caseAppointments = async () => (await stack.ops(hana.account, "GET", `/cases/${caseId}/appointments`)).body.appointments as AppointmentJson[];
+
+    // `/visit` with an unknown kind: a help line, the text back in the composer, nothing sent or asked.
+    const composer = page.getByRole("textbox", { name: "Message" });
+    await composer.fill("/visit tomorrow");
+    await composer.press("Enter");
+    const help = page.locator(".visit-notice[role=alert]");
+    await help.waitFor({ timeout: 5000 });
+    expect(await help.textContent()).toContain("counselling_visit");
+    expect(await help.textContent()).toContain("Nothing was sent.");
+    expect(await composer.inputValue()).toBe("/visit tomorrow");
+    expect(await caseAppointments()).toEqual([]);
+
+    // "Arrange a visit" for a counselling visit: the scheduling bot invites the victim to the appointments room.
+    await composer.fill("");
+    await page.getByText("Visits and accompaniment").click();
+    await page.getByLabel("Kind of appointment").selectOption({ label: "Counselling visit" });
+    const arranged = performance.now();
+    await page.getByRole("button", { name: "Arrange a visit" }).click();
+    await page.locator(".visit-notice[role=status]", { hasText: "The scheduling bot is inviting the victim" }).waitFor({ timeout: 10_000 });
+    const [requested] = await caseAppointments();
+    expect(requested).toMatchObject({ kind: "counselling_visit", status: "requested" });
+
+    const schedulingBot = (await stack.hs.request("GET", "/_onsafe/v1/public/config")).body.scheduling_bot as string;
+    const appointmentsRoom = await invitedBy(victim, schedulingBot, roomId);
+    await victim.client.joinRoom(appointmentsRoom);
+    // The times offered are the companion's, soonest first: the victim takes the first (10:00).
+    const timePrompt = await tap(victim, appointmentsRoom, schedulingBot, undefined, (p) => p.options[0]);
+    expect(timePrompt.options[0].label).toContain("10:00");
+    console.log(`[console] "Arrange a visit" pressed -> times offered to the victim: ${(performance.now() - arranged).toFixed(0)} ms`);
+    expect(timePrompt.options).toHaveLength(3); // the two free slots and "I need another time"
+    await tap(victim, appointmentsRoom, schedulingBot, timePrompt.eventId, (p) => p.options.find((o) => o.id === "centre"));
+    await victim.waitFor(() => visitStages(victim, appointmentsRoom, schedulingBot).includes("confirmed"), "the confirmation");
+
+    // The agenda shows it confirmed, at the slot's time in Seoul, at the centre; the slot is booked.
+    const item = agenda.locator(`li.appointment[data-appointment="${requested.id}"]`);
+    await expect.poll(() => item.locator(".status").textContent(), { timeout: 10_000 }).toBe("Confirmed");
+    expect(await item.getAttribute("data-starts-at")).toBe(String(slots[0].starts_at));
+    const facts = await item.locator(".case-facts").textContent();
+    expect(facts).toContain("Counselling visit");
+    expect(facts).toContain(monthDay(day));
+    expect(await item.locator(".when").textContent()).toMatch(/10:00\s?–\s?11:00\sAM/);
+    expect(facts).toContain("The centre");
+    expect(facts).toContain(`Case ${caseId}`);
+    const booked = agenda.locator(`li.slot[data-slot="${slots[0].id}"]`);
+    await expect.poll(() => booked.locator(".badge").textContent(), { timeout: 10_000 }).toBe("Booked");
+    expect(await booked.getByRole("button").count()).toBe(0);
+    await agenda.scrollIntoViewIfNeeded();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, "console-agenda");
+    await page.setViewportSize({ width: 768, height: 1024 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0);
+    await screenshot(page, "console-agenda-tablet");
+    await page.setViewportSize({ width: 1024, height: 768 });
+
+    // Cancelled in the console, after being asked once more: the victim is told, and the slot is free again.
+    await item.getByRole("button", { name: "Cancel", exact: true }).click();
+    await item.getByRole("group", { name: "Cancel this appointment? The victim will be told." }).waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await item.getByRole("button", { name: "Yes, cancel it" }).click();
+    await victim.waitFor(() => visitStages(victim, appointmentsRoom, schedulingBot).includes("cancelled"), "the cancellation notice");
+    await expect.poll(async () => (await caseAppointments()).find((a) => a.id === requested.id)?.status, { timeout: 10_000 }).toBe("cancelled");
+    await expect.poll(() => booked.locator(".badge").textContent(), { timeout: 10_000 }).toBe("Free");
+
+    // `/visit` typed in the composer asks the ops API (the bot asks the victim which kind) and sends nothing into the room.
+    const cancelNotice = messages(victim, appointmentsRoom).filter((m) => m.sender === schedulingBot).at(-1)!.event.getId();
+    await composer.fill("/visit");
+    await composer.press("Enter");
+    await page.locator(".visit-notice[role=status]", { hasText: "The scheduling bot is inviting the victim" }).waitFor({ timeout: 10_000 });
+    expect(await composer.inputValue()).toBe("");
+    await expect.poll(async () => (await caseAppointments()).filter((a) => a.status === "requested").map((a) => a.kind), { timeout: 10_000 }).toEqual([null]);
+    const kindPrompt = await nextPrompt(victim, appointmentsRoom, schedulingBot, cancelNotice);
+    expect(kindPrompt.options.length).toBeGreaterThanOrEqual(4);
+    await composer.fill("Thank you for today.");
+    await composer.press("Enter");
+    await victim.waitForMessage(roomId, "Thank you for today.");
+    expect(victim.bodies(roomId).filter((b) => b.startsWith("/visit"))).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+});
+
+/** Waits until `victim` is invited by `bot` to a room other than `except`; returns its id. */
+async function invitedBy(victim: SdkClient, bot: string, except: string): Promise<string> {
+  // Invites arrive as stripped state, not timeline events, so the client's waiters are not woken: poll.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const room = victim.client.getRooms().find((r) => r.roomId !== except && r.getMyMembership() === "invite"
+      && r.currentState.getMember(victim.userId)?.events.member?.getSender() === bot);
+    if (room) return room.roomId;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for an invite from ${bot}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
