@@ -68,3 +68,8 @@ export function findPending(room: Room, id: string): MatrixEvent | null {
 export function resend(client: MatrixClient, room: Room, event: MatrixEvent): void {
   if (event.status === EventStatus.NOT_SENT) void client.resendEvent(event, room).catch(() => undefined);
 }
+
+/** Who created the room (the sender of `m.room.create`). */
+export function createdBy(room: Room): string | undefined {
+  return room.currentState.getStateEvents("m.room.create", "")?.getSender();
+}

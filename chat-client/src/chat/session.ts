@@ -3,6 +3,9 @@
  * matrix-js-sdk with Rust crypto, one encrypted room with the triage bot, and
  * room key backup in secret storage unlocked by the recovery code.
  *
+ * The scheduling bot may open a second room for appointments
+ * (`appointments-room.ts`); the session joins it and keeps it beside the chat.
+ *
  * Three ways in:
  *   - `startNew`: register, create the room, set up backup (first start);
  *   - `resume`: a session kept on this device (IndexedDB crypto store);
@@ -27,8 +30,9 @@ import { saveKeptSession, type KeptSession } from "../device/kept-session.ts";
 import { decodeRecoveryCode, derivePassword, deriveSecretStorageKey, encodeRecoveryCode, newSecret } from "../device/recovery-code.ts";
 import { wipeDevice } from "../device/wipe.ts";
 import type { Lang } from "../strings.ts";
+import { AppointmentsRoom } from "./appointments-room.ts";
 import { fetchPublicConfig } from "./public-config.ts";
-import { resend } from "./room-view.ts";
+import { createdBy, resend } from "./room-view.ts";
 
 export type Connection = "connecting" | "online" | "offline";
 
@@ -48,6 +52,7 @@ export class VictimSession {
   private deleting = false;
   /** Shown once: set by `startNew`, cleared when the victim has saved it. */
   recoveryCode: string | null = null;
+  readonly appointments: AppointmentsRoom;
 
   private constructor(
     readonly client: MatrixClient,
@@ -55,7 +60,9 @@ export class VictimSession {
     private readonly keep: boolean,
     private lang: Lang,
     public roomId: string | null,
-  ) {}
+  ) {
+    this.appointments = new AppointmentsRoom(client, login.userId);
+  }
 
   static async startNew(keep: boolean, lang: Lang): Promise<VictimSession> {
     performance.mark("onsafe:start");
@@ -143,6 +150,7 @@ export class VictimSession {
     await client.initRustCrypto({ useIndexedDB: keep, cryptoDatabasePrefix: CRYPTO_DB_PREFIX });
     const session = new VictimSession(client, login, keep, lang, roomId);
     session.watchConnection();
+    session.appointments.watch();
     await client.startClient({ initialSyncLimit: 50, lazyLoadMembers: true, pendingEventOrdering: PendingEventOrdering.Detached });
     return session;
   }
@@ -185,20 +193,22 @@ export class VictimSession {
     this.persist(true);
   }
 
-  async send(body: string, answer?: { prompt_id: string; option_id: string }): Promise<void> {
-    if (!this.roomId) return;
+  /** Sends to the chat, or to the appointments room when that is `roomId`. */
+  async send(roomId: string | null, body: string, answer?: { prompt_id: string; option_id: string }): Promise<void> {
+    if (!roomId) return;
     const content = { msgtype: MsgType.Text, body, ...(answer ? { "org.onsafe.answer": answer } : {}) };
     // A failed send stays in the room as NOT_SENT: the chat shows "Retry", and reconnecting retries it.
-    await this.client.sendMessage(this.roomId, content as never).catch(() => undefined);
+    await this.client.sendMessage(roomId, content as never).catch(() => undefined);
   }
 
   private retryAllUnsent(): void {
-    const room = this.room();
-    for (const event of room?.getPendingEvents() ?? []) resend(this.client, room!, event);
+    for (const room of [this.room(), this.appointments.room()]) {
+      for (const event of room?.getPendingEvents() ?? []) resend(this.client, room!, event);
+    }
   }
 
   /**
-   * "Delete this conversation": leave the room, deactivate the account with
+   * "Delete this conversation": leave the rooms, deactivate the account with
    * erasure (the server erases what the visitor sent, their keys and backup),
    * then wipe this device.
    */
@@ -206,7 +216,9 @@ export class VictimSession {
     this.deleting = true;
     performance.mark("onsafe:delete");
     try {
-      if (this.roomId) await this.client.leave(this.roomId).catch(() => undefined);
+      // The appointments room too: the scheduling bot cancels open appointments when it sees the victim leave.
+      const rooms = [this.roomId, this.appointments.roomId].filter((id) => id !== null);
+      await Promise.all(rooms.map((id) => this.client.leave(id).catch(() => undefined)));
       performance.mark("onsafe:delete:left");
       await this.client.deactivateAccount(
         { type: "m.login.password", identifier: { type: "m.id.user", user: this.login.userId }, password: await derivePassword(this.login.secret) },
@@ -283,9 +295,9 @@ export class VictimSession {
     throw new Error("this device's keys did not reach the server");
   }
 
-  /** The victim's one room, once the first sync has arrived (null if they have none left). */
+  /** The victim's chat (the room they created), once the first sync has arrived (null if they have none left). */
   private waitForJoinedRoom(): Promise<string | null> {
-    const joined = () => this.client.getRooms().find((r) => r.getMyMembership() === "join")?.roomId ?? null;
+    const joined = () => this.client.getRooms().find((r) => r.getMyMembership() === "join" && createdBy(r) === this.userId)?.roomId ?? null;
     if (this.client.isInitialSyncComplete()) return Promise.resolve(joined());
     return new Promise((resolve) => {
       const onSync = (state: SyncState) => {
