@@ -1,31 +1,50 @@
-import { createEffect, createSignal, on, onCleanup, Show } from "solid-js";
+import { createSignal, onCleanup, Show } from "solid-js";
 import { lang, t } from "../i18n.ts";
 import { CrisisStrip } from "../ui/CrisisStrip.tsx";
 import { TopBar } from "../ui/TopBar.tsx";
-import { Composer } from "./Composer.tsx";
+import { AppointmentsPane } from "./AppointmentsPane.tsx";
+import { ChatTabs, type Tab } from "./ChatTabs.tsx";
 import { DeleteDialog } from "./DeleteDialog.tsx";
-import { MessageList } from "./MessageList.tsx";
 import { RecoveryCard } from "./RecoveryCard.tsx";
+import { RoomPane } from "./RoomPane.tsx";
 import { createLiveRoom } from "./live-room.ts";
+import { onRoomChanges } from "./room-changes.ts";
+import { unreadCount } from "./room-view.ts";
 import type { VictimSession } from "./session.ts";
 
-/** The victim's chat: triage, queue, the companion's messages, and the way out. */
+/**
+ * The victim's chat: triage, queue, the companion's messages, and the way out.
+ * Once the scheduling bot has opened its room, "Appointments" is a second tab.
+ */
 export function ChatScreen(props: { session: VictimSession; onDeleted: () => void }) {
   const session = props.session;
-  const live = createLiveRoom(session.client, () => session.roomId, session.userId, { promptButtons: true });
+  const [tab, setTab] = createSignal<Tab>("chat");
+  const [appointmentsRoom, setAppointmentsRoom] = createSignal(session.appointments.roomId);
+  const chat = createLiveRoom(session.client, () => session.roomId, session.userId, { promptButtons: true, shown: () => tab() === "chat" });
   const [connection, setConnection] = createSignal(session.connection);
   const [recoveryCode, setRecoveryCode] = createSignal(session.recoveryCode);
   const [deleting, setDeleting] = createSignal(false);
-  let scroller!: HTMLDivElement;
 
-  onCleanup(session.onConnectionChange(() => setConnection(session.connection)));
-  createEffect(on(() => live.items().length, () => queueMicrotask(() => scroller?.scrollTo({ top: scroller.scrollHeight }))));
-
-  const actions = {
-    answer: (prompt: { promptId: string }, option: { id: string; label: string }) =>
-      void session.send(option.label, { prompt_id: prompt.promptId, option_id: option.id }),
-    retry: live.retry,
+  // "New" is what came after the victim's own read receipt, sent only while a tab is shown: nothing is kept on the device.
+  const hasUnread = () => {
+    const unreadIn = (room: ReturnType<VictimSession["room"]>) => (room ? unreadCount(room, session.userId) > 0 : false);
+    return { chat: unreadIn(session.room()), appointments: unreadIn(session.appointments.room()) };
   };
+  const [unread, setUnread] = createSignal(hasUnread(), { equals: (a, b) => a.chat === b.chat && a.appointments === b.appointments });
+  onCleanup(onRoomChanges(session.client, () => setUnread(hasUnread())));
+  onCleanup(session.onConnectionChange(() => setConnection(session.connection)));
+  onCleanup(session.appointments.onChange(() => {
+    setAppointmentsRoom(session.appointments.roomId);
+    if (!session.appointments.roomId) setTab("chat");
+    setUnread(hasUnread());
+  }));
+
+  const select = (next: Tab) => {
+    setTab(next);
+    setUnread(hasUnread());
+  };
+  const answer = (prompt: { promptId: string }, option: { id: string; label: string }) =>
+    void session.send(session.roomId, option.label, { prompt_id: prompt.promptId, option_id: option.id });
 
   return (
     <div class="chat">
@@ -41,25 +60,36 @@ export function ChatScreen(props: { session: VictimSession; onDeleted: () => voi
       <Show when={connection() !== "online"}>
         <p class="connection" role="status">{connection() === "offline" ? t("conn.offline") : t("conn.connecting")}</p>
       </Show>
-      <main class="chat-main" ref={scroller} tabindex="0">
+      <main class="chat-main">
         <h1 class="visually-hidden">{t("chat.title")}</h1>
-        <Show when={recoveryCode()}>
-          {(code) => (
-            <RecoveryCard
-              code={code()}
-              onDone={() => {
-                session.recoveryCodeSaved();
-                setRecoveryCode(null);
-              }}
-            />
-          )}
+        <Show when={appointmentsRoom()}>
+          <ChatTabs active={tab()} unread={(which) => unread()[which]} onSelect={select} />
         </Show>
-        <Show when={live.items().length > 0} fallback={<p class="loading" role="status">{t("chat.loading")}</p>}>
-          <MessageList items={live.items()} actions={actions} />
+        <RoomPane
+          name="chat"
+          live={chat}
+          label={t("chat.title")}
+          shown={tab() === "chat"}
+          tabbed={appointmentsRoom() !== null}
+          onSend={(body) => void session.send(session.roomId, body)}
+          onAnswer={answer}
+        >
+          <Show when={recoveryCode()}>
+            {(code) => (
+              <RecoveryCard
+                code={code()}
+                onDone={() => {
+                  session.recoveryCodeSaved();
+                  setRecoveryCode(null);
+                }}
+              />
+            )}
+          </Show>
+        </RoomPane>
+        <Show when={appointmentsRoom()} keyed>
+          {(roomId) => <AppointmentsPane session={session} roomId={roomId} shown={tab() === "appointments"} tabbed />}
         </Show>
       </main>
-      <p class="typing" role="status" aria-live="polite">{live.typing() ? t("chat.typing") : ""}</p>
-      <Composer onSend={(body) => void session.send(body)} onTyping={live.sendTyping} />
       <Show when={deleting()}>
         <DeleteDialog
           onClose={() => setDeleting(false)}

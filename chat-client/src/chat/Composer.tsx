@@ -10,7 +10,8 @@ export interface Draft {
 }
 
 /** The message box: Enter sends, Shift+Enter adds a line; typing is announced while writing. */
-export function Composer(props: { onSend: (body: string) => void; onTyping: (typing: boolean) => void; draft?: Draft }) {
+export function Composer(props: { onSend: (body: string) => void; onTyping: (typing: boolean) => void; draft?: Draft; id?: string }) {
+  const id = props.id ?? "composer-input";
   const [ownText, setOwnText] = createSignal("");
   const text = () => (props.draft ? props.draft.text() : ownText());
   const setText = (value: string) => (props.draft ? props.draft.set(value) : setOwnText(value));
@@ -38,9 +39,9 @@ export function Composer(props: { onSend: (body: string) => void; onTyping: (typ
         send();
       }}
     >
-      <label for="composer-input" class="visually-hidden">{t("chat.composer")}</label>
+      <label for={id} class="visually-hidden">{t("chat.composer")}</label>
       <textarea
-        id="composer-input"
+        id={id}
         rows={props.draft ? 3 : 1}
         placeholder={t("chat.composer")}
         value={text()}

@@ -1,13 +1,13 @@
 import { For, type JSX, Match, Show, Switch } from "solid-js";
 import { t } from "../i18n.ts";
-import type { ChatItem } from "./timeline.ts";
+import type { ChatItem, VisitItem } from "./timeline.ts";
 
 export type Message = Extract<ChatItem, { kind: "message" }>;
 type Prompt = Extract<ChatItem, { kind: "prompt" }>;
 type Queue = Extract<ChatItem, { kind: "queue" }>;
 
 export interface MessageActions {
-  answer: (prompt: Prompt, option: { id: string; label: string }) => void;
+  answer: (prompt: { promptId: string }, option: { id: string; label: string }) => void;
   retry: (id: string) => void;
 }
 
@@ -16,8 +16,19 @@ export type NameOf = (message: Message) => string;
 
 const victimNames: NameOf = (m) => (m.sender === "me" ? t("chat.you") : m.sender === "bot" ? t("chat.bot") : t("chat.companion"));
 
-/** The conversation as a log: new messages are announced to screen readers. */
-export function MessageList(props: { items: ChatItem[]; actions: MessageActions; nameOf?: NameOf; label?: string; attachment?: (m: Message) => JSX.Element }) {
+/**
+ * The conversation as a log: new messages are announced to screen readers.
+ * `visitCard` draws the scheduling bot's confirmations and notices (the victim
+ * app); without it they read as the bot's text.
+ */
+export function MessageList(props: {
+  items: ChatItem[];
+  actions: MessageActions;
+  nameOf?: NameOf;
+  label?: string;
+  attachment?: (m: Message) => JSX.Element;
+  visitCard?: (item: VisitItem) => JSX.Element;
+}) {
   const nameOf = (m: Message) => (props.nameOf ?? victimNames)(m);
   return (
     <div role="log" aria-live="polite" aria-relevant="additions" aria-label={props.label ?? t("chat.title")}>
@@ -28,6 +39,9 @@ export function MessageList(props: { items: ChatItem[]; actions: MessageActions;
             <Match when={item.kind === "message" && item}>{(m) => <MessageBubble message={m()} name={nameOf(m())} onRetry={props.actions.retry} attachment={props.attachment} />}</Match>
             <Match when={item.kind === "prompt" && item}>{(p) => <PromptItem prompt={p()} onAnswer={props.actions.answer} />}</Match>
             <Match when={item.kind === "queue" && item}>{(q) => <QueueItem queue={q()} />}</Match>
+            <Match when={item.kind === "visit" && item}>
+              {(v) => props.visitCard?.(v()) ?? <MessageBubble message={asMessage(v())} name={nameOf(asMessage(v()))} onRetry={props.actions.retry} />}
+            </Match>
             <Match when={item.kind === "summary" && item}>
               {(s) => (
                 <li class="summary">
@@ -79,18 +93,29 @@ function PromptItem(props: { prompt: Prompt; onAnswer: MessageActions["answer"] 
       <span class="sender">{t("chat.bot")}</span>
       <p class="body">{props.prompt.body}</p>
       <Show when={props.prompt.active}>
-        <div class="options" role="group" aria-label={t("chat.promptLabel")}>
-          <For each={props.prompt.options}>
-            {(option) => (
-              <button type="button" class="option" onClick={() => props.onAnswer(props.prompt, option)}>
-                {option.label}
-              </button>
-            )}
-          </For>
-        </div>
+        <PromptOptions options={props.prompt.options} onAnswer={(option) => props.onAnswer(props.prompt, option)} />
       </Show>
     </li>
   );
+}
+
+/** A question's options as large buttons (typing the number or the label works too). */
+export function PromptOptions(props: { options: { id: string; label: string }[]; onAnswer: (option: { id: string; label: string }) => void }) {
+  return (
+    <div class="options" role="group" aria-label={t("chat.promptLabel")}>
+      <For each={props.options}>
+        {(option) => (
+          <button type="button" class="option" onClick={() => props.onAnswer(option)}>
+            {option.label}
+          </button>
+        )}
+      </For>
+    </div>
+  );
+}
+
+function asMessage(visit: VisitItem): Message {
+  return { kind: "message", id: visit.id, sender: "bot", senderId: "", body: visit.body, ts: 0, delivery: "sent", read: false };
 }
 
 function QueueItem(props: { queue: Queue }) {

@@ -5,7 +5,7 @@
  * conversations both use it.
  */
 import type { MatrixClient } from "matrix-js-sdk";
-import { createSignal, onCleanup } from "solid-js";
+import { createEffect, createSignal, on, onCleanup } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
 import { onRoomChanges } from "./room-changes.ts";
 import { findPending, newestFromOthers, othersTyping, readByOthers, resend, timelineEvents } from "./room-view.ts";
@@ -14,7 +14,11 @@ import { chatItems, type ChatItem } from "./timeline.ts";
 export interface LiveRoomOptions {
   /** Whether the bot's latest question offers buttons (the victim's to answer; not in the console). */
   promptButtons: boolean;
+  /** Whether the room is on screen (the victim's tabs hide one); read receipts wait for it. Default: always. */
+  shown?: () => boolean;
 }
+
+export type LiveRoom = ReturnType<typeof createLiveRoom>;
 
 export function createLiveRoom(client: MatrixClient, roomId: () => string | null, me: string, options: LiveRoomOptions) {
   // Reconciled by event id, so a refresh changes only the items that changed and the log does not re-announce.
@@ -30,16 +34,17 @@ export function createLiveRoom(client: MatrixClient, roomId: () => string | null
     const current = room();
     if (!current) return;
     const items = chatItems(timelineEvents(current), me, readByOthers(current, me));
-    setView("items", reconcile(options.promptButtons ? items : items.map((i) => (i.kind === "prompt" ? { ...i, active: false } : i)), { key: "id" }));
+    setView("items", reconcile(options.promptButtons ? items : items.map((i) => (i.kind === "prompt" || i.kind === "visit" ? { ...i, active: false } : i)), { key: "id" }));
     setTyping(othersTyping(current, me));
     const newest = newestFromOthers(current, me);
-    if (newest && newest.getId() !== lastReceipt && document.visibilityState === "visible") {
+    if (newest && newest.getId() !== lastReceipt && document.visibilityState === "visible" && (options.shown?.() ?? true)) {
       lastReceipt = newest.getId() ?? null;
       void client.sendReadReceipt(newest).catch(() => undefined);
     }
   };
   onCleanup(onRoomChanges(client, refresh));
   refresh();
+  if (options.shown) createEffect(on(options.shown, (shown) => shown && refresh(), { defer: true }));
 
   return {
     items: () => view.items,

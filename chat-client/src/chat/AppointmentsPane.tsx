@@ -1,0 +1,40 @@
+import { decryptAttachment } from "./attachment-crypto.ts";
+import { at } from "./appointment-strings.ts";
+import { createLiveRoom } from "./live-room.ts";
+import { RoomPane } from "./RoomPane.tsx";
+import type { VictimSession } from "./session.ts";
+import type { Attachment } from "./timeline.ts";
+import { VisitCard } from "./VisitCard.tsx";
+
+/** The scheduling bot's room (docs/SCHEDULING.md): its questions as buttons, a confirmed appointment as a card. */
+export function AppointmentsPane(props: { session: VictimSession; roomId: string; shown: boolean; tabbed: boolean }) {
+  const session = props.session;
+  const live = createLiveRoom(session.client, () => props.roomId, session.userId, { promptButtons: true, shown: () => props.shown });
+  const answer = (prompt: { promptId: string }, option: { id: string; label: string }) =>
+    void session.send(props.roomId, option.label, { prompt_id: prompt.promptId, option_id: option.id });
+  const addToCalendar = async (calendar: Attachment) => {
+    const blob = await decryptAttachment(calendar.file, session.client.getAccessToken() ?? "", "text/calendar");
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement("a");
+    link.href = url;
+    // Discreet, like the file itself: no service name.
+    link.download = "appointment.ics";
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  };
+
+  return (
+    <RoomPane
+      name="appointments"
+      live={live}
+      label={at("tabs.appointments")}
+      shown={props.shown}
+      tabbed={props.tabbed}
+      onSend={(body) => void session.send(props.roomId, body)}
+      onAnswer={answer}
+      visitCard={(item) => <VisitCard item={item} onAnswer={answer} onCalendar={addToCalendar} />}
+    >
+      <p class="hint appointments-intro">{at("appointments.intro")}</p>
+    </RoomPane>
+  );
+}

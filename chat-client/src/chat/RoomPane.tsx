@@ -1,0 +1,56 @@
+import { createEffect, type JSX, on, Show } from "solid-js";
+import { t } from "../i18n.ts";
+import { Composer } from "./Composer.tsx";
+import type { LiveRoom } from "./live-room.ts";
+import { type MessageActions, MessageList } from "./MessageList.tsx";
+import type { VisitItem } from "./timeline.ts";
+
+/**
+ * One room on the victim's chat screen: its messages (scrolled to the newest),
+ * "typing…", and the message box. With two rooms each is a tab panel; the one
+ * not shown stays mounted, so its scroll position and draft survive a switch.
+ */
+export function RoomPane(props: {
+  name: string;
+  live: LiveRoom;
+  label: string;
+  shown: boolean;
+  /** Whether the screen has tabs (then this is a tab panel). */
+  tabbed: boolean;
+  onSend: (body: string) => void;
+  onAnswer: MessageActions["answer"];
+  visitCard?: (item: VisitItem) => JSX.Element;
+  /** What sits above the messages (the recovery code, the appointments intro). */
+  children?: JSX.Element;
+}) {
+  let scroller!: HTMLDivElement;
+  // To the newest message; one taller than the view (an appointment card) is shown from its top.
+  const toBottom = () => queueMicrotask(() => {
+    if (!scroller) return;
+    const newest = scroller.querySelector<HTMLElement>(".messages > li:last-child");
+    const view = scroller.getBoundingClientRect();
+    const tall = newest && newest.offsetHeight > scroller.clientHeight;
+    scroller.scrollTo({ top: tall ? newest.getBoundingClientRect().top - view.top + scroller.scrollTop - 8 : scroller.scrollHeight });
+  });
+  createEffect(on(() => props.live.items().length, toBottom));
+  createEffect(on(() => props.shown, (shown) => shown && toBottom(), { defer: true }));
+
+  return (
+    <div
+      class="pane"
+      id={`panel-${props.name}`}
+      role={props.tabbed ? "tabpanel" : undefined}
+      aria-labelledby={props.tabbed ? `tab-${props.name}` : undefined}
+      hidden={!props.shown}
+    >
+      <div class="chat-scroll" ref={scroller} tabindex="0">
+        {props.children}
+        <Show when={props.live.items().length > 0} fallback={<p class="loading" role="status">{t("chat.loading")}</p>}>
+          <MessageList items={props.live.items()} actions={{ answer: props.onAnswer, retry: props.live.retry }} label={props.label} visitCard={props.visitCard} />
+        </Show>
+      </div>
+      <p class="typing" role="status" aria-live="polite">{props.live.typing() ? t("chat.typing") : ""}</p>
+      <Composer id={`composer-${props.name}`} onSend={props.onSend} onTyping={props.live.sendTyping} />
+    </div>
+  );
+}
