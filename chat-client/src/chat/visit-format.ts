@@ -6,10 +6,11 @@
 import type { VisitContent } from "@onsafe/schema/scheduling";
 import type { Lang } from "../strings.ts";
 
-const LOCALES: Record<Lang, string> = { ko: "ko-KR", en: "en-US" };
+// As the scheduling bot writes times (bots/src/scheduling/calendar.ts): 오전/오후 in Korean, 24 hours in English.
+const LOCALES: Record<Lang, string> = { ko: "ko-KR", en: "en-GB" };
 
 /**
- * "11월 27일 (금) 오후 2:00~3:00" / "Fri, November 27, 2:00 – 3:00 PM"; the
+ * "11월 27일 (금) 오후 2:00~3:00" / "Fri 27 November, 14:00–15:00"; the
  * zone is named when the phone is set to another one.
  */
 export function visitTimes(visit: VisitContent, lang: Lang, deviceZone = Intl.DateTimeFormat().resolvedOptions().timeZone): string | null {
@@ -20,8 +21,9 @@ export function visitTimes(visit: VisitContent, lang: Lang, deviceZone = Intl.Da
     weekday: "short",
     month: "long",
     day: "numeric",
-    hour: "numeric",
+    hour: lang === "ko" ? "numeric" : "2-digit",
     minute: "2-digit",
+    hourCycle: lang === "ko" ? "h12" : "h23",
     ...(timeZone === deviceZone ? {} : { timeZoneName: "short" as const }),
   });
   const parts = visit.ends_at === undefined ? format.formatToParts(visit.starts_at) : format.formatRangeToParts(visit.starts_at, visit.ends_at);
