@@ -90,7 +90,7 @@ async function signIn(page: Page, name: string): Promise<void> {
 }
 
 describe("scheduling in the companion console", () => {
-  it("publishes slots, arranges a visit the victim books, shows it in the agenda, cancels it, and keeps /visit out of the room", async () => {
+  it("publishes slots, arranges a visit the victim books, shows it in the agenda, cancels and changes it, asks for more times, and keeps /visit out of the room", async () => {
     const hana = await stack.staff("hana", { languages: ["en", "ko"], onShift: false });
     const page = await context.newPage();
     const errors: string[] = [];
@@ -236,6 +236,37 @@ describe("scheduling in the companion console", () => {
     await composer.press("Enter");
     await victim.waitForMessage(roomId, "Thank you for today.");
     expect(victim.bodies(roomId).filter((b) => b.startsWith("/visit"))).toEqual([]);
+
+    // The victim wants statement preparation but none of the times: the agenda asks the companion for more slots.
+    const secondTimes = await tap(victim, appointmentsRoom, schedulingBot, cancelNotice, (p) => p.options.find((o) => o.id === "statement_prep"));
+    const noneFit = await tap(victim, appointmentsRoom, schedulingBot, secondTimes.eventId, (p) => p.options.at(-1));
+    expect(noneFit.options).toHaveLength(2); // only the 90-minute slot is long enough, plus "I need another time"
+    const [second] = (await caseAppointments()).filter((a) => a.status === "requested");
+    const waiting = agenda.locator(`li.appointment[data-appointment="${second.id}"]`);
+    await expect.poll(() => waiting.getAttribute("class"), { timeout: 10_000 }).toContain("needs-times");
+    expect(await waiting.textContent()).toContain("The victim needs other times: add slots");
+    expect(await waiting.textContent()).toContain("Preparing a complaint or statement");
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, "console-agenda-needs-times");
+
+    // A new slot at 18:00 is offered to the victim at once; they take it, and the highlight goes.
+    await addSlot("18:00", "120");
+    const newTimes = await nextPrompt(victim, appointmentsRoom, schedulingBot, noneFit.eventId);
+    const evening = newTimes.options.find((o) => /(^|\D)6:00/.test(o.label));
+    expect(evening).toBeDefined();
+    await stack.say(victim, appointmentsRoom, evening!.label, { prompt_id: newTimes.id, option_id: evening!.id });
+    await tap(victim, appointmentsRoom, schedulingBot, newTimes.eventId, (p) => p.options.find((o) => o.id === "centre"));
+    await expect.poll(() => waiting.locator(".status").textContent(), { timeout: 15_000 }).toBe("Confirmed");
+    expect(await waiting.getAttribute("class")).not.toContain("needs-times");
+    expect(await waiting.getAttribute("data-starts-at")).toBe(String(seoulInstant(day, "18:00")));
+    expect(await waiting.locator(".when").textContent()).toMatch(/6:00\s?–\s?7:30\sPM/); // the kind's 90 minutes, not the 2-hour slot
+
+    // "Change time": the victim is offered the times again, with "Keep the current time".
+    const beforeChange = messages(victim, appointmentsRoom).filter((m) => m.sender === schedulingBot).at(-1)!.event.getId();
+    await waiting.getByRole("button", { name: "Change time" }).click();
+    await waiting.getByText("The victim has been offered new times.").waitFor({ timeout: 10_000 });
+    const offeredAgain = await nextPrompt(victim, appointmentsRoom, schedulingBot, beforeChange);
+    expect(offeredAgain.options.length).toBeGreaterThanOrEqual(2);
     expect(errors).toEqual([]);
   });
 });
