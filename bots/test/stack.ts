@@ -11,6 +11,7 @@ import type { Language } from "@onsafe/schema";
 import { type Account, ENCRYPTION, TestServer } from "../../chat-server/test/harness.ts";
 import { SdkClient } from "../../test-support/sdk-client.ts";
 import { type BotsConfig, botsConfigFromEnv } from "../src/config.ts";
+import { type Clock, systemClock } from "../src/queue/index.ts";
 import { type RunningBots, startBotsService } from "../src/service.ts";
 
 export interface StackOptions {
@@ -19,12 +20,16 @@ export interface StackOptions {
   offerCheckMs?: number;
   /** How long the bot waits for a message's room key. */
   keyWaitMs?: number;
+  /** How often due reminders are looked for. */
+  reminderCheckMs?: number;
+  /** The service's clock (a hand-moved one for reminders). */
+  clock?: Clock;
 }
 
 export class Stack {
   private readonly clients: SdkClient[] = [];
 
-  private constructor(readonly hs: TestServer, public bots: RunningBots, readonly config: BotsConfig) {}
+  private constructor(readonly hs: TestServer, public bots: RunningBots, readonly config: BotsConfig, private readonly clock: Clock) {}
 
   static async start(options: StackOptions = {}): Promise<Stack> {
     const botsPort = await freePort();
@@ -38,12 +43,18 @@ export class Stack {
       offerTimeoutMs: options.offerTimeoutMs ?? 120_000,
       offerCheckMs: options.offerCheckMs ?? 5_000,
       keyWaitMs: options.keyWaitMs ?? 30_000,
+      reminderCheckMs: options.reminderCheckMs ?? 60_000,
     };
-    return new Stack(hs, await startBotsService(config), config);
+    const clock = options.clock ?? systemClock;
+    return new Stack(hs, await startBotsService(config, clock), config, clock);
   }
 
   get triageBot(): string {
     return this.bots.triageUserId;
+  }
+
+  get schedulingBot(): string {
+    return this.bots.schedulingUserId;
   }
 
   /** Stops the bots service (as a restart does) while the homeserver and clients go on. */
@@ -52,7 +63,7 @@ export class Stack {
   }
 
   async startBots(): Promise<void> {
-    this.bots = await startBotsService(this.config);
+    this.bots = await startBotsService(this.config, this.clock);
   }
 
   async close(): Promise<void> {
