@@ -65,8 +65,8 @@ function seoulDate(days: number): string {
   return new Date(Date.now() + 9 * HOUR + days * 24 * HOUR).toISOString().slice(0, 10);
 }
 const seoulInstant = (date: string, time: string) => Date.parse(`${date}T${time}:00+09:00`);
-/** How the English console writes that date: "Dec 3". */
-const monthDay = (date: string) => `${MONTHS[Number(date.slice(5, 7)) - 1]} ${Number(date.slice(8, 10))}`;
+/** How the English console writes that date: "3 Dec". */
+const dayMonth = (date: string) => `${Number(date.slice(8, 10))} ${MONTHS[Number(date.slice(5, 7)) - 1]}`;
 
 /** Waits for the bot's next prompt after `after`, answers it as a tap on the option `pick` chooses, returns the prompt. */
 async function tap(victim: SdkClient, roomId: string, bot: string, after: string | undefined, pick: (p: Prompt) => Prompt["options"][number] | undefined): Promise<Prompt> {
@@ -137,8 +137,8 @@ describe("scheduling in the companion console", () => {
       [seoulInstant(day, "14:00"), seoulInstant(day, "15:30")],
       [seoulInstant(day, "16:30"), seoulInstant(day, "18:30")],
     ]);
-    expect(await slotItems.first().textContent()).toContain(monthDay(day));
-    expect(await slotItems.first().locator(".when").textContent()).toMatch(/10:00\s?–\s?11:00\sAM/);
+    expect(await slotItems.first().textContent()).toContain(dayMonth(day));
+    expect(await slotItems.first().locator(".when").textContent()).toMatch(/10:00\s?–\s?11:00$/);
     await slotItems.nth(2).getByRole("button", { name: /^Delete / }).click();
     await expect.poll(() => slotItems.count(), { timeout: 10_000 }).toBe(2);
     expect((await availability()).slots.map((s) => s.id)).toEqual(slots.slice(0, 2).map((s) => s.id));
@@ -199,8 +199,8 @@ describe("scheduling in the companion console", () => {
     expect(await item.getAttribute("data-starts-at")).toBe(String(slots[0].starts_at));
     const facts = await item.locator(".case-facts").textContent();
     expect(facts).toContain("Counselling visit");
-    expect(facts).toContain(monthDay(day));
-    expect(await item.locator(".when").textContent()).toMatch(/10:00\s?–\s?11:00\sAM/);
+    expect(facts).toContain(dayMonth(day));
+    expect(await item.locator(".when").textContent()).toMatch(/10:00\s?–\s?11:00$/);
     expect(facts).toContain("The centre");
     expect(facts).toContain(`Case ${caseId}`);
     const booked = agenda.locator(`li.slot[data-slot="${slots[0].id}"]`);
@@ -252,14 +252,14 @@ describe("scheduling in the companion console", () => {
     // A new slot at 18:00 is offered to the victim at once; they take it, and the highlight goes.
     await addSlot("18:00", "120");
     const newTimes = await nextPrompt(victim, appointmentsRoom, schedulingBot, noneFit.eventId);
-    const evening = newTimes.options.find((o) => /(^|\D)6:00/.test(o.label));
+    const evening = newTimes.options.find((o) => /(^|\D)(6|18):00/.test(o.label)); // "오후 6:00" or "18:00"
     expect(evening).toBeDefined();
     await stack.say(victim, appointmentsRoom, evening!.label, { prompt_id: newTimes.id, option_id: evening!.id });
     await tap(victim, appointmentsRoom, schedulingBot, newTimes.eventId, (p) => p.options.find((o) => o.id === "centre"));
     await expect.poll(() => waiting.locator(".status").textContent(), { timeout: 15_000 }).toBe("Confirmed");
     expect(await waiting.getAttribute("class")).not.toContain("needs-times");
     expect(await waiting.getAttribute("data-starts-at")).toBe(String(seoulInstant(day, "18:00")));
-    expect(await waiting.locator(".when").textContent()).toMatch(/6:00\s?–\s?7:30\sPM/); // the kind's 90 minutes, not the 2-hour slot
+    expect(await waiting.locator(".when").textContent()).toMatch(/18:00\s?–\s?19:30$/); // the kind's 90 minutes, not the 2-hour slot
 
     // "Change time": the victim is offered the times again, with "Keep the current time".
     const beforeChange = messages(victim, appointmentsRoom).filter((m) => m.sender === schedulingBot).at(-1)!.event.getId();

@@ -5,7 +5,8 @@
  */
 import type { Lang } from "../strings.ts";
 
-const LOCALES: Record<Lang, string> = { ko: "ko-KR", en: "en-US" };
+// As the scheduling bot and the victim app write them (English on a 24-hour clock), so both sides read the same time.
+const LOCALES: Record<Lang, string> = { ko: "ko-KR", en: "en-GB" };
 
 function formatter(lang: Lang, timeZone: string, withDate: boolean): Intl.DateTimeFormat {
   return new Intl.DateTimeFormat(LOCALES[lang], {
@@ -13,10 +14,11 @@ function formatter(lang: Lang, timeZone: string, withDate: boolean): Intl.DateTi
     ...(withDate ? { weekday: "short", month: "short", day: "numeric" } : {}),
     hour: "numeric",
     minute: "2-digit",
+    hourCycle: lang === "ko" ? "h12" : "h23",
   } as const);
 }
 
-/** "Thu, Dec 3, 2:00 PM – 3:00 PM" / "12월 3일 (목) 오후 2:00~3:00". */
+/** "Thu 3 Dec, 14:00–15:00" / "12월 3일 (목) 오후 2:00~3:00". */
 export function formatSpan(startsAt: number, endsAt: number | null, timeZone: string, lang: Lang): string {
   const format = formatter(lang, timeZone, true);
   return endsAt === null ? format.format(startsAt) : format.formatRange(startsAt, endsAt);
