@@ -8,13 +8,11 @@
  * the victim. `/visit` typed in the composer goes to the ops API, never into
  * the counselling room.
  */
-import { Hono } from "hono";
 import type { AppointmentJson, AvailabilityJson } from "@onsafe/schema/ops-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { messages, nextPrompt, type Prompt } from "../../bots/test/conversation.ts";
 import { Stack } from "../../bots/test/stack.ts";
-import { clientApp } from "../../chat-server/src/http/client-app.ts";
 import { launchChromium, screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
 
@@ -30,7 +28,6 @@ beforeAll(async () => {
   [stack, browser] = await Promise.all([Stack.start(), launchChromium()]);
   // A computer in another time zone than the service: the console must still show and take times on Seoul's clock.
   context = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: "en-US", timezoneId: "America/New_York" });
-  await serveClientFrom(context, process.env.ONSAFE_CLIENT_DIR);
 }, 60_000);
 
 afterAll(async () => {
@@ -38,27 +35,6 @@ afterAll(async () => {
   await browser?.close();
   await stack?.close();
 });
-
-/**
- * The test homeserver serves `chat-client/dist` whatever ONSAFE_CLIENT_DIR says
- * (the harness reads no environment). When it is set, the browser gets the app
- * from there instead, through the homeserver's own file handler, headers and all.
- */
-async function serveClientFrom(browserContext: BrowserContext, dir: string | undefined): Promise<void> {
-  if (!dir) return;
-  const files = new Hono().all("*", clientApp(dir));
-  await browserContext.route(
-    (url) => url.origin === stack.hs.url && !/^\/(_matrix|_onsafe|\.well-known)(\/|$)/.test(url.pathname),
-    async (route) => {
-      const request = route.request();
-      const { "accept-encoding": _compressed, ...headers } = request.headers();
-      const response = await files.request(new URL(request.url()).pathname, { method: request.method(), headers });
-      const answered: Record<string, string> = {};
-      response.headers.forEach((value, name) => { answered[name] = value; });
-      await route.fulfill({ status: response.status, headers: answered, body: Buffer.from(await response.arrayBuffer()) });
-    },
-  );
-}
 
 /** A date `days` after today on the service's clock in Seoul (UTC+9, no daylight saving), as `YYYY-MM-DD`. */
 function seoulDate(days: number): string {

@@ -55,7 +55,8 @@ export class TestServer {
 
   private static async launch(overrides: Partial<Config>, inChildProcess: boolean): Promise<TestServer> {
     const dataDir = mkdtempSync(join(tmpdir(), "onsafe-test-"));
-    const config: Config = { ...configFromEnv({}), dataDir, port: 0, host: "127.0.0.1", ...overrides };
+    // Only the web app's folder comes from the environment (a build elsewhere, e.g. while another build runs).
+    const config: Config = { ...configFromEnv({ ONSAFE_CLIENT_DIR: process.env.ONSAFE_CLIENT_DIR }), dataDir, port: 0, host: "127.0.0.1", ...overrides };
     const backend = inChildProcess ? await childProcessBackend(config) : await inProcessBackend(config);
     return new TestServer(backend, { ...config, port: backend.port, publicBaseUrl: backend.url }, inChildProcess);
   }
