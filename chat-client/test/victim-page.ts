@@ -62,9 +62,12 @@ export class VictimPage {
       }
       const labels = (await this.options().allTextContents()).map((l) => l.trim());
       const choice = labels.find((l) => l === "English") ?? labels.find((l) => /^No\b/.test(l)) ?? labels[0]!;
+      const mine = await this.page.locator(".messages .message.from-me").count();
       await this.options().filter({ hasText: choice }).first().click();
       tapped.push(choice);
-      await group.waitFor({ state: "detached", timeout: 10_000 });
+      // The tap shows as my message and takes the buttons away in one render. Waiting for the buttons to be
+      // detached could miss that moment when the bot's next question comes within Playwright's poll interval.
+      await this.page.waitForFunction((before) => document.querySelectorAll(".messages .message.from-me").length > before, mine, { timeout: 10_000 });
     }
     return tapped;
   }
