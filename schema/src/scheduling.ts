@@ -71,6 +71,8 @@ export interface VisitContent {
   time_zone?: string;
   place?: PlaceKind | null;
   address?: string | null;
+  /** Confirmed: what to bring, in the conversation's language. */
+  bring?: string;
   /** Cancelled: by whom. */
   cancelled_by?: AppointmentParty;
 }
@@ -86,6 +88,7 @@ export function isVisitContent(value: unknown): value is VisitContent {
     time(v.starts_at) && time(v.ends_at) &&
     (v.place === undefined || v.place === null || isOneOf(PLACE_KINDS, v.place)) &&
     (v.address === undefined || v.address === null || typeof v.address === "string") &&
+    (v.bring === undefined || typeof v.bring === "string") &&
     (v.cancelled_by === undefined || isOneOf(APPOINTMENT_PARTIES, v.cancelled_by)) &&
     (v.slots === undefined || (Array.isArray(v.slots) && v.slots.every((s) =>
       typeof s === "object" && s !== null && typeof (s as { id?: unknown }).id === "string" &&

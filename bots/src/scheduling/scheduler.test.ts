@@ -72,7 +72,7 @@ describe("arranging an appointment", () => {
     const confirmed = f.rooms.last();
     expect(confirmed.body).toContain("서초경찰서 민원실 앞");
     expect(confirmed.body).toContain("신분증");
-    expect(confirmed["org.onsafe.visit"]).toMatchObject({ stage: "confirmed", starts_at: s1.startsAt, ends_at: s1.startsAt + 2 * HOUR, place: "police_station", address: "서초경찰서 민원실 앞" });
+    expect(confirmed["org.onsafe.visit"]).toMatchObject({ stage: "confirmed", starts_at: s1.startsAt, ends_at: s1.startsAt + 2 * HOUR, place: "police_station", address: "서초경찰서 민원실 앞", bring: expect.stringContaining("신분증") });
     expect(f.rooms.files).toHaveLength(1);
     expect(f.rooms.files[0].text).toContain("LOCATION:서초경찰서 민원실 앞");
     expect(f.tables.appointments.byId(a.id)).toMatchObject({ status: "confirmed", step: "settled", place: "police_station", startsAt: s1.startsAt });
@@ -155,6 +155,13 @@ describe("after confirming", () => {
     await tap(c.visitor, c.roomId, "centre");
     return { ...c, a: f.tables.appointments.byId(a.id)!, s };
   }
+
+  it("at the centre: its public address in the card, none in the calendar file", async () => {
+    await confirmed();
+    const visit = f.rooms.sent.filter((s) => s.content["org.onsafe.visit"]?.stage === "confirmed").at(-1)!.content["org.onsafe.visit"];
+    expect(visit).toMatchObject({ place: "centre", address: "센터 주소는 상담사가 알려 드려요." });
+    expect(f.rooms.files.at(-1)!.text).not.toContain("LOCATION");
+  });
 
   it("reminds 24 h and 1 h before, each once, as replies to the confirmation", async () => {
     const { a } = await confirmed(72);

@@ -248,7 +248,9 @@ export class Scheduler {
     const placeName = a.place === "centre" ? centreName(lang) : placeLabel(a.place, lang);
     const where = a.place === "centre" ? `${placeName} (${centreAddress(lang)})` : `${placeName}: ${address ?? say(lang, "address_unknown")}`;
     const text = say(lang, "confirmed", { kind: kindLabel(a.kind, lang), when, where: moved ? placeLabel(a.place, lang) : where, bring: bring(a.kind, lang) });
-    const visit = visitFields(a, "confirmed", this.timeZone, { address: moved ? null : address });
+    // The centre's address is public content, not anything the victim typed; it stays out of the calendar file all the same.
+    const shownAddress = a.place === "centre" ? centreAddress(lang) : address;
+    const visit = visitFields(a, "confirmed", this.timeZone, { address: moved ? null : shownAddress, bring: bring(a.kind, lang) });
     const [eventId] = await this.rooms.send(roomId, [ask(manageQuestion(a), text, lang, visit)], `${answering} confirmed`);
     const ics = appointmentIcs({ uid: `${a.id}@appointments`, startsAt: a.startsAt, endsAt: a.endsAt, stamp: this.clock.now(), location: moved ? null : address });
     await this.rooms.sendFile(roomId, { name: "appointment.ics", mimetype: "text/calendar", bytes: Buffer.from(ics), body: say(lang, "calendar") }, `${answering} ics`);

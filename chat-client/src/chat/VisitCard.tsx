@@ -3,7 +3,7 @@ import { lang } from "../i18n.ts";
 import { at, type AppointmentKey } from "./appointment-strings.ts";
 import { PromptOptions } from "./MessageList.tsx";
 import type { Attachment, VisitItem } from "./timeline.ts";
-import { bringFrom, visitTimes } from "./visit-format.ts";
+import { visitTimes } from "./visit-format.ts";
 
 /**
  * A scheduling bot's message as the victim reads it: a confirmation as a card
@@ -36,7 +36,7 @@ export function VisitCard(props: {
               <Show when={visit().place}>{(place) => <span class="visit-place">{at(`visit.place.${place()}` as AppointmentKey)}</span>}</Show>{" "}
               <span class="visit-address">{visit().address ?? at("visit.addressLater")}</span>
             </Row>
-            <Show when={bringFrom(props.item.body)}>
+            <Show when={visit().bring}>
               {(bring) => <Row term={at("visit.bring")}>{bring()}</Row>}
             </Show>
           </dl>

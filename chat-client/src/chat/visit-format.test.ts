@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { VisitContent } from "@onsafe/schema/scheduling";
-import { bringFrom, visitTimes } from "./visit-format.ts";
+import { visitTimes } from "./visit-format.ts";
 
 // 27 November 2026, 14:00 to 15:00 in Seoul (UTC+9, no summer time) is 05:00 to 06:00 UTC.
 const visit: VisitContent = {
@@ -30,13 +30,5 @@ describe("visitTimes", () => {
 
   it("has nothing to show without a time", () => {
     expect(visitTimes({ ...visit, starts_at: undefined, ends_at: undefined }, "en")).toBeNull();
-  });
-});
-
-describe("bringFrom", () => {
-  it("reads the bring line of the bot's confirmation in either language", () => {
-    expect(bringFrom("Your appointment is set.\n\nWhat: Meet in person\nBring: ID and your notes\n\nTo change it…")).toBe("ID and your notes");
-    expect(bringFrom("약속이 정해졌어요.\n\n무엇: 직접 만나서 상담\n준비물: 따로 준비할 것은 없어요.\n")).toBe("따로 준비할 것은 없어요.");
-    expect(bringFrom("Reminder: your appointment is in one hour.")).toBeNull();
   });
 });

@@ -32,9 +32,3 @@ export function visitTimes(visit: VisitContent, lang: Lang, deviceZone = Intl.Da
 
 /** Newer ICU data (78) writes "PM" in Korean times; people read 오전/오후, as the bot writes them. */
 const KO_DAY_PERIODS: Record<string, string> = { AM: "오전", PM: "오후" };
-
-/** The "Bring:" line of the bot's confirmation, in whichever language the bot wrote it. */
-export function bringFrom(body: string): string | null {
-  const line = /^(?:Bring|준비물)\s*:\s*(.+)$/m.exec(body);
-  return line?.[1]?.trim() || null;
-}
