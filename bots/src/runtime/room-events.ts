@@ -8,6 +8,7 @@
 import { type MatrixClient, type MatrixEvent, MatrixEventEvent, type Room, RoomEvent } from "matrix-js-sdk";
 
 export type RoomEventHandler = (room: Room, event: MatrixEvent) => Promise<void>;
+export type InviteHandler = (room: Room) => Promise<void>;
 
 export class RoomEventFeed {
   private readonly chains = new Map<string, Promise<void>>();
@@ -17,8 +18,18 @@ export class RoomEventFeed {
     private readonly handler: RoomEventHandler,
     /** How long a message may wait for its room key before it counts as unreadable. */
     private readonly keyWaitMs: number,
+    /** Invites to the bot, handled in the room's order too. */
+    private readonly onInvite: InviteHandler,
   ) {
     client.on(RoomEvent.Timeline, this.onTimeline);
+    client.on(RoomEvent.MyMembership, this.onMyMembership);
+  }
+
+  /** After a (re)start: handles the invites that came while the bot was away. */
+  invitesWaiting(): void {
+    for (const room of this.client.getRooms()) {
+      if (room.getMyMembership() === "invite") this.onMyMembership(room, "invite");
+    }
   }
 
   /** Runs `task` in the room's order, after everything already queued for it. */
@@ -36,9 +47,15 @@ export class RoomEventFeed {
     while (this.chains.size > 0) await Promise.all(this.chains.values());
   }
 
+  /** Stops taking new events; `idle()` then waits for the ones in hand. */
   stop(): void {
     this.client.off(RoomEvent.Timeline, this.onTimeline);
+    this.client.off(RoomEvent.MyMembership, this.onMyMembership);
   }
+
+  private readonly onMyMembership = (room: Room, membership: string) => {
+    if (membership === "invite") void this.enqueue(room.roomId, () => this.onInvite(room));
+  };
 
   private readonly onTimeline = (event: MatrixEvent, room: Room | undefined, toStartOfTimeline: boolean | undefined, removed: boolean) => {
     if (!room || toStartOfTimeline || removed) return;

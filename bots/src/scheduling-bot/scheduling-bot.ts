@@ -7,7 +7,7 @@
  * read mark is saved after each.
  */
 import { ANSWER_FIELD, isAnswerContent, type Language } from "@onsafe/schema";
-import { type MatrixClient, type MatrixEvent, type Room, RoomEvent } from "matrix-js-sdk";
+import type { MatrixClient, MatrixEvent, Room } from "matrix-js-sdk";
 import { alreadyRead, markRead } from "../runtime/read-mark.ts";
 import { RoomEventFeed } from "../runtime/room-events.ts";
 import { roomSynced } from "../runtime/room-synced.ts";
@@ -26,27 +26,18 @@ export class SchedulingBot {
     private readonly scheduler: Scheduler,
     keyWaitMs: number,
   ) {
-    this.feed = new RoomEventFeed(client, (room, event) => this.onEvent(room, event), keyWaitMs);
-    client.on(RoomEvent.MyMembership, this.onMyMembership);
+    this.feed = new RoomEventFeed(client, (room, event) => this.onEvent(room, event), keyWaitMs, (room) => this.invited(room));
   }
 
   /** After a (re)start: invites that came while the bot was away. */
   resume(): void {
-    for (const room of this.client.getRooms()) {
-      if (room.getMyMembership() === "invite") this.onMyMembership(room, "invite");
-    }
+    this.feed.invitesWaiting();
   }
 
   async stop(): Promise<void> {
-    this.client.off(RoomEvent.MyMembership, this.onMyMembership);
     this.feed.stop();
     await this.feed.idle();
   }
-
-  private readonly onMyMembership = (room: Room, membership: string) => {
-    if (membership !== "invite") return;
-    void this.feed.enqueue(room.roomId, () => this.invited(room));
-  };
 
   /** Only a case's own companion (or a supervisor) brings the bot, and only into the case's room. */
   private async invited(room: Room): Promise<void> {

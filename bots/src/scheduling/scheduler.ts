@@ -20,7 +20,7 @@ import { formatWhen } from "./calendar.ts";
 import { appointmentIcs } from "./ics.ts";
 import {
   ADDRESS_LATER, addressQuestion, ask, bring, CANCEL, cancelQuestion, centreAddress, centreName, CHANGE, KEEP_TIME, kindLabel,
-  kindQuestion, manageQuestion, NO, NONE_FIT, notice, placeLabel, placeQuestion, type Question, say, timeQuestion, visitFields, YES,
+  kindQuestion, manageQuestion, NONE_FIT, notice, placeLabel, placeQuestion, type Question, say, timeQuestion, visitFields, YES,
 } from "./messages.ts";
 
 export const APPOINTMENT_ID_PATTERN = /^a-[0-9a-z]{6}$/;

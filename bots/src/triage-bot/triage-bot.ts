@@ -11,7 +11,7 @@
  * and the victim never sees a message twice.
  */
 import { ANSWER_FIELD, isAnswerContent } from "@onsafe/schema";
-import { type MatrixClient, type MatrixEvent, type Room, RoomEvent } from "matrix-js-sdk";
+import type { MatrixClient, MatrixEvent, Room } from "matrix-js-sdk";
 import type { BotsConfig } from "../config.ts";
 import type { Queue } from "../queue/index.ts";
 import type { CaseRow } from "../storage/index.ts";
@@ -27,8 +27,7 @@ export class TriageBot {
   private readonly feed: RoomEventFeed;
 
   constructor(private readonly client: MatrixClient, private readonly queue: Queue, private readonly config: BotsConfig) {
-    this.feed = new RoomEventFeed(client, (room, event) => this.onEvent(room, event), config.keyWaitMs);
-    client.on(RoomEvent.MyMembership, this.onMyMembership);
+    this.feed = new RoomEventFeed(client, (room, event) => this.onEvent(room, event), config.keyWaitMs, (room) => this.accept(room));
   }
 
   /**
@@ -36,24 +35,17 @@ export class TriageBot {
    * starts the conversation in rooms it joined just before stopping.
    */
   resume(): void {
+    this.feed.invitesWaiting();
     for (const room of this.client.getRooms()) {
-      const membership = room.getMyMembership();
-      if (membership === "invite") this.onMyMembership(room, "invite");
       const c = this.queue.cases.getByRoom(room.roomId);
-      if (membership === "join" && c && !isConversation(c.triageState)) void this.feed.enqueue(room.roomId, () => this.begin(c));
+      if (room.getMyMembership() === "join" && c && !isConversation(c.triageState)) void this.feed.enqueue(room.roomId, () => this.begin(c));
     }
   }
 
   async stop(): Promise<void> {
-    this.client.off(RoomEvent.MyMembership, this.onMyMembership);
     this.feed.stop();
     await this.feed.idle();
   }
-
-  private readonly onMyMembership = (room: Room, membership: string) => {
-    if (membership !== "invite") return;
-    void this.feed.enqueue(room.roomId, () => this.accept(room));
-  };
 
   private async accept(room: Room): Promise<void> {
     const inviter = room.getMember(this.client.getUserId()!)?.events.member?.getSender();
