@@ -9,31 +9,23 @@
  * the counselling room.
  */
 import type { AppointmentJson, AvailabilityJson } from "@onsafe/schema/ops-api";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
 import { messages, nextPrompt, type Prompt } from "../../bots/test/conversation.ts";
-import { Stack } from "../../bots/test/stack.ts";
-import { launchChromium, screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
+import { screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
+import { useBrowserStack } from "./browser-stack.ts";
 
 const PASSWORD = "correct horse battery"; // the test harness's default staff password
 const HOUR = 3_600_000;
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-let stack: Stack;
-let browser: Browser;
+const env = useBrowserStack();
 let context: BrowserContext;
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([Stack.start(), launchChromium()]);
   // A computer in another time zone than the service: the console must still show and take times on Seoul's clock.
-  context = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: "en-US", timezoneId: "America/New_York" });
-}, 60_000);
-
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await stack?.close();
+  context = await env.tablet({ timezoneId: "America/New_York" });
 });
 
 /** A date `days` after today on the service's clock in Seoul (UTC+9, no daylight saving), as `YYYY-MM-DD`. */
@@ -49,7 +41,7 @@ async function tap(victim: SdkClient, roomId: string, bot: string, after: string
   const prompt = await nextPrompt(victim, roomId, bot, after);
   const option = pick(prompt);
   if (!option) throw new Error(`no option to pick in the prompt "${prompt.id}": ${JSON.stringify(prompt.options)}`);
-  await stack.say(victim, roomId, option.label, { prompt_id: prompt.id, option_id: option.id });
+  await env.stack.say(victim, roomId, option.label, { prompt_id: prompt.id, option_id: option.id });
   return prompt;
 }
 
@@ -58,7 +50,7 @@ const visitStages = (victim: SdkClient, roomId: string, bot: string) =>
   messages(victim, roomId).filter((m) => m.sender === bot && m.content["org.onsafe.visit"]).map((m) => m.content["org.onsafe.visit"].stage as string);
 
 async function signIn(page: Page, name: string): Promise<void> {
-  await page.goto(`${stack.hs.url}/console`);
+  await page.goto(`${env.stack.hs.url}/console`);
   await page.getByRole("textbox", { name: "Username" }).fill(name);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -67,7 +59,7 @@ async function signIn(page: Page, name: string): Promise<void> {
 
 describe("scheduling in the companion console", () => {
   it("publishes slots, arranges a visit the victim books, shows it in the agenda, cancels and changes it, asks for more times, and keeps /visit out of the room", async () => {
-    const hana = await stack.staff("hana", { languages: ["en", "ko"], onShift: false });
+    const hana = await env.stack.staff("hana", { languages: ["en", "ko"], onShift: false });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
@@ -76,7 +68,7 @@ describe("scheduling in the companion console", () => {
     const agenda = page.locator("section.agenda");
     await agenda.getByRole("heading", { name: "Agenda" }).waitFor({ timeout: 15_000 });
     await agenda.getByText("No future slots.").waitFor({ timeout: 15_000 });
-    const availability = async () => (await stack.ops(hana.account, "GET", "/me/availability")).body as AvailabilityJson;
+    const availability = async () => (await env.stack.ops(hana.account, "GET", "/me/availability")).body as AvailabilityJson;
     expect((await availability()).time_zone).toBe("Asia/Seoul");
     await agenda.getByText("All times are in Asia/Seoul.").waitFor();
 
@@ -87,7 +79,7 @@ describe("scheduling in the companion console", () => {
     await agenda.getByRole("button", { name: "Add a slot" }).click();
     const refused = agenda.getByRole("alert");
     await refused.waitFor({ timeout: 10_000 });
-    const direct = await stack.ops(hana.account, "POST", "/me/availability", { starts_at: seoulInstant(yesterday, "10:00"), ends_at: seoulInstant(yesterday, "11:00") });
+    const direct = await env.stack.ops(hana.account, "POST", "/me/availability", { starts_at: seoulInstant(yesterday, "10:00"), ends_at: seoulInstant(yesterday, "11:00") });
     expect(direct.status).toBe(400);
     expect(await refused.textContent()).toBe(`Refused (${direct.body.errcode}): ${direct.body.error}`);
     expect(direct.body.errcode).toBe("M_INVALID_PARAM");
@@ -126,16 +118,16 @@ describe("scheduling in the companion console", () => {
 
     // A victim skips triage; the companion goes on shift and accepts.
     await page.getByRole("switch", { name: "On shift" }).check();
-    const victim = await stack.visitor();
-    const roomId = await stack.startConversation(victim);
-    const first = await nextPrompt(victim, roomId, stack.triageBot);
-    await stack.say(victim, roomId, "I just want to talk to someone", { prompt_id: first.id, option_id: "skip" });
+    const victim = await env.stack.visitor();
+    const roomId = await env.stack.startConversation(victim);
+    const first = await nextPrompt(victim, roomId, env.stack.triageBot);
+    await env.stack.say(victim, roomId, "I just want to talk to someone", { prompt_id: first.id, option_id: "skip" });
     const offered = page.locator("section[aria-labelledby=offers-title] li.case");
     await offered.first().waitFor({ timeout: 15_000 });
     await offered.getByRole("button", { name: "Accept" }).click();
     await page.locator(".summary.pinned").waitFor({ timeout: 15_000 });
-    const caseId = ((await stack.ops(hana.account, "GET", "/me/cases")).body.cases as { id: string; room_id: string }[]).find((c) => c.room_id === roomId)!.id;
-    const caseAppointments = async () => (await stack.ops(hana.account, "GET", `/cases/${caseId}/appointments`)).body.appointments as AppointmentJson[];
+    const caseId = ((await env.stack.ops(hana.account, "GET", "/me/cases")).body.cases as { id: string; room_id: string }[]).find((c) => c.room_id === roomId)!.id;
+    const caseAppointments = async () => (await env.stack.ops(hana.account, "GET", `/cases/${caseId}/appointments`)).body.appointments as AppointmentJson[];
 
     // `/visit` with an unknown kind: a help line, the text back in the composer, nothing sent or asked.
     const composer = page.getByRole("textbox", { name: "Message" });
@@ -158,7 +150,7 @@ describe("scheduling in the companion console", () => {
     const [requested] = await caseAppointments();
     expect(requested).toMatchObject({ kind: "counselling_visit", status: "requested" });
 
-    const schedulingBot = (await stack.hs.request("GET", "/_onsafe/v1/public/config")).body.scheduling_bot as string;
+    const schedulingBot = (await env.stack.hs.request("GET", "/_onsafe/v1/public/config")).body.scheduling_bot as string;
     const appointmentsRoom = await invitedBy(victim, schedulingBot, roomId);
     await victim.client.joinRoom(appointmentsRoom);
     // The times offered are the companion's, soonest first: the victim takes the first (10:00).
@@ -230,7 +222,7 @@ describe("scheduling in the companion console", () => {
     const newTimes = await nextPrompt(victim, appointmentsRoom, schedulingBot, noneFit.eventId);
     const evening = newTimes.options.find((o) => /(^|\D)(6|18):00/.test(o.label)); // "오후 6:00" or "18:00"
     expect(evening).toBeDefined();
-    await stack.say(victim, appointmentsRoom, evening!.label, { prompt_id: newTimes.id, option_id: evening!.id });
+    await env.stack.say(victim, appointmentsRoom, evening!.label, { prompt_id: newTimes.id, option_id: evening!.id });
     await tap(victim, appointmentsRoom, schedulingBot, newTimes.eventId, (p) => p.options.find((o) => o.id === "centre"));
     await expect.poll(() => waiting.locator(".status").textContent(), { timeout: 15_000 }).toBe("Confirmed");
     expect(await waiting.getAttribute("class")).not.toContain("needs-times");

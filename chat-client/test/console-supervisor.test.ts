@@ -5,34 +5,24 @@
  * to another from its id. Companions see none of it, and the ops API refuses
  * them the metrics. Real homeserver, bots and Node clients; Chromium for the console.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import { nextPrompt } from "../../bots/test/conversation.ts";
-import { Stack } from "../../bots/test/stack.ts";
-import { launchChromium, screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
+import { screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
+import { useBrowserStack } from "./browser-stack.ts";
 
 const PASSWORD = "correct horse battery"; // the test harness's default staff password
 
-let stack: Stack;
-let browser: Browser;
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([Stack.start(), launchChromium()]);
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const env = useBrowserStack();
 
 /** A fresh browser profile (its own kept sign-in) with `username` signed in at `/console`. */
 async function signIn(username: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: "en-US" });
+  const context = await env.tablet();
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
   page.on("console", (m) => { if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) errors.push(m.text()); });
-  await page.goto(`${stack.hs.url}/console`);
+  await page.goto(`${env.stack.hs.url}/console`);
   await page.getByRole("textbox", { name: "Username" }).fill(username);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -44,9 +34,9 @@ async function signIn(username: string): Promise<{ page: Page; errors: string[] 
 describe("the supervisor view", () => {
   it("shows the figures of a waiting case and reassigns an assigned case to another companion", async () => {
     // Nobody on shift, so a victim's case waits.
-    const hana = await stack.staff("hana", { kind: "supervisor", onShift: false });
-    const mina = await stack.staff("mina", { onShift: false, capacity: 3 });
-    const jun = await stack.staff("jun", { onShift: false });
+    const hana = await env.stack.staff("hana", { kind: "supervisor", onShift: false });
+    const mina = await env.stack.staff("mina", { onShift: false, capacity: 3 });
+    const jun = await env.stack.staff("jun", { onShift: false });
     const { page, errors } = await signIn("hana");
 
     const view = page.locator("section[aria-labelledby=supervisor-title]");
@@ -66,22 +56,22 @@ describe("the supervisor view", () => {
     expect(await chart.locator("text.bar-label").count()).toBe(7);
 
     // A victim skips triage: the case waits and the figures show it at the next refresh (every 10 s).
-    const victim = await stack.visitor();
-    const roomId = await stack.startConversation(victim);
-    const first = await nextPrompt(victim, roomId, stack.triageBot);
-    await stack.say(victim, roomId, "I just want to talk to someone", { prompt_id: first.id, option_id: "skip" });
+    const victim = await env.stack.visitor();
+    const roomId = await env.stack.startConversation(victim);
+    const first = await nextPrompt(victim, roomId, env.stack.triageBot);
+    await env.stack.say(victim, roomId, "I just want to talk to someone", { prompt_id: first.id, option_id: "skip" });
     await expect.poll(() => figure("queue").textContent(), { timeout: 15_000 }).toBe("1");
     expect(await figure("wait-median").textContent()).toMatch(/^\d+ min$/);
     expect(await figure("wait-max").textContent()).toMatch(/^\d+ min$/);
     expect(await seriousAxeViolations(page)).toEqual([]);
 
     // The case id comes from the queue; mina comes on shift and claims it, then jun comes on shift.
-    const queue = await stack.ops(hana.account, "GET", "/queue");
+    const queue = await env.stack.ops(hana.account, "GET", "/queue");
     expect(queue.body.cases).toHaveLength(1);
     const caseId: string = queue.body.cases[0].id;
-    await stack.setShift(mina.account, true);
-    expect((await stack.ops(mina.account, "POST", `/cases/${caseId}/claim`, {})).status).toBe(200);
-    await stack.setShift(jun.account, true);
+    await env.stack.setShift(mina.account, true);
+    expect((await env.stack.ops(mina.account, "POST", `/cases/${caseId}/claim`, {})).status).toBe(200);
+    await env.stack.setShift(jun.account, true);
     await expect.poll(() => minaRow.locator("td").allTextContents(), { timeout: 15_000 }).toEqual(["On shift", "1 / 3"]);
     expect(await figure("queue").textContent()).toBe("0");
     expect(await figure("wait-median").textContent()).toBe("—");
@@ -96,7 +86,7 @@ describe("the supervisor view", () => {
     await form.getByRole("button", { name: "Reassign" }).click();
     await expect.poll(() => form.getByRole("status").textContent(), { timeout: 15_000 })
       .toBe("Reassigned to jun; they have been invited to the conversation.");
-    const reassigned = await stack.ops(hana.account, "GET", `/cases/${caseId}`);
+    const reassigned = await env.stack.ops(hana.account, "GET", `/cases/${caseId}`);
     expect(reassigned.body.case.assigned_to).toBe(jun.userId);
     await jun.waitForRoom(roomId, "invite");
     const junRow = view.locator(`tr[data-user="${jun.userId}"]`);
@@ -109,7 +99,7 @@ describe("the supervisor view", () => {
     expect(await form.getByRole("alert").textContent()).toMatch(/^Could not reassign: .+ \(M_INVALID_PARAM\)$/);
 
     // Jun closes it: today's bar in "handled per day" counts it.
-    expect((await stack.ops(jun.account, "POST", `/cases/${caseId}/close`, { outcome: "supported" })).status).toBe(200);
+    expect((await env.stack.ops(jun.account, "POST", `/cases/${caseId}/close`, { outcome: "supported" })).status).toBe(200);
     await expect.poll(() => chart.locator("text.bar-value").last().textContent(), { timeout: 15_000 }).toBe("1");
     expect(await chart.getAttribute("aria-label")).toMatch(/: 1$/);
 
@@ -120,7 +110,7 @@ describe("the supervisor view", () => {
   });
 
   it("is not shown to a companion, whose token the metrics route refuses", async () => {
-    await stack.staff("sora", { onShift: false });
+    await env.stack.staff("sora", { onShift: false });
     const { page, errors } = await signIn("sora");
     await page.locator("section[aria-labelledby=queue-title]").waitFor();
     expect(await page.locator("section[aria-labelledby=supervisor-title]").count()).toBe(0);

@@ -4,38 +4,30 @@
  * conversation (summary, attachments, typing, receipts, unread), reload,
  * prepared texts, transfer and close; and the Korean console.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext } from "playwright-core";
 import { nextPrompt } from "../../bots/test/conversation.ts";
-import { Stack } from "../../bots/test/stack.ts";
-import { launchChromium, screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
+import { screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
 import { sendEncryptedImage, TINY_PNG } from "../../test-support/encrypted-attachment.ts";
+import { useBrowserStack } from "./browser-stack.ts";
 
 const PASSWORD = "correct horse battery"; // the test harness's default staff password
 
-let stack: Stack;
-let browser: Browser;
+const env = useBrowserStack();
 let context: BrowserContext;
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([Stack.start(), launchChromium()]);
-  context = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: "en-US" });
-}, 60_000);
-
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await stack?.close();
+  context = await env.tablet();
 });
 
 describe("the companion console", () => {
   it("signs a companion in, shows the queue, and takes an offered case into its room", async () => {
-    const sora = await stack.staff("sora", { languages: ["en", "ko"], onShift: false });
+    const sora = await env.stack.staff("sora", { languages: ["en", "ko"], onShift: false });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     page.on("console", (m) => { if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) errors.push(m.text()); });
-    await page.goto(`${stack.hs.url}/console`);
+    await page.goto(`${env.stack.hs.url}/console`);
 
     await page.getByRole("textbox", { name: "Username" }).fill("sora");
     await page.getByLabel("Password").fill("wrong password");
@@ -51,10 +43,10 @@ describe("the companion console", () => {
     expect(await shift.isChecked()).toBe(false);
 
     // A victim skips triage while nobody is on shift: the case waits in the queue.
-    const victim = await stack.visitor();
-    const roomId = await stack.startConversation(victim);
-    const first = await nextPrompt(victim, roomId, stack.triageBot);
-    await stack.say(victim, roomId, "I just want to talk to someone", { prompt_id: first.id, option_id: "skip" });
+    const victim = await env.stack.visitor();
+    const roomId = await env.stack.startConversation(victim);
+    const first = await nextPrompt(victim, roomId, env.stack.triageBot);
+    await env.stack.say(victim, roomId, "I just want to talk to someone", { prompt_id: first.id, option_id: "skip" });
     const waiting = page.locator("section[aria-labelledby=queue-title] li.case");
     await waiting.first().waitFor({ timeout: 15_000 });
     expect(await waiting.first().textContent()).toContain("#1");
@@ -72,12 +64,12 @@ describe("the companion console", () => {
     // The conversation: the triage summary pinned on top, the victim's words decrypted, both ways.
     await page.locator(".summary.pinned").waitFor({ timeout: 15_000 });
     expect(await page.locator(".summary.pinned").textContent()).toContain("Triage summary");
-    await stack.say(victim, roomId, "Someone is threatening to post my photos.");
+    await env.stack.say(victim, roomId, "Someone is threatening to post my photos.");
     const fromVictim = page.locator(".message.from-other", { hasText: "Someone is threatening to post my photos." });
     await fromVictim.waitFor({ timeout: 15_000 });
     expect(await fromVictim.locator(".sender").textContent()).toBe("Victim");
     // An image from the victim: decrypted in the console, blurred until the companion chooses to look.
-    await sendEncryptedImage(victim, stack.hs.url, roomId, TINY_PNG, "photo.png");
+    await sendEncryptedImage(victim, env.stack.hs.url, roomId, TINY_PNG, "photo.png");
     const image = page.locator(".attachment img");
     await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 15_000 }).toBe(1);
     expect(await image.evaluate((img) => getComputedStyle(img).filter)).toContain("blur");
@@ -105,14 +97,14 @@ describe("the companion console", () => {
     await page.setViewportSize({ width: 1024, height: 768 });
 
     // A second victim: a second tab, whose new message shows as unread until it is opened.
-    const second = await stack.visitor();
-    const secondRoom = await stack.startConversation(second);
-    const secondFirst = await nextPrompt(second, secondRoom, stack.triageBot);
-    await stack.say(second, secondRoom, "I just want to talk to someone", { prompt_id: secondFirst.id, option_id: "skip" });
+    const second = await env.stack.visitor();
+    const secondRoom = await env.stack.startConversation(second);
+    const secondFirst = await nextPrompt(second, secondRoom, env.stack.triageBot);
+    await env.stack.say(second, secondRoom, "I just want to talk to someone", { prompt_id: secondFirst.id, option_id: "skip" });
     await offered.getByRole("button", { name: "Accept" }).click();
     const secondTab = page.locator(`[role=tab][data-room="${secondRoom}"]`);
     await secondTab.waitFor({ timeout: 15_000 });
-    await stack.say(second, secondRoom, "Are you there?");
+    await env.stack.say(second, secondRoom, "Are you there?");
     await expect.poll(() => secondTab.textContent(), { timeout: 15_000 }).toMatch(/unread/);
     await secondTab.click();
     await page.locator(".message.from-other", { hasText: "Are you there?" }).waitFor({ timeout: 10_000 });
@@ -137,7 +129,7 @@ describe("the companion console", () => {
     await expect.poll(() => second.bodies(secondRoom).some((b) => b.startsWith("Before anything is deleted") && b.endsWith("Take your time.")), { timeout: 15_000 }).toBe(true);
 
     // Transfer to a colleague on shift: they are invited and find the note and the summary in the room.
-    const jun = await stack.staff("jun", { languages: ["ko", "en"] });
+    const jun = await env.stack.staff("jun", { languages: ["ko", "en"] });
     await page.getByText("Transfer to a colleague").click();
     const colleague = page.getByLabel("Colleague on shift");
     await expect.poll(() => colleague.locator("option").allTextContents()).toContain("jun (ko, en; 0/3)");
@@ -148,7 +140,7 @@ describe("the companion console", () => {
     await jun.client.joinRoom(secondRoom);
     await jun.waitFor(() => jun.bodies(secondRoom).some((b) => b.includes("Prefers to talk in the evening.") && b.includes("요약")), "the transfer note with the summary");
     await page.locator(`[role=tab][data-room="${secondRoom}"]`).waitFor({ state: "detached", timeout: 15_000 });
-    const junCases = await stack.ops(jun.account, "GET", "/me/cases");
+    const junCases = await env.stack.ops(jun.account, "GET", "/me/cases");
     expect(junCases.body.cases.map((c: { room_id: string }) => c.room_id)).toEqual([secondRoom]);
 
     // Close the first conversation with an outcome: the case is closed and the console leaves the room.
@@ -156,28 +148,24 @@ describe("the companion console", () => {
     await page.getByLabel("Outcome").selectOption({ label: "Supported" });
     await page.getByRole("button", { name: "Close", exact: true }).click();
     await page.getByText("No open conversations.").waitFor({ timeout: 15_000 });
-    await expect.poll(async () => (await stack.ops(sora.account, "GET", "/me/cases")).body.cases, { timeout: 10_000 }).toEqual([]);
+    await expect.poll(async () => (await env.stack.ops(sora.account, "GET", "/me/cases")).body.cases, { timeout: 10_000 }).toEqual([]);
     expect(errors).toEqual([]);
   });
 
   it("speaks Korean to a Korean browser, sign-in and dashboard, with no serious accessibility problems", async () => {
-    await stack.staff("minji", { languages: ["ko"], onShift: false });
-    const korean = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: "ko-KR" });
-    try {
-      const page = await korean.newPage();
-      await page.goto(`${stack.hs.url}/console`);
-      await page.getByRole("heading", { name: "상담사 로그인" }).waitFor({ timeout: 15_000 });
-      expect(await page.evaluate(() => document.documentElement.lang)).toBe("ko");
-      expect(await seriousAxeViolations(page)).toEqual([]);
-      await page.getByRole("textbox", { name: "아이디" }).fill("minji");
-      await page.getByLabel("비밀번호").fill(PASSWORD);
-      await page.getByRole("button", { name: "로그인" }).click();
-      await page.getByRole("switch", { name: "근무 중" }).waitFor({ timeout: 15_000 });
-      await page.getByRole("heading", { name: "대기열" }).waitFor();
-      expect(await seriousAxeViolations(page)).toEqual([]);
-      await screenshot(page, "console-ko");
-    } finally {
-      await korean.close();
-    }
+    await env.stack.staff("minji", { languages: ["ko"], onShift: false });
+    const korean = await env.tablet({ locale: "ko-KR" });
+    const page = await korean.newPage();
+    await page.goto(`${env.stack.hs.url}/console`);
+    await page.getByRole("heading", { name: "상담사 로그인" }).waitFor({ timeout: 15_000 });
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe("ko");
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.getByRole("textbox", { name: "아이디" }).fill("minji");
+    await page.getByLabel("비밀번호").fill(PASSWORD);
+    await page.getByRole("button", { name: "로그인" }).click();
+    await page.getByRole("switch", { name: "근무 중" }).waitFor({ timeout: 15_000 });
+    await page.getByRole("heading", { name: "대기열" }).waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, "console-ko");
   });
 });

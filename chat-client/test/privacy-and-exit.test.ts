@@ -6,11 +6,11 @@
  * its own origin, and the landing page stays light while the chat loads behind it.
  */
 import { readFileSync } from "node:fs";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
-import { launchChromium, PHONE, screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
-import { Stack } from "../../bots/test/stack.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { PHONE, screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
 import { EXIT_URLS } from "../src/device/quick-exit.ts";
+import { useBrowserStack } from "./browser-stack.ts";
 import { NOTHING_STORED, storageInContext, storageInPage } from "./storage-probe.ts";
 import { VictimPage } from "./victim-page.ts";
 
@@ -25,31 +25,13 @@ const prompt = (id: string) => TRIAGE.prompts.find((p) => p.id === id)!;
 const CHAT_FILES = /\/assets\/(chat-module-|rust-crypto-|matrix-sdk-crypto-wasm-|matrix_sdk_crypto_wasm_bg-)/;
 const LANDING_JS_BUDGET = 60 * 1024;
 
-let stack: Stack;
-let browser: Browser;
+/** Every test on a new, empty phone: nothing shared with the other tests. */
+const env = useBrowserStack({ closeContextsAfterEach: true });
 let origin: string;
-const contexts: BrowserContext[] = [];
 
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([Stack.start(), launchChromium()]);
-  origin = stack.hs.url;
-}, 60_000);
-
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
+beforeAll(() => {
+  origin = env.stack.hs.url;
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
-
-/** A new, empty browser profile: nothing shared with the other tests. */
-async function freshContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {
-  const context = await browser.newContext({ ...PHONE, locale: "en-US", ...options });
-  contexts.push(context);
-  return context;
-}
 
 const title = (page: Page) => page.getByRole("heading", { level: 1 }).textContent();
 const options = (page: Page) => page.locator(".options[role=group] button");
@@ -97,7 +79,7 @@ async function sentMessage(victim: VictimPage, text: string): Promise<void> {
 
 describe("quick exit", () => {
   it("by the button: the page becomes a neutral site and Back skips over onsafe", async () => {
-    const context = await freshContext();
+    const context = await env.phone();
     const { page, before } = await openAfterAnotherPage(context);
 
     await page.getByRole("button", { name: /^Quick exit/ }).click();
@@ -108,7 +90,7 @@ describe("quick exit", () => {
   });
 
   it("by Escape twice on the chat screen; one Escape, or two far apart, do nothing", async () => {
-    const context = await freshContext();
+    const context = await env.phone();
     const { page, before } = await openAfterAnotherPage(context);
     await startChat(page);
 
@@ -131,7 +113,7 @@ describe("quick exit", () => {
 
 describe("what stays on the device", () => {
   it("with \"Don't keep anything on this device\": nothing in any storage, and a reload forgets the chat", async () => {
-    const context = await freshContext();
+    const context = await env.phone();
     const victim = await VictimPage.open(context, origin);
     const page = victim.page;
     await page.getByRole("checkbox", { name: "Don't keep anything on this device" }).check();
@@ -148,7 +130,7 @@ describe("what stays on the device", () => {
   });
 
   it("by default: the session and the crypto store are kept, and a reload returns to the chat, with the recovery card until it is saved", async () => {
-    const context = await freshContext();
+    const context = await env.phone();
     const victim = await VictimPage.open(context, origin);
     const page = victim.page;
     const question = await startChat(page);
@@ -181,7 +163,7 @@ describe("what stays on the device", () => {
 
 describe("in Korean", () => {
   it("shows every screen in Korean, switches language both ways, and has no serious accessibility problems", async () => {
-    const context = await freshContext({ locale: "ko-KR" });
+    const context = await env.phone({ locale: "ko-KR" });
     const victim = await VictimPage.open(context, origin);
     const page = victim.page;
 
@@ -242,7 +224,7 @@ describe("in Korean", () => {
 
 describe("in the browser", () => {
   it("runs under a strict Content-Security-Policy with no violations or page errors, and talks only to its own origin", async () => {
-    const context = await freshContext();
+    const context = await env.phone();
     const page = await context.newPage();
     const consoleMessages: string[] = [];
     const pageErrors: string[] = [];
@@ -281,7 +263,7 @@ describe("in the browser", () => {
 
 describe("the landing page", () => {
   it(`needs at most ${LANDING_JS_BUDGET / 1024} KB of gzipped JS and none of the chat, which it fetches while the victim reads`, async () => {
-    const context = await freshContext();
+    const context = await env.phone();
     const page = await context.newPage();
     const requests: string[] = [];
     page.on("request", (request) => requests.push(request.url()));

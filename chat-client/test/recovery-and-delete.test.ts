@@ -4,32 +4,14 @@
  * recovery code opens the chat with its history (from room key backup) in a
  * fresh browser; "delete this conversation" erases the account and the device.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { launchChromium, PHONE, screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
-import { Stack } from "../../bots/test/stack.ts";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
+import { useBrowserStack } from "./browser-stack.ts";
 import { VictimPage } from "./victim-page.ts";
 
-let stack: Stack;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([Stack.start(), launchChromium()]);
-}, 60_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await stack?.close();
-});
-
-async function newContext(): Promise<BrowserContext> {
-  const context = await browser.newContext({ ...PHONE, locale: "en-US" });
-  contexts.push(context);
-  return context;
-}
+const env = useBrowserStack();
 
 /** Starts a chat, taps through triage and lets the companion join. Returns the room and the recovery code. */
 async function chatWithCompanion(victim: VictimPage, companion: SdkClient): Promise<{ roomId: string; code: string }> {
@@ -51,14 +33,14 @@ function keptToken(page: Page): Promise<string> {
 
 /** How many Megolm sessions the victim's devices have put in the server-side backup. */
 async function backedUpSessions(token: string): Promise<number> {
-  const response = await fetch(`${stack.hs.url}/_matrix/client/v3/room_keys/version`, { headers: { authorization: `Bearer ${token}` } });
+  const response = await fetch(`${env.stack.hs.url}/_matrix/client/v3/room_keys/version`, { headers: { authorization: `Bearer ${token}` } });
   return response.ok ? ((await response.json()) as { count: number }).count : 0;
 }
 
 describe("coming back and leaving", () => {
   it("sends what was typed offline, restores the chat with its history elsewhere, then deletes everything", async () => {
-    const companion = await stack.staff("jun", { languages: ["en", "ko"] });
-    const first = await VictimPage.open(await newContext(), stack.hs.url);
+    const companion = await env.stack.staff("jun", { languages: ["en", "ko"] });
+    const first = await VictimPage.open(await env.phone(), env.stack.hs.url);
     const { roomId, code } = await chatWithCompanion(first, companion);
 
     await companion.sendText(roomId, "I'm Jun. Take your time.");
@@ -78,7 +60,7 @@ describe("coming back and leaving", () => {
     await expect.poll(() => backedUpSessions(token), { timeout: 30_000, interval: 500 }).toBeGreaterThanOrEqual(3);
 
     // A fresh browser, with nothing but the recovery code.
-    const second = await VictimPage.open(await newContext(), stack.hs.url);
+    const second = await VictimPage.open(await env.phone(), env.stack.hs.url);
     await second.page.getByRole("button", { name: "Open an earlier chat with a recovery code" }).click();
     expect(await seriousAxeViolations(second.page)).toEqual([]);
     await screenshot(second.page, "restore");
@@ -143,16 +125,16 @@ describe("coming back and leaving", () => {
 
     // The server erased the account: the victim has left the room, the code no longer opens it.
     await expect.poll(() => companion.client.getRoom(roomId)?.getMember(companion.userId === "" ? "" : victimId(companion, roomId))?.membership).toBe("leave");
-    const third = await VictimPage.open(await newContext(), stack.hs.url);
+    const third = await VictimPage.open(await env.phone(), env.stack.hs.url);
     await third.page.getByRole("button", { name: "Open an earlier chat with a recovery code" }).click();
     await third.page.getByRole("textbox", { name: "Recovery code" }).fill(code);
     await third.page.getByRole("button", { name: "Open my chat" }).click();
     await third.page.getByText("We couldn't open a chat with this code").waitFor({ timeout: 15_000 });
     // The account's backup, keys and secret storage are gone from the database, and so is every access token.
     const victim = victimId(companion, roomId);
-    const rows = (table: string) => (stack.hs.hs.store.sqlite.prepare(`select count(*) n from ${table} where user_id = ?`).get(victim) as { n: number }).n;
+    const rows = (table: string) => (env.stack.hs.hs.store.sqlite.prepare(`select count(*) n from ${table} where user_id = ?`).get(victim) as { n: number }).n;
     expect(["room_keys", "room_key_versions", "account_data", "device_keys", "access_tokens"].map(rows)).toEqual([0, 0, 0, 0, 0]);
-    const whoami = await fetch(`${stack.hs.url}/_matrix/client/v3/account/whoami`, { headers: { authorization: `Bearer ${token}` } });
+    const whoami = await fetch(`${env.stack.hs.url}/_matrix/client/v3/account/whoami`, { headers: { authorization: `Bearer ${token}` } });
     expect(whoami.status).toBe(401);
     expect(((await whoami.json()) as { errcode: string }).errcode).toBe("M_UNKNOWN_TOKEN");
   });

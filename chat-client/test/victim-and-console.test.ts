@@ -5,36 +5,23 @@
  * browsers. Then the console's offer rules: a companion off shift, or at
  * capacity, is offered nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import { nextPrompt } from "../../bots/test/conversation.ts";
-import { Stack } from "../../bots/test/stack.ts";
-import { launchChromium, PHONE, screenshot } from "../../test-support/browser.ts";
+import { screenshot } from "../../test-support/browser.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
+import { useBrowserStack } from "./browser-stack.ts";
 import { VictimPage } from "./victim-page.ts";
 
 const PASSWORD = "correct horse battery"; // the test harness's default staff password
 
-let stack: Stack;
+const env = useBrowserStack();
 let yuna: SdkClient;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([Stack.start(), launchChromium()]);
-}, 60_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await stack?.close();
-});
 
 async function console_(name: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: "en-US" });
-  contexts.push(context);
+  const context = await env.tablet();
   const page = await context.newPage();
-  await page.goto(`${stack.hs.url}/console`);
+  await page.goto(`${env.stack.hs.url}/console`);
   await page.getByRole("textbox", { name: "Username" }).fill(name);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -44,23 +31,21 @@ async function console_(name: string): Promise<Page> {
 
 /** A victim (Node client) who skips triage straight to the queue. */
 async function skipTriage(): Promise<void> {
-  const victim = await stack.visitor();
-  const roomId = await stack.startConversation(victim);
-  const first = await nextPrompt(victim, roomId, stack.triageBot);
-  await stack.say(victim, roomId, "I just want to talk to someone", { prompt_id: first.id, option_id: "skip" });
+  const victim = await env.stack.visitor();
+  const roomId = await env.stack.startConversation(victim);
+  const first = await nextPrompt(victim, roomId, env.stack.triageBot);
+  await env.stack.say(victim, roomId, "I just want to talk to someone", { prompt_id: first.id, option_id: "skip" });
 }
 
 const offers = (page: Page) => page.locator("section[aria-labelledby=offers-title] li.case");
 
 describe("victim app and console together", () => {
   it("triages a victim in the browser and brings their companion's console in, encrypted both ways", async () => {
-    yuna = await stack.staff("yuna", { languages: ["en", "ko"], onShift: false });
+    yuna = await env.stack.staff("yuna", { languages: ["en", "ko"], onShift: false });
     const consolePage = await console_("yuna");
     await consolePage.getByRole("switch", { name: "On shift" }).check();
 
-    const victimContext = await browser.newContext({ ...PHONE, locale: "en-US" });
-    contexts.push(victimContext);
-    const victim = await VictimPage.open(victimContext, stack.hs.url);
+    const victim = await VictimPage.open(await env.phone(), env.stack.hs.url);
     await victim.start();
     await victim.page.getByRole("button", { name: "I've saved it" }).click();
     await victim.answerTriageByTapping(async () => (await offers(consolePage).count()) > 0);
@@ -79,9 +64,9 @@ describe("victim app and console together", () => {
   });
 
   it("offers nothing to a companion off shift, nor to one at capacity", async () => {
-    await stack.setShift(yuna.account, false);
-    await stack.staff("dana", { languages: ["en", "ko"], onShift: false });
-    await stack.staff("ara", { languages: ["en", "ko"], capacity: 1, onShift: false });
+    await env.stack.setShift(yuna.account, false);
+    await env.stack.staff("dana", { languages: ["en", "ko"], onShift: false });
+    await env.stack.staff("ara", { languages: ["en", "ko"], capacity: 1, onShift: false });
     const offPage = await console_("dana");
     const fullPage = await console_("ara");
     await fullPage.getByRole("switch", { name: "On shift" }).check();

@@ -12,40 +12,27 @@
  * the conversation leaves both (the bot cancels the appointment).
  */
 import { readFile } from "node:fs/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
 import type { CaseJson } from "@onsafe/schema/ops-api";
 import { messages } from "../../bots/test/conversation.ts";
-import { Stack } from "../../bots/test/stack.ts";
-import { launchChromium, PHONE, screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
+import { screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
+import { useBrowserStack } from "./browser-stack.ts";
 import { NOTHING_STORED, storageInContext, storageInPage } from "./storage-probe.ts";
 import { VictimPage } from "./victim-page.ts";
 
 const HOUR = 3_600_000;
 const ADDRESS = "Cafe Onda, 2nd floor, 12 Sejong-daero";
 
-let stack: Stack;
-let browser: Browser;
+const env = useBrowserStack();
+/** A phone that keeps downloads: "Add to calendar" saves a file. */
+const newContext = () => env.phone({ acceptDownloads: true });
 let schedulingBot: string;
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([Stack.start(), launchChromium()]);
-  schedulingBot = ((await stack.ops(undefined, "GET", "/public/config")).body as { scheduling_bot: string }).scheduling_bot;
-}, 60_000);
-
-afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await stack?.close();
+  schedulingBot = ((await env.stack.ops(undefined, "GET", "/public/config")).body as { scheduling_bot: string }).scheduling_bot;
 });
-
-async function newContext(): Promise<BrowserContext> {
-  const context = await browser.newContext({ ...PHONE, locale: "en-US", acceptDownloads: true });
-  contexts.push(context);
-  return context;
-}
 
 /** The room `bot` has invited this client to and it has not answered yet. */
 function invitedBy(client: SdkClient, bot: string) {
@@ -58,19 +45,19 @@ async function triagedTo(victim: VictimPage, companion: SdkClient): Promise<{ ro
   await victim.start();
   const code = (await page.getByTestId("recovery-code").textContent({ timeout: 10_000 }))!;
   await page.getByRole("button", { name: "I've saved it" }).click();
-  await victim.answerTriageByTapping(async () => invitedBy(companion, stack.triageBot) !== undefined);
-  const roomId = invitedBy(companion, stack.triageBot)!.roomId;
+  await victim.answerTriageByTapping(async () => invitedBy(companion, env.stack.triageBot) !== undefined);
+  const roomId = invitedBy(companion, env.stack.triageBot)!.roomId;
   await companion.client.joinRoom(roomId);
   await page.getByText("Summary shared with your companion").waitFor({ timeout: 15_000 });
-  const cases = (await stack.ops(companion.account, "GET", "/me/cases")).body as { cases: CaseJson[] };
+  const cases = (await env.stack.ops(companion.account, "GET", "/me/cases")).body as { cases: CaseJson[] };
   return { roomId, caseId: cases.cases.find((c) => c.room_id === roomId)!.id, code };
 }
 
 /** The companion publishes one free slot and asks for a visit, as the console does. */
 async function askForVisit(companion: SdkClient, caseId: string, startsAt: number, hours: number): Promise<void> {
-  const availability = await stack.ops(companion.account, "POST", "/me/availability", { starts_at: startsAt, ends_at: startsAt + hours * HOUR });
+  const availability = await env.stack.ops(companion.account, "POST", "/me/availability", { starts_at: startsAt, ends_at: startsAt + hours * HOUR });
   expect(availability.status, JSON.stringify(availability.body)).toBe(200);
-  const requested = await stack.ops(companion.account, "POST", `/cases/${caseId}/appointments`, { kind: "counselling_visit" });
+  const requested = await env.stack.ops(companion.account, "POST", `/cases/${caseId}/appointments`, { kind: "counselling_visit" });
   expect(requested.status, JSON.stringify(requested.body)).toBe(200);
 }
 
@@ -95,9 +82,9 @@ function icsValue(ics: string, name: string): string | undefined {
 describe("appointments in the victim app", () => {
   it("shows the scheduling bot's room as a tab where the victim books a visit by tapping and adds it to a calendar", async () => {
     expect(schedulingBot).toMatch(/^@onsafe-scheduling:/);
-    const mina = await stack.staff("mina", { languages: ["en", "ko"] });
+    const mina = await env.stack.staff("mina", { languages: ["en", "ko"] });
     const context = await newContext();
-    const victim = await VictimPage.open(context, stack.hs.url);
+    const victim = await VictimPage.open(context, env.stack.hs.url);
     const page = victim.page;
     await page.getByRole("checkbox", { name: "Don't keep anything on this device" }).check();
     const chat = await triagedTo(victim, mina);
@@ -190,13 +177,13 @@ describe("appointments in the victim app", () => {
     expect(await storageInContext(context)).toEqual({ cookies: [], origins: [] });
     expect(victim.console.filter((line) => line.startsWith("pageerror"))).toEqual([]);
     expect(victim.foreignRequests()).toEqual([]);
-    await stack.setShift(mina.account, false);
+    await env.stack.setShift(mina.account, false);
   });
 
   it("joins an invite that came while the app was closed, brings both rooms back with the recovery code, and deleting leaves both", async () => {
-    const dana = await stack.staff("dana", { languages: ["en", "ko"] });
+    const dana = await env.stack.staff("dana", { languages: ["en", "ko"] });
     const context = await newContext();
-    const first = await VictimPage.open(context, stack.hs.url);
+    const first = await VictimPage.open(context, env.stack.hs.url);
     const chat = await triagedTo(first, dana);
     const token = await first.page.evaluate(() => JSON.parse(localStorage.getItem("onsafe.session")!).accessToken as string);
     await first.page.close();
@@ -206,13 +193,13 @@ describe("appointments in the victim app", () => {
     await dana.waitFor(() => invitedBy(dana, schedulingBot) !== undefined, "the appointments room's invite");
     const appointmentsRoomId = invitedBy(dana, schedulingBot)!.roomId;
     await dana.client.joinRoom(appointmentsRoomId);
-    const whoami = await fetch(`${stack.hs.url}/_matrix/client/v3/account/whoami`, { headers: { authorization: `Bearer ${token}` } });
+    const whoami = await fetch(`${env.stack.hs.url}/_matrix/client/v3/account/whoami`, { headers: { authorization: `Bearer ${token}` } });
     const victimId = ((await whoami.json()) as { user_id: string }).user_id;
     const membership = (roomId: string) => dana.client.getRoom(roomId)?.getMember(victimId)?.membership;
     await dana.waitFor(() => membership(appointmentsRoomId) === "invite", "the victim invited to the appointments room");
 
     // Opened again, the kept session joins it: the tab is there, the bot's question answerable.
-    const again = await VictimPage.open(context, stack.hs.url);
+    const again = await VictimPage.open(context, env.stack.hs.url);
     const tab = again.page.getByRole("tab", { name: /^Appointments/ });
     await tab.waitFor({ timeout: 30_000 });
     await tab.click();
@@ -225,11 +212,11 @@ describe("appointments in the victim app", () => {
 
     // The kept device backs up the keys of both rooms; with the code, a fresh browser reads both.
     const backedUp = async () => {
-      const response = await fetch(`${stack.hs.url}/_matrix/client/v3/room_keys/version`, { headers: { authorization: `Bearer ${token}` } });
+      const response = await fetch(`${env.stack.hs.url}/_matrix/client/v3/room_keys/version`, { headers: { authorization: `Bearer ${token}` } });
       return response.ok ? ((await response.json()) as { count: number }).count : 0;
     };
     await expect.poll(backedUp, { timeout: 30_000, interval: 500 }).toBeGreaterThanOrEqual(4);
-    const restored = await VictimPage.open(await newContext(), stack.hs.url);
+    const restored = await VictimPage.open(await newContext(), env.stack.hs.url);
     await restored.page.getByRole("button", { name: "Open an earlier chat with a recovery code" }).click();
     await restored.page.getByRole("textbox", { name: "Recovery code" }).fill(chat.code);
     await restored.page.getByRole("button", { name: "Open my chat" }).click();
@@ -244,7 +231,7 @@ describe("appointments in the victim app", () => {
     await restored.page.getByRole("dialog", { name: "Delete this conversation?" }).getByRole("button", { name: "Delete" }).click();
     await restored.page.getByRole("heading", { name: "Your conversation is deleted" }).waitFor({ timeout: 30_000 });
     await dana.waitFor(() => membership(appointmentsRoomId) === "leave" && membership(chat.roomId) === "leave", "the victim gone from both rooms");
-    const status = async () => ((await stack.ops(dana.account, "GET", `/cases/${chat.caseId}/appointments`)).body as { appointments: { status: string }[] }).appointments.map((a) => a.status);
+    const status = async () => ((await env.stack.ops(dana.account, "GET", `/cases/${chat.caseId}/appointments`)).body as { appointments: { status: string }[] }).appointments.map((a) => a.status);
     await expect.poll(status, { timeout: 15_000 }).toEqual(["cancelled"]);
     for (const page of [again, restored]) expect(page.console.filter((line) => line.startsWith("pageerror"))).toEqual([]);
   }, 120_000);

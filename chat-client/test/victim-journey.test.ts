@@ -4,31 +4,23 @@
  * (a Node matrix-js-sdk client on shift) joins and writes, and both sides read
  * each other decrypted.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser, BrowserContext } from "playwright-core";
-import { launchChromium, PHONE, screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
-import { Stack } from "../../bots/test/stack.ts";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContext } from "playwright-core";
+import { screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
+import { useBrowserStack } from "./browser-stack.ts";
 import { VictimPage } from "./victim-page.ts";
 
-let stack: Stack;
-let browser: Browser;
+const env = useBrowserStack();
 let context: BrowserContext;
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([Stack.start(), launchChromium()]);
-  context = await browser.newContext({ ...PHONE, locale: "en-US" });
-}, 60_000);
-
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await stack?.close();
+  context = await env.phone();
 });
 
 describe("the victim app", () => {
   it("takes a victim from the landing page through triage to a companion, encrypted both ways", async () => {
-    const companion = await stack.staff("mina", { languages: ["en", "ko"] });
-    const victim = await VictimPage.open(context, stack.hs.url);
+    const companion = await env.stack.staff("mina", { languages: ["en", "ko"] });
+    const victim = await VictimPage.open(context, env.stack.hs.url);
     const page = victim.page;
 
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("You don't have to face this alone");
@@ -83,33 +75,28 @@ describe("the victim app", () => {
   });
 
   it("can be used with the keyboard alone: start, and answer a question", async () => {
-    const keyboardContext = await browser.newContext({ viewport: { width: 1024, height: 768 }, locale: "en-US" });
-    try {
-      const victim = await VictimPage.open(keyboardContext, stack.hs.url);
-      const page = victim.page;
-      await page.getByRole("heading", { level: 1 }).waitFor();
-      const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? "");
-      for (let i = 0; i < 10 && (await focused()) !== "Start chatting"; i++) await page.keyboard.press("Tab");
-      expect(await focused()).toBe("Start chatting");
-      await page.keyboard.press("Enter");
-      await victim.options().first().waitFor({ timeout: 10_000 });
+    const victim = await VictimPage.open(await env.tablet(), env.stack.hs.url);
+    const page = victim.page;
+    await page.getByRole("heading", { level: 1 }).waitFor();
+    const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim() ?? "");
+    for (let i = 0; i < 10 && (await focused()) !== "Start chatting"; i++) await page.keyboard.press("Tab");
+    expect(await focused()).toBe("Start chatting");
+    await page.keyboard.press("Enter");
+    await victim.options().first().waitFor({ timeout: 10_000 });
 
-      // Through the recovery card's buttons to the question's options; Enter on "English" answers it.
-      for (let i = 0; i < 20 && (await focused()) !== "English"; i++) await page.keyboard.press("Tab");
-      expect(await focused()).toBe("English");
-      await page.keyboard.press("Enter");
-      await page.locator(".message.from-me .body", { hasText: "English" }).waitFor({ timeout: 10_000 });
-      await victim.options().first().waitFor({ timeout: 10_000 });
-      expect(await victim.options().first().textContent()).toBe("Someone filmed or photographed me without consent");
+    // Through the recovery card's buttons to the question's options; Enter on "English" answers it.
+    for (let i = 0; i < 20 && (await focused()) !== "English"; i++) await page.keyboard.press("Tab");
+    expect(await focused()).toBe("English");
+    await page.keyboard.press("Enter");
+    await page.locator(".message.from-me .body", { hasText: "English" }).waitFor({ timeout: 10_000 });
+    await victim.options().first().waitFor({ timeout: 10_000 });
+    expect(await victim.options().first().textContent()).toBe("Someone filmed or photographed me without consent");
 
-      // Typing works too: the composer is reachable and Enter sends.
-      await page.getByRole("textbox", { name: "Message" }).focus();
-      await page.keyboard.type("1");
-      await page.keyboard.press("Enter");
-      await page.locator(".message.from-me .body", { hasText: /^1$/ }).waitFor({ timeout: 10_000 });
-      await expect.poll(() => victim.options().first().textContent(), { timeout: 10_000 }).not.toBe("Someone filmed or photographed me without consent");
-    } finally {
-      await keyboardContext.close();
-    }
+    // Typing works too: the composer is reachable and Enter sends.
+    await page.getByRole("textbox", { name: "Message" }).focus();
+    await page.keyboard.type("1");
+    await page.keyboard.press("Enter");
+    await page.locator(".message.from-me .body", { hasText: /^1$/ }).waitFor({ timeout: 10_000 });
+    await expect.poll(() => victim.options().first().textContent(), { timeout: 10_000 }).not.toBe("Someone filmed or photographed me without consent");
   });
 });
