@@ -13,11 +13,13 @@ import {
   RoomEvent,
   SyncState,
 } from "matrix-js-sdk";
-import { type Logger, logger } from "matrix-js-sdk/lib/logger.js";
+import type { Logger } from "matrix-js-sdk/lib/logger.js";
 import type { Account } from "../chat-server/test/harness.ts";
 
+import { quietSdkLogging } from "../bots/src/runtime/sdk-logging.ts";
+
 // Modules that log through the SDK's global logger.
-(logger as unknown as { setLevel(level: string): void }).setLevel("error");
+quietSdkLogging();
 
 /** A lost connection during sync: expected while the restart test has the server down; the SDK retries. */
 const isSyncConnectionError = (msg: unknown[]) =>

@@ -11,12 +11,14 @@
 import "@onsafe/schema/polyfills";
 import "fake-indexeddb/auto";
 import { ClientEvent, createClient, type MatrixClient, SyncState } from "matrix-js-sdk";
-import { type Logger, logger as sdkLogger } from "matrix-js-sdk/lib/logger.js";
+import type { Logger } from "matrix-js-sdk/lib/logger.js";
 import type { IndexedDbMirror } from "./persistent-indexeddb.ts";
 import type { BotSession } from "./login.ts";
 
+import { quietSdkLogging } from "./sdk-logging.ts";
+
 // The SDK and its modules log through the global logger too; keep it to errors.
-(sdkLogger as unknown as { setLevel(level: string): void }).setLevel("error");
+quietSdkLogging();
 
 /**
  * Only errors, and never the arguments of a request (they may hold message
