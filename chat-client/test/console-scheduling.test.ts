@@ -214,6 +214,8 @@ describe("scheduling in the companion console", () => {
     await expect.poll(() => waiting.getAttribute("class"), { timeout: 10_000 }).toContain("needs-times");
     expect(await waiting.textContent()).toContain("The victim needs other times: add slots");
     expect(await waiting.textContent()).toContain("Preparing a complaint or statement");
+    // The companion is not in the appointments room: the agenda tells them what the victim did.
+    await expect.poll(() => agenda.locator(".agenda-news").textContent(), { timeout: 10_000 }).toContain(`Case ${second.case_id}: the victim needs other times`);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, "console-agenda-needs-times");
 
@@ -226,6 +228,7 @@ describe("scheduling in the companion console", () => {
     await tap(victim, appointmentsRoom, schedulingBot, newTimes.eventId, (p) => p.options.find((o) => o.id === "centre"));
     await expect.poll(() => waiting.locator(".status").textContent(), { timeout: 15_000 }).toBe("Confirmed");
     expect(await waiting.getAttribute("class")).not.toContain("needs-times");
+    expect(await agenda.locator(".agenda-news p").first().textContent()).toBe(`Case ${second.case_id}: the victim chose a time`);
     expect(await waiting.getAttribute("data-starts-at")).toBe(String(seoulInstant(day, "18:00")));
     expect(await waiting.locator(".when").textContent()).toMatch(/18:00\s?–\s?19:30$/); // the kind's 90 minutes, not the 2-hour slot
 

@@ -196,7 +196,8 @@ describe("after confirming", () => {
   });
 
   it("lets the victim cancel after asking once more; the slot is free again", async () => {
-    const { visitor, roomId, a, s } = await confirmed();
+    // Ten days ahead: still ahead when the week a cancellation shows is over.
+    const { visitor, roomId, a, s } = await confirmed(240);
     await tap(visitor, roomId, "cancel");
     expect(f.rooms.lastPrompt().id).toBe(`${a.id}.cancel`);
     await tap(visitor, roomId, "no");
@@ -206,6 +207,10 @@ describe("after confirming", () => {
     expect(f.tables.appointments.byId(a.id)).toMatchObject({ status: "cancelled", cancelledBy: "victim" });
     expect(f.tables.slots.byId(s.id)!.appointmentId).toBeNull();
     expect(f.rooms.last()["org.onsafe.visit"]).toMatchObject({ stage: "cancelled", cancelled_by: "victim" });
+    // The companion sees it on their agenda for a week.
+    expect(f.scheduler.agenda(mina.userId)).toMatchObject([{ id: a.id, status: "cancelled", cancelledBy: "victim" }]);
+    f.clock.advance(7 * DAY + 1);
+    expect(f.scheduler.agenda(mina.userId)).toEqual([]);
   });
 
   it("lets the companion cancel or reschedule their own appointment only", async () => {

@@ -24,6 +24,7 @@ import {
 } from "./messages.ts";
 
 export const APPOINTMENT_ID_PATTERN = /^a-[0-9a-z]{6}$/;
+const CANCELLED_SHOWN_MS = 7 * 24 * 3_600_000;
 
 /** The Matrix side, implemented by the scheduling bot. */
 export interface AppointmentRooms {
@@ -83,8 +84,10 @@ export class Scheduler {
     return this.t.appointments.ofCase(caseId);
   }
 
+  /** The companion's agenda; cancellations stay on it for a week, so one by the victim is not missed. */
   agenda(companionId: string): Appointment[] {
-    return this.t.appointments.agenda(companionId, this.clock.now());
+    const now = this.clock.now();
+    return this.t.appointments.agenda(companionId, now, now - CANCELLED_SHOWN_MS);
   }
 
   /** The companion cannot make the time: the slot is given up and the victim is offered times again. */
@@ -115,7 +118,7 @@ export class Scheduler {
 
   /** After a companion adds slots: appointments of theirs that wait for times are offered the new ones. */
   async offerAgain(companionId: string, answering: string): Promise<void> {
-    const waiting = this.t.appointments.agenda(companionId, this.clock.now()).filter((a) => a.step === "waiting_for_times");
+    const waiting = this.agenda(companionId).filter((a) => a.status !== "cancelled" && a.step === "waiting_for_times");
     for (const a of waiting) {
       if (a.kind === null || this.availability.freeFor(companionId, a.kind).length === 0) continue;
       const room = this.t.schedulingRooms.ofCase(a.caseId);

@@ -57,10 +57,15 @@ export class AppointmentStore {
       .where("case_id", "=", caseId).where("status", "!=", "cancelled").orderBy("created_at", "desc").orderBy("id", "desc")).map(decode);
   }
 
-  /** A companion's agenda: not cancelled and not over by `now` (unbooked ones included), soonest first. */
-  agenda(companionId: string, now: number): Appointment[] {
+  /**
+   * A companion's agenda: appointments not over by `now` (unbooked ones
+   * included), and those cancelled since `cancelledSince` (so a cancellation by
+   * the victim is seen), soonest first.
+   */
+  agenda(companionId: string, now: number, cancelledSince: number): Appointment[] {
     return this.db.all(this.db.q.selectFrom("appointments").selectAll()
-      .where("companion_id", "=", companionId).where("status", "!=", "cancelled")
+      .where("companion_id", "=", companionId)
+      .where((eb) => eb.or([eb("status", "!=", "cancelled"), eb("cancelled_at", ">=", cancelledSince)]))
       .where((eb) => eb.or([eb("ends_at", "is", null), eb("ends_at", ">", now)]))
       .orderBy("starts_at").orderBy("created_at"))
       .map(decode);

@@ -6,8 +6,11 @@
 import type { AppointmentJson, AvailabilityJson } from "@onsafe/schema/ops-api";
 import { createSignal, For, onCleanup, onMount, Show } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
+import { victimChanges } from "./agenda-changes.ts";
+import { announce } from "./announcer.ts";
 import { AppointmentItem } from "./AppointmentItem.tsx";
 import { Availability } from "./Availability.tsx";
+import type { ConsoleKey } from "./console-strings.ts";
 import { ct } from "./ct.ts";
 import type { StaffSession } from "./staff-session.ts";
 import "./agenda.css";
@@ -25,10 +28,19 @@ export function AgendaView(props: { session: StaffSession }) {
   // Reconciled by id, so an item's open "Cancel?" question, or a focused button, survives each refresh.
   const [agenda, setAgenda] = createStore<{ appointments: AppointmentJson[]; availability: AvailabilityJson | null }>({ appointments: [], availability: null });
   const [unreachable, setUnreachable] = createSignal(false);
+  // What the victim changed since the console opened: the companion is not in the appointments room to see it.
+  const [news, setNews] = createSignal<string[]>([]);
+  let seen: AppointmentJson[] | null = null;
 
   const refresh = async () => {
     try {
       const [appointments, mine] = await Promise.all([ops.agenda(), ops.availability()]);
+      const changes = seen ? victimChanges(seen, appointments) : [];
+      seen = appointments;
+      if (changes.length > 0) {
+        setNews((lines) => [...changes.map((c) => ct(`agenda.news.${c.change}` as ConsoleKey, { id: c.caseId })), ...lines].slice(0, 5));
+        announce(ct("notify.appointment"), "appointment");
+      }
       setAgenda(reconcile({ appointments: [...appointments].sort(agendaOrder), availability: mine }));
       setUnreachable(false);
     } catch {
@@ -47,6 +59,9 @@ export function AgendaView(props: { session: StaffSession }) {
       <Show when={unreachable()}>
         <p class="error" role="alert">{ct("error.ops")}</p>
       </Show>
+      <div class="agenda-news" role="status" aria-live="polite">
+        <For each={news()}>{(line) => <p>{line}</p>}</For>
+      </div>
       <Show when={agenda.availability}>
         {(mine) => (
           <>
