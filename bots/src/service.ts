@@ -72,7 +72,7 @@ export async function startBotsService(config: BotsConfig, clock: Clock = system
 
   const rooms = new MatrixAppointmentRooms(scheduling.client, tables, clock);
   const scheduler = new Scheduler(tables, clock, rooms, config.hours.timeZone, config.defaultVisitsPerDay);
-  const reminders = new Reminders(tables, clock, rooms, config.hours.timeZone);
+  const reminders = new Reminders(tables, clock, rooms, config.hours.timeZone, scheduler.caseOrder);
   const schedulingBot = new SchedulingBot(scheduling.client, tables, scheduler, config.keyWaitMs);
   await scheduling.start();
   schedulingBot.resume();

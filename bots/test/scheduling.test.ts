@@ -180,6 +180,19 @@ describe("an appointment arranged in the encrypted appointments room", () => {
     expect(JSON.parse(after)).toEqual(JSON.parse(before));
   });
 
+  it("a tap while the bots service is down is answered once it is back (its keys and read mark kept)", async () => {
+    const confirmation = messages(victim, appointments).filter((m) => m.sender === stack.schedulingBot && m.content["org.onsafe.visit"]?.stage === "confirmed").at(-1)!;
+    const prompt = confirmation.content["org.onsafe.prompt"];
+    await stack.stopBots();
+    await stack.say(victim, appointments, "Cancel", { prompt_id: prompt.id, option_id: "cancel" });
+    await stack.startBots();
+    const ask = await nextPrompt(victim, appointments, stack.schedulingBot, confirmation.event.getId());
+    expect(ask.id).toBe(prompt.id.replace(/\.manage$/, ".cancel"));
+    await stack.say(victim, appointments, "No, keep it", { prompt_id: ask.id, option_id: "no" });
+    await waitForText(victim, appointments, stack.schedulingBot, "stays as it is");
+    expect((await stack.ops(mina.account, "GET", "/me/appointments")).body.appointments[0]).toMatchObject({ status: "confirmed", step: "settled" });
+  });
+
   it("the companion cancels; the victim is told in the appointments room and the slot is free", async () => {
     const [a] = (await stack.ops(mina.account, "GET", "/me/appointments")).body.appointments;
     const reply = await stack.ops(mina.account, "POST", `/appointments/${a.id}/cancel`);

@@ -6,12 +6,13 @@
  * for it (keys and messages can come in different syncs).
  */
 import { type MatrixClient, type MatrixEvent, MatrixEventEvent, type Room, RoomEvent } from "matrix-js-sdk";
+import { KeyedChain } from "./keyed-chain.ts";
 
 export type RoomEventHandler = (room: Room, event: MatrixEvent) => Promise<void>;
 export type InviteHandler = (room: Room) => Promise<void>;
 
 export class RoomEventFeed {
-  private readonly chains = new Map<string, Promise<void>>();
+  private readonly chains = new KeyedChain();
 
   constructor(
     private readonly client: MatrixClient,
@@ -32,19 +33,16 @@ export class RoomEventFeed {
     }
   }
 
-  /** Runs `task` in the room's order, after everything already queued for it. */
+  /** Runs `task` in the room's order, after everything already queued for it; a failure is logged. */
   enqueue(roomId: string, task: () => Promise<void>): Promise<void> {
-    const next = (this.chains.get(roomId) ?? Promise.resolve()).then(task).catch((error: Error) => {
+    return this.chains.run(roomId, task).catch((error: Error) => {
       console.error(`bot: handling an event in a room failed: ${error.message.slice(0, 200)}`);
     });
-    this.chains.set(roomId, next);
-    void next.then(() => { if (this.chains.get(roomId) === next) this.chains.delete(roomId); });
-    return next;
   }
 
   /** Resolves when every room's queue is empty (for an orderly stop). */
-  async idle(): Promise<void> {
-    while (this.chains.size > 0) await Promise.all(this.chains.values());
+  idle(): Promise<void> {
+    return this.chains.idle();
   }
 
   /** Stops taking new events; `idle()` then waits for the ones in hand. */

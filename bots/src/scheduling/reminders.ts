@@ -6,6 +6,7 @@
  */
 import { type Language, VISIT_FIELD } from "@onsafe/schema";
 import type { Clock } from "../queue/clock.ts";
+import type { KeyedChain } from "../runtime/keyed-chain.ts";
 import type { Appointment, BotsTables } from "../storage/index.ts";
 import { formatWhen } from "./calendar.ts";
 import { kindLabel, notice, say, visitFields } from "./messages.ts";
@@ -14,25 +15,40 @@ import type { AppointmentRooms } from "./scheduler.ts";
 const HOUR = 3_600_000;
 
 export class Reminders {
-  constructor(private readonly t: BotsTables, private readonly clock: Clock, private readonly rooms: AppointmentRooms, private readonly timeZone: string) {}
+  constructor(
+    private readonly t: BotsTables,
+    private readonly clock: Clock,
+    private readonly rooms: AppointmentRooms,
+    private readonly timeZone: string,
+    /** The scheduler's order per case, so a reminder never crosses a change of time. */
+    private readonly caseOrder: KeyedChain,
+  ) {}
 
   /** Sends the reminders due now; returns how many went out. */
   async sendDue(): Promise<number> {
     const now = this.clock.now();
     let sent = 0;
-    for (const a of this.t.appointments.confirmedStartingBy(now, now + 24 * HOUR)) {
-      const inLastHour = a.startsAt! - now <= HOUR;
-      if (inLastHour && a.reminded1hAt === null) {
-        await this.remind(a, "1h");
-        this.t.appointments.update(a.id, { reminded1hAt: now, reminded24hAt: a.reminded24hAt ?? now });
-        sent++;
-      } else if (!inLastHour && a.reminded24hAt === null && a.confirmedAt! < a.startsAt! - 24 * HOUR) {
-        await this.remind(a, "24h");
-        this.t.appointments.update(a.id, { reminded24hAt: now });
-        sent++;
-      }
+    for (const { id, caseId } of this.t.appointments.confirmedStartingBy(now, now + 24 * HOUR)) {
+      if (await this.caseOrder.run(caseId, () => this.sendIfDue(id, now))) sent++;
     }
     return sent;
+  }
+
+  private async sendIfDue(id: string, now: number): Promise<boolean> {
+    const a = this.t.appointments.byId(id);
+    if (!a || a.status !== "confirmed" || a.startsAt === null || a.startsAt <= now) return false;
+    const inLastHour = a.startsAt - now <= HOUR;
+    if (inLastHour && a.reminded1hAt === null) {
+      await this.remind(a, "1h");
+      this.t.appointments.update(a.id, { reminded1hAt: now, reminded24hAt: a.reminded24hAt ?? now });
+      return true;
+    }
+    if (!inLastHour && a.reminded24hAt === null && a.confirmedAt! < a.startsAt - 24 * HOUR) {
+      await this.remind(a, "24h");
+      this.t.appointments.update(a.id, { reminded24hAt: now });
+      return true;
+    }
+    return false;
   }
 
   private async remind(a: Appointment, which: "24h" | "1h"): Promise<void> {

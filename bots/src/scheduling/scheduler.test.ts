@@ -135,6 +135,16 @@ describe("arranging an appointment", () => {
     expect(f.tables.appointments.byId(a.id)).toMatchObject({ slotId: s1.id, step: "place" });
   });
 
+  it("asks again instead of starting a second appointment while one is being arranged, taking a kind given later", async () => {
+    slot(24);
+    const { caseId } = await assignedCase("a", mina);
+    const [first, second] = await Promise.all([f.scheduler.request(caseId, mina, null), f.scheduler.request(caseId, mina, "statement_prep")]);
+    expect(second.id).toBe(first.id);
+    expect(f.tables.appointments.ofCase(caseId)).toHaveLength(1);
+    expect(f.tables.appointments.byId(first.id)).toMatchObject({ kind: "statement_prep", step: "time" });
+    expect(f.rooms.lastPrompt().id).toBe(`${first.id}.time`);
+  });
+
   it("ignores people other than the victim and the companion", async () => {
     slot(24);
     const { caseId, roomId } = await assignedCase("a", mina);

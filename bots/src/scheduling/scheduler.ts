@@ -11,6 +11,7 @@
 import { APPOINTMENT_KIND_INFO, type AppointmentKind, type AppointmentParty, type Language, VISIT_FIELD } from "@onsafe/schema";
 import { badState, forbidden, notFound } from "../ops-api/errors.ts";
 import { shortId } from "../queue/case-id.ts";
+import { KeyedChain } from "../runtime/keyed-chain.ts";
 import type { Clock } from "../queue/clock.ts";
 import type { Appointment, BotsTables, CaseRow, StaffMember } from "../storage/index.ts";
 import type { Outgoing } from "../triage/outgoing.ts";
@@ -48,6 +49,11 @@ export interface Incoming {
 
 export class Scheduler {
   readonly availability: Availability;
+  /**
+   * Everything about one case's appointments runs in order: the victim's
+   * messages, the companion's requests through the ops API, reminders.
+   */
+  readonly caseOrder = new KeyedChain();
 
   constructor(
     private readonly t: BotsTables,
@@ -61,19 +67,28 @@ export class Scheduler {
 
   // ---- companions (ops API, or an invite of the bot) ----
 
-  /** Starts arranging an appointment for the case; the victim is asked in the appointments room. */
-  async request(caseId: string, by: StaffMember, kind: AppointmentKind | null): Promise<Appointment> {
-    const c = this.t.cases.byId(caseId);
-    if (!c) throw notFound("No such case");
-    if (c.status !== "assigned" || (c.assignedTo !== by.userId && by.kind !== "supervisor")) {
-      throw forbidden("Only the case's companion may arrange an appointment for it");
-    }
-    const id = shortId("a");
-    this.t.appointments.insert({ id, caseId, companionId: by.userId, kind, step: kind ? "time" : "kind", createdAt: this.clock.now() });
-    const a = this.t.appointments.byId(id)!;
-    const roomId = await this.rooms.open(c, by.userId);
-    await this.askStep(roomId, a, this.lang(c), `request ${id}`);
-    return this.t.appointments.byId(id)!;
+  /**
+   * Starts arranging an appointment for the case; the victim is asked in the
+   * appointments room. One still being arranged is asked again instead of a
+   * second being started (a double click, or an invite and `/visit` together).
+   */
+  request(caseId: string, by: StaffMember, kind: AppointmentKind | null): Promise<Appointment> {
+    return this.caseOrder.run(caseId, async () => {
+      const c = this.t.cases.byId(caseId);
+      if (!c) throw notFound("No such case");
+      if (c.status !== "assigned" || (c.assignedTo !== by.userId && by.kind !== "supervisor")) {
+        throw forbidden("Only the case's companion may arrange an appointment for it");
+      }
+      const now = this.clock.now();
+      const existing = this.t.appointments.openOfCase(caseId).find((x) => x.status === "requested" && x.companionId === by.userId);
+      const id = existing?.id ?? shortId("a");
+      if (!existing) this.t.appointments.insert({ id, caseId, companionId: by.userId, kind, step: kind ? "time" : "kind", createdAt: now });
+      else if (existing.kind === null && kind !== null) this.t.appointments.update(id, { kind, step: "time" });
+      const a = this.t.appointments.byId(id)!;
+      const roomId = await this.rooms.open(c, by.userId);
+      await this.askStep(roomId, a, this.lang(c), `request ${a.id} ${now}`);
+      return this.t.appointments.byId(a.id)!;
+    });
   }
 
   /** The appointments of a case, for its companion or a supervisor. */
@@ -92,40 +107,49 @@ export class Scheduler {
 
   /** The companion cannot make the time: the slot is given up and the victim is offered times again. */
   async rescheduleByCompanion(appointmentId: string, by: StaffMember): Promise<Appointment> {
-    const a = this.own(appointmentId, by);
-    if (a.status === "cancelled") throw badState("The appointment is cancelled");
-    const c = this.t.cases.byId(a.caseId)!;
-    const lang = this.lang(c);
-    const before = a.startsAt !== null && a.endsAt !== null ? formatWhen(a.startsAt, a.endsAt, this.timeZone, lang) : null;
-    this.t.db.transaction(() => {
-      this.availability.release(a);
-      this.t.appointments.update(a.id, { status: "requested", slotId: null, startsAt: null, endsAt: null, step: a.kind ? "time" : "kind" });
+    const { caseId } = this.own(appointmentId, by);
+    return this.caseOrder.run(caseId, async () => {
+      const a = this.own(appointmentId, by);
+      if (a.status === "cancelled") throw badState("The appointment is cancelled");
+      const c = this.t.cases.byId(a.caseId)!;
+      const lang = this.lang(c);
+      const before = a.startsAt !== null && a.endsAt !== null ? formatWhen(a.startsAt, a.endsAt, this.timeZone, lang) : null;
+      this.t.db.transaction(() => {
+        this.availability.release(a);
+        this.t.appointments.update(a.id, { status: "requested", slotId: null, startsAt: null, endsAt: null, step: a.kind ? "time" : "kind" });
+      });
+      const roomId = await this.rooms.open(c, a.companionId);
+      const answering = `reschedule ${a.id} ${this.clock.now()}`;
+      if (before) await this.rooms.send(roomId, [notice(say(lang, "companion_reschedule", { when: before }))], `${answering} notice`);
+      await this.askStep(roomId, this.t.appointments.byId(a.id)!, lang, answering);
+      return this.t.appointments.byId(a.id)!;
     });
-    const roomId = await this.rooms.open(c, a.companionId);
-    const answering = `reschedule ${a.id} ${this.clock.now()}`;
-    if (before) await this.rooms.send(roomId, [notice(say(lang, "companion_reschedule", { when: before }))], `${answering} notice`);
-    await this.askStep(roomId, this.t.appointments.byId(a.id)!, lang, answering);
-    return this.t.appointments.byId(a.id)!;
   }
 
   async cancelByCompanion(appointmentId: string, by: StaffMember): Promise<Appointment> {
-    const a = this.own(appointmentId, by);
-    if (a.status === "cancelled") throw badState("The appointment is already cancelled");
-    const c = this.t.cases.byId(a.caseId)!;
-    await this.cancel(a, "companion", this.t.schedulingRooms.ofCase(c.id)?.roomId ?? await this.rooms.open(c, a.companionId), `cancel ${a.id}`);
-    return this.t.appointments.byId(a.id)!;
+    const { caseId } = this.own(appointmentId, by);
+    return this.caseOrder.run(caseId, async () => {
+      const a = this.own(appointmentId, by);
+      if (a.status === "cancelled") throw badState("The appointment is already cancelled");
+      const c = this.t.cases.byId(a.caseId)!;
+      await this.cancel(a, "companion", this.t.schedulingRooms.ofCase(c.id)?.roomId ?? await this.rooms.open(c, a.companionId), `cancel ${a.id}`);
+      return this.t.appointments.byId(a.id)!;
+    });
   }
 
   /** After a companion adds slots: appointments of theirs that wait for times are offered the new ones. */
   async offerAgain(companionId: string, answering: string): Promise<void> {
     const waiting = this.agenda(companionId).filter((a) => a.status !== "cancelled" && a.step === "waiting_for_times");
-    for (const a of waiting) {
-      if (a.kind === null || this.availability.freeFor(companionId, a.kind).length === 0) continue;
-      const room = this.t.schedulingRooms.ofCase(a.caseId);
-      const c = this.t.cases.byId(a.caseId);
-      if (!room || !c) continue;
-      this.t.appointments.update(a.id, { step: "time" });
-      await this.askStep(room.roomId, this.t.appointments.byId(a.id)!, this.lang(c), `${answering} ${a.id}`);
+    for (const { id, caseId } of waiting) {
+      await this.caseOrder.run(caseId, async () => {
+        const a = this.t.appointments.byId(id)!;
+        if (a.step !== "waiting_for_times" || a.kind === null || this.availability.freeFor(companionId, a.kind).length === 0) return;
+        const room = this.t.schedulingRooms.ofCase(a.caseId);
+        const c = this.t.cases.byId(a.caseId);
+        if (!room || !c) return;
+        this.t.appointments.update(a.id, { step: "time" });
+        await this.askStep(room.roomId, this.t.appointments.byId(a.id)!, this.lang(c), `${answering} ${a.id}`);
+      });
     }
   }
 
@@ -133,7 +157,11 @@ export class Scheduler {
 
   async onMessage(m: Incoming): Promise<void> {
     const room = this.t.schedulingRooms.byRoom(m.roomId);
-    const c = room && this.t.cases.byId(room.caseId);
+    if (room) await this.caseOrder.run(room.caseId, () => this.handle(room.caseId, m));
+  }
+
+  private async handle(caseId: string, m: Incoming): Promise<void> {
+    const c = this.t.cases.byId(caseId);
     if (!c) return;
     const a = this.addressed(c.id, m.answer?.prompt_id);
     if (!a || (m.sender !== c.visitorId && m.sender !== a.companionId)) return;
@@ -166,12 +194,14 @@ export class Scheduler {
   async onVictimLeft(roomId: string): Promise<void> {
     const room = this.t.schedulingRooms.byRoom(roomId);
     if (!room) return;
-    for (const a of this.t.appointments.openOfCase(room.caseId)) {
-      this.t.db.transaction(() => {
-        this.availability.release(a);
-        this.t.appointments.update(a.id, { status: "cancelled", step: "settled", cancelledBy: "victim", cancelledAt: this.clock.now() });
-      });
-    }
+    await this.caseOrder.run(room.caseId, async () => {
+      for (const a of this.t.appointments.openOfCase(room.caseId)) {
+        this.t.db.transaction(() => {
+          this.availability.release(a);
+          this.t.appointments.update(a.id, { status: "cancelled", step: "settled", cancelledBy: "victim", cancelledAt: this.clock.now() });
+        });
+      }
+    });
   }
 
   private async choose(roomId: string, a: Appointment, lang: Language, choice: string, answering: string, by: AppointmentParty): Promise<void> {

@@ -67,6 +67,6 @@ export async function schedulingFixture(o: { visitsPerDay?: number } = {}): Prom
   const q = await queueFixture();
   const rooms = new RecordingRooms(q.tables);
   const scheduler = new Scheduler(q.tables, q.clock, rooms, "Asia/Seoul", o.visitsPerDay ?? 3);
-  const reminders = new Reminders(q.tables, q.clock, rooms, "Asia/Seoul");
+  const reminders = new Reminders(q.tables, q.clock, rooms, "Asia/Seoul", scheduler.caseOrder);
   return Object.assign(q, { scheduler, reminders, rooms });
 }
