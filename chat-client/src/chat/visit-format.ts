@@ -1,7 +1,7 @@
 /**
- * How an appointment card reads (docs/SCHEDULING.md): the time in the
- * service's time zone, whatever zone the phone is in, and what to bring as the
- * bot wrote it. Pure, so both languages are unit-tested.
+ * How an appointment card's time reads (docs/SCHEDULING.md): in the
+ * service's time zone, whatever zone the phone is in. Pure, so both languages
+ * are unit-tested.
  */
 import type { VisitContent } from "@onsafe/schema/scheduling";
 import type { Lang } from "../strings.ts";
