@@ -1,5 +1,5 @@
 /** Reading what the triage bot said in a room, from a real client's decrypted timeline, and answering it. */
-import { type MatrixEvent, MsgType } from "matrix-js-sdk";
+import { type MatrixClient, MatrixEvent, MsgType } from "matrix-js-sdk";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
 
 export interface Prompt {
@@ -143,4 +143,12 @@ export async function eventually<T>(read: () => Promise<T>, done: (value: T) => 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Whether `reader` (a bot's client) can decrypt the message `event` as it went over the wire: a copy is decrypted, the original stays. */
+export async function readableBy(reader: MatrixClient, event: MatrixEvent): Promise<boolean> {
+  const copy = new MatrixEvent(structuredClone(event.event));
+  if (!copy.isEncrypted()) throw new Error("the event was not encrypted");
+  await reader.decryptEventIfNeeded(copy);
+  return !copy.isDecryptionFailure();
 }
