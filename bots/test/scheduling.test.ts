@@ -206,6 +206,47 @@ describe("an appointment arranged in the encrypted appointments room", () => {
   });
 });
 
+describe("two victims, one free time", () => {
+  /** A new victim through triage to mina; returns the victim, the case id and their appointments room (joined). */
+  async function caseWithAppointment(): Promise<{ victim: SdkClient; caseId: string; room: string }> {
+    const v = await stack.visitor();
+    const roomId = await stack.startConversation(v);
+    await answerTriage(v, roomId, stack.triageBot, [["language", "I just want to talk to someone"]]);
+    await mina.waitForRoom(roomId, "invite");
+    await mina.client.joinRoom(roomId);
+    const caseId = stack.bots.queue.cases.getByRoom(roomId)!.id;
+    await eventually(() => stack.ops(mina.account, "GET", `/cases/${caseId}`), (r) => r.body.case?.status === "assigned", "the case to be mina's");
+    expect((await stack.ops(mina.account, "POST", `/cases/${caseId}/appointments`, { kind: "counselling_visit" })).status).toBe(200);
+    const invited = () => v.client.getRooms().find((r) => r.roomId !== roomId && r.getMyMembership() === "invite");
+    const room = (await eventually(async () => invited(), (r) => r !== undefined, "the appointments room invite"))!.roomId;
+    await v.client.joinRoom(room);
+    return { victim: v, caseId, room };
+  }
+
+  it("both tap it at once: one books it, the other is told it was taken and offered what is left", async () => {
+    const start = clock.now() + 80 * HOUR;
+    const only = (await stack.ops(mina.account, "POST", "/me/availability", { starts_at: start, ends_at: start + 2 * HOUR })).body.slot;
+    const [a, b] = [await caseWithAppointment(), await caseWithAppointment()];
+    const [pa, pb] = await Promise.all([nextPrompt(a.victim, a.room, stack.schedulingBot), nextPrompt(b.victim, b.room, stack.schedulingBot)]);
+    expect(pa.options.map((o) => o.id)).toContain(only.id);
+    expect(pb.options.map((o) => o.id)).toContain(only.id);
+    await Promise.all([
+      stack.say(a.victim, a.room, "1", { prompt_id: pa.id, option_id: only.id }),
+      stack.say(b.victim, b.room, "1", { prompt_id: pb.id, option_id: only.id }),
+    ]);
+    const outcome = async (x: { victim: SdkClient; room: string }) => {
+      await x.victim.waitFor(() => messages(x.victim, x.room).some((m) => m.sender === stack.schedulingBot && (/taken|booked by someone else/.test(String(m.content.body)) || m.content["org.onsafe.prompt"]?.id?.endsWith(".place"))), "the bot's answer");
+      return messages(x.victim, x.room).some((m) => m.content["org.onsafe.prompt"]?.id?.endsWith(".place")) ? "booked" : "taken";
+    };
+    const [ra, rb] = await Promise.all([outcome(a), outcome(b)]);
+    expect([ra, rb].sort()).toEqual(["booked", "taken"]);
+    const held = (await stack.ops(mina.account, "GET", "/me/availability")).body.slots.find((s: { id: string }) => s.id === only.id);
+    const winner = ra === "booked" ? a : b;
+    const appointments = (await stack.ops(mina.account, "GET", `/cases/${winner.caseId}/appointments`)).body.appointments;
+    expect(held.appointment_id).toBe(appointments.at(-1).id);
+  });
+});
+
 /** Downloads and decrypts an encrypted attachment as a client does (AES-256-CTR). */
 async function download(client: SdkClient, file: { url: string; key: { k: string }; iv: string }): Promise<string> {
   const [server, mediaId] = file.url.slice("mxc://".length).split("/");
