@@ -10,3 +10,4 @@ export * from "./admin-registration.ts";
 export * from "./env.ts";
 export * from "./ops-api.ts";
 export * from "./scheduling.ts";
+export * from "./referrals.ts";

@@ -4,6 +4,7 @@
  * counts and times (ms since the epoch) only; never anything a victim wrote.
  */
 import type { StaffKind } from "./account-kinds.ts";
+import type { PartnerKind, ReferralItem, ReferralStatus } from "./referrals.ts";
 import type { AppointmentKind, AppointmentParty, AppointmentStatus, AppointmentStep, PlaceKind } from "./scheduling.ts";
 import type { CaseOutcome, CaseStatus, HarmCategory, ImageState, Language, RiskLevel, ThreatDeadline } from "./triage.ts";
 
@@ -102,4 +103,37 @@ export interface AppointmentJson {
   created_at: number;
   confirmed_at: number | null;
   cancelled_at: number | null;
+}
+
+/** A partner organisation (docs/REFERRALS.md): public facts, no victim data. */
+export interface PartnerJson {
+  id: string;
+  kind: PartnerKind;
+  name: { ko: string; en: string };
+  about: { ko: string; en: string };
+  region: string;
+  languages: string[];
+  hours: string;
+  contact: string;
+  /** Its staff accounts (kind partner); empty when the victim gets a letter instead. */
+  staff_ids: string[];
+  active: boolean;
+}
+
+/** A referral as staff see it: ids, items and statuses only. */
+export interface ReferralJson {
+  id: string;
+  case_id: string;
+  partner_id: string;
+  companion_id: string;
+  status: ReferralStatus;
+  items_offered: ReferralItem[];
+  items_consented: ReferralItem[];
+  created_at: number;
+  consented_at: number | null;
+  accepted_at: number | null;
+  first_contact_at: number | null;
+  completed_at: number | null;
+  declined_at: number | null;
+  withdrawn_at: number | null;
 }

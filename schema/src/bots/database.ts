@@ -7,6 +7,7 @@
 import type { Generated } from "kysely";
 import type { StaffKind } from "../account-kinds.ts";
 import type { AppointmentKind, AppointmentParty, AppointmentStatus, AppointmentStep, PlaceKind } from "../scheduling.ts";
+import type { PartnerKind, ReferralStatus } from "../referrals.ts";
 import type { CaseOutcome, CaseStatus, HarmCategory, ImageState, Language, RiskLevel, ThreatDeadline } from "../triage.ts";
 
 export const OFFER_STATUSES = ["pending", "accepted", "declined", "expired", "withdrawn"] as const;
@@ -146,6 +147,60 @@ export interface SchedulingRoomsTable {
   read_state: string;
 }
 
+/** A partner organisation: public facts about it, and its staff accounts (partner kind) if any. */
+export interface PartnersTable {
+  /** `p-xxxxxx`. */
+  id: string;
+  kind: PartnerKind;
+  name_ko: string;
+  name_en: string;
+  /** What they do, told to the victim before consent. */
+  about_ko: string;
+  about_en: string;
+  region: string;
+  /** JSON array of language codes. */
+  languages: string;
+  hours: string;
+  /** How to reach them (phone, web), for the referral letter. */
+  contact: string;
+  /** JSON array of the partner's staff user ids (accounts of kind partner); empty: the victim gets a letter. */
+  staff_ids: string;
+  active: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A referral: statuses, ids and times. The shared items' text lives only in the encrypted rooms. */
+export interface ReferralsTable {
+  /** `r-xxxxxx`. */
+  id: string;
+  case_id: string;
+  partner_id: string;
+  companion_id: string;
+  status: ReferralStatus;
+  /** JSON arrays of item ids. */
+  items_offered: string;
+  items_consented: string;
+  /** Which item the bot asks about next (an item id), or `done`. */
+  step: string;
+  /** The referral room: consent with the victim and the companion, then the hand-off with the partner. */
+  room_id: string | null;
+  /** The bot's offer, which holds the companion's summary (read back from the room at hand-off). */
+  offer_event_id: string | null;
+  handoff_event_id: string | null;
+  /** JSON `{ ts, ids }`: the bot's read mark in the room. */
+  read_state: string;
+  created_at: number;
+  consented_at: number | null;
+  accepted_at: number | null;
+  first_contact_at: number | null;
+  completed_at: number | null;
+  declined_at: number | null;
+  withdrawn_at: number | null;
+  /** When the companion was reminded of a referral the partner has not accepted. */
+  reminded_at: number | null;
+}
+
 export interface BotsDatabase {
   staff: StaffTable;
   cases: CasesTable;
@@ -155,4 +210,6 @@ export interface BotsDatabase {
   availability_slots: AvailabilitySlotsTable;
   appointments: AppointmentsTable;
   scheduling_rooms: SchedulingRoomsTable;
+  partners: PartnersTable;
+  referrals: ReferralsTable;
 }

@@ -1,10 +1,11 @@
 import type { Migration, MigrationProvider } from "kysely";
 import * as initial from "./0001-initial.ts";
 import * as scheduling from "./0002-scheduling.ts";
+import * as referrals from "./0003-referrals.ts";
 
 /** Ordered migrations of the bots database, for Kysely's Migrator. */
 export const botsMigrations: MigrationProvider = {
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { "0001-initial": initial, "0002-scheduling": scheduling };
+    return { "0001-initial": initial, "0002-scheduling": scheduling, "0003-referrals": referrals };
   },
 };

@@ -1,0 +1,51 @@
+/**
+ * Referrals (docs/REFERRALS.md): consent-based hand-offs to partner
+ * organisations. The bots database keeps partners (organisations, public
+ * facts) and referral statuses and ids; never the shared items' text.
+ */
+import { isOneOf } from "./triage.ts";
+
+export const PARTNER_KINDS = ["treatment", "legal_aid", "content_deletion", "police_cyber", "medical", "other"] as const;
+export type PartnerKind = (typeof PARTNER_KINDS)[number];
+
+/** What a referral may share, each only with the victim's consent. */
+export const REFERRAL_ITEMS = ["category", "summary", "contact"] as const;
+export type ReferralItem = (typeof REFERRAL_ITEMS)[number];
+
+/**
+ * `offered`: the victim is being asked; `consented`: the victim agreed to at
+ * least one item and the hand-off is under way; `accepted`: the partner joined
+ * the hand-off room (or, without an account, the victim has the letter);
+ * `first_contact`: the partner wrote to the victim; `completed`, `declined`
+ * (by the victim), `withdrawn` (the victim took consent back; the partner was
+ * removed).
+ */
+export const REFERRAL_STATUSES = ["offered", "consented", "accepted", "first_contact", "completed", "declined", "withdrawn"] as const;
+export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
+
+export const REFERRAL_FIELD = "org.onsafe.referral";
+
+export const REFERRAL_STAGES = ["offer", "consent", "status", "letter"] as const;
+export type ReferralStage = (typeof REFERRAL_STAGES)[number];
+
+/** A referral bot message's machine-readable side (texts stay in `body` and only in the encrypted room). */
+export interface ReferralContent {
+  stage: ReferralStage;
+  referral_id: string;
+  partner_id: string;
+  /** Offer: the items proposed; consent: the items agreed to so far. */
+  items?: ReferralItem[];
+  status?: ReferralStatus;
+}
+
+export function isReferralContent(value: unknown): value is ReferralContent {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    isOneOf(REFERRAL_STAGES, v.stage) &&
+    typeof v.referral_id === "string" && /^r-[0-9a-z]{6}$/.test(v.referral_id) &&
+    typeof v.partner_id === "string" && /^p-[0-9a-z]{6}$/.test(v.partner_id) &&
+    (v.items === undefined || (Array.isArray(v.items) && v.items.every((i) => isOneOf(REFERRAL_ITEMS, i)))) &&
+    (v.status === undefined || isOneOf(REFERRAL_STATUSES, v.status))
+  );
+}
