@@ -4,6 +4,7 @@ import { CaseStore } from "./cases.ts";
 import { MetaStore } from "./meta.ts";
 import { AppointmentStore } from "./appointments.ts";
 import { OfferStore } from "./offers.ts";
+import { PartnerStore } from "./partners.ts";
 import { SchedulingRoomStore } from "./scheduling-rooms.ts";
 import { SlotStore } from "./slots.ts";
 import { StaffStore } from "./staff.ts";
@@ -19,12 +20,14 @@ export interface BotsTables {
   slots: SlotStore;
   appointments: AppointmentStore;
   schedulingRooms: SchedulingRoomStore;
+  partners: PartnerStore;
 }
 
 export function botsTables(db: BotsStore): BotsTables {
   return {
     db, staff: new StaffStore(db), cases: new CaseStore(db), offers: new OfferStore(db), log: new CaseLogStore(db), meta: new MetaStore(db),
     slots: new SlotStore(db), appointments: new AppointmentStore(db), schedulingRooms: new SchedulingRoomStore(db),
+    partners: new PartnerStore(db),
   };
 }
 
@@ -35,3 +38,4 @@ export type { StaffMember, StaffProfile } from "./staff.ts";
 export type { Appointment, AppointmentPatch } from "./appointments.ts";
 export type { Slot } from "./slots.ts";
 export type { SchedulingRoom } from "./scheduling-rooms.ts";
+export type { Partner, PartnerFields } from "./partners.ts";
