@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { BotsConfig } from "./config.ts";
 import { loadCrisisLines } from "./content/crisis-lines.ts";
 import { createOpsApi, startOpsApi, WhoamiResolver } from "./ops-api/index.ts";
+import { PartnerDirectory } from "./partners/directory.ts";
 import { type Clock, createQueue, type Queue, startOfferTimer, systemClock } from "./queue/index.ts";
 import { createBotClient, type BotClient } from "./runtime/bot-client.ts";
 import { loadBotsSecrets, registrationSecret } from "./runtime/bot-secrets.ts";
@@ -78,7 +79,8 @@ export async function startBotsService(config: BotsConfig, clock: Clock = system
   schedulingBot.resume();
   const stopReminders = startReminderTimer(reminders, config.reminderCheckMs);
 
-  const app = createOpsApi({ config, queue, scheduler, crisisLines: loadCrisisLines(), tokens: new WhoamiResolver(config.homeserverUrl) });
+  const partners = new PartnerDirectory(tables, clock);
+  const app = createOpsApi({ config, queue, scheduler, partners, crisisLines: loadCrisisLines(), tokens: new WhoamiResolver(config.homeserverUrl) });
   const api = await startOpsApi(app, { host: config.host, port: config.port });
   const stopOfferTimer = startOfferTimer(queue.cases, config.offerCheckMs);
   // Offers that lapsed while the service was down.

@@ -7,6 +7,7 @@ import { type Account, TestServer } from "../../chat-server/test/harness.ts";
 import { botsConfigFromEnv } from "../src/config.ts";
 import { loadCrisisLines } from "../src/content/crisis-lines.ts";
 import { createOpsApi, startOpsApi, WhoamiResolver } from "../src/ops-api/index.ts";
+import { PartnerDirectory } from "../src/partners/directory.ts";
 import { type SchedulingFixture as Fixture, schedulingFixture } from "../src/scheduling/test-fixture.ts";
 
 let server: TestServer;
@@ -28,7 +29,7 @@ let app: ReturnType<typeof createOpsApi>;
 beforeEach(async () => {
   q = await schedulingFixture();
   const config = { ...botsConfigFromEnv({}), serverName: server.config.serverName };
-  app = createOpsApi({ config, queue: q, scheduler: q.scheduler, crisisLines: loadCrisisLines(), tokens: new WhoamiResolver(server.url) });
+  app = createOpsApi({ config, queue: q, scheduler: q.scheduler, partners: new PartnerDirectory(q.tables, q.clock), crisisLines: loadCrisisLines(), tokens: new WhoamiResolver(server.url) });
   await q.staff.addOrUpdateStaff({ userId: who.mina.userId, kind: "companion", displayName: "Mina", languages: ["ko", "en"] });
   await q.staff.addOrUpdateStaff({ userId: who.jun.userId, kind: "companion", displayName: "Jun", languages: ["ko"] });
   await q.staff.addOrUpdateStaff({ userId: who.boss.userId, kind: "supervisor", displayName: "Boss", languages: ["ko"] });
@@ -53,7 +54,7 @@ function expectError(reply: Reply, status: number, errcode: string): void {
 /** Every row of the bots database, to show a refused request changed nothing. */
 function snapshot(): string {
   const db = q.tables.db.sqlite;
-  return JSON.stringify(["staff", "cases", "offers", "case_log", "availability_slots", "appointments", "scheduling_rooms"].map((t) => db.prepare(`select * from ${t} order by 1`).all()));
+  return JSON.stringify(["staff", "cases", "offers", "case_log", "availability_slots", "appointments", "scheduling_rooms", "partners"].map((t) => db.prepare(`select * from ${t} order by 1`).all()));
 }
 
 async function expectRefused(method: string, path: string, o: Parameters<typeof call>[2], status: number, errcode: string) {
@@ -92,10 +93,11 @@ describe("authentication", () => {
     expectError(await call("GET", "/me", { headers: { authorization: "Bearer not-a-token" } }), 401, "M_UNKNOWN_TOKEN");
     expectError(await call("GET", "/me", { as: who.visitor }), 403, "M_FORBIDDEN");
     expectError(await call("GET", "/me", { as: who.ghost }), 403, "M_FORBIDDEN");
-    for (const [method, path] of [["GET", "/me"], ["GET", "/queue"], ["GET", "/metrics"], ["GET", "/cases/c-000000"], ["POST", "/cases/c-000000/claim"]]) {
+    for (const [method, path] of [["GET", "/me"], ["GET", "/queue"], ["GET", "/metrics"], ["GET", "/cases/c-000000"], ["POST", "/cases/c-000000/claim"], ["GET", "/partners"]]) {
       expectError(await call(method!, path!, { as: who.pat }), 403, "M_FORBIDDEN");
     }
     await expectRefused("PUT", "/me/shift", { as: who.pat, body: { onShift: true } }, 403, "M_FORBIDDEN");
+    await expectRefused("POST", "/partners", { as: who.pat, body: legalAid }, 403, "M_FORBIDDEN");
   });
 
   it("lets companions and supervisors in", async () => {
@@ -284,6 +286,72 @@ describe("GET metrics", () => {
     expect(reply.body.closed_per_day).toHaveLength(7);
     expect(reply.body.active_cases.find((a: { user_id: string }) => a.user_id === who.mina.userId)).toMatchObject({ on_shift: true, active: 0, capacity: 3 });
     expect(JSON.stringify(reply.body)).not.toContain(c.roomId);
+  });
+});
+
+const legalAid = {
+  kind: "legal_aid",
+  name: { ko: "법률구조센터", en: "Legal aid centre" },
+  about: { ko: "무료 법률 상담", en: "Free legal advice" },
+  region: "Seoul",
+  languages: ["ko", "en"],
+  hours: "Mon-Fri 09:00-18:00",
+  contact: "02-000-0000",
+};
+
+describe("partners", () => {
+  it("a supervisor adds, changes and deactivates a partner; all staff read the active ones", async () => {
+    const created = await call("POST", "/partners", { as: who.boss, body: { ...legalAid, staff_ids: [who.pat.userId] } });
+    expect(created.status).toBe(200);
+    const id = created.body.partner.id;
+    expect(id).toMatch(/^p-[0-9a-z]{6}$/);
+    expect(created.body.partner).toEqual({ id, ...legalAid, staff_ids: [who.pat.userId], active: true });
+    expect(await call("GET", "/partners", { as: who.mina })).toEqual({ status: 200, body: { partners: [created.body.partner] } });
+
+    const changed = await call("PUT", `/partners/${id}`, { as: who.boss, body: { hours: "24/7", staff_ids: [], name: { ko: "법률센터", en: "Law centre" } } });
+    expect(changed).toEqual({ status: 200, body: { partner: { ...created.body.partner, hours: "24/7", staff_ids: [], name: { ko: "법률센터", en: "Law centre" } } } });
+
+    const gone = await call("DELETE", `/partners/${id}`, { as: who.boss });
+    expect(gone).toEqual({ status: 200, body: { partner: { ...changed.body.partner, active: false } } });
+    expect((await call("GET", "/partners", { as: who.boss })).body).toEqual({ partners: [] });
+    // Kept for past referrals, and can be brought back.
+    expect((await call("PUT", `/partners/${id}`, { as: who.boss, body: { active: true } })).body.partner.active).toBe(true);
+    expect((await call("GET", "/partners", { as: who.jun })).body.partners.map((p: { id: string }) => p.id)).toEqual([id]);
+  });
+
+  it("companions may read but not change the directory", async () => {
+    const { id } = (await call("POST", "/partners", { as: who.boss, body: legalAid })).body.partner;
+    await expectRefused("POST", "/partners", { as: who.mina, body: legalAid }, 403, "M_FORBIDDEN");
+    await expectRefused("PUT", `/partners/${id}`, { as: who.mina, body: { hours: "24/7" } }, 403, "M_FORBIDDEN");
+    await expectRefused("DELETE", `/partners/${id}`, { as: who.mina }, 403, "M_FORBIDDEN");
+    await expectRefused("DELETE", `/partners/${id}`, {}, 401, "M_MISSING_TOKEN");
+    await expectRefused("PUT", `/partners/${id}`, { as: who.pat, body: { hours: "24/7" } }, 403, "M_FORBIDDEN");
+    await expectRefused("DELETE", `/partners/${id}`, { as: who.pat }, 403, "M_FORBIDDEN");
+  });
+
+  it("refuses bad input with the right errcode and changes nothing", async () => {
+    const { id } = (await call("POST", "/partners", { as: who.boss, body: legalAid })).body.partner;
+    const as = who.boss;
+    const { region: _, ...noRegion } = legalAid;
+    await expectRefused("POST", "/partners", { as, body: noRegion }, 400, "M_MISSING_PARAM");
+    await expectRefused("POST", "/partners", { as, body: { ...legalAid, name: { ko: "센터" } } }, 400, "M_MISSING_PARAM");
+    await expectRefused("POST", "/partners", { as, body: { ...legalAid, name: "Legal aid" } }, 400, "M_BAD_JSON");
+    await expectRefused("POST", "/partners", { as, body: { ...legalAid, languages: "ko" } }, 400, "M_BAD_JSON");
+    await expectRefused("POST", "/partners", { as, body: { ...legalAid, staff_ids: [7] } }, 400, "M_BAD_JSON");
+    await expectRefused("POST", "/partners", { as, raw: "{" }, 400, "M_NOT_JSON");
+    await expectRefused("POST", "/partners", { as, body: { ...legalAid, kind: "bakery" } }, 400, "M_INVALID_PARAM");
+    await expectRefused("POST", "/partners", { as, body: { ...legalAid, about: { ko: "x".repeat(501), en: "x" } } }, 400, "M_INVALID_PARAM");
+    await expectRefused("POST", "/partners", { as, body: { ...legalAid, contact: " " } }, 400, "M_INVALID_PARAM");
+    await expectRefused("POST", "/partners", { as, body: { ...legalAid, languages: ["korean"] } }, 400, "M_INVALID_PARAM");
+    await expectRefused("POST", "/partners", { as, body: { ...legalAid, staff_ids: [who.mina.userId] } }, 400, "M_INVALID_PARAM");
+    await expectRefused("POST", "/partners", { as, body: { ...legalAid, staff_ids: ["@nobody:localhost"] } }, 400, "M_INVALID_PARAM");
+    await expectRefused("PUT", `/partners/${id}`, { as, body: { hours: "x".repeat(201) } }, 400, "M_INVALID_PARAM");
+    await expectRefused("PUT", `/partners/${id}`, { as, body: { hours: "24/7", staff_ids: [who.boss.userId] } }, 400, "M_INVALID_PARAM");
+    await expectRefused("PUT", `/partners/${id}`, { as, body: { active: "no" } }, 400, "M_BAD_JSON");
+    for (const path of ["/partners/p-000000", "/partners/c-000000", "/partners/P-ABCDEF"]) {
+      await expectRefused("PUT", path, { as, body: { hours: "24/7" } }, 404, "M_NOT_FOUND");
+      await expectRefused("DELETE", path, { as }, 404, "M_NOT_FOUND");
+    }
   });
 });
 

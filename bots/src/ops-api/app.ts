@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { BotsConfig } from "../config.ts";
 import type { CrisisLines } from "../content/crisis-lines.ts";
+import type { PartnerDirectory } from "../partners/directory.ts";
 import type { Queue } from "../queue/index.ts";
 import { requireStaff } from "./auth.ts";
 import type { OpsEnv } from "./env.ts";
@@ -17,6 +18,7 @@ import { appointmentRoutes } from "./routes/appointments.ts";
 import { caseRoutes } from "./routes/cases.ts";
 import { meRoutes } from "./routes/me.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
+import { partnerRoutes } from "./routes/partners.ts";
 import { publicRoutes } from "./routes/public.ts";
 import { queueRoutes } from "./routes/queue.ts";
 import type { TokenResolver } from "./whoami.ts";
@@ -28,12 +30,13 @@ export interface OpsApiDeps {
   config: Pick<BotsConfig, "serverName" | "hours">;
   queue: Queue;
   scheduler: Scheduler;
+  partners: PartnerDirectory;
   crisisLines: CrisisLines;
   /** Usually `new WhoamiResolver(config.homeserverUrl)`. */
   tokens: TokenResolver;
 }
 
-export function createOpsApi({ config, queue, scheduler, crisisLines, tokens }: OpsApiDeps): Hono<OpsEnv> {
+export function createOpsApi({ config, queue, scheduler, partners, crisisLines, tokens }: OpsApiDeps): Hono<OpsEnv> {
   const app = new Hono<OpsEnv>({ strict: false });
   app.use("*", async (c, next) => {
     await next();
@@ -52,6 +55,7 @@ export function createOpsApi({ config, queue, scheduler, crisisLines, tokens }: 
   api.route("/", caseRoutes(auth, queue.staffCases));
   api.route("/", metricsRoutes(auth, queue.metrics));
   api.route("/", appointmentRoutes(auth, scheduler));
+  api.route("/", partnerRoutes(auth, partners));
   app.route(OPS_API_PREFIX, api);
 
   app.notFound((c) => c.json(unrecognized().body(), 404));

@@ -45,6 +45,32 @@ export function optionalString(body: JsonObject, key: string, maxLength: number)
   return value;
 }
 
+export function requireStringArray(body: JsonObject, key: string): string[] {
+  const value = body[key];
+  if (value === undefined || value === null) throw missingParam(`Missing '${key}'`);
+  if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) throw badJson(`'${key}' must be an array of strings`);
+  return value;
+}
+
+/** A text in Korean and English: `{ "ko": "...", "en": "..." }`. */
+export function requireKoEn(body: JsonObject, key: string): { ko: string; en: string } {
+  const value = body[key];
+  if (value === undefined || value === null) throw missingParam(`Missing '${key}'`);
+  if (typeof value !== "object" || Array.isArray(value)) throw badJson(`'${key}' must be an object with 'ko' and 'en'`);
+  const texts = value as JsonObject;
+  const text = (lang: "ko" | "en") => {
+    if (texts[lang] === undefined || texts[lang] === null) throw missingParam(`Missing '${key}.${lang}'`);
+    if (typeof texts[lang] !== "string") throw badJson(`'${key}.${lang}' must be a string`);
+    return texts[lang];
+  };
+  return { ko: text("ko"), en: text("en") };
+}
+
+/** `read(body, key)` when the field is given; undefined when it is absent or null (a change that leaves it as it is). */
+export function ifGiven<T>(body: JsonObject, key: string, read: (body: JsonObject, key: string) => T): T | undefined {
+  return body[key] === undefined || body[key] === null ? undefined : read(body, key);
+}
+
 /** A whole number (times are ms since the epoch). */
 export function requireInteger(body: JsonObject, key: string): number {
   const value = body[key];

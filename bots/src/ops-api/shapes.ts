@@ -1,7 +1,7 @@
 /** The JSON shapes of the ops API (docs/OPS-API.md): snake_case, ids and enums only. */
-import type { AppointmentJson, CaseFieldsJson, CaseJson, MetricsJson, QueueEntryJson, SlotJson, StaffJson } from "@onsafe/schema";
+import type { AppointmentJson, CaseFieldsJson, CaseJson, MetricsJson, PartnerJson, QueueEntryJson, SlotJson, StaffJson } from "@onsafe/schema";
 import type { MetricsSnapshot, QueueEntry } from "../queue/index.ts";
-import type { Appointment, CaseRow, Slot, StaffMember } from "../storage/index.ts";
+import type { Appointment, CaseRow, Partner, Slot, StaffMember } from "../storage/index.ts";
 
 export function staffJson(m: StaffMember, load: number): StaffJson {
   return {
@@ -97,5 +97,21 @@ export function appointmentJson(a: Appointment): AppointmentJson {
     created_at: a.createdAt,
     confirmed_at: a.confirmedAt,
     cancelled_at: a.cancelledAt,
+  };
+}
+
+/** A partner organisation: public facts only. */
+export function partnerJson(p: Partner): PartnerJson {
+  return {
+    id: p.id,
+    kind: p.kind,
+    name: p.name,
+    about: p.about,
+    region: p.region,
+    languages: p.languages,
+    hours: p.hours,
+    contact: p.contact,
+    staff_ids: p.staffIds,
+    active: p.active,
   };
 }
