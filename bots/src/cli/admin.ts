@@ -5,23 +5,39 @@
  * secret (from ONSAFE_REGISTRATION_SHARED_SECRET or the data directory), then
  * enters it in the bots service's staff directory (`bots.sqlite`), which the
  * running service reads on every request.
+ *
+ * `npm run admin -- add-partner --kind legal_aid --name-ko "..." --name-en "..."
+ *  --about-ko "..." --about-en "..." --region Seoul --languages ko,en --hours "..."
+ *  --contact "..." [--staff @user:server,...]`
+ * Adds an organisation to the partner directory (docs/REFERRALS.md) in
+ * `bots.sqlite` and prints its id; the homeserver is not needed. Its staff
+ * accounts must already be partner accounts (`add-staff --kind partner`).
  */
 import { parseArgs } from "node:util";
-import { STAFF_KINDS, type StaffKind } from "@onsafe/schema";
+import { PARTNER_KINDS, type PartnerKind, STAFF_KINDS, type StaffKind } from "@onsafe/schema";
 import { botsConfigFromEnv } from "../config.ts";
+import { MatrixError } from "../ops-api/errors.ts";
+import { PartnerDirectory } from "../partners/directory.ts";
+import { systemClock } from "../queue/clock.ts";
 import { registrationSecret } from "../runtime/bot-secrets.ts";
 import { isCapacity, isLanguageCode, MAX_CAPACITY } from "../queue/staff-directory.ts";
 import { botsTables, openBotsStore } from "../storage/index.ts";
 import { registerWithSharedSecret } from "./admin-client.ts";
 
-const USAGE = `usage: npm run admin -- add-staff --kind ${STAFF_KINDS.join("|")} --username NAME --password PASS [--languages ko,en] [--capacity N] [--display-name "..."]`;
+const USAGE = `usage:
+  npm run admin -- add-staff --kind ${STAFF_KINDS.join("|")} --username NAME --password PASS [--languages ko,en] [--capacity N] [--display-name "..."]
+  npm run admin -- add-partner --kind ${PARTNER_KINDS.join("|")} --name-ko "..." --name-en "..." --about-ko "..." --about-en "..."
+    --region "..." --languages ko,en --hours "..." --contact "..." [--staff @user:server,...]`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command !== "add-staff") {
-    console.error(USAGE);
-    return 2;
-  }
+  if (command === "add-staff") return addStaff(rest);
+  if (command === "add-partner") return addPartner(rest);
+  console.error(USAGE);
+  return 2;
+}
+
+async function addStaff(rest: string[]): Promise<number> {
   const { values } = parseArgs({
     args: rest,
     options: {
@@ -39,7 +55,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const languages = (values.languages ?? "ko").split(",").map((l) => l.trim()).filter(Boolean);
+  const languages = list(values.languages ?? "ko");
   if (!languages.every(isLanguageCode)) {
     console.error("--languages takes language codes such as ko,en");
     return 2;
@@ -67,6 +83,49 @@ async function main(argv: string[]): Promise<number> {
   }
   console.log(`Created ${kind} ${userId} (languages ${languages.join(", ")}, up to ${capacity} cases at once).`);
   return 0;
+}
+
+const PARTNER_OPTIONS = ["kind", "name-ko", "name-en", "about-ko", "about-en", "region", "languages", "hours", "contact"] as const;
+
+async function addPartner(rest: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: rest,
+    options: { ...Object.fromEntries(PARTNER_OPTIONS.map((o) => [o, { type: "string" as const }])), staff: { type: "string" } },
+    strict: true,
+  });
+  const given = values as Partial<Record<(typeof PARTNER_OPTIONS)[number] | "staff", string>>;
+  const missing = PARTNER_OPTIONS.filter((o) => given[o] === undefined);
+  if (missing.length > 0) {
+    console.error(`missing ${missing.map((o) => `--${o}`).join(" ")}\n${USAGE}`);
+    return 2;
+  }
+  const store = await openBotsStore(botsConfigFromEnv().dataDir);
+  try {
+    const partner = new PartnerDirectory(botsTables(store), systemClock).create({
+      kind: given.kind as PartnerKind,
+      name: { ko: given["name-ko"]!, en: given["name-en"]! },
+      about: { ko: given["about-ko"]!, en: given["about-en"]! },
+      region: given.region!,
+      languages: list(given.languages!),
+      hours: given.hours!,
+      contact: given.contact!,
+      staffIds: list(given.staff ?? ""),
+    });
+    console.log(`Created partner ${partner.id} (${partner.name.en}, ${partner.kind}).`);
+    return 0;
+  } catch (error) {
+    // The directory's refusals name the field; the database is unchanged.
+    if (!(error instanceof MatrixError)) throw error;
+    console.error(error.message);
+    return 2;
+  } finally {
+    store.close();
+  }
+}
+
+/** `ko, en` → `["ko", "en"]`. */
+function list(value: string): string[] {
+  return value.split(",").map((l) => l.trim()).filter(Boolean);
 }
 
 main(process.argv.slice(2)).then((code) => process.exit(code), (error: Error) => {
