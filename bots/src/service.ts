@@ -1,6 +1,6 @@
 /**
- * The bots service: the bots database and queue, the triage and scheduling
- * bots (Matrix clients with their crypto stores kept on disk), the ops API and
+ * The bots service: the bots database and queue, the triage, scheduling and
+ * referral bots (Matrix clients with their crypto stores kept on disk), the ops API and
  * the offer and reminder timers, started and stopped together. Used by `main.ts` and by the tests.
  */
 import { join } from "node:path";
@@ -21,6 +21,9 @@ import { Reminders, startReminderTimer } from "./scheduling/reminders.ts";
 import { Scheduler } from "./scheduling/scheduler.ts";
 import { MatrixAppointmentRooms } from "./scheduling-bot/appointment-rooms.ts";
 import { SchedulingBot } from "./scheduling-bot/scheduling-bot.ts";
+import { ReferralBot } from "./referral-bot/referral-bot.ts";
+import { MatrixReferralRooms } from "./referral-bot/referral-rooms.ts";
+import { Referrals } from "./referrals/referrals.ts";
 
 export interface RunningBots {
   /** The ops API's own address (the homeserver forwards `/_onsafe/` here). */
@@ -33,10 +36,12 @@ export interface RunningBots {
   reminders: Reminders;
   triage: BotClient;
   scheduling: BotClient;
+  referral: BotClient;
+  referralUserId: string;
   close(): Promise<void>;
 }
 
-const storePrefixes = { triage: "onsafe-triage", scheduling: "onsafe-scheduling" } as const;
+const storePrefixes = { triage: "onsafe-triage", scheduling: "onsafe-scheduling", referral: "onsafe-referral" } as const;
 
 export async function startBotsService(config: BotsConfig, clock: Clock = systemClock): Promise<RunningBots> {
   const store = await openBotsStore(config.dataDir);
@@ -45,7 +50,7 @@ export async function startBotsService(config: BotsConfig, clock: Clock = system
   const mirror = IndexedDbMirror.open(join(config.dataDir, "bots-crypto.sqlite"));
   await mirror.restore();
 
-  const startClient = async (name: "triage" | "scheduling") => {
+  const startClient = async (name: keyof typeof storePrefixes) => {
     const session = await loginBot(config.homeserverUrl, name, secrets.bots[name], registrationSecret(config.dataDir));
     const client = await createBotClient({
       homeserverUrl: config.homeserverUrl,
@@ -58,6 +63,7 @@ export async function startBotsService(config: BotsConfig, clock: Clock = system
   };
   const { session, client: triage } = await startClient("triage");
   const { session: schedulingSession, client: scheduling } = await startClient("scheduling");
+  const { session: referralSession, client: referral } = await startClient("referral");
   const actions = new MatrixRoomActions(triage.client, new DutyRoom(triage.client, tables.meta), (caseId, eventId) => {
     queue.cases.setQueueNotice(caseId, eventId);
   });
@@ -80,7 +86,12 @@ export async function startBotsService(config: BotsConfig, clock: Clock = system
   const stopReminders = startReminderTimer(reminders, config.reminderCheckMs);
 
   const partners = new PartnerDirectory(tables, clock);
-  const app = createOpsApi({ config, queue, scheduler, partners, crisisLines: loadCrisisLines(), tokens: new WhoamiResolver(config.homeserverUrl) });
+  const referrals = new Referrals(tables, clock, new MatrixReferralRooms(referral.client), (id) => tables.partners.byId(id));
+  const referralBot = new ReferralBot(referral.client, tables, referrals, config.keyWaitMs);
+  await referral.start();
+  referralBot.resume();
+
+  const app = createOpsApi({ config, queue, scheduler, partners, referrals, crisisLines: loadCrisisLines(), tokens: new WhoamiResolver(config.homeserverUrl) });
   const api = await startOpsApi(app, { host: config.host, port: config.port });
   const stopOfferTimer = startOfferTimer(queue.cases, config.offerCheckMs);
   // Offers that lapsed while the service was down.
@@ -96,14 +107,18 @@ export async function startBotsService(config: BotsConfig, clock: Clock = system
     reminders,
     triage,
     scheduling,
+    referral,
+    referralUserId: referralSession.userId,
     async close() {
       stopOfferTimer();
       stopReminders();
       await api.close();
       await bot.stop();
       await schedulingBot.stop();
+      await referralBot.stop();
       triage.stop();
       scheduling.stop();
+      referral.stop();
       mirror.close();
       for (const prefix of Object.values(storePrefixes)) await forgetInMemory(prefix);
       store.close();

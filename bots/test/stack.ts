@@ -57,6 +57,10 @@ export class Stack {
     return this.bots.schedulingUserId;
   }
 
+  get referralBot(): string {
+    return this.bots.referralUserId;
+  }
+
   /** Stops the bots service (as a restart does) while the homeserver and clients go on. */
   async stopBots(): Promise<void> {
     await this.bots.close();
@@ -118,7 +122,8 @@ export class Stack {
     await victim.client.sendMessage(roomId, { msgtype: MsgType.Text, body, ...(answer ? { "org.onsafe.answer": answer } : {}) } as never);
   }
 
-  private async client(account: Account): Promise<SdkClient> {
+  /** A running client for an account made here (e.g. a partner's staff member). */
+  async client(account: Account): Promise<SdkClient> {
     const client = await SdkClient.start(this.hs.url, account);
     this.clients.push(client);
     return client;

@@ -13,12 +13,14 @@ import type { Queue } from "../queue/index.ts";
 import { requireStaff } from "./auth.ts";
 import type { OpsEnv } from "./env.ts";
 import { errorResponse, MatrixError, unrecognized } from "./errors.ts";
+import type { Referrals } from "../referrals/referrals.ts";
 import type { Scheduler } from "../scheduling/scheduler.ts";
 import { appointmentRoutes } from "./routes/appointments.ts";
 import { caseRoutes } from "./routes/cases.ts";
 import { meRoutes } from "./routes/me.ts";
 import { metricsRoutes } from "./routes/metrics.ts";
 import { partnerRoutes } from "./routes/partners.ts";
+import { referralRoutes } from "./routes/referrals.ts";
 import { publicRoutes } from "./routes/public.ts";
 import { queueRoutes } from "./routes/queue.ts";
 import type { TokenResolver } from "./whoami.ts";
@@ -31,12 +33,13 @@ export interface OpsApiDeps {
   queue: Queue;
   scheduler: Scheduler;
   partners: PartnerDirectory;
+  referrals: Referrals;
   crisisLines: CrisisLines;
   /** Usually `new WhoamiResolver(config.homeserverUrl)`. */
   tokens: TokenResolver;
 }
 
-export function createOpsApi({ config, queue, scheduler, partners, crisisLines, tokens }: OpsApiDeps): Hono<OpsEnv> {
+export function createOpsApi({ config, queue, scheduler, partners, referrals, crisisLines, tokens }: OpsApiDeps): Hono<OpsEnv> {
   const app = new Hono<OpsEnv>({ strict: false });
   app.use("*", async (c, next) => {
     await next();
@@ -56,6 +59,7 @@ export function createOpsApi({ config, queue, scheduler, partners, crisisLines, 
   api.route("/", metricsRoutes(auth, queue.metrics));
   api.route("/", appointmentRoutes(auth, scheduler));
   api.route("/", partnerRoutes(auth, partners));
+  api.route("/", referralRoutes(auth, referrals));
   app.route(OPS_API_PREFIX, api);
 
   app.notFound((c) => c.json(unrecognized().body(), 404));

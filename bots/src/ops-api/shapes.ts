@@ -1,7 +1,7 @@
 /** The JSON shapes of the ops API (docs/OPS-API.md): snake_case, ids and enums only. */
-import type { AppointmentJson, CaseFieldsJson, CaseJson, MetricsJson, PartnerJson, QueueEntryJson, SlotJson, StaffJson } from "@onsafe/schema";
+import type { AppointmentJson, CaseFieldsJson, CaseJson, MetricsJson, PartnerJson, QueueEntryJson, ReferralJson, SlotJson, StaffJson } from "@onsafe/schema";
 import type { MetricsSnapshot, QueueEntry } from "../queue/index.ts";
-import type { Appointment, CaseRow, Partner, Slot, StaffMember } from "../storage/index.ts";
+import type { Appointment, CaseRow, Partner, Referral, Slot, StaffMember } from "../storage/index.ts";
 
 export function staffJson(m: StaffMember, load: number): StaffJson {
   return {
@@ -113,5 +113,25 @@ export function partnerJson(p: Partner): PartnerJson {
     contact: p.contact,
     staff_ids: p.staffIds,
     active: p.active,
+  };
+}
+
+/** A referral for staff: ids, item ids and statuses; never the summary or anything written. */
+export function referralJson(r: Referral): ReferralJson {
+  return {
+    id: r.id,
+    case_id: r.caseId,
+    partner_id: r.partnerId,
+    companion_id: r.companionId,
+    status: r.status,
+    items_offered: r.itemsOffered,
+    items_consented: r.itemsConsented,
+    created_at: r.createdAt,
+    consented_at: r.consentedAt,
+    accepted_at: r.acceptedAt,
+    first_contact_at: r.firstContactAt,
+    completed_at: r.completedAt,
+    declined_at: r.declinedAt,
+    withdrawn_at: r.withdrawnAt,
   };
 }

@@ -3,11 +3,10 @@
  * prompts carry `org.onsafe.prompt` (ids `<appointment>.<step>`) for buttons and
  * `org.onsafe.visit` for apps that draw cards; `body` is readable in any client.
  */
-import { readFileSync } from "node:fs";
 import {
   APPOINTMENT_KIND_INFO, type AppointmentKind, type Language, type PlaceKind, PROMPT_FIELD, VISIT_FIELD, type VisitContent,
 } from "@onsafe/schema";
-import { contentPath } from "../content/content-dir.ts";
+import { textBook } from "../content/text-book.ts";
 import type { Appointment, Slot } from "../storage/index.ts";
 import type { OptionDef } from "../triage/bank.ts";
 import { notice, type Outgoing } from "../triage/outgoing.ts";
@@ -19,18 +18,13 @@ interface AppointmentTexts {
   centre: { name: Bilingual; address: Bilingual };
   kinds: Record<AppointmentKind, { label: Bilingual; aliases: string[]; bring: Bilingual }>;
   places: Record<PlaceKind, { label: Bilingual; aliases: string[] }>;
-  ko: Record<string, string>;
-  en: Record<string, string>;
 }
 
-const TEXTS = JSON.parse(readFileSync(contentPath("appointments.json"), "utf8")) as AppointmentTexts;
+const book = textBook<AppointmentTexts>("appointments.json");
+const TEXTS = book.data;
 
 /** A text with `{name}` filled in. */
-export function say(lang: Language, key: string, values: Record<string, string | number> = {}): string {
-  const template = TEXTS[lang][key];
-  if (template === undefined) throw new Error(`no appointment text "${key}"`);
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`));
-}
+export const say = book.say;
 
 export const kindLabel = (kind: AppointmentKind, lang: Language) => TEXTS.kinds[kind].label[lang];
 export const placeLabel = (place: PlaceKind, lang: Language) => TEXTS.places[place].label[lang];

@@ -5,6 +5,7 @@ import { MetaStore } from "./meta.ts";
 import { AppointmentStore } from "./appointments.ts";
 import { OfferStore } from "./offers.ts";
 import { PartnerStore } from "./partners.ts";
+import { ReferralStore } from "./referrals.ts";
 import { SchedulingRoomStore } from "./scheduling-rooms.ts";
 import { SlotStore } from "./slots.ts";
 import { StaffStore } from "./staff.ts";
@@ -21,6 +22,7 @@ export interface BotsTables {
   appointments: AppointmentStore;
   schedulingRooms: SchedulingRoomStore;
   partners: PartnerStore;
+  referrals: ReferralStore;
 }
 
 export function botsTables(db: BotsStore): BotsTables {
@@ -28,6 +30,7 @@ export function botsTables(db: BotsStore): BotsTables {
     db, staff: new StaffStore(db), cases: new CaseStore(db), offers: new OfferStore(db), log: new CaseLogStore(db), meta: new MetaStore(db),
     slots: new SlotStore(db), appointments: new AppointmentStore(db), schedulingRooms: new SchedulingRoomStore(db),
     partners: new PartnerStore(db),
+    referrals: new ReferralStore(db),
   };
 }
 
@@ -39,3 +42,4 @@ export type { Appointment, AppointmentPatch } from "./appointments.ts";
 export type { Slot } from "./slots.ts";
 export type { SchedulingRoom } from "./scheduling-rooms.ts";
 export type { Partner, PartnerFields } from "./partners.ts";
+export type { Referral, ReferralPatch } from "./referrals.ts";

@@ -1,0 +1,34 @@
+/**
+ * Referrals (docs/REFERRALS.md): offering a partner for a case, the case's
+ * referrals, marking one completed. Permission checks live in `Referrals`.
+ * The summary is passed on into the encrypted room and never stored.
+ */
+import { Hono, type MiddlewareHandler } from "hono";
+import type { Referrals } from "../../referrals/referrals.ts";
+import { MAX_SUMMARY_LENGTH } from "../../referrals/referrals.ts";
+import type { OpsEnv } from "../env.ts";
+import { notFound } from "../errors.ts";
+import { caseIdParam, optionalString, readJson, requireString } from "../json.ts";
+import { referralJson } from "../shapes.ts";
+
+export function referralRoutes(auth: MiddlewareHandler<OpsEnv>, referrals: Referrals): Hono<OpsEnv> {
+  const r = new Hono<OpsEnv>();
+
+  r.get("/cases/:id/referrals", auth, (c) => c.json({ referrals: referrals.ofCase(caseIdParam(c), c.get("staff")).map(referralJson) }));
+
+  r.post("/cases/:id/referrals", auth, async (c) => {
+    const id = caseIdParam(c);
+    const body = await readJson(c);
+    const partnerId = requireString(body, "partner_id");
+    if (!/^p-[0-9a-z]{6}$/.test(partnerId)) throw notFound("No such partner");
+    const summary = optionalString(body, "summary", MAX_SUMMARY_LENGTH);
+    const referral = await referrals.offer(id, c.get("staff"), partnerId, body.items, summary);
+    return c.json({ referral: referralJson(referral) });
+  });
+
+  r.post("/referrals/:id/complete", auth, async (c) => {
+    await readJson(c);
+    return c.json({ referral: referralJson(await referrals.complete(c.req.param("id"), c.get("staff"))) });
+  });
+  return r;
+}

@@ -1,0 +1,55 @@
+/**
+ * The referral bot (docs/REFERRALS.md) carries the events of its referral
+ * rooms to the referral flow: the victim's answers and withdrawal, partner
+ * staff joining (acceptance) and writing (first contact: the sender only,
+ * the words are never read). Invites into other rooms are declined: referrals
+ * start from the ops API. Events are handled at least once, in order per room.
+ */
+import { ANSWER_FIELD, isAnswerContent } from "@onsafe/schema";
+import type { MatrixClient, MatrixEvent, Room } from "matrix-js-sdk";
+import { alreadyRead, markRead } from "../runtime/read-mark.ts";
+import { RoomEventFeed } from "../runtime/room-events.ts";
+import type { Referrals } from "../referrals/referrals.ts";
+import type { BotsTables } from "../storage/index.ts";
+
+export class ReferralBot {
+  private readonly feed: RoomEventFeed;
+
+  constructor(private readonly client: MatrixClient, private readonly t: BotsTables, private readonly referrals: Referrals, keyWaitMs: number) {
+    this.feed = new RoomEventFeed(client, (room, event) => this.onEvent(room, event), keyWaitMs, (room) => this.invited(room));
+  }
+
+  resume(): void {
+    this.feed.invitesWaiting();
+  }
+
+  async stop(): Promise<void> {
+    this.feed.stop();
+    await this.feed.idle();
+  }
+
+  /** Not built yet: starting a referral by inviting the bot. Companions use the ops API (the console). */
+  private async invited(room: Room): Promise<void> {
+    await this.client.leave(room.roomId);
+  }
+
+  private async onEvent(room: Room, event: MatrixEvent): Promise<void> {
+    const r = this.t.referrals.byRoom(room.roomId);
+    const eventId = event.getId();
+    if (!r || !eventId || alreadyRead(r.read, event.getTs(), eventId)) return;
+    const c = this.t.cases.byId(r.caseId);
+    const sender = event.getSender()!;
+    if (c && event.getType() === "m.room.member" && event.getContent().membership === "join") {
+      await this.referrals.onJoin(room.roomId, event.getStateKey()!);
+    } else if (c && this.referrals.isPartnerStaff(room.roomId, sender) && ["m.room.message", "m.room.encrypted"].includes(event.getWireType())) {
+      await this.referrals.onPartnerMessage(room.roomId, sender);
+    } else if (c && sender === c.visitorId && event.getType() === "m.room.message" && !event.isDecryptionFailure()) {
+      const content = event.getContent();
+      if (typeof content.body === "string") {
+        const answer = isAnswerContent(content[ANSWER_FIELD]) ? content[ANSWER_FIELD] : undefined;
+        await this.referrals.onVictimMessage({ roomId: room.roomId, sender, eventId, body: content.body, answer });
+      }
+    }
+    this.t.referrals.update(r.id, { read: markRead(this.t.referrals.byId(r.id)!.read, event.getTs(), eventId) });
+  }
+}

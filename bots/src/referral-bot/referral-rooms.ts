@@ -1,0 +1,71 @@
+/**
+ * The referral bot's rooms (`ReferralRooms`): one encrypted referral room per
+ * referral, with the victim and the companion, history visible from one's
+ * invite on: the victim reads the offer sent before they joined, and partner
+ * staff, invited only after consent, never see the consent conversation (and
+ * get no keys for it). No name or topic: state is not encrypted.
+ */
+import { type MatrixClient, MatrixEvent, Preset, type Room, Visibility } from "matrix-js-sdk";
+import { roomSynced } from "../runtime/room-synced.ts";
+import type { ReferralRooms } from "../referrals/referrals.ts";
+import type { CaseRow } from "../storage/index.ts";
+import { sendAll } from "../triage-bot/send.ts";
+import type { Outgoing } from "../triage/outgoing.ts";
+
+const present = (room: Room, userId: string) => ["join", "invite"].includes(room.getMember(userId)?.membership ?? "");
+
+export class MatrixReferralRooms implements ReferralRooms {
+  constructor(private readonly client: MatrixClient) {}
+
+  async create(c: CaseRow, companionId: string): Promise<string> {
+    const invite = [c.visitorId, companionId];
+    const { room_id: roomId } = await this.client.createRoom({
+      preset: Preset.PrivateChat,
+      visibility: Visibility.Private,
+      invite,
+      initial_state: [
+        { type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } },
+        { type: "m.room.history_visibility", state_key: "", content: { history_visibility: "invited" } },
+      ],
+    });
+    // Until the invites came back through sync the client would share the first key with nobody.
+    if (!(await roomSynced(this.client, roomId, (room) => room.hasEncryptionStateEvent() && invite.every((u) => present(room, u))))) {
+      throw new Error("the referral room has not synced");
+    }
+    return roomId;
+  }
+
+  send(roomId: string, messages: Outgoing[], answering: string): Promise<string[]> {
+    return sendAll(this.client, roomId, messages, answering);
+  }
+
+  async invite(roomId: string, userIds: string[]): Promise<void> {
+    for (const userId of userIds) {
+      if (present(this.client.getRoom(roomId)!, userId)) continue;
+      await this.client.invite(roomId, userId).catch((error: Error) => console.error(`referrals: an invite failed: ${error.message.slice(0, 200)}`));
+    }
+  }
+
+  async remove(roomId: string, userIds: string[]): Promise<void> {
+    for (const userId of userIds) {
+      if (!present(this.client.getRoom(roomId)!, userId)) continue;
+      await this.client.kick(roomId, userId);
+    }
+  }
+
+  async summaryOf(roomId: string, offerEventId: string): Promise<string | null> {
+    const event = this.client.getRoom(roomId)?.findEventById(offerEventId) ?? await this.fetch(roomId, offerEventId);
+    if (!event) return null;
+    await this.client.decryptEventIfNeeded(event);
+    const summary = event.getContent()["org.onsafe.referral_summary"];
+    return typeof summary === "string" ? summary : null;
+  }
+
+  private async fetch(roomId: string, eventId: string): Promise<MatrixEvent | undefined> {
+    try {
+      return new MatrixEvent(await this.client.fetchRoomEvent(roomId, eventId));
+    } catch {
+      return undefined;
+    }
+  }
+}

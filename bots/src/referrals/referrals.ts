@@ -1,0 +1,246 @@
+/**
+ * Referrals (docs/REFERRALS.md): a companion offers a partner, the victim
+ * agrees item by item in the referral room, and only what they agreed to is
+ * handed over: to the partner's staff in the room, or in a letter the victim
+ * carries. Statuses and ids are recorded here; `ReferralRooms` carries the
+ * words into Matrix. The companion's summary exists only in the bot's
+ * encrypted offer and is read back from there at hand-off.
+ */
+import { isOneOf, type Language, REFERRAL_ITEMS, type ReferralItem } from "@onsafe/schema";
+import { badState, forbidden, invalidParam, notFound } from "../ops-api/errors.ts";
+import { shortId } from "../queue/case-id.ts";
+import type { Clock } from "../queue/clock.ts";
+import { KeyedChain } from "../runtime/keyed-chain.ts";
+import type { BotsTables, CaseRow, Referral, StaffMember } from "../storage/index.ts";
+import { matchOption } from "../triage/match.ts";
+import type { Outgoing } from "../triage/outgoing.ts";
+import {
+  ask, categoryWords, DECLINE, itemNames, itemQuestion, notice, referralField, say, WITHDRAW, withdrawQuestion, YES,
+} from "./messages.ts";
+
+export const REFERRAL_ID_PATTERN = /^r-[0-9a-z]{6}$/;
+export const MAX_SUMMARY_LENGTH = 2000;
+
+/** What the referral flow needs to know of a partner organisation. */
+export interface PartnerInfo {
+  id: string;
+  name: Record<Language, string>;
+  about: Record<Language, string>;
+  region: string;
+  hours: string;
+  contact: string;
+  staffIds: string[];
+  active: boolean;
+}
+
+/** The Matrix side, implemented by the referral bot. */
+export interface ReferralRooms {
+  /** Creates the referral room with the victim and the companion (history visible from joining only); returns its id. */
+  create(c: CaseRow, companionId: string): Promise<string>;
+  send(roomId: string, messages: Outgoing[], answering: string): Promise<string[]>;
+  invite(roomId: string, userIds: string[]): Promise<void>;
+  /** Removes the users from the room: kicks those who joined, withdraws pending invites. */
+  remove(roomId: string, userIds: string[]): Promise<void>;
+  /** The text of the companion's summary in the bot's offer, read back from the room; null if it cannot be read. */
+  summaryOf(roomId: string, offerEventId: string): Promise<string | null>;
+}
+
+export interface IncomingAnswer {
+  roomId: string;
+  sender: string;
+  eventId: string;
+  body: string;
+  answer?: { prompt_id: string; option_id: string };
+}
+
+export class Referrals {
+  readonly caseOrder = new KeyedChain();
+
+  constructor(
+    private readonly t: BotsTables,
+    private readonly clock: Clock,
+    private readonly rooms: ReferralRooms,
+    private readonly partner: (id: string) => PartnerInfo | undefined,
+  ) {}
+
+  /** The companion offers a partner; the victim is asked in a new referral room. */
+  offer(caseId: string, by: StaffMember, partnerId: string, items: unknown, summary: string | undefined): Promise<Referral> {
+    const chosen = checkItems(items);
+    if (chosen.includes("summary") && !summary?.trim()) throw invalidParam("'summary' is needed when the summary is offered");
+    if (summary !== undefined && summary.length > MAX_SUMMARY_LENGTH) throw invalidParam(`'summary' is longer than ${MAX_SUMMARY_LENGTH} characters`);
+    return this.caseOrder.run(caseId, async () => {
+      const c = this.t.cases.byId(caseId);
+      if (!c) throw notFound("No such case");
+      if (c.status !== "assigned" || (c.assignedTo !== by.userId && by.kind !== "supervisor")) throw forbidden("Only the case's companion may refer it");
+      const partner = this.partner(partnerId);
+      if (!partner?.active) throw notFound("No such partner");
+      const id = shortId("r");
+      this.t.referrals.insert({ id, caseId, partnerId, companionId: by.userId, itemsOffered: chosen, createdAt: this.clock.now() });
+      const roomId = await this.rooms.create(c, by.userId);
+      this.t.referrals.update(id, { roomId });
+      const r = this.t.referrals.byId(id)!;
+      const lang = this.lang(c);
+      const values = { partner: partner.name[lang], about: partner.about[lang], region: partner.region, hours: partner.hours };
+      // The offer holds the summary: in this encrypted event and nowhere else.
+      const [offerEventId] = await this.rooms.send(roomId, [notice(say(lang, "offer", values), {
+        "org.onsafe.referral": referralField(r, "offer", { items: chosen }),
+        ...(summary ? { "org.onsafe.referral_summary": summary } : {}),
+      })], `offer ${id}`);
+      this.t.referrals.update(id, { offerEventId });
+      await this.askItem(this.t.referrals.byId(id)!, c, partner, summary ?? null, `offer ${id}`);
+      return this.t.referrals.byId(id)!;
+    });
+  }
+
+  ofCase(caseId: string, viewer: StaffMember): Referral[] {
+    const c = this.t.cases.byId(caseId);
+    if (!c) throw notFound("No such case");
+    if (viewer.kind !== "supervisor" && c.assignedTo !== viewer.userId) throw forbidden("Only the case's companion or a supervisor may see its referrals");
+    return this.t.referrals.ofCase(caseId);
+  }
+
+  /** The companion records that the partner's help is done. */
+  async complete(referralId: string, by: StaffMember): Promise<Referral> {
+    const r = REFERRAL_ID_PATTERN.test(referralId) ? this.t.referrals.byId(referralId) : undefined;
+    if (!r || (r.companionId !== by.userId && by.kind !== "supervisor")) throw notFound("No such referral");
+    return this.caseOrder.run(r.caseId, async () => {
+      const now = this.t.referrals.byId(r.id)!;
+      if (!["accepted", "first_contact"].includes(now.status)) throw badState(`A referral that is ${now.status} cannot be completed`);
+      this.t.referrals.update(r.id, { status: "completed", completedAt: this.clock.now() });
+      return this.t.referrals.byId(r.id)!;
+    });
+  }
+
+  // ---- events in referral rooms ----
+
+  /** A message of the victim in a referral room: an answer about an item, or a withdrawal. */
+  async onVictimMessage(m: IncomingAnswer): Promise<void> {
+    const r = this.t.referrals.byRoom(m.roomId);
+    if (!r) return;
+    await this.caseOrder.run(r.caseId, () => this.handleAnswer(r.id, m));
+  }
+
+  /** Someone joined a referral room: a partner's staff joining is the partner accepting. */
+  async onJoin(roomId: string, userId: string): Promise<void> {
+    const r = this.t.referrals.byRoom(roomId);
+    if (!r) return;
+    await this.caseOrder.run(r.caseId, async () => {
+      const now = this.t.referrals.byId(r.id)!;
+      const partner = this.partner(now.partnerId);
+      if (now.status !== "consented" || !partner?.staffIds.includes(userId)) return;
+      const c = this.t.cases.byId(now.caseId)!;
+      const lang = this.lang(c);
+      const summary = now.itemsConsented.includes("summary") && now.offerEventId ? await this.rooms.summaryOf(roomId, now.offerEventId) : null;
+      const [handoffEventId] = await this.rooms.send(roomId, [notice(say(lang, "handoff", { id: now.id, items: this.lines(now, c, summary, lang) }), {
+        "org.onsafe.referral": referralField(now, "status", { items: now.itemsConsented, status: "accepted" }),
+      })], `handoff ${now.id}`);
+      this.t.referrals.update(now.id, { status: "accepted", acceptedAt: this.clock.now(), handoffEventId });
+    });
+  }
+
+  /** A message from the partner's side: its first is the first contact. Its content is never read. */
+  async onPartnerMessage(roomId: string, sender: string): Promise<void> {
+    const r = this.t.referrals.byRoom(roomId);
+    if (!r || r.status !== "accepted" || !this.partner(r.partnerId)?.staffIds.includes(sender)) return;
+    this.t.referrals.update(r.id, { status: "first_contact", firstContactAt: this.clock.now() });
+  }
+
+  isPartnerStaff(roomId: string, userId: string): boolean {
+    const r = this.t.referrals.byRoom(roomId);
+    return r !== undefined && (this.partner(r.partnerId)?.staffIds.includes(userId) ?? false);
+  }
+
+  private async handleAnswer(id: string, m: IncomingAnswer): Promise<void> {
+    const r = this.t.referrals.byId(id)!;
+    const c = this.t.cases.byId(r.caseId);
+    const partner = this.partner(r.partnerId);
+    if (!c || !partner || m.sender !== c.visitorId) return;
+    const lang = this.lang(c);
+    if (r.step === "done") {
+      const question = withdrawQuestion(r);
+      const picked = m.answer ? (m.answer.prompt_id === question.id ? m.answer.option_id : null) : matchOption(question, m.body)?.id;
+      if (picked === WITHDRAW && ["consented", "accepted", "first_contact"].includes(r.status)) await this.withdraw(r, partner, lang, m.eventId);
+      return;
+    }
+    const question = itemQuestion(r, r.step);
+    if (m.answer && m.answer.prompt_id !== question.id) return;
+    const picked = m.answer ? question.options.find((o) => o.id === m.answer!.option_id)?.id : matchOption(question, m.body)?.id;
+    if (!picked) {
+      await this.rooms.send(m.roomId, [notice(say(lang, "not_understood"))], m.eventId);
+      return;
+    }
+    const consented = picked === YES ? [...r.itemsConsented, r.step] : r.itemsConsented;
+    const next = picked === DECLINE ? undefined : r.itemsOffered[r.itemsOffered.indexOf(r.step) + 1];
+    this.t.referrals.update(r.id, { itemsConsented: consented, step: next ?? "done" });
+    const updated = this.t.referrals.byId(r.id)!;
+    if (next) {
+      const summary = next === "summary" && r.offerEventId ? await this.rooms.summaryOf(m.roomId, r.offerEventId) : null;
+      await this.askItem(updated, c, partner, summary, m.eventId);
+      return;
+    }
+    await this.finish(updated, c, partner, picked === DECLINE ? [] : consented, m.eventId);
+  }
+
+  private async finish(r: Referral, c: CaseRow, partner: PartnerInfo, consented: ReferralItem[], answering: string): Promise<void> {
+    const lang = this.lang(c);
+    const now = this.clock.now();
+    if (consented.length === 0) {
+      this.t.referrals.update(r.id, { status: "declined", itemsConsented: [], declinedAt: now });
+      await this.rooms.send(r.roomId!, [notice(say(lang, "declined", { partner: partner.name[lang] }), {
+        "org.onsafe.referral": referralField(r, "status", { status: "declined" }),
+      })], `${answering} declined`);
+      return;
+    }
+    this.t.referrals.update(r.id, { status: "consented", consentedAt: now });
+    const done = this.t.referrals.byId(r.id)!;
+    if (partner.staffIds.length > 0 && consented.includes("contact")) {
+      await this.rooms.invite(r.roomId!, partner.staffIds);
+      const text = say(lang, "invited", { partner: partner.name[lang], items: itemNames(consented, lang) });
+      await this.rooms.send(r.roomId!, [ask(withdrawQuestion(done), text, lang, referralField(done, "consent", { items: consented, status: "consented" }))], `${answering} invited`);
+      return;
+    }
+    // No one to invite (or no consent to be contacted here): a letter the victim carries.
+    const summary = consented.includes("summary") && r.offerEventId ? await this.rooms.summaryOf(r.roomId!, r.offerEventId) : null;
+    const letter = say(lang, "letter", { partner: partner.name[lang], contact: partner.contact, hours: partner.hours, items: this.lines(done, c, summary, lang) });
+    await this.rooms.send(r.roomId!, [ask(withdrawQuestion(done), letter, lang, referralField(done, "letter", { items: consented, status: "accepted" }))], `${answering} letter`);
+    this.t.referrals.update(r.id, { status: "accepted", acceptedAt: now });
+  }
+
+  private async withdraw(r: Referral, partner: PartnerInfo, lang: Language, answering: string): Promise<void> {
+    const hadRoom = partner.staffIds.length > 0 && r.itemsConsented.includes("contact");
+    if (hadRoom) await this.rooms.remove(r.roomId!, partner.staffIds);
+    this.t.referrals.update(r.id, { status: "withdrawn", withdrawnAt: this.clock.now() });
+    await this.rooms.send(r.roomId!, [notice(say(lang, hadRoom ? "withdrawn" : "withdrawn_letter", { partner: partner.name[lang] }), {
+      "org.onsafe.referral": referralField(r, "status", { status: "withdrawn" }),
+    })], `${answering} withdrawn`);
+  }
+
+  private async askItem(r: Referral, c: CaseRow, partner: PartnerInfo, summary: string | null, answering: string): Promise<void> {
+    if (r.step === "done") return;
+    const lang = this.lang(c);
+    const text = say(lang, `item.${r.step}`, { partner: partner.name[lang], category: categoryWords(c.category, lang), summary: summary ?? "" });
+    await this.rooms.send(r.roomId!, [ask(itemQuestion(r, r.step), text, lang, referralField(r, "consent", { items: r.itemsConsented }))], `${answering} ask ${r.step}`);
+  }
+
+  /** The agreed items as lines for the hand-off or the letter. */
+  private lines(r: Referral, c: CaseRow, summary: string | null, lang: Language): string {
+    return r.itemsConsented.map((item) => {
+      if (item === "category") return say(lang, "line.category", { category: categoryWords(c.category, lang) });
+      if (item === "summary") return say(lang, "line.summary", { summary: summary ?? "-" });
+      return say(lang, "line.contact");
+    }).join("\n");
+  }
+
+  private lang(c: CaseRow): Language {
+    return c.language ?? "ko";
+  }
+}
+
+function checkItems(items: unknown): ReferralItem[] {
+  if (!Array.isArray(items) || items.length === 0) throw invalidParam(`'items' must list some of ${REFERRAL_ITEMS.join(", ")}`);
+  if (!items.every((i) => isOneOf(REFERRAL_ITEMS, i)) || new Set(items).size !== items.length) {
+    throw invalidParam(`'items' must list some of ${REFERRAL_ITEMS.join(", ")}, each once`);
+  }
+  // Always asked in the same order: what happened, the companion's words, then contact.
+  return REFERRAL_ITEMS.filter((i) => items.includes(i));
+}

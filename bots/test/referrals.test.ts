@@ -1,0 +1,168 @@
+/**
+ * Referrals end to end (docs/REFERRALS.md): our homeserver, the bots service,
+ * real matrix-js-sdk clients with encryption for the victim, the companion and
+ * a partner's staff member.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Account } from "../../chat-server/test/harness.ts";
+import type { SdkClient } from "../../test-support/sdk-client.ts";
+import { answerTriage, eventually, messages, nextPrompt, waitForText } from "./conversation.ts";
+import { Stack } from "./stack.ts";
+
+const SUMMARY = "Deepfake images on two forums; wants to file a complaint next week.";
+
+let stack: Stack;
+let mina: SdkClient;
+let victim: SdkClient;
+let pat: SdkClient;
+let patAccount: Account;
+let boss: SdkClient;
+let counselling: string;
+let caseId: string;
+let legalAid: string;
+let deletion: string;
+
+/** The referral rooms the victim is invited to, newest last; joins the newest and returns it. */
+async function joinNewReferralRoom(known: Set<string>): Promise<string> {
+  const fresh = () => victim.client.getRooms().find((r) => !known.has(r.roomId) && r.getMyMembership() === "invite");
+  const room = (await eventually(async () => fresh(), (r) => r !== undefined, "a referral room invite"))!.roomId;
+  await victim.client.joinRoom(room);
+  known.add(room);
+  return room;
+}
+
+async function answer(room: string, after: string | undefined, optionId: string): Promise<string> {
+  const prompt = await nextPrompt(victim, room, stack.referralBot, after);
+  const option = prompt.options.find((o) => o.id === optionId)!;
+  await stack.say(victim, room, option.label, { prompt_id: prompt.id, option_id: optionId });
+  return prompt.eventId;
+}
+
+const referrals = async () => (await stack.ops(mina.account, "GET", `/cases/${caseId}/referrals`)).body.referrals as { id: string; status: string; items_consented: string[]; partner_id: string }[];
+
+beforeAll(async () => {
+  stack = await Stack.start();
+  mina = await stack.staff("mina");
+  boss = await stack.staff("boss", { kind: "supervisor", onShift: false });
+  patAccount = await stack.hs.createAccount("partner", "pat");
+  await stack.bots.queue.staff.addOrUpdateStaff({ userId: patAccount.userId, kind: "partner", displayName: "Pat (legal aid)" });
+  pat = await stack.client(patAccount);
+  const partner = async (body: Record<string, unknown>) => {
+    const reply = await stack.ops(boss.account, "POST", "/partners", {
+      region: "Seoul", languages: ["ko", "en"], hours: "Mon–Fri 9–18", about: { ko: "무료 법률 상담", en: "Free legal advice" }, ...body,
+    });
+    if (reply.status !== 200) throw new Error(`partner: ${JSON.stringify(reply.body)}`);
+    return reply.body.partner.id as string;
+  };
+  legalAid = await partner({ kind: "legal_aid", name: { ko: "법률구조공단", en: "Legal Aid Corporation" }, contact: "132", staff_ids: [patAccount.userId] });
+  deletion = await partner({ kind: "content_deletion", name: { ko: "삭제지원센터", en: "Deletion support centre" }, contact: "02-735-8994", staff_ids: [] });
+
+  victim = await stack.visitor();
+  counselling = await stack.startConversation(victim);
+  await answerTriage(victim, counselling, stack.triageBot, [["language", "I just want to talk to someone"]]);
+  await mina.waitForRoom(counselling, "invite");
+  await mina.client.joinRoom(counselling);
+  caseId = stack.bots.queue.cases.getByRoom(counselling)!.id;
+  await eventually(() => stack.ops(mina.account, "GET", `/cases/${caseId}`), (r) => r.body.case?.status === "assigned", "the case to be mina's");
+}, 90_000);
+afterAll(async () => { await stack?.close(); });
+
+describe("a warm hand-off with consent item by item", () => {
+  const rooms = new Set<string>();
+  let handoff: string;
+
+  it("the companion offers legal aid; the victim is asked about each item in a new encrypted room", async () => {
+    rooms.add(counselling);
+    const reply = await stack.ops(mina.account, "POST", `/cases/${caseId}/referrals`, { partner_id: legalAid, items: ["contact", "summary", "category"], summary: SUMMARY });
+    expect(reply.body.referral).toMatchObject({ status: "offered", items_offered: ["category", "summary", "contact"], items_consented: [] });
+    handoff = await joinNewReferralRoom(rooms);
+    const offer = await waitForText(victim, handoff, stack.referralBot, "Legal Aid Corporation");
+    expect(offer.body).toContain("Free legal advice");
+    const first = await nextPrompt(victim, handoff, stack.referralBot);
+    expect(first.id).toMatch(/^r-[0-9a-z]{6}\.category$/);
+  });
+
+  it("consent to the category and contact but not the summary: the partner is invited and sees only those", async () => {
+    const afterCategory = await answer(handoff, undefined, "yes");
+    const summaryQuestion = await nextPrompt(victim, handoff, stack.referralBot, afterCategory);
+    expect(messages(victim, handoff).find((m) => m.event.getId() === summaryQuestion.eventId)!.content.body).toContain(SUMMARY);
+    await answer(handoff, afterCategory, "no");
+    await answer(handoff, summaryQuestion.eventId, "yes");
+    await pat.waitForRoom(handoff, "invite");
+    expect((await referrals())[0]).toMatchObject({ status: "consented", items_consented: ["category", "contact"] });
+
+    await pat.client.joinRoom(handoff);
+    const handed = await waitForText(pat, handoff, stack.referralBot, "Only what the victim agreed to share");
+    expect(handed.body).toContain("Kind of harm");
+    expect(handed.body).not.toContain(SUMMARY);
+    expect((await referrals())[0].status).toBe("accepted");
+    // History from joining only: the offer and the questions (with the summary) are not there for the partner.
+    expect(messages(pat, handoff).some((m) => String(m.content.body).includes(SUMMARY))).toBe(false);
+    expect(messages(pat, handoff).some((m) => String(m.content.body).includes("Free legal advice"))).toBe(false);
+    const offerId = messages(victim, handoff).find((m) => m.content["org.onsafe.referral"]?.stage === "offer")!.event.getId()!;
+    const fetched = await stack.hs.request("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(handoff)}/event/${encodeURIComponent(offerId)}`, { token: patAccount.token });
+    expect(fetched.status).toBe(404);
+    // The control: the hand-off, sent after the partner joined, is theirs to fetch.
+    const handedId = messages(pat, handoff).find((m) => String(m.content.body).includes("Only what the victim agreed"))!.event.getId()!;
+    expect((await stack.hs.request("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(handoff)}/event/${encodeURIComponent(handedId)}`, { token: patAccount.token })).status).toBe(200);
+  });
+
+  it("the partner's first message is the first contact", async () => {
+    await pat.sendText(handoff, "Hello, I am Pat from legal aid. How can I help?");
+    await victim.waitForMessage(handoff, "Hello, I am Pat from legal aid. How can I help?");
+    await eventually(referrals, (list) => list[0].status === "first_contact", "first contact");
+  });
+
+  it("the partner sees no other room or case", async () => {
+    expect(pat.client.getRooms().map((r) => r.roomId)).toEqual([handoff]);
+    expect((await stack.hs.request("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(counselling)}/messages?dir=b`, { token: patAccount.token })).status).toBe(403);
+    expect((await stack.hs.request("POST", `/_matrix/client/v3/join/${encodeURIComponent(counselling)}`, { token: patAccount.token, body: {} })).status).toBe(403);
+    expect((await stack.ops(patAccount, "GET", `/cases/${caseId}`)).status).toBe(403);
+    expect((await stack.ops(patAccount, "GET", "/queue")).status).toBe(403);
+  });
+
+  it("the victim withdraws consent: the partner is removed from the room", async () => {
+    const withdraw = messages(victim, handoff).filter((m) => m.content["org.onsafe.prompt"]?.id?.endsWith(".withdraw")).at(-1)!;
+    await stack.say(victim, handoff, "Withdraw my consent", { prompt_id: withdraw.content["org.onsafe.prompt"].id, option_id: "withdraw" });
+    await waitForText(victim, handoff, stack.referralBot, "consent is withdrawn");
+    await eventually(async () => victim.client.getRoom(handoff)?.getMember(patAccount.userId)?.membership, (m) => m === "leave", "the partner removed");
+    expect((await referrals())[0].status).toBe("withdrawn");
+  });
+
+  it("declining leaves no trace with the partner", async () => {
+    await stack.ops(mina.account, "POST", `/cases/${caseId}/referrals`, { partner_id: legalAid, items: ["category", "contact"] });
+    const room = await joinNewReferralRoom(rooms);
+    await answer(room, undefined, "decline");
+    await waitForText(victim, room, stack.referralBot, "Nothing was shared");
+    expect((await referrals()).at(-1)).toMatchObject({ status: "declined", items_consented: [] });
+    // Give an invite time to arrive if one were sent.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(pat.client.getRoom(room)).toBeNull();
+  });
+
+  it("a partner without an account: the victim gets a letter with only what they agreed to", async () => {
+    await stack.ops(mina.account, "POST", `/cases/${caseId}/referrals`, { partner_id: deletion, items: ["category", "summary"], summary: SUMMARY });
+    const room = await joinNewReferralRoom(rooms);
+    const afterCategory = await answer(room, undefined, "yes");
+    await answer(room, afterCategory, "yes");
+    const letter = await waitForText(victim, room, stack.referralBot, "referral letter");
+    expect(letter.body).toContain("02-735-8994");
+    expect(letter.body).toContain(SUMMARY);
+    expect(letter["org.onsafe.referral"]).toMatchObject({ stage: "letter", items: ["category", "summary"] });
+    expect((await referrals()).at(-1)).toMatchObject({ status: "accepted", partner_id: deletion });
+  });
+
+  it("bad input gets clear errors, and the summary is in no file of the data directory", async () => {
+    expect(await stack.ops(mina.account, "POST", `/cases/${caseId}/referrals`, { partner_id: legalAid, items: ["summary"] })).toMatchObject({ status: 400, body: { errcode: "M_INVALID_PARAM" } });
+    expect(await stack.ops(mina.account, "POST", `/cases/${caseId}/referrals`, { partner_id: legalAid, items: ["photos"] })).toMatchObject({ status: 400, body: { errcode: "M_INVALID_PARAM" } });
+    expect(await stack.ops(mina.account, "POST", `/cases/${caseId}/referrals`, { partner_id: "p-000000", items: ["category"] })).toMatchObject({ status: 404, body: { errcode: "M_NOT_FOUND" } });
+    expect(await stack.ops(boss.account, "POST", "/referrals/r-000000/complete")).toMatchObject({ status: 404, body: { errcode: "M_NOT_FOUND" } });
+    for (const name of readdirSync(stack.config.dataDir, { recursive: true }) as string[]) {
+      let bytes: Buffer;
+      try { bytes = readFileSync(join(stack.config.dataDir, name)); } catch { continue; }
+      expect(bytes.includes(Buffer.from(SUMMARY)), `the summary in ${name}`).toBe(false);
+    }
+  });
+});
