@@ -12,6 +12,8 @@ export function publicRoutes(config: Pick<BotsConfig, "serverName" | "hours">, c
     triage_bot: `@${BOT_LOCALPARTS.triage}:${config.serverName}`,
     /** The victim app joins invites from this bot only: it opens the appointments room. */
     scheduling_bot: `@${BOT_LOCALPARTS.scheduling}:${config.serverName}`,
+    /** And from this one: each referral has its own room. */
+    referral_bot: `@${BOT_LOCALPARTS.referral}:${config.serverName}`,
     languages: LANGUAGES,
     hours: { time_zone: config.hours.timeZone, days: config.hours.days, opens: config.hours.opens, closes: config.hours.closes },
     crisis_lines: { checked_on: crisisLines.checkedOn, lines: crisisLines.lines },
