@@ -154,6 +154,16 @@ describe("a warm hand-off with consent item by item", () => {
     expect((await referrals()).at(-1)).toMatchObject({ status: "accepted", partner_id: deletion });
   });
 
+  it("supervisor metrics count referrals by partner and status", async () => {
+    const metrics = await stack.ops(boss.account, "GET", "/metrics");
+    expect(metrics.body.referrals).toEqual(expect.arrayContaining([
+      { partner_id: legalAid, partner_name: "Legal Aid Corporation", status: "withdrawn", count: 1 },
+      { partner_id: legalAid, partner_name: "Legal Aid Corporation", status: "declined", count: 1 },
+      { partner_id: deletion, partner_name: "Deletion support centre", status: "accepted", count: 1 },
+    ]));
+    expect(metrics.body.referrals).toHaveLength(3);
+  });
+
   it("bad input gets clear errors, and the summary is in no file of the data directory", async () => {
     expect(await stack.ops(mina.account, "POST", `/cases/${caseId}/referrals`, { partner_id: legalAid, items: ["summary"] })).toMatchObject({ status: 400, body: { errcode: "M_INVALID_PARAM" } });
     expect(await stack.ops(mina.account, "POST", `/cases/${caseId}/referrals`, { partner_id: legalAid, items: ["photos"] })).toMatchObject({ status: 400, body: { errcode: "M_INVALID_PARAM" } });

@@ -70,6 +70,8 @@ export interface MetricsJson {
   closed_per_day: { date: string; count: number }[];
   offers_expired_7d: number;
   offers_declined_7d: number;
+  /** Referrals by partner and status, all time. */
+  referrals: { partner_id: string; partner_name: string; status: ReferralStatus; count: number }[];
 }
 
 /** A companion's published time slot (docs/SCHEDULING.md). */

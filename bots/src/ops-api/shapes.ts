@@ -74,6 +74,7 @@ export function metricsJson(m: MetricsSnapshot): MetricsJson {
     closed_per_day: m.closedPerDay,
     offers_expired_7d: m.offersExpired,
     offers_declined_7d: m.offersDeclined,
+    referrals: m.referrals.map((r) => ({ partner_id: r.partnerId, partner_name: r.partnerName, status: r.status, count: r.count })),
   };
 }
 

@@ -3,6 +3,7 @@
  * cases open, cases closed per day and offers that lapsed. Counts and
  * durations only; no content and no victim identifiers.
  */
+import type { ReferralStatus } from "@onsafe/schema";
 import type { BotsTables } from "../storage/index.ts";
 import type { Clock } from "./clock.ts";
 import { median } from "./wait-estimate.ts";
@@ -21,6 +22,8 @@ export interface MetricsSnapshot {
   /** Offers that lapsed or were declined in the last seven days. */
   offersExpired: number;
   offersDeclined: number;
+  /** Referrals by partner and status, all time (docs/REFERRALS.md). */
+  referrals: { partnerId: string; partnerName: string; status: ReferralStatus; count: number }[];
 }
 
 export class Metrics {
@@ -46,6 +49,10 @@ export class Metrics {
       closedPerDay: this.closedPerDay(now),
       offersExpired: this.t.log.countSince("offer_expired", since),
       offersDeclined: this.t.log.countSince("offer_declined", since),
+      referrals: this.t.referrals.countsByPartnerAndStatus().map((r) => ({
+        ...r,
+        partnerName: this.t.partners.byId(r.partnerId)?.name.en ?? r.partnerId,
+      })),
     };
   }
 
