@@ -32,8 +32,10 @@ export interface BotsConfig {
   defaultCapacity: number;
   /** Appointments a day a companion takes without their own setting (docs/SCHEDULING.md). */
   defaultVisitsPerDay: number;
-  /** How often due appointment reminders are looked for. */
+  /** How often due appointment and referral reminders are looked for. */
   reminderCheckMs: number;
+  /** How long a partner has to accept a referral before its companion is reminded (docs/REFERRALS.md). */
+  referralAcceptMs: number;
   hours: ServiceHours;
 }
 
@@ -51,6 +53,7 @@ export function botsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): BotsCon
     defaultCapacity: envInt(env, "ONSAFE_DEFAULT_CAPACITY", 3),
     defaultVisitsPerDay: envInt(env, "ONSAFE_VISITS_PER_DAY", 3),
     reminderCheckMs: 60_000,
+    referralAcceptMs: envInt(env, "ONSAFE_REFERRAL_ACCEPT_HOURS", 48) * 3_600_000,
     hours: {
       timeZone: env.ONSAFE_TIME_ZONE ?? "Asia/Seoul",
       days: [1, 2, 3, 4, 5],

@@ -24,6 +24,7 @@ import { SchedulingBot } from "./scheduling-bot/scheduling-bot.ts";
 import { ReferralBot } from "./referral-bot/referral-bot.ts";
 import { MatrixReferralRooms } from "./referral-bot/referral-rooms.ts";
 import { Referrals } from "./referrals/referrals.ts";
+import { ReferralReminders } from "./referrals/reminders.ts";
 
 export interface RunningBots {
   /** The ops API's own address (the homeserver forwards `/_onsafe/` here). */
@@ -64,7 +65,8 @@ export async function startBotsService(config: BotsConfig, clock: Clock = system
   const { session, client: triage } = await startClient("triage");
   const { session: schedulingSession, client: scheduling } = await startClient("scheduling");
   const { session: referralSession, client: referral } = await startClient("referral");
-  const actions = new MatrixRoomActions(triage.client, new DutyRoom(triage.client, tables.meta), (caseId, eventId) => {
+  const duty = new DutyRoom(triage.client, tables.meta);
+  const actions = new MatrixRoomActions(triage.client, duty, (caseId, eventId) => {
     queue.cases.setQueueNotice(caseId, eventId);
   });
   const queue = createQueue({
@@ -90,6 +92,8 @@ export async function startBotsService(config: BotsConfig, clock: Clock = system
   const referralBot = new ReferralBot(referral.client, tables, referrals, config.keyWaitMs);
   await referral.start();
   referralBot.resume();
+  const referralReminders = new ReferralReminders(tables, clock, config.referralAcceptMs, (userIds, body, alert) => duty.notify(userIds, body, alert));
+  const stopReferralReminders = startReminderTimer(referralReminders, config.reminderCheckMs, "referrals");
 
   const app = createOpsApi({ config, queue, scheduler, partners, referrals, crisisLines: loadCrisisLines(), tokens: new WhoamiResolver(config.homeserverUrl) });
   const api = await startOpsApi(app, { host: config.host, port: config.port });
@@ -112,6 +116,7 @@ export async function startBotsService(config: BotsConfig, clock: Clock = system
     async close() {
       stopOfferTimer();
       stopReminders();
+      stopReferralReminders();
       await api.close();
       await bot.stop();
       await schedulingBot.stop();

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Account } from "../../chat-server/test/harness.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
-import { answerTriage, eventually, messages, nextPrompt, waitForText } from "./conversation.ts";
+import { answerTriage, dutyRoomId, eventually, messages, nextPrompt, waitForText } from "./conversation.ts";
 import { Stack } from "./stack.ts";
 
 const SUMMARY = "Deepfake images on two forums; wants to file a complaint next week.";
@@ -43,7 +43,8 @@ async function answer(room: string, after: string | undefined, optionId: string)
 const referrals = async () => (await stack.ops(mina.account, "GET", `/cases/${caseId}/referrals`)).body.referrals as { id: string; status: string; items_consented: string[]; partner_id: string }[];
 
 beforeAll(async () => {
-  stack = await Stack.start();
+  // A partner has 1.5 s to accept here (48 h in service), checked every 100 ms.
+  stack = await Stack.start({ reminderCheckMs: 100, referralAcceptMs: 1500 });
   mina = await stack.staff("mina");
   boss = await stack.staff("boss", { kind: "supervisor", onShift: false });
   patAccount = await stack.hs.createAccount("partner", "pat");
@@ -162,6 +163,22 @@ describe("a warm hand-off with consent item by item", () => {
       { partner_id: deletion, partner_name: "Deletion support centre", status: "accepted", count: 1 },
     ]));
     expect(metrics.body.referrals).toHaveLength(3);
+  });
+
+  it("a referral the partner does not accept in time: its companion is reminded once in the duty room", async () => {
+    const reply = await stack.ops(mina.account, "POST", `/cases/${caseId}/referrals`, { partner_id: legalAid, items: ["contact"] });
+    const id = reply.body.referral.id as string;
+    const room = await joinNewReferralRoom(rooms);
+    await answer(room, undefined, "yes");
+    await pat.waitForRoom(room, "invite");
+    const duty = await dutyRoomId(mina);
+    await mina.client.joinRoom(duty);
+    const reminders = () => messages(mina, duty).filter((m) => m.content["org.onsafe.alert"]?.kind === "referral_not_accepted" && m.content["org.onsafe.alert"].referral_id === id);
+    await mina.waitFor(() => reminders().length === 1, "the referral reminder");
+    expect(reminders()[0].content.body).toContain(caseId);
+    expect(reminders()[0].content["m.mentions"].user_ids).toEqual([mina.userId]);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(reminders()).toHaveLength(1);
   });
 
   it("bad input gets clear errors, and the summary is in no file of the data directory", async () => {

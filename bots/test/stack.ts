@@ -22,6 +22,8 @@ export interface StackOptions {
   keyWaitMs?: number;
   /** How often due reminders are looked for. */
   reminderCheckMs?: number;
+  /** How long a partner has to accept a referral. */
+  referralAcceptMs?: number;
   /** The service's clock (a hand-moved one for reminders). */
   clock?: Clock;
 }
@@ -44,6 +46,7 @@ export class Stack {
       offerCheckMs: options.offerCheckMs ?? 5_000,
       keyWaitMs: options.keyWaitMs ?? 30_000,
       reminderCheckMs: options.reminderCheckMs ?? 60_000,
+      referralAcceptMs: options.referralAcceptMs ?? 48 * 3_600_000,
     };
     const clock = options.clock ?? systemClock;
     return new Stack(hs, await startBotsService(config, clock), config, clock);

@@ -62,14 +62,14 @@ export class Reminders {
   }
 }
 
-/** Checks for due reminders every `everyMs`; returns a function that stops it. */
-export function startReminderTimer(reminders: Reminders, everyMs: number): () => void {
+/** Checks for due reminders (of any kind) every `everyMs`; returns a function that stops it. */
+export function startReminderTimer(reminders: { sendDue(): Promise<number> }, everyMs: number, what = "reminders"): () => void {
   let running = false;
   const timer = setInterval(() => {
     if (running) return;
     running = true;
     reminders.sendDue()
-      .catch((error: Error) => console.error(`scheduling: sending reminders failed: ${error.message.slice(0, 200)}`))
+      .catch((error: Error) => console.error(`${what}: sending reminders failed: ${error.message.slice(0, 200)}`))
       .finally(() => { running = false; });
   }, everyMs);
   timer.unref();

@@ -1,8 +1,8 @@
 /**
  * The duty room: one encrypted room of the triage bot with the staff, where
- * crisis alerts go (case id, category, language; never the victim's words),
- * mentioning every on-shift member so their clients notify them. Created on
- * first need; its id is kept in the bots database.
+ * crisis alerts and other staff notices go (ids, category, language; never
+ * the victim's words), mentioning the staff they are for so their clients
+ * notify them. Created on first need; its id is kept in the bots database.
  */
 import { type MatrixClient, MsgType, Preset, type Room, Visibility } from "matrix-js-sdk";
 import { roomSynced } from "../runtime/room-synced.ts";
@@ -17,6 +17,16 @@ export class DutyRoom {
   constructor(private readonly client: MatrixClient, private readonly meta: MetaStore) {}
 
   async alert(c: CaseRow, staffUserIds: string[]): Promise<void> {
+    const body = `Crisis case ${c.id} (${c.category ?? "category not yet known"}, ${c.language ?? "ko"}) is waiting: highest priority. `
+      + `위기 사례 ${c.id}: 최우선으로 응대해 주세요.`;
+    await this.notify(staffUserIds, body, { kind: "crisis", case_id: c.id });
+  }
+
+  /**
+   * Posts a notice for staff, mentioning `staffUserIds` (invited first if they
+   * are not in the room yet), with `org.onsafe.alert` for apps. Ids only in `alert`.
+   */
+  async notify(staffUserIds: string[], body: string, alert: Record<string, string>): Promise<void> {
     const roomId = await this.roomId();
     // Until the new room came back through sync the client does not know it is encrypted, and would send in the clear.
     if (!(await roomSynced(this.client, roomId, (room) => room.hasEncryptionStateEvent()))) throw new Error("the duty room has not synced");
@@ -28,13 +38,11 @@ export class DutyRoom {
     }
     // The room key goes to the members the client knows of: wait until the invites came back through sync.
     await roomSynced(this.client, roomId, (room) => staffUserIds.every((userId) => present(room, userId)));
-    const body = `Crisis case ${c.id} (${c.category ?? "category not yet known"}, ${c.language ?? "ko"}) is waiting: highest priority. `
-      + `위기 사례 ${c.id}: 최우선으로 응대해 주세요.`;
     await this.client.sendMessage(roomId, {
       msgtype: MsgType.Notice,
       body,
       "m.mentions": { user_ids: staffUserIds },
-      "org.onsafe.alert": { kind: "crisis", case_id: c.id },
+      "org.onsafe.alert": alert,
     } as never);
   }
 
