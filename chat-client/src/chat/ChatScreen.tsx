@@ -6,6 +6,7 @@ import { AppointmentsPane } from "./AppointmentsPane.tsx";
 import { ChatTabs, type Tab } from "./ChatTabs.tsx";
 import { DeleteDialog } from "./DeleteDialog.tsx";
 import { RecoveryCard } from "./RecoveryCard.tsx";
+import { ReferralsPanel } from "./ReferralsPanel.tsx";
 import { RoomPane } from "./RoomPane.tsx";
 import { createLiveRoom } from "./live-room.ts";
 import { onRoomChanges } from "./room-changes.ts";
@@ -14,28 +15,37 @@ import type { VictimSession } from "./session.ts";
 
 /**
  * The victim's chat: triage, queue, the companion's messages, and the way out.
- * Once the scheduling bot has opened its room, "Appointments" is a second tab.
+ * Once the scheduling bot has opened its room, "Appointments" is a tab; once
+ * the referral bot has opened one, "Referrals" is another.
  */
 export function ChatScreen(props: { session: VictimSession; onDeleted: () => void }) {
   const session = props.session;
   const [tab, setTab] = createSignal<Tab>("chat");
-  const [appointmentsRoom, setAppointmentsRoom] = createSignal(session.appointments.roomId);
+  const bots = session.botRooms;
+  const [appointmentsRoom, setAppointmentsRoom] = createSignal(bots.appointments);
+  const [referralRooms, setReferralRooms] = createSignal(bots.referrals);
   const chat = createLiveRoom(session.client, () => session.roomId, session.userId, { promptButtons: true, shown: () => tab() === "chat" });
   const [connection, setConnection] = createSignal(session.connection);
   const [recoveryCode, setRecoveryCode] = createSignal(session.recoveryCode);
   const [deleting, setDeleting] = createSignal(false);
+  const tabs = (): Tab[] => ["chat", ...(appointmentsRoom() ? ["appointments" as const] : []), ...(referralRooms().length > 0 ? ["referrals" as const] : [])];
+  const tabbed = () => tabs().length > 1;
 
   // "New" is what came after the victim's own read receipt, sent only while a tab is shown: nothing is kept on the device.
-  const hasUnread = () => {
-    const unreadIn = (room: ReturnType<VictimSession["room"]>) => (room ? unreadCount(room, session.userId) > 0 : false);
-    return { chat: unreadIn(session.room()), appointments: unreadIn(session.appointments.room()) };
+  const hasUnread = (): Record<Tab, boolean> => {
+    const unreadIn = (roomId: string | null) => {
+      const room = roomId ? session.client.getRoom(roomId) : null;
+      return room ? unreadCount(room, session.userId) > 0 : false;
+    };
+    return { chat: unreadIn(session.roomId), appointments: unreadIn(bots.appointments), referrals: bots.referrals.some(unreadIn) };
   };
-  const [unread, setUnread] = createSignal(hasUnread(), { equals: (a, b) => a.chat === b.chat && a.appointments === b.appointments });
+  const [unread, setUnread] = createSignal(hasUnread(), { equals: (a, b) => a.chat === b.chat && a.appointments === b.appointments && a.referrals === b.referrals });
   onCleanup(onRoomChanges(session.client, () => setUnread(hasUnread())));
   onCleanup(session.onConnectionChange(() => setConnection(session.connection)));
-  onCleanup(session.appointments.onChange(() => {
-    setAppointmentsRoom(session.appointments.roomId);
-    if (!session.appointments.roomId) setTab("chat");
+  onCleanup(bots.onChange(() => {
+    setAppointmentsRoom(bots.appointments);
+    setReferralRooms(bots.referrals);
+    if (!tabs().includes(tab())) setTab("chat");
     setUnread(hasUnread());
   }));
 
@@ -62,15 +72,15 @@ export function ChatScreen(props: { session: VictimSession; onDeleted: () => voi
       </Show>
       <main class="chat-main">
         <h1 class="visually-hidden">{t("chat.title")}</h1>
-        <Show when={appointmentsRoom()}>
-          <ChatTabs active={tab()} unread={(which) => unread()[which]} onSelect={select} />
+        <Show when={tabbed()}>
+          <ChatTabs tabs={tabs()} active={tab()} unread={(which) => unread()[which]} onSelect={select} />
         </Show>
         <RoomPane
           name="chat"
           live={chat}
           label={t("chat.title")}
           shown={tab() === "chat"}
-          tabbed={appointmentsRoom() !== null}
+          tabbed={tabbed()}
           onSend={(body) => void session.send(session.roomId, body)}
           onAnswer={answer}
         >
@@ -88,6 +98,9 @@ export function ChatScreen(props: { session: VictimSession; onDeleted: () => voi
         </RoomPane>
         <Show when={appointmentsRoom()} keyed>
           {(roomId) => <AppointmentsPane session={session} roomId={roomId} shown={tab() === "appointments"} tabbed />}
+        </Show>
+        <Show when={referralRooms().length > 0}>
+          <ReferralsPanel session={session} roomIds={referralRooms()} shown={tab() === "referrals"} />
         </Show>
       </main>
       <Show when={deleting()}>

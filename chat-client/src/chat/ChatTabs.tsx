@@ -1,24 +1,25 @@
 import { For, Show } from "solid-js";
 import { at } from "./appointment-strings.ts";
 
-export const TABS = ["chat", "appointments"] as const;
-export type Tab = (typeof TABS)[number];
+export type Tab = "chat" | "appointments" | "referrals";
+
+const LABELS = { chat: "tabs.chat", appointments: "tabs.appointments", referrals: "tabs.referrals" } as const;
 
 /**
- * "Chat" and "Appointments", once the scheduling bot has opened its room. A
- * dot marks the tab not shown when it has something new. Arrow keys move
+ * "Chat", then "Appointments" and "Referrals" once a bot has opened such a
+ * room. A dot marks a tab not shown when it has something new. Arrow keys move
  * between the tabs, as the WAI-ARIA tabs pattern has it.
  */
-export function ChatTabs(props: { active: Tab; unread: (tab: Tab) => boolean; onSelect: (tab: Tab) => void }) {
-  const label = (tab: Tab) => (tab === "chat" ? at("tabs.chat") : at("tabs.appointments"));
+export function ChatTabs(props: { tabs: Tab[]; active: Tab; unread: (tab: Tab) => boolean; onSelect: (tab: Tab) => void }) {
   const move = (from: Tab, step: number) => {
-    const next = TABS[(TABS.indexOf(from) + step + TABS.length) % TABS.length]!;
+    const tabs = props.tabs;
+    const next = tabs[(tabs.indexOf(from) + step + tabs.length) % tabs.length]!;
     props.onSelect(next);
     document.getElementById(`tab-${next}`)?.focus();
   };
   return (
     <div class="tabs" role="tablist" aria-label={at("tabs.label")}>
-      <For each={TABS}>
+      <For each={props.tabs}>
         {(tab) => (
           <button
             type="button"
@@ -35,7 +36,7 @@ export function ChatTabs(props: { active: Tab; unread: (tab: Tab) => boolean; on
               }
             }}
           >
-            {label(tab)}
+            {at(LABELS[tab])}
             <Show when={props.active !== tab && props.unread(tab)}>
               <span class="dot" aria-hidden="true" />
               <span class="visually-hidden">{` (${at("tabs.new")})`}</span>

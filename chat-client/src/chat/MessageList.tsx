@@ -1,6 +1,6 @@
 import { For, type JSX, Match, Show, Switch } from "solid-js";
 import { t } from "../i18n.ts";
-import type { ChatItem, VisitItem } from "./timeline.ts";
+import type { ChatItem, LetterItem, VisitItem } from "./timeline.ts";
 
 export type Message = Extract<ChatItem, { kind: "message" }>;
 type Prompt = Extract<ChatItem, { kind: "prompt" }>;
@@ -14,12 +14,12 @@ export interface MessageActions {
 /** Who wrote a message, as the victim app names them; the console passes its own. */
 export type NameOf = (message: Message) => string;
 
-const victimNames: NameOf = (m) => (m.sender === "me" ? t("chat.you") : m.sender === "bot" ? t("chat.bot") : t("chat.companion"));
+export const victimNames: NameOf = (m) => (m.sender === "me" ? t("chat.you") : m.sender === "bot" ? t("chat.bot") : t("chat.companion"));
 
 /**
  * The conversation as a log: new messages are announced to screen readers.
- * `visitCard` draws the scheduling bot's confirmations and notices (the victim
- * app); without it they read as the bot's text.
+ * `visitCard` draws the scheduling bot's confirmations and notices, `letterCard`
+ * the referral bot's letter (the victim app); without them they read as the bot's text.
  */
 export function MessageList(props: {
   items: ChatItem[];
@@ -28,6 +28,7 @@ export function MessageList(props: {
   label?: string;
   attachment?: (m: Message) => JSX.Element;
   visitCard?: (item: VisitItem) => JSX.Element;
+  letterCard?: (item: LetterItem) => JSX.Element;
 }) {
   const nameOf = (m: Message) => (props.nameOf ?? victimNames)(m);
   return (
@@ -41,6 +42,9 @@ export function MessageList(props: {
             <Match when={item.kind === "queue" && item}>{(q) => <QueueItem queue={q()} />}</Match>
             <Match when={item.kind === "visit" && item}>
               {(v) => props.visitCard?.(v()) ?? <MessageBubble message={asMessage(v())} name={nameOf(asMessage(v()))} onRetry={props.actions.retry} />}
+            </Match>
+            <Match when={item.kind === "letter" && item}>
+              {(l) => props.letterCard?.(l()) ?? <MessageBubble message={asMessage(l())} name={nameOf(asMessage(l()))} onRetry={props.actions.retry} />}
             </Match>
             <Match when={item.kind === "summary" && item}>
               {(s) => (
@@ -114,8 +118,8 @@ export function PromptOptions(props: { options: { id: string; label: string }[];
   );
 }
 
-function asMessage(visit: VisitItem): Message {
-  return { kind: "message", id: visit.id, sender: "bot", senderId: "", body: visit.body, ts: 0, delivery: "sent", read: false };
+function asMessage(card: VisitItem | LetterItem): Message {
+  return { kind: "message", id: card.id, sender: "bot", senderId: "", body: card.body, ts: 0, delivery: "sent", read: false };
 }
 
 function QueueItem(props: { queue: Queue }) {

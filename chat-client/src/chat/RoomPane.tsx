@@ -2,13 +2,13 @@ import { createEffect, type JSX, on, Show } from "solid-js";
 import { t } from "../i18n.ts";
 import { Composer } from "./Composer.tsx";
 import type { LiveRoom } from "./live-room.ts";
-import { type MessageActions, MessageList } from "./MessageList.tsx";
-import type { VisitItem } from "./timeline.ts";
+import { type MessageActions, MessageList, type NameOf } from "./MessageList.tsx";
+import type { LetterItem, VisitItem } from "./timeline.ts";
 
 /**
  * One room on the victim's chat screen: its messages (scrolled to the newest),
- * "typing…", and the message box. With two rooms each is a tab panel; the one
- * not shown stays mounted, so its scroll position and draft survive a switch.
+ * "typing…", and the message box. With more rooms each is a (tab) panel; the
+ * ones not shown stay mounted, so their scroll position and draft survive a switch.
  */
 export function RoomPane(props: {
   name: string;
@@ -20,6 +20,9 @@ export function RoomPane(props: {
   onSend: (body: string) => void;
   onAnswer: MessageActions["answer"];
   visitCard?: (item: VisitItem) => JSX.Element;
+  letterCard?: (item: LetterItem) => JSX.Element;
+  /** Who wrote a message (a referral room names the partner's staff). */
+  nameOf?: NameOf;
   /** What sits above the messages (the recovery code, the appointments intro). */
   children?: JSX.Element;
 }) {
@@ -46,7 +49,7 @@ export function RoomPane(props: {
       <div class="chat-scroll" ref={scroller} tabindex="0">
         {props.children}
         <Show when={props.live.items().length > 0} fallback={<p class="loading" role="status">{t("chat.loading")}</p>}>
-          <MessageList items={props.live.items()} actions={{ answer: props.onAnswer, retry: props.live.retry }} label={props.label} visitCard={props.visitCard} />
+          <MessageList items={props.live.items()} actions={{ answer: props.onAnswer, retry: props.live.retry }} label={props.label} visitCard={props.visitCard} letterCard={props.letterCard} nameOf={props.nameOf} />
         </Show>
       </div>
       <p class="typing" role="status" aria-live="polite">{props.live.typing() ? t("chat.typing") : ""}</p>

@@ -7,9 +7,10 @@ import { translator } from "../i18n.ts";
 import type { Lang } from "../strings.ts";
 
 const ko = {
-  "tabs.label": "대화와 약속",
+  "tabs.label": "대화방",
   "tabs.chat": "대화",
   "tabs.appointments": "약속",
+  "tabs.referrals": "연결",
   "tabs.new": "새 메시지",
   "appointments.intro": "상담사와 만날 약속을 여기서 정해요. 이 대화방도 암호화돼요.",
   "appointments.composer": "약속 대화방에 메시지",
@@ -39,9 +40,10 @@ const ko = {
 export type AppointmentKey = keyof typeof ko;
 
 const en: Record<AppointmentKey, string> = {
-  "tabs.label": "Chat and appointments",
+  "tabs.label": "Your chats",
   "tabs.chat": "Chat",
   "tabs.appointments": "Appointments",
+  "tabs.referrals": "Referrals",
   "tabs.new": "new messages",
   "appointments.intro": "Here you can arrange to meet your companion. This chat is encrypted too.",
   "appointments.composer": "Message about appointments",

@@ -1,37 +1,52 @@
 /**
- * The victim's second room (docs/SCHEDULING.md): the scheduling bot opens one
- * encrypted "appointments room" per case and invites the victim. Its invite is
- * joined; any other invite is declined. Invites are looked at after every sync,
- * so one that arrived while the app was closed is joined on the next start, and
- * a join cut off by a lost connection is tried again.
+ * The rooms the service's bots open for the victim, beside the chat they
+ * created themselves: the scheduling bot's appointments room
+ * (docs/SCHEDULING.md) and the referral bot's referral rooms, one per
+ * referral (docs/REFERRALS.md). Invites from these bots are joined; any other
+ * invite is declined. Invites are looked at after every sync, so one that
+ * arrived while the app was closed is joined on the next start, and a join cut
+ * off by a lost connection is tried again.
+ *
+ * Which bot opened a room is read from the room itself (the sender of
+ * `m.room.create`), so nothing is stored and a restored session finds every room.
  */
 import { ClientEvent, type MatrixClient, type Room, SyncState } from "matrix-js-sdk";
-import { fetchPublicConfig } from "./public-config.ts";
+import { fetchPublicConfig, type PublicConfig } from "./public-config.ts";
 import { createdBy } from "./room-view.ts";
 
-export class AppointmentsRoom {
+type Bots = Pick<PublicConfig, "scheduling_bot" | "referral_bot">;
+
+export class BotRooms {
   private readonly listeners = new Set<() => void>();
   /** Invites being joined or declined now. */
   private readonly busy = new Set<string>();
-  private schedulingBot: Promise<string | null> | null = null;
-  private current: string | null = null;
+  private config: Promise<Bots | null> | null = null;
+  private bots: Bots | null = null;
+  private appointmentsRoom: string | null = null;
+  private referralRooms: string[] = [];
 
   constructor(private readonly client: MatrixClient, private readonly me: string) {}
 
   /** Starts watching; call before the client's first sync. */
   watch(): void {
     this.client.on(ClientEvent.Sync, (state: SyncState) => {
-      if (state === SyncState.Prepared || state === SyncState.Syncing) this.look();
+      if (state === SyncState.Prepared || state === SyncState.Syncing) void this.look();
     });
   }
 
-  /** The joined appointments room, if the bot has opened one. */
-  get roomId(): string | null {
-    return this.current;
+  /** The joined appointments room, if the scheduling bot has opened one (the newest). */
+  get appointments(): string | null {
+    return this.appointmentsRoom;
   }
 
-  room(): Room | null {
-    return this.current ? this.client.getRoom(this.current) : null;
+  /** The joined referral rooms, newest first. */
+  get referrals(): readonly string[] {
+    return this.referralRooms;
+  }
+
+  /** Every joined room a bot opened (to leave them all, or retry what did not go out). */
+  all(): string[] {
+    return [...(this.appointmentsRoom ? [this.appointmentsRoom] : []), ...this.referralRooms];
   }
 
   onChange(listener: () => void): () => void {
@@ -39,26 +54,29 @@ export class AppointmentsRoom {
     return () => this.listeners.delete(listener);
   }
 
-  private look(): void {
-    for (const room of this.client.getRooms()) {
-      if (room.getMyMembership() === "invite" && !this.busy.has(room.roomId)) void this.answer(room);
+  private async look(): Promise<void> {
+    const bots = await this.known();
+    if (!bots) return; // not known yet: looked at again after the next sync
+    const rooms = this.client.getRooms();
+    for (const room of rooms) {
+      if (room.getMyMembership() === "invite" && !this.busy.has(room.roomId)) void this.answer(room, bots);
     }
-    // The app joins no room but the bot's, so a joined room someone else created is the appointments room.
-    const joined = this.client.getRooms().filter((room) => room.getMyMembership() === "join" && createdBy(room) !== this.me);
-    const newest = joined.sort((a, b) => createdAt(b) - createdAt(a))[0]?.roomId ?? null;
-    if (newest !== this.current) {
-      this.current = newest;
-      for (const listener of this.listeners) listener();
-    }
+    const joined = rooms.filter((room) => room.getMyMembership() === "join").sort((a, b) => createdAt(b) - createdAt(a));
+    const openedBy = (bot: string | null) => (bot === null ? [] : joined.filter((room) => createdBy(room) === bot).map((room) => room.roomId));
+    const appointments = openedBy(bots.scheduling_bot)[0] ?? null;
+    const referrals = openedBy(bots.referral_bot);
+    if (appointments === this.appointmentsRoom && referrals.join() === this.referralRooms.join()) return;
+    this.appointmentsRoom = appointments;
+    this.referralRooms = referrals;
+    for (const listener of this.listeners) listener();
   }
 
-  private async answer(room: Room): Promise<void> {
+  private async answer(room: Room, bots: Bots): Promise<void> {
     this.busy.add(room.roomId);
     try {
       const inviter = room.getMember(this.me)?.events.member?.getSender();
-      const bot = await this.bot();
-      if (bot === null) return; // not known yet: the invite waits for the next sync
-      if (inviter === bot) await this.client.joinRoom(room.roomId);
+      const ours = inviter !== undefined && (inviter === bots.scheduling_bot || inviter === bots.referral_bot);
+      if (ours) await this.client.joinRoom(room.roomId);
       else await this.client.leave(room.roomId);
     } catch (error) {
       console.warn("onsafe: an invite could not be answered; trying again after the next sync", error);
@@ -67,11 +85,12 @@ export class AppointmentsRoom {
     }
   }
 
-  /** Who the scheduling bot is, asked once (again after a failure). */
-  private bot(): Promise<string | null> {
-    this.schedulingBot ??= fetchPublicConfig().then((config) => config.scheduling_bot);
-    return this.schedulingBot.catch(() => {
-      this.schedulingBot = null;
+  /** Who the bots are, asked once (again after a failure). */
+  private known(): Promise<Bots | null> {
+    if (this.bots) return Promise.resolve(this.bots);
+    this.config ??= fetchPublicConfig().then((config) => (this.bots = config));
+    return this.config.catch(() => {
+      this.config = null;
       return null;
     });
   }

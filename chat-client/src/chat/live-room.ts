@@ -34,7 +34,7 @@ export function createLiveRoom(client: MatrixClient, roomId: () => string | null
     const current = room();
     if (!current) return;
     const items = chatItems(timelineEvents(current), me, readByOthers(current, me));
-    setView("items", reconcile(options.promptButtons ? items : items.map((i) => (i.kind === "prompt" || i.kind === "visit" ? { ...i, active: false } : i)), { key: "id" }));
+    setView("items", reconcile(options.promptButtons ? items : items.map((i) => (i.kind === "prompt" || i.kind === "visit" || i.kind === "letter" ? { ...i, active: false } : i)), { key: "id" }));
     setTyping(othersTyping(current, me));
     const newest = newestFromOthers(current, me);
     if (newest && newest.getId() !== lastReceipt && document.visibilityState === "visible" && (options.shown?.() ?? true)) {

@@ -1,8 +1,9 @@
 /** `GET /_onsafe/v1/public/config`: who the bots are. Fetched when a chat starts. */
 export interface PublicConfig {
   triage_bot: string;
-  /** The bot whose invites the app accepts: it opens the appointments room (docs/SCHEDULING.md). */
+  /** Bots whose invites the app accepts: the appointments room (docs/SCHEDULING.md), referral rooms (docs/REFERRALS.md). */
   scheduling_bot: string | null;
+  referral_bot: string | null;
   open: boolean;
 }
 
@@ -11,5 +12,6 @@ export async function fetchPublicConfig(): Promise<PublicConfig> {
   if (!response.ok) throw new Error(`public config: HTTP ${response.status}`);
   const body = (await response.json()) as Partial<PublicConfig>;
   if (typeof body.triage_bot !== "string") throw new Error("public config: no triage bot");
-  return { triage_bot: body.triage_bot, scheduling_bot: typeof body.scheduling_bot === "string" ? body.scheduling_bot : null, open: body.open === true };
+  const bot = (value: unknown) => (typeof value === "string" ? value : null);
+  return { triage_bot: body.triage_bot, scheduling_bot: bot(body.scheduling_bot), referral_bot: bot(body.referral_bot), open: body.open === true };
 }

@@ -3,8 +3,8 @@
  * matrix-js-sdk with Rust crypto, one encrypted room with the triage bot, and
  * room key backup in secret storage unlocked by the recovery code.
  *
- * The scheduling bot may open a second room for appointments
- * (`appointments-room.ts`); the session joins it and keeps it beside the chat.
+ * The scheduling and referral bots may open more rooms (appointments, one per
+ * referral: `bot-rooms.ts`); the session joins them and keeps them beside the chat.
  *
  * Three ways in:
  *   - `startNew`: register, create the room, set up backup (first start);
@@ -30,7 +30,7 @@ import { saveKeptSession, type KeptSession } from "../device/kept-session.ts";
 import { decodeRecoveryCode, derivePassword, deriveSecretStorageKey, encodeRecoveryCode, newSecret } from "../device/recovery-code.ts";
 import { wipeDevice } from "../device/wipe.ts";
 import type { Lang } from "../strings.ts";
-import { AppointmentsRoom } from "./appointments-room.ts";
+import { BotRooms } from "./bot-rooms.ts";
 import { fetchPublicConfig } from "./public-config.ts";
 import { createdBy, resend } from "./room-view.ts";
 
@@ -52,7 +52,7 @@ export class VictimSession {
   private deleting = false;
   /** Shown once: set by `startNew`, cleared when the victim has saved it. */
   recoveryCode: string | null = null;
-  readonly appointments: AppointmentsRoom;
+  readonly botRooms: BotRooms;
 
   private constructor(
     readonly client: MatrixClient,
@@ -61,7 +61,7 @@ export class VictimSession {
     private lang: Lang,
     public roomId: string | null,
   ) {
-    this.appointments = new AppointmentsRoom(client, login.userId);
+    this.botRooms = new BotRooms(client, login.userId);
   }
 
   static async startNew(keep: boolean, lang: Lang): Promise<VictimSession> {
@@ -150,7 +150,7 @@ export class VictimSession {
     await client.initRustCrypto({ useIndexedDB: keep, cryptoDatabasePrefix: CRYPTO_DB_PREFIX });
     const session = new VictimSession(client, login, keep, lang, roomId);
     session.watchConnection();
-    session.appointments.watch();
+    session.botRooms.watch();
     await client.startClient({ initialSyncLimit: 50, lazyLoadMembers: true, pendingEventOrdering: PendingEventOrdering.Detached });
     return session;
   }
@@ -193,7 +193,7 @@ export class VictimSession {
     this.persist(true);
   }
 
-  /** Sends to the chat, or to the appointments room when that is `roomId`. */
+  /** Sends to the chat, or to a bot's room when that is `roomId`. */
   async send(roomId: string | null, body: string, answer?: { prompt_id: string; option_id: string }): Promise<void> {
     if (!roomId) return;
     const content = { msgtype: MsgType.Text, body, ...(answer ? { "org.onsafe.answer": answer } : {}) };
@@ -202,7 +202,8 @@ export class VictimSession {
   }
 
   private retryAllUnsent(): void {
-    for (const room of [this.room(), this.appointments.room()]) {
+    for (const id of [this.roomId, ...this.botRooms.all()]) {
+      const room = id ? this.client.getRoom(id) : null;
       for (const event of room?.getPendingEvents() ?? []) resend(this.client, room!, event);
     }
   }
@@ -216,8 +217,8 @@ export class VictimSession {
     this.deleting = true;
     performance.mark("onsafe:delete");
     try {
-      // The appointments room too: the scheduling bot cancels open appointments when it sees the victim leave.
-      const rooms = [this.roomId, this.appointments.roomId].filter((id) => id !== null);
+      // The bots' rooms too: the scheduling bot cancels open appointments when it sees the victim leave.
+      const rooms = [this.roomId, ...this.botRooms.all()].filter((id) => id !== null);
       await Promise.all(rooms.map((id) => this.client.leave(id).catch(() => undefined)));
       performance.mark("onsafe:delete:left");
       await this.client.deactivateAccount(

@@ -1,11 +1,13 @@
 /**
  * Turns the room's events into what the chat screen shows: messages, triage
  * prompts with their options, the queue notice (with its latest `m.replace`
- * edit applied) and the triage summary. Pure: a function of the events.
+ * edit applied), the triage summary, appointment cards and the referral
+ * letter. Pure: a function of the events.
  */
 import { BOT_LOCALPARTS } from "@onsafe/schema/account-kinds";
 import { isPromptContent, isQueueContent, PROMPT_FIELD, QUEUE_FIELD, TRIAGE_SUMMARY_FIELD } from "@onsafe/schema/events";
 import { isVisitContent, VISIT_FIELD, type VisitContent } from "@onsafe/schema/scheduling";
+import { isHandoff, referralOf } from "./referrals.ts";
 import { linkVisits } from "./visits.ts";
 
 /** Me, a bot, or another person (the companion in the victim app; the victim or a colleague in the console). */
@@ -42,6 +44,7 @@ export type ChatItem =
   | { kind: "queue"; id: string; position: number; waitMinutes: number | null }
   | { kind: "summary"; id: string; body: string }
   | VisitItem
+  | LetterItem
   | { kind: "unreadable"; id: string; sender: Sender };
 
 /**
@@ -59,6 +62,19 @@ export interface VisitItem {
   active: boolean;
   calendar?: Attachment;
   status: "current" | "changed" | "cancelled";
+}
+
+/**
+ * The referral bot's letter (docs/REFERRALS.md), for a partner the victim
+ * contacts themselves; it also offers "Withdraw my consent" (`prompt`).
+ */
+export interface LetterItem {
+  kind: "letter";
+  id: string;
+  body: string;
+  prompt?: { promptId: string; options: { id: string; label: string }[] };
+  active: boolean;
+  withdrawn: boolean;
 }
 
 /** Stages drawn as cards; a proposal is an ordinary question with its times as buttons. */
@@ -79,6 +95,7 @@ export function chatItems(events: TimelineEvent[], me: string, readUpTo: string 
   let lastBotIndex = -1;
   let lastPromptIndex = -1;
   const readIndex = readUpTo ? events.findIndex((e) => e.id === readUpTo) : -1;
+  let withdrawn = false;
 
   events.forEach((event, index) => {
     if (event.type !== "m.room.message" && event.type !== "m.room.encrypted") return;
@@ -99,15 +116,19 @@ export function chatItems(events: TimelineEvent[], me: string, readUpTo: string 
     }
     const attachment = attachmentOf(shown);
     const visit = sender === "bot" && !attachment && isVisitContent(shown[VISIT_FIELD]) && CARD_STAGES.has(shown[VISIT_FIELD].stage) ? shown[VISIT_FIELD] : undefined;
-    // A file or a reminder adds to what the bot asked last; the question's buttons stay.
-    if (sender === "bot" && !attachment && visit?.stage !== "reminder") lastBotIndex = items.length;
-    if (visit) {
-      const prompt = isPromptContent(shown[PROMPT_FIELD]) ? shown[PROMPT_FIELD] : undefined;
+    const referral = sender === "bot" ? referralOf(shown) : undefined;
+    if (referral?.stage === "status" && referral.status === "withdrawn") withdrawn = true;
+    // A file, a reminder or a referral's hand-off adds to what the bot asked last; the question's buttons stay.
+    if (sender === "bot" && !attachment && visit?.stage !== "reminder" && !isHandoff(referral)) lastBotIndex = items.length;
+    const prompt = isPromptContent(shown[PROMPT_FIELD]) ? shown[PROMPT_FIELD] : undefined;
+    if (referral?.stage === "letter") {
+      if (prompt) lastPromptIndex = items.length;
+      items.push({ kind: "letter", id: event.id, body: withoutOptionList(body), prompt: prompt && { promptId: prompt.id, options: prompt.options }, active: false, withdrawn: false });
+    } else if (visit) {
       if (prompt) lastPromptIndex = items.length;
       items.push({ kind: "visit", id: event.id, body: withoutOptionList(body), visit, prompt: prompt && { promptId: prompt.id, options: prompt.options }, active: false, status: "current" });
-    } else if (isPromptContent(shown[PROMPT_FIELD])) {
+    } else if (prompt) {
       lastPromptIndex = items.length;
-      const prompt = shown[PROMPT_FIELD];
       items.push({ kind: "prompt", id: event.id, body: withoutOptionList(body), promptId: prompt.id, options: prompt.options, active: false });
     } else if (isQueueContent(shown[QUEUE_FIELD])) {
       const queue = shown[QUEUE_FIELD];
@@ -121,11 +142,12 @@ export function chatItems(events: TimelineEvent[], me: string, readUpTo: string 
 
   // Buttons only for the bot's latest message, if it is a prompt not yet answered by a button.
   const last = items[lastPromptIndex];
-  const lastPromptId = last?.kind === "prompt" ? last.promptId : last?.kind === "visit" ? last.prompt?.promptId : undefined;
+  const lastPromptId = last?.kind === "prompt" ? last.promptId : last?.kind === "visit" || last?.kind === "letter" ? last.prompt?.promptId : undefined;
   if (last && lastPromptId !== undefined && lastPromptIndex === lastBotIndex && !answeredAfter(items, lastPromptIndex, lastPromptId)) {
     items[lastPromptIndex] = { ...last, active: true } as ChatItem;
   }
-  return linkVisits(items);
+  const linked = linkVisits(items);
+  return withdrawn ? linked.map((item) => (item.kind === "letter" ? { ...item, withdrawn } : item)) : linked;
 }
 
 const ATTACHMENT_KINDS = { "m.image": "image", "m.video": "video", "m.file": "file" } as const;
