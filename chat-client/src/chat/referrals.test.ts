@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { partnerName } from "./referrals.ts";
+import { chatItems, type TimelineEvent } from "./timeline.ts";
+
+const ME = "@v-abc:localhost";
+const BOT = "@onsafe-referral:localhost";
+const PAT = "@pat:localhost";
+const isBot = (sender: string) => sender === BOT;
+let n = 0;
+
+function ev(sender: string, content: Record<string, unknown>): TimelineEvent {
+  n += 1;
+  return { id: `$e${n}`, sender, ts: n, type: "m.room.message", content, delivery: "sent" };
+}
+const referral = (stage: string, extra: Record<string, unknown> = {}) => ({ "org.onsafe.referral": { stage, referral_id: "r-abc123", partner_id: "p-abc123", ...extra } });
+const withdrawPrompt = { "org.onsafe.prompt": { id: "r-abc123.withdraw", options: [{ id: "withdraw", label: "Withdraw my consent" }] } };
+const offer = ev(BOT, { msgtype: "m.notice", body: "Your companion would like to connect you with Legal Aid.\n\nLegal Aid: Free legal advice\nRegion: Seoul\n\nOnly what you agree to is shared.", ...referral("offer") });
+const invited = ev(BOT, { msgtype: "m.notice", body: "I've invited Legal Aid.\n\n1. Withdraw my consent", ...withdrawPrompt, ...referral("consent", { status: "consented" }) });
+const handoff = ev(BOT, { msgtype: "m.notice", body: "onsafe referral r-abc123.", ...referral("status", { status: "accepted" }) });
+const withdrawn = ev(BOT, { msgtype: "m.notice", body: "Your consent is withdrawn.", ...referral("status", { status: "withdrawn" }) });
+const letter = ev(BOT, {
+  msgtype: "m.notice",
+  body: "A referral letter.\n\nTo: Deletion centre\nContact: 02-735-8994\n\nKind of harm: deepfake\n\nIf you change your mind, press the button below.\n\n1. Withdraw my consent",
+  ...withdrawPrompt,
+  ...referral("letter", { status: "accepted" }),
+});
+
+describe("referral rooms", () => {
+  it("reads the partner's name from the offer's second paragraph, from the bot only", () => {
+    expect(partnerName([offer], isBot)).toBe("Legal Aid");
+    expect(partnerName([{ ...offer, sender: PAT }], isBot)).toBeNull();
+    expect(partnerName([], isBot)).toBeNull();
+  });
+
+  it("keeps 'Withdraw my consent' after the hand-off and the partner's messages, and ends it with the withdrawal", () => {
+    const active = (events: TimelineEvent[]) => chatItems(events, ME, null).filter((i) => i.kind === "prompt" && i.active).map((i) => i.id);
+    expect(active([offer, invited, handoff, ev(PAT, { msgtype: "m.text", body: "Hello" })])).toEqual([invited.id]);
+    expect(active([offer, invited, handoff, withdrawn])).toEqual([]);
+  });
+
+  it("draws the letter as a card with its withdraw button, marked once consent is withdrawn", () => {
+    const [card] = chatItems([letter], ME, null);
+    expect(card).toMatchObject({ kind: "letter", active: true, withdrawn: false, prompt: { promptId: "r-abc123.withdraw" } });
+    expect(card!.kind === "letter" && card.body).not.toContain("1. Withdraw");
+    const [after] = chatItems([letter, withdrawn], ME, null);
+    expect(after).toMatchObject({ kind: "letter", active: false, withdrawn: true });
+  });
+});
