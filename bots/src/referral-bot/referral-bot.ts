@@ -2,14 +2,18 @@
  * The referral bot (docs/REFERRALS.md) carries the events of its referral
  * rooms to the referral flow: the victim's answers and withdrawal, partner
  * staff joining (acceptance) and writing (first contact: the sender only,
- * the words are never read). Invites into other rooms are declined: referrals
- * start from the ops API. Events are handled at least once, in order per room.
+ * the words are never read). Referrals start from the ops API (the console);
+ * an invite into a case's room gets a pointer there. Events are handled at
+ * least once, in order per room.
  */
 import { ANSWER_FIELD, isAnswerContent } from "@onsafe/schema";
 import type { MatrixClient, MatrixEvent, Room } from "matrix-js-sdk";
 import { alreadyRead, markRead } from "../runtime/read-mark.ts";
 import { RoomEventFeed } from "../runtime/room-events.ts";
+import { notice, say } from "../referrals/messages.ts";
 import type { Referrals } from "../referrals/referrals.ts";
+import { roomSynced } from "../runtime/room-synced.ts";
+import { sendAll } from "../triage-bot/send.ts";
 import type { BotsTables } from "../storage/index.ts";
 
 export class ReferralBot {
@@ -28,8 +32,22 @@ export class ReferralBot {
     await this.feed.idle();
   }
 
-  /** Not built yet: starting a referral by inviting the bot. Companions use the ops API (the console). */
+  /**
+   * Invited into a case's room by its companion: a referral needs a partner,
+   * the items and a summary, which the console (or the ops API) gives, so the
+   * bot says so in one notice and leaves before anyone speaks. Anyone else's
+   * invite is declined.
+   */
   private async invited(room: Room): Promise<void> {
+    const inviteEvent = room.getMember(this.client.getUserId()!)?.events.member;
+    const staff = this.t.staff.get(inviteEvent?.getSender() ?? "");
+    const c = this.t.cases.byRoom(room.roomId);
+    if (staff && staff.kind !== "partner" && c?.status === "assigned") {
+      await this.client.joinRoom(room.roomId);
+      if (await roomSynced(this.client, room.roomId, (r) => r.hasEncryptionStateEvent())) {
+        await sendAll(this.client, room.roomId, [notice(say(c.language ?? "ko", "use_console"))], `invited ${inviteEvent!.getId()}`);
+      }
+    }
     await this.client.leave(room.roomId);
   }
 
