@@ -1,7 +1,11 @@
 /** The ops API (`/_onsafe/v1/`, docs/OPS-API.md) with the staff member's Matrix token: the one client the console uses. */
 import type { CaseOutcome } from "@onsafe/schema/triage";
-import type { AppointmentJson, AvailabilityJson, CaseJson, MetricsJson, QueueJson, SlotJson, StaffJson } from "@onsafe/schema/ops-api";
+import type { AppointmentJson, AvailabilityJson, CaseJson, MetricsJson, PartnerJson, QueueJson, ReferralJson, SlotJson, StaffJson } from "@onsafe/schema/ops-api";
+import type { ReferralItem } from "@onsafe/schema/referrals";
 import type { AppointmentKind } from "@onsafe/schema/scheduling";
+
+/** A partner as written by a supervisor: everything but the server's id and active flag. */
+export type NewPartner = Omit<PartnerJson, "id" | "active">;
 
 export class OpsError extends Error {
   constructor(readonly status: number, readonly errcode: string, message: string) {
@@ -94,6 +98,41 @@ export class OpsClient {
 
   async cancelAppointment(appointmentId: string): Promise<void> {
     await this.call("POST", `/appointments/${encodeURIComponent(appointmentId)}/cancel`, {});
+  }
+
+  /** Active partners, by kind and English name (docs/REFERRALS.md). */
+  async partners(): Promise<PartnerJson[]> {
+    return (await this.call<{ partners: PartnerJson[] }>("GET", "/partners")).partners;
+  }
+
+  /** Supervisors only; every staff id must be a partner account. */
+  async createPartner(partner: NewPartner): Promise<PartnerJson> {
+    return (await this.call<{ partner: PartnerJson }>("POST", "/partners", partner)).partner;
+  }
+
+  /** Supervisors only; fields left out stay, `active: true` brings a partner back. */
+  async updatePartner(partnerId: string, changes: Partial<NewPartner> & { active?: boolean }): Promise<PartnerJson> {
+    return (await this.call<{ partner: PartnerJson }>("PUT", `/partners/${encodeURIComponent(partnerId)}`, changes)).partner;
+  }
+
+  /** Supervisors only; kept for past referrals. */
+  async deactivatePartner(partnerId: string): Promise<PartnerJson> {
+    return (await this.call<{ partner: PartnerJson }>("DELETE", `/partners/${encodeURIComponent(partnerId)}`)).partner;
+  }
+
+  /** The referral bot asks the victim item by item; the summary goes only into the encrypted referral room. */
+  async refer(caseId: string, partnerId: string, items: ReferralItem[], summary?: string): Promise<ReferralJson> {
+    const body = summary === undefined ? { partner_id: partnerId, items } : { partner_id: partnerId, items, summary };
+    return (await this.call<{ referral: ReferralJson }>("POST", `/cases/${encodeURIComponent(caseId)}/referrals`, body)).referral;
+  }
+
+  async caseReferrals(caseId: string): Promise<ReferralJson[]> {
+    return (await this.call<{ referrals: ReferralJson[] }>("GET", `/cases/${encodeURIComponent(caseId)}/referrals`)).referrals;
+  }
+
+  /** Accepted or first-contact referrals only (`M_BAD_STATE` otherwise). */
+  async completeReferral(referralId: string): Promise<ReferralJson> {
+    return (await this.call<{ referral: ReferralJson }>("POST", `/referrals/${encodeURIComponent(referralId)}/complete`, {})).referral;
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
