@@ -1,12 +1,13 @@
 /**
  * The supervisor view (issue 6): queue and wait figures, open crisis cases, each
  * companion's load, cases handled per day, lapsed and declined offers, and
- * reassigning a case by its id. Counts and ids only: the ops API carries no
+ * reassigning a case by its id, and the partner directory. Counts and ids only: the ops API carries no
  * conversation content.
  */
 import type { MetricsJson } from "@onsafe/schema/ops-api";
 import { createMemo, createSignal, For, onCleanup, onMount, Show } from "solid-js";
 import { BarChart } from "./BarChart.tsx";
+import { PartnerDirectory } from "./PartnerDirectory.tsx";
 import type { StaffSession } from "./staff-session.ts";
 import { type OpsClient, OpsError } from "./ops-client.ts";
 import { st } from "./supervisor-strings.ts";
@@ -90,6 +91,7 @@ export function SupervisorView(props: { session: StaffSession }) {
         )}
       </Show>
       <Reassign ops={ops} staff={metrics()?.active_cases ?? []} onDone={refresh} />
+      <PartnerDirectory ops={ops} />
     </section>
   );
 }
