@@ -5,18 +5,20 @@ import { createSignal, For, Show } from "solid-js";
 import type { Draft } from "../chat/Composer.tsx";
 import { lang } from "../i18n.ts";
 import { ArrangeVisit } from "./ArrangeVisit.tsx";
+import type { CaseReferrals } from "./case-referrals.ts";
 import { CANNED_RESPONSES, cannedText } from "./canned-responses.ts";
 import type { ConsoleKey } from "./console-strings.ts";
 import { ct } from "./ct.ts";
+import { ReferPartner } from "./ReferPartner.tsx";
 import type { StaffSession } from "./staff-session.ts";
 import type { VisitRequest } from "./visit-request.ts";
 
 /**
  * What a companion does with a conversation: insert a prepared text (editable
- * before sending), transfer with a note, arrange a visit, invite the scheduling
- * or referral bot, close with an outcome. The note goes into the encrypted room, never to the ops API's storage.
+ * before sending), transfer with a note, arrange a visit, refer to a partner,
+ * invite the scheduling or referral bot, close with an outcome. The note goes into the encrypted room, never to the ops API's storage.
  */
-export function CaseActions(props: { session: StaffSession; roomId: string; caseInfo: CaseJson | null; summary: string | null; draft: Draft; visit: VisitRequest; onLeft: () => void }) {
+export function CaseActions(props: { session: StaffSession; roomId: string; caseInfo: CaseJson | null; summary: string | null; draft: Draft; visit: VisitRequest; referrals: CaseReferrals; onLeft: () => void }) {
   const session = props.session;
   const [to, setTo] = createSignal("");
   const [note, setNote] = createSignal("");
@@ -85,6 +87,7 @@ export function CaseActions(props: { session: StaffSession; roomId: string; case
       </label>
       <Show when={props.caseInfo}>
         <ArrangeVisit request={props.visit} />
+        <ReferPartner referrals={props.referrals} />
         <details onToggle={(e) => { if (e.currentTarget.open) loadColleagues(); }}>
           <summary>{ct("actions.transfer")}</summary>
           <form onSubmit={transfer} class="action-form">

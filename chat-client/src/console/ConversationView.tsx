@@ -4,8 +4,10 @@ import { MessageList, type NameOf } from "../chat/MessageList.tsx";
 import { createLiveRoom } from "../chat/live-room.ts";
 import type { CaseJson } from "@onsafe/schema/ops-api";
 import { AttachmentView } from "./AttachmentView.tsx";
+import { createCaseReferrals } from "./case-referrals.ts";
 import { CaseActions } from "./CaseActions.tsx";
 import { ct } from "./ct.ts";
+import { ReferralList } from "./ReferralList.tsx";
 import type { StaffSession } from "./staff-session.ts";
 import { createVisitRequest } from "./visit-request.ts";
 
@@ -32,7 +34,9 @@ export function ConversationView(props: { session: StaffSession; roomId: string;
     return client.getRoom(props.roomId)?.getMember(m.senderId)?.name ?? m.senderId;
   };
   const visit = createVisitRequest(props.session.ops, () => props.caseInfo);
+  const referrals = createCaseReferrals(props.session.ops, () => props.caseInfo);
   const send = (body: string) => {
+    if (referrals.command(body)) return;
     if (visit.command(body)) {
       // The composer empties itself after this; an unknown kind comes back to be corrected.
       if (visit.notice()?.ok === false) queueMicrotask(() => draft.set(body));
@@ -61,14 +65,23 @@ export function ConversationView(props: { session: StaffSession; roomId: string;
         />
       </div>
       <p class="typing" role="status" aria-live="polite">{live.typing() ? ct("conversation.typing") : ""}</p>
-      <CaseActions session={props.session} roomId={props.roomId} caseInfo={props.caseInfo} summary={summary()} draft={draft} visit={visit} onLeft={props.onLeft} />
+      <CaseActions session={props.session} roomId={props.roomId} caseInfo={props.caseInfo} summary={summary()} draft={draft} visit={visit} referrals={referrals} onLeft={props.onLeft} />
       <p class="visit-notice" role="status">
         <Show when={visit.notice()?.ok}>{visit.notice()?.text}</Show>
       </p>
       <Show when={visit.notice()?.ok === false}>
         <p class="visit-notice error" role="alert">{visit.notice()?.text}</p>
       </Show>
+      <p class="referral-notice" role="status">
+        <Show when={referrals.notice()?.ok}>{referrals.notice()?.text}</Show>
+      </p>
+      <Show when={referrals.notice()?.ok === false}>
+        <p class="referral-notice error" role="alert">{referrals.notice()?.text}</p>
+      </Show>
       <Composer draft={draft} onSend={send} onTyping={live.sendTyping} />
+      <Show when={referrals.state.referrals.length > 0 || referrals.news().length > 0}>
+        <ReferralList referrals={referrals} />
+      </Show>
     </section>
   );
 }
