@@ -65,7 +65,7 @@ export class ReferralBot {
       const content = event.getContent();
       if (typeof content.body === "string") {
         const answer = isAnswerContent(content[ANSWER_FIELD]) ? content[ANSWER_FIELD] : undefined;
-        await this.referrals.onVictimMessage({ roomId: room.roomId, sender, eventId, body: content.body, answer });
+        await this.referrals.onVictimMessage({ roomId: room.roomId, sender, eventId, ts: event.getTs(), body: content.body, answer });
       }
     }
     this.t.referrals.update(r.id, { read: markRead(this.t.referrals.byId(r.id)!.read, event.getTs(), eventId) });

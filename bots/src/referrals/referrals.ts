@@ -11,6 +11,7 @@ import { badState, forbidden, invalidParam, notFound } from "../ops-api/errors.t
 import { shortId } from "../queue/case-id.ts";
 import type { Clock } from "../queue/clock.ts";
 import { KeyedChain } from "../runtime/keyed-chain.ts";
+import { alreadyRead, markRead } from "../runtime/read-mark.ts";
 import type { BotsTables, CaseRow, Referral, StaffMember } from "../storage/index.ts";
 import { matchOption } from "../triage/match.ts";
 import type { Outgoing } from "../triage/outgoing.ts";
@@ -49,6 +50,8 @@ export interface IncomingAnswer {
   roomId: string;
   sender: string;
   eventId: string;
+  /** origin_server_ts, for the read mark saved with the answer. */
+  ts: number;
   body: string;
   answer?: { prompt_id: string; option_id: string };
 }
@@ -64,7 +67,7 @@ export class Referrals {
   ) {}
 
   /** The companion offers a partner; the victim is asked in a new referral room. */
-  offer(caseId: string, by: StaffMember, partnerId: string, items: unknown, summary: string | undefined): Promise<Referral> {
+  async offer(caseId: string, by: StaffMember, partnerId: string, items: unknown, summary: string | undefined): Promise<Referral> {
     const chosen = checkItems(items);
     if (chosen.includes("summary") && !summary?.trim()) throw invalidParam("'summary' is needed when the summary is offered");
     if (summary !== undefined && summary.length > MAX_SUMMARY_LENGTH) throw invalidParam(`'summary' is longer than ${MAX_SUMMARY_LENGTH} characters`);
@@ -154,7 +157,7 @@ export class Referrals {
     const r = this.t.referrals.byId(id)!;
     const c = this.t.cases.byId(r.caseId);
     const partner = this.partner(r.partnerId);
-    if (!c || !partner || m.sender !== c.visitorId) return;
+    if (!c || !partner || m.sender !== c.visitorId || alreadyRead(r.read, m.ts, m.eventId)) return;
     const lang = this.lang(c);
     if (r.step === "done") {
       const question = withdrawQuestion(r);
@@ -163,7 +166,12 @@ export class Referrals {
       return;
     }
     const question = itemQuestion(r, r.step);
-    if (m.answer && m.answer.prompt_id !== question.id) return;
+    if (m.answer && m.answer.prompt_id !== question.id) {
+      // A button of an earlier question: ask the open one again.
+      const summary = r.step === "summary" && r.offerEventId ? await this.rooms.summaryOf(m.roomId, r.offerEventId) : null;
+      await this.askItem(r, c, partner, summary, m.eventId);
+      return;
+    }
     const picked = m.answer ? question.options.find((o) => o.id === m.answer!.option_id)?.id : matchOption(question, m.body)?.id;
     if (!picked) {
       await this.rooms.send(m.roomId, [notice(say(lang, "not_understood"))], m.eventId);
@@ -171,7 +179,9 @@ export class Referrals {
     }
     const consented = picked === YES ? [...r.itemsConsented, r.step] : r.itemsConsented;
     const next = picked === DECLINE ? undefined : r.itemsOffered[r.itemsOffered.indexOf(r.step) + 1];
-    this.t.referrals.update(r.id, { itemsConsented: consented, step: next ?? "done" });
+    // The answer and the read mark in one write: after a crash this message is not read again as the
+    // answer to the next question (a typed "1" must never consent to something it was not about).
+    this.t.referrals.update(r.id, { itemsConsented: consented, step: next ?? "done", read: markRead(r.read, m.ts, m.eventId) });
     const updated = this.t.referrals.byId(r.id)!;
     if (next) {
       const summary = next === "summary" && r.offerEventId ? await this.rooms.summaryOf(m.roomId, r.offerEventId) : null;

@@ -1,0 +1,118 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import type { Outgoing } from "../triage/outgoing.ts";
+import { queueFixture, type Fixture } from "../queue/test-fixture.ts";
+import type { CaseRow, StaffMember } from "../storage/index.ts";
+import { PartnerDirectory } from "../partners/directory.ts";
+import { type PartnerInfo, type ReferralRooms, Referrals } from "./referrals.ts";
+
+/** The Matrix side recorded: what would be sent, who invited or removed; the summary read back from the recorded offer. */
+class RecordingRooms implements ReferralRooms {
+  sent: { roomId: string; content: Record<string, any> }[] = [];
+  invited: string[] = [];
+  removed: string[] = [];
+  private next = 0;
+  private readonly txns = new Map<string, string>();
+  async create(c: CaseRow): Promise<string> { return `!referral-${c.id}-${++this.next}:test`; }
+  async send(roomId: string, messages: Outgoing[], answering: string): Promise<string[]> {
+    return messages.map((m, i) => {
+      const key = `${roomId} ${answering} ${i}`;
+      if (!this.txns.has(key)) {
+        this.txns.set(key, `$e${++this.next}`);
+        this.sent.push({ roomId, content: { ...m.content, event_id: this.txns.get(key) } });
+      }
+      return this.txns.get(key)!;
+    });
+  }
+  async invite(_roomId: string, userIds: string[]) { this.invited.push(...userIds); }
+  async remove(_roomId: string, userIds: string[]) { this.removed.push(...userIds); }
+  async summaryOf(_roomId: string, offerEventId: string) {
+    return this.sent.find((s) => s.content.event_id === offerEventId)?.content["org.onsafe.referral_summary"] ?? null;
+  }
+  lastPrompt() { return [...this.sent].reverse().find((s) => s.content["org.onsafe.prompt"])!.content["org.onsafe.prompt"]; }
+}
+
+const SUMMARY = "Needs help with a complaint.";
+
+let PARTNER: PartnerInfo;
+let f: Fixture;
+let rooms: RecordingRooms;
+let referrals: Referrals;
+let mina: StaffMember;
+let c: CaseRow;
+let ts = 1;
+
+async function say(body: string, answer?: { prompt_id: string; option_id: string }, eventId = `$v${ts}`) {
+  await referrals.onVictimMessage({ roomId: roomOf(), sender: c.visitorId, eventId, ts: ts++, body, answer });
+}
+const roomOf = () => f.tables.referrals.ofCase(c.id).at(-1)!.roomId!;
+const latest = () => f.tables.referrals.ofCase(c.id).at(-1)!;
+
+beforeEach(async () => {
+  f = await queueFixture();
+  rooms = new RecordingRooms();
+  f.tables.staff.upsert({ userId: "@pat:test", kind: "partner", displayName: "Pat", languages: ["ko"], capacity: 0 });
+  PARTNER = new PartnerDirectory(f.tables, f.clock).create({
+    kind: "legal_aid", name: { ko: "법률구조공단", en: "Legal Aid" }, about: { ko: "법률 상담", en: "Legal advice" },
+    region: "Seoul", languages: ["ko"], hours: "9-18", contact: "132", staffIds: ["@pat:test"],
+  });
+  referrals = new Referrals(f.tables, f.clock, rooms, (id) => f.tables.partners.byId(id));
+  await f.staffMember("mina");
+  mina = f.tables.staff.get("@mina:test")!;
+  const queued = await f.queuedCase("a");
+  c = await f.staffCases.claim(queued.id, mina);
+});
+
+describe("consent item by item", () => {
+  it("asks in a fixed order, takes typed answers in either language, and hands over only what was agreed", async () => {
+    await referrals.offer(c.id, mina, PARTNER.id, ["contact", "summary", "category"], SUMMARY);
+    expect(rooms.sent[0].content.body).toContain("법률구조공단");
+    expect(rooms.lastPrompt().id).toMatch(/\.category$/);
+    await say("네");
+    expect(rooms.lastPrompt().id).toMatch(/\.summary$/);
+    expect(rooms.sent.at(-1)!.content.body).toContain(SUMMARY);
+    await say("2");
+    await say("yes");
+    expect(latest()).toMatchObject({ status: "consented", itemsConsented: ["category", "contact"], step: "done" });
+    expect(rooms.invited).toEqual(["@pat:test"]);
+
+    await referrals.onJoin(roomOf(), "@pat:test");
+    const handoff = rooms.sent.at(-1)!.content;
+    expect(handoff.body).not.toContain(SUMMARY);
+    expect(latest().status).toBe("accepted");
+  });
+
+  it("never takes one message as the answer to two questions", async () => {
+    await referrals.offer(c.id, mina, PARTNER.id, ["category", "summary"], SUMMARY);
+    await say("1", undefined, "$same");
+    ts--;
+    await say("1", undefined, "$same");
+    expect(latest()).toMatchObject({ itemsConsented: ["category"], step: "summary" });
+  });
+
+  it("asks the open question again for a button of an earlier one", async () => {
+    await referrals.offer(c.id, mina, PARTNER.id, ["category", "summary"], SUMMARY);
+    const first = rooms.lastPrompt();
+    await say("Yes", { prompt_id: first.id, option_id: "yes" });
+    const count = rooms.sent.length;
+    await say("No", { prompt_id: first.id, option_id: "no" });
+    expect(rooms.sent.length).toBe(count + 1);
+    expect(rooms.lastPrompt().id).toMatch(/\.summary$/);
+    expect(latest()).toMatchObject({ itemsConsented: ["category"], step: "summary" });
+  });
+
+  it("ignores anyone but the victim", async () => {
+    await referrals.offer(c.id, mina, PARTNER.id, ["category"], undefined);
+    await referrals.onVictimMessage({ roomId: roomOf(), sender: mina.userId, eventId: "$m", ts: ts++, body: "yes" });
+    expect(latest()).toMatchObject({ status: "offered", itemsConsented: [] });
+  });
+
+  it("refuses bad offers: no items, unknown items, a summary item without text, an unknown partner, someone else's case", async () => {
+    await expect(referrals.offer(c.id, mina, PARTNER.id, [], undefined)).rejects.toMatchObject({ errcode: "M_INVALID_PARAM" });
+    await expect(referrals.offer(c.id, mina, PARTNER.id, ["photos"], undefined)).rejects.toMatchObject({ errcode: "M_INVALID_PARAM" });
+    await expect(referrals.offer(c.id, mina, PARTNER.id, ["summary"], "  ")).rejects.toMatchObject({ errcode: "M_INVALID_PARAM" });
+    await expect(referrals.offer(c.id, mina, "p-none00", ["category"], undefined)).rejects.toMatchObject({ errcode: "M_NOT_FOUND" });
+    await f.staffMember("jun");
+    await expect(referrals.offer(c.id, f.tables.staff.get("@jun:test")!, PARTNER.id, ["category"], undefined)).rejects.toMatchObject({ errcode: "M_FORBIDDEN" });
+    expect(f.tables.referrals.ofCase(c.id)).toEqual([]);
+  });
+});
