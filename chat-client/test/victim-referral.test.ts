@@ -8,6 +8,8 @@
  * referral is declined, and a third, to a partner without staff, ends in a
  * letter card the victim can save. All of it in "Don't keep anything on this
  * device" mode, which must still leave nothing; deleting leaves the referral rooms.
+ * Then a kept session: a referral made while the app is closed is joined when
+ * it opens, and the recovery code brings the referral room back elsewhere.
  */
 import { readFile } from "node:fs/promises";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -200,4 +202,50 @@ describe("referrals in the victim app", () => {
     expect(victim.console.filter((line) => line.startsWith("pageerror"))).toEqual([]);
     expect(victim.foreignRequests()).toEqual([]);
   }, 240_000);
+
+  it("joins a referral made while the app was closed, and the recovery code brings the referral room back", async () => {
+    const dana = await env.stack.staff("dana", { languages: ["en", "ko"] });
+    const context = await env.phone();
+    const first = await VictimPage.open(context, env.stack.hs.url);
+    await first.start();
+    const code = (await first.page.getByTestId("recovery-code").textContent({ timeout: 10_000 }))!;
+    await first.page.getByRole("button", { name: "I've saved it" }).click();
+    await first.answerTriageByTapping(async () => invitedBy(dana, env.stack.triageBot) !== undefined);
+    const chatRoom = invitedBy(dana, env.stack.triageBot)!.roomId;
+    await dana.client.joinRoom(chatRoom);
+    await first.page.getByText("Summary shared with your companion").waitFor({ timeout: 15_000 });
+    const caseId = ((await env.stack.ops(dana.account, "GET", "/me/cases")).body as { cases: CaseJson[] }).cases.find((c) => c.room_id === chatRoom)!.id;
+    const token = await first.page.evaluate(() => JSON.parse(localStorage.getItem("onsafe.session")!).accessToken as string);
+    await first.page.close();
+
+    // While the app is closed, the companion refers.
+    const reply = await env.stack.ops(dana.account, "POST", `/cases/${caseId}/referrals`, { partner_id: deletion, items: ["category"] });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+
+    // Opened again, the kept session joins the referral room and the first question is answerable.
+    const again = await VictimPage.open(context, env.stack.hs.url);
+    const tab = again.page.getByRole("tab", { name: /^Referrals/ });
+    await tab.click({ timeout: 30_000 });
+    const panel = again.page.locator("#panel-referrals");
+    await expect.poll(() => panel.locator(".referral-bar").textContent(), { timeout: 15_000 }).toBe("Deletion support centre");
+    await tap(panel.locator(".pane:not([hidden])"), "Yes, share it");
+    await panel.locator(".letter-card").waitFor({ timeout: 15_000 });
+
+    // The kept device backs up the referral room's keys too; with the code, a fresh browser reads it.
+    const backedUp = async () => {
+      const response = await fetch(`${env.stack.hs.url}/_matrix/client/v3/room_keys/version`, { headers: { authorization: `Bearer ${token}` } });
+      return response.ok ? ((await response.json()) as { count: number }).count : 0;
+    };
+    await expect.poll(backedUp, { timeout: 30_000, interval: 500 }).toBeGreaterThanOrEqual(3);
+    const restored = await VictimPage.open(await env.phone(), env.stack.hs.url);
+    await restored.page.getByRole("button", { name: "Open an earlier chat with a recovery code" }).click();
+    await restored.page.getByRole("textbox", { name: "Recovery code" }).fill(code);
+    await restored.page.getByRole("button", { name: "Open my chat" }).click();
+    await restored.page.getByRole("tab", { name: /^Referrals/ }).click({ timeout: 30_000 });
+    const card = restored.page.locator("#panel-referrals .letter-card");
+    await card.waitFor({ timeout: 30_000 });
+    expect(await card.getByTestId("letter-text").textContent()).toContain("Contact: 02-735-8994");
+    expect(await restored.page.locator("#panel-referrals .referral-bar").textContent()).toBe("Deletion support centre");
+    for (const page of [again, restored]) expect(page.console.filter((line) => line.startsWith("pageerror"))).toEqual([]);
+  }, 120_000);
 });
