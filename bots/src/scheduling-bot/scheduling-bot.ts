@@ -70,12 +70,12 @@ export class SchedulingBot {
       const content = event.getContent();
       if (typeof content.body === "string" && content.msgtype === "m.text") {
         const answer = isAnswerContent(content[ANSWER_FIELD]) ? content[ANSWER_FIELD] : undefined;
-        await this.scheduler.onMessage({ roomId: room.roomId, sender: event.getSender()!, eventId, body: content.body, answer });
+        await this.scheduler.onMessage({ roomId: room.roomId, sender: event.getSender()!, eventId, ts: event.getTs(), body: content.body, answer });
       }
     } else if (c && event.getType() === "m.room.member" && event.getStateKey() === c.visitorId
       && ["leave", "ban"].includes(String(event.getContent().membership))) {
       await this.scheduler.onVictimLeft(room.roomId);
     }
-    this.t.schedulingRooms.setRead(room.roomId, markRead(known.read, event.getTs(), eventId));
+    this.t.schedulingRooms.setRead(room.roomId, markRead(this.t.schedulingRooms.byRoom(room.roomId)!.read, event.getTs(), eventId));
   }
 }

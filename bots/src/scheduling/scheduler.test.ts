@@ -19,11 +19,11 @@ let eventNo = 0;
 /** The victim taps option `optionId` of the newest prompt. */
 async function tap(visitor: string, roomId: string, optionId: string): Promise<void> {
   const prompt = f.rooms.lastPrompt();
-  await f.scheduler.onMessage({ roomId, sender: visitor, eventId: `$v${++eventNo}`, body: "", answer: { prompt_id: prompt.id, option_id: optionId } });
+  await f.scheduler.onMessage({ roomId, sender: visitor, eventId: `$v${++eventNo}`, ts: eventNo, body: "", answer: { prompt_id: prompt.id, option_id: optionId } });
 }
 
 async function type(sender: string, roomId: string, body: string): Promise<void> {
-  await f.scheduler.onMessage({ roomId, sender, eventId: `$v${++eventNo}`, body });
+  await f.scheduler.onMessage({ roomId, sender, eventId: `$v${++eventNo}`, ts: eventNo, body });
 }
 
 /** Every row of every table, as one string (to look for text that must not be there). */
@@ -92,8 +92,8 @@ describe("arranging an appointment", () => {
     const offeredToTwo = f.rooms.lastPrompt();
     expect(offeredToTwo.options[0].id).toBe(only.id);
 
-    await f.scheduler.onMessage({ roomId: one.roomId, sender: one.visitor, eventId: "$1", body: "", answer: { prompt_id: offeredToOne.id, option_id: only.id } });
-    await f.scheduler.onMessage({ roomId: two.roomId, sender: two.visitor, eventId: "$2", body: "", answer: { prompt_id: offeredToTwo.id, option_id: only.id } });
+    await f.scheduler.onMessage({ roomId: one.roomId, sender: one.visitor, eventId: "$1", ts: 1, body: "", answer: { prompt_id: offeredToOne.id, option_id: only.id } });
+    await f.scheduler.onMessage({ roomId: two.roomId, sender: two.visitor, eventId: "$2", ts: 2, body: "", answer: { prompt_id: offeredToTwo.id, option_id: only.id } });
     expect(f.rooms.sent.at(-2)!.content.body).toContain("방금 다른 약속");
     expect(f.rooms.last().body).toContain("비어 있는 시간이 없어요");
     expect(f.tables.appointments.byId(b.id)).toMatchObject({ slotId: null, step: "waiting_for_times" });
@@ -118,8 +118,8 @@ describe("arranging an appointment", () => {
     await f.scheduler.request(two.caseId, mina, "counselling_visit");
     const p2 = f.rooms.lastPrompt();
     f.scheduler.availability.setVisitsPerDay(mina, 1);
-    await f.scheduler.onMessage({ roomId: one.roomId, sender: one.visitor, eventId: "$1", body: "", answer: { prompt_id: p1.id, option_id: early.id } });
-    await f.scheduler.onMessage({ roomId: two.roomId, sender: two.visitor, eventId: "$2", body: "", answer: { prompt_id: p2.id, option_id: late.id } });
+    await f.scheduler.onMessage({ roomId: one.roomId, sender: one.visitor, eventId: "$1", ts: 1, body: "", answer: { prompt_id: p1.id, option_id: early.id } });
+    await f.scheduler.onMessage({ roomId: two.roomId, sender: two.visitor, eventId: "$2", ts: 2, body: "", answer: { prompt_id: p2.id, option_id: late.id } });
     expect(f.tables.slots.byId(late.id)!.appointmentId).toBeNull();
   });
 
@@ -127,7 +127,7 @@ describe("arranging an appointment", () => {
     const s1 = slot(24);
     const { caseId, visitor, roomId } = await assignedCase("a", mina);
     const a = await f.scheduler.request(caseId, mina, "counselling_visit");
-    const choice = { roomId, sender: visitor, eventId: "$same", body: "", answer: { prompt_id: `${a.id}.time`, option_id: s1.id } };
+    const choice = { roomId, sender: visitor, eventId: "$same", ts: 1, body: "", answer: { prompt_id: `${a.id}.time`, option_id: s1.id } };
     await f.scheduler.onMessage(choice);
     const count = f.rooms.sent.length;
     await f.scheduler.onMessage(choice);
@@ -143,6 +143,16 @@ describe("arranging an appointment", () => {
     expect(f.tables.appointments.ofCase(caseId)).toHaveLength(1);
     expect(f.tables.appointments.byId(first.id)).toMatchObject({ kind: "statement_prep", step: "time" });
     expect(f.rooms.lastPrompt().id).toBe(`${first.id}.time`);
+  });
+
+  it("reads typed words once: a '1' for the times, seen again after a restart, does not also pick a place", async () => {
+    const s1 = slot(24);
+    const { caseId, visitor, roomId } = await assignedCase("a", mina);
+    const a = await f.scheduler.request(caseId, mina, "counselling_visit");
+    const typed = { roomId, sender: visitor, eventId: "$typed", ts: 5, body: "1" };
+    await f.scheduler.onMessage(typed);
+    await f.scheduler.onMessage(typed);
+    expect(f.tables.appointments.byId(a.id)).toMatchObject({ slotId: s1.id, step: "place", place: null });
   });
 
   it("ignores people other than the victim and the companion", async () => {

@@ -12,6 +12,7 @@ import { APPOINTMENT_KIND_INFO, type AppointmentKind, type AppointmentParty, typ
 import { badState, forbidden, notFound } from "../ops-api/errors.ts";
 import { shortId } from "../queue/case-id.ts";
 import { KeyedChain } from "../runtime/keyed-chain.ts";
+import { alreadyRead, markRead } from "../runtime/read-mark.ts";
 import type { Clock } from "../queue/clock.ts";
 import type { Appointment, BotsTables, CaseRow, StaffMember } from "../storage/index.ts";
 import type { Outgoing } from "../triage/outgoing.ts";
@@ -42,6 +43,8 @@ export interface Incoming {
   roomId: string;
   sender: string;
   eventId: string;
+  /** origin_server_ts, for the read mark. */
+  ts: number;
   body: string;
   /** The tapped button, if any. */
   answer?: { prompt_id: string; option_id: string };
@@ -162,7 +165,11 @@ export class Scheduler {
 
   private async handle(caseId: string, m: Incoming): Promise<void> {
     const c = this.t.cases.byId(caseId);
-    if (!c) return;
+    const room = this.t.schedulingRooms.byRoom(m.roomId);
+    if (!c || !room || alreadyRead(room.read, m.ts, m.eventId)) return;
+    // Typed words are matched against whatever is asked now: read them at most once, so after a
+    // crash a "1" meant for the times never picks a place. (A tapped button names its question.)
+    if (!m.answer) this.t.schedulingRooms.setRead(m.roomId, markRead(room.read, m.ts, m.eventId));
     const a = this.addressed(c.id, m.answer?.prompt_id);
     if (!a || (m.sender !== c.visitorId && m.sender !== a.companionId)) return;
     const lang = this.lang(c);
