@@ -95,7 +95,7 @@ describe("a warm hand-off with consent item by item", () => {
     expect((await referrals())[0]).toMatchObject({ status: "consented", items_consented: ["category", "contact"] });
 
     await pat.client.joinRoom(handoff);
-    const handed = await waitForText(pat, handoff, stack.referralBot, "Only what the victim agreed to share");
+    const handed = await waitForText(pat, handoff, stack.referralBot, "only what the person agreed to share");
     expect(handed.body).toContain("Kind of harm");
     expect(handed.body).not.toContain(SUMMARY);
     expect((await referrals())[0].status).toBe("accepted");
@@ -106,7 +106,7 @@ describe("a warm hand-off with consent item by item", () => {
     const fetched = await stack.hs.request("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(handoff)}/event/${encodeURIComponent(offerId)}`, { token: patAccount.token });
     expect(fetched.status).toBe(404);
     // The control: the hand-off, sent after the partner joined, is theirs to fetch.
-    const handedId = messages(pat, handoff).find((m) => String(m.content.body).includes("Only what the victim agreed"))!.event.getId()!;
+    const handedId = messages(pat, handoff).find((m) => String(m.content.body).includes("only what the person agreed"))!.event.getId()!;
     expect((await stack.hs.request("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(handoff)}/event/${encodeURIComponent(handedId)}`, { token: patAccount.token })).status).toBe(200);
   });
 

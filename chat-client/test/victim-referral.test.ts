@@ -122,7 +122,7 @@ describe("referrals in the victim app", () => {
     await partnerMessage.waitFor({ timeout: 20_000 });
     expect(await partnerMessage.locator(".sender").textContent()).toBe("Legal Aid Corporation staff");
     // The hand-off the bot posts when the partner joins does not take the way back away.
-    await shown.getByText("Only what the victim agreed to share", { exact: false }).waitFor({ timeout: 10_000 });
+    await shown.getByText("only what the person agreed to share", { exact: false }).waitFor({ timeout: 10_000 });
     expect(await withdraw.isVisible()).toBe(true);
 
     expect(await seriousAxeViolations(page)).toEqual([]);

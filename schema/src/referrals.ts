@@ -33,6 +33,8 @@ export interface ReferralContent {
   stage: ReferralStage;
   referral_id: string;
   partner_id: string;
+  /** The partner's name in the conversation's language, for apps to show. */
+  partner_name?: string;
   /** Offer: the items proposed; consent: the items agreed to so far. */
   items?: ReferralItem[];
   status?: ReferralStatus;
@@ -45,6 +47,7 @@ export function isReferralContent(value: unknown): value is ReferralContent {
     isOneOf(REFERRAL_STAGES, v.stage) &&
     typeof v.referral_id === "string" && /^r-[0-9a-z]{6}$/.test(v.referral_id) &&
     typeof v.partner_id === "string" && /^p-[0-9a-z]{6}$/.test(v.partner_id) &&
+    (v.partner_name === undefined || typeof v.partner_name === "string") &&
     (v.items === undefined || (Array.isArray(v.items) && v.items.every((i) => isOneOf(REFERRAL_ITEMS, i)))) &&
     (v.status === undefined || isOneOf(REFERRAL_STATUSES, v.status))
   );

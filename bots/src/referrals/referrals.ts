@@ -86,7 +86,7 @@ export class Referrals {
       const values = { partner: partner.name[lang], about: partner.about[lang], region: partner.region, hours: partner.hours };
       // The offer holds the summary: in this encrypted event and nowhere else.
       const [offerEventId] = await this.rooms.send(roomId, [notice(say(lang, "offer", values), {
-        "org.onsafe.referral": referralField(r, "offer", { items: chosen }),
+        "org.onsafe.referral": referralField(r, "offer", { items: chosen, partner_name: partner.name[lang] }),
         ...(summary ? { "org.onsafe.referral_summary": summary } : {}),
       })], `offer ${id}`);
       this.t.referrals.update(id, { offerEventId });
@@ -134,7 +134,7 @@ export class Referrals {
       const c = this.t.cases.byId(now.caseId)!;
       const lang = this.lang(c);
       const summary = now.itemsConsented.includes("summary") && now.offerEventId ? await this.rooms.summaryOf(roomId, now.offerEventId) : null;
-      const [handoffEventId] = await this.rooms.send(roomId, [notice(say(lang, "handoff", { id: now.id, items: this.lines(now, c, summary, lang) }), {
+      const [handoffEventId] = await this.rooms.send(roomId, [notice(say(lang, "handoff", { id: now.id, partner: partner.name[lang], items: this.lines(now, c, summary, lang) }), {
         "org.onsafe.referral": referralField(now, "status", { items: now.itemsConsented, status: "accepted" }),
       })], `handoff ${now.id}`);
       this.t.referrals.update(now.id, { status: "accepted", acceptedAt: this.clock.now(), handoffEventId });

@@ -11,17 +11,10 @@ export function referralOf(content: Record<string, unknown>): ReferralContent | 
   return isReferralContent(field) ? field : undefined;
 }
 
-/**
- * The partner's name, from the offer's second paragraph ("{partner}: {about}").
- * The offer names the partner only in its text, so that line is the one place to read it.
- */
+/** The partner's name, as the bot's offer gives it. */
 export function partnerName(events: TimelineEvent[], bot: (sender: string) => boolean): string | null {
   const offer = events.find((e) => e.content && bot(e.sender) && referralOf(e.content)?.stage === "offer");
-  const body = offer?.content?.body;
-  if (typeof body !== "string") return null;
-  const line = body.split("\n\n")[1]?.split("\n")[0] ?? "";
-  const end = line.indexOf(": ");
-  return end > 0 ? line.slice(0, end).trim() : null;
+  return (offer?.content && referralOf(offer.content)?.partner_name) || null;
 }
 
 /** The bot's hand-off to the partner: it adds to what the bot asked last, so "Withdraw my consent" stays. */
