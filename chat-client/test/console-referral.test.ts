@@ -210,5 +210,13 @@ describe("referrals in the companion console", () => {
     await victim.waitForMessage(roomId, "Thank you for today.");
     expect(victim.bodies(roomId).filter((b) => b.startsWith("/refer"))).toEqual([]);
     expect(errors).toEqual([]);
+
+    // The supervisor's figures count it by partner and status.
+    const supervisor = await signIn(await env.tablet(), "boss");
+    const row = supervisor.page.locator(`table.referral-counts tr[data-partner="${referral.partner_id}"][data-status="completed"]`);
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.textContent()).toBe("Legal Aid CorporationCompleted1");
+    expect(await seriousAxeViolations(supervisor.page)).toEqual([]);
+    expect(supervisor.errors).toEqual([]);
   });
 });

@@ -10,6 +10,8 @@ import { BarChart } from "./BarChart.tsx";
 import { PartnerDirectory } from "./PartnerDirectory.tsx";
 import type { StaffSession } from "./staff-session.ts";
 import { type OpsClient, OpsError } from "./ops-client.ts";
+import type { ConsoleKey } from "./console-strings.ts";
+import { ct } from "./ct.ts";
 import { st } from "./supervisor-strings.ts";
 import "./supervisor.css";
 
@@ -87,6 +89,26 @@ export function SupervisorView(props: { session: StaffSession }) {
 
             <h3 id="handled-title">{st("handled.title")}</h3>
             <BarChart label={chartLabel()} bars={days()} />
+
+            <h3 id="referrals-title">{st("referrals.title")}</h3>
+            <Show when={m().referrals.length > 0} fallback={<p>{st("referrals.none")}</p>}>
+              <table class="referral-counts" aria-labelledby="referrals-title">
+                <thead>
+                  <tr><th scope="col">{st("referrals.partner")}</th><th scope="col">{st("referrals.status")}</th><th scope="col">{st("referrals.count")}</th></tr>
+                </thead>
+                <tbody>
+                  <For each={m().referrals}>
+                    {(r) => (
+                      <tr data-partner={r.partner_id} data-status={r.status}>
+                        <th scope="row">{r.partner_name}</th>
+                        <td>{ct(`referralStatus.${r.status}` as ConsoleKey)}</td>
+                        <td>{r.count}</td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </Show>
           </>
         )}
       </Show>

@@ -36,6 +36,11 @@ const ko = {
   "reassign.invited": "{name}에게 재배정했어요. 대화방 초대를 보냈어요.",
   "reassign.notInvited": "{name}에게 재배정했어요. 아직 대화방에 초대되지 않았어요: 지금 대화방에 있는 상담사가 초대해야 해요.",
   "reassign.failed": "재배정하지 못했어요: {error} ({errcode})",
+  "referrals.title": "기관별 연결 현황",
+  "referrals.partner": "기관",
+  "referrals.status": "상태",
+  "referrals.count": "건수",
+  "referrals.none": "아직 연결이 없어요.",
 } as const;
 
 export type SupervisorKey = keyof typeof ko;
@@ -74,6 +79,11 @@ const en: Record<SupervisorKey, string> = {
   "reassign.invited": "Reassigned to {name}; they have been invited to the conversation.",
   "reassign.notInvited": "Reassigned to {name}. They are not invited yet: the companion now in the conversation must invite them.",
   "reassign.failed": "Could not reassign: {error} ({errcode})",
+  "referrals.title": "Referrals by partner",
+  "referrals.partner": "Partner",
+  "referrals.status": "Status",
+  "referrals.count": "Count",
+  "referrals.none": "No referrals yet.",
 };
 
 export const SUPERVISOR_STRINGS: Record<Lang, Record<SupervisorKey, string>> = { ko, en };
