@@ -12,8 +12,7 @@ import { alreadyRead, markRead } from "../runtime/read-mark.ts";
 import { RoomEventFeed } from "../runtime/room-events.ts";
 import { notice, say } from "../referrals/messages.ts";
 import type { Referrals } from "../referrals/referrals.ts";
-import { roomSynced } from "../runtime/room-synced.ts";
-import { sendAll } from "../triage-bot/send.ts";
+import { visitCaseRoom } from "../runtime/case-room-visit.ts";
 import type { BotsTables } from "../storage/index.ts";
 
 export class ReferralBot {
@@ -33,22 +32,12 @@ export class ReferralBot {
   }
 
   /**
-   * Invited into a case's room by its companion: a referral needs a partner,
+   * Brought into a case's room by its companion: a referral needs a partner,
    * the items and a summary, which the console (or the ops API) gives, so the
-   * bot says so in one notice and leaves before anyone speaks. Anyone else's
-   * invite is declined.
+   * bot says so in one notice and leaves.
    */
   private async invited(room: Room): Promise<void> {
-    const inviteEvent = room.getMember(this.client.getUserId()!)?.events.member;
-    const staff = this.t.staff.get(inviteEvent?.getSender() ?? "");
-    const c = this.t.cases.byRoom(room.roomId);
-    if (staff && staff.kind !== "partner" && c?.status === "assigned") {
-      await this.client.joinRoom(room.roomId);
-      if (await roomSynced(this.client, room.roomId, (r) => r.hasEncryptionStateEvent())) {
-        await sendAll(this.client, room.roomId, [notice(say(c.language ?? "ko", "use_console"))], `invited ${inviteEvent!.getId()}`);
-      }
-    }
-    await this.client.leave(room.roomId);
+    await visitCaseRoom(this.client, this.t, room, (c) => notice(say(c.language ?? "ko", "use_console")));
   }
 
   private async onEvent(room: Room, event: MatrixEvent): Promise<void> {

@@ -6,15 +6,14 @@
  * appointments room. Events are handled at least once, in order per room; the
  * read mark is saved after each.
  */
-import { ANSWER_FIELD, isAnswerContent, type Language } from "@onsafe/schema";
+import { ANSWER_FIELD, isAnswerContent } from "@onsafe/schema";
 import type { MatrixClient, MatrixEvent, Room } from "matrix-js-sdk";
 import { alreadyRead, markRead } from "../runtime/read-mark.ts";
 import { RoomEventFeed } from "../runtime/room-events.ts";
-import { roomSynced } from "../runtime/room-synced.ts";
+import { visitCaseRoom } from "../runtime/case-room-visit.ts";
 import { say } from "../scheduling/messages.ts";
 import type { Scheduler } from "../scheduling/scheduler.ts";
 import type { BotsTables } from "../storage/index.ts";
-import { sendAll } from "../triage-bot/send.ts";
 import { notice } from "../triage/outgoing.ts";
 
 export class SchedulingBot {
@@ -39,25 +38,10 @@ export class SchedulingBot {
     await this.feed.idle();
   }
 
-  /** Only a case's own companion (or a supervisor) brings the bot, and only into the case's room. */
+  /** Brought into a case's room by its companion: one notice, out at once, then the appointment starts in its own room. */
   private async invited(room: Room): Promise<void> {
-    const inviteEvent = room.getMember(this.client.getUserId()!)?.events.member;
-    const inviter = inviteEvent?.getSender();
-    const staff = inviter ? this.t.staff.get(inviter) : undefined;
-    const c = this.t.cases.byRoom(room.roomId);
-    const allowed = staff && c && c.status === "assigned" && (c.assignedTo === staff.userId || staff.kind === "supervisor");
-    if (!allowed) {
-      await this.client.leave(room.roomId);
-      return;
-    }
-    await this.client.joinRoom(room.roomId);
-    if (await roomSynced(this.client, room.roomId, (r) => r.hasEncryptionStateEvent())) {
-      const lang: Language = c.language ?? "ko";
-      await sendAll(this.client, room.roomId, [notice(say(lang, "opened"))], `opened ${inviteEvent!.getId()}`);
-    }
-    // Out before anyone says more: from here on no new room key of this room is shared with the bot.
-    await this.client.leave(room.roomId);
-    await this.scheduler.request(c.id, staff, null);
+    const visit = await visitCaseRoom(this.client, this.t, room, (c) => notice(say(c.language ?? "ko", "opened")));
+    if (visit) await this.scheduler.request(visit.c.id, visit.staff, null);
   }
 
   private async onEvent(room: Room, event: MatrixEvent): Promise<void> {

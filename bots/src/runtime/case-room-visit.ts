@@ -1,0 +1,34 @@
+/**
+ * How a helper bot answers an invite into a case's counselling room: only the
+ * case's companion (or a supervisor) may bring it, and then it joins, says one
+ * thing and leaves at once, before anyone speaks, so from then on no room key
+ * of that room is shared with it (DESIGN.md "Conversation flow" 7).
+ */
+import type { MatrixClient, Room } from "matrix-js-sdk";
+import type { BotsTables, CaseRow, StaffMember } from "../storage/index.ts";
+import { sendAll } from "../triage-bot/send.ts";
+import type { Outgoing } from "../triage/outgoing.ts";
+import { roomSynced } from "./room-synced.ts";
+
+/** The case and the staff member behind an invite of the bot, when they may bring it; else it declines. */
+export async function visitCaseRoom(
+  client: MatrixClient,
+  t: BotsTables,
+  room: Room,
+  say: (c: CaseRow) => Outgoing,
+): Promise<{ c: CaseRow; staff: StaffMember } | null> {
+  const inviteEvent = room.getMember(client.getUserId()!)?.events.member;
+  const staff = t.staff.get(inviteEvent?.getSender() ?? "");
+  const c = t.cases.byRoom(room.roomId);
+  const allowed = staff && c && c.status === "assigned" && (c.assignedTo === staff.userId || staff.kind === "supervisor");
+  if (!allowed) {
+    await client.leave(room.roomId);
+    return null;
+  }
+  await client.joinRoom(room.roomId);
+  if (await roomSynced(client, room.roomId, (r) => r.hasEncryptionStateEvent())) {
+    await sendAll(client, room.roomId, [say(c)], `visit ${inviteEvent!.getId()}`);
+  }
+  await client.leave(room.roomId);
+  return { c, staff };
+}
