@@ -16,8 +16,8 @@ import { messages, nextPrompt } from "../../bots/test/conversation.ts";
 import { screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
 import { useBrowserStack } from "./browser-stack.ts";
+import { signInToConsole, watchPageErrors } from "./console-page.ts";
 
-const PASSWORD = "correct horse battery"; // the test harness's default staff password
 const SUMMARY = "Deepfake images on two forums; wants to file a complaint next week.";
 
 const env = useBrowserStack();
@@ -38,14 +38,8 @@ beforeAll(async () => {
 
 async function signIn(context: BrowserContext, name: string): Promise<{ page: Page; errors: string[] }> {
   const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => { if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) errors.push(m.text()); });
-  await page.goto(`${env.stack.hs.url}/console`);
-  await page.getByRole("textbox", { name: "Username" }).fill(name);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { level: 1, name, exact: true }).waitFor({ timeout: 15_000 });
+  const errors = watchPageErrors(page);
+  await signInToConsole(page, env.stack.hs.url, name);
   return { page, errors };
 }
 

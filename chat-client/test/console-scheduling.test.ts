@@ -10,13 +10,13 @@
  */
 import type { AppointmentJson, AvailabilityJson } from "@onsafe/schema/ops-api";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { BrowserContext, Page } from "playwright-core";
+import type { BrowserContext } from "playwright-core";
 import { messages, nextPrompt, type Prompt } from "../../bots/test/conversation.ts";
 import { screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
 import { useBrowserStack } from "./browser-stack.ts";
+import { signInToConsole } from "./console-page.ts";
 
-const PASSWORD = "correct horse battery"; // the test harness's default staff password
 const HOUR = 3_600_000;
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -49,14 +49,6 @@ async function tap(victim: SdkClient, roomId: string, bot: string, after: string
 const visitStages = (victim: SdkClient, roomId: string, bot: string) =>
   messages(victim, roomId).filter((m) => m.sender === bot && m.content["org.onsafe.visit"]).map((m) => m.content["org.onsafe.visit"].stage as string);
 
-async function signIn(page: Page, name: string): Promise<void> {
-  await page.goto(`${env.stack.hs.url}/console`);
-  await page.getByRole("textbox", { name: "Username" }).fill(name);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { level: 1, name, exact: true }).waitFor({ timeout: 15_000 });
-}
-
 describe("scheduling in the companion console", () => {
   it("publishes slots, arranges a visit the victim books, shows it in the agenda, cancels and changes it, asks for more times, and keeps /visit out of the room", async () => {
     const hana = await env.stack.staff("hana", { languages: ["en", "ko"], onShift: false });
@@ -64,7 +56,7 @@ describe("scheduling in the companion console", () => {
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
     page.on("console", (m) => { if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) errors.push(m.text()); });
-    await signIn(page, "hana");
+    await signInToConsole(page, env.stack.hs.url, "hana");
     const agenda = page.locator("section.agenda");
     await agenda.getByRole("heading", { name: "Agenda" }).waitFor({ timeout: 15_000 });
     await agenda.getByText("No future slots.").waitFor({ timeout: 15_000 });

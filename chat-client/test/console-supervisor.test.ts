@@ -10,8 +10,8 @@ import type { Page } from "playwright-core";
 import { nextPrompt } from "../../bots/test/conversation.ts";
 import { screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
 import { useBrowserStack } from "./browser-stack.ts";
+import { signInToConsole, watchPageErrors } from "./console-page.ts";
 
-const PASSWORD = "correct horse battery"; // the test harness's default staff password
 
 const env = useBrowserStack();
 
@@ -19,14 +19,8 @@ const env = useBrowserStack();
 async function signIn(username: string): Promise<{ page: Page; errors: string[] }> {
   const context = await env.tablet();
   const page = await context.newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => { if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) errors.push(m.text()); });
-  await page.goto(`${env.stack.hs.url}/console`);
-  await page.getByRole("textbox", { name: "Username" }).fill(username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { name: username }).waitFor({ timeout: 15_000 });
+  const errors = watchPageErrors(page);
+  await signInToConsole(page, env.stack.hs.url, username);
   await page.getByRole("switch", { name: "On shift" }).waitFor({ timeout: 15_000 });
   return { page, errors };
 }

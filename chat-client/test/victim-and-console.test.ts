@@ -11,9 +11,9 @@ import { nextPrompt } from "../../bots/test/conversation.ts";
 import { screenshot } from "../../test-support/browser.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
 import { useBrowserStack } from "./browser-stack.ts";
+import { signInToConsole } from "./console-page.ts";
 import { VictimPage } from "./victim-page.ts";
 
-const PASSWORD = "correct horse battery"; // the test harness's default staff password
 
 const env = useBrowserStack();
 let yuna: SdkClient;
@@ -21,11 +21,7 @@ let yuna: SdkClient;
 async function console_(name: string): Promise<Page> {
   const context = await env.tablet();
   const page = await context.newPage();
-  await page.goto(`${env.stack.hs.url}/console`);
-  await page.getByRole("textbox", { name: "Username" }).fill(name);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByRole("heading", { level: 1, name, exact: true }).waitFor({ timeout: 15_000 });
+  await signInToConsole(page, env.stack.hs.url, name);
   return page;
 }
 
