@@ -33,7 +33,8 @@ export function Dashboard(props: { session: StaffSession; onSignedOut: () => voi
       setError(true);
     }
   };
-  const onInvite = (_room: unknown, membership: string) => { if (membership === "invite") void refresh(); };
+  // An offer (invite) or a case just taken (join): ask the ops API at once instead of at the next poll.
+  const onMembership = (_room: unknown, membership: string) => { if (membership === "invite" || membership === "join") void refresh(); };
   const refreshRooms = () => setJoined(session.client.getRooms().filter((r) => r.getMyMembership() === "join").map((r) => r.roomId));
 
   onMount(() => {
@@ -42,13 +43,12 @@ export function Dashboard(props: { session: StaffSession; onSignedOut: () => voi
     const timer = setInterval(() => void refresh(), REFRESH_MS);
     session.client.on(ClientEvent.Room, refreshRooms);
     session.client.on(RoomEvent.MyMembership, refreshRooms);
-    // An offer arrives as the bot's invite: ask the ops API at once instead of at the next poll.
-    session.client.on(RoomEvent.MyMembership, onInvite);
+    session.client.on(RoomEvent.MyMembership, onMembership);
     onCleanup(() => {
       clearInterval(timer);
       session.client.off(ClientEvent.Room, refreshRooms);
       session.client.off(RoomEvent.MyMembership, refreshRooms);
-      session.client.off(RoomEvent.MyMembership, onInvite);
+      session.client.off(RoomEvent.MyMembership, onMembership);
     });
   });
 
