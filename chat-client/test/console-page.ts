@@ -1,5 +1,9 @@
-/** The console in a browser test: signing a staff member in, and collecting page errors. */
+/** The console in a browser test: signing a staff member in, collecting page errors, taking a new case. */
 import type { Page } from "playwright-core";
+import { nextPrompt } from "../../bots/test/conversation.ts";
+import type { Stack } from "../../bots/test/stack.ts";
+import type { Account } from "../../chat-server/test/harness.ts";
+import type { SdkClient } from "../../test-support/sdk-client.ts";
 
 /** The test harness's default staff password (chat-server/test/harness.ts createAccount). */
 export const STAFF_PASSWORD = "correct horse battery";
@@ -19,4 +23,23 @@ export async function signInToConsole(page: Page, baseUrl: string, name: string,
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("heading", { level: 1, name, exact: true }).waitFor({ timeout: 15_000 });
+}
+
+/**
+ * A new victim (Node client) asks for a person at once; the signed-in
+ * companion on `page` goes on shift and accepts the offer in the console.
+ * Returns the victim, the room and the case id.
+ */
+export async function acceptNewCase(page: Page, stack: Stack, companion: Account): Promise<{ victim: SdkClient; roomId: string; caseId: string }> {
+  await page.getByRole("switch", { name: "On shift" }).check();
+  const victim = await stack.visitor();
+  const roomId = await stack.startConversation(victim);
+  const first = await nextPrompt(victim, roomId, stack.triageBot);
+  await stack.say(victim, roomId, "I just want to talk to someone", { prompt_id: first.id, option_id: "skip" });
+  const offered = page.locator("section[aria-labelledby=offers-title] li.case");
+  await offered.first().waitFor({ timeout: 15_000 });
+  await offered.getByRole("button", { name: "Accept" }).click();
+  await page.locator(".summary.pinned").waitFor({ timeout: 15_000 });
+  const mine = (await stack.ops(companion, "GET", "/me/cases")).body.cases as { id: string; room_id: string }[];
+  return { victim, roomId, caseId: mine.find((c) => c.room_id === roomId)!.id };
 }

@@ -16,7 +16,7 @@ import { messages, nextPrompt } from "../../bots/test/conversation.ts";
 import { screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
 import { useBrowserStack } from "./browser-stack.ts";
-import { signInToConsole, watchPageErrors } from "./console-page.ts";
+import { acceptNewCase, signInToConsole, watchPageErrors } from "./console-page.ts";
 
 const SUMMARY = "Deepfake images on two forums; wants to file a complaint next week.";
 
@@ -124,16 +124,7 @@ describe("referrals in the companion console", () => {
 
   it("a companion offers a referral; the victim consents item by item, the partner accepts, and it is marked completed", async () => {
     const { page, errors } = await signIn(await env.tablet(), "mina");
-    await page.getByRole("switch", { name: "On shift" }).check();
-    const victim = await env.stack.visitor();
-    const roomId = await env.stack.startConversation(victim);
-    const first = await nextPrompt(victim, roomId, env.stack.triageBot);
-    await env.stack.say(victim, roomId, "I just want to talk to someone", { prompt_id: first.id, option_id: "skip" });
-    const offered = page.locator("section[aria-labelledby=offers-title] li.case");
-    await offered.first().waitFor({ timeout: 15_000 });
-    await offered.getByRole("button", { name: "Accept" }).click();
-    await page.locator(".summary.pinned").waitFor({ timeout: 15_000 });
-    const caseId = ((await env.stack.ops(mina.account, "GET", "/me/cases")).body.cases as { id: string; room_id: string }[]).find((c) => c.room_id === roomId)!.id;
+    const { victim, roomId, caseId } = await acceptNewCase(page, env.stack, mina.account);
     const referrals = async () => (await env.stack.ops(mina.account, "GET", `/cases/${caseId}/referrals`)).body.referrals as ReferralJson[];
 
     // `/refer` opens "Refer to a partner" with the partner list focused, and sends nothing.

@@ -15,7 +15,7 @@ import { messages, nextPrompt, type Prompt } from "../../bots/test/conversation.
 import { screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
 import { useBrowserStack } from "./browser-stack.ts";
-import { signInToConsole } from "./console-page.ts";
+import { acceptNewCase, signInToConsole } from "./console-page.ts";
 
 const HOUR = 3_600_000;
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -109,16 +109,7 @@ describe("scheduling in the companion console", () => {
     expect((await availability()).visits_per_day).toBe(2);
 
     // A victim skips triage; the companion goes on shift and accepts.
-    await page.getByRole("switch", { name: "On shift" }).check();
-    const victim = await env.stack.visitor();
-    const roomId = await env.stack.startConversation(victim);
-    const first = await nextPrompt(victim, roomId, env.stack.triageBot);
-    await env.stack.say(victim, roomId, "I just want to talk to someone", { prompt_id: first.id, option_id: "skip" });
-    const offered = page.locator("section[aria-labelledby=offers-title] li.case");
-    await offered.first().waitFor({ timeout: 15_000 });
-    await offered.getByRole("button", { name: "Accept" }).click();
-    await page.locator(".summary.pinned").waitFor({ timeout: 15_000 });
-    const caseId = ((await env.stack.ops(hana.account, "GET", "/me/cases")).body.cases as { id: string; room_id: string }[]).find((c) => c.room_id === roomId)!.id;
+    const { victim, roomId, caseId } = await acceptNewCase(page, env.stack, hana.account);
     const caseAppointments = async () => (await env.stack.ops(hana.account, "GET", `/cases/${caseId}/appointments`)).body.appointments as AppointmentJson[];
 
     // `/visit` with an unknown kind: a help line, the text back in the composer, nothing sent or asked.
