@@ -97,6 +97,8 @@ describe("a warm hand-off with consent item by item", () => {
     await pat.client.joinRoom(handoff);
     const handed = await waitForText(pat, handoff, stack.referralBot, "only what the person agreed to share");
     expect(handed.body).toContain("Kind of harm");
+    // Posted with the invite: the first thing the partner reads.
+    expect(handed["org.onsafe.referral"]).toMatchObject({ stage: "handoff", items: ["category", "contact"] });
     expect(handed.body).not.toContain(SUMMARY);
     expect((await referrals())[0].status).toBe("accepted");
     // History from joining only: the offer and the questions (with the summary) are not there for the partner.

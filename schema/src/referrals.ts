@@ -25,7 +25,8 @@ export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 
 export const REFERRAL_FIELD = "org.onsafe.referral";
 
-export const REFERRAL_STAGES = ["offer", "consent", "status", "letter"] as const;
+/** `handoff`: the agreed items, for the partner's staff (posted when they are invited, read once they join). */
+export const REFERRAL_STAGES = ["offer", "consent", "handoff", "status", "letter"] as const;
 export type ReferralStage = (typeof REFERRAL_STAGES)[number];
 
 /** A referral bot message's machine-readable side (texts stay in `body` and only in the encrypted room). */

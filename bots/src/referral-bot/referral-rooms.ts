@@ -44,6 +44,8 @@ export class MatrixReferralRooms implements ReferralRooms {
       if (present(this.client.getRoom(roomId)!, userId)) continue;
       await this.client.invite(roomId, userId).catch((error: Error) => console.error(`referrals: an invite failed: ${error.message.slice(0, 200)}`));
     }
+    // The next message's key goes to the members the client knows of: wait until the invites came back through sync.
+    await roomSynced(this.client, roomId, (room) => userIds.every((userId) => present(room, userId)));
   }
 
   async remove(roomId: string, userIds: string[]): Promise<void> {

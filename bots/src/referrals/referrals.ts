@@ -129,15 +129,8 @@ export class Referrals {
     if (!r) return;
     await this.caseOrder.run(r.caseId, async () => {
       const now = this.t.referrals.byId(r.id)!;
-      const partner = this.partner(now.partnerId);
-      if (now.status !== "consented" || !partner?.staffIds.includes(userId)) return;
-      const c = this.t.cases.byId(now.caseId)!;
-      const lang = this.lang(c);
-      const summary = now.itemsConsented.includes("summary") && now.offerEventId ? await this.rooms.summaryOf(roomId, now.offerEventId) : null;
-      const [handoffEventId] = await this.rooms.send(roomId, [notice(say(lang, "handoff", { id: now.id, partner: partner.name[lang], items: this.lines(now, c, summary, lang) }), {
-        "org.onsafe.referral": referralField(now, "status", { items: now.itemsConsented, status: "accepted" }),
-      })], `handoff ${now.id}`);
-      this.t.referrals.update(now.id, { status: "accepted", acceptedAt: this.clock.now(), handoffEventId });
+      if (now.status !== "consented" || !this.partner(now.partnerId)?.staffIds.includes(userId)) return;
+      this.t.referrals.update(now.id, { status: "accepted", acceptedAt: this.clock.now() });
     });
   }
 
@@ -207,6 +200,13 @@ export class Referrals {
       await this.rooms.invite(r.roomId!, partner.staffIds);
       const text = say(lang, "invited", { partner: partner.name[lang], items: itemNames(consented, lang) });
       await this.rooms.send(r.roomId!, [ask(withdrawQuestion(done), text, lang, referralField(done, "consent", { items: consented, status: "consented" }))], `${answering} invited`);
+      // The hand-off goes out with the invite, so it is the first thing the partner reads on joining
+      // (history is visible from one's invite on; nothing before it is).
+      const summary = consented.includes("summary") && r.offerEventId ? await this.rooms.summaryOf(r.roomId!, r.offerEventId) : null;
+      const [handoffEventId] = await this.rooms.send(r.roomId!, [notice(say(lang, "handoff", { id: r.id, partner: partner.name[lang], items: this.lines(done, c, summary, lang) }), {
+        "org.onsafe.referral": referralField(done, "handoff", { items: consented }),
+      })], `${answering} handoff`);
+      this.t.referrals.update(r.id, { handoffEventId });
       return;
     }
     // No one to invite (or no consent to be contacted here): a letter the victim carries.

@@ -19,7 +19,7 @@ export function partnerName(events: TimelineEvent[], bot: (sender: string) => bo
 
 /** The bot's hand-off to the partner: it adds to what the bot asked last, so "Withdraw my consent" stays. */
 export function isHandoff(referral: ReferralContent | undefined): boolean {
-  return referral?.stage === "status" && referral.status === "accepted";
+  return referral?.stage === "handoff";
 }
 
 /**
