@@ -10,7 +10,7 @@
  *   node --import tsx bench/scheduling-steps.ts [cases]
  */
 import { MsgType } from "matrix-js-sdk";
-import { answerTriage, messages, nextPrompt } from "../bots/test/conversation.ts";
+import { answerTriage, messages, nextPrompt, pendingInvite } from "../bots/test/conversation.ts";
 import { Stack } from "../bots/test/stack.ts";
 
 const CASES = Number(process.argv[2] ?? 10);
@@ -42,10 +42,10 @@ try {
 
     let t = performance.now();
     await stack.ops(companion.account, "POST", `/cases/${caseId}/appointments`, {});
-    const invited = () => victim.client.getRooms().find((r) => r.roomId !== counselling && r.getMyMembership() === "invite");
-    while (!invited()) await new Promise((r) => setTimeout(r, 2));
+    // Polled every 2 ms rather than with waitForInvite's 50 ms, for the timing.
+    while (!pendingInvite(victim, stack.schedulingBot)) await new Promise((r) => setTimeout(r, 2));
     figures.open.push(performance.now() - t);
-    const room = invited()!.roomId;
+    const room = pendingInvite(victim, stack.schedulingBot)!.roomId;
 
     t = performance.now();
     await victim.client.joinRoom(room);

@@ -1,5 +1,5 @@
 /** Reading what the triage bot said in a room, from a real client's decrypted timeline, and answering it. */
-import { type MatrixClient, MatrixEvent, MsgType } from "matrix-js-sdk";
+import { type MatrixClient, MatrixEvent, MsgType, type Room } from "matrix-js-sdk";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
 
 export interface Prompt {
@@ -151,4 +151,15 @@ export async function readableBy(reader: MatrixClient, event: MatrixEvent): Prom
   if (!copy.isEncrypted()) throw new Error("the event was not encrypted");
   await reader.decryptEventIfNeeded(copy);
   return !copy.isDecryptionFailure();
+}
+
+/** A room `inviter` has invited `client` to that it has not answered yet. */
+export function pendingInvite(client: SdkClient, inviter: string): Room | undefined {
+  return client.client.getRooms().find((room) => room.getMyMembership() === "invite" && room.getMember(client.userId)?.events.member?.getSender() === inviter);
+}
+
+/** Waits for an invite from `inviter`; returns the room id. Invites arrive as stripped state, which wakes no waiter: this polls. */
+export async function waitForInvite(client: SdkClient, inviter: string, timeoutMs = 30_000): Promise<string> {
+  const room = await eventually(async () => pendingInvite(client, inviter), (r) => r !== undefined, `an invite from ${inviter} to ${client.userId}`, timeoutMs);
+  return room!.roomId;
 }

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Account } from "../../chat-server/test/harness.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
-import { answerTriage, dutyRoomId, eventually, messages, nextPrompt, waitForText } from "./conversation.ts";
+import { answerTriage, dutyRoomId, eventually, messages, nextPrompt, waitForInvite, waitForText } from "./conversation.ts";
 import { Stack } from "./stack.ts";
 
 const SUMMARY = "Deepfake images on two forums; wants to file a complaint next week.";
@@ -24,12 +24,10 @@ let caseId: string;
 let legalAid: string;
 let deletion: string;
 
-/** The referral rooms the victim is invited to, newest last; joins the newest and returns it. */
-async function joinNewReferralRoom(known: Set<string>): Promise<string> {
-  const fresh = () => victim.client.getRooms().find((r) => !known.has(r.roomId) && r.getMyMembership() === "invite");
-  const room = (await eventually(async () => fresh(), (r) => r !== undefined, "a referral room invite"))!.roomId;
+/** Joins the referral room the referral bot invites the victim to next; returns it. */
+async function joinNewReferralRoom(): Promise<string> {
+  const room = await waitForInvite(victim, stack.referralBot);
   await victim.client.joinRoom(room);
-  known.add(room);
   return room;
 }
 
@@ -71,14 +69,12 @@ beforeAll(async () => {
 afterAll(async () => { await stack?.close(); });
 
 describe("a warm hand-off with consent item by item", () => {
-  const rooms = new Set<string>();
   let handoff: string;
 
   it("the companion offers legal aid; the victim is asked about each item in a new encrypted room", async () => {
-    rooms.add(counselling);
     const reply = await stack.ops(mina.account, "POST", `/cases/${caseId}/referrals`, { partner_id: legalAid, items: ["contact", "summary", "category"], summary: SUMMARY });
     expect(reply.body.referral).toMatchObject({ status: "offered", items_offered: ["category", "summary", "contact"], items_consented: [] });
-    handoff = await joinNewReferralRoom(rooms);
+    handoff = await joinNewReferralRoom();
     const offer = await waitForText(victim, handoff, stack.referralBot, "Legal Aid Corporation");
     expect(offer.body).toContain("Free legal advice");
     const first = await nextPrompt(victim, handoff, stack.referralBot);
@@ -136,7 +132,7 @@ describe("a warm hand-off with consent item by item", () => {
 
   it("declining leaves no trace with the partner", async () => {
     await stack.ops(mina.account, "POST", `/cases/${caseId}/referrals`, { partner_id: legalAid, items: ["category", "contact"] });
-    const room = await joinNewReferralRoom(rooms);
+    const room = await joinNewReferralRoom();
     await answer(room, undefined, "decline");
     await waitForText(victim, room, stack.referralBot, "Nothing was shared");
     expect((await referrals()).at(-1)).toMatchObject({ status: "declined", items_consented: [] });
@@ -147,7 +143,7 @@ describe("a warm hand-off with consent item by item", () => {
 
   it("a partner without an account: the victim gets a letter with only what they agreed to", async () => {
     await stack.ops(mina.account, "POST", `/cases/${caseId}/referrals`, { partner_id: deletion, items: ["category", "summary"], summary: SUMMARY });
-    const room = await joinNewReferralRoom(rooms);
+    const room = await joinNewReferralRoom();
     const afterCategory = await answer(room, undefined, "yes");
     await answer(room, afterCategory, "yes");
     const letter = await waitForText(victim, room, stack.referralBot, "referral letter");
@@ -176,7 +172,7 @@ describe("a warm hand-off with consent item by item", () => {
   it("a referral the partner does not accept in time: its companion is reminded once in the duty room", async () => {
     const reply = await stack.ops(mina.account, "POST", `/cases/${caseId}/referrals`, { partner_id: legalAid, items: ["contact"] });
     const id = reply.body.referral.id as string;
-    const room = await joinNewReferralRoom(rooms);
+    const room = await joinNewReferralRoom();
     await answer(room, undefined, "yes");
     await pat.waitForRoom(room, "invite");
     const duty = await dutyRoomId(mina);

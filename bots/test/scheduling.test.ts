@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
 import { FakeClock } from "../src/queue/test-fixture.ts";
-import { answerTriage, eventually, messages, nextPrompt, readableBy, waitForText } from "./conversation.ts";
+import { answerTriage, eventually, messages, nextPrompt, readableBy, waitForInvite, waitForText } from "./conversation.ts";
 import { Stack } from "./stack.ts";
 
 const HOUR = 3_600_000;
@@ -78,9 +78,7 @@ describe("an appointment arranged in the encrypted appointments room", () => {
     await waitForText(victim, counselling, stack.schedulingBot, "Appointments");
     await mina.waitFor(() => mina.client.getRoom(counselling)?.getMember(stack.schedulingBot)?.membership === "leave", "the scheduling bot to leave");
     // The victim and the companion are invited to a new room by the bot.
-    // Invites arrive as stripped state, not timeline events: poll.
-    const invited = () => victim.client.getRooms().find((r) => r.roomId !== counselling && r.getMyMembership() === "invite");
-    appointments = (await eventually(async () => invited(), (room) => room !== undefined, "the appointments room invite"))!.roomId;
+    appointments = await waitForInvite(victim, stack.schedulingBot);
     await victim.client.joinRoom(appointments);
     await mina.waitForRoom(appointments, "invite");
     await mina.client.joinRoom(appointments);
@@ -217,8 +215,7 @@ describe("two victims, one free time", () => {
     const caseId = stack.bots.queue.cases.getByRoom(roomId)!.id;
     await eventually(() => stack.ops(mina.account, "GET", `/cases/${caseId}`), (r) => r.body.case?.status === "assigned", "the case to be mina's");
     expect((await stack.ops(mina.account, "POST", `/cases/${caseId}/appointments`, { kind: "counselling_visit" })).status).toBe(200);
-    const invited = () => v.client.getRooms().find((r) => r.roomId !== roomId && r.getMyMembership() === "invite");
-    const room = (await eventually(async () => invited(), (r) => r !== undefined, "the appointments room invite"))!.roomId;
+    const room = await waitForInvite(v, stack.schedulingBot);
     await v.client.joinRoom(room);
     return { victim: v, caseId, room };
   }

@@ -12,7 +12,7 @@ import type { PartnerJson, ReferralJson } from "@onsafe/schema/ops-api";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import type { Account } from "../../chat-server/test/harness.ts";
-import { messages, nextPrompt } from "../../bots/test/conversation.ts";
+import { messages, nextPrompt, waitForInvite } from "../../bots/test/conversation.ts";
 import { screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
 import { useBrowserStack } from "./browser-stack.ts";
@@ -50,18 +50,6 @@ async function expectFitsUprightTablet(page: Page, name: string): Promise<void> 
   await page.setViewportSize({ width: 1024, height: 768 });
 }
 
-/** Waits until `victim` is invited by `bot` to a room other than `except`; returns its id. */
-async function invitedBy(victim: SdkClient, bot: string, except: string): Promise<string> {
-  // Invites arrive as stripped state, not timeline events, so the client's waiters are not woken: poll.
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const room = victim.client.getRooms().find((r) => r.roomId !== except && r.getMyMembership() === "invite"
-      && r.currentState.getMember(victim.userId)?.events.member?.getSender() === bot);
-    if (room) return room.roomId;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for an invite from ${bot}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe("referrals in the companion console", () => {
   it("a supervisor adds a partner; one with a companion as its staff is refused in the server's words", async () => {
@@ -159,7 +147,7 @@ describe("referrals in the companion console", () => {
     expect(await item.textContent()).toContain("Offered: Kind of harm, A summary you write, Contact in a shared chat");
 
     // The victim joins the referral room and agrees to every item; the summary reached them as typed.
-    const referralRoom = await invitedBy(victim, env.stack.referralBot, roomId);
+    const referralRoom = await waitForInvite(victim, env.stack.referralBot);
     await victim.client.joinRoom(referralRoom);
     let after: string | undefined;
     for (const expected of ["category", "summary", "contact"]) {

@@ -11,7 +11,7 @@
 import type { AppointmentJson, AvailabilityJson } from "@onsafe/schema/ops-api";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext } from "playwright-core";
-import { messages, nextPrompt, type Prompt } from "../../bots/test/conversation.ts";
+import { messages, nextPrompt, type Prompt, waitForInvite } from "../../bots/test/conversation.ts";
 import { screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
 import { useBrowserStack } from "./browser-stack.ts";
@@ -134,7 +134,7 @@ describe("scheduling in the companion console", () => {
     expect(requested).toMatchObject({ kind: "counselling_visit", status: "requested" });
 
     const schedulingBot = (await env.stack.hs.request("GET", "/_onsafe/v1/public/config")).body.scheduling_bot as string;
-    const appointmentsRoom = await invitedBy(victim, schedulingBot, roomId);
+    const appointmentsRoom = await waitForInvite(victim, schedulingBot);
     await victim.client.joinRoom(appointmentsRoom);
     // The times offered are the companion's, soonest first: the victim takes the first (10:00).
     const timePrompt = await tap(victim, appointmentsRoom, schedulingBot, undefined, (p) => p.options[0]);
@@ -225,15 +225,3 @@ describe("scheduling in the companion console", () => {
   });
 });
 
-/** Waits until `victim` is invited by `bot` to a room other than `except`; returns its id. */
-async function invitedBy(victim: SdkClient, bot: string, except: string): Promise<string> {
-  // Invites arrive as stripped state, not timeline events, so the client's waiters are not woken: poll.
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const room = victim.client.getRooms().find((r) => r.roomId !== except && r.getMyMembership() === "invite"
-      && r.currentState.getMember(victim.userId)?.events.member?.getSender() === bot);
-    if (room) return room.roomId;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for an invite from ${bot}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -15,7 +15,7 @@ import { readFile } from "node:fs/promises";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import type { CaseJson } from "@onsafe/schema/ops-api";
-import { messages } from "../../bots/test/conversation.ts";
+import { messages, pendingInvite } from "../../bots/test/conversation.ts";
 import { screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
 import { useBrowserStack } from "./browser-stack.ts";
@@ -34,10 +34,6 @@ beforeAll(async () => {
   schedulingBot = ((await env.stack.ops(undefined, "GET", "/public/config")).body as { scheduling_bot: string }).scheduling_bot;
 });
 
-/** The room `bot` has invited this client to and it has not answered yet. */
-function invitedBy(client: SdkClient, bot: string) {
-  return client.client.getRooms().find((room) => room.getMyMembership() === "invite" && room.getMember(client.userId)?.events.member?.getSender() === bot);
-}
 
 /** Starts in the browser, taps through triage; the companion joins. Returns the chat's room id, its case id and the recovery code. */
 async function triagedTo(victim: VictimPage, companion: SdkClient): Promise<{ roomId: string; caseId: string; code: string }> {
@@ -45,8 +41,8 @@ async function triagedTo(victim: VictimPage, companion: SdkClient): Promise<{ ro
   await victim.start();
   const code = (await page.getByTestId("recovery-code").textContent({ timeout: 10_000 }))!;
   await page.getByRole("button", { name: "I've saved it" }).click();
-  await victim.answerTriageByTapping(async () => invitedBy(companion, env.stack.triageBot) !== undefined);
-  const roomId = invitedBy(companion, env.stack.triageBot)!.roomId;
+  await victim.answerTriageByTapping(async () => pendingInvite(companion, env.stack.triageBot) !== undefined);
+  const roomId = pendingInvite(companion, env.stack.triageBot)!.roomId;
   await companion.client.joinRoom(roomId);
   await page.getByText("Summary shared with your companion").waitFor({ timeout: 15_000 });
   const cases = (await env.stack.ops(companion.account, "GET", "/me/cases")).body as { cases: CaseJson[] };
@@ -142,7 +138,7 @@ describe("appointments in the victim app", () => {
     expect(icsValue(ics, "LOCATION")).toBe(ADDRESS);
 
     // The companion, invited to the same room, reads the same confirmation.
-    const appointmentsRoomId = invitedBy(mina, schedulingBot)!.roomId;
+    const appointmentsRoomId = pendingInvite(mina, schedulingBot)!.roomId;
     await mina.client.joinRoom(appointmentsRoomId);
     const confirmation = () => messages(mina, appointmentsRoomId).find((m) => m.sender === schedulingBot && m.content["org.onsafe.visit"]?.stage === "confirmed")?.content;
     await mina.waitFor(() => confirmation() !== undefined, "the confirmation in the appointments room");
@@ -190,8 +186,8 @@ describe("appointments in the victim app", () => {
 
     // While the app is closed, the bot opens the appointments room and invites the victim.
     await askForVisit(dana, chat.caseId, tomorrowInSeoul(17), 1);
-    await dana.waitFor(() => invitedBy(dana, schedulingBot) !== undefined, "the appointments room's invite");
-    const appointmentsRoomId = invitedBy(dana, schedulingBot)!.roomId;
+    await dana.waitFor(() => pendingInvite(dana, schedulingBot) !== undefined, "the appointments room's invite");
+    const appointmentsRoomId = pendingInvite(dana, schedulingBot)!.roomId;
     await dana.client.joinRoom(appointmentsRoomId);
     const whoami = await fetch(`${env.stack.hs.url}/_matrix/client/v3/account/whoami`, { headers: { authorization: `Bearer ${token}` } });
     const victimId = ((await whoami.json()) as { user_id: string }).user_id;

@@ -15,6 +15,7 @@ import { readFile } from "node:fs/promises";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Locator } from "playwright-core";
 import type { CaseJson } from "@onsafe/schema/ops-api";
+import { pendingInvite } from "../../bots/test/conversation.ts";
 import type { Account } from "../../chat-server/test/harness.ts";
 import { screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
@@ -48,10 +49,6 @@ beforeAll(async () => {
   deletion = await partner({ kind: "content_deletion", name: { ko: "삭제지원센터", en: "Deletion support centre" }, about: { ko: "불법 촬영물 삭제 지원", en: "Helps remove images" }, contact: "02-735-8994", staff_ids: [] });
 }, 60_000);
 
-/** The room `bot` has invited this client to and it has not answered yet. */
-function invitedBy(client: SdkClient, bot: string) {
-  return client.client.getRooms().find((room) => room.getMyMembership() === "invite" && room.getMember(client.userId)?.events.member?.getSender() === bot);
-}
 
 /** Taps an option in `panel` and waits for the tap to show as the victim's message. */
 async function tap(panel: Locator, label: string): Promise<void> {
@@ -72,8 +69,8 @@ describe("referrals in the victim app", () => {
     // Triage by tapping; the companion joins.
     await victim.start();
     await page.getByRole("button", { name: "I've saved it" }).click();
-    await victim.answerTriageByTapping(async () => invitedBy(mina, env.stack.triageBot) !== undefined);
-    const chatRoom = invitedBy(mina, env.stack.triageBot)!.roomId;
+    await victim.answerTriageByTapping(async () => pendingInvite(mina, env.stack.triageBot) !== undefined);
+    const chatRoom = pendingInvite(mina, env.stack.triageBot)!.roomId;
     await mina.client.joinRoom(chatRoom);
     await page.getByText("Summary shared with your companion").waitFor({ timeout: 15_000 });
     const caseId = ((await env.stack.ops(mina.account, "GET", "/me/cases")).body as { cases: CaseJson[] }).cases.find((c) => c.room_id === chatRoom)!.id;
@@ -114,8 +111,8 @@ describe("referrals in the victim app", () => {
     await withdraw.waitFor({ timeout: 10_000 });
 
     // The partner's staff joins and writes; the victim reads it as the partner's, not the bot's.
-    await pat.waitFor(() => invitedBy(pat, referralBot) !== undefined, "the partner invited");
-    const handoff = invitedBy(pat, referralBot)!.roomId;
+    await pat.waitFor(() => pendingInvite(pat, referralBot) !== undefined, "the partner invited");
+    const handoff = pendingInvite(pat, referralBot)!.roomId;
     await pat.client.joinRoom(handoff);
     await pat.sendText(handoff, "Hello, I am Pat from legal aid. How can I help?");
     const partnerMessage = shown.locator(".message.from-other", { hasText: "I am Pat from legal aid" });
@@ -210,8 +207,8 @@ describe("referrals in the victim app", () => {
     await first.start();
     const code = (await first.page.getByTestId("recovery-code").textContent({ timeout: 10_000 }))!;
     await first.page.getByRole("button", { name: "I've saved it" }).click();
-    await first.answerTriageByTapping(async () => invitedBy(dana, env.stack.triageBot) !== undefined);
-    const chatRoom = invitedBy(dana, env.stack.triageBot)!.roomId;
+    await first.answerTriageByTapping(async () => pendingInvite(dana, env.stack.triageBot) !== undefined);
+    const chatRoom = pendingInvite(dana, env.stack.triageBot)!.roomId;
     await dana.client.joinRoom(chatRoom);
     await first.page.getByText("Summary shared with your companion").waitFor({ timeout: 15_000 });
     const caseId = ((await env.stack.ops(dana.account, "GET", "/me/cases")).body as { cases: CaseJson[] }).cases.find((c) => c.room_id === chatRoom)!.id;
