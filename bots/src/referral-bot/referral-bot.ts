@@ -6,8 +6,8 @@
  * an invite into a case's room gets a pointer there. Events are handled at
  * least once, in order per room.
  */
-import { ANSWER_FIELD, isAnswerContent } from "@onsafe/schema";
 import type { MatrixClient, MatrixEvent, Room } from "matrix-js-sdk";
+import { incomingMessage } from "../runtime/incoming-message.ts";
 import { alreadyRead, markRead } from "../runtime/read-mark.ts";
 import { RoomEventFeed } from "../runtime/room-events.ts";
 import { notice, say } from "../referrals/messages.ts";
@@ -50,12 +50,9 @@ export class ReferralBot {
       await this.referrals.onJoin(room.roomId, event.getStateKey()!);
     } else if (c && this.referrals.isPartnerStaff(room.roomId, sender) && ["m.room.message", "m.room.encrypted"].includes(event.getWireType())) {
       await this.referrals.onPartnerMessage(room.roomId, sender);
-    } else if (c && sender === c.visitorId && event.getType() === "m.room.message" && !event.isDecryptionFailure()) {
-      const content = event.getContent();
-      if (typeof content.body === "string") {
-        const answer = isAnswerContent(content[ANSWER_FIELD]) ? content[ANSWER_FIELD] : undefined;
-        await this.referrals.onVictimMessage({ roomId: room.roomId, sender, eventId, ts: event.getTs(), body: content.body, answer });
-      }
+    } else if (c && sender === c.visitorId) {
+      const message = incomingMessage(room.roomId, event);
+      if (message) await this.referrals.onVictimMessage(message);
     }
     this.t.referrals.update(r.id, { read: markRead(this.t.referrals.byId(r.id)!.read, event.getTs(), eventId) });
   }

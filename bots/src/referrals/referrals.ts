@@ -11,6 +11,7 @@ import { badState, forbidden, invalidParam, notFound } from "../ops-api/errors.t
 import { shortId } from "../queue/case-id.ts";
 import type { Clock } from "../queue/clock.ts";
 import { KeyedChain } from "../runtime/keyed-chain.ts";
+import type { IncomingMessage } from "../runtime/incoming-message.ts";
 import { alreadyRead, markRead } from "../runtime/read-mark.ts";
 import type { BotsTables, CaseRow, Referral, StaffMember } from "../storage/index.ts";
 import { matchOption } from "../triage/match.ts";
@@ -44,16 +45,6 @@ export interface ReferralRooms {
   remove(roomId: string, userIds: string[]): Promise<void>;
   /** The text of the companion's summary in the bot's offer, read back from the room; null if it cannot be read. */
   summaryOf(roomId: string, offerEventId: string): Promise<string | null>;
-}
-
-export interface IncomingAnswer {
-  roomId: string;
-  sender: string;
-  eventId: string;
-  /** origin_server_ts, for the read mark saved with the answer. */
-  ts: number;
-  body: string;
-  answer?: { prompt_id: string; option_id: string };
 }
 
 export class Referrals {
@@ -117,7 +108,7 @@ export class Referrals {
   // ---- events in referral rooms ----
 
   /** A message of the victim in a referral room: an answer about an item, or a withdrawal. */
-  async onVictimMessage(m: IncomingAnswer): Promise<void> {
+  async onVictimMessage(m: IncomingMessage): Promise<void> {
     const r = this.t.referrals.byRoom(m.roomId);
     if (!r) return;
     await this.caseOrder.run(r.caseId, () => this.handleAnswer(r.id, m));
@@ -146,7 +137,7 @@ export class Referrals {
     return r !== undefined && (this.partner(r.partnerId)?.staffIds.includes(userId) ?? false);
   }
 
-  private async handleAnswer(id: string, m: IncomingAnswer): Promise<void> {
+  private async handleAnswer(id: string, m: IncomingMessage): Promise<void> {
     const r = this.t.referrals.byId(id)!;
     const c = this.t.cases.byId(r.caseId);
     const partner = this.partner(r.partnerId);

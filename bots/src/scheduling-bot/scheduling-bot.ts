@@ -6,8 +6,8 @@
  * appointments room. Events are handled at least once, in order per room; the
  * read mark is saved after each.
  */
-import { ANSWER_FIELD, isAnswerContent } from "@onsafe/schema";
 import type { MatrixClient, MatrixEvent, Room } from "matrix-js-sdk";
+import { incomingMessage } from "../runtime/incoming-message.ts";
 import { alreadyRead, markRead } from "../runtime/read-mark.ts";
 import { RoomEventFeed } from "../runtime/room-events.ts";
 import { visitCaseRoom } from "../runtime/case-room-visit.ts";
@@ -50,12 +50,9 @@ export class SchedulingBot {
     const eventId = event.getId();
     if (!eventId || alreadyRead(known.read, event.getTs(), eventId)) return;
     const c = this.t.cases.byId(known.caseId);
-    if (c && event.getType() === "m.room.message" && !event.isDecryptionFailure()) {
-      const content = event.getContent();
-      if (typeof content.body === "string" && content.msgtype === "m.text") {
-        const answer = isAnswerContent(content[ANSWER_FIELD]) ? content[ANSWER_FIELD] : undefined;
-        await this.scheduler.onMessage({ roomId: room.roomId, sender: event.getSender()!, eventId, ts: event.getTs(), body: content.body, answer });
-      }
+    const message = incomingMessage(room.roomId, event);
+    if (c && message) {
+      if (event.getContent().msgtype === "m.text") await this.scheduler.onMessage(message);
     } else if (c && event.getType() === "m.room.member" && event.getStateKey() === c.visitorId
       && ["leave", "ban"].includes(String(event.getContent().membership))) {
       await this.scheduler.onVictimLeft(room.roomId);

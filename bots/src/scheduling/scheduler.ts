@@ -12,6 +12,7 @@ import { APPOINTMENT_KIND_INFO, type AppointmentKind, type AppointmentParty, typ
 import { badState, forbidden, notFound } from "../ops-api/errors.ts";
 import { shortId } from "../queue/case-id.ts";
 import { KeyedChain } from "../runtime/keyed-chain.ts";
+import type { IncomingMessage } from "../runtime/incoming-message.ts";
 import { alreadyRead, markRead } from "../runtime/read-mark.ts";
 import type { Clock } from "../queue/clock.ts";
 import type { Appointment, BotsTables, CaseRow, StaffMember } from "../storage/index.ts";
@@ -36,18 +37,6 @@ export interface AppointmentRooms {
   send(roomId: string, messages: Outgoing[], answering: string): Promise<string[]>;
   /** Sends a file as an encrypted attachment (`m.file`). */
   sendFile(roomId: string, file: { name: string; mimetype: string; bytes: Buffer; body: string }, answering: string): Promise<void>;
-}
-
-/** A message in an appointments room, as the bot read it. */
-export interface Incoming {
-  roomId: string;
-  sender: string;
-  eventId: string;
-  /** origin_server_ts, for the read mark. */
-  ts: number;
-  body: string;
-  /** The tapped button, if any. */
-  answer?: { prompt_id: string; option_id: string };
 }
 
 export class Scheduler {
@@ -158,12 +147,12 @@ export class Scheduler {
 
   // ---- the conversation in the appointments room ----
 
-  async onMessage(m: Incoming): Promise<void> {
+  async onMessage(m: IncomingMessage): Promise<void> {
     const room = this.t.schedulingRooms.byRoom(m.roomId);
     if (room) await this.caseOrder.run(room.caseId, () => this.handle(room.caseId, m));
   }
 
-  private async handle(caseId: string, m: Incoming): Promise<void> {
+  private async handle(caseId: string, m: IncomingMessage): Promise<void> {
     const c = this.t.cases.byId(caseId);
     const room = this.t.schedulingRooms.byRoom(m.roomId);
     if (!c || !room || alreadyRead(room.read, m.ts, m.eventId)) return;

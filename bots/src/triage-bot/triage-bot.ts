@@ -10,12 +10,12 @@
  * derived from the event they answer, so the homeserver recognises the repeat
  * and the victim never sees a message twice.
  */
-import { ANSWER_FIELD, isAnswerContent } from "@onsafe/schema";
 import type { MatrixClient, MatrixEvent, Room } from "matrix-js-sdk";
 import type { BotsConfig } from "../config.ts";
 import type { Queue } from "../queue/index.ts";
 import type { CaseRow } from "../storage/index.ts";
 import { afterHours, handleMessage, triageResult, type Outgoing, unreadableMessage } from "../triage/index.ts";
+import { incomingMessage } from "../runtime/incoming-message.ts";
 import { RoomEventFeed } from "../runtime/room-events.ts";
 import { roomSynced } from "../runtime/room-synced.ts";
 import { alreadyRead, type Conversation, isConversation, markRead, newConversation } from "./conversation.ts";
@@ -119,10 +119,9 @@ export class TriageBot {
    * by transaction id), and the queueing again (which changes nothing twice).
    */
   private async onVictimMessage(c: CaseRow, conversation: Conversation, event: MatrixEvent): Promise<Conversation["machine"]> {
-    const content = event.getContent();
-    if (typeof content.body !== "string") return conversation.machine;
-    const answer = isAnswerContent(content[ANSWER_FIELD]) ? content[ANSWER_FIELD] : undefined;
-    const step = handleMessage(conversation.machine, { body: content.body, answer });
+    const message = incomingMessage(c.roomId, event);
+    if (!message) return conversation.machine;
+    const step = handleMessage(conversation.machine, { body: message.body, answer: message.answer });
     await this.send(c.roomId, step.say, event.getId()!);
     const inTriage = c.status === "triage";
     if (!step.consumed || !inTriage) this.queue.cases.noteEvent(c.id, event.getId()!);
