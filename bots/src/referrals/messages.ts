@@ -3,11 +3,14 @@
  * offer, one yes/no question per item (ids `<referral>.<item>`), the
  * hand-off and the letter, with `org.onsafe.referral` for apps.
  */
-import { type HarmCategory, type Language, PROMPT_FIELD, REFERRAL_FIELD, type ReferralContent, type ReferralItem } from "@onsafe/schema";
+import { type HarmCategory, type Language, REFERRAL_FIELD, type ReferralContent, type ReferralItem } from "@onsafe/schema";
 import { textBook } from "../content/text-book.ts";
 import type { Referral } from "../storage/index.ts";
 import type { OptionDef } from "../triage/bank.ts";
 import { notice, type Outgoing } from "../triage/outgoing.ts";
+import { type Question, questionMessage } from "../triage/prompt.ts";
+
+export type { Question };
 
 type Bilingual = Record<Language, string>;
 const book = textBook<{ categories: Record<HarmCategory, Bilingual> }>("referrals.json");
@@ -15,10 +18,6 @@ export const say = book.say;
 
 export const categoryWords = (category: HarmCategory | null, lang: Language) => book.data.categories[category ?? "other"][lang];
 
-export interface Question {
-  id: string;
-  options: OptionDef[];
-}
 
 const option = (id: string, aliases: string[] = []): OptionDef => ({ id, label: { ko: say("ko", id), en: say("en", id) }, aliases });
 
@@ -36,9 +35,7 @@ export function withdrawQuestion(r: Referral): Question {
 }
 
 export function ask(question: Question, text: string, lang: Language, referral: ReferralContent): Outgoing {
-  const options = question.options.map((o) => ({ id: o.id, label: o.label[lang] }));
-  const body = `${text}\n\n${options.map((o, i) => `${i + 1}. ${o.label}`).join("\n")}`;
-  return notice(body, { [PROMPT_FIELD]: { id: question.id, options }, [REFERRAL_FIELD]: referral });
+  return questionMessage(question, text, lang, { [REFERRAL_FIELD]: referral });
 }
 
 export function referralField(r: Referral, stage: ReferralContent["stage"], extra: Partial<ReferralContent> = {}): ReferralContent {

@@ -4,12 +4,15 @@
  * `org.onsafe.visit` for apps that draw cards; `body` is readable in any client.
  */
 import {
-  APPOINTMENT_KIND_INFO, type AppointmentKind, type Language, type PlaceKind, PROMPT_FIELD, VISIT_FIELD, type VisitContent,
+  APPOINTMENT_KIND_INFO, type AppointmentKind, type Language, type PlaceKind, VISIT_FIELD, type VisitContent,
 } from "@onsafe/schema";
 import { textBook } from "../content/text-book.ts";
 import type { Appointment, Slot } from "../storage/index.ts";
 import type { OptionDef } from "../triage/bank.ts";
 import { notice, type Outgoing } from "../triage/outgoing.ts";
+import { type Question, questionMessage } from "../triage/prompt.ts";
+
+export type { Question };
 import { formatWhen } from "./calendar.ts";
 
 type Bilingual = Record<Language, string>;
@@ -32,10 +35,6 @@ export const centreName = (lang: Language) => TEXTS.centre.name[lang];
 export const centreAddress = (lang: Language) => TEXTS.centre.address[lang];
 
 /** The options of one question: ids plus labels in both languages (typing either language works). */
-export interface Question {
-  id: string;
-  options: OptionDef[];
-}
 
 const option = (id: string, label: Bilingual, aliases: string[] = []): OptionDef => ({ id, label, aliases });
 const fixed = (key: string) => ({ ko: say("ko", key), en: say("en", key) }) satisfies Bilingual;
@@ -82,9 +81,7 @@ export function cancelQuestion(a: Appointment): Question {
 
 /** A question as a message: the text, then its options numbered. */
 export function ask(question: Question, text: string, lang: Language, visit?: VisitContent): Outgoing {
-  const options = question.options.map((o) => ({ id: o.id, label: o.label[lang] }));
-  const body = `${text}\n\n${options.map((o, i) => `${i + 1}. ${o.label}`).join("\n")}`;
-  return notice(body, { [PROMPT_FIELD]: { id: question.id, options }, ...(visit ? { [VISIT_FIELD]: visit } : {}) });
+  return questionMessage(question, text, lang, visit ? { [VISIT_FIELD]: visit } : {});
 }
 
 export function visitFields(a: Appointment, stage: VisitContent["stage"], timeZone: string, extra: Partial<VisitContent> = {}): VisitContent {

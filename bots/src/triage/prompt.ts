@@ -17,3 +17,17 @@ function label(option: OptionDef, lang: Language | null): string {
   if (lang !== null) return option.label[lang];
   return option.label.ko === option.label.en ? option.label.ko : `${option.label.ko} / ${option.label.en}`;
 }
+
+/** A helper bot's question: its prompt id, and options labelled in both languages (typing either works). */
+export interface Question {
+  id: string;
+  options: OptionDef[];
+}
+
+/** A question as a message in `lang`: the text, the options numbered, `org.onsafe.prompt`, and `fields` beside them. */
+export function questionMessage(question: Question, text: string, lang: Language, fields: Record<string, unknown> = {}): Outgoing {
+  const options = question.options.map((o) => ({ id: o.id, label: o.label[lang] }));
+  const body = `${text}\n\n${options.map((o, i) => `${i + 1}. ${o.label}`).join("\n")}`;
+  const field: PromptContent = { id: question.id, options };
+  return notice(body, { [PROMPT_FIELD]: field, ...fields });
+}
