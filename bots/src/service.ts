@@ -23,6 +23,7 @@ import { MatrixAppointmentRooms } from "./scheduling-bot/appointment-rooms.ts";
 import { SchedulingBot } from "./scheduling-bot/scheduling-bot.ts";
 import { ReferralBot } from "./referral-bot/referral-bot.ts";
 import { MatrixReferralRooms } from "./referral-bot/referral-rooms.ts";
+import { MyReferrals } from "./referrals/my-referrals.ts";
 import { Referrals } from "./referrals/referrals.ts";
 import { ReferralReminders } from "./referrals/reminders.ts";
 
@@ -95,7 +96,7 @@ export async function startBotsService(config: BotsConfig, clock: Clock = system
   const referralReminders = new ReferralReminders(tables, clock, config.referralAcceptMs, (userIds, body, alert) => duty.notify(userIds, body, alert));
   const stopReferralReminders = startReminderTimer(referralReminders, config.reminderCheckMs, "referrals");
 
-  const app = createOpsApi({ config, queue, scheduler, partners, referrals, crisisLines: loadCrisisLines(), tokens: new WhoamiResolver(config.homeserverUrl) });
+  const app = createOpsApi({ config, queue, scheduler, partners, referrals, myReferrals: new MyReferrals(tables), crisisLines: loadCrisisLines(), tokens: new WhoamiResolver(config.homeserverUrl) });
   const api = await startOpsApi(app, { host: config.host, port: config.port });
   const stopOfferTimer = startOfferTimer(queue.cases, config.offerCheckMs);
   // Offers that lapsed while the service was down.

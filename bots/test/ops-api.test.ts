@@ -7,6 +7,7 @@ import { type Account, TestServer } from "../../chat-server/test/harness.ts";
 import { botsConfigFromEnv } from "../src/config.ts";
 import { loadCrisisLines } from "../src/content/crisis-lines.ts";
 import { createOpsApi, startOpsApi, WhoamiResolver } from "../src/ops-api/index.ts";
+import { MyReferrals } from "../src/referrals/my-referrals.ts";
 import { type ReferralRooms, Referrals } from "../src/referrals/referrals.ts";
 import { PartnerDirectory } from "../src/partners/directory.ts";
 import { type SchedulingFixture as Fixture, schedulingFixture } from "../src/scheduling/test-fixture.ts";
@@ -33,7 +34,7 @@ let app: ReturnType<typeof createOpsApi>;
 beforeEach(async () => {
   q = await schedulingFixture();
   const config = { ...botsConfigFromEnv({}), serverName: server.config.serverName };
-  app = createOpsApi({ config, queue: q, scheduler: q.scheduler, partners: new PartnerDirectory(q.tables, q.clock), referrals: new Referrals(q.tables, q.clock, NO_ROOMS, (id) => q.tables.partners.byId(id)), crisisLines: loadCrisisLines(), tokens: new WhoamiResolver(server.url) });
+  app = createOpsApi({ config, queue: q, scheduler: q.scheduler, partners: new PartnerDirectory(q.tables, q.clock), referrals: new Referrals(q.tables, q.clock, NO_ROOMS, (id) => q.tables.partners.byId(id)), myReferrals: new MyReferrals(q.tables), crisisLines: loadCrisisLines(), tokens: new WhoamiResolver(server.url) });
   await q.staff.addOrUpdateStaff({ userId: who.mina.userId, kind: "companion", displayName: "Mina", languages: ["ko", "en"] });
   await q.staff.addOrUpdateStaff({ userId: who.jun.userId, kind: "companion", displayName: "Jun", languages: ["ko"] });
   await q.staff.addOrUpdateStaff({ userId: who.boss.userId, kind: "supervisor", displayName: "Boss", languages: ["ko"] });
@@ -91,13 +92,13 @@ describe("GET public/config", () => {
 });
 
 describe("authentication", () => {
-  it("refuses a missing token, a token the homeserver does not know, visitors, unknown staff and partners", async () => {
+  it("refuses a missing token, a token the homeserver does not know, visitors, unknown staff, and partners on staff routes", async () => {
     expectError(await call("GET", "/me"), 401, "M_MISSING_TOKEN");
     expectError(await call("GET", "/me", { headers: { authorization: "Basic bWluYQ==" } }), 401, "M_MISSING_TOKEN");
     expectError(await call("GET", "/me", { headers: { authorization: "Bearer not-a-token" } }), 401, "M_UNKNOWN_TOKEN");
     expectError(await call("GET", "/me", { as: who.visitor }), 403, "M_FORBIDDEN");
     expectError(await call("GET", "/me", { as: who.ghost }), 403, "M_FORBIDDEN");
-    for (const [method, path] of [["GET", "/me"], ["GET", "/queue"], ["GET", "/metrics"], ["GET", "/cases/c-000000"], ["POST", "/cases/c-000000/claim"], ["GET", "/partners"]]) {
+    for (const [method, path] of [["GET", "/queue"], ["GET", "/metrics"], ["GET", "/cases/c-000000"], ["POST", "/cases/c-000000/claim"], ["GET", "/partners"]]) {
       expectError(await call(method!, path!, { as: who.pat }), 403, "M_FORBIDDEN");
     }
     await expectRefused("PUT", "/me/shift", { as: who.pat, body: { onShift: true } }, 403, "M_FORBIDDEN");
@@ -110,6 +111,10 @@ describe("authentication", () => {
       user_id: who.mina.userId, kind: "companion", display_name: "Mina", languages: ["ko", "en"], capacity: 3, on_shift: false, shift_changed_at: null, load: 0,
     } });
     expect((await call("GET", "/me", { as: who.boss })).body.kind).toBe("supervisor");
+  });
+
+  it("lets partners' staff read who they are (every other route: partner-access.test.ts)", async () => {
+    expect((await call("GET", "/me", { as: who.pat })).body).toMatchObject({ user_id: who.pat.userId, kind: "partner", display_name: "Legal aid" });
   });
 
   it("answers unknown routes with M_UNRECOGNIZED before looking at the token", async () => {

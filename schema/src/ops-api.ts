@@ -4,7 +4,7 @@
  * counts and times (ms since the epoch) only; never anything a victim wrote.
  */
 import type { StaffKind } from "./account-kinds.ts";
-import type { PartnerKind, ReferralItem, ReferralStatus } from "./referrals.ts";
+import type { HandedOffStatus, PartnerKind, ReferralItem, ReferralStatus } from "./referrals.ts";
 import type { AppointmentKind, AppointmentParty, AppointmentStatus, AppointmentStep, PlaceKind } from "./scheduling.ts";
 import type { CaseOutcome, CaseStatus, HarmCategory, ImageState, Language, RiskLevel, ThreatDeadline } from "./triage.ts";
 
@@ -137,5 +137,22 @@ export interface ReferralJson {
   first_contact_at: number | null;
   completed_at: number | null;
   declined_at: number | null;
+  withdrawn_at: number | null;
+}
+
+/**
+ * A referral as its partner's staff see it (`GET me/referrals`): only once it
+ * was handed off to them, and without the case or anything about the person.
+ * A withdrawn one keeps no room id: the room is no longer theirs.
+ */
+export interface PartnerReferralJson {
+  id: string;
+  partner_id: string;
+  status: HandedOffStatus;
+  room_id: string | null;
+  consented_at: number;
+  accepted_at: number | null;
+  first_contact_at: number | null;
+  completed_at: number | null;
   withdrawn_at: number | null;
 }

@@ -23,6 +23,14 @@ export type ReferralItem = (typeof REFERRAL_ITEMS)[number];
 export const REFERRAL_STATUSES = ["offered", "consented", "accepted", "first_contact", "completed", "declined", "withdrawn"] as const;
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 
+/**
+ * The statuses a referral handed off to a partner's staff can have (they see
+ * only those, in `GET me/referrals`): a declined one never reached them, and
+ * one still `offered` has not yet.
+ */
+export const HANDED_OFF_STATUSES = ["consented", "accepted", "first_contact", "completed", "withdrawn"] as const;
+export type HandedOffStatus = (typeof HANDED_OFF_STATUSES)[number];
+
 export const REFERRAL_FIELD = "org.onsafe.referral";
 
 /** `handoff`: the agreed items, for the partner's staff (posted when they are invited, read once they join). */

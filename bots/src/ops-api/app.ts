@@ -10,9 +10,10 @@ import type { BotsConfig } from "../config.ts";
 import type { CrisisLines } from "../content/crisis-lines.ts";
 import type { PartnerDirectory } from "../partners/directory.ts";
 import type { Queue } from "../queue/index.ts";
-import { requireStaff } from "./auth.ts";
+import { requireStaff, requireStaffOrPartner } from "./auth.ts";
 import type { OpsEnv } from "./env.ts";
 import { errorResponse, MatrixError, unrecognized } from "./errors.ts";
+import type { MyReferrals } from "../referrals/my-referrals.ts";
 import type { Referrals } from "../referrals/referrals.ts";
 import type { Scheduler } from "../scheduling/scheduler.ts";
 import { appointmentRoutes } from "./routes/appointments.ts";
@@ -34,12 +35,13 @@ export interface OpsApiDeps {
   scheduler: Scheduler;
   partners: PartnerDirectory;
   referrals: Referrals;
+  myReferrals: MyReferrals;
   crisisLines: CrisisLines;
   /** Usually `new WhoamiResolver(config.homeserverUrl)`. */
   tokens: TokenResolver;
 }
 
-export function createOpsApi({ config, queue, scheduler, partners, referrals, crisisLines, tokens }: OpsApiDeps): Hono<OpsEnv> {
+export function createOpsApi({ config, queue, scheduler, partners, referrals, myReferrals, crisisLines, tokens }: OpsApiDeps): Hono<OpsEnv> {
   const app = new Hono<OpsEnv>({ strict: false });
   app.use("*", async (c, next) => {
     await next();
@@ -51,15 +53,17 @@ export function createOpsApi({ config, queue, scheduler, partners, referrals, cr
   }));
 
   const auth = requireStaff(tokens, queue.staff);
+  // Partners' staff pass only on the routes given this one (GET me, GET me/referrals).
+  const authWithPartners = requireStaffOrPartner(tokens, queue.staff);
   const api = new Hono<OpsEnv>();
   api.route("/", publicRoutes(config, crisisLines, queue.cases));
-  api.route("/", meRoutes(auth, queue.staff));
+  api.route("/", meRoutes(auth, authWithPartners, queue.staff));
   api.route("/", queueRoutes(auth, queue.cases, queue.staffCases));
   api.route("/", caseRoutes(auth, queue.staffCases));
   api.route("/", metricsRoutes(auth, queue.metrics));
   api.route("/", appointmentRoutes(auth, scheduler));
   api.route("/", partnerRoutes(auth, partners));
-  api.route("/", referralRoutes(auth, referrals));
+  api.route("/", referralRoutes(auth, authWithPartners, referrals, myReferrals));
   app.route(OPS_API_PREFIX, api);
 
   app.notFound((c) => c.json(unrecognized().body(), 404));

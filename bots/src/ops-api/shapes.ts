@@ -1,5 +1,5 @@
 /** The JSON shapes of the ops API (docs/OPS-API.md): snake_case, ids and enums only. */
-import type { AppointmentJson, CaseFieldsJson, CaseJson, MetricsJson, PartnerJson, QueueEntryJson, ReferralJson, SlotJson, StaffJson } from "@onsafe/schema";
+import { type AppointmentJson, type CaseFieldsJson, type CaseJson, HANDED_OFF_STATUSES, isOneOf, type MetricsJson, type PartnerJson, type PartnerReferralJson, type QueueEntryJson, type ReferralJson, type SlotJson, type StaffJson } from "@onsafe/schema";
 import type { MetricsSnapshot, QueueEntry } from "../queue/index.ts";
 import type { Appointment, CaseRow, Partner, Referral, Slot, StaffMember } from "../storage/index.ts";
 
@@ -133,6 +133,26 @@ export function referralJson(r: Referral): ReferralJson {
     first_contact_at: r.firstContactAt,
     completed_at: r.completedAt,
     declined_at: r.declinedAt,
+    withdrawn_at: r.withdrawnAt,
+  };
+}
+
+/**
+ * A referral for its partner's staff: no case id, companion or items, and once
+ * withdrawn no room id (the person took their consent back; the staff were removed).
+ * Only for referrals handed off to them (`ReferralStore.handedOffTo`).
+ */
+export function partnerReferralJson(r: Referral): PartnerReferralJson {
+  if (!isOneOf(HANDED_OFF_STATUSES, r.status) || r.consentedAt === null) throw new Error(`referral ${r.id} was not handed off`);
+  return {
+    id: r.id,
+    partner_id: r.partnerId,
+    status: r.status,
+    room_id: r.status === "withdrawn" ? null : r.roomId,
+    consented_at: r.consentedAt,
+    accepted_at: r.acceptedAt,
+    first_contact_at: r.firstContactAt,
+    completed_at: r.completedAt,
     withdrawn_at: r.withdrawnAt,
   };
 }

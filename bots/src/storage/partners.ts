@@ -42,6 +42,12 @@ export class PartnerStore {
       .orderBy("kind").orderBy("name_en").orderBy("id")).map(decode);
   }
 
+  /** The partners, active or not, that list `userId` among their staff. */
+  withStaff(userId: string): Partner[] {
+    // staff_ids is a JSON list, so the match is made on the decoded rows; partners are few.
+    return this.db.all(this.db.q.selectFrom("partners").selectAll().orderBy("id")).map(decode).filter((p) => p.staffIds.includes(userId));
+  }
+
   /** Replaces every changeable field. */
   update(id: string, fields: PartnerFields, at: number): void {
     this.db.run(this.db.q.updateTable("partners").set({ ...encode(fields), updated_at: at }).where("id", "=", id));

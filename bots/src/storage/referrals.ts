@@ -1,6 +1,6 @@
 /** Referral rows: statuses, item ids and times only (never the shared items' text), decoded into `Referral`. */
 import type { Selectable, Updateable } from "kysely";
-import type { ReferralItem, ReferralsTable, ReferralStatus } from "@onsafe/schema";
+import { HANDED_OFF_STATUSES, type ReferralItem, type ReferralsTable, type ReferralStatus } from "@onsafe/schema";
 import { NOTHING_READ, type ReadMark } from "../runtime/read-mark.ts";
 import type { BotsStore } from "./store.ts";
 
@@ -53,6 +53,23 @@ export class ReferralStore {
 
   ofCase(caseId: string): Referral[] {
     return this.db.all(this.db.q.selectFrom("referrals").selectAll().where("case_id", "=", caseId).orderBy("created_at").orderBy("id")).map(decode);
+  }
+
+  /**
+   * Referrals handed off to any of these partners (the bot posted the hand-off to their staff), newest
+   * hand-off first. A letter (no one invited) and a declined referral never reached them.
+   */
+  handedOffTo(partnerIds: string[]): Referral[] {
+    if (partnerIds.length === 0) return [];
+    return this.db.all(this.db.q.selectFrom("referrals").selectAll()
+      .where("partner_id", "in", partnerIds).where("handoff_event_id", "is not", null).where("status", "in", [...HANDED_OFF_STATUSES])
+      .orderBy("consented_at", "desc").orderBy("id", "desc")).map(decode);
+  }
+
+  /** The referrals a companion (or supervisor) made, newest first. */
+  madeBy(companionId: string): Referral[] {
+    return this.db.all(this.db.q.selectFrom("referrals").selectAll().where("companion_id", "=", companionId)
+      .orderBy("created_at", "desc").orderBy("id", "desc")).map(decode);
   }
 
   /** Consented before `before` and not yet accepted, never reminded: the companion should hear of them. */

@@ -1,13 +1,17 @@
-/** `GET me`, `PUT me/shift`: the caller's own directory entry and shift; `GET staff/on-shift`: colleagues to transfer to. */
+/**
+ * `GET me` (partners' staff too: the console shows them their own view),
+ * `PUT me/shift`: the caller's own directory entry and shift;
+ * `GET staff/on-shift`: colleagues to transfer to.
+ */
 import { Hono, type MiddlewareHandler } from "hono";
 import type { StaffDirectory } from "../../queue/index.ts";
 import type { OpsEnv } from "../env.ts";
 import { readJson, requireBoolean } from "../json.ts";
 import { staffJson } from "../shapes.ts";
 
-export function meRoutes(auth: MiddlewareHandler<OpsEnv>, staff: StaffDirectory): Hono<OpsEnv> {
+export function meRoutes(auth: MiddlewareHandler<OpsEnv>, authWithPartners: MiddlewareHandler<OpsEnv>, staff: StaffDirectory): Hono<OpsEnv> {
   const r = new Hono<OpsEnv>();
-  r.get("/me", auth, (c) => {
+  r.get("/me", authWithPartners, (c) => {
     const me = c.get("staff");
     return c.json(staffJson(me, staff.load(me.userId)));
   });

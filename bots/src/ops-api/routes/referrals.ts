@@ -2,17 +2,24 @@
  * Referrals (docs/REFERRALS.md): offering a partner for a case, the case's
  * referrals, marking one completed. Permission checks live in `Referrals`.
  * The summary is passed on into the encrypted room and never stored.
+ * `GET me/referrals` is the one route here for partners' staff too.
  */
 import { Hono, type MiddlewareHandler } from "hono";
+import type { MyReferrals } from "../../referrals/my-referrals.ts";
 import type { Referrals } from "../../referrals/referrals.ts";
 import { MAX_SUMMARY_LENGTH } from "../../referrals/referrals.ts";
 import type { OpsEnv } from "../env.ts";
 import { notFound } from "../errors.ts";
 import { caseIdParam, optionalString, readJson, requireString } from "../json.ts";
-import { referralJson } from "../shapes.ts";
+import { partnerReferralJson, referralJson } from "../shapes.ts";
 
-export function referralRoutes(auth: MiddlewareHandler<OpsEnv>, referrals: Referrals): Hono<OpsEnv> {
+export function referralRoutes(auth: MiddlewareHandler<OpsEnv>, authWithPartners: MiddlewareHandler<OpsEnv>, referrals: Referrals, mine: MyReferrals): Hono<OpsEnv> {
   const r = new Hono<OpsEnv>();
+
+  r.get("/me/referrals", authWithPartners, (c) => {
+    const view = mine.of(c.get("staff"));
+    return c.json({ referrals: view.kind === "partner" ? view.referrals.map(partnerReferralJson) : view.referrals.map(referralJson) });
+  });
 
   r.get("/cases/:id/referrals", auth, (c) => c.json({ referrals: referrals.ofCase(caseIdParam(c), c.get("staff")).map(referralJson) }));
 
