@@ -2,6 +2,9 @@
 import { resolve } from "node:path";
 import { envInt, servicePorts } from "@onsafe/schema";
 
+/** The service's time zone unless `ONSAFE_TIME_ZONE` says otherwise. */
+export const DEFAULT_TIME_ZONE = "Asia/Seoul";
+
 /** Opening hours shown to victims: the service is open whenever a companion is on shift; this only says when it usually is. */
 export interface ServiceHours {
   /** IANA time zone the hours are in. */
@@ -55,7 +58,7 @@ export function botsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): BotsCon
     reminderCheckMs: 60_000,
     referralAcceptMs: envInt(env, "ONSAFE_REFERRAL_ACCEPT_HOURS", 48) * 3_600_000,
     hours: {
-      timeZone: env.ONSAFE_TIME_ZONE ?? "Asia/Seoul",
+      timeZone: env.ONSAFE_TIME_ZONE ?? DEFAULT_TIME_ZONE,
       days: [1, 2, 3, 4, 5],
       opens: "09:00",
       closes: "18:00",

@@ -89,7 +89,7 @@ export async function startBotsService(config: BotsConfig, clock: Clock = system
   const stopReminders = startReminderTimer(reminders, config.reminderCheckMs);
 
   const partners = new PartnerDirectory(tables, clock);
-  const referrals = new Referrals(tables, clock, new MatrixReferralRooms(referral.client), (id) => tables.partners.byId(id));
+  const referrals = new Referrals(tables, clock, new MatrixReferralRooms(referral.client), (id) => tables.partners.byId(id), config.hours.timeZone);
   const referralBot = new ReferralBot(referral.client, tables, referrals, config.keyWaitMs);
   await referral.start();
   referralBot.resume();

@@ -7,6 +7,7 @@
  */
 import { type MatrixClient, MatrixEvent, Preset, type Room, Visibility } from "matrix-js-sdk";
 import { roomSynced } from "../runtime/room-synced.ts";
+import { type OutgoingFile, sendEncryptedFile } from "../runtime/send-file.ts";
 import type { ReferralRooms } from "../referrals/referrals.ts";
 import type { CaseRow } from "../storage/index.ts";
 import { sendAll } from "../triage-bot/send.ts";
@@ -37,6 +38,10 @@ export class MatrixReferralRooms implements ReferralRooms {
 
   send(roomId: string, messages: Outgoing[], answering: string): Promise<string[]> {
     return sendAll(this.client, roomId, messages, answering);
+  }
+
+  sendFile(roomId: string, file: OutgoingFile, answering: string): Promise<string> {
+    return sendEncryptedFile(this.client, roomId, file, answering);
   }
 
   async invite(roomId: string, userIds: string[]): Promise<void> {

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import type { OutgoingFile } from "../runtime/send-file.ts";
 import type { Outgoing } from "../triage/outgoing.ts";
 import { queueFixture, type Fixture } from "../queue/test-fixture.ts";
 import type { CaseRow, StaffMember } from "../storage/index.ts";
@@ -8,6 +9,9 @@ import { type PartnerInfo, type ReferralRooms, Referrals } from "./referrals.ts"
 /** The Matrix side recorded: what would be sent, who invited or removed; the summary read back from the recorded offer. */
 class RecordingRooms implements ReferralRooms {
   sent: { roomId: string; content: Record<string, any> }[] = [];
+  files: { roomId: string; file: OutgoingFile; after: number }[] = [];
+  /** Set to make the next file fail, as a lost connection would. */
+  failFile = false;
   invited: string[] = [];
   removed: string[] = [];
   private next = 0;
@@ -22,6 +26,11 @@ class RecordingRooms implements ReferralRooms {
       }
       return this.txns.get(key)!;
     });
+  }
+  async sendFile(roomId: string, file: OutgoingFile): Promise<string> {
+    if (this.failFile) throw new Error("connection lost");
+    this.files.push({ roomId, file, after: this.sent.length });
+    return `$f${++this.next}`;
   }
   async invite(_roomId: string, userIds: string[]) { this.invited.push(...userIds); }
   async remove(_roomId: string, userIds: string[]) { this.removed.push(...userIds); }
@@ -44,6 +53,11 @@ let ts = 1;
 async function say(body: string, answer?: { prompt_id: string; option_id: string }, eventId = `$v${ts}`) {
   await referrals.onVictimMessage({ roomId: roomOf(), sender: c.visitorId, eventId, ts: ts++, body, answer });
 }
+/** A partner with no staff accounts: the victim gets a letter. */
+const partnerWithoutAccount = () => new PartnerDirectory(f.tables, f.clock).create({
+  kind: "content_deletion", name: { ko: "삭제지원센터", en: "Deletion centre" }, about: { ko: "삭제 지원", en: "Deletion" },
+  region: "Seoul", languages: ["ko"], hours: "9-18", contact: "02-735-8994", staffIds: [],
+});
 const roomOf = () => f.tables.referrals.ofCase(c.id).at(-1)!.roomId!;
 const latest = () => f.tables.referrals.ofCase(c.id).at(-1)!;
 
@@ -78,6 +92,31 @@ describe("consent item by item", () => {
     await referrals.onJoin(roomOf(), "@pat:test");
     const handoff = rooms.sent.at(-1)!.content;
     expect(handoff.body).not.toContain(SUMMARY);
+    expect(latest().status).toBe("accepted");
+  });
+
+  it("a partner without an account: the letter as text, then the same letter as a PDF marked as the referral's letter", async () => {
+    const centre = partnerWithoutAccount();
+    await referrals.offer(c.id, mina, centre.id, ["category", "summary"], SUMMARY);
+    await say("네");
+    await say("네");
+    const letter = rooms.sent.at(-1)!.content;
+    expect(letter["org.onsafe.referral"]).toMatchObject({ stage: "letter", items: ["category", "summary"] });
+    expect(rooms.files).toHaveLength(1);
+    const [{ file, after }] = rooms.files;
+    expect(after).toBe(rooms.sent.length);
+    expect(file).toMatchObject({ name: "letter.pdf", body: "letter.pdf", mimetype: "application/pdf" });
+    expect(file.fields).toEqual({ "org.onsafe.referral": { stage: "letter", referral_id: latest().id, partner_id: centre.id, items: ["category", "summary"] } });
+    expect(Buffer.from(file.bytes.subarray(0, 5)).toString()).toBe("%PDF-");
+    expect(latest().status).toBe("accepted");
+  });
+
+  it("a PDF that cannot be sent leaves the text letter and the referral accepted", async () => {
+    const centre = partnerWithoutAccount();
+    rooms.failFile = true;
+    await referrals.offer(c.id, mina, centre.id, ["category"], undefined);
+    await say("네");
+    expect(rooms.sent.at(-1)!.content["org.onsafe.referral"]).toMatchObject({ stage: "letter" });
     expect(latest().status).toBe("accepted");
   });
 

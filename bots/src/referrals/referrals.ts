@@ -7,15 +7,18 @@
  * encrypted offer and is read back from there at hand-off.
  */
 import { isOneOf, type Language, REFERRAL_ITEMS, type ReferralItem } from "@onsafe/schema";
+import { DEFAULT_TIME_ZONE } from "../config.ts";
 import { badState, forbidden, invalidParam, notFound } from "../ops-api/errors.ts";
 import { shortId } from "../queue/case-id.ts";
 import type { Clock } from "../queue/clock.ts";
 import { KeyedChain } from "../runtime/keyed-chain.ts";
 import type { IncomingMessage } from "../runtime/incoming-message.ts";
 import { alreadyRead, markRead } from "../runtime/read-mark.ts";
+import type { OutgoingFile } from "../runtime/send-file.ts";
 import type { BotsTables, CaseRow, Referral, StaffMember } from "../storage/index.ts";
 import { matchOption } from "../triage/match.ts";
 import type { Outgoing } from "../triage/outgoing.ts";
+import { type Letter, LETTER_FILE_NAME, letterPdf } from "./letter-pdf.ts";
 import {
   ask, categoryWords, DECLINE, itemNames, itemQuestion, notice, referralField, say, WITHDRAW, withdrawQuestion, YES,
 } from "./messages.ts";
@@ -40,6 +43,8 @@ export interface ReferralRooms {
   /** Creates the referral room with the victim and the companion (history visible from joining only); returns its id. */
   create(c: CaseRow, companionId: string): Promise<string>;
   send(roomId: string, messages: Outgoing[], answering: string): Promise<string[]>;
+  /** Sends a file as an encrypted attachment (`m.file`), the transaction id derived from `answering`; returns the event id. */
+  sendFile(roomId: string, file: OutgoingFile, answering: string): Promise<string>;
   invite(roomId: string, userIds: string[]): Promise<void>;
   /** Removes the users from the room: kicks those who joined, withdraws pending invites. */
   remove(roomId: string, userIds: string[]): Promise<void>;
@@ -55,6 +60,8 @@ export class Referrals {
     private readonly clock: Clock,
     private readonly rooms: ReferralRooms,
     private readonly partner: (id: string) => PartnerInfo | undefined,
+    /** The letter's date is the day here. */
+    private readonly timeZone: string = DEFAULT_TIME_ZONE,
   ) {}
 
   /** The companion offers a partner; the victim is asked in a new referral room. */
@@ -202,9 +209,27 @@ export class Referrals {
     }
     // No one to invite (or no consent to be contacted here): a letter the victim carries.
     const summary = consented.includes("summary") && r.offerEventId ? await this.rooms.summaryOf(r.roomId!, r.offerEventId) : null;
-    const letter = say(lang, "letter", { partner: partner.name[lang], contact: partner.contact, hours: partner.hours, items: this.lines(done, c, summary, lang) });
+    const items = this.lines(done, c, summary, lang);
+    const letter = say(lang, "letter", { partner: partner.name[lang], contact: partner.contact, hours: partner.hours, items });
     await this.rooms.send(r.roomId!, [ask(withdrawQuestion(done), letter, lang, referralField(done, "letter", { items: consented, status: "accepted" }))], `${answering} letter`);
+    await this.sendLetterPdf(done, { lang, partner: partner.name[lang], contact: partner.contact, hours: partner.hours, items, date: now, timeZone: this.timeZone }, answering);
     this.t.referrals.update(r.id, { status: "accepted", acceptedAt: now });
+  }
+
+  /**
+   * The same letter as a PDF to print or show, right after the text: made in memory and sent encrypted,
+   * never stored here. The victim has the text letter already, so a PDF that fails is only logged.
+   */
+  private async sendLetterPdf(r: Referral, letter: Letter, answering: string): Promise<void> {
+    try {
+      const pdf = await letterPdf(letter);
+      await this.rooms.sendFile(r.roomId!, {
+        name: LETTER_FILE_NAME, mimetype: "application/pdf", bytes: pdf, body: LETTER_FILE_NAME,
+        fields: { "org.onsafe.referral": referralField(r, "letter", { items: r.itemsConsented }) },
+      }, `${answering} letter pdf`);
+    } catch (error) {
+      console.error(`referrals: the letter PDF of ${r.id} was not sent: ${(error as Error).message.slice(0, 200)}`);
+    }
   }
 
   private async withdraw(r: Referral, partner: PartnerInfo, lang: Language, answering: string): Promise<void> {

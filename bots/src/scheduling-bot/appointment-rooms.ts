@@ -4,13 +4,13 @@
  * not encrypted), history visible to the invited, so the first question can
  * be read once they join. Its id is kept in `scheduling_rooms`.
  */
-import { type MatrixClient, MsgType, Preset, type Room, Visibility } from "matrix-js-sdk";
-import { encryptFile } from "../runtime/encrypted-file.ts";
+import { type MatrixClient, Preset, type Room, Visibility } from "matrix-js-sdk";
+import { type OutgoingFile, sendEncryptedFile } from "../runtime/send-file.ts";
 import { roomSynced } from "../runtime/room-synced.ts";
 import type { Clock } from "../queue/clock.ts";
 import type { AppointmentRooms } from "../scheduling/scheduler.ts";
 import type { BotsTables, CaseRow } from "../storage/index.ts";
-import { sendAll, transactionId } from "../triage-bot/send.ts";
+import { sendAll } from "../triage-bot/send.ts";
 import type { Outgoing } from "../triage/outgoing.ts";
 
 export class MatrixAppointmentRooms implements AppointmentRooms {
@@ -38,16 +38,8 @@ export class MatrixAppointmentRooms implements AppointmentRooms {
     return sendAll(this.client, roomId, messages, answering);
   }
 
-  async sendFile(roomId: string, file: { name: string; mimetype: string; bytes: Buffer; body: string }, answering: string): Promise<void> {
-    const { ciphertext, file: keys } = encryptFile(file.bytes);
-    const { content_uri: url } = await this.client.uploadContent(ciphertext, { type: "application/octet-stream", includeFilename: false });
-    await this.client.sendMessage(roomId, {
-      msgtype: MsgType.File,
-      body: file.body,
-      filename: file.name,
-      info: { mimetype: file.mimetype, size: file.bytes.length },
-      file: { ...keys, url },
-    } as never, transactionId(roomId, answering, 0));
+  async sendFile(roomId: string, file: OutgoingFile, answering: string): Promise<void> {
+    await sendEncryptedFile(this.client, roomId, file, answering);
   }
 
   private create(c: CaseRow, companionId: string): Promise<string> {

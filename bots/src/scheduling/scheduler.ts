@@ -12,6 +12,7 @@ import { APPOINTMENT_KIND_INFO, type AppointmentKind, type AppointmentParty, typ
 import { badState, forbidden, notFound } from "../ops-api/errors.ts";
 import { shortId } from "../queue/case-id.ts";
 import { KeyedChain } from "../runtime/keyed-chain.ts";
+import type { OutgoingFile } from "../runtime/send-file.ts";
 import type { IncomingMessage } from "../runtime/incoming-message.ts";
 import { alreadyRead, markRead } from "../runtime/read-mark.ts";
 import type { Clock } from "../queue/clock.ts";
@@ -36,7 +37,7 @@ export interface AppointmentRooms {
   /** Sends in order, with transaction ids derived from `answering`; returns the event ids. */
   send(roomId: string, messages: Outgoing[], answering: string): Promise<string[]>;
   /** Sends a file as an encrypted attachment (`m.file`). */
-  sendFile(roomId: string, file: { name: string; mimetype: string; bytes: Buffer; body: string }, answering: string): Promise<void>;
+  sendFile(roomId: string, file: OutgoingFile, answering: string): Promise<void>;
 }
 
 export class Scheduler {

@@ -41,8 +41,8 @@ export class RecordingRooms implements AppointmentRooms {
     });
   }
 
-  async sendFile(roomId: string, file: { name: string; bytes: Buffer }): Promise<void> {
-    this.files.push({ roomId, name: file.name, text: file.bytes.toString("utf8") });
+  async sendFile(roomId: string, file: { name: string; bytes: Uint8Array }): Promise<void> {
+    this.files.push({ roomId, name: file.name, text: Buffer.from(file.bytes).toString("utf8") });
   }
 
   /** The newest message carrying a prompt. */
