@@ -1,8 +1,10 @@
 /**
- * Sends a file as an encrypted attachment the way Matrix clients do
- * (AES-256-CTR, SHA-256 of the ciphertext; Client-Server API "Sending
- * encrypted attachments"), for tests of what receivers show.
+ * Encrypted attachments the way Matrix clients handle them (AES-256-CTR,
+ * SHA-256 of the ciphertext; Client-Server API "Sending encrypted
+ * attachments"): sending one, for tests of what receivers show, and
+ * receiving one, for tests of what bots send.
  */
+import { createDecipheriv, createHash } from "node:crypto";
 import { encryptFile } from "../bots/src/runtime/encrypted-file.ts";
 import type { SdkClient } from "./sdk-client.ts";
 
@@ -24,4 +26,17 @@ export async function sendEncryptedImage(sender: SdkClient, baseUrl: string, roo
     info: { mimetype: "image/png", size: bytes.length },
     file: { ...file, url },
   } as never);
+}
+
+/** Downloads an attachment's ciphertext from the media repository, checks its hash and decrypts it, as a receiving client does. */
+export async function downloadAttachment(baseUrl: string, token: string, file: { url: string; key: { k: string }; iv: string; hashes: { sha256: string } }): Promise<Buffer> {
+  const [server, mediaId] = file.url.slice("mxc://".length).split("/");
+  const reply = await fetch(`${baseUrl}/_matrix/client/v1/media/download/${server}/${mediaId}`, { headers: { authorization: `Bearer ${token}` } });
+  if (!reply.ok) throw new Error(`download failed: ${reply.status}`);
+  const ciphertext = Buffer.from(await reply.arrayBuffer());
+  if (createHash("sha256").update(ciphertext).digest("base64").replace(/=+$/, "") !== file.hashes.sha256.replace(/=+$/, "")) {
+    throw new Error("the attachment's hash does not match");
+  }
+  const decipher = createDecipheriv("aes-256-ctr", Buffer.from(file.key.k, "base64url"), Buffer.from(file.iv, "base64"));
+  return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
 }

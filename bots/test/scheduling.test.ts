@@ -3,10 +3,10 @@
  * service, and real matrix-js-sdk clients with encryption for the victim and
  * two companions. The service's clock is moved by hand for the reminders.
  */
-import { createDecipheriv } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { downloadAttachment } from "../../test-support/encrypted-attachment.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
 import { FakeClock } from "../src/queue/test-fixture.ts";
 import { answerTriage, eventually, messages, nextPrompt, readableBy, waitForInvite, waitForText } from "./conversation.ts";
@@ -121,7 +121,7 @@ describe("an appointment arranged in the encrypted appointments room", () => {
     await victim.waitFor(() => messages(victim, appointments).some((m) => m.content.msgtype === "m.file"), "the calendar file");
     const file = messages(victim, appointments).find((m) => m.content.msgtype === "m.file")!.content;
     expect(file.url).toBeUndefined();
-    const ics = await download(victim, file.file);
+    const ics = (await downloadAttachment(stack.hs.url, victim.account.token, file.file)).toString("utf8");
     expect(ics).toContain(`DTSTART:${new Date(slots[0].starts_at).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "")}`);
     expect(ics).toContain(`LOCATION:${ADDRESS}`);
     expect(ics).toContain("SUMMARY:약속 / Appointment");
@@ -243,14 +243,3 @@ describe("two victims, one free time", () => {
     expect(held.appointment_id).toBe(appointments.at(-1).id);
   });
 });
-
-/** Downloads and decrypts an encrypted attachment as a client does (AES-256-CTR). */
-async function download(client: SdkClient, file: { url: string; key: { k: string }; iv: string }): Promise<string> {
-  const [server, mediaId] = file.url.slice("mxc://".length).split("/");
-  const reply = await fetch(`${stack.hs.url}/_matrix/client/v1/media/download/${server}/${mediaId}`, { headers: { authorization: `Bearer ${client.account.token}` } });
-  expect(reply.status).toBe(200);
-  const ciphertext = Buffer.from(await reply.arrayBuffer());
-  const decipher = createDecipheriv("aes-256-ctr", Buffer.from(file.key.k, "base64url"), Buffer.from(file.iv, "base64"));
-  return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString("utf8");
-}
-

@@ -1,5 +1,5 @@
-import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { describe, expect, it } from "vitest";
+import { pdfText } from "../../../test-support/pdf-text.ts";
 import { type Letter, letterPdf } from "./letter-pdf.ts";
 
 /** 26 November 2026, noon in Seoul. */
@@ -14,26 +14,13 @@ const english: Letter = {
   items: "Kind of harm: deepfake or edited images\nCompanion's summary: Deepfake images on two forums; wants to file a complaint next week.",
 };
 
-/** What a PDF reader shows: the text of each page (lines joined by spaces), the page count and the document's properties. */
-async function read(pdf: Uint8Array): Promise<{ pages: string[]; info: Record<string, unknown> }> {
-  const doc = await getDocument({ data: pdf.slice(), useSystemFonts: false }).promise;
-  const pages: string[] = [];
-  for (let n = 1; n <= doc.numPages; n++) {
-    const content = await (await doc.getPage(n)).getTextContent();
-    pages.push(content.items.map((item) => ("str" in item ? item.str : "")).join(" ").replace(/\s+/g, " "));
-  }
-  const info = (await doc.getMetadata()).info as Record<string, unknown>;
-  await doc.destroy();
-  return { pages, info };
-}
-
 const latin1 = (pdf: Uint8Array) => Buffer.from(pdf).toString("latin1");
 
 describe("the referral letter as a PDF", () => {
   it("in Korean: the partner, contact, hours, agreed items and date are real, extractable text", async () => {
     const pdf = await letterPdf(korean);
     expect(latin1(pdf.subarray(0, 5))).toBe("%PDF-");
-    const { pages, info } = await read(pdf);
+    const { pages, info } = await pdfText(pdf);
     expect(pages).toHaveLength(1);
     for (const words of ["의뢰서", "받는 곳", "삭제지원센터", "02-735-8994", "평일 9–18시", "전달에 동의한 내용", "피해 유형: 딥페이크·합성", "다음 주에 고소장을 내려고 해요.", "2026년 11월 26일"]) {
       expect(pages[0]).toContain(words);
@@ -43,7 +30,7 @@ describe("the referral letter as a PDF", () => {
 
   it("in English, with the date of the service's time zone", async () => {
     // 20:00 UTC is already the next day in Seoul.
-    const { pages, info } = await read(await letterPdf({ ...english, date: Date.UTC(2026, 10, 26, 20) }));
+    const { pages, info } = await pdfText(await letterPdf({ ...english, date: Date.UTC(2026, 10, 26, 20) }));
     for (const words of ["Referral letter", "Deletion support centre", "02-735-8994", "Mon–Fri 9–18", "What they agreed to share", "Kind of harm: deepfake or edited images", "wants to file a complaint", "27 November 2026"]) {
       expect(pages[0]).toContain(words);
     }
@@ -61,7 +48,7 @@ describe("the referral letter as a PDF", () => {
   it("names no service: not in the text, not in the document's properties, not in the bytes", async () => {
     for (const letter of [korean, english]) {
       const pdf = await letterPdf(letter);
-      const { pages, info } = await read(pdf);
+      const { pages, info } = await pdfText(pdf);
       expect(latin1(pdf).toLowerCase()).not.toContain("onsafe");
       expect(pages.join(" ").toLowerCase()).not.toContain("onsafe");
       expect(JSON.stringify(info).toLowerCase()).not.toContain("onsafe");
@@ -71,7 +58,7 @@ describe("the referral letter as a PDF", () => {
 
   it("a long summary runs onto a second page, all of it readable", async () => {
     const summary = `${"합성 이미지가 여러 곳에 올라왔어요. ".repeat(90)}마지막 문장이에요.`;
-    const { pages } = await read(await letterPdf({ ...korean, items: `상담사 요약: ${summary}` }));
+    const { pages } = await pdfText(await letterPdf({ ...korean, items: `상담사 요약: ${summary}` }));
     expect(pages.length).toBeGreaterThan(1);
     expect(pages.at(-1)).toContain("2026년 11월 26일");
     expect(pages.join(" ")).toContain("마지막 문장이에요.");
