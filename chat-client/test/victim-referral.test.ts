@@ -6,7 +6,7 @@
  * / yes, and the partner's staff (a Node client) joins and writes, shown as the
  * partner's message. "Withdraw my consent" removes the partner. A second
  * referral is declined, and a third, to a partner without staff, ends in a
- * letter card the victim can save. All of it in "Don't keep anything on this
+ * letter card the victim can save as text or as the bot's PDF. All of it in "Don't keep anything on this
  * device" mode, which must still leave nothing; deleting leaves the referral rooms.
  * Then a kept session: a referral made while the app is closed is joined when
  * it opens, and the recovery code brings the referral room back elsewhere.
@@ -18,6 +18,7 @@ import type { CaseJson } from "@onsafe/schema/ops-api";
 import { pendingInvite } from "../../bots/test/conversation.ts";
 import type { Account } from "../../chat-server/test/harness.ts";
 import { screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
+import { pdfText } from "../../test-support/pdf-text.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
 import { useBrowserStack } from "./browser-stack.ts";
 import { NOTHING_STORED, storageInContext, storageInPage } from "./storage-probe.ts";
@@ -162,6 +163,16 @@ describe("referrals in the victim app", () => {
     const [download] = await Promise.all([page.waitForEvent("download"), letter.getByRole("button", { name: "Save as text" }).click()]);
     expect(download.suggestedFilename()).toBe("letter.txt");
     expect(await readFile((await download.path())!, "utf8")).toBe(text);
+    // The bot's PDF of the same letter, decrypted in the page and saved.
+    const savePdf = letter.getByRole("button", { name: "Save as PDF" });
+    await savePdf.waitFor({ timeout: 15_000 });
+    const [pdfDownload] = await Promise.all([page.waitForEvent("download"), savePdf.click()]);
+    expect(pdfDownload.suggestedFilename()).toBe("letter.pdf");
+    const pdf = await readFile((await pdfDownload.path())!);
+    expect(pdf.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+    const pdfWords = (await pdfText(pdf)).pages.join(" ");
+    for (const words of ["Referral letter", "Deletion support centre", "02-735-8994", SUMMARY]) expect(pdfWords).toContain(words);
+    expect(await letter.getByRole("alert").count()).toBe(0);
     expect(await letter.getByRole("button", { name: "Withdraw my consent" }).count()).toBe(1);
 
     // The earlier referral is one choice away, as it was left.
@@ -178,6 +189,7 @@ describe("referrals in the victim app", () => {
     expect(await page.getByRole("tab", { name: /^연결/ }).getAttribute("aria-selected")).toBe("true");
     expect(await letter.getByRole("heading").textContent()).toBe("의뢰서");
     expect(await letter.getByRole("button", { name: "텍스트로 저장" }).count()).toBe(1);
+    expect(await letter.getByRole("button", { name: "PDF로 저장" }).count()).toBe(1);
     expect(await seriousAxeViolations(page)).toEqual([]);
     expect(await victim.horizontalOverflow()).toBe(0);
     await page.getByRole("button", { name: "English" }).click();

@@ -2,6 +2,7 @@ import { decryptAttachment } from "./attachment-crypto.ts";
 import { at } from "./appointment-strings.ts";
 import { createLiveRoom } from "./live-room.ts";
 import { RoomPane } from "./RoomPane.tsx";
+import { saveFile } from "./save-file.ts";
 import type { VictimSession } from "./session.ts";
 import type { Attachment } from "./timeline.ts";
 import { VisitCard } from "./VisitCard.tsx";
@@ -14,13 +15,8 @@ export function AppointmentsPane(props: { session: VictimSession; roomId: string
     void session.send(props.roomId, option.label, { prompt_id: prompt.promptId, option_id: option.id });
   const addToCalendar = async (calendar: Attachment) => {
     const blob = await decryptAttachment(calendar.file, session.client.getAccessToken() ?? "", "text/calendar");
-    const url = URL.createObjectURL(blob);
-    const link = document.createElement("a");
-    link.href = url;
     // Discreet, like the file itself: no service name.
-    link.download = "appointment.ics";
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    saveFile(blob, "appointment.ics");
   };
 
   return (

@@ -1,5 +1,6 @@
 import { createEffect, createSignal, For, on, onCleanup, Show } from "solid-js";
 import { t } from "../i18n.ts";
+import { decryptAttachment } from "./attachment-crypto.ts";
 import { LetterCard } from "./LetterCard.tsx";
 import { createLiveRoom } from "./live-room.ts";
 import { type NameOf, victimNames } from "./MessageList.tsx";
@@ -8,8 +9,9 @@ import { rt } from "./referral-strings.ts";
 import { onRoomChanges } from "./room-changes.ts";
 import { timelineEvents } from "./room-view.ts";
 import { RoomPane } from "./RoomPane.tsx";
+import { saveFile } from "./save-file.ts";
 import type { VictimSession } from "./session.ts";
-import { senderKind } from "./timeline.ts";
+import { type Attachment, senderKind } from "./timeline.ts";
 
 /**
  * The "Referrals" tab (docs/REFERRALS.md): the referral bot's rooms, one per
@@ -59,6 +61,8 @@ function ReferralRoom(props: { session: VictimSession; roomId: string; name: str
     if (m.sender !== "other") return victimNames(m);
     return session.room()?.getMember(m.senderId) ? t("chat.companion") : rt("referral.staff", { partner: props.partner });
   };
+  // Downloaded, hash-checked and decrypted in memory; the same name as the bot's file, which names no service.
+  const savePdf = async (pdf: Attachment) => saveFile(await decryptAttachment(pdf.file, session.client.getAccessToken() ?? "", "application/pdf"), "letter.pdf");
   return (
     <RoomPane
       name={props.name}
@@ -69,7 +73,7 @@ function ReferralRoom(props: { session: VictimSession; roomId: string; name: str
       onSend={(body) => void session.send(props.roomId, body)}
       onAnswer={answer}
       nameOf={nameOf}
-      letterCard={(item) => <LetterCard item={item} partner={props.partner} onAnswer={answer} />}
+      letterCard={(item) => <LetterCard item={item} partner={props.partner} onAnswer={answer} onPdf={savePdf} />}
     >
       <p class="hint referrals-intro">{rt("referrals.intro")}</p>
     </RoomPane>

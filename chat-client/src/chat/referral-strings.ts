@@ -16,6 +16,8 @@ const ko = {
   "letter.copy": "복사",
   "letter.copied": "복사했어요",
   "letter.save": "텍스트로 저장",
+  "letter.savePdf": "PDF로 저장",
+  "letter.pdfFailed": "PDF를 열지 못했어요. 텍스트로 저장하거나 복사해 주세요.",
   "letter.withdrawn": "동의를 철회했어요. 이 의뢰서는 쓰지 않으셔도 돼요.",
 } as const;
 
@@ -32,6 +34,8 @@ const en: Record<ReferralKey, string> = {
   "letter.copy": "Copy",
   "letter.copied": "Copied",
   "letter.save": "Save as text",
+  "letter.savePdf": "Save as PDF",
+  "letter.pdfFailed": "The PDF could not be opened. Please save the letter as text or copy it.",
   "letter.withdrawn": "You withdrew your consent. You don't need this letter.",
 };
 

@@ -45,4 +45,14 @@ describe("referral rooms", () => {
     const [after] = chatItems([letter, withdrawn], ME, null);
     expect(after).toMatchObject({ kind: "letter", active: false, withdrawn: true });
   });
+
+  it("puts the letter's PDF on the letter's card, keeping its withdraw button; an unmarked file stays a message", () => {
+    const file = { url: "mxc://localhost/abc", key: { kty: "oct", k: "a2V5" }, iv: "aXY", hashes: { sha256: "aGFzaA" } };
+    const pdf = ev(BOT, { msgtype: "m.file", body: "letter.pdf", info: { mimetype: "application/pdf" }, file, ...referral("letter") });
+    const items = chatItems([letter, pdf], ME, null);
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ kind: "letter", active: true, pdf: { kind: "file", mimetype: "application/pdf", file } });
+    const other = ev(BOT, { msgtype: "m.file", body: "other.pdf", info: { mimetype: "application/pdf" }, file });
+    expect(chatItems([letter, other], ME, null).map((i) => i.kind)).toEqual(["letter", "message"]);
+  });
 });

@@ -66,7 +66,8 @@ export interface VisitItem {
 
 /**
  * The referral bot's letter (docs/REFERRALS.md), for a partner the victim
- * contacts themselves; it also offers "Withdraw my consent" (`prompt`).
+ * contacts themselves; it also offers "Withdraw my consent" (`prompt`). The
+ * same letter as a PDF follows it (`pdf`).
  */
 export interface LetterItem {
   kind: "letter";
@@ -75,6 +76,7 @@ export interface LetterItem {
   prompt?: { promptId: string; options: { id: string; label: string }[] };
   active: boolean;
   withdrawn: boolean;
+  pdf?: Attachment;
 }
 
 /** Stages drawn as cards; a proposal is an ordinary question with its times as buttons. */
@@ -121,7 +123,11 @@ export function chatItems(events: TimelineEvent[], me: string, readUpTo: string 
     // A file, a reminder or a referral's hand-off adds to what the bot asked last; the question's buttons stay.
     if (sender === "bot" && !attachment && visit?.stage !== "reminder" && !isHandoff(referral)) lastBotIndex = items.length;
     const prompt = isPromptContent(shown[PROMPT_FIELD]) ? shown[PROMPT_FIELD] : undefined;
-    if (referral?.stage === "letter") {
+    const letterIndex = attachment && referral?.stage === "letter" ? items.findLastIndex((item) => item.kind === "letter") : -1;
+    if (letterIndex !== -1) {
+      // The letter as a PDF, sent right after it: a button on the letter's card, not a message of its own.
+      items[letterIndex] = { ...(items[letterIndex] as LetterItem), pdf: attachment };
+    } else if (referral?.stage === "letter" && !attachment) {
       if (prompt) lastPromptIndex = items.length;
       items.push({ kind: "letter", id: event.id, body: withoutOptionList(body), prompt: prompt && { promptId: prompt.id, options: prompt.options }, active: false, withdrawn: false });
     } else if (visit) {
