@@ -22,7 +22,9 @@ import { Scheduler } from "./scheduling/scheduler.ts";
 import { MatrixAppointmentRooms } from "./scheduling-bot/appointment-rooms.ts";
 import { SchedulingBot } from "./scheduling-bot/scheduling-bot.ts";
 import { ReferralBot } from "./referral-bot/referral-bot.ts";
+import { MatrixDeskRooms } from "./referral-bot/desk-rooms.ts";
 import { MatrixReferralRooms } from "./referral-bot/referral-rooms.ts";
+import { ReferralDesks } from "./referrals/desk.ts";
 import { MyReferrals } from "./referrals/my-referrals.ts";
 import { Referrals } from "./referrals/referrals.ts";
 import { ReferralReminders } from "./referrals/reminders.ts";
@@ -90,7 +92,8 @@ export async function startBotsService(config: BotsConfig, clock: Clock = system
 
   const partners = new PartnerDirectory(tables, clock);
   const referrals = new Referrals(tables, clock, new MatrixReferralRooms(referral.client), (id) => tables.partners.byId(id), config.hours.timeZone);
-  const referralBot = new ReferralBot(referral.client, tables, referrals, config.keyWaitMs);
+  const desks = new ReferralDesks(tables, clock, new MatrixDeskRooms(referral.client), referrals);
+  const referralBot = new ReferralBot(referral.client, tables, referrals, desks, config.keyWaitMs);
   await referral.start();
   referralBot.resume();
   const referralReminders = new ReferralReminders(tables, clock, config.referralAcceptMs, (userIds, body, alert) => duty.notify(userIds, body, alert));

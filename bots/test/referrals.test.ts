@@ -153,12 +153,6 @@ describe("a warm hand-off with consent item by item", () => {
     expect((await referrals()).at(-1)).toMatchObject({ status: "accepted", partner_id: deletion });
   });
 
-  it("inviting the bot into the counselling room: one pointer to the console, and it leaves", async () => {
-    await mina.client.invite(counselling, stack.referralBot);
-    await waitForText(victim, counselling, stack.referralBot, "start a referral from the console");
-    await mina.waitFor(() => mina.client.getRoom(counselling)?.getMember(stack.referralBot)?.membership === "leave", "the referral bot to leave");
-  });
-
   it("supervisor metrics count referrals by partner and status", async () => {
     const metrics = await stack.ops(boss.account, "GET", "/metrics");
     expect(metrics.body.referrals).toEqual(expect.arrayContaining([

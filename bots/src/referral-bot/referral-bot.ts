@@ -2,15 +2,18 @@
  * The referral bot (docs/REFERRALS.md) carries the events of its referral
  * rooms to the referral flow: the victim's answers and withdrawal, partner
  * staff joining (acceptance) and writing (first contact: the sender only,
- * the words are never read). Referrals start from the ops API (the console);
- * an invite into a case's room gets a pointer there. Events are handled at
+ * the words are never read). Referrals start from the ops API (the console),
+ * or from an invite into a case's room by its companion, from any Matrix
+ * client: the bot leaves that room at once and asks the companion in a
+ * referral desk room of their own (`ReferralDesks`). Events are handled at
  * least once, in order per room.
  */
 import type { MatrixClient, MatrixEvent, Room } from "matrix-js-sdk";
 import { incomingMessage } from "../runtime/incoming-message.ts";
 import { alreadyRead, markRead } from "../runtime/read-mark.ts";
 import { RoomEventFeed } from "../runtime/room-events.ts";
-import { notice, say } from "../referrals/messages.ts";
+import { deskSay, type ReferralDesks } from "../referrals/desk.ts";
+import { notice } from "../referrals/messages.ts";
 import type { Referrals } from "../referrals/referrals.ts";
 import { visitCaseRoom } from "../runtime/case-room-visit.ts";
 import type { BotsTables } from "../storage/index.ts";
@@ -18,8 +21,15 @@ import type { BotsTables } from "../storage/index.ts";
 export class ReferralBot {
   private readonly feed: RoomEventFeed;
 
-  constructor(private readonly client: MatrixClient, private readonly t: BotsTables, private readonly referrals: Referrals, keyWaitMs: number) {
-    this.feed = new RoomEventFeed(client, (room, event) => this.onEvent(room, event), keyWaitMs, (room) => this.invited(room));
+  constructor(
+    private readonly client: MatrixClient,
+    private readonly t: BotsTables,
+    private readonly referrals: Referrals,
+    private readonly desks: ReferralDesks,
+    keyWaitMs: number,
+  ) {
+    this.feed = new RoomEventFeed(client, (room, event) => this.onEvent(room, event), keyWaitMs, (room) => this.invited(room),
+      (roomId) => this.desks.isDesk(roomId) || t.referrals.byRoom(roomId) !== undefined);
   }
 
   resume(): void {
@@ -32,15 +42,21 @@ export class ReferralBot {
   }
 
   /**
-   * Brought into a case's room by its companion: a referral needs a partner,
-   * the items and a summary, which the console (or the ops API) gives, so the
-   * bot says so in one notice and leaves.
+   * Brought into a case's room by its companion: the bot says where it will
+   * ask (one notice), leaves before anyone speaks, and asks the companion for
+   * the partner, the items and the summary in their referral desk room.
    */
   private async invited(room: Room): Promise<void> {
-    await visitCaseRoom(this.client, this.t, room, (c) => notice(say(c.language ?? "ko", "use_console")));
+    const visit = await visitCaseRoom(this.client, this.t, room, (c) => notice(deskSay(c.language ?? "ko", "visit")));
+    if (visit) await this.desks.open(visit.c, visit.staff, visit.joinId);
   }
 
   private async onEvent(room: Room, event: MatrixEvent): Promise<void> {
+    if (this.desks.isDesk(room.roomId)) {
+      const message = incomingMessage(room.roomId, event);
+      if (message) await this.desks.onMessage(message);
+      return;
+    }
     const r = this.t.referrals.byRoom(room.roomId);
     const eventId = event.getId();
     if (!r || !eventId || alreadyRead(r.read, event.getTs(), eventId)) return;

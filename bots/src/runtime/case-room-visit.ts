@@ -10,13 +10,17 @@ import { sendAll } from "../triage-bot/send.ts";
 import type { Outgoing } from "../triage/outgoing.ts";
 import { roomSynced } from "./room-synced.ts";
 
-/** The case and the staff member behind an invite of the bot, when they may bring it; else it declines. */
+/**
+ * The case and the staff member behind an invite of the bot, when they may
+ * bring it (else it declines), and the id of the bot's join: a fresh key for
+ * transaction ids, since the invite itself comes as stripped state, without one.
+ */
 export async function visitCaseRoom(
   client: MatrixClient,
   t: BotsTables,
   room: Room,
   say: (c: CaseRow) => Outgoing,
-): Promise<{ c: CaseRow; staff: StaffMember } | null> {
+): Promise<{ c: CaseRow; staff: StaffMember; joinId: string } | null> {
   const inviteEvent = room.getMember(client.getUserId()!)?.events.member;
   const staff = t.staff.get(inviteEvent?.getSender() ?? "");
   const c = t.cases.byRoom(room.roomId);
@@ -26,9 +30,10 @@ export async function visitCaseRoom(
     return null;
   }
   await client.joinRoom(room.roomId);
-  if (await roomSynced(client, room.roomId, (r) => r.hasEncryptionStateEvent())) {
-    await sendAll(client, room.roomId, [say(c)], `visit ${inviteEvent!.getId()}`);
-  }
+  const me = client.getUserId()!;
+  const joined = await roomSynced(client, room.roomId, (r) => r.hasEncryptionStateEvent() && r.getMember(me)?.events.member?.getId() !== undefined);
+  const joinId = client.getRoom(room.roomId)?.getMember(me)?.events.member?.getId() ?? `${room.roomId} ${Date.now()}`;
+  if (joined) await sendAll(client, room.roomId, [say(c)], `visit ${joinId}`);
   await client.leave(room.roomId);
-  return { c, staff };
+  return { c, staff, joinId };
 }

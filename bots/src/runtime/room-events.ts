@@ -21,6 +21,12 @@ export class RoomEventFeed {
     private readonly keyWaitMs: number,
     /** Invites to the bot, handled in the room's order too. */
     private readonly onInvite: InviteHandler,
+    /**
+     * Whether the bot has anything to do in a room. Events of other rooms are
+     * dropped before decryption: a helper bot brought into a case's room for a
+     * moment must not sit out the key wait for every message it cannot read.
+     */
+    private readonly handles: (roomId: string) => boolean = () => true,
   ) {
     client.on(RoomEvent.Timeline, this.onTimeline);
     client.on(RoomEvent.MyMembership, this.onMyMembership);
@@ -59,6 +65,8 @@ export class RoomEventFeed {
     if (!room || toStartOfTimeline || removed) return;
     if (event.getSender() === this.client.getUserId()) return;
     void this.enqueue(room.roomId, async () => {
+      // Asked when the event's turn comes, after the room's earlier events (and the bot's own set-up) are done.
+      if (!this.handles(room.roomId)) return;
       await decrypted(this.client, event, this.keyWaitMs);
       await this.handler(room, event);
     });

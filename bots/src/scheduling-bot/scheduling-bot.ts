@@ -25,7 +25,8 @@ export class SchedulingBot {
     private readonly scheduler: Scheduler,
     keyWaitMs: number,
   ) {
-    this.feed = new RoomEventFeed(client, (room, event) => this.onEvent(room, event), keyWaitMs, (room) => this.invited(room));
+    this.feed = new RoomEventFeed(client, (room, event) => this.onEvent(room, event), keyWaitMs, (room) => this.invited(room),
+      (roomId) => t.schedulingRooms.byRoom(roomId) !== undefined);
   }
 
   /** After a (re)start: invites that came while the bot was away. */
@@ -46,7 +47,7 @@ export class SchedulingBot {
 
   private async onEvent(room: Room, event: MatrixEvent): Promise<void> {
     const known = this.t.schedulingRooms.byRoom(room.roomId);
-    if (!known) return; // Never anything said in a counselling room.
+    if (!known) return; // Never anything said in a counselling room (the feed drops those before decrypting).
     const eventId = event.getId();
     if (!eventId || alreadyRead(known.read, event.getTs(), eventId)) return;
     const c = this.t.cases.byId(known.caseId);

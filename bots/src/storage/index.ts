@@ -5,6 +5,7 @@ import { MetaStore } from "./meta.ts";
 import { AppointmentStore } from "./appointments.ts";
 import { OfferStore } from "./offers.ts";
 import { PartnerStore } from "./partners.ts";
+import { ReferralDeskStore } from "./referral-desks.ts";
 import { ReferralStore } from "./referrals.ts";
 import { SchedulingRoomStore } from "./scheduling-rooms.ts";
 import { SlotStore } from "./slots.ts";
@@ -23,6 +24,7 @@ export interface BotsTables {
   schedulingRooms: SchedulingRoomStore;
   partners: PartnerStore;
   referrals: ReferralStore;
+  referralDesks: ReferralDeskStore;
 }
 
 export function botsTables(db: BotsStore): BotsTables {
@@ -31,6 +33,7 @@ export function botsTables(db: BotsStore): BotsTables {
     slots: new SlotStore(db), appointments: new AppointmentStore(db), schedulingRooms: new SchedulingRoomStore(db),
     partners: new PartnerStore(db),
     referrals: new ReferralStore(db),
+    referralDesks: new ReferralDeskStore(db),
   };
 }
 
@@ -43,3 +46,4 @@ export type { Slot } from "./slots.ts";
 export type { SchedulingRoom } from "./scheduling-rooms.ts";
 export type { Partner, PartnerFields } from "./partners.ts";
 export type { Referral, ReferralPatch } from "./referrals.ts";
+export type { DeskPatch, DeskStep, ReferralDesk } from "./referral-desks.ts";

@@ -201,6 +201,30 @@ export interface ReferralsTable {
   reminded_at: number | null;
 }
 
+/**
+ * A companion's referral desk for a case: the private room where the referral
+ * bot asks which partner and items to offer (started by inviting the bot into
+ * the case's room from any Matrix client). Ids and steps only.
+ */
+export interface ReferralDesksTable {
+  room_id: string;
+  case_id: string;
+  staff_id: string;
+  /** Counts the conversations held in this room, so a button of an earlier one is told apart. */
+  round: number;
+  /** `partner`, an item id (whether to offer it), `summary_text`, `confirm`, or `idle` between conversations. */
+  step: string;
+  partner_id: string | null;
+  /** JSON array of the item ids chosen so far. */
+  items: string;
+  /** The companion's message holding the summary, read back from the room when the offer is sent. */
+  summary_event_id: string | null;
+  /** JSON `{ ts, ids }`: the bot's read mark in the room. */
+  read_state: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface BotsDatabase {
   staff: StaffTable;
   cases: CasesTable;
@@ -212,4 +236,5 @@ export interface BotsDatabase {
   scheduling_rooms: SchedulingRoomsTable;
   partners: PartnersTable;
   referrals: ReferralsTable;
+  referral_desks: ReferralDesksTable;
 }

@@ -2,10 +2,11 @@ import type { Migration, MigrationProvider } from "kysely";
 import * as initial from "./0001-initial.ts";
 import * as scheduling from "./0002-scheduling.ts";
 import * as referrals from "./0003-referrals.ts";
+import * as referralDesks from "./0004-referral-desks.ts";
 
 /** Ordered migrations of the bots database, for Kysely's Migrator. */
 export const botsMigrations: MigrationProvider = {
   async getMigrations(): Promise<Record<string, Migration>> {
-    return { "0001-initial": initial, "0002-scheduling": scheduling, "0003-referrals": referrals };
+    return { "0001-initial": initial, "0002-scheduling": scheduling, "0003-referrals": referrals, "0004-referral-desks": referralDesks };
   },
 };
