@@ -212,13 +212,14 @@ export class Referrals {
     const items = this.lines(done, c, summary, lang);
     const letter = say(lang, "letter", { partner: partner.name[lang], contact: partner.contact, hours: partner.hours, items });
     await this.rooms.send(r.roomId!, [ask(withdrawQuestion(done), letter, lang, referralField(done, "letter", { items: consented, status: "accepted" }))], `${answering} letter`);
-    await this.sendLetterPdf(done, { lang, partner: partner.name[lang], contact: partner.contact, hours: partner.hours, items, date: now, timeZone: this.timeZone }, answering);
     this.t.referrals.update(r.id, { status: "accepted", acceptedAt: now });
+    await this.sendLetterPdf(done, { lang, partner: partner.name[lang], contact: partner.contact, hours: partner.hours, items, date: now, timeZone: this.timeZone }, answering);
   }
 
   /**
    * The same letter as a PDF to print or show, right after the text: made in memory and sent encrypted,
-   * never stored here. The victim has the text letter already, so a PDF that fails is only logged.
+   * never stored here. The victim has the text letter already (the referral is accepted with it), so a
+   * PDF that fails is only logged.
    */
   private async sendLetterPdf(r: Referral, letter: Letter, answering: string): Promise<void> {
     try {
