@@ -5,6 +5,7 @@ import type { ChatItem, LetterItem, VisitItem } from "./timeline.ts";
 export type Message = Extract<ChatItem, { kind: "message" }>;
 type Prompt = Extract<ChatItem, { kind: "prompt" }>;
 type Queue = Extract<ChatItem, { kind: "queue" }>;
+type Handoff = Extract<ChatItem, { kind: "handoff" }>;
 
 export interface MessageActions {
   answer: (prompt: { promptId: string }, option: { id: string; label: string }) => void;
@@ -45,6 +46,9 @@ export function MessageList(props: {
             </Match>
             <Match when={item.kind === "letter" && item}>
               {(l) => props.letterCard?.(l()) ?? <MessageBubble message={asMessage(l())} name={nameOf(asMessage(l()))} onRetry={props.actions.retry} />}
+            </Match>
+            <Match when={item.kind === "handoff" && item}>
+              {(h) => <MessageBubble message={asMessage(h())} name={nameOf(asMessage(h()))} onRetry={props.actions.retry} />}
             </Match>
             <Match when={item.kind === "summary" && item}>
               {(s) => (
@@ -118,7 +122,7 @@ export function PromptOptions(props: { options: { id: string; label: string }[];
   );
 }
 
-function asMessage(card: VisitItem | LetterItem): Message {
+function asMessage(card: VisitItem | LetterItem | Handoff): Message {
   return { kind: "message", id: card.id, sender: "bot", senderId: "", body: card.body, ts: 0, delivery: "sent", read: false };
 }
 

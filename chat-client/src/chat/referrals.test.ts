@@ -38,6 +38,12 @@ describe("referral rooms", () => {
     expect(active([offer, invited, handoff, withdrawn])).toEqual([]);
   });
 
+  it("tells the hand-off apart from the bot's other words (the partner's console pins it)", () => {
+    const items = chatItems([invited, handoff, ev(PAT, { msgtype: "m.text", body: "Hello" })], PAT, null);
+    expect(items.map((i) => i.kind)).toEqual(["prompt", "handoff", "message"]);
+    expect(items[1]).toEqual({ kind: "handoff", id: handoff.id, body: "onsafe referral r-abc123." });
+  });
+
   it("draws the letter as a card with its withdraw button, marked once consent is withdrawn", () => {
     const [card] = chatItems([letter], ME, null);
     expect(card).toMatchObject({ kind: "letter", active: true, withdrawn: false, prompt: { promptId: "r-abc123.withdraw" } });

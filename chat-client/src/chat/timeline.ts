@@ -1,8 +1,8 @@
 /**
  * Turns the room's events into what the chat screen shows: messages, triage
  * prompts with their options, the queue notice (with its latest `m.replace`
- * edit applied), the triage summary, appointment cards and the referral
- * letter. Pure: a function of the events.
+ * edit applied), the triage summary, appointment cards, the referral
+ * letter and hand-off. Pure: a function of the events.
  */
 import { BOT_LOCALPARTS } from "@onsafe/schema/account-kinds";
 import { isPromptContent, isQueueContent, PROMPT_FIELD, QUEUE_FIELD, TRIAGE_SUMMARY_FIELD } from "@onsafe/schema/events";
@@ -43,6 +43,8 @@ export type ChatItem =
   | { kind: "prompt"; id: string; body: string; promptId: string; options: { id: string; label: string }[]; active: boolean }
   | { kind: "queue"; id: string; position: number; waitMinutes: number | null }
   | { kind: "summary"; id: string; body: string }
+  /** The referral bot's hand-off: the items the victim agreed to share, for the partner's staff (the console pins it). */
+  | { kind: "handoff"; id: string; body: string }
   | VisitItem
   | LetterItem
   | { kind: "unreadable"; id: string; sender: Sender };
@@ -139,6 +141,8 @@ export function chatItems(events: TimelineEvent[], me: string, readUpTo: string 
     } else if (isQueueContent(shown[QUEUE_FIELD])) {
       const queue = shown[QUEUE_FIELD];
       items.push({ kind: "queue", id: event.id, position: queue.position, waitMinutes: queue.expected_wait_minutes });
+    } else if (isHandoff(referral)) {
+      items.push({ kind: "handoff", id: event.id, body });
     } else if (shown[TRIAGE_SUMMARY_FIELD] !== undefined) {
       items.push({ kind: "summary", id: event.id, body });
     } else {

@@ -1,14 +1,14 @@
-import { createSignal, Match, onMount, Switch } from "solid-js";
+import { createResource, createSignal, Match, onMount, Switch } from "solid-js";
 import { LangSwitch } from "../ui/LangSwitch.tsx";
 import { ct } from "./ct.ts";
 import { Dashboard } from "./Dashboard.tsx";
 import { Login } from "./Login.tsx";
+import { PartnerView } from "./PartnerView.tsx";
 import type { StaffSession } from "./staff-session.ts";
 
 /**
- * The companion console (issue 6), first part: sign-in, shift, offers, queue.
- * Still to build: the conversation view, canned responses, transfer and close,
- * notifications and the supervisor view (see docs/CONSOLE.md).
+ * The console (docs/CONSOLE.md): sign-in, then the companion's or
+ * supervisor's dashboard, or the partner view for a partner's staff member.
  */
 export function ConsoleApp() {
   const [session, setSession] = createSignal<StaffSession | null>(null);
@@ -31,12 +31,41 @@ export function ConsoleApp() {
           <main><p role="status">…</p></main>
         </Match>
         <Match when={session()}>
-          {(current) => <Dashboard session={current()} onSignedOut={() => setSession(null)} />}
+          {(current) => <SignedIn session={current()} onSignedOut={() => setSession(null)} />}
         </Match>
         <Match when={ready()}>
           <Login onSignedIn={setSession} />
         </Match>
       </Switch>
     </>
+  );
+}
+
+/** Which view is theirs is the ops API's word (`GET me`): the kind decides, and each route checks it again. */
+function SignedIn(props: { session: StaffSession; onSignedOut: () => void }) {
+  const [me, { refetch }] = createResource(() => props.session.ops.me());
+  const signOut = async () => {
+    await props.session.signOut();
+    props.onSignedOut();
+  };
+  return (
+    <Switch>
+      <Match when={me.error}>
+        <main class="console">
+          <p class="error" role="alert">{ct("error.ops")}</p>
+          <button type="button" class="primary" onClick={() => void refetch()}>{ct("retry")}</button>
+          <button type="button" onClick={() => void signOut()}>{ct("logout")}</button>
+        </main>
+      </Match>
+      <Match when={me()?.kind === "partner" && me()}>
+        {(partner) => <PartnerView session={props.session} me={partner()} onSignedOut={props.onSignedOut} />}
+      </Match>
+      <Match when={me()}>
+        <Dashboard session={props.session} onSignedOut={props.onSignedOut} />
+      </Match>
+      <Match when={me.loading}>
+        <main><p role="status">…</p></main>
+      </Match>
+    </Switch>
   );
 }

@@ -1,11 +1,9 @@
 import { createSignal, Show } from "solid-js";
 import { Composer } from "../chat/Composer.tsx";
-import { MessageList, type NameOf } from "../chat/MessageList.tsx";
-import { createLiveRoom } from "../chat/live-room.ts";
 import type { CaseJson } from "@onsafe/schema/ops-api";
-import { AttachmentView } from "./AttachmentView.tsx";
 import { createCaseReferrals } from "./case-referrals.ts";
 import { CaseActions } from "./CaseActions.tsx";
+import { ConversationLog, createConsoleRoom } from "./ConversationLog.tsx";
 import { ct } from "./ct.ts";
 import { ReferralList } from "./ReferralList.tsx";
 import type { StaffSession } from "./staff-session.ts";
@@ -14,25 +12,9 @@ import { createVisitRequest } from "./visit-request.ts";
 /** One conversation: the triage summary pinned on top, the decrypted history since joining, typing, receipts. */
 export function ConversationView(props: { session: StaffSession; roomId: string; caseInfo: CaseJson | null; onLeft: () => void }) {
   const client = props.session.client;
-  const me = props.session.login.userId;
-  const live = createLiveRoom(client, () => props.roomId, me, { promptButtons: false });
+  const room = createConsoleRoom(props.session, props.roomId, "summary");
   const [draftText, setDraftText] = createSignal("");
   const draft = { text: draftText, set: setDraftText };
-  // With lazy-loaded members the victim's membership may not have come with the join
-  // (they spoke before the companion could see): load the members, so typing and names work.
-  void client.getRoom(props.roomId)?.loadMembersIfNeeded().then(live.refresh).catch(() => undefined);
-
-  const summary = () => {
-    const card = live.items().find((item) => item.kind === "summary");
-    return card?.kind === "summary" ? card.body : null;
-  };
-  const rest = () => live.items().filter((item) => item.kind !== "summary");
-  const nameOf: NameOf = (m) => {
-    if (m.sender === "me") return ct("conversation.you");
-    if (m.sender === "bot") return ct("conversation.bot");
-    if (m.senderId.startsWith("@v-")) return ct("conversation.victim");
-    return client.getRoom(props.roomId)?.getMember(m.senderId)?.name ?? m.senderId;
-  };
   const visit = createVisitRequest(props.session.ops, () => props.caseInfo);
   const referrals = createCaseReferrals(props.session.ops, () => props.caseInfo);
   const send = (body: string) => {
@@ -47,25 +29,9 @@ export function ConversationView(props: { session: StaffSession; roomId: string;
 
   return (
     <section class="conversation" aria-label={ct("conversation.log")}>
-      <Show when={summary()}>
-        {(body) => (
-          <div class="summary pinned">
-            <h3>{ct("conversation.summary")}</h3>
-            <p>{body()}</p>
-          </div>
-        )}
-      </Show>
-      <div class="conversation-log">
-        <MessageList
-          items={rest()}
-          nameOf={nameOf}
-          label={ct("conversation.log")}
-          attachment={(m) => (m.attachment ? <AttachmentView attachment={m.attachment} accessToken={props.session.login.accessToken} /> : null)}
-          actions={{ answer: () => undefined, retry: live.retry }}
-        />
-      </div>
-      <p class="typing" role="status" aria-live="polite">{live.typing() ? ct("conversation.typing") : ""}</p>
-      <CaseActions session={props.session} roomId={props.roomId} caseInfo={props.caseInfo} summary={summary()} draft={draft} visit={visit} referrals={referrals} onLeft={props.onLeft} />
+      <ConversationLog session={props.session} roomId={props.roomId} room={room} pinnedTitle={ct("conversation.summary")}
+        victimName={ct("conversation.victim")} typingText={ct("conversation.typing")} />
+      <CaseActions session={props.session} roomId={props.roomId} caseInfo={props.caseInfo} summary={room.pinned()} draft={draft} visit={visit} referrals={referrals} onLeft={props.onLeft} />
       <p class="visit-notice" role="status">
         <Show when={visit.notice()?.ok}>{visit.notice()?.text}</Show>
       </p>
@@ -78,7 +44,7 @@ export function ConversationView(props: { session: StaffSession; roomId: string;
       <Show when={referrals.notice()?.ok === false}>
         <p class="referral-notice error" role="alert">{referrals.notice()?.text}</p>
       </Show>
-      <Composer draft={draft} onSend={send} onTyping={live.sendTyping} />
+      <Composer draft={draft} onSend={send} onTyping={room.live.sendTyping} />
       <Show when={referrals.state.referrals.length > 0 || referrals.news().length > 0}>
         <ReferralList referrals={referrals} />
       </Show>

@@ -1,6 +1,6 @@
 /** The ops API (`/_onsafe/v1/`, docs/OPS-API.md) with the staff member's Matrix token: the one client the console uses. */
 import type { CaseOutcome } from "@onsafe/schema/triage";
-import type { AppointmentJson, AvailabilityJson, CaseJson, MetricsJson, PartnerJson, QueueJson, ReferralJson, SlotJson, StaffJson } from "@onsafe/schema/ops-api";
+import type { AppointmentJson, AvailabilityJson, CaseJson, MetricsJson, PartnerJson, PartnerReferralJson, QueueJson, ReferralJson, SlotJson, StaffJson } from "@onsafe/schema/ops-api";
 import type { ReferralItem } from "@onsafe/schema/referrals";
 import type { AppointmentKind } from "@onsafe/schema/scheduling";
 
@@ -133,6 +133,11 @@ export class OpsClient {
   /** Accepted or first-contact referrals only (`M_BAD_STATE` otherwise). */
   async completeReferral(referralId: string): Promise<ReferralJson> {
     return (await this.call<{ referral: ReferralJson }>("POST", `/referrals/${encodeURIComponent(referralId)}/complete`, {})).referral;
+  }
+
+  /** `GET me/referrals` for a partner's staff member: what was handed off to their organisation, newest first. */
+  async handedOffReferrals(): Promise<PartnerReferralJson[]> {
+    return (await this.call<{ referrals: PartnerReferralJson[] }>("GET", "/me/referrals")).referrals;
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -1,7 +1,8 @@
 /**
- * A companion's or supervisor's session in the console: a password login whose
- * device and keys persist on this computer (Rust crypto in IndexedDB), so
- * history stays readable after a reload, plus the ops API with the same token.
+ * A staff member's session in the console (a companion, a supervisor or a
+ * partner's staff member): a password login whose device and keys persist on
+ * this computer (Rust crypto in IndexedDB), so history stays readable after a
+ * reload, plus the ops API with the same token.
  */
 import { ClientEvent, createClient, MemoryStore, PendingEventOrdering, RoomEvent, RoomMemberEvent, type MatrixClient, type RoomMember } from "matrix-js-sdk";
 import { OpsClient } from "./ops-client.ts";
