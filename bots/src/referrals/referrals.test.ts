@@ -1,44 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import type { OutgoingFile } from "../runtime/send-file.ts";
-import type { Outgoing } from "../triage/outgoing.ts";
 import { queueFixture, type Fixture } from "../queue/test-fixture.ts";
 import type { CaseRow, StaffMember } from "../storage/index.ts";
 import { PartnerDirectory } from "../partners/directory.ts";
-import { type PartnerInfo, type ReferralRooms, Referrals } from "./referrals.ts";
-
-/** The Matrix side recorded: what would be sent, who invited or removed; the summary read back from the recorded offer. */
-class RecordingRooms implements ReferralRooms {
-  sent: { roomId: string; content: Record<string, any> }[] = [];
-  files: { roomId: string; file: OutgoingFile; after: number }[] = [];
-  /** Set to make the next file fail, as a lost connection would. */
-  failFile = false;
-  invited: string[] = [];
-  removed: string[] = [];
-  private next = 0;
-  private readonly txns = new Map<string, string>();
-  async create(c: CaseRow): Promise<string> { return `!referral-${c.id}-${++this.next}:test`; }
-  async send(roomId: string, messages: Outgoing[], answering: string): Promise<string[]> {
-    return messages.map((m, i) => {
-      const key = `${roomId} ${answering} ${i}`;
-      if (!this.txns.has(key)) {
-        this.txns.set(key, `$e${++this.next}`);
-        this.sent.push({ roomId, content: { ...m.content, event_id: this.txns.get(key) } });
-      }
-      return this.txns.get(key)!;
-    });
-  }
-  async sendFile(roomId: string, file: OutgoingFile): Promise<string> {
-    if (this.failFile) throw new Error("connection lost");
-    this.files.push({ roomId, file, after: this.sent.length });
-    return `$f${++this.next}`;
-  }
-  async invite(_roomId: string, userIds: string[]) { this.invited.push(...userIds); }
-  async remove(_roomId: string, userIds: string[]) { this.removed.push(...userIds); }
-  async summaryOf(_roomId: string, offerEventId: string) {
-    return this.sent.find((s) => s.content.event_id === offerEventId)?.content["org.onsafe.referral_summary"] ?? null;
-  }
-  lastPrompt() { return [...this.sent].reverse().find((s) => s.content["org.onsafe.prompt"])!.content["org.onsafe.prompt"]; }
-}
+import { type PartnerInfo, Referrals } from "./referrals.ts";
+import { RecordingRooms } from "./test-fixture.ts";
 
 const SUMMARY = "Needs help with a complaint.";
 
