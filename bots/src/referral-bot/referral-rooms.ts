@@ -5,7 +5,8 @@
  * staff, invited only after consent, never see the consent conversation (and
  * get no keys for it). No name or topic: state is not encrypted.
  */
-import { type MatrixClient, MatrixEvent, Preset, type Room, Visibility } from "matrix-js-sdk";
+import { type MatrixClient, Preset, type Room, Visibility } from "matrix-js-sdk";
+import { readRoomEvent } from "../runtime/room-event.ts";
 import { roomSynced } from "../runtime/room-synced.ts";
 import { type OutgoingFile, sendEncryptedFile } from "../runtime/send-file.ts";
 import type { ReferralRooms } from "../referrals/referrals.ts";
@@ -61,18 +62,7 @@ export class MatrixReferralRooms implements ReferralRooms {
   }
 
   async summaryOf(roomId: string, offerEventId: string): Promise<string | null> {
-    const event = this.client.getRoom(roomId)?.findEventById(offerEventId) ?? await this.fetch(roomId, offerEventId);
-    if (!event) return null;
-    await this.client.decryptEventIfNeeded(event);
-    const summary = event.getContent()["org.onsafe.referral_summary"];
+    const summary = (await readRoomEvent(this.client, roomId, offerEventId))?.getContent()["org.onsafe.referral_summary"];
     return typeof summary === "string" ? summary : null;
-  }
-
-  private async fetch(roomId: string, eventId: string): Promise<MatrixEvent | undefined> {
-    try {
-      return new MatrixEvent(await this.client.fetchRoomEvent(roomId, eventId));
-    } catch {
-      return undefined;
-    }
   }
 }
