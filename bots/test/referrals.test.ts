@@ -88,7 +88,9 @@ describe("a warm hand-off with consent item by item", () => {
     await answer(handoff, afterCategory, "no");
     await answer(handoff, summaryQuestion.eventId, "yes");
     await pat.waitForRoom(handoff, "invite");
-    expect((await referrals())[0]).toMatchObject({ status: "consented", items_consented: ["category", "contact"] });
+    // The status is recorded once the hand-off is out, just after the invite.
+    await eventually(referrals, (list) => list[0].status === "consented", "the referral consented");
+    expect((await referrals())[0]).toMatchObject({ items_consented: ["category", "contact"] });
 
     await pat.client.joinRoom(handoff);
     const handed = await waitForText(pat, handoff, stack.referralBot, "only what the person agreed to share");
@@ -127,7 +129,7 @@ describe("a warm hand-off with consent item by item", () => {
     await stack.say(victim, handoff, "Withdraw my consent", { prompt_id: withdraw.content["org.onsafe.prompt"].id, option_id: "withdraw" });
     await waitForText(victim, handoff, stack.referralBot, "consent is withdrawn");
     await eventually(async () => victim.client.getRoom(handoff)?.getMember(patAccount.userId)?.membership, (m) => m === "leave", "the partner removed");
-    expect((await referrals())[0].status).toBe("withdrawn");
+    await eventually(referrals, (list) => list[0].status === "withdrawn", "the referral withdrawn");
   });
 
   it("declining leaves no trace with the partner", async () => {
@@ -135,7 +137,8 @@ describe("a warm hand-off with consent item by item", () => {
     const room = await joinNewReferralRoom();
     await answer(room, undefined, "decline");
     await waitForText(victim, room, stack.referralBot, "Nothing was shared");
-    expect((await referrals()).at(-1)).toMatchObject({ status: "declined", items_consented: [] });
+    await eventually(referrals, (list) => list.at(-1)!.status === "declined", "the referral declined");
+    expect((await referrals()).at(-1)).toMatchObject({ items_consented: [] });
     // Give an invite time to arrive if one were sent.
     await new Promise((r) => setTimeout(r, 500));
     expect(pat.client.getRoom(room)).toBeNull();
@@ -150,7 +153,9 @@ describe("a warm hand-off with consent item by item", () => {
     expect(letter.body).toContain("02-735-8994");
     expect(letter.body).toContain(SUMMARY);
     expect(letter["org.onsafe.referral"]).toMatchObject({ stage: "letter", items: ["category", "summary"] });
-    expect((await referrals()).at(-1)).toMatchObject({ status: "accepted", partner_id: deletion });
+    // Accepted once the PDF of the letter followed the text.
+    await eventually(referrals, (list) => list.at(-1)!.status === "accepted", "the referral accepted");
+    expect((await referrals()).at(-1)).toMatchObject({ partner_id: deletion });
   });
 
   it("supervisor metrics count referrals by partner and status", async () => {

@@ -32,8 +32,10 @@ export class ReferralBot {
       (roomId) => this.desks.isDesk(roomId) || t.referrals.byRoom(roomId) !== undefined);
   }
 
+  /** After a (re)start: invites that came while the bot was away, and referrals it stopped in the middle of finishing. */
   resume(): void {
     this.feed.invitesWaiting();
+    this.referrals.resumeUnfinished().catch((error: Error) => console.error(`referrals: resuming failed: ${error.message.slice(0, 200)}`));
   }
 
   async stop(): Promise<void> {

@@ -85,6 +85,34 @@ describe("consent item by item", () => {
     expect(latest().status).toBe("accepted");
   });
 
+  it("a finish cut short (the bot stopped before the hand-off) is finished after a restart, repeating nothing", async () => {
+    await referrals.offer(c.id, mina, PARTNER.id, ["category", "contact"], undefined);
+    await say("yes");
+    rooms.failSendOf = "handoff";
+    await expect(say("yes")).rejects.toThrow("connection lost");
+    expect(latest()).toMatchObject({ status: "offered", step: "done", itemsConsented: ["category", "contact"] });
+    const told = rooms.sent.length;
+
+    await referrals.resumeUnfinished();
+    expect(latest()).toMatchObject({ status: "consented", step: "done" });
+    // The "invited" notice went out before the stop: sent again, it is the same event, not a second one.
+    expect(rooms.sent.length).toBe(told + 1);
+    expect(rooms.sent.at(-1)!.content["org.onsafe.referral"]).toMatchObject({ stage: "handoff", items: ["category", "contact"] });
+    expect(latest().handoffEventId).toBe(rooms.sent.at(-1)!.content.event_id);
+    await referrals.resumeUnfinished();
+    expect(rooms.sent.length).toBe(told + 1);
+  });
+
+  it("a decline cut short is recorded as declined after a restart, with the earlier yes forgotten", async () => {
+    await referrals.offer(c.id, mina, PARTNER.id, ["category", "contact"], undefined);
+    await say("yes");
+    rooms.failSendOf = "declined";
+    await expect(say("decline")).rejects.toThrow("connection lost");
+    await referrals.resumeUnfinished();
+    expect(latest()).toMatchObject({ status: "declined", itemsConsented: [] });
+    expect(rooms.invited).toEqual([]);
+  });
+
   it("never takes one message as the answer to two questions", async () => {
     await referrals.offer(c.id, mina, PARTNER.id, ["category", "summary"], SUMMARY);
     await say("1", undefined, "$same");

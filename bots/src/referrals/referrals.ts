@@ -172,48 +172,67 @@ export class Referrals {
     const next = picked === DECLINE ? undefined : r.itemsOffered[r.itemsOffered.indexOf(r.step) + 1];
     // The answer and the read mark in one write: after a crash this message is not read again as the
     // answer to the next question (a typed "1" must never consent to something it was not about).
-    this.t.referrals.update(r.id, { itemsConsented: consented, step: next ?? "done", read: markRead(r.read, m.ts, m.eventId) });
+    this.t.referrals.update(r.id, { itemsConsented: picked === DECLINE ? [] : consented, step: next ?? "done", read: markRead(r.read, m.ts, m.eventId) });
     const updated = this.t.referrals.byId(r.id)!;
     if (next) {
       const summary = next === "summary" && r.offerEventId ? await this.rooms.summaryOf(m.roomId, r.offerEventId) : null;
       await this.askItem(updated, c, partner, summary, m.eventId);
       return;
     }
-    await this.finish(updated, c, partner, picked === DECLINE ? [] : consented, m.eventId);
+    await this.finish(updated, c, partner);
   }
 
-  private async finish(r: Referral, c: CaseRow, partner: PartnerInfo, consented: ReferralItem[], answering: string): Promise<void> {
+  /**
+   * After a restart: referrals whose last answer was taken but whose outcome was not yet recorded
+   * (the bot stopped while telling the victim or the partner) are finished now.
+   */
+  async resumeUnfinished(): Promise<void> {
+    for (const r of this.t.referrals.answeredUnfinished()) {
+      await this.caseOrder.run(r.caseId, async () => {
+        const now = this.t.referrals.byId(r.id)!;
+        const c = this.t.cases.byId(now.caseId);
+        const partner = this.partner(now.partnerId);
+        if (c && partner && now.step === "done" && now.status === "offered") await this.finish(now, c, partner);
+      });
+    }
+  }
+
+  /**
+   * The outcome of the victim's answers (`r.itemsConsented`): declined, a hand-off, or a letter. Every
+   * message first, under transaction ids of this referral's one finish, then the status in one write:
+   * a finish cut short is run again whole (`resumeUnfinished`) and repeats nothing the room already has.
+   */
+  private async finish(r: Referral, c: CaseRow, partner: PartnerInfo): Promise<void> {
     const lang = this.lang(c);
-    const now = this.clock.now();
+    const consented = r.itemsConsented;
+    const answering = `finish ${r.id}`;
     if (consented.length === 0) {
-      this.t.referrals.update(r.id, { status: "declined", itemsConsented: [], declinedAt: now });
       await this.rooms.send(r.roomId!, [notice(say(lang, "declined", { partner: partner.name[lang] }), {
         "org.onsafe.referral": referralField(r, "status", { status: "declined" }),
       })], `${answering} declined`);
+      this.t.referrals.update(r.id, { status: "declined", declinedAt: this.clock.now() });
       return;
     }
-    this.t.referrals.update(r.id, { status: "consented", consentedAt: now });
-    const done = this.t.referrals.byId(r.id)!;
+    const summary = consented.includes("summary") && r.offerEventId ? await this.rooms.summaryOf(r.roomId!, r.offerEventId) : null;
+    const items = this.lines(r, c, summary, lang);
     if (partner.staffIds.length > 0 && consented.includes("contact")) {
       await this.rooms.invite(r.roomId!, partner.staffIds);
       const text = say(lang, "invited", { partner: partner.name[lang], items: itemNames(consented, lang) });
-      await this.rooms.send(r.roomId!, [ask(withdrawQuestion(done), text, lang, referralField(done, "consent", { items: consented, status: "consented" }))], `${answering} invited`);
+      await this.rooms.send(r.roomId!, [ask(withdrawQuestion(r), text, lang, referralField(r, "consent", { items: consented, status: "consented" }))], `${answering} invited`);
       // The hand-off goes out with the invite, so it is the first thing the partner reads on joining
       // (history is visible from one's invite on; nothing before it is).
-      const summary = consented.includes("summary") && r.offerEventId ? await this.rooms.summaryOf(r.roomId!, r.offerEventId) : null;
-      const [handoffEventId] = await this.rooms.send(r.roomId!, [notice(say(lang, "handoff", { id: r.id, partner: partner.name[lang], items: this.lines(done, c, summary, lang) }), {
-        "org.onsafe.referral": referralField(done, "handoff", { items: consented }),
+      const [handoffEventId] = await this.rooms.send(r.roomId!, [notice(say(lang, "handoff", { id: r.id, partner: partner.name[lang], items }), {
+        "org.onsafe.referral": referralField(r, "handoff", { items: consented }),
       })], `${answering} handoff`);
-      this.t.referrals.update(r.id, { handoffEventId });
+      this.t.referrals.update(r.id, { status: "consented", consentedAt: this.clock.now(), handoffEventId });
       return;
     }
-    // No one to invite (or no consent to be contacted here): a letter the victim carries.
-    const summary = consented.includes("summary") && r.offerEventId ? await this.rooms.summaryOf(r.roomId!, r.offerEventId) : null;
-    const items = this.lines(done, c, summary, lang);
+    // No one to invite (or no consent to be contacted here): a letter the victim carries, as text and as a PDF.
+    const now = this.clock.now();
     const letter = say(lang, "letter", { partner: partner.name[lang], contact: partner.contact, hours: partner.hours, items });
-    await this.rooms.send(r.roomId!, [ask(withdrawQuestion(done), letter, lang, referralField(done, "letter", { items: consented, status: "accepted" }))], `${answering} letter`);
-    this.t.referrals.update(r.id, { status: "accepted", acceptedAt: now });
-    await this.sendLetterPdf(done, { lang, partner: partner.name[lang], contact: partner.contact, hours: partner.hours, items, date: now, timeZone: this.timeZone }, answering);
+    await this.rooms.send(r.roomId!, [ask(withdrawQuestion(r), letter, lang, referralField(r, "letter", { items: consented, status: "accepted" }))], `${answering} letter`);
+    await this.sendLetterPdf(r, { lang, partner: partner.name[lang], contact: partner.contact, hours: partner.hours, items, date: now, timeZone: this.timeZone }, answering);
+    this.t.referrals.update(r.id, { status: "accepted", consentedAt: now, acceptedAt: now });
   }
 
   /**

@@ -10,7 +10,13 @@ class RecordingSends {
   sent: { roomId: string; content: Record<string, any> }[] = [];
   protected next = 0;
   private readonly txns = new Map<string, string>();
+  /** Set to make the next send whose `answering` ends so fail, as a crash or lost connection would. */
+  failSendOf: string | null = null;
   async send(roomId: string, messages: Outgoing[], answering: string): Promise<string[]> {
+    if (this.failSendOf && answering.endsWith(this.failSendOf)) {
+      this.failSendOf = null;
+      throw new Error("connection lost");
+    }
     return messages.map((m, i) => {
       const key = `${roomId} ${answering} ${i}`;
       if (!this.txns.has(key)) {

@@ -72,6 +72,11 @@ export class ReferralStore {
       .orderBy("created_at", "desc").orderBy("id", "desc")).map(decode);
   }
 
+  /** Every item answered (or declined) but no outcome recorded: a finish the bot did not complete. */
+  answeredUnfinished(): Referral[] {
+    return this.db.all(this.db.q.selectFrom("referrals").selectAll().where("step", "=", "done").where("status", "=", "offered")).map(decode);
+  }
+
   /** Consented before `before` and not yet accepted, never reminded: the companion should hear of them. */
   unacceptedSince(before: number): Referral[] {
     return this.db.all(this.db.q.selectFrom("referrals").selectAll()
