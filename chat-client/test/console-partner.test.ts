@@ -6,7 +6,8 @@
  * case actions); the victim consents to two of three items; the referral
  * shows up, "Accept" joins its chat, the hand-off pinned on top holds exactly
  * the agreed items, and the partner's message reaches the victim decrypted.
- * When the victim withdraws, the screen says so and the chat is gone.
+ * When the victim withdraws, the screen says so and the chat is gone. A
+ * console first signed in after a hand-off says why it cannot read it.
  */
 import type { PartnerReferralJson } from "@onsafe/schema/ops-api";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -21,7 +22,8 @@ import { signInToConsole, watchPageErrors } from "./console-page.ts";
 
 const SUMMARY = "Deepfake images on two forums; wants to file a complaint next week.";
 
-const env = useBrowserStack();
+// Each test's browser closes after it: the second needs a partner device that never saw the hand-off.
+const env = useBrowserStack({ closeContextsAfterEach: true });
 let mina: SdkClient;
 let patAccount: Account;
 let partnerId: string;
@@ -125,6 +127,28 @@ describe("the partner view", () => {
     await list.getByRole("heading", { name: "우리 기관으로 온 의뢰" }).waitFor();
     expect(await item.locator(".status").textContent()).toBe("동의 철회됨");
     expect(await item.locator(".withdrawn").textContent()).toBe("당사자가 동의를 철회했어요. 대화방은 닫혔고 더는 볼 수 없어요.");
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it("a console first signed in after the hand-off says why it cannot read it, and reads what follows", async () => {
+    const { victim, caseId } = await caseTakenBy(env.stack, mina);
+    const offered = await env.stack.ops(mina.account, "POST", `/cases/${caseId}/referrals`, { partner_id: partnerId, items: ["category", "contact"] });
+    const referralId = offered.body.referral.id as string;
+    const room = await joinNewReferralRoom(env.stack, victim);
+    await answerItems(env.stack, victim, room, ["yes", "yes"]);
+    await expect.poll(async () => ((await env.stack.ops(patAccount, "GET", "/me/referrals")).body.referrals as PartnerReferralJson[])[0]?.id, { timeout: 15_000 }).toBe(referralId);
+
+    // A new browser (a new device): the hand-off was encrypted for the devices there were.
+    const page = await (await env.phone()).newPage();
+    const errors = watchPageErrors(page);
+    await signInToConsole(page, env.stack.hs.url, "pat");
+    await page.locator(`li.referral[data-referral="${referralId}"]`).getByRole("button", { name: "Accept" }).click({ timeout: 15_000 });
+    const chat = page.locator("section.partner-conversation");
+    await chat.locator(".handoff-unreadable").waitFor({ timeout: 15_000 });
+    expect(await chat.locator(".handoff.pinned").count()).toBe(0);
+    await victim.sendText(room, "Are you there?");
+    await chat.locator("li.message", { hasText: "Are you there?" }).waitFor({ timeout: 15_000 });
     expect(await seriousAxeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
   });

@@ -26,6 +26,7 @@ const ko = {
   "conversation.person": "당사자",
   "conversation.typing": "누군가 입력하고 있어요…",
   "conversation.close": "대화 닫기",
+  "conversation.handoffUnreadable": "이 브라우저에서 로그인하기 전에 보낸 메시지는 여기서 읽을 수 없어요. 전달 내용도 그래요. 새 의뢰를 읽을 수 있도록 콘솔에 로그인한 상태로 두세요.",
   "notify.referral": "새 의뢰가 왔어요",
 } as const;
 
@@ -55,6 +56,7 @@ const en: Record<PartnerKey, string> = {
   "conversation.person": "The person",
   "conversation.typing": "Someone is typing…",
   "conversation.close": "Close the chat",
+  "conversation.handoffUnreadable": "Messages sent before this browser was signed in cannot be read here, the hand-off among them. Keep the console signed in, so that new referrals can be read.",
   "notify.referral": "New referral",
 };
 
