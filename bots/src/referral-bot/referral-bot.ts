@@ -65,7 +65,7 @@ export class ReferralBot {
     const c = this.t.cases.byId(r.caseId);
     const sender = event.getSender()!;
     if (c && event.getType() === "m.room.member" && event.getContent().membership === "join") {
-      await this.referrals.onJoin(room.roomId, event.getStateKey()!);
+      await this.referrals.onJoin(room.roomId, event.getStateKey()!, eventId);
     } else if (c && this.referrals.isPartnerStaff(room.roomId, sender) && ["m.room.message", "m.room.encrypted"].includes(event.getWireType())) {
       await this.referrals.onPartnerMessage(room.roomId, sender);
     } else if (c && sender === c.visitorId) {

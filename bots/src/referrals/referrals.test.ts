@@ -54,10 +54,19 @@ describe("consent item by item", () => {
     expect(latest()).toMatchObject({ status: "consented", itemsConsented: ["category", "contact"], step: "done" });
     expect(rooms.invited).toEqual(["@pat:test"]);
 
-    await referrals.onJoin(roomOf(), "@pat:test");
-    const handoff = rooms.sent.at(-1)!.content;
-    expect(handoff.body).not.toContain(SUMMARY);
+    const first = rooms.sent.at(-1)!.content;
+    expect(first["org.onsafe.referral"]).toMatchObject({ stage: "handoff", items: ["category", "contact"] });
+    await referrals.onJoin(roomOf(), "@pat:test", "$join-pat");
+    // Posted again for the devices the partner joined with; the same words, once per join.
+    const again = rooms.sent.at(-1)!.content;
+    expect(again.event_id).not.toBe(first.event_id);
+    expect(again.body).toBe(first.body);
+    expect(again.body).not.toContain(SUMMARY);
     expect(latest().status).toBe("accepted");
+    const count = rooms.sent.length;
+    await referrals.onJoin(roomOf(), "@pat:test", "$join-pat");
+    await referrals.onJoin(roomOf(), c.visitorId, "$join-victim");
+    expect(rooms.sent).toHaveLength(count);
   });
 
   it("a partner without an account: the letter as text, then the same letter as a PDF marked as the referral's letter", async () => {

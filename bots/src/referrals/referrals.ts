@@ -6,7 +6,7 @@
  * words into Matrix. The companion's summary exists only in the bot's
  * encrypted offer and is read back from there at hand-off.
  */
-import { isOneOf, type Language, REFERRAL_ITEMS, type ReferralItem } from "@onsafe/schema";
+import { isOneOf, type Language, REFERRAL_ITEMS, type ReferralItem, type ReferralStatus } from "@onsafe/schema";
 import { DEFAULT_TIME_ZONE } from "../config.ts";
 import { badState, forbidden, invalidParam, notFound } from "../ops-api/errors.ts";
 import { shortId } from "../queue/case-id.ts";
@@ -25,6 +25,8 @@ import {
 
 export const REFERRAL_ID_PATTERN = /^r-[0-9a-z]{6}$/;
 export const MAX_SUMMARY_LENGTH = 2000;
+/** Statuses in which the partner is welcome in the room (a withdrawal removed them). */
+const PARTNER_WELCOME: ReferralStatus[] = ["consented", "accepted", "first_contact", "completed"];
 
 /** What the referral flow needs to know of a partner organisation. */
 export interface PartnerInfo {
@@ -121,14 +123,21 @@ export class Referrals {
     await this.caseOrder.run(r.caseId, () => this.handleAnswer(r.id, m));
   }
 
-  /** Someone joined a referral room: a partner's staff joining is the partner accepting. */
-  async onJoin(roomId: string, userId: string): Promise<void> {
+  /**
+   * Someone joined a referral room: a partner's staff joining is the partner accepting. The hand-off
+   * is posted again for them: the first went out with the invite, encrypted for the devices they had
+   * then, and a console first signed in afterwards could not read it (there is no key backup to share).
+   */
+  async onJoin(roomId: string, userId: string, joinEventId: string): Promise<void> {
     const r = this.t.referrals.byRoom(roomId);
     if (!r) return;
     await this.caseOrder.run(r.caseId, async () => {
       const now = this.t.referrals.byId(r.id)!;
-      if (now.status !== "consented" || !this.partner(now.partnerId)?.staffIds.includes(userId)) return;
-      this.t.referrals.update(now.id, { status: "accepted", acceptedAt: this.clock.now() });
+      const partner = this.partner(now.partnerId);
+      const c = this.t.cases.byId(now.caseId);
+      if (!partner?.staffIds.includes(userId) || !c || !now.handoffEventId || !PARTNER_WELCOME.includes(now.status)) return;
+      if (now.status === "consented") this.t.referrals.update(now.id, { status: "accepted", acceptedAt: this.clock.now() });
+      await this.rooms.send(roomId, [await this.handoff(now, c, partner)], `joined ${joinEventId}`);
     });
   }
 
@@ -221,9 +230,7 @@ export class Referrals {
       await this.rooms.send(r.roomId!, [ask(withdrawQuestion(r), text, lang, referralField(r, "consent", { items: consented, status: "consented" }))], `${answering} invited`);
       // The hand-off goes out with the invite, so it is the first thing the partner reads on joining
       // (history is visible from one's invite on; nothing before it is).
-      const [handoffEventId] = await this.rooms.send(r.roomId!, [notice(say(lang, "handoff", { id: r.id, partner: partner.name[lang], items }), {
-        "org.onsafe.referral": referralField(r, "handoff", { items: consented }),
-      })], `${answering} handoff`);
+      const [handoffEventId] = await this.rooms.send(r.roomId!, [await this.handoff(r, c, partner, summary)], `${answering} handoff`);
       this.t.referrals.update(r.id, { status: "consented", consentedAt: this.clock.now(), handoffEventId });
       return;
     }
@@ -266,6 +273,16 @@ export class Referrals {
     const lang = this.lang(c);
     const text = say(lang, `item.${r.step}`, { partner: partner.name[lang], category: categoryWords(c.category, lang), summary: summary ?? "" });
     await this.rooms.send(r.roomId!, [ask(itemQuestion(r, r.step), text, lang, referralField(r, "consent", { items: r.itemsConsented }))], `${answering} ask ${r.step}`);
+  }
+
+  /** The hand-off: only the agreed items, for the partner's staff. */
+  private async handoff(r: Referral, c: CaseRow, partner: PartnerInfo, summary?: string | null): Promise<Outgoing> {
+    const lang = this.lang(c);
+    const text = summary !== undefined ? summary
+      : r.itemsConsented.includes("summary") && r.offerEventId ? await this.rooms.summaryOf(r.roomId!, r.offerEventId) : null;
+    return notice(say(lang, "handoff", { id: r.id, partner: partner.name[lang], items: this.lines(r, c, text, lang) }), {
+      "org.onsafe.referral": referralField(r, "handoff", { items: r.itemsConsented }),
+    });
   }
 
   /** The agreed items as lines for the hand-off or the letter. */

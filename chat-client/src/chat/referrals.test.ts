@@ -44,6 +44,12 @@ describe("referral rooms", () => {
     expect(items[1]).toEqual({ kind: "handoff", id: handoff.id, body: "onsafe referral r-abc123." });
   });
 
+  it("shows the hand-off once when it is posted again for a partner who joined later", () => {
+    const again = ev(BOT, { msgtype: "m.notice", body: "onsafe referral r-abc123.", ...referral("handoff", { items: ["category"] }) });
+    const items = chatItems([invited, handoff, ev(PAT, { msgtype: "m.text", body: "Hello" }), again], ME, null);
+    expect(items.map((i) => i.kind)).toEqual(["prompt", "handoff", "message"]);
+  });
+
   it("draws the letter as a card with its withdraw button, marked once consent is withdrawn", () => {
     const [card] = chatItems([letter], ME, null);
     expect(card).toMatchObject({ kind: "letter", active: true, withdrawn: false, prompt: { promptId: "r-abc123.withdraw" } });

@@ -142,7 +142,8 @@ export function chatItems(events: TimelineEvent[], me: string, readUpTo: string 
       const queue = shown[QUEUE_FIELD];
       items.push({ kind: "queue", id: event.id, position: queue.position, waitMinutes: queue.expected_wait_minutes });
     } else if (isHandoff(referral)) {
-      items.push({ kind: "handoff", id: event.id, body });
+      // Posted again when partner staff join (for devices the first could not reach): shown once.
+      if (!items.some((item) => item.kind === "handoff")) items.push({ kind: "handoff", id: event.id, body });
     } else if (shown[TRIAGE_SUMMARY_FIELD] !== undefined) {
       items.push({ kind: "summary", id: event.id, body });
     } else {
