@@ -182,6 +182,15 @@ describe("referrals in the companion console", () => {
     await composer.press("Enter");
     await victim.waitForMessage(roomId, "Thank you for today.");
     expect(victim.bodies(roomId).filter((b) => b.startsWith("/refer"))).toEqual([]);
+
+    // "Invite the referral bot" opens the same form here (the desk room is for other clients): no invite goes out.
+    await page.locator("details.refer > summary").click();
+    expect(await partnerSelect.isVisible()).toBe(false);
+    await page.getByText("Invite a bot", { exact: true }).click();
+    await page.getByRole("button", { name: "Invite the referral bot" }).click();
+    await expect.poll(() => partnerSelect.evaluate((el) => el === document.activeElement), { timeout: 5000 }).toBe(true);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(victim.client.getRoom(roomId)!.getMember(env.stack.referralBot)).toBeNull();
     expect(errors).toEqual([]);
 
     // The supervisor's figures count it by partner and status.

@@ -73,7 +73,7 @@ export function CaseActions(props: { session: StaffSession; roomId: string; case
       props.onLeft();
     });
   };
-  const inviteBot = (which: "scheduling" | "referral") =>
+  const inviteBot = (which: "scheduling") =>
     void run(async () => { await session.client.invite(props.roomId, `@${BOT_LOCALPARTS[which]}:${server()}`); });
 
   return (
@@ -118,7 +118,8 @@ export function CaseActions(props: { session: StaffSession; roomId: string; case
         <summary>{ct("actions.invite")}</summary>
         <div class="row">
           <button type="button" onClick={() => inviteBot("scheduling")}>{ct("actions.inviteScheduling")}</button>
-          <button type="button" onClick={() => inviteBot("referral")}>{ct("actions.inviteReferral")}</button>
+          {/* Here the referral form does what inviting the bot does in other clients (its referral desk), without a second room. */}
+          <button type="button" onClick={() => props.referrals.showForm()}>{ct("actions.inviteReferral")}</button>
         </div>
       </details>
       <Show when={waitingFor()}>

@@ -104,16 +104,21 @@ export function createCaseReferrals(ops: OpsClient, caseInfo: () => CaseJson | n
     }
   };
 
-  /** Handles `/refer` typed in the composer: true when it was one (and so must not be sent). */
-  const command = (body: string): boolean => {
-    if (!isReferCommand(body)) return false;
+  /** Opens the form and gives it the focus, even when already open. */
+  const showForm = () => {
     setOpen(true);
     setFocusAsked((n) => n + 1);
     void loadPartners();
+  };
+
+  /** Handles `/refer` typed in the composer: true when it was one (and so must not be sent). */
+  const command = (body: string): boolean => {
+    if (!isReferCommand(body)) return false;
+    showForm();
     return true;
   };
 
-  return { state, notice, news, working, open, setOpen, focusAsked, partnerName, loadPartners, offer, complete, command };
+  return { state, notice, news, working, open, setOpen, focusAsked, partnerName, loadPartners, offer, complete, command, showForm };
 }
 
 export type CaseReferrals = ReturnType<typeof createCaseReferrals>;
