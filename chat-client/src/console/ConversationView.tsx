@@ -45,7 +45,7 @@ export function ConversationView(props: { session: StaffSession; roomId: string;
         <p class="referral-notice error" role="alert">{referrals.notice()?.text}</p>
       </Show>
       <Composer draft={draft} onSend={send} onTyping={room.live.sendTyping} />
-      <Show when={referrals.state.referrals.length > 0 || referrals.news().length > 0}>
+      <Show when={referrals.state.referrals.length > 0}>
         <ReferralList referrals={referrals} />
       </Show>
     </section>

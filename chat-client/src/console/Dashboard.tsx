@@ -8,12 +8,13 @@ import { announce, askForNotifications, notificationsAllowed, setSound, setTitle
 import { ct } from "./ct.ts";
 import { Conversations } from "./Conversations.tsx";
 import { QueueItem } from "./QueueItem.tsx";
+import { createReferralNews } from "./referral-news.ts";
 import { SupervisorView } from "./SupervisorView.tsx";
 import type { StaffSession } from "./staff-session.ts";
 
 const REFRESH_MS = 5000;
 
-/** Shift, the cases offered to me, the queue, my conversations, and my agenda. */
+/** Shift, the cases offered to me, the queue, my conversations, news of my referrals, and my agenda. */
 export function Dashboard(props: { session: StaffSession; onSignedOut: () => void }) {
   const session = props.session;
   const [me, setMe] = createSignal<StaffJson | null>(null);
@@ -21,6 +22,7 @@ export function Dashboard(props: { session: StaffSession; onSignedOut: () => voi
   const [joined, setJoined] = createSignal<string[]>([]);
   const [cases, setCases] = createSignal<Map<string, CaseJson>>(new Map());
   const [error, setError] = createSignal(false);
+  const referralNews = createReferralNews(session.ops);
 
   const refresh = async () => {
     try {
@@ -131,6 +133,9 @@ export function Dashboard(props: { session: StaffSession; onSignedOut: () => voi
       <Show when={error()}>
         <p class="error" role="alert">{ct("error.ops")}</p>
       </Show>
+      <div class="referral-news" role="status" aria-live="polite">
+        <For each={referralNews()}>{(line) => <p>{line}</p>}</For>
+      </div>
 
       <section aria-labelledby="offers-title">
         <h2 id="offers-title">{ct("offers.title")}</h2>

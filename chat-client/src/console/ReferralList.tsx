@@ -7,15 +7,12 @@ import { ct } from "./ct.ts";
 const COMPLETABLE: ReadonlySet<ReferralJson["status"]> = new Set(["accepted", "first_contact"]);
 const itemWords = (items: readonly string[]) => items.map((i) => ct(`referralItem.${i}` as ConsoleKey)).join(", ");
 
-/** The case's referrals: partner, status in words, what was offered and agreed; news of what the victim did. */
+/** The case's referrals: partner, status in words, what was offered and agreed. */
 export function ReferralList(props: { referrals: CaseReferrals }) {
   const referrals = props.referrals;
   return (
     <section class="referrals" aria-labelledby="referrals-title">
       <h3 id="referrals-title">{ct("referrals.title")}</h3>
-      <div class="referral-news" role="status" aria-live="polite">
-        <For each={referrals.news()}>{(line) => <p>{line}</p>}</For>
-      </div>
       <Show when={referrals.state.referrals.length > 0}>
         <ul class="referral-list" aria-labelledby="referrals-title">
           <For each={referrals.state.referrals}>

@@ -1,20 +1,18 @@
 /**
  * A conversation's referrals (docs/REFERRALS.md): the partners to choose
  * from, offering one (by "Offer referral" or `/refer`, which only opens the
- * form), the case's referrals polled like the agenda, what the victim did with
- * them announced, and marking one completed. Nothing goes into the counselling room.
+ * form), the case's referrals polled like the agenda, and marking one
+ * completed. What victims did is told across all cases (referral-news.ts).
+ * Nothing goes into the counselling room.
  */
 import type { CaseJson, PartnerJson, ReferralJson } from "@onsafe/schema/ops-api";
 import type { ReferralItem } from "@onsafe/schema/referrals";
 import { createSignal, onCleanup, onMount } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
 import { lang } from "../i18n.ts";
-import { announce } from "./announcer.ts";
-import type { ConsoleKey } from "./console-strings.ts";
 import { ct } from "./ct.ts";
 import type { OpsClient } from "./ops-client.ts";
 import { isReferCommand } from "./refer-command.ts";
-import { victimReferralChanges } from "./referral-changes.ts";
 import { refusal } from "./refusal.ts";
 
 const REFRESH_MS = 5000;
@@ -28,12 +26,10 @@ export function createCaseReferrals(ops: OpsClient, caseInfo: () => CaseJson | n
   // Reconciled by id, so a focused "Mark completed" survives each refresh.
   const [state, setState] = createStore<{ referrals: ReferralJson[]; partners: PartnerJson[] }>({ referrals: [], partners: [] });
   const [notice, setNotice] = createSignal<ReferralNotice | null>(null);
-  const [news, setNews] = createSignal<string[]>([]);
   const [working, setWorking] = createSignal(false);
   const [open, setOpen] = createSignal(false);
   /** Bumped by `/refer`, so the form takes the focus even when already open. */
   const [focusAsked, setFocusAsked] = createSignal(0);
-  let seen: ReferralJson[] | null = null;
 
   const partnerName = (partnerId: string) => {
     const partner = state.partners.find((p) => p.id === partnerId);
@@ -53,14 +49,7 @@ export function createCaseReferrals(ops: OpsClient, caseInfo: () => CaseJson | n
     const current = caseInfo();
     if (!current) return;
     try {
-      const referrals = await ops.caseReferrals(current.id);
-      const changes = seen ? victimReferralChanges(seen, referrals) : [];
-      seen = referrals;
-      if (changes.length > 0) {
-        setNews((lines) => [...changes.map((c) => ct(`referral.news.${c.change}` as ConsoleKey, { id: c.caseId, partner: partnerName(c.partnerId) })), ...lines].slice(0, 5));
-        announce(ct("notify.referral"), "referral");
-      }
-      setState("referrals", reconcile(referrals));
+      setState("referrals", reconcile(await ops.caseReferrals(current.id)));
     } catch {
       // Shown by the dashboard's own "could not reach" line when the ops API is down; the next poll tries again.
     }
@@ -118,7 +107,7 @@ export function createCaseReferrals(ops: OpsClient, caseInfo: () => CaseJson | n
     return true;
   };
 
-  return { state, notice, news, working, open, setOpen, focusAsked, partnerName, loadPartners, offer, complete, command, showForm };
+  return { state, notice, working, open, setOpen, focusAsked, partnerName, loadPartners, offer, complete, command, showForm };
 }
 
 export type CaseReferrals = ReturnType<typeof createCaseReferrals>;

@@ -135,6 +135,11 @@ export class OpsClient {
     return (await this.call<{ referral: ReferralJson }>("POST", `/referrals/${encodeURIComponent(referralId)}/complete`, {})).referral;
   }
 
+  /** `GET me/referrals` for a companion or supervisor: the referrals they made, every case, newest first. */
+  async myReferrals(): Promise<ReferralJson[]> {
+    return (await this.call<{ referrals: ReferralJson[] }>("GET", "/me/referrals")).referrals;
+  }
+
   /** `GET me/referrals` for a partner's staff member: what was handed off to their organisation, newest first. */
   async handedOffReferrals(): Promise<PartnerReferralJson[]> {
     return (await this.call<{ referrals: PartnerReferralJson[] }>("GET", "/me/referrals")).referrals;
