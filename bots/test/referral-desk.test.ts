@@ -10,7 +10,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
-import { answerTriage, eventually, messages, nextPrompt, pendingInvite, readableBy, waitForInvite, waitForText } from "./conversation.ts";
+import { eventually, messages, nextPrompt, pendingInvite, readableBy, waitForInvite, waitForText } from "./conversation.ts";
+import { addPartner, caseTakenBy } from "./referral-steps.ts";
 import { Stack } from "./stack.ts";
 
 const SUMMARY = "Edited photos posted on a forum since March; she wants them taken down first.";
@@ -46,23 +47,9 @@ beforeAll(async () => {
   // English first: the desk speaks the companion's first language.
   mina = await stack.staff("mina", { languages: ["en", "ko"] });
   const boss = await stack.staff("boss", { kind: "supervisor", onShift: false });
-  const partner = async (body: Record<string, unknown>) => {
-    const reply = await stack.ops(boss.account, "POST", "/partners", {
-      region: "Seoul", languages: ["ko", "en"], hours: "Mon–Fri 9–18", about: { ko: "무료 법률 상담", en: "Free legal advice" }, staff_ids: [], ...body,
-    });
-    if (reply.status !== 200) throw new Error(`partner: ${JSON.stringify(reply.body)}`);
-    return reply.body.partner.id as string;
-  };
-  legalAid = await partner({ kind: "legal_aid", name: { ko: "법률구조공단", en: "Legal Aid Corporation" }, contact: "132" });
-  await partner({ kind: "content_deletion", name: { ko: "삭제지원센터", en: "Deletion support centre" }, contact: "02-735-8994" });
-
-  victim = await stack.visitor();
-  counselling = await stack.startConversation(victim);
-  await answerTriage(victim, counselling, stack.triageBot, [["language", "I just want to talk to someone"]]);
-  await mina.waitForRoom(counselling, "invite");
-  await mina.client.joinRoom(counselling);
-  caseId = stack.bots.queue.cases.getByRoom(counselling)!.id;
-  await eventually(() => stack.ops(mina.account, "GET", `/cases/${caseId}`), (r) => r.body.case?.status === "assigned", "the case to be mina's");
+  legalAid = await addPartner(stack, boss, { kind: "legal_aid", name: { ko: "법률구조공단", en: "Legal Aid Corporation" }, contact: "132" });
+  await addPartner(stack, boss, { kind: "content_deletion", name: { ko: "삭제지원센터", en: "Deletion support centre" }, contact: "02-735-8994" });
+  ({ victim, roomId: counselling, caseId } = await caseTakenBy(stack, mina));
 }, 90_000);
 afterAll(async () => { await stack?.close(); });
 

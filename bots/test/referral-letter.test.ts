@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { downloadAttachment } from "../../test-support/encrypted-attachment.ts";
 import { pdfText } from "../../test-support/pdf-text.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
-import { answerTriage, eventually, messages, nextPrompt, waitForInvite, waitForText } from "./conversation.ts";
+import { messages, nextPrompt, waitForInvite, waitForText } from "./conversation.ts";
+import { addPartner, caseTakenBy } from "./referral-steps.ts";
 import { Stack } from "./stack.ts";
 
 const SUMMARY = "합성 이미지 두 건, 다음 주 고소 예정";
@@ -25,20 +26,12 @@ beforeAll(async () => {
   stack = await Stack.start();
   mina = await stack.staff("mina");
   const boss = await stack.staff("boss", { kind: "supervisor", onShift: false });
-  const reply = await stack.ops(boss.account, "POST", "/partners", {
+  deletion = await addPartner(stack, boss, {
     kind: "content_deletion", name: { ko: "삭제지원센터", en: "Deletion support centre" }, about: { ko: "불법 촬영물 삭제 지원", en: "Takes images down" },
-    region: "Seoul", languages: ["ko"], hours: "평일 9–18시", contact: CONTACT, staff_ids: [],
+    languages: ["ko"], hours: "평일 9–18시", contact: CONTACT,
   });
-  deletion = reply.body.partner.id;
-
-  victim = await stack.visitor();
-  const counselling = await stack.startConversation(victim);
   // "Just talk to someone", typed in Korean: a Korean case without a category.
-  await answerTriage(victim, counselling, stack.triageBot, [["language", "그냥 상담사와 이야기하고 싶어요"]]);
-  await mina.waitForRoom(counselling, "invite");
-  await mina.client.joinRoom(counselling);
-  caseId = stack.bots.queue.cases.getByRoom(counselling)!.id;
-  await eventually(() => stack.ops(mina.account, "GET", `/cases/${caseId}`), (r) => r.body.case?.status === "assigned", "the case to be mina's");
+  ({ victim, caseId } = await caseTakenBy(stack, mina, "그냥 상담사와 이야기하고 싶어요"));
 }, 90_000);
 afterAll(async () => { await stack?.close(); });
 

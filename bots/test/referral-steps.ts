@@ -7,11 +7,14 @@ import type { SdkClient } from "../../test-support/sdk-client.ts";
 import { answerTriage, eventually, messages, nextPrompt, waitForInvite, waitForText } from "./conversation.ts";
 import type { Stack } from "./stack.ts";
 
-/** A new victim asks for a person at once, and `companion` (the one on shift with room for it) takes the case. */
-export async function caseTakenBy(stack: Stack, companion: SdkClient): Promise<{ victim: SdkClient; roomId: string; caseId: string }> {
+/**
+ * A new victim asks for a person at once (in English unless `words` say it
+ * otherwise), and `companion` (the one on shift with room for it) takes the case.
+ */
+export async function caseTakenBy(stack: Stack, companion: SdkClient, words = "I just want to talk to someone"): Promise<{ victim: SdkClient; roomId: string; caseId: string }> {
   const victim = await stack.visitor();
   const roomId = await stack.startConversation(victim);
-  await answerTriage(victim, roomId, stack.triageBot, [["language", "I just want to talk to someone"]]);
+  await answerTriage(victim, roomId, stack.triageBot, [["language", words]]);
   await companion.waitForRoom(roomId, "invite");
   await companion.client.joinRoom(roomId);
   const caseId = stack.bots.queue.cases.getByRoom(roomId)!.id;
@@ -47,4 +50,13 @@ export async function withdrawConsent(stack: Stack, victim: SdkClient, room: str
   const withdraw = messages(victim, room).filter((m) => m.content["org.onsafe.prompt"]?.id?.endsWith(".withdraw")).at(-1)!;
   await stack.say(victim, room, "Withdraw my consent", { prompt_id: withdraw.content["org.onsafe.prompt"].id, option_id: "withdraw" });
   await waitForText(victim, room, stack.referralBot, "consent is withdrawn");
+}
+
+/** A supervisor adds a partner (Seoul, Korean and English, office hours, no staff, unless `fields` say otherwise); returns its id. */
+export async function addPartner(stack: Stack, supervisor: SdkClient, fields: Record<string, unknown>): Promise<string> {
+  const reply = await stack.ops(supervisor.account, "POST", "/partners", {
+    region: "Seoul", languages: ["ko", "en"], hours: "Mon–Fri 9–18", about: { ko: "무료 법률 상담", en: "Free legal advice" }, staff_ids: [], ...fields,
+  });
+  if (reply.status !== 200) throw new Error(`partner: ${JSON.stringify(reply.body)}`);
+  return reply.body.partner.id as string;
 }

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Account } from "../../chat-server/test/harness.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
-import { answerTriage, dutyRoomId, eventually, messages, nextPrompt, waitForInvite, waitForText } from "./conversation.ts";
+import { dutyRoomId, eventually, messages, nextPrompt, waitForInvite, waitForText } from "./conversation.ts";
+import { addPartner, caseTakenBy } from "./referral-steps.ts";
 import { Stack } from "./stack.ts";
 
 const SUMMARY = "Deepfake images on two forums; wants to file a complaint next week.";
@@ -48,23 +49,9 @@ beforeAll(async () => {
   patAccount = await stack.hs.createAccount("partner", "pat");
   await stack.bots.queue.staff.addOrUpdateStaff({ userId: patAccount.userId, kind: "partner", displayName: "Pat (legal aid)" });
   pat = await stack.client(patAccount);
-  const partner = async (body: Record<string, unknown>) => {
-    const reply = await stack.ops(boss.account, "POST", "/partners", {
-      region: "Seoul", languages: ["ko", "en"], hours: "Mon–Fri 9–18", about: { ko: "무료 법률 상담", en: "Free legal advice" }, ...body,
-    });
-    if (reply.status !== 200) throw new Error(`partner: ${JSON.stringify(reply.body)}`);
-    return reply.body.partner.id as string;
-  };
-  legalAid = await partner({ kind: "legal_aid", name: { ko: "법률구조공단", en: "Legal Aid Corporation" }, contact: "132", staff_ids: [patAccount.userId] });
-  deletion = await partner({ kind: "content_deletion", name: { ko: "삭제지원센터", en: "Deletion support centre" }, contact: "02-735-8994", staff_ids: [] });
-
-  victim = await stack.visitor();
-  counselling = await stack.startConversation(victim);
-  await answerTriage(victim, counselling, stack.triageBot, [["language", "I just want to talk to someone"]]);
-  await mina.waitForRoom(counselling, "invite");
-  await mina.client.joinRoom(counselling);
-  caseId = stack.bots.queue.cases.getByRoom(counselling)!.id;
-  await eventually(() => stack.ops(mina.account, "GET", `/cases/${caseId}`), (r) => r.body.case?.status === "assigned", "the case to be mina's");
+  legalAid = await addPartner(stack, boss, { kind: "legal_aid", name: { ko: "법률구조공단", en: "Legal Aid Corporation" }, contact: "132", staff_ids: [patAccount.userId] });
+  deletion = await addPartner(stack, boss, { kind: "content_deletion", name: { ko: "삭제지원센터", en: "Deletion support centre" }, contact: "02-735-8994" });
+  ({ victim, roomId: counselling, caseId } = await caseTakenBy(stack, mina));
 }, 90_000);
 afterAll(async () => { await stack?.close(); });
 
