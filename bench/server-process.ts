@@ -13,27 +13,37 @@ export interface ServerProcess {
 }
 
 export async function startServerProcess(port: number): Promise<ServerProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), "onsafe-bench-"));
   // The same bundle `npm start` runs.
   execFileSync(process.execPath, ["chat-server/build.mjs"], { stdio: "inherit" });
+  const dataDir = mkdtempSync(join(tmpdir(), "onsafe-bench-"));
   const child: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean), "chat-server/dist/main.js"], {
     env: { ...process.env, ONSAFE_PORT: String(port), ONSAFE_DATA_DIR: dataDir, ONSAFE_VISITOR_REGISTRATIONS_PER_HOUR: "100000" },
     stdio: ["ignore", "pipe", "inherit"],
   });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on("data", (chunk: Buffer) => { if (chunk.toString().includes("is running at")) resolve(); });
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-  });
+  const exited = new Promise((r) => child.once("exit", r));
+  const stop = async () => {
+    // A server that already exited (crashed) sends no further "exit".
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      await exited;
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("server did not start within 60 s")), 60_000);
+      child.stdout!.on("data", (chunk: Buffer) => { if (chunk.toString().includes("is running at")) { clearTimeout(timer); resolve(); } });
+      child.once("exit", (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}`)); });
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
   return {
     url: `http://127.0.0.1:${port}`,
     pid: child.pid!,
     dataDir,
     rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))![1]) / 1024,
-    async stop() {
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      await exited;
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    stop,
   };
 }
