@@ -22,7 +22,7 @@ export function call(url: string, method: string, path: string, token?: string, 
 }
 
 /** An anonymous visitor through the two-step m.login.dummy registration. */
-export async function registerVisitor(url: string): Promise<{ user_id: string; access_token: string }> {
+export async function registerVisitor(url: string): Promise<{ user_id: string; access_token: string; device_id: string }> {
   const first = await call(url, "POST", "/_matrix/client/v3/register", undefined, {});
   return call(url, "POST", "/_matrix/client/v3/register", undefined, { auth: { type: "m.login.dummy", session: first.session } });
 }
