@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     environment: "node",
     reporters: ["default", "./test-summary-reporter.ts"],
-    include: ["**/src/**/*.test.ts", "**/test/**/*.test.ts"],
+    include: ["**/src/**/*.test.ts", "**/test/**/*.test.ts", "bench/harness/*.test.ts"],
     exclude: ["**/node_modules/**"],
     testTimeout: 60_000,
     hookTimeout: 60_000,

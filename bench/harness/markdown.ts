@@ -80,7 +80,7 @@ export function renderMarkdown(results: Results, kept: string): string {
     }
     if (s.notes?.length) lines.push("", ...s.notes.map((n) => `- ${n}`));
   }
-  return `${lines.join("\n")}\n\n${KEPT_MARKER}\n${kept.startsWith("\n") ? kept : `\n${kept}`}`;
+  return `${lines.join("\n")}\n\n${KEPT_MARKER}\n\n${kept.replace(/^\n+/, "")}`;
 }
 
 /** The hand-written part of an existing docs/BENCHMARKS.md (after the marker), or the whole file if it has none. */
