@@ -1,0 +1,30 @@
+/**
+ * Accounts for the benchmarks that run real matrix-js-sdk clients against a
+ * homeserver in another process: an anonymous visitor, or a staff member
+ * created with the registration shared secret (as `npm run admin` does) and
+ * logged in once. The shape is the tests' `Account`, which `SdkClient` takes.
+ */
+import type { Account } from "../chat-server/test/harness.ts";
+import { registerWithSharedSecret } from "../bots/src/cli/admin-client.ts";
+
+async function post(url: string, path: string, body: unknown): Promise<any> {
+  const reply = await fetch(url + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return reply.json();
+}
+
+/** A new anonymous visitor (the two-step m.login.dummy registration). */
+export async function visitorAccount(url: string): Promise<Account> {
+  const first = await post(url, "/_matrix/client/v3/register", {});
+  const reply = await post(url, "/_matrix/client/v3/register", { auth: { type: "m.login.dummy", session: first.session } });
+  if (!reply.access_token) throw new Error(`visitor registration refused: ${JSON.stringify(reply)}`);
+  return { userId: reply.user_id, deviceId: reply.device_id, token: reply.access_token };
+}
+
+/** A new staff account (`kind` as the admin CLI takes it), logged in as a new device. */
+export async function staffAccount(url: string, sharedSecret: string, kind: "companion" | "supervisor", username: string): Promise<Account> {
+  const password = `bench-${username}-password`;
+  await registerWithSharedSecret({ baseUrl: url, sharedSecret, username, password, kind });
+  const reply = await post(url, "/_matrix/client/v3/login", { type: "m.login.password", identifier: { type: "m.id.user", user: username }, password });
+  if (!reply.access_token) throw new Error(`${username} could not log in: ${JSON.stringify(reply)}`);
+  return { userId: reply.user_id, deviceId: reply.device_id, token: reply.access_token };
+}
