@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import type { AccountKind } from "@onsafe/schema";
 import type { Store } from "../storage/database.ts";
+import { prepared } from "../storage/prepared.ts";
 import type { Writer } from "../storage/writer.ts";
 import { forbidden, MatrixError } from "../http/errors.ts";
 import { randomAlnum, randomToken } from "../http/ids.ts";
@@ -27,13 +28,25 @@ export const PER_DEVICE_TABLES = ["devices", "access_tokens", "device_keys", "on
 
 export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
+/** Every authenticated request looks its token up: compiled once (storage/prepared.ts). */
+const queries = (store: Store) => ({
+  session: prepared(store, (q, tokenHash: string) => q.selectFrom("access_tokens")
+    .innerJoin("users", "users.user_id", "access_tokens.user_id")
+    .select(["access_tokens.user_id", "access_tokens.device_id", "access_tokens.token_hash", "users.kind", "users.deactivated"])
+    .where("access_tokens.token_hash", "=", tokenHash)),
+});
+
 export class Accounts {
+  private readonly queries: ReturnType<typeof queries>;
+
   constructor(
     private readonly store: Store,
     private readonly writer: Writer,
     private readonly deviceLists: DeviceLists,
     readonly serverName: string,
-  ) {}
+  ) {
+    this.queries = queries(store);
+  }
 
   userId(localpart: string): string {
     return `@${localpart}:${this.serverName}`;
@@ -102,13 +115,7 @@ export class Accounts {
   }
 
   resolveToken(token: string): Session | undefined {
-    const q = this.store.q;
-    const row = this.store.first(
-      q.selectFrom("access_tokens")
-        .innerJoin("users", "users.user_id", "access_tokens.user_id")
-        .select(["access_tokens.user_id", "access_tokens.device_id", "access_tokens.token_hash", "users.kind", "users.deactivated"])
-        .where("access_tokens.token_hash", "=", hashToken(token)),
-    );
+    const row = this.queries.session.first(hashToken(token));
     if (!row || row.deactivated) return undefined;
     return { userId: row.user_id, deviceId: row.device_id, kind: row.kind, tokenHash: row.token_hash };
   }

@@ -5,8 +5,9 @@
  */
 import type { EventsTable } from "@onsafe/schema";
 import type { Store } from "../storage/database.ts";
+import { prepared } from "../storage/prepared.ts";
 import type { WriteContext } from "../storage/writer.ts";
-import { randomToken } from "../http/ids.ts";
+import { newEventId } from "../http/ids.ts";
 import type { JsonObject } from "../http/json.ts";
 
 export interface NewEvent {
@@ -49,8 +50,27 @@ export interface Viewer {
   deviceId?: string;
 }
 
+/** The queries every send, state read and event shaping makes: compiled once (storage/prepared.ts). */
+const queries = (store: Store) => ({
+  insert: prepared(store, (q, row: EventRow) => q.insertInto("events").values(row)),
+  byId: prepared(store, (q, eventId: string) => q.selectFrom("events").selectAll().where("event_id", "=", eventId)),
+  byTxn: prepared(store, (q, sender: string, deviceId: string, txnId: string, roomId: string, scope: string) => q.selectFrom("events").selectAll()
+    .where("sender", "=", sender).where("txn_device_id", "=", deviceId).where("txn_id", "=", txnId)
+    .where("room_id", "=", roomId).where("txn_scope", "=", scope)),
+  stateRow: prepared(store, (q, roomId: string, type: string, stateKey: string) => q.selectFrom("room_state").selectAll()
+    .where("room_id", "=", roomId).where("type", "=", type).where("state_key", "=", stateKey)),
+  stateContent: prepared(store, (q, roomId: string, type: string, stateKey: string) => q.selectFrom("room_state")
+    .innerJoin("events", "events.event_id", "room_state.event_id")
+    .select("events.content")
+    .where("room_state.room_id", "=", roomId).where("room_state.type", "=", type).where("room_state.state_key", "=", stateKey)),
+});
+
 export class Events {
-  constructor(private readonly store: Store) {}
+  private readonly queries: ReturnType<typeof queries>;
+
+  constructor(private readonly store: Store) {
+    this.queries = queries(store);
+  }
 
   insert(ctx: WriteContext, event: NewEvent): EventRow {
     const q = this.store.q;
@@ -59,7 +79,7 @@ export class Events {
     const previous = isState ? this.stateRow(event.roomId, event.type, event.stateKey!) : undefined;
     const row: EventRow = {
       stream_pos: pos,
-      event_id: `$${randomToken(32)}`,
+      event_id: newEventId(),
       room_id: event.roomId,
       type: event.type,
       state_key: event.stateKey ?? null,
@@ -72,7 +92,7 @@ export class Events {
       txn_scope: event.txn?.scope ?? null,
       txn_id: event.txn?.txnId ?? null,
     };
-    this.store.run(q.insertInto("events").values(row));
+    this.queries.insert.run(row);
     if (isState) {
       this.store.run(q.insertInto("room_state")
         .values({ room_id: event.roomId, type: event.type, state_key: event.stateKey!, event_id: row.event_id, stream_pos: pos })
@@ -108,27 +128,20 @@ export class Events {
   }
 
   byId(eventId: string): EventRow | undefined {
-    return this.store.first(this.store.q.selectFrom("events").selectAll().where("event_id", "=", eventId));
+    return this.queries.byId.first(eventId);
   }
 
   /** The event an earlier request of this transaction created, if any. */
   byTxn(sender: string, roomId: string, txn: Txn): EventRow | undefined {
-    return this.store.first(this.store.q.selectFrom("events").selectAll()
-      .where("sender", "=", sender).where("txn_device_id", "=", txn.deviceId).where("txn_id", "=", txn.txnId)
-      .where("room_id", "=", roomId).where("txn_scope", "=", txn.scope));
+    return this.queries.byTxn.first(sender, txn.deviceId, txn.txnId, roomId, txn.scope);
   }
 
   stateRow(roomId: string, type: string, stateKey: string) {
-    return this.store.first(this.store.q.selectFrom("room_state").selectAll()
-      .where("room_id", "=", roomId).where("type", "=", type).where("state_key", "=", stateKey));
+    return this.queries.stateRow.first(roomId, type, stateKey);
   }
 
   stateContent(roomId: string, type: string, stateKey: string): JsonObject | undefined {
-    const q = this.store.q;
-    const row = this.store.first(q.selectFrom("room_state")
-      .innerJoin("events", "events.event_id", "room_state.event_id")
-      .select("events.content")
-      .where("room_state.room_id", "=", roomId).where("room_state.type", "=", type).where("room_state.state_key", "=", stateKey));
+    const row = this.queries.stateContent.first(roomId, type, stateKey);
     return row ? (JSON.parse(row.content) as JsonObject) : undefined;
   }
 

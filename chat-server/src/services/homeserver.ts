@@ -12,7 +12,7 @@ import { KeyBackup } from "./key-backup.ts";
 import { Keys } from "./keys.ts";
 import { Media } from "./media.ts";
 import { Profiles } from "./profiles.ts";
-import { Memberships, PRESENT } from "./memberships.ts";
+import { Memberships } from "./memberships.ts";
 import { Notifier } from "./notifier.ts";
 import { Receipts } from "./receipts.ts";
 import { Redactions } from "./redactions.ts";
@@ -47,7 +47,7 @@ export class Homeserver {
     this.memberships = new Memberships(store);
     this.writer = new Writer(store, (users, rooms) => {
       const wake = new Set(users);
-      for (const roomId of rooms) for (const userId of this.memberships.membersOf(roomId, PRESENT)) wake.add(userId);
+      for (const roomId of rooms) for (const userId of this.memberships.presentIn(roomId)) wake.add(userId);
       this.notifier.wake(wake);
     });
     this.deviceLists = new DeviceLists(store, this.memberships);

@@ -1,15 +1,27 @@
 /** Read-only queries on room membership, shared by the services that need them. */
 import type { Store } from "../storage/database.ts";
+import { prepared } from "../storage/prepared.ts";
 
 /** Memberships that let a user see a room's new events and share its keys. */
 export const PRESENT = ["join", "invite"] as const;
 
+/** Every send checks its sender's membership and wakes the room's members: compiled once (storage/prepared.ts). */
+const queries = (store: Store) => ({
+  get: prepared(store, (q, roomId: string, userId: string) => q.selectFrom("memberships").selectAll()
+    .where("room_id", "=", roomId).where("user_id", "=", userId)),
+  present: prepared(store, (q, roomId: string) => q.selectFrom("memberships").select("user_id")
+    .where("room_id", "=", roomId).where("membership", "in", PRESENT)),
+});
+
 export class Memberships {
-  constructor(private readonly store: Store) {}
+  private readonly queries: ReturnType<typeof queries>;
+
+  constructor(private readonly store: Store) {
+    this.queries = queries(store);
+  }
 
   get(roomId: string, userId: string) {
-    return this.store.first(this.store.q.selectFrom("memberships").selectAll()
-      .where("room_id", "=", roomId).where("user_id", "=", userId));
+    return this.queries.get.first(roomId, userId);
   }
 
   membershipOf(roomId: string, userId: string): string | undefined {
@@ -19,6 +31,11 @@ export class Memberships {
   roomsOf(userId: string, memberships: readonly string[] = ["join"]): string[] {
     return this.store.all(this.store.q.selectFrom("memberships").select("room_id")
       .where("user_id", "=", userId).where("membership", "in", memberships)).map((r) => r.room_id);
+  }
+
+  /** Everyone joined to or invited into the room: whom its new events wake. */
+  presentIn(roomId: string): string[] {
+    return this.queries.present.all(roomId).map((r) => r.user_id);
   }
 
   membersOf(roomId: string, memberships: readonly string[] = ["join"]): string[] {

@@ -4,6 +4,7 @@
  * is written. One write per request, so a refused request changes nothing.
  */
 import type { Store } from "../storage/database.ts";
+import { prepared } from "../storage/prepared.ts";
 import type { WriteContext, Writer } from "../storage/writer.ts";
 import type { Session } from "./accounts.ts";
 import type { Accounts } from "./accounts.ts";
@@ -24,7 +25,15 @@ const MAX_EVENT_BYTES = 65_536;
 
 export type MembershipAction = "invite" | "join" | "leave" | "kick" | "ban" | "unban";
 
+/** Every send checks the room: compiled once (storage/prepared.ts). */
+const queries = (store: Store) => ({
+  exists: prepared(store, (q, roomId: string) => q.selectFrom("rooms").select("room_id").where("room_id", "=", roomId)),
+  creator: prepared(store, (q, roomId: string) => q.selectFrom("rooms").select("creator").where("room_id", "=", roomId)),
+});
+
 export class Rooms {
+  private readonly queries: ReturnType<typeof queries>;
+
   constructor(
     private readonly store: Store,
     private readonly writer: Writer,
@@ -33,14 +42,16 @@ export class Rooms {
     private readonly accounts: Accounts,
     private readonly typing: Typing,
     private readonly serverName: string,
-  ) {}
+  ) {
+    this.queries = queries(store);
+  }
 
   exists(roomId: string): boolean {
-    return !!this.store.first(this.store.q.selectFrom("rooms").select("room_id").where("room_id", "=", roomId));
+    return !!this.queries.exists.first(roomId);
   }
 
   creatorOf(roomId: string): string {
-    return this.store.first(this.store.q.selectFrom("rooms").select("creator").where("room_id", "=", roomId))?.creator ?? "";
+    return this.queries.creator.first(roomId)?.creator ?? "";
   }
 
   powerLevels(roomId: string): PowerLevels {

@@ -10,9 +10,11 @@ import { MatrixError } from "../http/errors.ts";
 
 export type Store = SqliteStore<HomeserverDatabase>;
 
+/** What a query gets once the database is closed: a request still in flight while the server stops (a long-poll waking up) gets a 503, not an internal error. */
+export const closedError = () => new MatrixError(503, "M_UNKNOWN", "The server is shutting down");
+
 /** Opens (creating if needed) `homeserver.sqlite` in `dataDir` and brings it up to date. */
 export async function openStore(dataDir: string): Promise<Store> {
   const sqlite = await openSqliteFile(dataDir, "homeserver.sqlite", homeserverMigrations);
-  // A request still in flight while the server stops (a long-poll waking up) gets a 503, not an internal error.
-  return new SqliteStore<HomeserverDatabase>(sqlite, { closedError: () => new MatrixError(503, "M_UNKNOWN", "The server is shutting down") });
+  return new SqliteStore<HomeserverDatabase>(sqlite, { closedError });
 }
