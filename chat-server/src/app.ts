@@ -5,12 +5,12 @@
  * anywhere.
  */
 import { Hono, type MiddlewareHandler } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { requireAuth } from "./http/auth.ts";
+import { limitBody } from "./http/body.ts";
 import { clientApp } from "./http/client-app.ts";
 import type { AppEnv } from "./http/env.ts";
-import { errorResponse, tooLarge, unrecognized } from "./http/errors.ts";
+import { errorResponse, unrecognized } from "./http/errors.ts";
 import { routeMatcher, routeMethods } from "./http/known-routes.ts";
 import { onsafeProxy } from "./http/onsafe-proxy.ts";
 import type { Homeserver } from "./services/homeserver.ts";
@@ -34,10 +34,10 @@ export function createApp(hs: Homeserver): Hono<AppEnv> {
   app.use("/_synapse/*", cors({ origin: "*" }));
 
   const isUpload = (path: string) => path.startsWith("/_matrix/media/") && path.includes("/upload");
+  const limit = limitBody((path) => isUpload(path) ? hs.config.maxUploadBytes : hs.config.maxJsonBytes, isUpload);
   app.use("*", async (c, next) => {
     if (c.req.method === "GET" || c.req.method === "OPTIONS" || c.req.method === "HEAD") return next();
-    const maxSize = isUpload(c.req.path) ? hs.config.maxUploadBytes : hs.config.maxJsonBytes;
-    return bodyLimit({ maxSize, onError: () => { throw tooLarge(`Request body over ${maxSize} bytes`); } })(c, next);
+    return limit(c, next);
   });
 
   const auth = requireAuth(hs.accounts);

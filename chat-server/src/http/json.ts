@@ -3,6 +3,7 @@
  * use; a wrong type is M_BAD_JSON and the request changes nothing.
  */
 import type { Context } from "hono";
+import { bodyText } from "./body.ts";
 import { badJson, MatrixError, missingParam } from "./errors.ts";
 
 export type JsonObject = Record<string, unknown>;
@@ -13,7 +14,7 @@ export function isObject(value: unknown): value is JsonObject {
 
 /** Reads the body as a JSON object; an empty body counts as `{}`. */
 export async function readJson(c: Context): Promise<JsonObject> {
-  const text = await c.req.text();
+  const text = await bodyText(c);
   if (text.trim() === "") return {};
   let value: unknown;
   try {

@@ -1,0 +1,59 @@
+/**
+ * Request bodies, read once and under a size limit. On Node (our server) the
+ * body is read straight from Node's request into `incoming.rawBody`, where
+ * @hono/node-server's Request finds it too if anything asks `c.req` for the
+ * body later. Hono's `bodyLimit` and `c.req.text()` would first build a WHATWG
+ * Request and a stream around every body: about 15% of a `PUT send`'s CPU
+ * (docs/BENCHMARKS.md, write throughput). Without Node's request (`app.request`
+ * in a test) Hono's `bodyLimit` makes the same check.
+ */
+import type { IncomingMessage } from "node:http";
+import type { Context, MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { tooLarge } from "./errors.ts";
+
+type NodeRequest = IncomingMessage & { rawBody?: Buffer };
+
+const nodeRequest = (c: Context): NodeRequest | undefined => (c.env as { incoming?: NodeRequest } | undefined)?.incoming;
+
+/** Refuses bodies over `maxSize(path)` bytes with M_TOO_LARGE; on Node, reads the body first unless `streamed(path)`. */
+export function limitBody(maxSize: (path: string) => number, streamed: (path: string) => boolean): MiddlewareHandler {
+  return async (c, next) => {
+    const max = maxSize(c.req.path);
+    const incoming = nodeRequest(c);
+    if (!incoming || streamed(c.req.path)) {
+      return bodyLimit({ maxSize: max, onError: () => { throw tooLarge(`Request body over ${max} bytes`); } })(c, next);
+    }
+    if (Number(incoming.headers["content-length"] ?? 0) > max) throw tooLarge(`Request body over ${max} bytes`);
+    incoming.rawBody = await readAll(incoming, max);
+    await next();
+  };
+}
+
+/** The body as text: the one `limitBody` read, or Hono's. */
+export async function bodyText(c: Context): Promise<string> {
+  const raw = nodeRequest(c)?.rawBody;
+  return raw ? raw.toString("utf8") : c.req.text();
+}
+
+function readAll(incoming: IncomingMessage, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) {
+        incoming.off("data", onData);
+        // Node discards the rest once the answer is sent.
+        reject(tooLarge(`Request body over ${max} bytes`));
+      } else {
+        chunks.push(chunk);
+      }
+    };
+    incoming.on("data", onData);
+    incoming.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    incoming.once("error", reject);
+    // A client gone before the whole body came: nobody waits for the answer.
+    incoming.once("close", () => { if (!incoming.complete) reject(new Error("request body cut off")); });
+  });
+}
