@@ -29,7 +29,7 @@ export interface BotMemoryOptions {
   cases?: number;
   /** Cases brought through triage at the same time. */
   concurrency?: number;
-  /** Memory readings between the baseline and the end (evenly spaced in cases). */
+  /** Memory readings between the baseline and the end (evenly spaced in cases; at least 3). */
   checkpoints?: number;
 }
 
@@ -39,7 +39,11 @@ const SETTLE_MS = 1_500;
 const ASK_FOR_A_PERSON = "I just want to talk to someone";
 
 export function botMemoryScenario(options: BotMemoryOptions = {}): Scenario {
-  return { id: "bot-memory", run: () => measure(options.cases ?? 50, options.concurrency ?? 4, options.checkpoints ?? 5) };
+  const cases = options.cases ?? 50;
+  const checkpoints = options.checkpoints ?? 5;
+  // The slopes need two readings after the first batch.
+  if (checkpoints < 3 || cases < checkpoints) throw new Error("bot-memory needs at least 3 checkpoints and a case per checkpoint");
+  return { id: "bot-memory", run: () => measure(cases, options.concurrency ?? 4, checkpoints) };
 }
 
 export const botMemory: Scenario = botMemoryScenario();
