@@ -5,9 +5,9 @@
  * anywhere.
  */
 import { Hono, type MiddlewareHandler } from "hono";
-import { cors } from "hono/cors";
 import { requireAuth } from "./http/auth.ts";
 import { limitBody } from "./http/body.ts";
+import { anyOriginCors } from "./http/cors.ts";
 import { clientApp } from "./http/client-app.ts";
 import type { AppEnv } from "./http/env.ts";
 import { errorResponse, unrecognized } from "./http/errors.ts";
@@ -25,13 +25,12 @@ const PUBLIC_PATHS = [
 
 export function createApp(hs: Homeserver): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ strict: false });
-  app.use("/_matrix/*", cors({
-    origin: "*",
+  app.use("/_matrix/*", anyOriginCors({
     allowMethods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
     allowHeaders: ["Authorization", "Content-Type", "X-Requested-With", "Accept"],
     maxAge: 86400,
   }));
-  app.use("/_synapse/*", cors({ origin: "*" }));
+  app.use("/_synapse/*", anyOriginCors());
 
   const isUpload = (path: string) => path.startsWith("/_matrix/media/") && path.includes("/upload");
   const limit = limitBody((path) => isUpload(path) ? hs.config.maxUploadBytes : hs.config.maxJsonBytes, isUpload);
