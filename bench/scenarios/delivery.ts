@@ -11,13 +11,14 @@
  * `GET /_matrix/client/versions` round trip under the same load.
  * The homeserver runs as a child process from the bundle `npm start` runs.
  */
-import "@onsafe/schema/polyfills";
-import { MsgType, RoomEvent } from "matrix-js-sdk";
+import { type ChildProcess, fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { loadSecrets } from "../../chat-server/src/services/secrets.ts";
-import { SdkClient } from "../../test-support/sdk-client.ts";
 import { type Scenario, type Section, stat } from "../harness/report.ts";
 import { call, closeClient, registerTriageBot, registerVisitor } from "../http-client.ts";
+import type { SdkPairsResult } from "../sdk-pairs.ts";
 import { startServerProcess } from "../server-process.ts";
+
 
 const ENCRYPTION = { type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } };
 /** About the size of a short message's Megolm ciphertext, base64. */
@@ -33,23 +34,10 @@ export function delivery(o: { conversations?: number; messages?: number; interva
     async run(): Promise<Section> {
       const server = await startServerProcess(18000 + Math.floor(Math.random() * 1000));
       const { url } = server;
-      const sdkClients: SdkClient[] = [];
+      let sdkProcess: ChildProcess | undefined;
       try {
-        const bot = await registerTriageBot(url, loadSecrets(server.dataDir).registrationSharedSecret);
-        // A few real clients: a visitor and a second device of the bot account, both with Rust crypto.
-        const sdk = await Promise.all(Array.from({ length: sdkPairs }, async () => {
-          const visitor = await registerVisitor(url);
-          const login = await call(url, "POST", "/_matrix/client/v3/login", undefined, { type: "m.login.password", identifier: { type: "m.id.user", user: bot.user_id }, password: "benchmark-password" });
-          const a = await SdkClient.start(url, { userId: visitor.user_id, deviceId: visitor.device_id, token: visitor.access_token });
-          const b = await SdkClient.start(url, { userId: login.user_id, deviceId: login.device_id, token: login.access_token });
-          sdkClients.push(a, b);
-          const { room_id: roomId } = await a.client.createRoom({ invite: [bot.user_id], initial_state: [ENCRYPTION] });
-          await b.waitForRoom(roomId, "invite");
-          await b.client.joinRoom(roomId);
-          await a.waitFor(() => a.client.getRoom(roomId)?.getMember(bot.user_id)?.membership === "join", "the bot to join");
-          return { a, b, roomId };
-        }));
-
+        const sharedSecret = loadSecrets(server.dataDir).registrationSharedSecret;
+        const bot = await registerTriageBot(url, sharedSecret);
         const pairs = await Promise.all(Array.from({ length: conversations }, async () => {
           const visitor = await registerVisitor(url);
           const room = await call(url, "POST", "/_matrix/client/v3/createRoom", visitor.access_token, { invite: [bot.user_id], initial_state: [ENCRYPTION] });
@@ -61,8 +49,6 @@ export function delivery(o: { conversations?: number; messages?: number; interva
         const latencies: number[] = [];
         const fromSendStart: number[] = [];
         const baseline: number[] = [];
-        const sdkArrival: number[] = [];
-        const sdkDecrypted: number[] = [];
         let loadDone = false;
 
         const probes = (async () => {
@@ -74,25 +60,17 @@ export function delivery(o: { conversations?: number; messages?: number; interva
           }
         })();
 
-        const sdkTalk = Promise.all(sdk.map(async ({ a, b, roomId }, p) => {
-          for (let i = 0; !loadDone; i++) {
-            const [from, to] = i % 2 === 0 ? [a, b] : [b, a];
-            const body = `sdk ${p}-${i}`;
-            let arrived = 0;
-            const onTimeline = (event: { getRoomId(): string | undefined; getWireType(): string }) => {
-              if (!arrived && event.getRoomId() === roomId && event.getWireType() === "m.room.encrypted") arrived = performance.now();
-            };
-            to.client.on(RoomEvent.Timeline, onTimeline);
-            // From the call: the SDK's promise resolves after the server's answer, which comes after the other side's sync (woken at commit).
-            const sentAt = performance.now();
-            await from.client.sendMessage(roomId, { msgtype: MsgType.Text, body });
-            await to.waitForMessage(roomId, body);
-            to.client.off(RoomEvent.Timeline, onTimeline);
-            sdkArrival.push(arrived - sentAt);
-            sdkDecrypted.push(to.received.get(roomId)!.find((r) => r.body === body)!.at - sentAt);
-            await new Promise((r) => setTimeout(r, intervalMs * (0.5 + Math.random())));
-          }
-        }));
+        // The real clients run in their own process (their crypto would stall this one's clock), set up before the load starts.
+        const sdk = fork(fileURLToPath(new URL("../sdk-pairs.ts", import.meta.url)), [JSON.stringify({ url, sharedSecret, pairs: sdkPairs, intervalMs })], { execArgv: ["--import", "tsx"] });
+        sdkProcess = sdk;
+        const sdkResult = new Promise<SdkPairsResult>((resolve, reject) => {
+          sdk.on("message", (m) => { if (m !== "ready") resolve(m as SdkPairsResult); });
+          sdk.once("exit", (code) => reject(new Error(`the SDK clients' process exited with ${code}`)));
+        });
+        await new Promise<void>((resolve, reject) => {
+          sdk.on("message", (m) => { if (m === "ready") resolve(); });
+          sdk.once("exit", (code) => reject(new Error(`the SDK clients' process exited with ${code}`)));
+        });
 
         const started = performance.now();
         await Promise.all(pairs.map(async (pair, p) => {
@@ -119,22 +97,26 @@ export function delivery(o: { conversations?: number; messages?: number; interva
         }));
         const seconds = (performance.now() - started) / 1000;
         loadDone = true;
-        await Promise.all([probes, sdkTalk]);
+        sdk.send("stop");
+        const [, talk] = await Promise.all([probes, sdkResult]);
         const rss = server.rssMb();
         const base = { what: "`GET /_matrix/client/versions` round trip under the same load", value: stat(baseline) };
         return {
           id: "delivery",
           title: "Delivery latency under load",
-          method: `${conversations} conversations at once on loopback, each a visitor and the triage bot account in an encrypted room, with lean raw-HTTP clients (keep-alive sockets): the bot \`PUT send\`s a 400-byte \`m.room.encrypted\` event about every ${intervalMs} ms (0.5–1.5 × at random) per conversation, ${messages} each (${latencies.length} messages in ${seconds.toFixed(1)} s); the visitor's waiting long-poll \`/sync\` returns it. Meanwhile ${sdkPairs} pairs of matrix-js-sdk clients with Rust crypto (a visitor and a second device of the bot account) talk in their own rooms. Homeserver as a child process from the \`npm start\` bundle, \`synchronous=FULL\`. Server RSS after the load: ${rss.toFixed(0)} MB.`,
+          method: `${conversations} conversations at once on loopback, each a visitor and the triage bot account in an encrypted room, with lean raw-HTTP clients (keep-alive sockets): the bot \`PUT send\`s a 400-byte \`m.room.encrypted\` event about every ${intervalMs} ms (0.5–1.5 × at random) per conversation, ${messages} each (${latencies.length} messages in ${seconds.toFixed(1)} s); the visitor's waiting long-poll \`/sync\` returns it. Meanwhile ${sdkPairs} pairs of matrix-js-sdk clients with Rust crypto (two companion accounts each, one warm-up message each way first) talk in their own rooms, from a process of their own so their crypto work does not stall the load generator's clock. Homeserver as a child process from the \`npm start\` bundle, \`synchronous=FULL\`. Server RSS after the load: ${rss.toFixed(0)} MB.`,
           figures: [
             { what: "`PUT send` returned → the other side's `/sync` returned the event", unit: "ms", value: stat(latencies), baseline: base, target: { on: "p99", max: 60, source: "issue 9" } },
-            { what: "`PUT send` started (durable commit included) → the other side's `/sync` returned", unit: "ms", value: stat(fromSendStart), baseline: base },
-            { what: "matrix-js-sdk clients: `sendMessage` called (encryption included) → the event in the other client's timeline", unit: "ms", value: stat(sdkArrival), baseline: base },
-            { what: "matrix-js-sdk clients: `sendMessage` called → decrypted on the other side", unit: "ms", value: stat(sdkDecrypted), baseline: base },
+            { what: "`PUT send` started (durable commit included) → the other side's `/sync` returned", unit: "ms", value: stat(fromSendStart), baseline: base, target: { on: "p99", max: 60, source: "issue 9's 60 ms, held from the send's start" } },
+            { what: "matrix-js-sdk clients: `sendMessage` called (encryption included) → the event in the other client's timeline", unit: "ms", value: stat(talk.arrival), baseline: base },
+            { what: "matrix-js-sdk clients: `sendMessage` called → decrypted on the other side", unit: "ms", value: stat(talk.decrypted), baseline: base },
+          ],
+          notes: [
+            "The issue's figure (from `PUT send` returning) is about 0 because the server wakes the other side's sync at commit, before it writes the sender's answer: the event reaches the other side first. The figure from the send's start, with the durable commit, is the one to watch; it is held to the same 60 ms here too.",
           ],
         };
       } finally {
-        for (const c of sdkClients) c.stop();
+        sdkProcess?.kill();
         closeClient();
         await server.stop();
       }
