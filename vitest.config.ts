@@ -5,7 +5,8 @@ export default defineConfig({
     environment: "node",
     reporters: ["default", "./test-summary-reporter.ts"],
     include: ["**/src/**/*.test.ts", "**/test/**/*.test.ts", "bench/harness/*.test.ts"],
-    exclude: ["**/node_modules/**"],
+    // The long checks (issue 10) run with `npm run check:deep` (vitest.deep.config.ts).
+    exclude: ["**/node_modules/**", "**/*.deep.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // The end-to-end tests each start a homeserver and crypto clients; two cores.
