@@ -67,8 +67,9 @@ export class SdkClient {
     client.on(MatrixEventEvent.Decrypted, (event) => record(event));
   }
 
-  static async start(baseUrl: string, account: Account): Promise<SdkClient> {
-    const client = createClient({ baseUrl, userId: account.userId, accessToken: account.token, deviceId: account.deviceId, logger: quietLogger });
+  /** `fetchFn`: to send what a browser would (a user agent, a proxy's forwarded address), for the privacy tests. */
+  static async start(baseUrl: string, account: Account, options: { fetchFn?: typeof fetch } = {}): Promise<SdkClient> {
+    const client = createClient({ baseUrl, userId: account.userId, accessToken: account.token, deviceId: account.deviceId, logger: quietLogger, fetchFn: options.fetchFn });
     await client.initRustCrypto({ useIndexedDB: false });
     const sdk = new SdkClient(client, account);
     const prepared = new Promise<void>((resolve, reject) => {
