@@ -9,6 +9,7 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { format } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SdkClient } from "../../test-support/sdk-client.ts";
 import { answerTriage, eventually } from "./conversation.ts";
@@ -33,7 +34,16 @@ const tokens: string[] = [];
 const restore: (() => void)[] = [];
 
 beforeAll(async () => {
-  // Everything the services write to the console in this process is what they would log.
+  // Everything the services write to the console in this process is what they would log (vitest
+  // routes console calls around the process streams, so both are taken).
+  for (const method of ["log", "info", "warn", "error", "debug", "trace"] as const) {
+    const original = console[method];
+    console[method] = (...args: unknown[]) => {
+      logged.push(format(...args));
+      original.apply(console, args);
+    };
+    restore.push(() => { console[method] = original; });
+  }
   for (const stream of [process.stdout, process.stderr]) {
     const write = stream.write.bind(stream);
     stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
