@@ -3,6 +3,7 @@ import { type Context, Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { badJson, forbidden, invalidParam, MatrixError, notFound } from "../http/errors.ts";
 import { isRoomId } from "../http/ids.ts";
+import { assertFilterShape } from "../http/filter-shape.ts";
 import { readJson } from "../http/json.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 
@@ -44,7 +45,9 @@ export function accountDataRoutes(hs: Homeserver) {
 
   r.post("/_matrix/client/v3/user/:userId/filter", async (c) => {
     const userId = ownUser(c);
-    return c.json({ filter_id: await hs.filters.create(userId, await readJson(c)) });
+    const filter = await readJson(c);
+    assertFilterShape(filter);
+    return c.json({ filter_id: await hs.filters.create(userId, filter) });
   });
   r.get("/_matrix/client/v3/user/:userId/filter/:filterId", (c) => {
     const filter = hs.filters.stored(ownUser(c), c.req.param("filterId"));

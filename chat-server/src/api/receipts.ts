@@ -43,6 +43,8 @@ export function receiptRoutes(hs: Homeserver) {
   r.post("/_matrix/client/v3/rooms/:roomId/read_markers", async (c) => {
     const body = await readJson(c);
     const roomId = roomIdParam(c.req.param("roomId"));
+    // Even with no marker in the body: a stranger to the room learns nothing and gets no 200.
+    hs.rooms.assertJoined(roomId, c.get("session").userId);
     const marks = (["m.fully_read", ...RECEIPT_TYPES] as const).map((type) => [type, optionalString(body, type)] as const)
       .filter((m): m is readonly [typeof m[0], string] => m[1] !== undefined);
     for (const [, eventId] of marks) assertReadable(c.get("session"), roomId, eventId);

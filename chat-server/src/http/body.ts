@@ -10,7 +10,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { tooLarge } from "./errors.ts";
+import { MatrixError, tooLarge } from "./errors.ts";
 
 type NodeRequest = IncomingMessage & { rawBody?: Buffer };
 
@@ -30,10 +30,16 @@ export function limitBody(maxSize: (path: string) => number, streamed: (path: st
   };
 }
 
-/** The body as text: the one `limitBody` read, or Hono's. */
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The body as text: the one `limitBody` read, or Hono's. Bytes that are not UTF-8 are M_NOT_JSON, not silently replaced. */
 export async function bodyText(c: Context): Promise<string> {
-  const raw = nodeRequest(c)?.rawBody;
-  return raw ? raw.toString("utf8") : c.req.text();
+  const raw = nodeRequest(c)?.rawBody ?? new Uint8Array(await c.req.arrayBuffer());
+  try {
+    return utf8.decode(raw);
+  } catch {
+    throw new MatrixError(400, "M_NOT_JSON", "Content not UTF-8.");
+  }
 }
 
 function readAll(incoming: IncomingMessage, max: number): Promise<Buffer> {
