@@ -22,6 +22,8 @@ export interface Config {
   /** Anonymous visitor registrations allowed per client address per window. */
   visitorRegistrationsPerWindow: number;
   visitorRegistrationWindowMs: number;
+  visitorMaxRooms: number;
+  maxSyncsPerUser: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -47,5 +49,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     maxSyncTimeoutMs: 30_000,
     visitorRegistrationsPerWindow: envInt(env, "ONSAFE_VISITOR_REGISTRATIONS_PER_HOUR", 20),
     visitorRegistrationWindowMs: 60 * 60 * 1000,
+    /** Rooms one visitor may create in all (a conversation each; the bots create the others). */
+    visitorMaxRooms: envInt(env, "ONSAFE_VISITOR_MAX_ROOMS", 10),
+    /** Long-poll `/sync` requests one account may hold open at once (a device needs one). */
+    maxSyncsPerUser: envInt(env, "ONSAFE_MAX_SYNCS_PER_USER", 10),
   };
 }

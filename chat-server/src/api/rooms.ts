@@ -14,7 +14,9 @@ export function roomRoutes(hs: Homeserver) {
   r.post("/_matrix/client/v3/createRoom", async (c) => {
     const session = c.get("session");
     const plan = planRoom(hs.accounts, session.userId, session.kind, await readJson(c));
-    const roomId = await hs.rooms.create(session.userId, plan.initial, plan.invites);
+    // A flood of fake visitors must not fill the disk with rooms: each visitor may start only so many conversations.
+    const maxCreated = session.kind === "visitor" ? hs.config.visitorMaxRooms : undefined;
+    const roomId = await hs.rooms.create(session.userId, plan.initial, plan.invites, maxCreated);
     return c.json({ room_id: roomId });
   });
 

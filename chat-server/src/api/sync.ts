@@ -2,18 +2,38 @@
  * `GET /sync`, long-polling. The waiter is registered before the stream is
  * read, so a commit between reading and waiting still wakes this request.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
+import { limitExceeded } from "../http/errors.ts";
 import { intParam } from "../http/json.ts";
 import type { Homeserver } from "../services/homeserver.ts";
+import type { Session } from "../services/accounts.ts";
 import { computeSync, type SyncRequest } from "../services/sync/compute.ts";
 import { parseSyncToken } from "../services/sync-token.ts";
 
+/** A client over the limit tries again after this long (one of its syncs will have returned by then, or timed out). */
+const SYNC_RETRY_MS = 1000;
+
 export function syncRoutes(hs: Homeserver) {
   const r = new Hono<AppEnv>({ strict: false });
+  /** Open `/sync` requests per account, in memory: one account must not hold the server's connections. */
+  const open = new Map<string, number>();
 
   r.get("/_matrix/client/v3/sync", async (c) => {
     const session = c.get("session");
+    const holding = open.get(session.userId) ?? 0;
+    if (holding >= hs.config.maxSyncsPerUser) throw limitExceeded(SYNC_RETRY_MS);
+    open.set(session.userId, holding + 1);
+    try {
+      return await sync(c, session);
+    } finally {
+      const left = (open.get(session.userId) ?? 1) - 1;
+      if (left > 0) open.set(session.userId, left);
+      else open.delete(session.userId);
+    }
+  });
+
+  const sync = async (c: Context<AppEnv>, session: Session) => {
     const since = c.req.query("since");
     const request: SyncRequest = {
       userId: session.userId,
@@ -35,6 +55,6 @@ export function syncRoutes(hs: Homeserver) {
       }
       if (!(await waiter.promise)) return c.json(computeSync(hs, request).body);
     }
-  });
+  };
   return r;
 }

@@ -65,9 +65,14 @@ export class Rooms {
   }
 
   /** Creates a room from already validated parts (see api/rooms.ts) in one transaction. */
-  async create(creator: string, initial: Omit<NewEvent, "roomId" | "sender">[], invites: { userId: string; content: JsonObject }[]): Promise<string> {
+  /** `maxCreated`: refuse (M_LIMIT_EXCEEDED) when `creator` has created that many rooms already; checked in the same transaction. */
+  async create(creator: string, initial: Omit<NewEvent, "roomId" | "sender">[], invites: { userId: string; content: JsonObject }[], maxCreated?: number): Promise<string> {
     const roomId = `!${randomToken(18)}:${this.serverName}`;
     return this.writer.write((ctx) => {
+      if (maxCreated !== undefined) {
+        const created = this.store.first(this.store.q.selectFrom("rooms").select((eb) => eb.fn.countAll<number>().as("n")).where("creator", "=", creator));
+        if (Number(created?.n ?? 0) >= maxCreated) throw new MatrixError(429, "M_LIMIT_EXCEEDED", `A visitor may start at most ${maxCreated} conversations`);
+      }
       this.store.run(this.store.q.insertInto("rooms").values({ room_id: roomId, creator, room_version: ROOM_VERSION, created_ts: Date.now() }));
       for (const event of initial) this.events.insert(ctx, { ...event, roomId, sender: creator });
       for (const invite of invites) {
