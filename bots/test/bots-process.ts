@@ -4,6 +4,10 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll } from "vitest";
+import { TestServer } from "../../chat-server/test/harness.ts";
+import type { SdkClient } from "../../test-support/sdk-client.ts";
+import { freePort } from "./stack.ts";
 
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -33,4 +37,31 @@ export class BotsProcess {
     this.child.kill("SIGKILL");
     await this.exited;
   }
+}
+
+/**
+ * For tests that kill the bots service: our homeserver in this process and the
+ * bots service as its own process on the same data directory, both stopped after
+ * the file's tests, with the SDK clients the tests made. `restart()` starts the
+ * service again after a `bots.kill()`.
+ */
+export function useKillableBots(): { hs: TestServer; bots: BotsProcess; clients: SdkClient[]; restart(): Promise<void> } {
+  let botsPort = 0;
+  const env = {
+    clients: [] as SdkClient[],
+    async restart() {
+      env.bots = await BotsProcess.start({ homeserverPort: env.hs.config.port, botsPort, dataDir: env.hs.config.dataDir });
+    },
+  } as { hs: TestServer; bots: BotsProcess; clients: SdkClient[]; restart(): Promise<void> };
+  beforeAll(async () => {
+    botsPort = await freePort();
+    env.hs = await TestServer.start({ botsUrl: `http://127.0.0.1:${botsPort}` });
+    await env.restart();
+  });
+  afterAll(async () => {
+    for (const client of env.clients) client.stop();
+    await env.bots?.kill();
+    await env.hs?.close();
+  });
+  return env;
 }

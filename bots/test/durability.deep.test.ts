@@ -7,14 +7,13 @@
  * last restart every victim has been asked each question exactly once, their
  * case is queued with exactly their answers, and they got one queue notice.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BOT_LOCALPARTS } from "@onsafe/schema";
-import { ENCRYPTION, TestServer } from "../../chat-server/test/harness.ts";
+import { ENCRYPTION } from "../../chat-server/test/harness.ts";
 import { seededRandom } from "../../chat-server/test/durability-run.ts";
 import { SdkClient } from "../../test-support/sdk-client.ts";
 import { botsTables, openBotsStore } from "../src/storage/index.ts";
-import { BotsProcess } from "./bots-process.ts";
-import { freePort } from "./stack.ts";
+import { useKillableBots } from "./bots-process.ts";
 import { messages } from "./conversation.ts";
 
 const VICTIMS = 5;
@@ -25,33 +24,19 @@ const ANSWERS = [["language", "en"], ["category", "distribution"], ["images", "s
 const STEP_TIMEOUT_MS = 90_000;
 
 describe("the bots service killed with SIGKILL at random moments during triage", () => {
-  let hs: TestServer;
-  let bots: BotsProcess;
-  let botsPort: number;
-  const clients: SdkClient[] = [];
-  const start = () => BotsProcess.start({ homeserverPort: hs.config.port, botsPort, dataDir: hs.config.dataDir });
-
-  beforeAll(async () => {
-    botsPort = await freePort();
-    hs = await TestServer.start({ botsUrl: `http://127.0.0.1:${botsPort}` });
-    bots = await start();
-  });
-  afterAll(async () => {
-    for (const client of clients) client.stop();
-    await bots.kill();
-    await hs.close();
-  });
+  const env = useKillableBots();
+  const { clients } = env;
 
   it("brings every victim to the queue, each question asked once and each answer counted once", async () => {
     const seed = Number(process.env.ONSAFE_DURABILITY_SEED) || Date.now() % 2 ** 31;
     console.log(`bots durability seed ${seed}`);
     const random = seededRandom(seed);
-    const triageBot = `@${BOT_LOCALPARTS.triage}:${hs.config.serverName}`;
+    const triageBot = `@${BOT_LOCALPARTS.triage}:${env.hs.config.serverName}`;
     const started = Date.now();
 
     const victims: { client: SdkClient; roomId: string }[] = [];
     for (let i = 0; i < VICTIMS; i++) {
-      const client = await SdkClient.start(hs.url, await hs.registerVisitor());
+      const client = await SdkClient.start(env.hs.url, await env.hs.registerVisitor());
       clients.push(client);
       const { room_id: roomId } = await client.client.createRoom({ invite: [triageBot], initial_state: [ENCRYPTION] });
       victims.push({ client, roomId });
@@ -81,10 +66,10 @@ describe("the bots service killed with SIGKILL at random moments during triage",
       while (finished < VICTIMS && kills < MAX_KILLS) {
         await new Promise((resolve) => setTimeout(resolve, 300 + random() * 2_500));
         if (finished >= VICTIMS) break;
-        await bots.kill();
+        await env.bots.kill();
         kills++;
         console.log(`kill ${kills} at ${Date.now() - started} ms (${finished}/${VICTIMS} victims through triage)`);
-        bots = await start();
+        await env.restart();
       }
     };
     const killing = killer();
@@ -101,8 +86,8 @@ describe("the bots service killed with SIGKILL at random moments during triage",
       const notices = messages(v.client, v.roomId).filter((m) => m.sender === triageBot && m.content["org.onsafe.queue"] && !m.event.getRelation());
       expect(notices).toHaveLength(1);
     }
-    await bots.kill();
-    const store = await openBotsStore(hs.config.dataDir);
+    await env.bots.kill();
+    const store = await openBotsStore(env.hs.config.dataDir);
     try {
       for (const v of victims) {
         const c = botsTables(store).cases.byRoom(v.roomId);
@@ -112,6 +97,6 @@ describe("the bots service killed with SIGKILL at random moments during triage",
     } finally {
       store.close();
     }
-    bots = await start();
+    await env.restart();
   }, 600_000);
 });
