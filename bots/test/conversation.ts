@@ -153,9 +153,14 @@ export async function readableBy(reader: MatrixClient, event: MatrixEvent): Prom
   return !copy.isDecryptionFailure();
 }
 
+/** The rooms `inviter` has invited `client` to that it has not answered yet. */
+export function pendingInvites(client: SdkClient, inviter: string): Room[] {
+  return client.client.getRooms().filter((room) => room.getMyMembership() === "invite" && room.getMember(client.userId)?.events.member?.getSender() === inviter);
+}
+
 /** A room `inviter` has invited `client` to that it has not answered yet. */
 export function pendingInvite(client: SdkClient, inviter: string): Room | undefined {
-  return client.client.getRooms().find((room) => room.getMyMembership() === "invite" && room.getMember(client.userId)?.events.member?.getSender() === inviter);
+  return pendingInvites(client, inviter)[0];
 }
 
 /** Waits for an invite from `inviter`; returns the room id. Invites arrive as stripped state, which wakes no waiter: this polls. */

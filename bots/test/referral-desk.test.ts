@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
-import { eventually, messages, nextPrompt, pendingInvite, readableBy, waitForInvite, waitForText } from "./conversation.ts";
+import { eventually, messages, nextPrompt, pendingInvite, pendingInvites, readableBy, waitForInvite, waitForText } from "./conversation.ts";
 import { addPartner, caseTakenBy } from "./referral-steps.ts";
 import { Stack } from "./stack.ts";
 
@@ -113,7 +113,7 @@ describe("a referral started by inviting the bot", () => {
 
   it("a second invite starts again in the same desk room; Cancel sends nothing", async () => {
     const before = (await referrals()).length;
-    const invitesFromBot = () => mina.client.getRooms().filter((r) => r.getMyMembership() === "invite" && r.getMember(mina.userId)?.events.member?.getSender() === stack.referralBot).map((r) => r.roomId);
+    const invitesFromBot = () => pendingInvites(mina, stack.referralBot).map((r) => r.roomId);
     const invitesBefore = invitesFromBot();
     const lastBefore = messages(mina, desk).at(-1)!.event.getId();
     await mina.client.invite(counselling, stack.referralBot);

@@ -20,18 +20,17 @@ import type { OptionDef } from "../triage/bank.ts";
 import { matchOption } from "../triage/match.ts";
 import { notice, type Outgoing } from "../triage/outgoing.ts";
 import { type Question, questionMessage } from "../triage/prompt.ts";
-import { categoryWords } from "./messages.ts";
+import { categoryWords, NO_ALIASES, YES_ALIASES } from "./messages.ts";
 import { MAX_SUMMARY_LENGTH, type Referrals } from "./referrals.ts";
 
 type Bilingual = Record<Language, string>;
 const book = textBook<{ kinds: Record<PartnerKind, Bilingual> }>("referral-desk.json");
 export const deskSay = book.say;
 
-const option = (id: string, aliases: string[] = []): OptionDef => ({ id, label: { ko: deskSay("ko", id), en: deskSay("en", id) }, aliases });
-const YES = option("yes", ["네", "예", "yes", "ok"]);
-const NO = option("no", ["아니요", "아니오", "no"]);
-const CANCEL = option("cancel", ["취소", "cancel"]);
-const SEND = option("send", ["보내기", "보내", "send"]);
+const YES = book.option("yes", YES_ALIASES);
+const NO = book.option("no", NO_ALIASES);
+const CANCEL = book.option("cancel", ["취소", "cancel"]);
+const SEND = book.option("send", ["보내기", "보내", "send"]);
 
 /** The Matrix side, implemented by the referral bot. */
 export interface DeskRooms {

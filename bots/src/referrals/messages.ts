@@ -6,7 +6,6 @@
 import { type HarmCategory, type Language, REFERRAL_FIELD, type ReferralContent, type ReferralItem } from "@onsafe/schema";
 import { textBook } from "../content/text-book.ts";
 import type { Referral } from "../storage/index.ts";
-import type { OptionDef } from "../triage/bank.ts";
 import { notice, type Outgoing } from "../triage/outgoing.ts";
 import { type Question, questionMessage } from "../triage/prompt.ts";
 
@@ -18,8 +17,9 @@ export const say = book.say;
 
 export const categoryWords = (category: HarmCategory | null, lang: Language) => book.data.categories[category ?? "other"][lang];
 
-
-const option = (id: string, aliases: string[] = []): OptionDef => ({ id, label: { ko: say("ko", id), en: say("en", id) }, aliases });
+/** How people type yes and no, in either language: the referral bot's questions to victims and to companions alike. */
+export const YES_ALIASES = ["네", "예", "yes", "ok"];
+export const NO_ALIASES = ["아니요", "아니오", "no"];
 
 export const YES = "yes";
 export const NO = "no";
@@ -27,11 +27,11 @@ export const DECLINE = "decline";
 export const WITHDRAW = "withdraw";
 
 export function itemQuestion(r: Referral, item: ReferralItem): Question {
-  return { id: `${r.id}.${item}`, options: [option(YES, ["네", "예", "yes", "ok"]), option(NO, ["아니요", "아니오", "no"]), option(DECLINE, ["거절", "decline"])] };
+  return { id: `${r.id}.${item}`, options: [book.option(YES, YES_ALIASES), book.option(NO, NO_ALIASES), book.option(DECLINE, ["거절", "decline"])] };
 }
 
 export function withdrawQuestion(r: Referral): Question {
-  return { id: `${r.id}.withdraw`, options: [option(WITHDRAW, ["철회", "withdraw"])] };
+  return { id: `${r.id}.withdraw`, options: [book.option(WITHDRAW, ["철회", "withdraw"])] };
 }
 
 export function ask(question: Question, text: string, lang: Language, referral: ReferralContent): Outgoing {

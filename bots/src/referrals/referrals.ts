@@ -6,7 +6,7 @@
  * words into Matrix. The companion's summary exists only in the bot's
  * encrypted offer and is read back from there at hand-off.
  */
-import { isOneOf, type Language, REFERRAL_ITEMS, type ReferralItem, type ReferralStatus } from "@onsafe/schema";
+import { HANDED_OFF_STATUSES, isOneOf, type Language, REFERRAL_ITEMS, type ReferralItem, type ReferralStatus } from "@onsafe/schema";
 import { DEFAULT_TIME_ZONE } from "../config.ts";
 import { badState, forbidden, invalidParam, notFound } from "../ops-api/errors.ts";
 import { shortId } from "../queue/case-id.ts";
@@ -15,7 +15,7 @@ import { KeyedChain } from "../runtime/keyed-chain.ts";
 import type { IncomingMessage } from "../runtime/incoming-message.ts";
 import { alreadyRead, markRead } from "../runtime/read-mark.ts";
 import type { OutgoingFile } from "../runtime/send-file.ts";
-import type { BotsTables, CaseRow, Referral, StaffMember } from "../storage/index.ts";
+import type { BotsTables, CaseRow, Partner, Referral, StaffMember } from "../storage/index.ts";
 import { matchOption } from "../triage/match.ts";
 import type { Outgoing } from "../triage/outgoing.ts";
 import { type Letter, LETTER_FILE_NAME, letterPdf } from "./letter-pdf.ts";
@@ -25,20 +25,11 @@ import {
 
 export const REFERRAL_ID_PATTERN = /^r-[0-9a-z]{6}$/;
 export const MAX_SUMMARY_LENGTH = 2000;
-/** Statuses in which the partner is welcome in the room (a withdrawal removed them). */
-const PARTNER_WELCOME: ReferralStatus[] = ["consented", "accepted", "first_contact", "completed"];
+/** Statuses in which the partner is welcome in the room: handed off, and not withdrawn (a withdrawal removed them). */
+const PARTNER_WELCOME: ReferralStatus[] = HANDED_OFF_STATUSES.filter((s) => s !== "withdrawn");
 
-/** What the referral flow needs to know of a partner organisation. */
-export interface PartnerInfo {
-  id: string;
-  name: Record<Language, string>;
-  about: Record<Language, string>;
-  region: string;
-  hours: string;
-  contact: string;
-  staffIds: string[];
-  active: boolean;
-}
+/** What the referral flow needs to know of a partner organisation (a directory entry). */
+export type PartnerInfo = Pick<Partner, "id" | "name" | "about" | "region" | "hours" | "contact" | "staffIds" | "active">;
 
 /** The Matrix side, implemented by the referral bot. */
 export interface ReferralRooms {
