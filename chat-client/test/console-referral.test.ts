@@ -163,7 +163,8 @@ describe("referrals in the companion console", () => {
     await pat.waitForRoom(referralRoom, "invite");
     await expect.poll(() => item.locator(".status").textContent(), { timeout: 10_000 }).toBe("Consented");
     expect(await item.locator(".agreed").textContent()).toBe("Agreed: Kind of harm, A summary you write, Contact in a shared chat");
-    expect(await page.locator(".referral-news").textContent()).toBe(`Case ${caseId}: the victim agreed to share with Legal Aid Corporation`);
+    // The dashboard's news polls GET me/referrals on its own 5 s timer, apart from the case's list.
+    await expect.poll(() => page.locator(".referral-news").textContent(), { timeout: 10_000 }).toBe(`Case ${caseId}: the victim agreed to share with Legal Aid Corporation`);
     expect(await item.getByRole("button", { name: /^Mark completed/ }).count()).toBe(0);
 
     // The partner joins: accepted, and the companion can mark it completed.
