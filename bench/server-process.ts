@@ -17,7 +17,7 @@ export async function startServerProcess(port: number): Promise<ServerProcess> {
   execFileSync(process.execPath, ["chat-server/build.mjs"], { stdio: "inherit" });
   const dataDir = mkdtempSync(join(tmpdir(), "onsafe-bench-"));
   const child: ChildProcess = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean), "chat-server/dist/main.js"], {
-    env: { ...process.env, ONSAFE_PORT: String(port), ONSAFE_DATA_DIR: dataDir, ONSAFE_VISITOR_REGISTRATIONS_PER_HOUR: "100000" },
+    env: { ...process.env, ONSAFE_PORT: String(port), ONSAFE_DATA_DIR: dataDir, ONSAFE_VISITOR_REGISTRATIONS_PER_HOUR: "100000", ONSAFE_VISITOR_SENDS_PER_MINUTE: "1000000" },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const exited = new Promise((r) => child.once("exit", r));

@@ -23,6 +23,8 @@ export interface Config {
   visitorRegistrationsPerWindow: number;
   visitorRegistrationWindowMs: number;
   visitorMaxRooms: number;
+  /** Room events (messages, redactions, state) one visitor may send per minute. */
+  visitorSendsPerMinute: number;
   maxSyncsPerUser: number;
 }
 
@@ -51,6 +53,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     visitorRegistrationWindowMs: 60 * 60 * 1000,
     /** Rooms one visitor may create in all (a conversation each; the bots create the others). */
     visitorMaxRooms: envInt(env, "ONSAFE_VISITOR_MAX_ROOMS", 10),
+    /** Far above a person typing or sharing a batch of screenshots; a script flooding a companion hits it. */
+    visitorSendsPerMinute: envInt(env, "ONSAFE_VISITOR_SENDS_PER_MINUTE", 60),
     /** Long-poll `/sync` requests one account may hold open at once (a device needs one). */
     maxSyncsPerUser: envInt(env, "ONSAFE_MAX_SYNCS_PER_USER", 10),
   };

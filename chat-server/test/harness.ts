@@ -229,6 +229,7 @@ async function childProcessBackend(config: Config): Promise<Backend> {
       ONSAFE_HOST: config.host,
       ONSAFE_DATA_DIR: config.dataDir,
       ONSAFE_VISITOR_REGISTRATIONS_PER_HOUR: String(config.visitorRegistrationsPerWindow),
+      ONSAFE_VISITOR_SENDS_PER_MINUTE: String(config.visitorSendsPerMinute),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -18,11 +18,13 @@ import { messageRoutes } from "./message.ts";
 import { receiptRoutes } from "./receipts.ts";
 import { registerRoutes } from "./register.ts";
 import { roomRoutes } from "./rooms.ts";
+import { visitorSendLimit } from "./send-limit.ts";
 import { stateRoutes } from "./state.ts";
 import { syncRoutes } from "./sync.ts";
 import { toDeviceRoutes } from "./to-device.ts";
 
 export function routers(hs: Homeserver): Hono<AppEnv>[] {
+  const sendLimit = visitorSendLimit(hs.config);
   return [
     discoveryRoutes(hs),
     registerRoutes(hs),
@@ -31,8 +33,8 @@ export function routers(hs: Homeserver): Hono<AppEnv>[] {
     adminRegisterRoutes(hs),
     contextRoutes(hs),
     roomRoutes(hs),
-    stateRoutes(hs),
-    messageRoutes(hs),
+    stateRoutes(hs, sendLimit),
+    messageRoutes(hs, sendLimit),
     receiptRoutes(hs),
     syncRoutes(hs),
     keyRoutes(hs),

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BOT_LOCALPARTS } from "@onsafe/schema";
 import { expectError, TestServer } from "../../test/harness.ts";
 
 /** Issue 10, item 4: limits a flood of fake visitors or a hostile client runs into, each a clear Matrix error that changes nothing. */
@@ -7,7 +8,7 @@ const ROOM = { preset: "private_chat", initial_state: [{ type: "m.room.encryptio
 
 describe("limits", () => {
   let server: TestServer;
-  beforeAll(async () => { server = await TestServer.start({ visitorMaxRooms: 2, maxSyncsPerUser: 3 }); });
+  beforeAll(async () => { server = await TestServer.start({ visitorMaxRooms: 2, maxSyncsPerUser: 3, visitorSendsPerMinute: 5 }); });
   afterAll(async () => { await server.close(); });
 
   it("lets a visitor start only so many conversations, and creates nothing past the limit", async () => {
@@ -36,5 +37,28 @@ describe("limits", () => {
     expect((await server.request("GET", "/_matrix/client/v3/sync?timeout=0", { token: other.token })).status).toBe(200);
     for (const reply of await Promise.all(waiting)) expect(reply.status).toBe(200);
     expect((await server.request("GET", `/_matrix/client/v3/sync?timeout=0&since=${since}`, { token: visitor.token })).status).toBe(200);
+  });
+
+  it("holds a visitor's sends (messages, redactions, state) to a budget a minute, storing nothing past it; bots and other visitors go on", async () => {
+    const bot = await server.createAccount("bot", BOT_LOCALPARTS.triage);
+    const visitor = await server.registerVisitor();
+    const roomId = await server.visitorRoomWithBot(visitor, bot);
+    const send = (who: typeof visitor, txn: string) => server.call(who, "PUT", `/rooms/${roomId}/send/m.room.encrypted/${txn}`, { algorithm: "m.megolm.v1.aes-sha2", ciphertext: "AAAA" });
+    const first = await send(visitor, "t0");
+    expect(first.status).toBe(200);
+    for (let i = 1; i < 4; i++) expect((await send(visitor, `t${i}`)).status).toBe(200);
+    expect((await server.call(visitor, "PUT", `/rooms/${roomId}/redact/${first.body.event_id}/r0`, {})).status).toBe(200);
+    const events = server.count("events");
+    const refused = await send(visitor, "t5");
+    expectError(refused, 429, "M_LIMIT_EXCEEDED");
+    expect(refused.body.retry_after_ms).toBeGreaterThan(0);
+    expect(refused.body.retry_after_ms).toBeLessThanOrEqual(60_000);
+    expectError(await server.call(visitor, "PUT", `/rooms/${roomId}/state/m.room.topic/`, { topic: "x" }), 429, "M_LIMIT_EXCEEDED");
+    expect(server.count("events")).toBe(events);
+    // The bot in the same room is not limited, nor is another visitor.
+    for (let i = 0; i < 8; i++) expect((await send(bot, `b${i}`)).status).toBe(200);
+    const other = await server.registerVisitor();
+    const otherRoom = await server.visitorRoomWithBot(other, bot);
+    expect((await server.call(other, "PUT", `/rooms/${otherRoom}/send/m.room.encrypted/o1`, { algorithm: "m.megolm.v1.aes-sha2", ciphertext: "AAAA" })).status).toBe(200);
   });
 });

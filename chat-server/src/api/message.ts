@@ -7,11 +7,13 @@ import { intParam, isObject, optionalString, readJson } from "../http/json.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { parseSyncToken } from "../services/sync-token.ts";
 import { roomIdParam } from "./rooms.ts";
+import type { SendLimit } from "./send-limit.ts";
 
-export function messageRoutes(hs: Homeserver) {
+export function messageRoutes(hs: Homeserver, sendLimit: SendLimit) {
   const r = new Hono<AppEnv>({ strict: false });
 
   r.put("/_matrix/client/v3/rooms/:roomId/send/:eventType/:txnId", async (c) => {
+    sendLimit(c.get("session"));
     const content = await readJson(c);
     const type = c.req.param("eventType");
     const txnId = c.req.param("txnId");
@@ -21,6 +23,7 @@ export function messageRoutes(hs: Homeserver) {
   });
 
   r.put("/_matrix/client/v3/rooms/:roomId/redact/:eventId/:txnId", async (c) => {
+    sendLimit(c.get("session"));
     const body = await readJson(c);
     const eventId = c.req.param("eventId");
     if (!isEventId(eventId)) throw notFound("Event not found");

@@ -5,8 +5,9 @@ import { badJson, forbidden, notFound } from "../http/errors.ts";
 import { readJson } from "../http/json.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { roomIdParam } from "./rooms.ts";
+import type { SendLimit } from "./send-limit.ts";
 
-export function stateRoutes(hs: Homeserver) {
+export function stateRoutes(hs: Homeserver, sendLimit: SendLimit) {
   const r = new Hono<AppEnv>({ strict: false });
 
   /** Only joined members may read state (a former member is refused, not shown the state at their leave); others may not know the room exists. */
@@ -34,6 +35,7 @@ export function stateRoutes(hs: Homeserver) {
     c.json(getState(roomIdParam(c.req.param("roomId")), c.req.param("type"), c.req.param("stateKey") ?? "", c.get("session").userId, c.req.query("format"))));
 
   const putState = async (c: Context<AppEnv>, stateKey: string) => {
+    sendLimit(c.get("session"));
     const content = await readJson(c);
     const type = c.req.param("type")!;
     if (type.length > 255 || stateKey.length > 255) throw badJson("Type and state key must be at most 255 characters");
