@@ -5,6 +5,14 @@ import { envInt, servicePorts } from "@onsafe/schema";
 /** The service's time zone unless `ONSAFE_TIME_ZONE` says otherwise. */
 export const DEFAULT_TIME_ZONE = "Asia/Seoul";
 
+/**
+ * The shortest retention of closed cases, in days. The expected wait looks back
+ * 14 days at assignments and the supervisor's figures 7 (+1 for time zones), so
+ * below this the sweep would change what they count. A smaller value stops the
+ * start: 0 must never mean "erase at once" (docs/QUEUE.md "Retention").
+ */
+export const MIN_CLOSED_CASE_RETENTION_DAYS = 14;
+
 /** Opening hours shown to victims: the service is open whenever a companion is on shift; this only says when it usually is. */
 export interface ServiceHours {
   /** IANA time zone the hours are in. */
@@ -39,6 +47,10 @@ export interface BotsConfig {
   reminderCheckMs: number;
   /** How long a partner has to accept a referral before its companion is reminded (docs/REFERRALS.md). */
   referralAcceptMs: number;
+  /** How long after its last activity a closed case is erased from the bots database (docs/QUEUE.md "Retention"). */
+  closedCaseRetentionMs: number;
+  /** How often the retention sweep runs (also once at start). */
+  retentionCheckMs: number;
   hours: ServiceHours;
 }
 
@@ -57,6 +69,8 @@ export function botsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): BotsCon
     defaultVisitsPerDay: envInt(env, "ONSAFE_VISITS_PER_DAY", 3),
     reminderCheckMs: 60_000,
     referralAcceptMs: envInt(env, "ONSAFE_REFERRAL_ACCEPT_HOURS", 48) * 3_600_000,
+    closedCaseRetentionMs: closedCaseRetentionDays(env) * 86_400_000,
+    retentionCheckMs: 3_600_000,
     hours: {
       timeZone: env.ONSAFE_TIME_ZONE ?? DEFAULT_TIME_ZONE,
       days: [1, 2, 3, 4, 5],
@@ -64,4 +78,12 @@ export function botsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): BotsCon
       closes: "18:00",
     },
   };
+}
+
+function closedCaseRetentionDays(env: NodeJS.ProcessEnv): number {
+  const days = envInt(env, "ONSAFE_CLOSED_CASE_RETENTION_DAYS", 90);
+  if (days < MIN_CLOSED_CASE_RETENTION_DAYS) {
+    throw new Error(`ONSAFE_CLOSED_CASE_RETENTION_DAYS must be at least ${MIN_CLOSED_CASE_RETENTION_DAYS} (days)`);
+  }
+  return days;
 }

@@ -1,7 +1,7 @@
 /**
  * The bots service: the bots database and queue, the triage, scheduling and
- * referral bots (Matrix clients with their crypto stores kept on disk), the ops API and
- * the offer and reminder timers, started and stopped together. Used by `main.ts` and by the tests.
+ * referral bots (Matrix clients with their crypto stores kept on disk), the ops API,
+ * the offer and reminder timers and the retention sweep, started and stopped together. Used by `main.ts` and by the tests.
  */
 import { join } from "node:path";
 import type { BotsConfig } from "./config.ts";
@@ -28,6 +28,8 @@ import { ReferralDesks } from "./referrals/desk.ts";
 import { MyReferrals } from "./referrals/my-referrals.ts";
 import { Referrals } from "./referrals/referrals.ts";
 import { ReferralReminders } from "./referrals/reminders.ts";
+import { MatrixRoomExits } from "./retention/bot-exits.ts";
+import { ClosedCaseRetention, startRetentionTimer } from "./retention/closed-cases.ts";
 
 export interface RunningBots {
   /** The ops API's own address (the homeserver forwards `/_onsafe/` here). */
@@ -42,6 +44,8 @@ export interface RunningBots {
   scheduling: BotClient;
   referral: BotClient;
   referralUserId: string;
+  /** The closed cases' retention sweep (docs/QUEUE.md "Retention"); runs at start and every `retentionCheckMs`. */
+  retention: ClosedCaseRetention;
   close(): Promise<void>;
 }
 
@@ -104,6 +108,8 @@ export async function startBotsService(config: BotsConfig, clock: Clock = system
   const stopOfferTimer = startOfferTimer(queue.cases, config.offerCheckMs);
   // Offers that lapsed while the service was down.
   await queue.cases.expireOffers();
+  const retention = new ClosedCaseRetention(tables, clock, config.closedCaseRetentionMs, new MatrixRoomExits([triage.client, scheduling.client, referral.client]));
+  const stopRetention = startRetentionTimer(retention, config.retentionCheckMs);
 
   return {
     url: api.url,
@@ -117,10 +123,12 @@ export async function startBotsService(config: BotsConfig, clock: Clock = system
     scheduling,
     referral,
     referralUserId: referralSession.userId,
+    retention,
     async close() {
       stopOfferTimer();
       stopReminders();
       stopReferralReminders();
+      await stopRetention();
       await api.close();
       await bot.stop();
       await schedulingBot.stop();

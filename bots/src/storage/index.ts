@@ -1,4 +1,5 @@
 /** The bots database and its tables, opened together. */
+import { CaseErasureStore } from "./case-erasure.ts";
 import { CaseLogStore } from "./case-log.ts";
 import { CaseStore } from "./cases.ts";
 import { MetaStore } from "./meta.ts";
@@ -7,6 +8,7 @@ import { OfferStore } from "./offers.ts";
 import { PartnerStore } from "./partners.ts";
 import { ReferralDeskStore } from "./referral-desks.ts";
 import { ReferralStore } from "./referrals.ts";
+import { RoomDepartureStore } from "./room-departures.ts";
 import { SchedulingRoomStore } from "./scheduling-rooms.ts";
 import { SlotStore } from "./slots.ts";
 import { StaffStore } from "./staff.ts";
@@ -25,6 +27,8 @@ export interface BotsTables {
   partners: PartnerStore;
   referrals: ReferralStore;
   referralDesks: ReferralDeskStore;
+  erasure: CaseErasureStore;
+  departures: RoomDepartureStore;
 }
 
 export function botsTables(db: BotsStore): BotsTables {
@@ -34,6 +38,8 @@ export function botsTables(db: BotsStore): BotsTables {
     partners: new PartnerStore(db),
     referrals: new ReferralStore(db),
     referralDesks: new ReferralDeskStore(db),
+    erasure: new CaseErasureStore(db),
+    departures: new RoomDepartureStore(db),
   };
 }
 
