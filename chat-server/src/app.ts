@@ -39,7 +39,7 @@ export function createApp(hs: Homeserver): Hono<AppEnv> {
     return limit(c, next);
   });
 
-  const auth = requireAuth(hs.accounts);
+  const auth = requireAuth(hs.accounts, hs.activity);
   // Filled in once every router is mounted (below).
   let isKnown: (method: string, path: string) => boolean = () => true;
   let methodsAt: (path: string) => string[] = () => [];

@@ -26,6 +26,8 @@ export interface Config {
   /** Room events (messages, redactions, state) one visitor may send per minute. */
   visitorSendsPerMinute: number;
   maxSyncsPerUser: number;
+  /** Days a visitor account may stay unused before it is deleted with its conversations (docs/RETENTION.md). */
+  visitorRetentionDays: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -57,5 +59,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     visitorSendsPerMinute: envInt(env, "ONSAFE_VISITOR_SENDS_PER_MINUTE", 60),
     /** Long-poll `/sync` requests one account may hold open at once (a device needs one). */
     maxSyncsPerUser: envInt(env, "ONSAFE_MAX_SYNCS_PER_USER", 10),
+    visitorRetentionDays: retentionDays(env),
   };
+}
+
+/** At least a day: 0 must not come to mean "delete every visitor at the next sweep". */
+function retentionDays(env: NodeJS.ProcessEnv): number {
+  const days = envInt(env, "ONSAFE_VISITOR_RETENTION_DAYS", 90);
+  if (days < 1) throw new Error("ONSAFE_VISITOR_RETENTION_DAYS must be at least 1");
+  return days;
 }

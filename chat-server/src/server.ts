@@ -26,6 +26,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // Long-polls may wait 30 s; keep idle keep-alive sockets a little longer.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  hs.retention.start();
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   return {
@@ -37,6 +38,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await hs.retention.stop();
       hs.close();
     },
   };

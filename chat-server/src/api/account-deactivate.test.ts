@@ -31,11 +31,12 @@ describe("account deactivation", () => {
     await env.server.call(visitor, "PUT", `/user/${encodeURIComponent(visitor.userId)}/account_data/org.onsafe.test`, { a: 1 });
     const upload = await env.server.request("POST", "/_matrix/media/v3/upload", { token: visitor.token, raw: "encrypted-file-bytes", headers: { "content-type": "application/octet-stream" } });
     expect(upload.status).toBe(200);
-    return { visitor, roomId, secret, eventId: sent.body.event_id as string };
+    const answer = await env.server.call(env.bot, "PUT", `/rooms/${roomId}/send/m.room.encrypted/answer-${roomId}`, { algorithm: "m.megolm.v1.aes-sha2", ciphertext: `bot-answer-${secret}` });
+    return { visitor, roomId, secret, eventId: sent.body.event_id as string, answerId: answer.body.event_id as string };
   };
 
   it("locks the account, leaves its rooms and erases what it left behind", async () => {
-    const { visitor, roomId, secret, eventId } = await activeVisitor();
+    const { visitor, roomId, secret, eventId, answerId } = await activeVisitor();
     expect(rowsOf(visitor.userId)).toMatchObject({ devices: 1, access_tokens: 1, one_time_keys: 1, room_key_versions: 1, account_data: 1, receipts: 1, media: 1 });
     const since = await env.server.nextBatch(env.bot);
 
@@ -53,6 +54,8 @@ describe("account deactivation", () => {
     const sync = await env.server.call(env.bot, "GET", `/sync?since=${since}&timeout=5000`);
     expect(sync.body.rooms.join[roomId].timeline.events.at(-1)).toMatchObject({ type: "m.room.member", state_key: visitor.userId, content: { membership: "leave" } });
     expect((await env.server.call(env.bot, "GET", `/rooms/${roomId}/event/${eventId}`)).body.content).toEqual({});
+    // So is what the bot said to them: the whole conversation is erased once no visitor is in it.
+    expect((await env.server.call(env.bot, "GET", `/rooms/${roomId}/event/${answerId}`)).body.content).toEqual({});
     const files = ["homeserver.sqlite", "homeserver.sqlite-wal"].map((f) => readFileSync(join(env.server.config.dataDir, f)));
     expect(files.some((bytes) => bytes.includes(Buffer.from(secret)))).toBe(false);
     // The room and its state are still there for the bot.
@@ -78,5 +81,18 @@ describe("account deactivation", () => {
     expectError(await env.server.request("POST", "/_matrix/client/v3/login", {
       body: { type: "m.login.password", identifier: { type: "m.id.user", user: visitor.userId }, password: "a-recovery-code-77" },
     }), 403, "M_FORBIDDEN");
+  });
+
+  it("erases a conversation the visitor left before deleting their account, as the victim app does, and not one another visitor is in", async () => {
+    const { visitor, roomId, eventId, answerId } = await activeVisitor();
+    const other = await activeVisitor();
+    expect((await env.server.call(visitor, "POST", `/rooms/${roomId}/leave`, {})).status).toBe(200);
+    // Leaving alone erases nothing: the account may come back with its recovery code.
+    expect((await env.server.call(env.bot, "GET", `/rooms/${roomId}/event/${answerId}`)).body.content).not.toEqual({});
+    const ask = await env.server.call(visitor, "POST", "/account/deactivate", {});
+    expect((await env.server.call(visitor, "POST", "/account/deactivate", { auth: { type: "m.login.dummy", session: ask.body.session } })).status).toBe(200);
+    for (const id of [eventId, answerId]) expect((await env.server.call(env.bot, "GET", `/rooms/${roomId}/event/${id}`)).body.content).toEqual({});
+    expect((await env.server.call(env.bot, "GET", `/rooms/${other.roomId}/event/${other.answerId}`)).body.content).not.toEqual({});
+    expect((await env.server.call(other.visitor, "GET", `/rooms/${other.roomId}/event/${other.eventId}`)).body.content).not.toEqual({});
   });
 });

@@ -8,6 +8,7 @@ import { forbidden, MatrixError } from "../http/errors.ts";
 import { randomAlnum, randomToken } from "../http/ids.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
 import type { DeviceLists } from "./device-lists.ts";
+import { dayOf } from "./visitor-activity.ts";
 
 export interface Session {
   userId: string;
@@ -83,6 +84,7 @@ export class Accounts {
         avatar_url: null,
         created_ts: Date.now(),
         deactivated: 0,
+        active_day: input.kind === "visitor" ? dayOf(Date.now()) : null,
       }));
       return userId;
     });

@@ -5,24 +5,30 @@
  * devices, keys, key backup, account data, receipts, filters and uploaded
  * media. The user row stays, marked deactivated, so the id is never reused.
  *
+ * A visitor's conversation rooms that no visitor is in any more are erased
+ * whole (services/conversation-erasure.ts): the companion's messages too.
+ * This is what "delete my conversation" and an expired visitor account
+ * (services/retention.ts) both come to.
+ *
  * State events are left as they are: pruning them could undo a room's
  * encryption or power levels for the people still in it, and a visitor's
  * member events carry no profile.
  */
 import type { Store } from "../storage/database.ts";
 import type { Writer } from "../storage/writer.ts";
-import type { JsonObject } from "../http/json.ts";
 import { PER_DEVICE_TABLES, type Session } from "./accounts.ts";
 import type { DeviceLists } from "./device-lists.ts";
 import type { Media } from "./media.ts";
+import { eraseAbandonedRooms, pruneMessagesOf } from "./conversation-erasure.ts";
 import { type Memberships, PRESENT } from "./memberships.ts";
-import { prune } from "./redactions.ts";
 import type { Rooms } from "./rooms.ts";
 
 /** Tables whose rows belong to one user, by their `user_id` column: every device's, and the user's own. */
 const PER_USER_TABLES = [
   ...PER_DEVICE_TABLES, "cross_signing_keys", "room_key_versions", "room_keys", "account_data", "filters", "receipts",
 ] as const;
+
+const EVER = ["join", "invite", "leave", "ban", "knock"] as const;
 
 export class Deactivation {
   constructor(
@@ -45,12 +51,11 @@ export class Deactivation {
     for (const roomId of this.memberships.roomsOf(userId, PRESENT)) {
       await this.rooms.membership(session, roomId, "leave", userId);
     }
+    // Every room they were ever in: the victim app leaves its rooms before it deactivates.
+    const everIn = session.kind === "visitor" ? this.memberships.roomsOf(userId, EVER) : [];
     const mediaIds = await this.writer.write((ctx) => {
-      for (const event of this.store.all(q.selectFrom("events").select(["event_id", "type", "content"])
-        .where("sender", "=", userId).where("state_key", "is", null).where("content", "!=", "{}"))) {
-        const pruned = JSON.stringify(prune(event.type, JSON.parse(event.content) as JsonObject));
-        this.store.run(q.updateTable("events").set({ content: pruned }).where("event_id", "=", event.event_id));
-      }
+      pruneMessagesOf(this.store, userId);
+      eraseAbandonedRooms(this.store, everIn);
       for (const table of PER_USER_TABLES) {
         // Every table in the list has a user_id column.
         this.store.run(q.deleteFrom(table as "devices").where("user_id", "=", userId));

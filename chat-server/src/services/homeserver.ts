@@ -15,11 +15,13 @@ import { Profiles } from "./profiles.ts";
 import { Memberships } from "./memberships.ts";
 import { Notifier } from "./notifier.ts";
 import { Receipts } from "./receipts.ts";
+import { Retention } from "./retention.ts";
 import { Redactions } from "./redactions.ts";
 import { Rooms } from "./rooms.ts";
 import { Timeline } from "./timeline.ts";
 import { ToDevice } from "./to-device.ts";
 import { Typing } from "./typing.ts";
+import { VisitorActivity } from "./visitor-activity.ts";
 import { loadSecrets, type Secrets } from "./secrets.ts";
 
 export class Homeserver {
@@ -42,6 +44,8 @@ export class Homeserver {
   readonly profiles: Profiles;
   readonly redactions: Redactions;
   readonly deactivation: Deactivation;
+  readonly activity: VisitorActivity;
+  readonly retention: Retention;
 
   private constructor(readonly config: Config, readonly store: Store, readonly secrets: Secrets) {
     this.memberships = new Memberships(store);
@@ -66,6 +70,8 @@ export class Homeserver {
     this.profiles = new Profiles(store, this.writer, this.accounts, this.rooms);
     this.redactions = new Redactions(store, this.writer, this.events, this.rooms);
     this.deactivation = new Deactivation(store, this.writer, this.memberships, this.rooms, this.deviceLists, this.media);
+    this.activity = new VisitorActivity(store, this.writer);
+    this.retention = new Retention(store, this.deactivation, config.visitorRetentionDays);
   }
 
   static async open(config: Config): Promise<Homeserver> {

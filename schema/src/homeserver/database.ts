@@ -14,6 +14,8 @@ export interface UsersTable {
   avatar_url: string | null;
   created_ts: number;
   deactivated: number;
+  /** Visitors: the last day (since the epoch, UTC) they used the account; null for other kinds. */
+  active_day: number | null;
 }
 
 export interface DevicesTable {
