@@ -5,8 +5,10 @@
  * history; ours records nothing, docs/QUEUE.md "Retention"). Nobody else is
  * removed.
  */
-import type { MatrixClient } from "matrix-js-sdk";
+import { ClientEvent, type MatrixClient } from "matrix-js-sdk";
 import type { RoomExits } from "./closed-cases.ts";
+
+const SYNC_WAIT_MS = 20_000;
 
 export class MatrixRoomExits implements RoomExits {
   constructor(private readonly bots: MatrixClient[]) {}
@@ -16,7 +18,11 @@ export class MatrixRoomExits implements RoomExits {
     for (const client of this.bots) {
       try {
         const membership = client.getRoom(roomId)?.getMyMembership();
-        if (membership === "join" || membership === "invite") await client.leave(roomId);
+        if (membership === "join" || membership === "invite") {
+          await client.leave(roomId);
+          // Forgotten before its leave came back through sync, the room would be made again from that sync.
+          if (!(await leaveSynced(client, roomId))) throw new Error("the leave did not come back through sync");
+        }
         // Also for rooms the bot left long ago (the triage bot after its hand-off): forgetting is allowed once out.
         await client.forget(roomId, true);
       } catch (error) {
@@ -28,4 +34,23 @@ export class MatrixRoomExits implements RoomExits {
     }
     return allOut;
   }
+}
+
+/** Resolves true once the client's own view shows it out of `roomId`; false after a while. */
+function leaveSynced(client: MatrixClient, roomId: string): Promise<boolean> {
+  const out = () => {
+    const membership = client.getRoom(roomId)?.getMyMembership();
+    return membership !== "join" && membership !== "invite";
+  };
+  if (out()) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (result: boolean) => {
+      clearTimeout(timer);
+      client.off(ClientEvent.Sync, onSync);
+      resolve(result);
+    };
+    const onSync = () => { if (out()) done(true); };
+    const timer = setTimeout(() => done(false), SYNC_WAIT_MS);
+    client.on(ClientEvent.Sync, onSync);
+  });
 }
