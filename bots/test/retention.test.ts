@@ -8,6 +8,7 @@
  * victim coming back to the room finds nobody, and starts afresh by inviting
  * the triage bot.
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import type { MatrixClient } from "matrix-js-sdk";
@@ -91,6 +92,11 @@ describe("a closed case past the retention period", () => {
 
     for (const who of [boss, mina]) {
       expect(await stack.ops(who.account, "GET", `/cases/${expiring.caseId}`)).toMatchObject({ status: 404, body: { errcode: "M_NOT_FOUND" } });
+    }
+    // Not in the files' bytes either: deleted rows are overwritten and the write-ahead log emptied.
+    for (const file of ["bots.sqlite", "bots.sqlite-wal"]) {
+      const bytes = readFileSync(join(stack.config.dataDir, file));
+      for (const id of ids) expect(bytes.includes(Buffer.from(id)), `${id} in ${file}`).toBe(false);
     }
     const db = new Database(join(stack.config.dataDir, "bots.sqlite"), { readonly: true });
     try {

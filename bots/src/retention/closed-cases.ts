@@ -72,6 +72,9 @@ export class ClosedCaseRetention {
         roomsPending++;
       }
     }
+    // secure_delete cleans the database's pages; this also empties the write-ahead log of their
+    // earlier images (the erased rows, and the rooms to leave once they are left).
+    if (erased > 0 || roomsLeft > 0) this.t.db.truncateWal();
     return { erased, stillActive, failed, roomsLeft, roomsPending };
   }
 
