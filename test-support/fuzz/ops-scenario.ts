@@ -1,7 +1,9 @@
 /**
  * The ops API under fuzz: the bots service's app served on a port, tokens
  * checked by a real homeserver's whoami, the queue on an in-memory database
- * with a recording Matrix side. Returns the run's report and whether the bots
+ * with a recording Matrix side. Requests go to the ops API's own port
+ * (`direct`), or the way browsers send them (`proxy`): to a homeserver that
+ * forwards `/_onsafe/` to it. Returns the run's report and whether the bots
  * database and the Matrix side stayed untouched.
  */
 import { botsConfigFromEnv } from "../../bots/src/config.ts";
@@ -24,7 +26,7 @@ export interface OpsFuzzRun {
   matrixActions: number;
 }
 
-export async function fuzzOpsApi(seed: number, count: number, concurrency = 8): Promise<OpsFuzzRun> {
+export async function fuzzOpsApi(seed: number, count: number, via: "direct" | "proxy" = "direct", concurrency = 8): Promise<OpsFuzzRun> {
   const server = await TestServer.start();
   try {
     const mina = await server.createAccount("companion", "mina");
@@ -48,8 +50,13 @@ export async function fuzzOpsApi(seed: number, count: number, concurrency = 8): 
       const before = snapshot();
       const calls = q.actions.calls.length;
       const context = { routes: app.routes, companionToken: mina.token, partnerToken: pat.token, visitorToken: visitor.token, expiredToken: gone.token, maxBodyBytes: 16 * 1024 };
-      const report = await runFuzz(ops.url, generateOps(context, seed, count), concurrency);
-      return { report, databaseUnchanged: snapshot() === before, matrixActions: q.actions.calls.length - calls };
+      const front = via === "proxy" ? await TestServer.start({ botsUrl: ops.url }) : undefined;
+      try {
+        const report = await runFuzz(front?.url ?? ops.url, generateOps(context, seed, count), concurrency);
+        return { report, databaseUnchanged: snapshot() === before, matrixActions: q.actions.calls.length - calls };
+      } finally {
+        await front?.close();
+      }
     } finally {
       await ops.close();
     }

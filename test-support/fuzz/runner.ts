@@ -12,6 +12,8 @@ import type { FuzzKind, FuzzRequest } from "./requests.ts";
 export interface FuzzReport {
   sent: number;
   byKind: Partial<Record<FuzzKind, number>>;
+  /** Time spent waiting for answers, by kind, in ms: where a slow path shows. */
+  msByKind: Partial<Record<FuzzKind, number>>;
   byStatus: Record<number, number>;
   /** Answers that break a rule: a 5xx, a non-Matrix error, a refused request accepted, a dropped connection. */
   findings: string[];
@@ -26,7 +28,7 @@ interface Answer {
 
 export async function runFuzz(baseUrl: string, requests: Iterable<FuzzRequest>, concurrency = 16): Promise<FuzzReport> {
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const report: FuzzReport = { sent: 0, byKind: {}, byStatus: {}, findings: [], ms: 0 };
+  const report: FuzzReport = { sent: 0, byKind: {}, msByKind: {}, byStatus: {}, findings: [], ms: 0 };
   const started = performance.now();
   const queue = requests[Symbol.iterator]();
   const worker = async () => {
@@ -36,12 +38,15 @@ export async function runFuzz(baseUrl: string, requests: Iterable<FuzzRequest>, 
       report.byKind[fuzz.kind] = (report.byKind[fuzz.kind] ?? 0) + 1;
       const label = `${fuzz.kind} ${fuzz.method} ${fuzz.path.slice(0, 160)} ${fuzz.body?.subarray(0, 60).toString() ?? ""}`;
       let answer: Answer;
+      const sentAt = performance.now();
       try {
         // An oversized body gets its own connection: the server answers and closes it before the upload ends.
         answer = await send(baseUrl, fuzz, fuzz.kind === "oversized" ? false : agent);
       } catch (error) {
         report.findings.push(`${label} -> transport error ${(error as Error).message}`);
         continue;
+      } finally {
+        report.msByKind[fuzz.kind] = Math.round((report.msByKind[fuzz.kind] ?? 0) + performance.now() - sentAt);
       }
       report.byStatus[answer.status] = (report.byStatus[answer.status] ?? 0) + 1;
       const problem = judge(fuzz, answer);
