@@ -113,6 +113,15 @@ describe("registration, login and account", () => {
     expectError(await server.request("GET", `/_matrix/client/v3/devices/${other}`, { token: visitor.token }), 404, "M_NOT_FOUND");
   });
 
+  it("lets staff name their devices but not visitors, whose device names everyone fetching their keys would read", async () => {
+    const visitor = await server.registerVisitor();
+    const companion = await server.createAccount("companion", "device-namer");
+    const rename = (a: typeof visitor) => server.request("PUT", `/_matrix/client/v3/devices/${a.deviceId}`, { token: a.token, body: { display_name: "Jane's phone" } });
+    expectError(await rename(visitor), 403, "M_FORBIDDEN");
+    expect((await server.request("GET", `/_matrix/client/v3/devices/${visitor.deviceId}`, { token: visitor.token })).body.display_name).toBeUndefined();
+    expect((await rename(companion)).status).toBe(200);
+  });
+
   it("stops guessing of a recovery code after 10 failed logins, without counting successes", async () => {
     const fresh = await TestServer.start();
     try {

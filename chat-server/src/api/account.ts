@@ -7,6 +7,7 @@ import { requireAuthStage, UiaRequired } from "../http/uia.ts";
 import type { Session } from "../services/accounts.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { assertAcceptablePassword } from "../services/passwords.ts";
+import { assertMayNameDevices } from "../services/policy.ts";
 import type { JsonObject } from "../http/json.ts";
 
 export function accountRoutes(hs: Homeserver) {
@@ -53,6 +54,7 @@ export function accountRoutes(hs: Homeserver) {
   });
 
   r.put("/_matrix/client/v3/devices/:deviceId", async (c) => {
+    assertMayNameDevices(c.get("session").kind);
     const body = await readJson(c);
     const name = body.display_name;
     if (typeof name !== "string" || name.length > 100) throw badJson("'display_name' must be a string of at most 100 characters");

@@ -128,6 +128,17 @@ describe("rooms, membership and visitor policy", () => {
     expect(env.server.count("events")).toBe(before);
   });
 
+  it("lets staff join a public room uninvited, but a partner only rooms they are invited to", async () => {
+    const open = await env.server.request("POST", "/_matrix/client/v3/createRoom", { token: env.companion.token, body: { preset: "public_chat" } });
+    const join = (a: Account) => env.server.request("POST", `/_matrix/client/v3/join/${open.body.room_id}`, { token: a.token, body: {} });
+    const before = env.server.count("events");
+    expectError(await join(env.partner), 403, "M_FORBIDDEN");
+    expect(env.server.count("events")).toBe(before);
+    expect((await join(env.supervisor)).status).toBe(200);
+    await env.server.request("POST", `/_matrix/client/v3/rooms/${open.body.room_id}/invite`, { token: env.companion.token, body: { user_id: env.partner.userId } });
+    expect((await join(env.partner)).status).toBe(200);
+  });
+
   it("lets the bot invite a env.companion, the env.companion invite a colleague, and refuses what policy forbids", async () => {
     const visitor = await env.server.registerVisitor();
     const roomId = await visitorRoom(visitor);

@@ -30,6 +30,15 @@ export function assertMayCreateRoom(kind: AccountKind): void {
   if (kind === "partner") throw forbidden("Partner accounts may not create rooms");
 }
 
+/**
+ * Who may join a public room without an invite: staff and bots. DESIGN.md
+ * lets a visitor into rooms they are invited to or create, and a partner only
+ * into the hand-off rooms they are invited to after the victim consents.
+ */
+export function mayJoinUninvited(kind: AccountKind): boolean {
+  return kind !== "visitor" && kind !== "partner";
+}
+
 /** Visitors see only themselves; staff may look up others. */
 export function assertMayLookUpUsers(kind: AccountKind): void {
   if (kind === "visitor") throw forbidden("Visitors may not look up other users");
@@ -57,6 +66,11 @@ export function maySetProfile(kind: AccountKind): boolean {
 
 export function assertMaySetProfile(kind: AccountKind): void {
   if (!maySetProfile(kind)) throw forbidden("Visitors stay anonymous: profiles cannot be set");
+}
+
+/** A device's display name is stored in the clear and shown to everyone who fetches its keys, as a profile would be. */
+export function assertMayNameDevices(kind: AccountKind): void {
+  if (kind === "visitor") throw forbidden("Visitors stay anonymous: devices cannot be renamed");
 }
 
 /** A membership reason is stored in the clear in the member event. */

@@ -15,7 +15,7 @@ import { type EventRow, Events, type NewEvent } from "./events.ts";
 import type { Memberships } from "./memberships.ts";
 import { assertPowerLevelChange, PowerLevels } from "./power-levels.ts";
 import type { Typing } from "./typing.ts";
-import { assertMayGiveReason, assertMayInvite, assertMaySetState } from "./policy.ts";
+import { assertMayGiveReason, assertMayInvite, assertMaySetState, mayJoinUninvited } from "./policy.ts";
 
 export const ROOM_VERSION = "10";
 /** Redactions go through `/redact`, which also prunes the target. */
@@ -166,7 +166,7 @@ export class Rooms {
         if (own === "join") return undefined;
         if (own === "ban") throw forbidden("You are banned from this room");
         const joinRule = this.events.stateContent(roomId, "m.room.join_rules", "")?.join_rule;
-        const open = joinRule === "public" && session.kind !== "visitor";
+        const open = joinRule === "public" && mayJoinUninvited(session.kind);
         if (own !== "invite" && !open) throw forbidden("You are not invited to this room");
         return { membership: "join", ...profile() };
       }
