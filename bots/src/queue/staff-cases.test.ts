@@ -104,6 +104,9 @@ describe("transfer and close", () => {
     expect(await q.staffCases.close(first.id, mina, "referred")).toMatchObject({ status: "closed", outcome: "referred" });
     expect(q.cases.get(second.id)!.status).toBe("offered");
     expect(await errcode(q.staffCases.close(first.id, boss, "supported"))).toBe("M_BAD_STATE");
+    expect(await errcode(q.staffCases.close(first.id, mina, "supported"))).toBe("M_BAD_STATE");
+    // A colleague is not told that it is closed.
+    expect(await errcode(q.staffCases.close(first.id, jun, "supported"))).toBe("M_FORBIDDEN");
     expect(await q.staffCases.close(second.id, boss, "no_response")).toMatchObject({ status: "closed" });
   });
 });

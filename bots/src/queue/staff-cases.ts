@@ -12,6 +12,8 @@ import { attempt, type Dispatcher } from "./dispatcher.ts";
 import type { CaseRoomActions } from "./room-actions.ts";
 import { assign, close } from "./transitions.ts";
 
+const NOT_THEIRS = "Only the case's companion or a supervisor may do this";
+
 export interface QueueEntry {
   c: CaseRow;
   /** 1 = next. */
@@ -116,6 +118,8 @@ export class StaffCases {
   async close(caseId: string, by: StaffMember, outcome: CaseOutcome): Promise<CaseRow> {
     const result = this.t.db.transaction(() => {
       const c = this.found(caseId);
+      // Whose case before its state: a 409 would tell a colleague that someone else's case was closed.
+      if (by.kind !== "supervisor" && c.assignedTo !== by.userId) throw forbidden(NOT_THEIRS);
       if (c.status === "closed") throw badState("The case is already closed");
       this.mayChange(c, by);
       return close(this.t, c, outcome, by.userId, this.clock.now());
@@ -128,7 +132,7 @@ export class StaffCases {
   private mayChange(c: CaseRow, by: StaffMember): void {
     if (by.kind === "supervisor") return;
     if (c.status === "assigned" && c.assignedTo === by.userId) return;
-    throw forbidden("Only the case's companion or a supervisor may do this");
+    throw forbidden(NOT_THEIRS);
   }
 
   private found(caseId: string): CaseRow {
