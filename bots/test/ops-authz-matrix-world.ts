@@ -9,7 +9,7 @@
 import type { Account } from "../../chat-server/test/harness.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
 import { answerTriage, eventually } from "./conversation.ts";
-import type { Kind, Scope } from "./ops-authz-matrix.ts";
+import type { Kind, Row, Scope } from "./ops-authz-matrix.ts";
 import { addPartner, answerItems, caseTakenBy, joinNewReferralRoom } from "./referral-steps.ts";
 import type { Stack } from "./stack.ts";
 
@@ -45,10 +45,11 @@ export interface CellRequest {
 }
 
 /** The request of a route's cell: the route's path with real ids, and a valid body. */
-export function requestFor(w: World, route: string, kind: Kind, scope: Scope): CellRequest {
+export function requestFor(w: World, { route, when }: Row, kind: Kind, scope: Scope): CellRequest {
   const [method, pattern] = route.split(" ") as [string, string];
   const owner = ownerOf(kind, scope);
-  const caseId = pattern.endsWith("/claim") ? (kind === "supervisor" ? w.waiting.supervisor : w.waiting.companion) : w.cases[owner];
+  const waiting = kind === "supervisor" && pattern.endsWith("/claim") ? w.waiting.supervisor : w.waiting.companion;
+  const caseId = when === "the case waits" || pattern.endsWith("/claim") ? waiting : w.cases[owner];
   const ids: Record<string, string> = {
     "/cases/:id": caseId,
     "/appointments/:id": w.appointments[owner],

@@ -17,7 +17,7 @@ import type { Account } from "../../chat-server/test/harness.ts";
 import { botsConfigFromEnv } from "../src/config.ts";
 import { loadCrisisLines } from "../src/content/crisis-lines.ts";
 import { createOpsApi, OPS_API_PREFIX } from "../src/ops-api/index.ts";
-import { errcodeOf, expected, type Kind, KINDS, POLICY, type Scope, scopesOf } from "./ops-authz-matrix.ts";
+import { errcodeOf, expected, type Kind, KINDS, POLICY, rowName, type Scope, scopesOf } from "./ops-authz-matrix.ts";
 import { AUTHZ_DOC, REGENERATE, renderAuthzDoc } from "./ops-authz-matrix-doc.ts";
 import { buildWorld, requestFor, undo, type World } from "./ops-authz-matrix-world.ts";
 import { Stack } from "./stack.ts";
@@ -35,7 +35,8 @@ describe("the policy table", () => {
   it("has a row for every route of the ops API and none for a route that is gone", () => {
     const routes = appRoutes();
     const rows = POLICY.map((r) => r.route);
-    expect(new Set(rows).size, "one row per route").toBe(rows.length);
+    const names = POLICY.map(rowName);
+    expect(new Set(names).size, "one row per route and case state").toBe(names.length);
     expect({ withoutRow: routes.filter((r) => !rows.includes(r)), gone: rows.filter((r) => !routes.includes(r)) }).toEqual({ withoutRow: [], gone: [] });
   });
 
@@ -92,8 +93,8 @@ describe("every cell against the running service", () => {
       // Refusals first: an allowed write (a claim, a cancel, a close) may use the resource up.
       const ordered = [...cells.filter((c) => c.want !== 200), ...cells.filter((c) => c.want === 200)];
       for (const { kind, scope, want } of ordered) {
-        const name = `${row.route} as ${kind} (${scope})`;
-        const { method, path, body } = requestFor(world, row.route, kind, scope);
+        const name = `${rowName(row)} as ${kind} (${scope})`;
+        const { method, path, body } = requestFor(world, row, kind, scope);
         const caller = world.callers[kind];
         const before = want === 200 ? "" : snapshot();
         const reply = await stack.ops(caller, method, path, body);

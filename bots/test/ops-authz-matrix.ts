@@ -31,7 +31,7 @@ export const KIND_LABELS: Record<Kind, string> = {
 export const SCOPED_KINDS: readonly Kind[] = ["visitor", "partner", "companion", "supervisor"];
 
 export type Scope = "own" | "other";
-export type Status = 200 | 401 | 403 | 404;
+export type Status = 200 | 401 | 403 | 404 | 409;
 /** One status, or `[own, other]` on a scoped row. */
 export type Cell = Status | readonly [own: Status, other: Status];
 
@@ -40,6 +40,8 @@ export interface Row {
   route: string;
   /** The path names a case, appointment, slot or referral, which is the caller's or someone else's. */
   scoped: boolean;
+  /** A second row for a route whose answer depends on the case's state: the state, in words. */
+  when?: "the case waits" | "the case is closed";
   /** Who may, in the docs' words. */
   who: string;
   /** Cells that differ from the refusals of `refused()`. */
@@ -66,6 +68,7 @@ export function errcodeOf(kind: Kind, status: Status): string | undefined {
   if (status === 401) return kind === "unknown" ? "M_UNKNOWN_TOKEN" : "M_MISSING_TOKEN";
   if (status === 403) return "M_FORBIDDEN";
   if (status === 404) return "M_NOT_FOUND";
+  if (status === 409) return "M_BAD_STATE";
   return undefined;
 }
 
@@ -75,7 +78,7 @@ const withPartners = { partner: 200, ...staff } as const;
 const supervisors = { companion: 403, supervisor: 200 } as const;
 
 const row = (route: string, who: string, allow: Row["allow"]): Row => ({ route, scoped: false, who, allow });
-const scoped = (route: string, who: string, companion: Cell, supervisor: Cell): Row => ({ route, scoped: true, who, allow: { companion, supervisor } });
+const scoped = (route: string, who: string, companion: Cell, supervisor: Cell, when?: Row["when"]): Row => ({ route, scoped: true, who, allow: { companion, supervisor }, when });
 
 /**
  * In the order the test sends them: reads and directory changes first, then
@@ -99,6 +102,7 @@ export const POLICY: readonly Row[] = [
   row("POST /me/availability", "staff, their own", staff),
   row("PUT /me/visits-per-day", "staff, their own", staff),
   row("GET /me/appointments", "staff, their own", staff),
+  { route: "GET /cases/:id", scoped: false, who: "any companion or supervisor on shift while it waits", allow: staff, when: "the case waits" },
   row("POST /cases/:id/claim", "staff on shift, a waiting case (nobody's yet)", staff),
   scoped("GET /cases/:id", "the assigned companion, any supervisor", [200, 403], 200),
   scoped("GET /cases/:id/appointments", "the assigned companion, any supervisor", [200, 403], 200),
@@ -111,4 +115,12 @@ export const POLICY: readonly Row[] = [
   scoped("POST /referrals/:id/complete", "the companion who made it, any supervisor; someone else's is not found", [200, 404], 200),
   scoped("POST /cases/:id/transfer", "the assigned companion, any supervisor", [200, 403], 200),
   scoped("POST /cases/:id/close", "the assigned companion, any supervisor", [200, 403], 200),
+  scoped("GET /cases/:id", "the assigned companion, any supervisor", [200, 403], 200, "the case is closed"),
+  // Someone else's case is refused whatever its state: a 409 would tell a colleague it was closed.
+  scoped("POST /cases/:id/close", "the assigned companion, any supervisor; then it is closed already", [409, 403], 409, "the case is closed"),
 ];
+
+/** How a row is named in the test and the document. */
+export function rowName(row: Row): string {
+  return row.when ? `${row.route} (${row.when})` : row.route;
+}
