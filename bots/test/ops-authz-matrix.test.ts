@@ -19,7 +19,7 @@ import { loadCrisisLines } from "../src/content/crisis-lines.ts";
 import { createOpsApi, OPS_API_PREFIX } from "../src/ops-api/index.ts";
 import { errcodeOf, expected, type Kind, KINDS, POLICY, rowName, type Scope, scopesOf } from "./ops-authz-matrix.ts";
 import { AUTHZ_DOC, REGENERATE, renderAuthzDoc } from "./ops-authz-matrix-doc.ts";
-import { buildWorld, requestFor, undo, type World } from "./ops-authz-matrix-world.ts";
+import { buildWorld, ownerOf, requestFor, undo, type World } from "./ops-authz-matrix-world.ts";
 import { Stack } from "./stack.ts";
 
 const REPO_ROOT = join(import.meta.dirname, "../..");
@@ -112,7 +112,10 @@ describe("every cell against the running service", () => {
             wrong.push(`${name}: ${got.status} ${got.errcode ?? ""} through the homeserver, ${straight.status} ${straight.body.errcode ?? ""} on the ops API's port`);
           }
         }
-        if (want === 200 && got.status === 200) await undo(world, row.route, kind, scope as Scope);
+        if (want === 200 && got.status === 200) {
+          wrong.push(...othersIn(world, row.route, kind, reply.body));
+          await undo(world, row.route, kind, scope as Scope);
+        }
       }
     }
     expect(wrong).toEqual([]);
@@ -120,6 +123,24 @@ describe("every cell against the running service", () => {
     expect(directly).toBeGreaterThanOrEqual(40);
   }, 300_000);
 });
+
+/** The caller's own lists (`GET me/…`) name their own cases, slots, appointments and referrals, never Jun's. */
+const OWN_LISTS: Record<string, keyof Pick<World, "cases" | "slots" | "appointments" | "referrals">> = {
+  "GET /me/cases": "cases", "GET /me/availability": "slots", "GET /me/appointments": "appointments", "GET /me/referrals": "referrals",
+};
+
+function othersIn(w: World, route: string, kind: Kind, body: unknown): string[] {
+  const list = OWN_LISTS[route];
+  if (!list || (kind !== "companion" && kind !== "supervisor")) return [];
+  const text = JSON.stringify(body);
+  const own = w[list][ownerOf(kind, "own")];
+  const problems: string[] = [];
+  for (const jun of [w.cases.jun, w.slots.jun, w.appointments.jun, w.referrals.jun]) {
+    if (text.includes(jun)) problems.push(`${route} as ${kind} shows ${jun}, which is Jun's`);
+  }
+  if (!text.includes(own)) problems.push(`${route} as ${kind} does not show their own ${own}`);
+  return problems;
+}
 
 function cellCount(): number {
   return POLICY.reduce((n, row) => n + KINDS.reduce((m, kind: Kind) => m + scopesOf(row, kind).length, 0), 0);
