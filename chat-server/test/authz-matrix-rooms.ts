@@ -102,9 +102,12 @@ export const roomRows: Row[] = [
   roomRow("POST", `${R}/receipt/:receiptType/:eventId`, membersOnly(), (_, __, room) => ({ method: "POST", path: `${C}/rooms/${room.roomId}/receipt/m.read/${room.hostEvent}`, body: {} })),
   roomRow("POST", `${R}/read_markers`, membersOnly(), (_, __, room) => ({ method: "POST", path: `${C}/rooms/${room.roomId}/read_markers`, body: { "m.fully_read": room.hostEvent, "m.read": room.hostEvent } })),
   roomRow("PUT", `${R}/typing/:userId`, membersOnly(), (w, caller, room) => ({ method: "PUT", path: `${C}/rooms/${room.roomId}/typing/${actor(w, caller).userId}`, body: { typing: true, timeout: 1000 } })),
+  // One's own typing state only, even in one's own room (policy: the path names another user).
+  { ...roomRow("PUT", `${R}/typing/:userId`, authed(() => 403), (w, _, room) => ({ method: "PUT", path: `${C}/rooms/${room.roomId}/typing/${room.bystander.userId}`, body: { typing: true, timeout: 1000 } })), variant: "someone else's" },
   roomRow("PUT", `${C}/user/:userId/rooms/:roomId/account_data/:type`, membersOnly(), (w, caller, room) => ({ method: "PUT", path: `${C}/user/${actor(w, caller).userId}/rooms/${room.roomId}/account_data/org.onsafe.example`, body: { seen: true } })),
   roomRow("GET", `${C}/user/:userId/rooms/:roomId/account_data/:type`, membersOnly(), async (w, caller, room, inRoom) => {
     if (inRoom && caller.account) await w.must(caller.account, "PUT", `/user/${caller.account.userId}/rooms/${room.roomId}/account_data/org.onsafe.example`, { seen: true });
     return { method: "GET", path: `${C}/user/${actor(w, caller).userId}/rooms/${room.roomId}/account_data/org.onsafe.example` };
   }),
+  { ...roomRow("PUT", `${C}/user/:userId/rooms/:roomId/account_data/:type`, authed(() => 403), (w, _, room) => ({ method: "PUT", path: `${C}/user/${room.bystander.userId}/rooms/${room.roomId}/account_data/org.onsafe.example`, body: { seen: true } })), variant: "someone else's" },
 ];

@@ -81,6 +81,8 @@ export const userRows: Row[] = [
   { method: "GET", route: `${C}/profile/:userId`, scope: "peer", expect: notVisitors, build: async (w, _, shares) => ({ method: "GET", path: `${C}/profile/${target(w, shares).userId}` }) },
   { method: "GET", route: `${C}/profile/:userId/displayname`, scope: "peer", expect: notVisitors, build: async (w, _, shares) => ({ method: "GET", path: `${C}/profile/${target(w, shares).userId}/displayname` }) },
   { method: "GET", route: `${C}/profile/:userId/avatar_url`, scope: "peer", expect: notVisitors, build: async (w, _, shares) => ({ method: "GET", path: `${C}/profile/${target(w, shares).userId}/avatar_url` }) },
+  // Visitors have no profile to read, but may read their own (empty) one, as clients do at start.
+  { method: "GET", route: `${C}/profile/:userId`, variant: "own", scope: "—", expect: anyAccount(), build: async (w, caller) => ({ method: "GET", path: `${C}/profile/${actor(w, caller).userId}` }) },
   {
     method: "PUT", route: `${C}/profile/:userId/displayname`, scope: "self", expect: ownProfileNotVisitors,
     build: async (w, caller, own) => ({ method: "PUT", path: `${C}/profile/${selfOrPeer(w, caller, own).userId}/displayname`, body: { displayname: "New name" } }),
