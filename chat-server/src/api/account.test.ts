@@ -122,6 +122,27 @@ describe("registration, login and account", () => {
     expect((await rename(companion)).status).toBe(200);
   });
 
+  it("keeps a visitor's device unnamed when a client names it at sign-up or sign-in, as Element does with the browser's name", async () => {
+    const first = await server.request("POST", "/_matrix/client/v3/register", { body: { password: "named-device-code" } });
+    const registered = await server.request("POST", "/_matrix/client/v3/register", {
+      body: { password: "named-device-code", initial_device_display_name: "app.element.io: Chrome on Jane's iPhone", auth: { type: "m.login.dummy", session: first.body.session } },
+    });
+    expect(registered.status).toBe(200);
+    const login = await server.request("POST", "/_matrix/client/v3/login", {
+      body: { type: "m.login.password", identifier: { type: "m.id.user", user: registered.body.user_id }, password: "named-device-code", initial_device_display_name: "Jane's laptop" },
+    });
+    expect(login.status).toBe(200);
+    const devices = await server.request("GET", "/_matrix/client/v3/devices", { token: login.body.access_token });
+    expect(devices.body.devices).toHaveLength(2);
+    for (const device of devices.body.devices) expect(device.display_name).toBeUndefined();
+    // Staff may name theirs.
+    const staff = await server.createAccount("companion", "device-login-namer", "staff-password-1");
+    const staffLogin = await server.request("POST", "/_matrix/client/v3/login", {
+      body: { type: "m.login.password", identifier: { type: "m.id.user", user: staff.userId }, password: "staff-password-1", initial_device_display_name: "Console" },
+    });
+    expect((await server.request("GET", `/_matrix/client/v3/devices/${staffLogin.body.device_id}`, { token: staffLogin.body.access_token })).body.display_name).toBe("Console");
+  });
+
   it("stops guessing of a recovery code after 10 failed logins, without counting successes", async () => {
     const fresh = await TestServer.start();
     try {

@@ -7,6 +7,7 @@ import { isUserId } from "../http/ids.ts";
 import { isObject, optionalString, readJson, requireString } from "../http/json.ts";
 import { RateLimiter } from "../http/rate-limit.ts";
 import type { Homeserver } from "../services/homeserver.ts";
+import { mayNameDevices } from "../services/policy.ts";
 
 /** Failed logins allowed per client address and per account in each window: recovery codes must not be guessable. */
 const FAILED_LOGINS_PER_WINDOW = 10;
@@ -38,7 +39,9 @@ export function loginRoutes(hs: Homeserver) {
       failuresByUser.hit(userId);
       throw error;
     }
-    const result = await hs.accounts.issueToken(userId, deviceId, displayName);
+    // A visitor's device stays unnamed, whatever the client sends (services/policy.ts mayNameDevices).
+    const named = mayNameDevices(hs.accounts.kindOf(userId)!) ? displayName : undefined;
+    const result = await hs.accounts.issueToken(userId, deviceId, named);
     return c.json({ ...result, well_known: { "m.homeserver": { base_url: hs.config.publicBaseUrl } } });
   });
 

@@ -26,7 +26,8 @@ export function registerRoutes(hs: Homeserver) {
     const body = await readJson(c);
     const password = optionalString(body, "password");
     const deviceId = optionalString(body, "device_id");
-    const displayName = optionalString(body, "initial_device_display_name");
+    // Checked, then dropped: a visitor's device stays unnamed (services/policy.ts mayNameDevices); clients such as Element send the browser's name.
+    optionalString(body, "initial_device_display_name");
     const inhibitLogin = optionalBoolean(body, "inhibit_login") ?? false;
     if (password !== undefined) assertAcceptablePassword(password);
     if (deviceId !== undefined && !/^[A-Za-z0-9_\-.]{1,64}$/.test(deviceId)) throw badJson("Invalid device_id");
@@ -36,7 +37,7 @@ export function registerRoutes(hs: Homeserver) {
     const localpart = VISITOR_LOCALPART_PREFIX + randomAlnum(12);
     const userId = await hs.accounts.createUser({ localpart, kind: "visitor", password });
     if (inhibitLogin) return c.json({ user_id: userId, home_server: hs.config.serverName });
-    return c.json(await hs.accounts.issueToken(userId, deviceId, displayName));
+    return c.json(await hs.accounts.issueToken(userId, deviceId));
   });
 
   r.get("/_matrix/client/v3/register/available", (c) => {

@@ -69,8 +69,12 @@ export function assertMaySetProfile(kind: AccountKind): void {
 }
 
 /** A device's display name is stored in the clear and shown to everyone who fetches its keys, as a profile would be. */
+export function mayNameDevices(kind: AccountKind): boolean {
+  return kind !== "visitor";
+}
+
 export function assertMayNameDevices(kind: AccountKind): void {
-  if (kind === "visitor") throw forbidden("Visitors stay anonymous: devices cannot be renamed");
+  if (!mayNameDevices(kind)) throw forbidden("Visitors stay anonymous: devices cannot be renamed");
 }
 
 /** A membership reason is stored in the clear in the member event. */
