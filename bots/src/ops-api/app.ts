@@ -61,9 +61,9 @@ export function createOpsApi({ config, queue, scheduler, partners, referrals, my
   api.route("/", queueRoutes(auth, queue.cases, queue.staffCases));
   api.route("/", caseRoutes(auth, queue.staffCases));
   api.route("/", metricsRoutes(auth, queue.metrics));
-  api.route("/", appointmentRoutes(auth, scheduler, queue.staffCases));
+  api.route("/", appointmentRoutes(auth, scheduler));
   api.route("/", partnerRoutes(auth, partners));
-  api.route("/", referralRoutes(auth, authWithPartners, referrals, myReferrals, queue.staffCases));
+  api.route("/", referralRoutes(auth, authWithPartners, referrals, myReferrals));
   app.route(OPS_API_PREFIX, api);
 
   app.notFound((c) => c.json(unrecognized().body(), 404));

@@ -6,8 +6,7 @@
  * route uses `requireStaff` and refuses them.
  */
 import type { MiddlewareHandler } from "hono";
-import type { StaffCases, StaffDirectory } from "../queue/index.ts";
-import { caseIdParam } from "./json.ts";
+import type { StaffDirectory } from "../queue/index.ts";
 import type { OpsEnv } from "./env.ts";
 import { forbidden, MatrixError } from "./errors.ts";
 import type { TokenResolver } from "./whoami.ts";
@@ -39,11 +38,3 @@ export const requireSupervisor: MiddlewareHandler<OpsEnv> = async (c, next) => {
   if (c.get("staff").kind !== "supervisor") throw forbidden("Supervisors only");
   await next();
 };
-
-/** The path's case must be assigned to the caller, supervisors included (`StaffCases.assignedTo`). */
-export function requireCaseCompanion(staffCases: StaffCases): MiddlewareHandler<OpsEnv> {
-  return async (c, next) => {
-    staffCases.assignedTo(caseIdParam(c), c.get("staff"));
-    await next();
-  };
-}

@@ -57,18 +57,6 @@ export class StaffCases {
     return { c, entry: this.queue().find((e) => e.c.id === caseId) ?? null };
   }
 
-  /**
-   * The case, if it is assigned to `by`: for steps that bring the victim into
-   * a new room with the caller (an appointment, a referral). A supervisor is
-   * no exception: they take the case over by transfer first, so the victim
-   * deals with the person their case is with (docs/OPS-API.md).
-   */
-  assignedTo(caseId: string, by: StaffMember): CaseRow {
-    const c = this.found(caseId);
-    if (c.status !== "assigned" || c.assignedTo !== by.userId) throw forbidden("Only the case's companion may do this; a supervisor takes the case over first");
-    return c;
-  }
-
   /** An on-shift companion or supervisor takes a queued case; the bot invites them. Capacity does not limit a claim. */
   async claim(caseId: string, by: StaffMember): Promise<CaseRow> {
     if (!by.onShift) throw forbidden("Come on shift to claim cases");

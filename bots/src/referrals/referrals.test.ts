@@ -154,6 +154,9 @@ describe("consent item by item", () => {
     await expect(referrals.offer(c.id, mina, "p-none00", ["category"], undefined)).rejects.toMatchObject({ errcode: "M_NOT_FOUND" });
     await f.staffMember("jun");
     await expect(referrals.offer(c.id, f.tables.staff.get("@jun:test")!, PARTNER.id, ["category"], undefined)).rejects.toMatchObject({ errcode: "M_FORBIDDEN" });
+    // Nor a supervisor: the victim would be brought into a room with someone their case is not with.
+    await expect(referrals.offer(c.id, { ...mina, userId: "@boss:test", kind: "supervisor" }, PARTNER.id, ["category"], undefined)).rejects.toMatchObject({ errcode: "M_FORBIDDEN" });
     expect(f.tables.referrals.ofCase(c.id)).toEqual([]);
+    expect(rooms.sent).toEqual([]);
   });
 });

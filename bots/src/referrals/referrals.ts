@@ -9,6 +9,7 @@
 import { HANDED_OFF_STATUSES, isOneOf, type Language, REFERRAL_ITEMS, type ReferralItem, type ReferralStatus } from "@onsafe/schema";
 import { DEFAULT_TIME_ZONE } from "../config.ts";
 import { badState, forbidden, invalidParam, notFound } from "../ops-api/errors.ts";
+import { isCaseCompanion } from "../queue/case-companion.ts";
 import { shortId } from "../queue/case-id.ts";
 import type { Clock } from "../queue/clock.ts";
 import { KeyedChain } from "../runtime/keyed-chain.ts";
@@ -65,7 +66,7 @@ export class Referrals {
     return this.caseOrder.run(caseId, async () => {
       const c = this.t.cases.byId(caseId);
       if (!c) throw notFound("No such case");
-      if (c.status !== "assigned" || (c.assignedTo !== by.userId && by.kind !== "supervisor")) throw forbidden("Only the case's companion may refer it");
+      if (!isCaseCompanion(c, by.userId)) throw forbidden("Only the case's companion may refer it; a supervisor takes the case over first");
       const partner = this.partner(partnerId);
       if (!partner?.active) throw notFound("No such partner");
       const id = shortId("r");

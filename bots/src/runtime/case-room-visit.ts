@@ -1,10 +1,11 @@
 /**
  * How a helper bot answers an invite into a case's counselling room: only the
- * case's companion (or a supervisor) may bring it, and then it joins, says one
+ * case's companion may bring it (queue/case-companion.ts), and then it joins, says one
  * thing and leaves at once, before anyone speaks, so from then on no room key
  * of that room is shared with it (DESIGN.md "Conversation flow" 7).
  */
 import type { MatrixClient, Room } from "matrix-js-sdk";
+import { isCaseCompanion } from "../queue/case-companion.ts";
 import type { BotsTables, CaseRow, StaffMember } from "../storage/index.ts";
 import { sendAll } from "../triage-bot/send.ts";
 import type { Outgoing } from "../triage/outgoing.ts";
@@ -24,7 +25,7 @@ export async function visitCaseRoom(
   const inviteEvent = room.getMember(client.getUserId()!)?.events.member;
   const staff = t.staff.get(inviteEvent?.getSender() ?? "");
   const c = t.cases.byRoom(room.roomId);
-  const allowed = staff && c && c.status === "assigned" && (c.assignedTo === staff.userId || staff.kind === "supervisor");
+  const allowed = staff && c && isCaseCompanion(c, staff.userId);
   if (!allowed) {
     await client.leave(room.roomId);
     return null;

@@ -82,6 +82,15 @@ describe("arranging an appointment", () => {
     expect(f.scheduler.agenda(mina.userId).map((x) => x.id)).toEqual([a.id]);
   });
 
+  it("is arranged only by the companion the case is with: not a colleague, not a supervisor who has not taken it over", async () => {
+    const { caseId } = await assignedCase("v", mina);
+    const boss = { ...mina, userId: "@boss:test", kind: "supervisor" as const };
+    for (const other of [{ ...mina, userId: "@jun:test" }, boss]) {
+      await expect(f.scheduler.request(caseId, other, "counselling_visit")).rejects.toMatchObject({ errcode: "M_FORBIDDEN" });
+    }
+    expect(f.tables.appointments.openOfCase(caseId)).toEqual([]);
+  });
+
   it("gives one slot to one victim: the second is told it was taken, and a companion at capacity gets no more that day", async () => {
     const only = slot(24);
     const one = await assignedCase("one", mina);

@@ -10,6 +10,7 @@
  */
 import { APPOINTMENT_KIND_INFO, type AppointmentKind, type AppointmentParty, type Language, VISIT_FIELD } from "@onsafe/schema";
 import { badState, forbidden, notFound } from "../ops-api/errors.ts";
+import { isCaseCompanion } from "../queue/case-companion.ts";
 import { shortId } from "../queue/case-id.ts";
 import { KeyedChain } from "../runtime/keyed-chain.ts";
 import type { OutgoingFile } from "../runtime/send-file.ts";
@@ -69,8 +70,8 @@ export class Scheduler {
     return this.caseOrder.run(caseId, async () => {
       const c = this.t.cases.byId(caseId);
       if (!c) throw notFound("No such case");
-      if (c.status !== "assigned" || (c.assignedTo !== by.userId && by.kind !== "supervisor")) {
-        throw forbidden("Only the case's companion may arrange an appointment for it");
+      if (!isCaseCompanion(c, by.userId)) {
+        throw forbidden("Only the case's companion may arrange an appointment for it; a supervisor takes the case over first");
       }
       const now = this.clock.now();
       const existing = this.t.appointments.openOfCase(caseId).find((x) => x.status === "requested" && x.companionId === by.userId);

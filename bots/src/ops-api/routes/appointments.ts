@@ -5,14 +5,12 @@
  */
 import { Hono, type MiddlewareHandler } from "hono";
 import { APPOINTMENT_KINDS } from "@onsafe/schema";
-import type { StaffCases } from "../../queue/index.ts";
 import type { Scheduler } from "../../scheduling/scheduler.ts";
-import { requireCaseCompanion } from "../auth.ts";
 import type { OpsEnv } from "../env.ts";
 import { caseIdParam, optionalOneOf, readJson, requireInteger } from "../json.ts";
 import { appointmentJson, slotJson } from "../shapes.ts";
 
-export function appointmentRoutes(auth: MiddlewareHandler<OpsEnv>, scheduler: Scheduler, staffCases: StaffCases): Hono<OpsEnv> {
+export function appointmentRoutes(auth: MiddlewareHandler<OpsEnv>, scheduler: Scheduler): Hono<OpsEnv> {
   const r = new Hono<OpsEnv>();
   const { availability } = scheduler;
   const availabilityJson = (userId: string) => ({
@@ -49,8 +47,7 @@ export function appointmentRoutes(auth: MiddlewareHandler<OpsEnv>, scheduler: Sc
 
   r.get("/cases/:id/appointments", auth, (c) => c.json({ appointments: scheduler.ofCase(caseIdParam(c), c.get("staff")).map(appointmentJson) }));
 
-  // Only the case's own companion: the victim is invited to arrange a visit with the caller.
-  r.post("/cases/:id/appointments", auth, requireCaseCompanion(staffCases), async (c) => {
+  r.post("/cases/:id/appointments", auth, async (c) => {
     const id = caseIdParam(c);
     const kind = optionalOneOf(await readJson(c), "kind", APPOINTMENT_KINDS);
     return c.json({ appointment: appointmentJson(await scheduler.request(id, c.get("staff"), kind)) });

@@ -5,17 +5,15 @@
  * `GET me/referrals` is the one route here for partners' staff too.
  */
 import { Hono, type MiddlewareHandler } from "hono";
-import type { StaffCases } from "../../queue/index.ts";
 import type { MyReferrals } from "../../referrals/my-referrals.ts";
 import type { Referrals } from "../../referrals/referrals.ts";
 import { MAX_SUMMARY_LENGTH } from "../../referrals/referrals.ts";
-import { requireCaseCompanion } from "../auth.ts";
 import type { OpsEnv } from "../env.ts";
 import { notFound } from "../errors.ts";
 import { caseIdParam, optionalString, readJson, requireString } from "../json.ts";
 import { partnerReferralJson, referralJson } from "../shapes.ts";
 
-export function referralRoutes(auth: MiddlewareHandler<OpsEnv>, authWithPartners: MiddlewareHandler<OpsEnv>, referrals: Referrals, mine: MyReferrals, staffCases: StaffCases): Hono<OpsEnv> {
+export function referralRoutes(auth: MiddlewareHandler<OpsEnv>, authWithPartners: MiddlewareHandler<OpsEnv>, referrals: Referrals, mine: MyReferrals): Hono<OpsEnv> {
   const r = new Hono<OpsEnv>();
 
   r.get("/me/referrals", authWithPartners, (c) => {
@@ -25,8 +23,7 @@ export function referralRoutes(auth: MiddlewareHandler<OpsEnv>, authWithPartners
 
   r.get("/cases/:id/referrals", auth, (c) => c.json({ referrals: referrals.ofCase(caseIdParam(c), c.get("staff")).map(referralJson) }));
 
-  // Only the case's own companion: the victim is invited to a referral room with the caller.
-  r.post("/cases/:id/referrals", auth, requireCaseCompanion(staffCases), async (c) => {
+  r.post("/cases/:id/referrals", auth, async (c) => {
     const id = caseIdParam(c);
     const body = await readJson(c);
     const partnerId = requireString(body, "partner_id");
