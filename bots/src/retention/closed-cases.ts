@@ -101,7 +101,8 @@ export function sweepLine(n: SweepCounts): string {
 export function startRetentionTimer(retention: ClosedCaseRetention, everyMs: number, log: (line: string) => void = console.log): () => Promise<void> {
   const once = () => {
     retention.sweep().then(
-      (counts) => log(sweepLine(counts)),
+      // A line only when there was something to do: an idle service says nothing every hour.
+      (n) => { if (n.erased + n.failed + n.roomsLeft + n.roomsPending > 0) log(sweepLine(n)); },
       (error: Error) => console.error(`retention: the sweep failed: ${error.message.slice(0, 200)}`),
     );
   };
