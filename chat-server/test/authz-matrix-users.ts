@@ -5,7 +5,8 @@
  * another user's account data, devices or profile.
  */
 import type { Reply } from "./harness.ts";
-import { type Caller, crossKey, SigningKey, type World } from "./authz-matrix-world.ts";
+import { type Caller, crossKey, type World } from "./authz-matrix-world.ts";
+import { SigningKey } from "./signing-key.ts";
 import { actor, anyAccount, authed, C, type Cell, notVisitors, ownOnly, type Row, target } from "./authz-matrix-policy.ts";
 
 /** Visitors may reach the keys (and devices) only of people they share a room with; for anyone else the server acts as if the user were unknown. */

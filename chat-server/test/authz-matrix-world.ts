@@ -5,10 +5,9 @@
  * user-scoped route can be tried "shares a room with the target" and not.
  * Everything is built with valid requests over HTTP, like any client would.
  */
-import { generateKeyPairSync, type KeyObject, sign } from "node:crypto";
 import { type AccountKind, BOT_LOCALPARTS } from "@onsafe/schema";
-import { canonicalJson } from "../src/services/signed-json.ts";
 import { type Account, ENCRYPTION, type Reply, TestServer } from "./harness.ts";
+import { type Signed, SigningKey } from "./signing-key.ts";
 
 /** The columns of the matrix: no token, then each account kind. */
 export const CALLER_KINDS = ["none", ...(["visitor", "companion", "supervisor", "partner", "bot", "admin"] as const satisfies readonly AccountKind[])] as const;
@@ -21,25 +20,6 @@ export const PASSWORD = "correct horse battery";
 export interface Caller {
   kind: CallerKind;
   account?: Account;
-}
-
-type Signed = Record<string, unknown> & { signatures?: Record<string, Record<string, string>> };
-
-/** An ed25519 key pair that signs JSON as Matrix clients do. */
-export class SigningKey {
-  readonly publicKey: string;
-  private readonly privateKey: KeyObject;
-  constructor() {
-    const pair = generateKeyPairSync("ed25519");
-    this.privateKey = pair.privateKey;
-    this.publicKey = Buffer.from(pair.publicKey.export({ format: "jwk" }).x!, "base64url").toString("base64").replace(/=+$/, "");
-  }
-
-  sign<T extends Signed>(object: T, userId: string, keyId = `ed25519:${this.publicKey}`): T {
-    const { signatures, unsigned: _, ...body } = object;
-    const signature = sign(null, Buffer.from(canonicalJson(body)), this.privateKey).toString("base64").replace(/=+$/, "");
-    return { ...object, signatures: { ...signatures, [userId]: { ...signatures?.[userId], [keyId]: signature } } };
-  }
 }
 
 export interface CrossSigningKeys {

@@ -5,10 +5,9 @@
  * history; ours records nothing, docs/QUEUE.md "Retention"). Nobody else is
  * removed.
  */
-import { ClientEvent, type MatrixClient } from "matrix-js-sdk";
+import type { MatrixClient } from "matrix-js-sdk";
+import { syncedUntil } from "../runtime/room-synced.ts";
 import type { RoomExits } from "./closed-cases.ts";
-
-const SYNC_WAIT_MS = 20_000;
 
 export class MatrixRoomExits implements RoomExits {
   constructor(private readonly bots: MatrixClient[]) {}
@@ -38,19 +37,8 @@ export class MatrixRoomExits implements RoomExits {
 
 /** Resolves true once the client's own view shows it out of `roomId`; false after a while. */
 function leaveSynced(client: MatrixClient, roomId: string): Promise<boolean> {
-  const out = () => {
+  return syncedUntil(client, () => {
     const membership = client.getRoom(roomId)?.getMyMembership();
     return membership !== "join" && membership !== "invite";
-  };
-  if (out()) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const done = (result: boolean) => {
-      clearTimeout(timer);
-      client.off(ClientEvent.Sync, onSync);
-      resolve(result);
-    };
-    const onSync = () => { if (out()) done(true); };
-    const timer = setTimeout(() => done(false), SYNC_WAIT_MS);
-    client.on(ClientEvent.Sync, onSync);
   });
 }

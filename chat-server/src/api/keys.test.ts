@@ -1,28 +1,8 @@
-import { generateKeyPairSync, type KeyObject, sign } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { BOT_LOCALPARTS } from "@onsafe/schema";
 import { type Account, expectError, type Reply } from "../../test/harness.ts";
 import { serverWithAccounts } from "../../test/fixtures.ts";
-import { canonicalJson } from "../services/signed-json.ts";
-
-type Signed = Record<string, unknown> & { signatures?: Record<string, Record<string, string>> };
-
-/** An ed25519 key pair that signs JSON as Matrix clients do. */
-class SigningKey {
-  readonly publicKey: string;
-  private readonly privateKey: KeyObject;
-  constructor() {
-    const pair = generateKeyPairSync("ed25519");
-    this.privateKey = pair.privateKey;
-    this.publicKey = Buffer.from(pair.publicKey.export({ format: "jwk" }).x!, "base64url").toString("base64").replace(/=+$/, "");
-  }
-
-  sign<T extends Signed>(object: T, userId: string, keyId = `ed25519:${this.publicKey}`): T & Required<Signed> {
-    const { signatures, unsigned: _, ...body } = object;
-    const signature = sign(null, Buffer.from(canonicalJson(body)), this.privateKey).toString("base64").replace(/=+$/, "");
-    return { ...object, signatures: { ...signatures, [userId]: { ...signatures?.[userId], [keyId]: signature } } };
-  }
-}
+import { type Signed, SigningKey } from "../../test/signing-key.ts";
 
 const deviceKeys = (a: Account, key: SigningKey) => key.sign({
   user_id: a.userId,
