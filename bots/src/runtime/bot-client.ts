@@ -12,6 +12,7 @@ import "@onsafe/schema/polyfills";
 import "fake-indexeddb/auto";
 import { ClientEvent, createClient, type MatrixClient, SyncState } from "matrix-js-sdk";
 import type { Logger } from "matrix-js-sdk/lib/logger.js";
+import { letGoOfLeftRooms, stopMatrixRtc } from "./left-rooms.ts";
 import type { IndexedDbMirror } from "./persistent-indexeddb.ts";
 import type { BotSession } from "./login.ts";
 
@@ -81,6 +82,7 @@ export async function createBotClient(options: BotClientOptions): Promise<BotCli
   mirror.flush();
   const timer = setInterval(() => { if (mirror.dirty) mirror.flush(); }, FLUSH_INTERVAL_MS);
   timer.unref();
+  const stopLettingGo = letGoOfLeftRooms(client);
 
   return {
     client,
@@ -96,10 +98,13 @@ export async function createBotClient(options: BotClientOptions): Promise<BotCli
       });
       await client.startClient({ initialSyncLimit: 50, lazyLoadMembers: true });
       await ready;
+      // Started by the first sync (before `ready` resolves): bots make no calls.
+      stopMatrixRtc(client);
     },
     stop() {
       stopping = true;
       clearInterval(timer);
+      stopLettingGo();
       client.stopClient();
       mirror.flush();
     },
