@@ -118,6 +118,9 @@ describe("the partner view", () => {
     expect(joined.body.joined_rooms).not.toContain(room);
     const late = await env.stack.hs.request("PUT", `/_matrix/client/v3/rooms/${encodeURIComponent(room)}/send/m.room.message/late-1`, { token: patAccount.token, body: { msgtype: "m.text", body: "Still there?" } });
     expect(late.status).toBe(403);
+    // The console forgot the room, so the server gives the account none of its history either.
+    const history = () => env.stack.hs.request("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(room)}/messages?dir=b&limit=50`, { token: patAccount.token });
+    await expect.poll(async () => (await history()).body.chunk?.length, { timeout: 10_000 }).toBe(0);
     expect(await seriousAxeViolations(page)).toEqual([]);
     expect(await noSidewaysScroll(page)).toBe(0);
     await screenshot(page, "console-partner-withdrawn");

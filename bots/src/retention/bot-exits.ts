@@ -1,9 +1,8 @@
 /**
  * The bots' way out of an erased case's rooms: each bot still joined (or
  * invited) leaves, so its device stops receiving the room and its keys, then
- * every bot forgets the room (on Synapse that also ends its access to the
- * history; ours records nothing, docs/QUEUE.md "Retention"). Nobody else is
- * removed.
+ * every bot forgets the room, which also ends its access to the history on
+ * the server (docs/QUEUE.md "Retention"). Nobody else is removed.
  */
 import type { MatrixClient } from "matrix-js-sdk";
 import { syncedUntil } from "../runtime/room-synced.ts";

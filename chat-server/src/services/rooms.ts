@@ -205,6 +205,23 @@ export class Rooms {
     }
   }
 
+  /**
+   * `/forget` (spec: the user can no longer retrieve the room's history): the
+   * window of history they may see is closed, by moving its start past their
+   * leave. A later invite or join opens a new window as usual. Forgetting a
+   * room one was never in changes nothing.
+   */
+  async forget(session: Session, roomId: string): Promise<void> {
+    const membership = this.memberships.membershipOf(roomId, session.userId);
+    if (membership === "join" || membership === "invite") throw new MatrixError(400, "M_BAD_JSON", "You must leave the room before forgetting it");
+    if (membership === undefined) return;
+    await this.writer.write(() => {
+      const q = this.store.q;
+      this.store.run(q.updateTable("memberships").set((eb) => ({ visible_from: eb("stream_pos", "+", 1) }))
+        .where("room_id", "=", roomId).where("user_id", "=", session.userId).where("membership", "in", ["leave", "ban"]));
+    });
+  }
+
   visibleEvent(eventId: string, userId: string): EventRow {
     const event = this.events.byId(eventId);
     if (!event || !this.canSee(event.room_id, event.stream_pos, userId)) throw notFound("Event not found");
