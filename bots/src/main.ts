@@ -12,7 +12,7 @@ if (!process.env.ONSAFE_HOMESERVER_URL) {
     await bots.queue.staff.addOrUpdateStaff({ userId, kind: "companion", displayName: "Demo companion", languages: ["ko", "en"] });
   }
 }
-console.log(`onsafe bots are running: triage bot ${bots.triageUserId}, scheduling bot ${bots.schedulingUserId}, ops API at ${bots.url}`);
+console.log(`onsafe bots are running: triage bot ${bots.triageUserId}, scheduling bot ${bots.schedulingUserId}, referral bot ${bots.referralUserId}, ops API at ${bots.url}`);
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
