@@ -69,7 +69,7 @@ export function botsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): BotsCon
     defaultVisitsPerDay: envInt(env, "ONSAFE_VISITS_PER_DAY", 3),
     reminderCheckMs: 60_000,
     referralAcceptMs: envInt(env, "ONSAFE_REFERRAL_ACCEPT_HOURS", 48) * 3_600_000,
-    closedCaseRetentionMs: closedCaseRetentionDays(env) * 86_400_000,
+    closedCaseRetentionMs: envInt(env, "ONSAFE_CLOSED_CASE_RETENTION_DAYS", 90, MIN_CLOSED_CASE_RETENTION_DAYS) * 86_400_000,
     retentionCheckMs: 3_600_000,
     hours: {
       timeZone: env.ONSAFE_TIME_ZONE ?? DEFAULT_TIME_ZONE,
@@ -78,12 +78,4 @@ export function botsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): BotsCon
       closes: "18:00",
     },
   };
-}
-
-function closedCaseRetentionDays(env: NodeJS.ProcessEnv): number {
-  const days = envInt(env, "ONSAFE_CLOSED_CASE_RETENTION_DAYS", 90);
-  if (days < MIN_CLOSED_CASE_RETENTION_DAYS) {
-    throw new Error(`ONSAFE_CLOSED_CASE_RETENTION_DAYS must be at least ${MIN_CLOSED_CASE_RETENTION_DAYS} (days)`);
-  }
-  return days;
 }

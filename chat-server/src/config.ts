@@ -59,13 +59,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     visitorSendsPerMinute: envInt(env, "ONSAFE_VISITOR_SENDS_PER_MINUTE", 60),
     /** Long-poll `/sync` requests one account may hold open at once (a device needs one). */
     maxSyncsPerUser: envInt(env, "ONSAFE_MAX_SYNCS_PER_USER", 10),
-    visitorRetentionDays: retentionDays(env),
+    // At least a day: 0 must not come to mean "delete every visitor at the next sweep".
+    visitorRetentionDays: envInt(env, "ONSAFE_VISITOR_RETENTION_DAYS", 90, 1),
   };
-}
-
-/** At least a day: 0 must not come to mean "delete every visitor at the next sweep". */
-function retentionDays(env: NodeJS.ProcessEnv): number {
-  const days = envInt(env, "ONSAFE_VISITOR_RETENTION_DAYS", 90);
-  if (days < 1) throw new Error("ONSAFE_VISITOR_RETENTION_DAYS must be at least 1");
-  return days;
 }

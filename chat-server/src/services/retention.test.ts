@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { BOT_LOCALPARTS } from "@onsafe/schema";
 import { type Account, expectError } from "../../test/harness.ts";
 import { serverWithAccounts } from "../../test/fixtures.ts";
+import { configFromEnv } from "../config.ts";
 import { dayOf } from "./visitor-activity.ts";
 
 /**
@@ -94,5 +95,13 @@ describe("retention of idle visitor accounts", () => {
     expect(await env.server.hs.retention.sweep(Date.now() + 1000 * 86_400_000)).toBe(visitors);
     expect((await env.server.call(companion, "GET", "/account/whoami")).status).toBe(200);
     expect((await env.server.call(env.bot, "GET", "/account/whoami")).status).toBe(200);
+  });
+
+  it("keeps visitors 90 days unless set, and refuses a period under a day rather than delete everyone at once", () => {
+    expect(configFromEnv({}).visitorRetentionDays).toBe(90);
+    expect(configFromEnv({ ONSAFE_VISITOR_RETENTION_DAYS: "1" }).visitorRetentionDays).toBe(1);
+    for (const value of ["0", "-3", "ninety"]) {
+      expect(() => configFromEnv({ ONSAFE_VISITOR_RETENTION_DAYS: value })).toThrow(/ONSAFE_VISITOR_RETENTION_DAYS/);
+    }
   });
 });
