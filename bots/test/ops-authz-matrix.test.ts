@@ -14,6 +14,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Account } from "../../chat-server/test/harness.ts";
+import { rowsByTable } from "../../test-support/database-rows.ts";
 import { botsConfigFromEnv } from "../src/config.ts";
 import { loadCrisisLines } from "../src/content/crisis-lines.ts";
 import { createOpsApi, OPS_API_PREFIX } from "../src/ops-api/index.ts";
@@ -71,8 +72,7 @@ describe("every cell against the running service", () => {
 
   /** Every row of the bots database and the homeserver's room records: what a refused request must not change. */
   function snapshot(): string {
-    const tables = (botsDb.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name").all() as { name: string }[]).map((t) => t.name);
-    const bots = tables.map((t) => [t, botsDb.prepare(`select * from "${t}"`).all()]);
+    const bots = rowsByTable(botsDb);
     const matrix = ["events", "memberships", "rooms", "room_state", "media"].map((t) => [t, stack.hs.count(t)]);
     return JSON.stringify({ bots, matrix });
   }

@@ -15,7 +15,7 @@ import type { MatrixClient } from "matrix-js-sdk";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
 import type { Clock } from "../src/queue/index.ts";
-import { tracesOf } from "../src/retention/traces.ts";
+import { tracesOf } from "../../test-support/database-rows.ts";
 import { eventually, messages, nextPrompt, waitForInvite } from "./conversation.ts";
 import { addPartner, caseTakenBy } from "./referral-steps.ts";
 import { Stack } from "./stack.ts";

@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../src/app.ts";
+import { tableNames } from "../../test-support/database-rows.ts";
 import type { Reply } from "./harness.ts";
 import { DOC_PATH, NOT_ENDPOINTS, renderTable, rowName, ROWS } from "./authz-matrix.ts";
 import type { Cell, Probe, Row } from "./authz-matrix-policy.ts";
@@ -29,8 +30,7 @@ function writes(w: World): number {
 /** Every table's rows, hashed, but for `except`: for answers that may touch only the caller's own bookkeeping. */
 function snapshot(w: World, except: readonly string[]): Record<string, string> {
   const db = w.server.hs.store.sqlite;
-  const tables = (db.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name").all() as { name: string }[])
-    .map((t) => t.name).filter((t) => !except.includes(t));
+  const tables = tableNames(db).filter((t) => !except.includes(t));
   return Object.fromEntries(tables.map((table) => {
     const rows = db.prepare(`select * from "${table}"`).raw().all();
     const text = JSON.stringify(rows, (_, v) => Buffer.isBuffer(v) ? v.toString("base64") : typeof v === "bigint" ? String(v) : v);

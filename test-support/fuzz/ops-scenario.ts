@@ -14,6 +14,7 @@ import { MyReferrals } from "../../bots/src/referrals/my-referrals.ts";
 import { type ReferralRooms, Referrals } from "../../bots/src/referrals/referrals.ts";
 import { schedulingFixture } from "../../bots/src/scheduling/test-fixture.ts";
 import { TestServer } from "../../chat-server/test/harness.ts";
+import { rowsByTable } from "../database-rows.ts";
 import { generateOps } from "./ops-requests.ts";
 import { type FuzzReport, runFuzz } from "./runner.ts";
 
@@ -42,11 +43,7 @@ export async function fuzzOpsApi(seed: number, count: number, via: "direct" | "p
     await q.staff.addOrUpdateStaff({ userId: gone.userId, kind: "companion", displayName: "Gone", languages: ["ko"] });
     const ops = await startOpsApi(app, { host: "127.0.0.1", port: 0 });
     try {
-      const snapshot = () => {
-        const db = q.tables.db.sqlite;
-        const tables = (db.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name").all() as { name: string }[]).map((t) => t.name);
-        return JSON.stringify(tables.map((t) => [t, db.prepare(`select * from "${t}"`).all()]));
-      };
+      const snapshot = () => JSON.stringify(rowsByTable(q.tables.db.sqlite));
       const before = snapshot();
       const calls = q.actions.calls.length;
       const context = { routes: app.routes, companionToken: mina.token, partnerToken: pat.token, visitorToken: visitor.token, expiredToken: gone.token, maxBodyBytes: 16 * 1024 };

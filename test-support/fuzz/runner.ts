@@ -7,6 +7,7 @@
 import { createHash } from "node:crypto";
 import { Agent, request } from "node:http";
 import Database from "better-sqlite3";
+import { tableNames } from "../database-rows.ts";
 import type { FuzzKind, FuzzRequest } from "./requests.ts";
 
 export interface FuzzReport {
@@ -108,9 +109,8 @@ function send(baseUrl: string, fuzz: FuzzRequest, agent: Agent | false): Promise
 export function fingerprint(databaseFile: string): Record<string, string> {
   const db = new Database(databaseFile, { readonly: true });
   try {
-    const tables = (db.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name").all() as { name: string }[]).map((t) => t.name);
     const print: Record<string, string> = {};
-    for (const table of tables) {
+    for (const table of tableNames(db)) {
       const rows = db.prepare(`select * from "${table}"`).raw().all();
       const lines = rows.map((row) => JSON.stringify(row, (_, v) => Buffer.isBuffer(v) ? v.toString("base64") : typeof v === "bigint" ? String(v) : v)).sort();
       print[table] = `${rows.length} rows ${createHash("sha256").update(lines.join("\n")).digest("hex").slice(0, 16)}`;

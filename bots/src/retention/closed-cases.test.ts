@@ -3,7 +3,7 @@ import { type Fixture, queueFixture } from "../queue/test-fixture.ts";
 import { WAIT_SAMPLE_LIMIT, WAIT_WINDOW_MS } from "../queue/wait-estimate.ts";
 import type { CaseRow } from "../storage/index.ts";
 import { ClosedCaseRetention, type RoomExits, startRetentionTimer, type SweepCounts } from "./closed-cases.ts";
-import { allRows, tracesOf } from "./traces.ts";
+import { allRows, tracesOf } from "../../../test-support/database-rows.ts";
 
 const DAY = 86_400_000;
 const RETENTION = 90 * DAY;
