@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isAnswerContent, isPromptContent, isQueueContent, isTriageResult, isTriageSummaryContent } from "./events.ts";
+import { isAnswerContent, isAppOpeningContent, isCallLines, isPromptContent, isQueueContent, isTriageResult, isTriageSummaryContent } from "./events.ts";
 
 const result = {
   language: "ko",
@@ -60,5 +60,22 @@ describe("org.onsafe.* validators", () => {
     expect(isQueueContent({ position: 1.5, expected_wait_minutes: 5 })).toBe(false);
     expect(isQueueContent({ position: 2, expected_wait_minutes: -1 })).toBe(false);
     expect(isQueueContent({ position: 2 })).toBe(false);
+  });
+});
+
+describe("the first minutes' fields", () => {
+  it("accept an app opening naming a prompt, and call lines with dialable numbers", () => {
+    expect(isAppOpeningContent({ first_prompt: "category" })).toBe(true);
+    expect(isCallLines([{ number: "109", label: "Suicide prevention line 109" }, { number: "02-735-8994", label: "Support centre" }])).toBe(true);
+  });
+
+  it.each([
+    ["an opening without a prompt", () => isAppOpeningContent({})],
+    ["an opening with text for a prompt", () => isAppOpeningContent({ first_prompt: "what happened?" })],
+    ["no lines", () => isCallLines([])],
+    ["a number with letters", () => isCallLines([{ number: "109; javascript:", label: "x" }])],
+    ["a line without a label", () => isCallLines([{ number: "112", label: "" }])],
+  ])("refuse %s", (_name, check) => {
+    expect(check()).toBe(false);
   });
 });

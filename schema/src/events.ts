@@ -21,6 +21,28 @@ export const PROMPT_FIELD = "org.onsafe.prompt";
 export const ANSWER_FIELD = "org.onsafe.answer";
 export const TRIAGE_SUMMARY_FIELD = "org.onsafe.triage_summary";
 export const QUEUE_FIELD = "org.onsafe.queue";
+/** On a victim's message: the language the app shows; the bot answers in it and never asks for it (docs/FIRST-MINUTES.md). */
+export const LANGUAGE_FIELD = "org.onsafe.language";
+/** On a bot's message: phone lines to show as large call buttons (a crisis, a threat due today). */
+export const CALL_FIELD = "org.onsafe.call";
+/**
+ * In `m.room.create`'s content (`creation_content`) of a room the onsafe app
+ * opened: the app showed the greeting and the first question (`first_prompt`)
+ * itself, so the triage bot greets nothing and waits for that answer.
+ * Holds no personal data: every visitor of the web app sets the same value.
+ */
+export const APP_OPENING_FIELD = "org.onsafe.app_opening";
+
+/** `creation_content[APP_OPENING_FIELD]`: the prompt the app already showed. */
+export interface AppOpeningContent {
+  first_prompt: string;
+}
+
+/** One line to call: `number` is what the phone dials (`tel:`), `label` what the button says. */
+export interface CallLine {
+  number: string;
+  label: string;
+}
 
 /** A question from a bot; `body` beside it lists the same options numbered. */
 export interface PromptContent {
@@ -64,6 +86,16 @@ export interface QueueContent {
   /** 1 = next. */
   position: number;
   expected_wait_minutes: number | null;
+}
+
+export function isAppOpeningContent(value: unknown): value is AppOpeningContent {
+  return isRecord(value) && isId(value.first_prompt);
+}
+
+/** A non-empty list of lines whose numbers hold digits, dashes and a leading + only. */
+export function isCallLines(value: unknown): value is CallLine[] {
+  return Array.isArray(value) && value.length > 0 && value.length <= 8
+    && value.every((line) => isRecord(line) && typeof line.number === "string" && /^\+?[0-9][0-9-]{1,19}$/.test(line.number) && isText(line.label));
 }
 
 export function isPromptContent(value: unknown): value is PromptContent {
