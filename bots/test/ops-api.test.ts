@@ -3,6 +3,7 @@
  * The queue runs on an in-memory database with a recording Matrix side.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { BOT_LOCALPARTS } from "@onsafe/schema";
 import { type Account, TestServer } from "../../chat-server/test/harness.ts";
 import { botsConfigFromEnv } from "../src/config.ts";
 import { loadCrisisLines } from "../src/content/crisis-lines.ts";
@@ -13,7 +14,7 @@ import { PartnerDirectory } from "../src/partners/directory.ts";
 import { type SchedulingFixture as Fixture, schedulingFixture } from "../src/scheduling/test-fixture.ts";
 
 let server: TestServer;
-const who: Record<"mina" | "jun" | "boss" | "pat" | "ghost" | "visitor", Account> = {} as never;
+const who: Record<"mina" | "jun" | "boss" | "pat" | "ghost" | "visitor" | "bot", Account> = {} as never;
 
 beforeAll(async () => {
   server = await TestServer.start();
@@ -23,6 +24,7 @@ beforeAll(async () => {
   who.pat = await server.createAccount("partner", "pat");
   who.ghost = await server.createAccount("companion", "ghost");
   who.visitor = await server.registerVisitor();
+  who.bot = await server.createAccount("bot", BOT_LOCALPARTS.triage);
 });
 afterAll(async () => { await server.close(); });
 
@@ -33,7 +35,7 @@ let q: Fixture;
 let app: ReturnType<typeof createOpsApi>;
 beforeEach(async () => {
   q = await schedulingFixture();
-  const config = { ...botsConfigFromEnv({}), serverName: server.config.serverName };
+  const config = { ...botsConfigFromEnv({}), serverName: server.config.serverName, homeserverUrl: server.url };
   app = createOpsApi({ config, queue: q, scheduler: q.scheduler, partners: new PartnerDirectory(q.tables, q.clock), referrals: new Referrals(q.tables, q.clock, NO_ROOMS, (id) => q.tables.partners.byId(id)), myReferrals: new MyReferrals(q.tables), crisisLines: loadCrisisLines(), tokens: new WhoamiResolver(server.url) });
   await q.staff.addOrUpdateStaff({ userId: who.mina.userId, kind: "companion", displayName: "Mina", languages: ["ko", "en"] });
   await q.staff.addOrUpdateStaff({ userId: who.jun.userId, kind: "companion", displayName: "Jun", languages: ["ko"] });
@@ -279,6 +281,53 @@ describe("POST cases/{id}/close", () => {
   it("a supervisor may close a case still waiting", async () => {
     const c = await q.queuedCase("v1");
     expect((await call("POST", `/cases/${c.id}/close`, { as: who.boss, body: { outcome: "no_response" } })).body.case.status).toBe("closed");
+  });
+});
+
+describe("POST cases/{id}/victim-left", () => {
+  /** A case of a real room on the homeserver: a new visitor, the bot, and Mina, who claimed it and joined. */
+  async function minasCaseInARoom() {
+    const victim = await server.registerVisitor();
+    const roomId = await server.visitorRoomWithBot(victim, who.bot);
+    await onShift(who.mina);
+    const c = q.cases.createCase({ roomId, visitorId: victim.userId });
+    await q.cases.saveTriage(c.id, { language: "ko" });
+    q.cases.enqueue(c.id);
+    await call("POST", `/cases/${c.id}/claim`, { as: who.mina });
+    await server.call(who.bot, "POST", `/rooms/${roomId}/invite`, { user_id: who.mina.userId });
+    expect((await server.call(who.mina, "POST", `/join/${roomId}`, {})).status).toBe(200);
+    q.cases.markHandedOff(c.id);
+    await server.call(who.bot, "POST", `/rooms/${roomId}/leave`, {});
+    return { c, victim, roomId };
+  }
+
+  it("closes the case (victim_left) once the homeserver shows the victim gone from the room, and frees the companion", async () => {
+    const { c, victim, roomId } = await minasCaseInARoom();
+    const path = `/cases/${c.id}/victim-left`;
+    // Still there: refused, whoever asks. Jun is not the case's companion; Boss cannot see the room.
+    await expectRefused("POST", path, { as: who.mina, body: {} }, 409, "M_BAD_STATE");
+    await expectRefused("POST", path, { as: who.boss, body: {} }, 409, "M_BAD_STATE");
+    await expectRefused("POST", path, { as: who.jun, body: {} }, 403, "M_FORBIDDEN");
+    expect((await call("GET", "/me", { as: who.mina })).body.load).toBe(1);
+
+    // The victim deletes their conversation as the app does: leave, then deactivate with erasure.
+    await server.call(victim, "POST", `/rooms/${roomId}/leave`, {});
+    const ask = await server.call(victim, "POST", "/account/deactivate", { erase: true });
+    expect((await server.call(victim, "POST", "/account/deactivate", { erase: true, auth: { type: "m.login.dummy", session: ask.body.session } })).status).toBe(200);
+    await expectRefused("POST", path, { as: who.jun, body: {} }, 403, "M_FORBIDDEN");
+    const reply = await call("POST", path, { as: who.mina, body: {} });
+    expect(reply.status).toBe(200);
+    expect(reply.body.case).toMatchObject({ status: "closed", outcome: "victim_left", closed_at: q.clock.now() });
+    expect(q.tables.log.forCase(c.id).at(-1)).toMatchObject({ kind: "closed", actor: null });
+    expect((await call("GET", "/me", { as: who.mina })).body.load).toBe(0);
+    // Reported again (the bot, or the same console a moment earlier): the case as it is.
+    expect((await call("POST", path, { as: who.mina, body: {} })).body.case).toMatchObject({ status: "closed", outcome: "victim_left" });
+  });
+
+  it("a victim who only leaves closes the case too", async () => {
+    const { c, victim, roomId } = await minasCaseInARoom();
+    await server.call(victim, "POST", `/rooms/${roomId}/leave`, {});
+    expect((await call("POST", `/cases/${c.id}/victim-left`, { as: who.mina, body: {} })).body.case.outcome).toBe("victim_left");
   });
 });
 

@@ -11,6 +11,7 @@ import type { CrisisLines } from "../content/crisis-lines.ts";
 import type { PartnerDirectory } from "../partners/directory.ts";
 import type { Queue } from "../queue/index.ts";
 import { requireStaff, requireStaffOrPartner } from "./auth.ts";
+import { RoomMembership } from "./room-membership.ts";
 import type { OpsEnv } from "./env.ts";
 import { errorResponse, MatrixError, unrecognized } from "./errors.ts";
 import type { MyReferrals } from "../referrals/my-referrals.ts";
@@ -30,7 +31,7 @@ export const OPS_API_PREFIX = "/_onsafe/v1";
 const MAX_BODY_BYTES = 16 * 1024;
 
 export interface OpsApiDeps {
-  config: Pick<BotsConfig, "serverName" | "hours">;
+  config: Pick<BotsConfig, "serverName" | "hours" | "homeserverUrl">;
   queue: Queue;
   scheduler: Scheduler;
   partners: PartnerDirectory;
@@ -59,7 +60,7 @@ export function createOpsApi({ config, queue, scheduler, partners, referrals, my
   api.route("/", publicRoutes(config, crisisLines, queue.cases));
   api.route("/", meRoutes(auth, authWithPartners, queue.staff));
   api.route("/", queueRoutes(auth, queue.cases, queue.staffCases));
-  api.route("/", caseRoutes(auth, queue.staffCases));
+  api.route("/", caseRoutes(auth, queue.staffCases, new RoomMembership(config.homeserverUrl)));
   api.route("/", metricsRoutes(auth, queue.metrics));
   api.route("/", appointmentRoutes(auth, scheduler));
   api.route("/", partnerRoutes(auth, partners));

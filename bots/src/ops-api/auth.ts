@@ -30,6 +30,7 @@ function authenticate(tokens: TokenResolver, staff: StaffDirectory, partners: bo
     if (!member) throw forbidden("The ops API is for staff");
     if (member.kind === "partner" && !partners) throw forbidden("Partners may use only GET me and GET me/referrals");
     c.set("staff", member);
+    c.set("token", token);
     await next();
   };
 }

@@ -117,6 +117,30 @@ export class StaffCases {
     return result.c;
   }
 
+  /**
+   * Closes a case whose victim has left its room (`victim_left`), as the triage
+   * bot does before the hand-off; after it, the bot is out of the room and the
+   * companion's console reports the leave. `victimGone` asks the homeserver, as
+   * the caller, whether the visitor is still a member, so the outcome rests on
+   * the room, not on the caller's word. A case closed already is answered as it
+   * is: the bot, or the same console a moment earlier, may have closed it.
+   */
+  async victimLeft(caseId: string, by: StaffMember, victimGone: (c: CaseRow) => Promise<boolean>): Promise<CaseRow> {
+    const before = this.found(caseId);
+    if (by.kind !== "supervisor" && before.assignedTo !== by.userId) throw forbidden(NOT_THEIRS);
+    if (before.status === "closed") return before;
+    if (!(await victimGone(before))) throw badState("The victim is still in the room");
+    const result = this.t.db.transaction(() => {
+      const c = this.found(caseId);
+      if (c.status === "closed") return { c, withdraw: [] };
+      // The victim's act, as when the triage bot sees the leave: no staff actor.
+      return close(this.t, c, "victim_left", null, this.clock.now());
+    });
+    await this.dispatcher.withdrawAll(result.withdraw);
+    await this.dispatcher.settle();
+    return result.c;
+  }
+
   private mayChange(c: CaseRow, by: StaffMember): void {
     if (by.kind === "supervisor") return;
     if (c.status === "assigned" && c.assignedTo === by.userId) return;
