@@ -27,6 +27,7 @@ describe("a case through triage", () => {
   });
 
   it("a waiting case whose priority rises moves up, and both victims hear their new place", async () => {
+    await q.staffMember("mina", { capacity: 0 });
     const a = await q.queuedCase("a");
     const b = await q.queuedCase("b");
     q.actions.take("queueUpdate");

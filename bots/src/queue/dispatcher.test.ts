@@ -103,8 +103,22 @@ describe("routing", () => {
 });
 
 describe("queue updates", () => {
+  it("say nothing of a place in line while nobody is on shift, and tell it when someone comes on shift", async () => {
+    const mina = await q.staffMember("mina", { onShift: false, capacity: 0 });
+    const a = await q.queuedCase("a");
+    await q.queuedCase("b");
+    await q.cases.route();
+    expect(q.actions.of("queueUpdate")).toEqual([]);
+    await q.staff.setShift(mina, true);
+    expect(q.actions.take("queueUpdate")).toEqual([
+      { kind: "queueUpdate", caseId: a.id, position: 1, expectedWaitMinutes: null },
+      expect.objectContaining({ position: 2 }),
+    ]);
+  });
+
   it("tell a waiting victim their place only when it changes", async () => {
-    await q.staffMember("mina", { onShift: false });
+    // On shift, but with no room for a case: the cases wait.
+    await q.staffMember("mina", { capacity: 0 });
     const a = await q.queuedCase("a");
     expect(q.actions.take("queueUpdate")).toEqual([{ kind: "queueUpdate", caseId: a.id, position: 1, expectedWaitMinutes: null }]);
     const b = await q.queuedCase("b");

@@ -69,9 +69,14 @@ export class Dispatcher {
     return this.t.cases.queued().map((c, i) => ({ c, position: i + 1, expectedWaitMinutes: expectedWaitMinutes(i + 1, model) }));
   }
 
-  /** Sends a queue update to each waiting victim whose position or expected wait changed since the last one. */
+  /**
+   * Sends a queue update to each waiting victim whose position or expected
+   * wait changed since the last one. Not while nobody is on shift: a place in
+   * a line nobody serves would contradict the after-hours message; coming on
+   * shift settles the queue, which sends them then.
+   */
   async publishQueue(): Promise<void> {
-    const changed = this.t.db.transaction(() => this.positions().filter(({ c, position, expectedWaitMinutes }) => {
+    const changed = this.t.db.transaction(() => this.t.staff.onShift().length === 0 ? [] : this.positions().filter(({ c, position, expectedWaitMinutes }) => {
       if (c.lastPosition === position && c.lastWaitMinutes === expectedWaitMinutes) return false;
       this.t.cases.update(c.id, { lastPosition: position, lastWaitMinutes: expectedWaitMinutes });
       c.lastPosition = position;

@@ -14,8 +14,8 @@ export interface Conversation {
   read: ReadMark;
 }
 
-export function newConversation(): { conversation: Conversation; say: ReturnType<typeof startTriage>["say"] } {
-  const { state, say } = startTriage();
+export function newConversation(opening?: Parameters<typeof startTriage>[0]): { conversation: Conversation; say: ReturnType<typeof startTriage>["say"] } {
+  const { state, say } = startTriage(opening);
   return { conversation: { machine: state, read: { ts: 0, ids: [] } }, say };
 }
 

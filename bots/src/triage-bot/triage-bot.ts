@@ -10,11 +10,12 @@
  * derived from the event they answer, so the homeserver recognises the repeat
  * and the victim never sees a message twice.
  */
+import { APP_OPENING_FIELD, isAppOpeningContent, isOneOf, LANGUAGE_FIELD, LANGUAGES } from "@onsafe/schema";
 import type { MatrixClient, MatrixEvent, Room } from "matrix-js-sdk";
 import type { BotsConfig } from "../config.ts";
 import type { Queue } from "../queue/index.ts";
 import type { CaseRow } from "../storage/index.ts";
-import { afterHours, handleMessage, triageResult, type Outgoing, unreadableMessage } from "../triage/index.ts";
+import { handleMessage, type Outgoing, type ServiceNow, triageResult, unreadableMessage } from "../triage/index.ts";
 import { incomingMessage } from "../runtime/incoming-message.ts";
 import { RoomEventFeed } from "../runtime/room-events.ts";
 import { roomSynced } from "../runtime/room-synced.ts";
@@ -38,7 +39,7 @@ export class TriageBot {
     this.feed.invitesWaiting();
     for (const room of this.client.getRooms()) {
       const c = this.queue.cases.getByRoom(room.roomId);
-      if (room.getMyMembership() === "join" && c && !isConversation(c.triageState)) void this.feed.enqueue(room.roomId, () => this.begin(c));
+      if (room.getMyMembership() === "join" && c && !isConversation(c.triageState)) void this.feed.enqueue(room.roomId, () => this.begin(c, room));
     }
   }
 
@@ -62,13 +63,17 @@ export class TriageBot {
       return;
     }
     const c = this.queue.cases.getByRoom(room.roomId) ?? this.queue.cases.createCase({ roomId: room.roomId, visitorId: inviter });
-    if (!isConversation(c.triageState)) await this.begin(c);
+    if (!isConversation(c.triageState)) await this.begin(c, this.client.getRoom(room.roomId)!);
   }
 
-  /** Greets the victim with the first prompt. */
-  private async begin(c: CaseRow): Promise<void> {
-    const { conversation, say } = newConversation();
-    await this.send(c.roomId, say, `start ${c.id}`);
+  /**
+   * Greets the victim with the first prompt; in a room our app opened, which
+   * showed the greeting and first prompt itself, says nothing and waits for its answer.
+   */
+  private async begin(c: CaseRow, room: Room): Promise<void> {
+    const created = room.currentState.getStateEvents("m.room.create", "")?.getContent()[APP_OPENING_FIELD];
+    const { conversation, say } = newConversation(isAppOpeningContent(created) ? { firstPrompt: created.first_prompt } : undefined);
+    if (say.length > 0) await this.send(c.roomId, say, `start ${c.id}`);
     await this.queue.cases.saveTriage(c.id, { triageState: conversation });
   }
 
@@ -117,29 +122,32 @@ export class TriageBot {
    * Until then the stored state is the old one, so a crash anywhere in here
    * replays the message from the same state: the same replies (deduplicated
    * by transaction id), and the queueing again (which changes nothing twice).
+   * The queue does not wait for the questions: the machine says when the case
+   * belongs in it, and questions left are asked while the victim waits.
    */
   private async onVictimMessage(c: CaseRow, conversation: Conversation, event: MatrixEvent): Promise<Conversation["machine"]> {
     const message = incomingMessage(c.roomId, event);
     if (!message) return conversation.machine;
-    const step = handleMessage(conversation.machine, { body: message.body, answer: message.answer });
+    const language: unknown = event.getContent()[LANGUAGE_FIELD];
+    const step = handleMessage(
+      conversation.machine,
+      { body: message.body, answer: message.answer, language: isOneOf(LANGUAGES, language) ? language : undefined },
+      this.serviceNow(),
+    );
     await this.send(c.roomId, step.say, event.getId()!);
-    const inTriage = c.status === "triage";
-    if (!step.consumed || !inTriage) this.queue.cases.noteEvent(c.id, event.getId()!);
+    if (!step.consumed) this.queue.cases.noteEvent(c.id, event.getId()!);
+    // The results first: routing reads priority and language when the case is queued, and they reroute a waiting case.
+    const { answers: _answers, crisis: _crisis, skipped: _skipped, ...fields } = triageResult(step.state);
+    await this.queue.cases.saveTriage(c.id, fields);
+    // Offered first, alerted next: the alert goes through the duty room, which may take longer.
+    if (step.state.queued) await this.queue.cases.enqueue(c.id);
     if (step.crisisNow) await this.queue.cases.markCrisis(c.id);
-    if (inTriage) {
-      // The results first: routing reads priority and language when the case is queued.
-      const { answers: _answers, crisis: _crisis, skipped: _skipped, ...fields } = triageResult(step.state);
-      await this.queue.cases.saveTriage(c.id, fields);
-    }
-    if (inTriage && step.done) await this.finishTriage(c, step.state.language ?? "ko");
     return step.state;
   }
 
-  private async finishTriage(c: CaseRow, lang: "ko" | "en"): Promise<void> {
-    if (!this.queue.cases.isOpen()) {
-      await this.send(c.roomId, [afterHours(lang, nextOpening(this.config.hours, Date.now(), lang))], `after hours ${c.id}`);
-    }
-    await this.queue.cases.enqueue(c.id);
+  private serviceNow(): ServiceNow {
+    const at = Date.now();
+    return { open: this.queue.cases.isOpen(), nextOpening: (lang) => nextOpening(this.config.hours, at, lang) };
   }
 
   private async send(roomId: string, messages: Outgoing[], answering: string): Promise<void> {

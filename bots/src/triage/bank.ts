@@ -38,6 +38,8 @@ export interface PromptDef {
   options: OptionDef[];
   /** Part of the suicide-risk screen, which stops once a crisis is known. */
   riskScreen: boolean;
+  /** Asked once the case is in the queue, never before it (these come last in the bank). */
+  whileWaiting: boolean;
 }
 
 /** Prompts whose answers become fields of the triage result, with the ids those fields allow. */
@@ -57,7 +59,7 @@ interface RawOption {
 }
 interface RawBank {
   commonOptions: Record<string, { label: Record<Language, string>; aliases?: string[] }>;
-  prompts: { id: string; title: Record<Language, string>; text: Record<Language, string>; askIf?: Record<string, string[]>; options: (RawOption | string)[] }[];
+  prompts: { id: string; whileWaiting?: boolean; title: Record<Language, string>; text: Record<Language, string>; askIf?: Record<string, string[]>; options: (RawOption | string)[] }[];
 }
 
 export function loadTriageBank(path = contentPath("triage.json")): PromptDef[] {
@@ -87,6 +89,7 @@ export function loadTriageBank(path = contentPath("triage.json")): PromptDef[] {
       askIf: p.askIf ?? {},
       options,
       riskScreen: options.some((o) => o.risk !== undefined),
+      whileWaiting: p.whileWaiting === true,
     };
     checkPrompt(prompt, prompts, fail);
     prompts.push(prompt);
@@ -106,6 +109,7 @@ function checkPrompt(prompt: PromptDef, earlier: PromptDef[], fail: (what: strin
   }
   const allowed = RESULT_OPTIONS[prompt.id];
   for (const id of ids) if (allowed && id !== SKIP && !allowed.includes(id)) fail(`prompt "${prompt.id}" has unknown option "${id}"`);
+  if (!prompt.whileWaiting && earlier.some((p) => p.whileWaiting)) fail(`prompt "${prompt.id}" comes after a prompt asked while waiting, so it would be asked while waiting too`);
   if (prompt.riskScreen && prompt.options.some((o) => o.id !== SKIP && o.risk === undefined)) fail(`risk prompt "${prompt.id}" has an option without a risk level`);
   for (const [on, values] of Object.entries(prompt.askIf)) {
     const before = earlier.find((p) => p.id === on) ?? fail(`prompt "${prompt.id}" asks after unknown or later prompt "${on}"`);

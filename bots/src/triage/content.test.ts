@@ -6,6 +6,7 @@ import { PROMPT_FIELD, isPromptContent } from "@onsafe/schema";
 import { contentPath } from "../content/content-dir.ts";
 import { loadTriageBank, triagePrompts } from "./bank.ts";
 import { MESSAGE_KEYS, text } from "./messages.ts";
+import { appOpening } from "./opening.ts";
 import { promptMessage } from "./prompt.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "onsafe-triage-"));
@@ -41,6 +42,29 @@ describe("content files", () => {
     expect(() => loadTriageBank(bankWith((b) => b.prompts.reverse()))).toThrow();
     expect(() => loadTriageBank(bankWith((b) => delete b.prompts.at(-1).options[0].risk))).toThrow(/without a risk level/);
     expect(() => loadTriageBank(bankWith((b) => delete b.prompts[1].text.en))).toThrow(/en text/);
+    expect(() => loadTriageBank(bankWith((b) => (b.prompts.at(-1).whileWaiting = false)))).toThrow(/after a prompt asked while waiting/);
     expect(loadTriageBank(bankWith(() => {}))).toHaveLength(triagePrompts().length);
+  });
+
+  it("ask the suicide-risk screen while waiting, and nothing else", () => {
+    expect(triagePrompts().filter((p) => p.whileWaiting).map((p) => p.id)).toEqual(triagePrompts().filter((p) => p.riskScreen).map((p) => p.id));
+  });
+
+  it("speak to victims in English of a counsellor, never a companion, a number to type, a search, or encryption", () => {
+    const messages = JSON.parse(readFileSync(contentPath("messages.json"), "utf8"));
+    const english = [
+      ...Object.values(messages.en as Record<string, string>),
+      ...triagePrompts().flatMap((p) => [p.text.en, ...p.options.map((o) => o.label.en)]),
+    ];
+    for (const line of english) expect(line).not.toMatch(/companion|with a number|finding|end-to-end/i);
+    for (const line of Object.values(messages.ko as Record<string, string>)) expect(line).not.toContain("종단간");
+  });
+
+  it("give the app its opening: a short greeting and the first question after the language, skip last", () => {
+    const opening = appOpening();
+    expect(opening.prompt.id).toBe("category");
+    expect(opening.prompt.options.at(-1)).toEqual({ id: "skip", label: { ko: "그냥 상담사와 이야기하고 싶어요", en: "I just want to talk to a counsellor" } });
+    expect(opening.prompt.text.en).toMatch(/^Which of these is closest/);
+    for (const lang of ["ko", "en"] as const) expect(opening.greeting[lang].split(/\s+/).length).toBeLessThanOrEqual(25);
   });
 });

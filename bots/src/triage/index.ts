@@ -1,6 +1,7 @@
 /** The triage bot's conversation logic: pure functions from messages to replies, no I/O. */
-export { startTriage, handleMessage, DONE, type TriageState, type TriageStep, type IncomingMessage } from "./machine.ts";
+export { startTriage, handleMessage, DONE, type TriageState, type TriageStep, type IncomingMessage, type ServiceNow } from "./machine.ts";
 export { triageResult, PRIORITY } from "./result.ts";
-export { crisisMessage, queueNotice, afterHours, handoffIntro, unreadableMessage } from "./notices.ts";
+export { queueNotice, handoffIntro, unreadableMessage } from "./notices.ts";
+export { appOpening, type AppOpening } from "./opening.ts";
 export { triageSummary, type TriageNote } from "./summary.ts";
 export type { Outgoing } from "./outgoing.ts";

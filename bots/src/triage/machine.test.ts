@@ -1,57 +1,70 @@
 import { describe, expect, it } from "vitest";
-import { PROMPT_FIELD } from "@onsafe/schema";
-import { DONE } from "./machine.ts";
+import { CALL_FIELD, PROMPT_FIELD, isCallLines } from "@onsafe/schema";
+import { DONE, handleMessage } from "./machine.ts";
 import { triageResult } from "./result.ts";
-import { Conversation, bodies, promptIn } from "./test-helpers.ts";
+import { CLOSED, Conversation, OPEN, bodies, promptIn } from "./test-helpers.ts";
 
 const CRISIS_NUMBERS = ["109", "1366", "112", "02-735-8994"];
+const NOT_SAID = /number|companion|finding|end-to-end/i;
+
+/** The numbers of a message's call buttons. */
+const calls = (o: { content: Record<string, unknown> }) => {
+  const field = o.content[CALL_FIELD];
+  return isCallLines(field) ? field.map((line) => line.number) : [];
+};
 
 describe("triage conversation", () => {
-  it("greets in both languages and asks for the language first, with numbered options and a way to a person", () => {
+  it("in a room another client opened, greets in both languages and asks for the language first, with a way to a person last", () => {
     const c = new Conversation();
     expect(c.last.say).toHaveLength(2);
     expect(bodies(c.last.say)).toContain("안녕하세요");
     expect(bodies(c.last.say)).toContain("Hello");
+    expect(bodies(c.last.say)).not.toMatch(/종단간|end-to-end/);
     const prompt = c.last.say[1].content;
     expect(prompt.msgtype).toBe("m.notice");
-    expect(prompt.body).toMatch(/1\. 한국어\n2\. English\n3\. 그냥 상담사와 이야기하고 싶어요 \/ I just want to talk to someone$/);
+    expect(prompt.body).toMatch(/1\. 한국어\n2\. English\n3\. 그냥 상담사와 이야기하고 싶어요 \/ I just want to talk to a counsellor$/);
     expect(prompt[PROMPT_FIELD]).toEqual({
       id: "language",
       options: [
         { id: "ko", label: "한국어" },
         { id: "en", label: "English" },
-        { id: "skip", label: "그냥 상담사와 이야기하고 싶어요 / I just want to talk to someone" },
+        { id: "skip", label: "그냥 상담사와 이야기하고 싶어요 / I just want to talk to a counsellor" },
       ],
     });
   });
 
-  it("runs a whole English triage answered by numbers", () => {
+  it("runs a whole English triage answered by numbers: the deadline before the images, queued before the suicide-risk screen", () => {
     const c = new Conversation();
-    for (const n of ["2", "3", "1", "1", "2", "2", "2", "3"]) {
+    for (const n of ["2", "3", "2", "1", "2"]) {
       const step = c.send(n);
       expect(step.consumed).toBe(true);
       expect(step.crisisNow).toBe(false);
     }
-    expect(c.asked).toEqual(["language", "category", "images", "deadline", "minor", "risk_wish", "risk_thoughts", "risk_behaviour"]);
-    expect(c.last.done).toBe(true);
+    expect(c.asked).toEqual(["language", "category", "deadline", "images", "minor", "risk_wish"]);
+    // Answering "under 19" put the case in the queue; the screen is asked while waiting.
+    expect(c.state.queued).toBe(true);
+    expect(bodies(c.last.say)).toMatch(/^A counsellor will be with you soon\.\n\nWhile you wait, a few questions/);
+    for (const n of ["2", "2", "3"]) c.send(n);
+    expect(c.asked.slice(-3)).toEqual(["risk_wish", "risk_thoughts", "risk_behaviour"]);
     expect(c.state.step).toBe(DONE);
-    expect(bodies(c.last.say)).toContain("We are finding a companion for you now");
+    expect(bodies(c.last.say)).toContain("Thank you for answering");
     expect(triageResult(c.state)).toMatchObject({
       language: "en",
       category: "sextortion",
       images: "spread",
-      deadline: "within_24h",
+      deadline: "within_week",
       minor: false,
       risk: "none",
       crisis: false,
       skipped: false,
     });
+    expect(bodies(c.said)).not.toMatch(NOT_SAID);
   });
 
   it("asks in English once English is chosen, and tells the victim it is not their fault", () => {
     const c = new Conversation();
     c.send("English");
-    expect(bodies(c.last.say)).toMatch(/Which of these is closest[\s\S]*\n4\. Deepfake or edited sexual images of me\n[\s\S]*\n8\. I just want to talk to someone$/);
+    expect(bodies(c.last.say)).toMatch(/Which of these is closest[\s\S]*\n4\. Deepfake or edited sexual images of me\n[\s\S]*\n8\. I just want to talk to a counsellor$/);
     c.send("4");
     expect(bodies(c.last.say)).toContain("This is not your fault.");
     expect(c.asked.at(-1)).toBe("images");
@@ -63,7 +76,7 @@ describe("triage conversation", () => {
       expect(c.send(typed).consumed).toBe(true);
     }
     expect(c.asked).toEqual(["language", "category", "images", "minor", "risk_wish", "risk_thoughts", "risk_behaviour"]);
-    expect(bodies(c.last.say)).toContain("지금 상담사를 찾고 있어요");
+    expect(bodies(c.last.say)).toContain("답해 주셔서 고마워요");
     // Wishing to be dead is a low risk on the screen: the 109 line is offered on the way out.
     expect(bodies(c.last.say)).toContain("자살예방상담전화 109");
     expect(triageResult(c.state)).toMatchObject({ language: "ko", category: "deepfake", images: "unknown", deadline: null, minor: true, risk: "low" });
@@ -78,7 +91,7 @@ describe("triage conversation", () => {
     c.send({ body: "whatever the client put", answer: { prompt_id: "risk_wish", option_id: "no" } });
     c.press("no");
     c.press("no");
-    expect(c.last.done).toBe(true);
+    expect(c.state.step).toBe(DONE);
     expect(triageResult(c.state)).toMatchObject({ language: "en", category: "harassment", images: null, minor: null, risk: "none" });
   });
 
@@ -102,24 +115,69 @@ describe("triage conversation", () => {
     expect(promptIn(step.say)?.id).toBe("images");
   });
 
+  it("resumes a state saved before the queue came first: a case mid-triage goes on, one past it counts as queued", () => {
+    const old = { step: "images", language: "en", answers: { language: "en", category: "deepfake" }, crisis: false, skipped: false, unanswered: 0 } as never;
+    const step = handleMessage(old, { body: "1" }, OPEN);
+    expect(step.state).toMatchObject({ step: "minor", passed: [], queued: false, toldClosed: false });
+    expect(handleMessage({ ...(old as object), step: DONE } as never, { body: "hello?" }, OPEN).state.queued).toBe(true);
+  });
+
+  describe("in a room our app opened", () => {
+    it("says nothing at first, takes the language from each message, never asks it, and answers in it", () => {
+      const c = new Conversation({ app: "en" });
+      expect(c.last.say).toEqual([]);
+      expect(c.state.step).toBe("category");
+      c.press("illegal_filming");
+      expect(c.state.language).toBe("en");
+      expect(promptIn(c.last.say)?.id).toBe("images");
+      expect(bodies(c.last.say)).toMatch(/^Thank you for telling me\. This is not your fault\.\n\nHave the images/);
+      expect(c.asked).not.toContain("language");
+      expect(triageResult(c.state)).toMatchObject({ language: "en", category: "illegal_filming" });
+    });
+
+    it("takes a typed Korean answer to the question the app showed", () => {
+      const c = new Conversation({ app: "ko" });
+      c.send("딥페이크");
+      expect(c.state.answers).toMatchObject({ language: "ko", category: "deepfake" });
+      expect(bodies(c.last.say)).toContain("그 사진이나 영상이");
+    });
+  });
+
   describe("going straight to a person", () => {
     it("at the first prompt, by button: no language known yet", () => {
       const c = new Conversation();
       const step = c.press("skip");
-      expect(step).toMatchObject({ consumed: true, done: true });
-      expect(bodies(step.say)).toContain("지금 상담사를 찾고 있어요");
-      expect(bodies(step.say)).toContain("We are finding a companion");
+      expect(step.consumed).toBe(true);
+      expect(c.state).toMatchObject({ queued: true, step: DONE });
+      expect(bodies(step.say)).toContain("곧 상담사가 함께할게요");
+      expect(bodies(step.say)).toContain("A counsellor will be with you soon");
       expect(triageResult(c.state)).toMatchObject({ skipped: true, language: null, category: null, risk: "unknown" });
     });
 
     it("at the first prompt, typed: the words tell the language", () => {
       const en = new Conversation();
       en.send("I just want to talk to someone");
-      expect(en.state).toMatchObject({ skipped: true, language: "en", step: DONE });
+      expect(en.state).toMatchObject({ skipped: true, language: "en", step: DONE, queued: true });
       const ko = new Conversation();
       ko.send("그냥 상담사와 이야기하고 싶어요");
       expect(ko.state).toMatchObject({ skipped: true, language: "ko" });
-      expect(bodies(ko.last.say)).not.toContain("We are finding");
+      expect(bodies(ko.last.say)).not.toContain("counsellor");
+    });
+
+    it.each([
+      ["can i just talk to a real person please", "en"],
+      ["Is this a bot? I need a real human", "en"],
+      ["상담사랑 얘기하고 싶어요", "ko"],
+      ["그냥 사람이랑 말하고 싶어요", "ko"],
+      ["질문 그만하고 상담원 연결해 주세요", "ko"],
+    ] as const)("asked for anywhere in a sentence: %s", (typed, lang) => {
+      const c = new Conversation({ app: lang });
+      const step = c.send(typed);
+      // Kept for the counsellor, the questions end and the case is queued.
+      expect(step).toMatchObject({ consumed: false, crisisNow: false });
+      expect(c.state).toMatchObject({ skipped: true, queued: true, step: DONE, language: lang });
+      expect(promptIn(step.say)).toBeUndefined();
+      expect(bodies(step.say)).not.toMatch(NOT_SAID);
     });
 
     it("at the third prompt, keeping what was answered", () => {
@@ -127,53 +185,56 @@ describe("triage conversation", () => {
       c.send("1");
       c.send("1");
       expect(c.state.step).toBe("images");
-      const step = c.send("5");
-      expect(step.done).toBe(true);
+      c.send("5");
+      expect(c.state).toMatchObject({ step: DONE, queued: true });
       expect(triageResult(c.state)).toMatchObject({ skipped: true, language: "ko", category: "illegal_filming", images: null });
     });
 
-    it("at the last prompt, and by the skip button of an earlier prompt", () => {
+    it("while waiting, by the skip button of an earlier prompt: the questions end", () => {
       const c = new Conversation();
       for (const n of ["2", "5", "2", "2", "2"]) c.send(n);
       expect(c.state.step).toBe("risk_behaviour");
-      const step = c.send({ body: "I just want to talk to someone", answer: { prompt_id: "language", option_id: "skip" } });
-      expect(step.done).toBe(true);
+      c.send({ body: "I just want to talk to someone", answer: { prompt_id: "language", option_id: "skip" } });
+      expect(c.state.step).toBe(DONE);
       expect(triageResult(c.state)).toMatchObject({ skipped: true, risk: "unknown", minor: false });
     });
   });
 
   describe("crisis", () => {
-    it("shows the crisis lines at once when Korean crisis words are typed mid-flow, and goes on with triage", () => {
-      const c = new Conversation();
-      c.send("1");
-      const step = c.send("너무 힘들어서 그냥 죽고 싶어요");
-      expect(step).toMatchObject({ crisisNow: true, consumed: false, done: false });
-      for (const number of CRISIS_NUMBERS) expect(bodies(step.say)).toContain(number);
-      expect(bodies(step.say)).toContain("혼자가 아니에요");
-      expect(promptIn(step.say)?.id).toBe("category");
-      c.send("3");
-      c.send("2");
-      c.send("4");
-      c.send("2");
+    it("typed at the second question: the crisis lines with call buttons, queued at once, and the questions go on gently", () => {
+      const c = new Conversation({ app: "en" });
+      c.press("distribution");
+      expect(c.state.step).toBe("images");
+      const step = c.send("i just want to die honestly. he has my nudes");
+      expect(step).toMatchObject({ crisisNow: true, consumed: false });
+      expect(c.state.queued).toBe(true);
+      expect(step.say).toHaveLength(2);
+      for (const number of CRISIS_NUMBERS) expect(String(step.say[0].content.body)).toContain(number);
+      expect(calls(step.say[0])).toEqual(expect.arrayContaining(["109", "1366", "112"]));
+      expect(String(step.say[0].content.body)).toContain("A counsellor is being called now");
+      // The question it came at counts as passed: the next one, gently.
+      expect(promptIn(step.say)?.id).toBe("minor");
+      expect(String(step.say[1].content.body)).toMatch(/^If you can, a few more questions while you wait\./);
+      c.press("no");
       // The suicide-risk screen is skipped: the risk is known.
-      expect(c.last.done).toBe(true);
+      expect(c.state.step).toBe(DONE);
       expect(c.asked).not.toContain("risk_wish");
-      expect(triageResult(c.state)).toMatchObject({ crisis: true, risk: "high", category: "sextortion", deadline: "none" });
+      expect(triageResult(c.state)).toMatchObject({ crisis: true, risk: "high", category: "distribution", minor: false });
+      expect(bodies(c.said)).not.toMatch(NOT_SAID);
     });
 
-    it("reacts to English crisis words, only once, and ends the risk screen when they come during it", () => {
-      const c = new Conversation();
-      for (const n of ["2", "5", "2"]) c.send(n);
-      expect(c.state.step).toBe("risk_wish");
-      const step = c.send("Honestly I don't want to live anymore.");
-      expect(step).toMatchObject({ crisisNow: true, consumed: false, done: true });
-      for (const number of CRISIS_NUMBERS) expect(bodies(step.say)).toContain(number);
-      expect(bodies(step.say)).toContain("You are not alone");
-      const again = c.send("I want to kill myself");
-      expect(again).toMatchObject({ crisisNow: false, consumed: false, say: [] });
+    it("typed at the first question, in Korean, queues at once; only once per conversation", () => {
+      const c = new Conversation({ app: "ko" });
+      const step = c.send("너무 힘들어서 그냥 죽고 싶어요");
+      expect(step).toMatchObject({ crisisNow: true, consumed: false });
+      expect(c.state.queued).toBe(true);
+      expect(bodies(step.say)).toContain("혼자가 아니에요");
+      expect(bodies(step.say)).toContain("지금 상담사를 부르고 있어요");
+      expect(promptIn(step.say)?.id).toBe("minor");
+      expect(c.send("죽고 싶다고요").crisisNow).toBe(false);
     });
 
-    it("takes the language of crisis words written at the first prompt", () => {
+    it("takes the language of crisis words written at the bilingual first prompt", () => {
       const c = new Conversation();
       const step = c.send("자살하고 싶어");
       expect(step.crisisNow).toBe(true);
@@ -182,13 +243,14 @@ describe("triage conversation", () => {
       expect(promptIn(step.say)?.id).toBe("category");
     });
 
-    it("still watches for crisis words after triage", () => {
+    it("still watches for crisis words after the questions", () => {
       const c = new Conversation();
       c.press("skip");
       const step = c.send("i want to end my life");
-      expect(step).toMatchObject({ crisisNow: true, consumed: false, done: false });
+      expect(step).toMatchObject({ crisisNow: true, consumed: false });
       expect(c.state.language).toBe("en");
       expect(bodies(step.say)).toContain("109");
+      expect(promptIn(step.say)).toBeUndefined();
       expect(c.send("still here").say).toEqual([]);
     });
 
@@ -201,7 +263,8 @@ describe("triage conversation", () => {
       c.send("5");
       for (const answer of screen) c.send(answer);
       expect(c.asked.at(-1)).toBe(last);
-      expect(c.last).toMatchObject({ crisisNow: true, consumed: true, done: true });
+      expect(c.last).toMatchObject({ crisisNow: true, consumed: true });
+      expect(c.state.step).toBe(DONE);
       for (const number of CRISIS_NUMBERS) expect(bodies(c.last.say)).toContain(number);
       expect(triageResult(c.state)).toMatchObject({ crisis: true, risk: "high" });
     });
@@ -209,39 +272,115 @@ describe("triage conversation", () => {
     it("rates a method without intent, or an attempt long ago, as moderate and offers 109", () => {
       const c = new Conversation();
       for (const answer of ["2", "5", "2", "yes", "yes", "1", "2"]) c.send(answer);
-      expect(c.last).toMatchObject({ crisisNow: false, done: true });
+      expect(c.last).toMatchObject({ crisisNow: false });
+      expect(c.state.step).toBe(DONE);
       expect(bodies(c.last.say)).toContain("109");
       expect(triageResult(c.state)).toMatchObject({ crisis: false, risk: "moderate" });
     });
   });
 
-  describe("the victim's own words", () => {
-    it("are not consumed and do not advance; options are shown again once, then a word that we listen, then quiet", () => {
-      const c = new Conversation();
-      c.send("2");
-      const first = c.send("He recorded me at a party and now he is sending it to my friends");
-      expect(first).toMatchObject({ consumed: false, done: false, crisisNow: false });
-      expect(c.state.step).toBe("category");
-      expect(promptIn(first.say)?.id).toBe("category");
-      expect(bodies(first.say)).toContain("a companion will read it");
-      const second = c.send("I don't know what to do");
-      expect(second.consumed).toBe(false);
-      expect(promptIn(second.say)).toBeUndefined();
-      expect(bodies(second.say)).toContain("I'm listening");
-      expect(c.send("please help").say).toEqual([]);
-      expect(c.state.step).toBe("category");
-      expect(c.send("2").consumed).toBe(true);
-      expect(c.state.step).toBe("images");
-      expect(c.send("no idea really").say).toHaveLength(1);
+  describe("a threat due within 24 hours", () => {
+    it("gets three steps at once, with call buttons, and goes to the queue before the images are asked", () => {
+      const c = new Conversation({ app: "en" });
+      c.press("sextortion");
+      expect(promptIn(c.last.say)?.id).toBe("deadline");
+      const step = c.press("within_24h");
+      expect(c.state.queued).toBe(true);
+      const steps = String(step.say[0].content.body);
+      expect(steps).toMatch(/1\. Don't pay them or reply to them\.\n2\. Keep their messages, their profile and screenshots/);
+      expect(steps).toContain("3. A counsellor is being called now");
+      expect(calls(step.say[0])).toContain("1366");
+      expect(promptIn(step.say)?.id).toBe("images");
+      expect(triageResult(c.state).priority).toBeGreaterThanOrEqual(8);
     });
 
-    it("in Korean at the first prompt choose Korean", () => {
+    it("after hours the third step is to call 1366, and the victim is told once that nobody is on shift", () => {
+      const c = new Conversation({ app: "en", closed: true });
+      c.press("sextortion");
+      const step = c.press("within_24h");
+      expect(String(step.say[0].content.body)).toContain("No counsellor is on shift here until Monday at 09:00 (Korea time): call Women's emergency line 1366");
+      c.press("spread");
+      c.press("no");
+      expect(bodies(c.said).match(/on shift/g)).toHaveLength(1);
+      expect(bodies(c.said)).not.toMatch(NOT_SAID);
+    });
+  });
+
+  describe("nobody on shift", () => {
+    it("says so once, in one message with call buttons, when the case is queued; the screen is asked while waiting", () => {
+      const c = new Conversation({ app: "en", closed: true });
+      c.press("harassment");
+      const step = c.press("no");
+      expect(c.state.queued).toBe(true);
+      expect(step.say).toHaveLength(2);
+      expect(String(step.say[0].content.body)).toMatch(/^No counsellor is on shift right now\. We expect to be open again from Monday at 09:00/);
+      expect(calls(step.say[0])).toEqual(expect.arrayContaining(["109", "1366", "112"]));
+      expect(promptIn(step.say)?.id).toBe("risk_wish");
+      c.press("skip");
+      expect(bodies(c.last.say)).toContain("a counsellor will read it when their shift starts");
+      expect(bodies(c.said).match(/on shift/g)).toHaveLength(1);
+      expect(bodies(c.said)).not.toMatch(NOT_SAID);
+    });
+
+    it("a crisis gets one message: the crisis lines as call buttons, when it opens, and nothing more is asked", () => {
+      const c = new Conversation({ app: "en", closed: true });
+      c.press("deepfake");
+      const step = c.send("I want to kill myself");
+      expect(step).toMatchObject({ crisisNow: true });
+      expect(step.say).toHaveLength(1);
+      const body = String(step.say[0].content.body);
+      for (const number of CRISIS_NUMBERS) expect(body).toContain(number);
+      expect(calls(step.say[0])).toEqual(["109", "1366", "112"]);
+      expect(body).toContain("Monday at 09:00");
+      expect(body).not.toMatch(NOT_SAID);
+      expect(body).not.toMatch(/soon|being called/);
+      expect(step.say[0].content[PROMPT_FIELD]).toBeUndefined();
+      expect(c.state).toMatchObject({ queued: true, step: DONE });
+      expect(c.send("hello?").say).toEqual([]);
+    });
+
+    it("a crisis after the after-hours message does not say again that nobody is on shift", () => {
+      const c = new Conversation({ app: "en", closed: true });
+      c.press("harassment");
+      c.press("no");
+      c.press("yes");
+      c.press("yes");
+      const step = c.press("intent");
+      expect(step.say).toHaveLength(1);
+      expect(String(step.say[0].content.body)).not.toContain("on shift");
+      expect(calls(step.say[0])).toContain("109");
+    });
+  });
+
+  describe("the victim's own words", () => {
+    it("are kept, thanked for, and the bot moves on: the question counts as passed and is not asked again", () => {
+      const c = new Conversation({ app: "en" });
+      const first = c.send("he says he will send my pics to everyone at my school");
+      expect(first).toMatchObject({ consumed: false, crisisNow: false });
+      expect(c.state.passed).toEqual(["category"]);
+      expect(promptIn(first.say)?.id).toBe("minor");
+      expect(bodies(first.say)).toMatch(/^Thank you for writing this\. Your counsellor will read it\.\n\nAre you under 19/);
+      // Words at the last question before the queue: queued, and the screen follows while waiting.
+      const second = c.send("I don't know what to do");
+      expect(second.consumed).toBe(false);
+      expect(c.state).toMatchObject({ queued: true, step: "risk_wish", passed: ["category", "minor"] });
+      expect(c.asked).toEqual(["category", "minor", "risk_wish"]);
+      expect(bodies(c.said)).not.toMatch(NOT_SAID);
+    });
+
+    it("in Korean at the bilingual first prompt choose Korean", () => {
       const c = new Conversation();
       const step = c.send("안녕하세요 도와주세요");
       expect(step.consumed).toBe(false);
       expect(c.state.language).toBe("ko");
       expect(promptIn(step.say)?.id).toBe("category");
       expect(bodies(step.say)).toContain("상담사가 꼭 읽을게요");
+    });
+
+    it("after the questions get no reply", () => {
+      const c = new Conversation({ app: "en" });
+      c.press("skip");
+      expect(c.send("he lives near me")).toMatchObject({ consumed: false, say: [] });
     });
 
     it("never reach the stored state", () => {
@@ -258,5 +397,14 @@ describe("triage conversation", () => {
       for (const piece of [...words, "김지은", "1234", "Main", "Street", "죽고", "die"]) expect(stored).not.toContain(piece);
       expect(JSON.parse(stored)).toEqual(c.state);
     });
+  });
+
+  it("nothing said in English calls the counsellor a companion, asks for a number, or promises a search nobody makes", () => {
+    for (const closed of [false, true]) {
+      const c = new Conversation({ app: "en", closed });
+      for (const typed of ["what is this", "sextortion", "today", "they are everywhere", "no", "yes", "yes", "I have a plan"]) c.send(typed);
+      expect(bodies(c.said)).not.toMatch(NOT_SAID);
+    }
+    expect(CLOSED.open).toBe(false);
   });
 });

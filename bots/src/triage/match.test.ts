@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { promptById } from "./bank.ts";
-import { crisisWordLanguage } from "./crisis-words.ts";
+import { crisisWordLanguage, personRequestLanguage } from "./phrases.ts";
 import { matchOption, normalise, optionNumber, scriptLanguage } from "./match.ts";
 
 const category = promptById("category")!;
@@ -83,5 +83,25 @@ describe("crisis words", () => {
     expect(crisisWordLanguage("너무 무서워서 죽을 것 같아요")).toBeNull();
     expect(crisisWordLanguage("유서 깊은 학교에 다녀요")).toBeNull();
     expect(crisisWordLanguage("I am so scared and ashamed")).toBeNull();
+  });
+});
+
+describe("requests for a person", () => {
+  it.each([
+    ["can i just talk to a real person please", "en"],
+    ["Can I SPEAK TO SOMEONE?", "en"],
+    ["are you a bot", "en"],
+    ["상담사랑 얘기하고 싶어요", "ko"],
+    ["사람이랑 말하고 싶어요", "ko"],
+    ["상담원 연결해 주세요", "ko"],
+    ["진짜 사람 맞아요?", "ko"],
+  ])("are found anywhere in a sentence: %s", (typed, lang) => {
+    expect(personRequestLanguage(typed)).toBe(lang);
+  });
+
+  it("leave disclosures and answers alone", () => {
+    for (const typed of ["he says he will send my pics to everyone at my school", "deepfake", "2", "네", "어제 그 사람이 협박했어요", "I'm not sure"]) {
+      expect(personRequestLanguage(typed)).toBeNull();
+    }
   });
 });

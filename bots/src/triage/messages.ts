@@ -4,20 +4,25 @@
  * from the one data file an operator keeps up to date.
  */
 import { readFileSync } from "node:fs";
-import type { Language } from "@onsafe/schema";
+import type { CallLine, Language } from "@onsafe/schema";
 import { contentPath } from "../content/content-dir.ts";
 import { loadCrisisLines, type CrisisLine, type CrisisLines } from "../content/crisis-lines.ts";
 
 export const MESSAGE_KEYS = [
   "greeting",
+  "appGreeting",
   "afterCategory",
-  "notUnderstood",
-  "listening",
+  "keptForCounsellor",
+  "queued",
   "crisis",
+  "crisisClosed",
   "crisisContinue",
+  "threatSteps",
+  "threatStepsClosed",
   "riskSupport",
-  "done",
+  "finished",
   "skipped",
+  "skippedClosed",
   "queue.next",
   "queue.position",
   "queue.wait",
@@ -27,29 +32,30 @@ export const MESSAGE_KEYS = [
   "wait.minutes",
   "wait.hour",
   "wait.hours",
-  "afterHours",
+  "closedNote",
+  "dangerLines",
   "handoff",
   "unreadable",
-  "summary.title",
-  "summary.crisis",
-  "summary.skipped",
-  "summary.risk",
-  "summary.notes",
-  "risk.none",
-  "risk.low",
-  "risk.moderate",
-  "risk.high",
-  "risk.unknown",
+  "summary.passed",
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 
-type Catalogue = Record<Language, Record<string, string>>;
+/** Which call buttons go beside a message: a crisis, or a threat due within 24 hours. */
+export type CallKind = "crisis" | "threat";
 
-export function loadMessages(path = contentPath("messages.json")): Catalogue {
+type Catalogue = Record<Language, Record<string, string>> & { calls: Record<CallKind, string[]> };
+
+export function loadMessages(path = contentPath("messages.json"), lines = loadCrisisLines()): Catalogue {
   const raw = JSON.parse(readFileSync(path, "utf8")) as Partial<Catalogue>;
   for (const lang of ["ko", "en"] as const) {
     for (const key of MESSAGE_KEYS) {
       if (typeof raw[lang]?.[key] !== "string") throw new Error(`messages.json: "${key}" missing in ${lang}`);
+    }
+  }
+  for (const kind of ["crisis", "threat"] as const) {
+    const ids = raw.calls?.[kind];
+    if (!Array.isArray(ids) || ids.length === 0 || ids.some((id) => !lines.lines.some((l) => l.id === id))) {
+      throw new Error(`messages.json: calls.${kind} must name lines of crisis-lines.json`);
     }
   }
   return raw as Catalogue;
@@ -57,8 +63,21 @@ export function loadMessages(path = contentPath("messages.json")): Catalogue {
 
 let loaded: { messages: Catalogue; lines: CrisisLines } | undefined;
 function content(): { messages: Catalogue; lines: CrisisLines } {
-  loaded ??= { messages: loadMessages(), lines: loadCrisisLines() };
+  if (!loaded) {
+    const lines = loadCrisisLines();
+    loaded = { messages: loadMessages(undefined, lines), lines };
+  }
   return loaded;
+}
+
+/** The lines to show as call buttons (`org.onsafe.call`), labelled in `lang` (Korean before a language is known). */
+export function callLines(kind: CallKind, lang: Language | null): CallLine[] {
+  const { messages, lines } = content();
+  return messages.calls[kind].map((id) => {
+    const line = lines.lines.find((l) => l.id === id)!;
+    const name = line.name[lang ?? "ko"];
+    return { number: line.number, label: name.includes(line.number) ? name : `${name} ${line.number}` };
+  });
 }
 
 /**

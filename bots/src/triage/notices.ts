@@ -1,11 +1,32 @@
-/** What the bot tells the victim around triage: crisis lines, the queue, after hours, the hand-off. */
-import { QUEUE_FIELD, type Language, type QueueContent } from "@onsafe/schema";
-import { text } from "./messages.ts";
+/** What the bot tells the victim around triage: crisis lines, urgent steps, the queue, after hours, the hand-off. */
+import { CALL_FIELD, QUEUE_FIELD, type Language, type QueueContent } from "@onsafe/schema";
+import { callLines, type CallKind, text } from "./messages.ts";
 import { notice, type Outgoing } from "./outgoing.ts";
 
-/** Crisis lines, "you are not alone", a companion is coming. Bilingual before a language is known. */
-export function crisisMessage(lang: Language | null): Outgoing {
-  return notice(text(lang, "crisis"));
+/** When the service is expected to open again, in words, per language (the caller formats it). */
+export type NextOpening = (lang: Language) => string;
+
+/**
+ * Crisis lines as text and as call buttons, "you are not alone". While someone
+ * is on shift, a counsellor is being called. After hours (`closed`) nothing
+ * promises a person; `closed.nextOpening` adds when it opens, unless the victim
+ * was told already (null).
+ */
+export function crisisMessage(lang: Language | null, closed?: { nextOpening: NextOpening | null }): Outgoing {
+  if (!closed) return withCalls("crisis", lang, text(lang, "crisis"));
+  const opening = closed.nextOpening;
+  return withCalls("crisis", lang, inLanguage(lang, (l) => [text(l, "crisisClosed"), ...(opening ? [text(l, "closedNote", { nextOpening: opening(l) })] : [])].join("\n\n")));
+}
+
+/** Three steps for a threat due within 24 hours: don't pay or reply, keep the evidence, help is coming (or: call 1366 now). */
+export function threatSteps(lang: Language | null, closed?: { nextOpening: NextOpening }): Outgoing {
+  if (!closed) return withCalls("threat", lang, text(lang, "threatSteps"));
+  return withCalls("threat", lang, inLanguage(lang, (l) => text(l, "threatStepsClosed", { nextOpening: closed.nextOpening(l) })));
+}
+
+/** Nobody is on shift: says so once, when it is expected to open, that a message can be left, and the crisis lines. */
+export function afterHours(lang: Language | null, nextOpening: NextOpening): Outgoing {
+  return withCalls("crisis", lang, inLanguage(lang, (l) => `${text(l, "closedNote", { nextOpening: nextOpening(l) })}\n${text(l, "dangerLines")}`));
 }
 
 /** Position 1 is next in line; the wait is rounded to minutes, or to hours from an hour on. */
@@ -19,11 +40,6 @@ export function queueNotice(lang: Language, position: number, expectedWaitMinute
   return notice(parts.join(" "), { [QUEUE_FIELD]: field });
 }
 
-/** Nobody is on shift: says so, when it is expected to open (formatted by the caller), and the crisis lines. */
-export function afterHours(lang: Language, nextOpening: string): Outgoing {
-  return notice(text(lang, "afterHours", { nextOpening }));
-}
-
 /** When a victim's message could not be decrypted (its key never reached the bot). */
 export function unreadableMessage(lang: Language): Outgoing {
   return notice(text(lang, "unreadable"));
@@ -31,6 +47,16 @@ export function unreadableMessage(lang: Language): Outgoing {
 
 export function handoffIntro(lang: Language): Outgoing {
   return notice(text(lang, "handoff"));
+}
+
+/** The body keeps its numbers as plain digits (the app links them); the buttons come from `org.onsafe.call`. */
+function withCalls(kind: CallKind, lang: Language | null, body: string): Outgoing {
+  return notice(body, { [CALL_FIELD]: callLines(kind, lang) });
+}
+
+/** A text in `lang`, or in both (Korean first) before a language is known. */
+function inLanguage(lang: Language | null, write: (lang: Language) => string): string {
+  return lang === null ? `${write("ko")}\n\n${write("en")}` : write(lang);
 }
 
 function duration(lang: Language, minutes: number): string {

@@ -14,8 +14,8 @@ function resultOf(...answers: string[]) {
 const NO_RISK = ["아니요", "아니요", "아니요"];
 
 describe("triage result and priority", () => {
-  const crisis = resultOf("성희롱", "아니요", "아니요", "네", "네", "2");
-  const deadline = resultOf("협박", "아직", "24시간 안이에요", "아니요", ...NO_RISK);
+  const crisis = resultOf("성희롱", "아니요", "아니요", "네", "2");
+  const deadline = resultOf("협박", "24시간 안이에요", "아직", "아니요", ...NO_RISK);
   const minorSpread = resultOf("불법촬영", "이미 퍼졌어요", "네, 만 19세 미만이에요", ...NO_RISK);
   const spread = resultOf("유포", "이미 퍼졌어요", "아니요", ...NO_RISK);
   const moderate = resultOf("성희롱", "아니요", "아니요", "아니요", "3개월 전");
@@ -29,7 +29,7 @@ describe("triage result and priority", () => {
   });
 
   it("lets no combination of lower flags outrank a higher one", () => {
-    const everythingButCrisis = resultOf("협박", "이미 퍼졌어요", "24시간 안이에요", "네, 만 19세 미만이에요", "네", "네", "1", "아니요");
+    const everythingButCrisis = resultOf("협박", "24시간 안이에요", "이미 퍼졌어요", "네, 만 19세 미만이에요", "네", "네", "1", "아니요");
     expect(everythingButCrisis).toMatchObject({ crisis: false, risk: "moderate", minor: true, images: "spread", deadline: "within_24h" });
     expect(everythingButCrisis.priority).toBeLessThan(crisis.priority);
     expect(minorSpread.priority).toBeLessThan(deadline.priority);

@@ -4,6 +4,7 @@ import { BOT_LOCALPARTS, LANGUAGES } from "@onsafe/schema";
 import type { BotsConfig } from "../../config.ts";
 import type { CrisisLines } from "../../content/crisis-lines.ts";
 import type { CaseService } from "../../queue/index.ts";
+import { appOpening } from "../../triage/index.ts";
 import type { OpsEnv } from "../env.ts";
 
 export function publicRoutes(config: Pick<BotsConfig, "serverName" | "hours">, crisisLines: CrisisLines, cases: CaseService): Hono<OpsEnv> {
@@ -18,6 +19,8 @@ export function publicRoutes(config: Pick<BotsConfig, "serverName" | "hours">, c
     hours: { time_zone: config.hours.timeZone, days: config.hours.days, opens: config.hours.opens, closes: config.hours.closes },
     crisis_lines: { checked_on: crisisLines.checkedOn, lines: crisisLines.lines },
     open: cases.isOpen(),
+    /** What the app shows itself the moment Start is pressed (FIRST-MINUTES.md): the greeting and the first question. */
+    opening: appOpening(),
   }));
   return r;
 }
