@@ -1,4 +1,4 @@
-import { createSignal, Show } from "solid-js";
+import { createEffect, createSignal, Show } from "solid-js";
 import { Composer } from "../chat/Composer.tsx";
 import type { CaseJson } from "@onsafe/schema/ops-api";
 import { createCaseReferrals } from "./case-referrals.ts";
@@ -9,8 +9,20 @@ import { ReferralList } from "./ReferralList.tsx";
 import type { StaffSession } from "./staff-session.ts";
 import { createVisitRequest } from "./visit-request.ts";
 
-/** One conversation: the triage summary pinned on top, the decrypted history since joining, typing, receipts. */
-export function ConversationView(props: { session: StaffSession; roomId: string; caseInfo: CaseJson | null; onLeft: () => void }) {
+/**
+ * One conversation: the triage summary pinned on top, the decrypted history since joining, typing, receipts.
+ * Once the victim has left (`ended`), the case is closed: no composer or actions, only a way to put it away.
+ */
+export function ConversationView(props: {
+  session: StaffSession;
+  roomId: string;
+  caseInfo: CaseJson | null;
+  ended: boolean;
+  /** A case just taken: its composer gets the focus, so what is typed next goes to this victim. */
+  focusComposer: boolean;
+  onFocused: () => void;
+  onLeft: () => void;
+}) {
   const client = props.session.client;
   const room = createConsoleRoom(props.session, props.roomId, "summary");
   const [draftText, setDraftText] = createSignal("");
@@ -26,12 +38,32 @@ export function ConversationView(props: { session: StaffSession; roomId: string;
     }
     void client.sendMessage(props.roomId, { msgtype: "m.text", body } as never).catch(() => undefined);
   };
+  let composerBox: HTMLDivElement | undefined;
+  createEffect(() => {
+    if (!props.focusComposer || props.ended) return;
+    composerBox?.querySelector("textarea")?.focus();
+    props.onFocused();
+  });
+  /** Out of the room, and the room forgotten: after a deletion nothing of it stays with this account. */
+  const dismiss = async () => {
+    await client.leave(props.roomId).catch(() => undefined);
+    await client.forget(props.roomId).catch(() => undefined);
+    props.onLeft();
+  };
 
   return (
     <section class="conversation" aria-label={ct("conversation.log")}>
       <ConversationLog session={props.session} roomId={props.roomId} room={room} pinnedTitle={ct("conversation.summary")}
         victimName={ct("conversation.victim")} typingText={ct("conversation.typing")} />
-      <CaseActions session={props.session} roomId={props.roomId} caseInfo={props.caseInfo} summary={room.pinned()} draft={draft} visit={visit} referrals={referrals} onLeft={props.onLeft} />
+      <Show when={props.ended}>
+        <div class="ended">
+          <p>{ct("conversation.ended")}</p>
+          <button type="button" onClick={() => void dismiss()}>{ct("conversation.dismiss")}</button>
+        </div>
+      </Show>
+      <Show when={!props.ended}>
+        <CaseActions session={props.session} roomId={props.roomId} caseInfo={props.caseInfo} summary={room.pinned()} draft={draft} visit={visit} referrals={referrals} onLeft={props.onLeft} />
+      </Show>
       <p class="visit-notice" role="status">
         <Show when={visit.notice()?.ok}>{visit.notice()?.text}</Show>
       </p>
@@ -44,7 +76,11 @@ export function ConversationView(props: { session: StaffSession; roomId: string;
       <Show when={referrals.notice()?.ok === false}>
         <p class="referral-notice error" role="alert">{referrals.notice()?.text}</p>
       </Show>
-      <Composer draft={draft} onSend={send} onTyping={room.live.sendTyping} />
+      <Show when={!props.ended}>
+        <div ref={composerBox}>
+          <Composer draft={draft} onSend={send} onTyping={room.live.sendTyping} />
+        </div>
+      </Show>
       <Show when={referrals.state.referrals.length > 0}>
         <ReferralList referrals={referrals} />
       </Show>

@@ -1,19 +1,28 @@
-import { createSignal, For, Show } from "solid-js";
+import { For, Show } from "solid-js";
 import type { CaseJson } from "@onsafe/schema/ops-api";
 import { ConversationView } from "./ConversationView.tsx";
 import type { ConsoleKey } from "./console-strings.ts";
 import { ct } from "./ct.ts";
 import type { StaffSession } from "./staff-session.ts";
 
-/** My open conversations as tabs with unread counts (counted by the dashboard); the chosen one below. */
+/**
+ * My open conversations as tabs with unread counts (counted by the dashboard); the shown one below.
+ * A crisis and an ended conversation say so on their tab in words, not by colour alone.
+ */
 export function Conversations(props: {
   session: StaffSession;
   roomIds: string[];
   unread: Record<string, number>;
   caseOf: (roomId: string) => CaseJson | null;
+  ended: (roomId: string) => boolean;
+  /** The conversation asked for (a tab chosen, a case just taken); the first is shown while it is not joined. */
+  shown: string | null;
+  onShow: (roomId: string) => void;
+  /** The conversation whose composer takes the focus once it shows. */
+  focusOn: string | null;
+  onFocused: () => void;
   onLeft: () => void;
 }) {
-  const [chosen, setChosen] = createSignal<string | null>(null);
   /** The open conversation is being read: no badge on its tab. */
   const unreadOn = (roomId: string) => (roomId === current() ? 0 : props.unread[roomId] ?? 0);
   /** The case's category and id when known (from `me/cases`), else its place in the list. */
@@ -23,7 +32,7 @@ export function Conversations(props: {
       ? ct("conversations.case", { category: ct(`category.${info.category ?? "unknown"}` as ConsoleKey), id: info.id })
       : ct("conversations.tab", { n: index + 1 });
   };
-  const current = () => (props.roomIds.includes(chosen() ?? "") ? chosen() : props.roomIds[0] ?? null);
+  const current = () => (props.roomIds.includes(props.shown ?? "") ? props.shown : props.roomIds[0] ?? null);
 
   return (
     <section aria-labelledby="conversations-title" class="conversations">
@@ -36,12 +45,19 @@ export function Conversations(props: {
                 type="button"
                 role="tab"
                 id={`tab-${index()}`}
+                classList={{ crisis: props.caseOf(roomId)?.crisis === true }}
                 aria-selected={current() === roomId}
                 aria-controls="conversation-panel"
                 data-room={roomId}
-                onClick={() => setChosen(roomId)}
+                onClick={() => props.onShow(roomId)}
               >
+                <Show when={props.caseOf(roomId)?.crisis}>
+                  <strong class="badge crisis-badge"><span aria-hidden="true">⚠ </span>{ct("conversations.crisis")}</strong>{" "}
+                </Show>
                 {tabName(roomId, index())}
+                <Show when={props.ended(roomId)}>
+                  {" "}<span class="badge">{ct("conversations.ended")}</span>
+                </Show>
                 <Show when={unreadOn(roomId) > 0}>
                   {" "}<span class="badge">{ct("conversations.unread", { count: unreadOn(roomId) })}</span>
                 </Show>
@@ -51,7 +67,17 @@ export function Conversations(props: {
         </div>
         <div id="conversation-panel" role="tabpanel">
           <Show when={current()} keyed>
-            {(roomId) => <ConversationView session={props.session} roomId={roomId} caseInfo={props.caseOf(roomId)} onLeft={props.onLeft} />}
+            {(roomId) => (
+              <ConversationView
+                session={props.session}
+                roomId={roomId}
+                caseInfo={props.caseOf(roomId)}
+                ended={props.ended(roomId)}
+                focusComposer={props.focusOn === roomId}
+                onFocused={props.onFocused}
+                onLeft={props.onLeft}
+              />
+            )}
           </Show>
         </div>
       </Show>

@@ -4,6 +4,7 @@ import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from "s
 import { onRoomChanges } from "../chat/room-changes.ts";
 import { unreadCount } from "../chat/room-view.ts";
 import { AgendaView } from "./AgendaView.tsx";
+import { createCaseEndings } from "./case-endings.ts";
 import { announce, askForNotifications, notificationsAllowed, setSound, setTitleCount, soundOn } from "./announcer.ts";
 import { ct } from "./ct.ts";
 import { Conversations } from "./Conversations.tsx";
@@ -20,7 +21,11 @@ export function Dashboard(props: { session: StaffSession; onSignedOut: () => voi
   const [me, setMe] = createSignal<StaffJson | null>(null);
   const [queue, setQueue] = createSignal<{ open: boolean; cases: QueueEntryJson[] }>({ open: false, cases: [] });
   const [joined, setJoined] = createSignal<string[]>([]);
-  const [cases, setCases] = createSignal<Map<string, CaseJson>>(new Map());
+  // Null until `me/cases` first answered.
+  const [cases, setCases] = createSignal<Map<string, CaseJson> | null>(null);
+  /** The conversation shown, and the one whose composer takes the focus when it shows (a case just taken). */
+  const [shown, setShown] = createSignal<string | null>(null);
+  const [focusOn, setFocusOn] = createSignal<string | null>(null);
   const [error, setError] = createSignal(false);
   const referralNews = createReferralNews(session.ops);
 
@@ -31,6 +36,7 @@ export function Dashboard(props: { session: StaffSession; onSignedOut: () => voi
       setQueue(waiting);
       setCases(new Map(mine.map((c) => [c.room_id, c])));
       setError(false);
+      endings.check();
     } catch {
       setError(true);
     }
@@ -38,6 +44,7 @@ export function Dashboard(props: { session: StaffSession; onSignedOut: () => voi
   // An offer (invite) or a case just taken (join): ask the ops API at once instead of at the next poll.
   const onMembership = (_room: unknown, membership: string) => { if (membership === "invite" || membership === "join") void refresh(); };
   const refreshRooms = () => setJoined(session.client.getRooms().filter((r) => r.getMyMembership() === "join").map((r) => r.roomId));
+  const endings = createCaseEndings(session, cases, () => void refresh());
 
   onMount(() => {
     void refresh();
@@ -76,10 +83,12 @@ export function Dashboard(props: { session: StaffSession; onSignedOut: () => voi
   createEffect(on(unreadTotal, (now, before) => { if (before !== undefined && now > before) announce(ct("notify.message"), "message"); }));
   const others = () => queue().cases.filter((c) => c.offered_to !== session.login.userId);
 
-  /** Joins the case's room once the bot's invite has arrived. */
+  /** Joins the case's room once the bot's invite has arrived, and opens it: what the companion types next goes to this victim. */
   const join = async (caseId: string) => {
     const { room_id: roomId } = await session.ops.caseById(caseId);
     await session.joinWhenInvited(roomId);
+    setShown(roomId);
+    setFocusOn(roomId);
     await refresh();
   };
   const accept = (entry: QueueEntryJson) => void join(entry.id).catch(() => setError(true));
@@ -136,6 +145,9 @@ export function Dashboard(props: { session: StaffSession; onSignedOut: () => voi
       <div class="referral-news" role="status" aria-live="polite">
         <For each={referralNews()}>{(line) => <p>{line}</p>}</For>
       </div>
+      <div class="case-news" role="status" aria-live="polite">
+        <For each={endings.news()}>{(line) => <p>{line}</p>}</For>
+      </div>
 
       <section aria-labelledby="offers-title">
         <h2 id="offers-title">{ct("offers.title")}</h2>
@@ -174,7 +186,12 @@ export function Dashboard(props: { session: StaffSession; onSignedOut: () => voi
         session={session}
         roomIds={joined()}
         unread={unread()}
-        caseOf={(roomId) => cases().get(roomId) ?? null}
+        caseOf={(roomId) => cases()?.get(roomId) ?? endings.closedCase(roomId)}
+        ended={endings.ended}
+        shown={shown()}
+        onShow={setShown}
+        focusOn={focusOn()}
+        onFocused={() => setFocusOn(null)}
         onLeft={() => { refreshRooms(); void refresh(); }}
       />
       <AgendaView session={session} />

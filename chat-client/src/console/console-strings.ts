@@ -1,4 +1,8 @@
-/** The companion console's words, in Korean and English (staff-facing: plain and short). */
+/**
+ * The companion console's words, in Korean and English (staff-facing: plain and short).
+ * Not yet read by a companion or a native Korean speaker (issue 18): conversations.crisis,
+ * conversations.ended, conversation.ended, conversation.dismiss, case.news.ended, notify.ended.
+ */
 import type { Lang } from "../strings.ts";
 
 const ko = {
@@ -55,12 +59,17 @@ const ko = {
   "conversations.tab": "대화 {n}",
   "conversations.case": "{category} · {id}",
   "conversations.unread": "안 읽음 {count}",
+  "conversations.crisis": "위기",
+  "conversations.ended": "종료됨",
   "conversation.victim": "피해자",
   "conversation.you": "나",
   "conversation.bot": "onsafe 안내",
   "conversation.typing": "피해자가 입력하고 있어요…",
   "conversation.summary": "분류 요약",
   "conversation.log": "대화 내용",
+  "conversation.ended": "피해자가 대화를 끝냈어요. 사례는 종료됐어요.",
+  "conversation.dismiss": "이 대화 닫기",
+  "case.news.ended": "사례 {id}: 피해자가 대화를 끝냈어요. 사례는 종료됐어요.",
   "actions.canned": "준비된 문구 넣기",
   "actions.cannedPick": "문구 고르기…",
   "actions.transfer": "다른 상담사에게 넘기기",
@@ -136,6 +145,7 @@ const ko = {
   "visit.noCase": "이 대화의 사례를 아직 몰라요. 잠시 후 다시 해 보세요.",
   "error.ops": "운영 서버에 연결하지 못했어요. 잠시 후 다시 시도해 주세요.",
   "notify.referral": "의뢰 상태가 바뀌었어요",
+  "notify.ended": "대화가 끝났어요",
   "referral.news.consented": "사례 {id}: 피해자가 {partner}에 정보 공유를 동의했어요",
   "referral.news.declined": "사례 {id}: 피해자가 {partner} 의뢰를 거절했어요",
   "referral.news.withdrawn": "사례 {id}: 피해자가 {partner} 의뢰 동의를 철회했어요",
@@ -258,12 +268,17 @@ const en: Record<ConsoleKey, string> = {
   "conversations.tab": "Conversation {n}",
   "conversations.case": "{category} · {id}",
   "conversations.unread": "{count} unread",
+  "conversations.crisis": "Crisis",
+  "conversations.ended": "Ended",
   "conversation.victim": "Victim",
   "conversation.you": "You",
   "conversation.bot": "onsafe guide",
   "conversation.typing": "The victim is typing…",
   "conversation.summary": "Triage summary",
   "conversation.log": "Conversation",
+  "conversation.ended": "The victim ended the conversation. The case is closed.",
+  "conversation.dismiss": "Close this conversation",
+  "case.news.ended": "Case {id}: The victim ended the conversation. The case is closed.",
   "actions.canned": "Insert a prepared text",
   "actions.cannedPick": "Choose a text…",
   "actions.transfer": "Transfer to a colleague",
@@ -339,6 +354,7 @@ const en: Record<ConsoleKey, string> = {
   "visit.noCase": "This conversation's case is not known yet. Try again in a moment.",
   "error.ops": "Could not reach the ops service. Please try again in a moment.",
   "notify.referral": "A referral changed",
+  "notify.ended": "A conversation ended",
   "referral.news.consented": "Case {id}: the victim agreed to share with {partner}",
   "referral.news.declined": "Case {id}: the victim declined the referral to {partner}",
   "referral.news.withdrawn": "Case {id}: the victim withdrew consent for {partner}",

@@ -54,6 +54,11 @@ export class OpsClient {
     return (await this.call<{ case: CaseJson }>("POST", `/cases/${encodeURIComponent(caseId)}/close`, { outcome })).case;
   }
 
+  /** The victim left the room: the ops API confirms it with the homeserver and closes the case (a closed one comes back as it is). */
+  async victimLeft(caseId: string): Promise<CaseJson> {
+    return (await this.call<{ case: CaseJson }>("POST", `/cases/${encodeURIComponent(caseId)}/victim-left`, {})).case;
+  }
+
   async claim(caseId: string): Promise<CaseJson> {
     return (await this.call<{ case: CaseJson }>("POST", `/cases/${encodeURIComponent(caseId)}/claim`, {})).case;
   }
