@@ -100,7 +100,10 @@ describe("a case in the console, from accepting it to the victim leaving", () =>
     // Crisis in words on its tab (its accessible name), not by colour alone; the earlier one is not marked.
     expect(await page.getByRole("tab", { name: /Crisis/ }).getAttribute("data-room")).toBe(roomId);
     expect(await page.getByRole("tab", { name: /Crisis/ }).count()).toBe(1);
-    await page.locator(`#conversation-panel .summary.pinned`).waitFor({ timeout: 15_000 });
+    // The summary, from the bot's structured field (its readable body is the victim's), with the crisis words kept for the companion.
+    const summary = page.locator("#conversation-panel .summary.pinned");
+    await expect.poll(() => summary.textContent(), { timeout: 15_000 }).toContain("Crisis: needs help right away");
+    expect(await summary.textContent()).toContain("i just want to die honestly. he has my nudes");
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, "console-accepted-crisis");
     expect(errors).toEqual([]);
@@ -111,12 +114,14 @@ describe("a case in the console, from accepting it to the victim leaving", () =>
     const { page, errors } = await consoleOf("ara");
     await page.getByRole("switch", { name: "On shift" }).check();
 
-    // The first victim, in the victim app, is triaged and taken by Ara (capacity 1).
+    // The first victim, in the victim app, is taken by Ara (capacity 1).
     const first = await VictimPage.open(await env.phone(), env.stack.hs.url);
     await first.start();
     const saved = first.page.getByRole("button", { name: "I've saved it" });
     if (await saved.isVisible()) await saved.click();
-    await first.answerTriageByTapping(async () => (await offers(page).count()) > 0);
+    // Asking for a person anywhere in a sentence ends the questions (issue 18 item 2).
+    await first.send("can i just talk to a real person please");
+    await offers(page).first().waitFor({ timeout: 30_000 });
     await offers(page).getByRole("button", { name: "Accept" }).click();
     await page.locator("#conversation-panel .summary.pinned").waitFor({ timeout: 15_000 });
     const roomA = (await page.locator("[role=tab][aria-selected=true]").getAttribute("data-room"))!;

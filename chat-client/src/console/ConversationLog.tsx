@@ -7,9 +7,11 @@
 import { Show } from "solid-js";
 import { MessageList, type NameOf } from "../chat/MessageList.tsx";
 import { createLiveRoom, type LiveRoom } from "../chat/live-room.ts";
+import { isTriageSummaryContent, TRIAGE_SUMMARY_FIELD } from "@onsafe/schema/events";
 import { AttachmentView } from "./AttachmentView.tsx";
 import { ct } from "./ct.ts";
 import type { StaffSession } from "./staff-session.ts";
+import { summaryText } from "./triage-summary.ts";
 
 /** The bot card a view pins: the companion's triage summary, the partner's hand-off. */
 export type PinnedKind = "summary" | "handoff";
@@ -29,7 +31,9 @@ export function createConsoleRoom(session: StaffSession, roomId: string, pinnedK
   void client.getRoom(roomId)?.loadMembersIfNeeded().then(live.refresh).catch(() => undefined);
   const pinned = () => {
     const card = live.items().find((item) => item.kind === pinnedKind);
-    return card?.kind === pinnedKind ? card.body : null;
+    if (card?.kind !== pinnedKind) return null;
+    const field: unknown = client.getRoom(roomId)?.findEventById(card.id)?.getContent()[TRIAGE_SUMMARY_FIELD];
+    return pinnedKind === "summary" && isTriageSummaryContent(field) ? summaryText(field) : card.body;
   };
   return { live, pinnedKind, pinned };
 }

@@ -1,7 +1,9 @@
 /**
  * The companion console's words, in Korean and English (staff-facing: plain and short).
  * Not yet read by a companion or a native Korean speaker (issue 18): conversations.crisis,
- * conversations.ended, conversation.ended, conversation.dismiss, case.news.ended, notify.ended.
+ * conversations.ended, conversation.ended, conversation.dismiss, case.news.ended, notify.ended, and the
+ * summary's summary.category…summary.language, images.*, deadline.*, risk.unknown, answer.* (the
+ * rest of the summary's words are the bot's earlier summary text, moved here).
  */
 import type { Lang } from "../strings.ts";
 
@@ -210,6 +212,32 @@ const ko = {
   "category.grooming": "그루밍",
   "category.other": "기타",
   "category.unknown": "분류 전",
+  "summary.crisis": "위기: 바로 도움이 필요해요",
+  "summary.skipped": "질문을 마치기 전에 바로 상담을 원했어요",
+  "summary.category": "겪은 일: {value}",
+  "summary.images": "사진·영상 유포: {value}",
+  "summary.deadline": "협박 기한: {value}",
+  "summary.minor": "만 19세 미만: {value}",
+  "summary.risk": "자살 위험 선별: {value}",
+  "summary.language": "언어: {value}",
+  "summary.notes": "기다리는 동안 적은 말:",
+  "images.spread": "이미 퍼졌어요",
+  "images.feared": "퍼질까 봐 걱정해요",
+  "images.none": "관련된 사진·영상 없음",
+  "images.unknown": "잘 모름",
+  "deadline.within_24h": "24시간 안",
+  "deadline.within_week": "일주일 안",
+  "deadline.later": "그보다 나중",
+  "deadline.none": "기한 없음",
+  "deadline.unknown": "잘 모름",
+  "risk.none": "위험 신호 없음",
+  "risk.low": "낮음",
+  "risk.moderate": "중간",
+  "risk.high": "높음",
+  "risk.unknown": "끝내지 못함",
+  "answer.yes": "예",
+  "answer.no": "아니요",
+  "answer.unanswered": "답하지 않음",
 } as const;
 
 export type ConsoleKey = keyof typeof ko;
@@ -419,6 +447,32 @@ const en: Record<ConsoleKey, string> = {
   "category.grooming": "Grooming",
   "category.other": "Other",
   "category.unknown": "Not yet known",
+  "summary.crisis": "Crisis: needs help right away",
+  "summary.skipped": "Chose to talk to someone before the questions ended",
+  "summary.category": "What happened: {value}",
+  "summary.images": "Images shared: {value}",
+  "summary.deadline": "Deadline in the threat: {value}",
+  "summary.minor": "Under 19: {value}",
+  "summary.risk": "Suicide-risk screen: {value}",
+  "summary.language": "Language: {value}",
+  "summary.notes": "Written while waiting:",
+  "images.spread": "already out there",
+  "images.feared": "feared",
+  "images.none": "no images or videos",
+  "images.unknown": "not sure",
+  "deadline.within_24h": "within 24 hours",
+  "deadline.within_week": "within a week",
+  "deadline.later": "later than that",
+  "deadline.none": "no deadline",
+  "deadline.unknown": "not sure",
+  "risk.none": "no signs",
+  "risk.low": "low",
+  "risk.moderate": "moderate",
+  "risk.high": "high",
+  "risk.unknown": "not finished",
+  "answer.yes": "yes",
+  "answer.no": "no",
+  "answer.unanswered": "not answered",
 };
 
 export const CONSOLE_STRINGS: Record<Lang, Record<ConsoleKey, string>> = { ko, en };
