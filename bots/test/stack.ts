@@ -7,7 +7,7 @@
  */
 import { createServer } from "node:net";
 import { MsgType, Preset } from "matrix-js-sdk";
-import type { Language } from "@onsafe/schema";
+import { APP_OPENING_FIELD, LANGUAGE_FIELD, type Language } from "@onsafe/schema";
 import { type Account, ENCRYPTION, TestServer } from "../../chat-server/test/harness.ts";
 import { SdkClient } from "../../test-support/sdk-client.ts";
 import { type BotsConfig, botsConfigFromEnv } from "../src/config.ts";
@@ -107,22 +107,32 @@ export class Stack {
   /**
    * The victim app's first step: a private encrypted room, history visible
    * from joining, inviting the triage bot with enough power to withdraw
-   * invites it sent. Returns the room id.
+   * invites it sent. Returns the room id. `app`: opened as our web app opens
+   * it, having shown the greeting and the category question itself
+   * (FIRST-MINUTES.md); otherwise as another client (Element) would.
    */
-  async startConversation(victim: SdkClient): Promise<string> {
+  async startConversation(victim: SdkClient, o: { app?: boolean } = {}): Promise<string> {
     const { room_id } = await victim.client.createRoom({
+      ...(o.app ? { creation_content: { [APP_OPENING_FIELD]: { first_prompt: "category" } } } : {}),
       preset: Preset.PrivateChat,
       invite: [this.triageBot],
       initial_state: [ENCRYPTION, { type: "m.room.history_visibility", state_key: "", content: { history_visibility: "joined" } }],
       power_level_content_override: { users: { [victim.userId]: 100, [this.triageBot]: 50 } },
     });
     await victim.waitForRoom(room_id, "join");
+    // The app holds what the victim taps until the bot is in the room (history is visible from joining), as here.
+    if (o.app) await victim.waitFor(() => victim.client.getRoom(room_id)?.getMember(this.triageBot)?.membership === "join", "the triage bot to join");
     return room_id;
   }
 
-  /** Sends what a victim types (or taps: `answer` is the button's prompt and option). */
-  async say(victim: SdkClient, roomId: string, body: string, answer?: { prompt_id: string; option_id: string }): Promise<void> {
-    await victim.client.sendMessage(roomId, { msgtype: MsgType.Text, body, ...(answer ? { "org.onsafe.answer": answer } : {}) } as never);
+  /**
+   * Sends what a victim types (or taps: `answer` is the button's prompt and
+   * option), with the app's `org.onsafe.language` when `language` is given.
+   * Returns the event id.
+   */
+  async say(victim: SdkClient, roomId: string, body: string, answer?: { prompt_id: string; option_id: string }, language?: Language): Promise<string> {
+    const content = { msgtype: MsgType.Text, body, ...(answer ? { "org.onsafe.answer": answer } : {}), ...(language ? { [LANGUAGE_FIELD]: language } : {}) };
+    return (await victim.client.sendMessage(roomId, content as never)).event_id;
   }
 
   /** A running client for an account made here (e.g. a partner's staff member). */
