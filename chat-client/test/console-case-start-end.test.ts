@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { eventually, nextPrompt } from "../../bots/test/conversation.ts";
 import type { Account } from "../../chat-server/test/harness.ts";
-import { screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
+import { axeViolations, screenshot } from "../../test-support/browser.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
 import { useBrowserStack } from "./browser-stack.ts";
 import { acceptNewCase, signInToConsole, watchPageErrors } from "./console-page.ts";
@@ -104,7 +104,7 @@ describe("a case in the console, from accepting it to the victim leaving", () =>
     const summary = page.locator("#conversation-panel .summary.pinned");
     await expect.poll(() => summary.textContent(), { timeout: 15_000 }).toContain("Crisis: needs help right away");
     expect(await summary.textContent()).toContain("i just want to die honestly. he has my nudes");
-    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, "console-accepted-crisis");
     expect(errors).toEqual([]);
   });
@@ -154,7 +154,7 @@ describe("a case in the console, from accepting it to the victim leaving", () =>
     const offered = performance.now() - deletedAt;
     expect(caseOf(roomB)?.status).toBe("offered");
     console.log(`[console] victim pressed Delete -> case closed: ${closed.toFixed(0)} ms; -> next case offered in the console: ${offered.toFixed(0)} ms`);
-    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, "console-victim-deleted");
 
     // "Close this conversation" takes the ended one away.
@@ -185,7 +185,7 @@ describe("a case in the console, from accepting it to the victim leaving", () =>
     await offers(again).first().waitFor({ timeout: 30_000 });
     console.log(`[console] victim left with the console closed; opened again -> next case offered: ${(performance.now() - left).toFixed(0)} ms after the leave`);
     expect(await again.locator(`[role=tab][data-room="${roomId}"]`).textContent()).toContain("Ended");
-    expect(await seriousAxeViolations(again)).toEqual([]);
+    expect(await axeViolations(again)).toEqual([]);
     await screenshot(again, "console-victim-left-while-closed");
     expect(errors).toEqual([]);
   });
