@@ -114,10 +114,14 @@ export const POLICY: readonly Row[] = [
   scoped("POST /cases/:id/referrals", "the assigned companion; a supervisor only when it is assigned to them", [200, 403], [200, 403]),
   scoped("POST /referrals/:id/complete", "the companion who made it, any supervisor; someone else's is not found", [200, 404], 200),
   scoped("POST /cases/:id/transfer", "the assigned companion, any supervisor", [200, 403], 200),
+  // In the world every victim is still in their room: the homeserver does not confirm a leave, whoever asks.
+  scoped("POST /cases/:id/victim-left", "the assigned companion, any supervisor, once the homeserver shows them the victim gone", [409, 403], 409),
   scoped("POST /cases/:id/close", "the assigned companion, any supervisor", [200, 403], 200),
   scoped("GET /cases/:id", "the assigned companion, any supervisor", [200, 403], 200, "the case is closed"),
   // Someone else's case is refused whatever its state: a 409 would tell a colleague it was closed.
   scoped("POST /cases/:id/close", "the assigned companion, any supervisor; then it is closed already", [409, 403], 409, "the case is closed"),
+  // Closed already (by the bot, or the same console a moment before): answered as it is.
+  scoped("POST /cases/:id/victim-left", "the assigned companion, any supervisor; a closed case is answered as it is", [200, 403], 200, "the case is closed"),
 ];
 
 /** How a row is named in the test and the document. */
