@@ -73,3 +73,37 @@ export async function storageInContext(context: BrowserContext): Promise<Context
     .filter((o) => o.localStorage.length + o.indexedDB.length + o.fileSystem.length > 0);
   return { cookies: state.cookies.map((c) => c.name), origins };
 }
+
+/**
+ * Everything the origin holds in localStorage, sessionStorage and IndexedDB as
+ * one text (binary values decoded as UTF-8), to look for words that must
+ * never be stored there.
+ */
+export function storedText(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const parts: string[] = [];
+    for (const storage of [localStorage, sessionStorage]) {
+      for (let i = 0; i < storage.length; i++) parts.push(storage.key(i) ?? "", storage.getItem(storage.key(i) ?? "") ?? "");
+    }
+    const decoder = new TextDecoder();
+    const asText = (value: unknown) =>
+      JSON.stringify(value, (_key, v: unknown) => (v instanceof ArrayBuffer ? decoder.decode(v) : ArrayBuffer.isView(v) ? decoder.decode(v) : v)) ?? "";
+    for (const { name } of await indexedDB.databases()) {
+      if (!name) continue;
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open(name);
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      for (const store of Array.from(db.objectStoreNames)) {
+        parts.push(await new Promise<string>((resolve, reject) => {
+          const all = db.transaction(store).objectStore(store).getAll();
+          all.onsuccess = () => resolve(asText(all.result));
+          all.onerror = () => reject(all.error);
+        }));
+      }
+      db.close();
+    }
+    return parts.join("\n");
+  });
+}
