@@ -11,7 +11,7 @@ import {
   eventually,
   messagesAfter,
   nextPrompt,
-
+  queueStatus,
   waitForAlert,
   waitForField,
   waitForQueueStatus,
@@ -54,7 +54,7 @@ describe("the crisis path", () => {
   });
   afterAll(async () => { await stack.close(); });
 
-  it("crisis words typed mid-triage show the crisis lines at once and alert every on-shift companion and supervisor", async () => {
+  it("crisis words typed mid-triage show the crisis lines at once, queue the case at once and alert every on-shift companion and supervisor", async () => {
     const bot = stack.triageBot;
     const victim = await stack.visitor();
     const roomId = await stack.startConversation(victim);
@@ -63,13 +63,14 @@ describe("the crisis path", () => {
     expect(category.id).toBe("category");
 
     await stack.say(victim, roomId, "그 영상 때문에 죽고 싶어요");
-    // The very next thing the bot says is the crisis message, then the same question again.
-    const again = await nextPrompt(victim, roomId, bot, category.eventId);
-    expect(again.id).toBe("category");
+    // The very next thing the bot says is the crisis message, then, gently, the next question: the words count as the answer passed.
+    const next = await nextPrompt(victim, roomId, bot, category.eventId);
+    expect(next.id).toBe("minor");
     const between = messagesAfter(victim, roomId, bot, category.eventId);
     expect(between[0].body).toContain("당신은 혼자가 아니에요");
     expectCrisisLines(between[0].body);
     expect(between[0]["org.onsafe.prompt"]).toBeUndefined();
+    expect(between[0]["org.onsafe.call"].map((l: { number: string }) => l.number)).toEqual(["109", "1366", "112"]);
 
     // Both on-shift staff are invited to the duty room and read the alert, which mentions them.
     duty = await dutyRoomId(mina);
@@ -87,18 +88,18 @@ describe("the crisis path", () => {
     expect(mina.client.getRoom(duty)!.getMember(jun.userId)).toBeNull();
     expect(jun.client.getRooms().map((r) => r.roomId)).not.toContain(duty);
 
-    // Marked crisis already during triage (a supervisor may read any case).
-    const during = await stack.ops(sora.account, "GET", `/cases/${caseId}`);
-    expect(during.body.case).toMatchObject({ status: "triage", crisis: true, risk: "high" });
-    expect(during.body.case.priority).toBeGreaterThanOrEqual(16);
+    // Queued and offered at once, as a crisis, while the questions go on (a supervisor may read any case).
+    const during = await eventually(async () => (await stack.ops(sora.account, "GET", `/cases/${caseId}`)).body.case, (c) => c.status === "offered", "the case offered");
+    expect(during).toMatchObject({ crisis: true, risk: "high" });
+    expect(during.priority).toBeGreaterThanOrEqual(16);
 
-    // Triage goes on without the suicide-risk screen, then the case is first in the queue.
-    await answerTriage(victim, roomId, bot, [["category", "딥페이크"], ["images", "잘 모르겠어요"], ["minor", "아니요"]], category.eventId);
+    // The questions left go on without the suicide-risk screen.
+    await answerTriage(victim, roomId, bot, [["minor", "아니요"]], category.eventId);
     await waitForText(victim, roomId, bot, "답해 주셔서 고마워요");
     const asked = messagesAfter(victim, roomId, bot).flatMap((m) => m["org.onsafe.prompt"] ? [m["org.onsafe.prompt"].id] : []);
-    expect(asked).toEqual(["language", "category", "category", "images", "minor"]);
-    const entry = await eventually(() => queueEntry(stack, mina, caseId), (e) => e?.status === "offered", "the case offered");
-    expect(entry).toMatchObject({ crisis: true, risk: "high", category: "deepfake", language: "ko", position: 1 });
+    expect(asked).toEqual(["language", "category", "minor"]);
+    const entry = await eventually(() => queueEntry(stack, mina, caseId), (e) => e?.minor === false, "the answer saved");
+    expect(entry).toMatchObject({ status: "offered", crisis: true, risk: "high", category: null, language: "ko", position: 1 });
     expect(entry!.priority).toBeGreaterThanOrEqual(16);
   });
 
@@ -110,7 +111,7 @@ describe("the crisis path", () => {
       ["language", "English"], ["category", "Harassment"], ["minor", "No"],
       ["risk_wish", "Yes"], ["risk_thoughts", "Yes"], ["risk_plan", "I have a plan"],
     ]);
-    await waitForText(victim, roomId, bot, "Thank you for answering");
+    await waitForText(victim, roomId, bot, "You are not alone");
     const after = messagesAfter(victim, roomId, bot, plan);
     expect(after[0].body).toContain("You are not alone");
     expectCrisisLines(after[0].body);
@@ -122,8 +123,8 @@ describe("the crisis path", () => {
     await waitForAlert(sora, duty, bot, caseId);
     expect(alert["m.mentions"].user_ids).toEqual(expect.arrayContaining([mina.userId, sora.userId]));
     expect(alert["m.mentions"].user_ids).not.toContain(jun.userId);
-    // The alert goes out before triage's end queues the case.
-    const entry = await eventually(() => queueEntry(stack, mina, caseId), (e) => e !== undefined, "the case queued");
+    // The case was queued after "under 19", before the screen; the crisis puts it first.
+    const entry = await eventually(() => queueEntry(stack, mina, caseId), (e) => e?.crisis === true, "the case marked crisis");
     expect(entry).toMatchObject({ crisis: true, risk: "high", category: "harassment", language: "en" });
     expect(entry!.priority).toBeGreaterThanOrEqual(16);
   });
@@ -166,7 +167,7 @@ describe("after hours: nobody on shift", () => {
   });
   afterAll(async () => { await stack.close(); });
 
-  it("after triage the victim gets an honest message with the crisis lines, a queue notice, and can leave a message", async () => {
+  it("once queued the victim hears once, in one message with the crisis lines, that nobody is on shift, gets no queue card, and can leave a message", async () => {
     const bot = stack.triageBot;
     expect((await stack.hs.request("GET", "/_onsafe/v1/public/config")).body.open).toBe(false);
     early = await stack.visitor();
@@ -175,13 +176,16 @@ describe("after hours: nobody on shift", () => {
       ["language", "English"], ["category", "Something else"], ["minor", "No"],
       ["risk_wish", "No"], ["risk_thoughts", "No"], ["risk_behaviour", "No"],
     ]);
-    const closed = await waitForText(early, earlyRoom, bot, "No companion is on shift right now");
+    const closed = await waitForText(early, earlyRoom, bot, "No counsellor is on shift right now");
     expect(closed.body).toMatch(/We expect to be open again from .+ at \d\d:\d\d/);
     expect(closed.body).toContain("Leave a message here");
     expectCrisisLines(closed.body);
-    const status = await waitForQueueStatus(early, earlyRoom, bot, () => true, "anything");
-    expect(status).toMatchObject({ position: 1, expected_wait_minutes: null, edits: 0 });
-    expect(status.body).toContain("as soon as we can");
+    expect(closed["org.onsafe.call"].map((l: { number: string }) => l.number)).toEqual(["109", "1366", "112"]);
+    await waitForText(early, earlyRoom, bot, "Thank you for answering");
+    const said = messagesAfter(early, earlyRoom, bot);
+    expect(said.filter((m) => /on shift/.test(m.body))).toHaveLength(1);
+    expect(said.some((m) => /finding|companion/i.test(m.body))).toBe(false);
+    expect(queueStatus(early, earlyRoom, bot)).toBeUndefined();
     await stack.say(early, earlyRoom, leftMessage);
   });
 
@@ -191,14 +195,19 @@ describe("after hours: nobody on shift", () => {
     crisisRoom = await stack.startConversation(victim);
     await answerTriage(victim, crisisRoom, bot, [["language", "English"]]);
     await stack.say(victim, crisisRoom, "I just want to talk to someone");
-    await waitForText(victim, crisisRoom, bot, "No companion is on shift right now");
+    await waitForText(victim, crisisRoom, bot, "No counsellor is on shift right now");
     await stack.say(victim, crisisRoom, "honestly I want to die");
-    expectCrisisLines((await waitForText(victim, crisisRoom, bot, "You are not alone")).body);
-    // The earlier victim is told they moved back: their queue notice is edited.
-    const moved = await waitForQueueStatus(early, earlyRoom, bot, (s) => s.position === 2, "position 2");
-    expect(moved.edits).toBeGreaterThanOrEqual(1);
-    expect(moved.body).toContain("You are number 2 in the queue");
-    await waitForQueueStatus(victim, crisisRoom, bot, (s) => s.position === 1, "position 1");
+    const crisis = await waitForText(victim, crisisRoom, bot, "You are not alone");
+    expectCrisisLines(crisis.body);
+    // Told once already that nobody is on shift: the crisis message does not say it again, nor promise a person.
+    expect(crisis.body).not.toMatch(/on shift|being called|finding/);
+    expect(crisis["org.onsafe.call"].map((l: { number: string }) => l.number)).toEqual(["109", "1366", "112"]);
+    // First in the line nobody serves yet; neither victim gets a place in it until someone comes on shift.
+    const crisisEntry = await eventually(() => queueEntry(stack, hana, caseIdOf(stack, crisisRoom)), (e) => e?.crisis === true, "the crisis case first");
+    expect(crisisEntry).toMatchObject({ position: 1, status: "waiting" });
+    expect(await queueEntry(stack, hana, caseIdOf(stack, earlyRoom))).toMatchObject({ position: 2 });
+    expect(queueStatus(early, earlyRoom, bot)).toBeUndefined();
+    expect(queueStatus(victim, crisisRoom, bot)).toBeUndefined();
   });
 
   it("a companion coming on shift is offered the crisis case first, then the other, and reads the message left for the morning", async () => {
@@ -211,6 +220,8 @@ describe("after hours: nobody on shift", () => {
     // Capacity 1: the earlier case waits for her.
     expect(await queueEntry(stack, hana, earlyCase)).toMatchObject({ status: "waiting", offered_to: null, position: 2 });
 
+    // Now the victims are told their places.
+    await waitForQueueStatus(early, earlyRoom, bot, (s) => s.position === 2, "position 2");
     await hana.client.joinRoom(crisisRoom);
     const summary = await waitForField(hana, crisisRoom, bot, "org.onsafe.triage_summary");
     expect(summary["org.onsafe.triage_summary"]).toMatchObject({ crisis: true, skipped: true, notes: [expect.objectContaining({ body: "honestly I want to die" })] });
@@ -222,7 +233,8 @@ describe("after hours: nobody on shift", () => {
     await hana.client.joinRoom(earlyRoom);
     const handed = await waitForField(hana, earlyRoom, bot, "org.onsafe.triage_summary");
     expect(handed["org.onsafe.triage_summary"]).toMatchObject({ category: "other", crisis: false, notes: [expect.objectContaining({ body: leftMessage })] });
-    expect(handed.body).toContain(leftMessage);
+    // The victim sees the summary too: its body lists nothing.
+    expect(handed.body).toBe("We've passed your answers to your counsellor.");
   });
 });
 
@@ -243,7 +255,7 @@ describe("skipping to a person, and a triage typed in Korean", () => {
     const first = await nextPrompt(victim, roomId, bot);
     expect(first.id).toBe("language");
     await stack.say(victim, roomId, "상담사와 이야기하고 싶어요");
-    await waitForText(victim, roomId, bot, "네, 알겠어요. 지금 상담사를 찾고 있어요");
+    await waitForText(victim, roomId, bot, "네, 알겠어요. 곧 상담사가 함께할게요");
     expect(messagesAfter(victim, roomId, bot, first.eventId).some((m) => m["org.onsafe.prompt"])).toBe(false);
     const status = await waitForQueueStatus(victim, roomId, bot, () => true, "anything");
     expect(status.body).toContain("다음 차례예요");
@@ -253,7 +265,7 @@ describe("skipping to a person, and a triage typed in Korean", () => {
     await mina.client.joinRoom(roomId);
     const summary = await waitForField(mina, roomId, bot, "org.onsafe.triage_summary");
     expect(summary["org.onsafe.triage_summary"]).toMatchObject({ skipped: true, language: "ko", category: null });
-    expect(summary.body).toContain("질문을 마치기 전에 바로 상담을 원했어요");
+    expect(summary.body).toBe("답해 주신 내용을 상담사에게 전했어요.");
   });
 
   it("asking for a person mid-way keeps the answers so far; crisis words while waiting still show the lines and alert staff", async () => {
@@ -264,7 +276,7 @@ describe("skipping to a person, and a triage typed in Korean", () => {
     const images = await nextPrompt(victim, roomId, bot, category);
     expect(images.id).toBe("images");
     await stack.say(victim, roomId, "I just want to talk to someone");
-    await waitForText(victim, roomId, bot, "Of course. We are finding a companion for you now.");
+    await waitForText(victim, roomId, bot, "Of course. A counsellor will be with you soon.");
     await mina.waitForRoom(roomId, "invite");
     const caseId = caseIdOf(stack, roomId);
     expect(await queueEntry(stack, mina, caseId)).toMatchObject({ language: "en", category: "deepfake", crisis: false });
@@ -292,7 +304,7 @@ describe("skipping to a person, and a triage typed in Korean", () => {
       ["risk_thoughts", "아니요"],
       ["risk_behaviour", "아니요"],
     ], language);
-    await waitForText(victim, roomId, bot, "답해 주셔서 고마워요. 지금 상담사를 찾고 있어요");
+    await waitForText(victim, roomId, bot, "답해 주셔서 고마워요. 상담사에게 전하고 싶은 말이");
 
     await mina.waitForRoom(roomId, "invite");
     await mina.client.joinRoom(roomId);
@@ -300,8 +312,7 @@ describe("skipping to a person, and a triage typed in Korean", () => {
     expect(summary["org.onsafe.triage_summary"]).toMatchObject({
       language: "ko", category: "deepfake", images: "spread", minor: false, risk: "none", crisis: false, skipped: false,
     });
-    expect(summary.body).toContain("겪은 일: 딥페이크·합성된 성적 이미지");
-    expect(summary.body).toContain("자살 위험 선별: 위험 신호 없음");
+    expect(summary.body).toBe("답해 주신 내용을 상담사에게 전했어요.");
     await waitForText(victim, roomId, bot, "상담사가 들어왔어요");
   });
 });

@@ -220,22 +220,24 @@ describe("priority beats arrival order", () => {
   });
   afterAll(async () => { await stack.close(); });
 
-  it("a later case with a threat deadline within 24 hours goes first, and the earlier victim's notice says they moved back", async () => {
+  it("a later case with a threat deadline within 24 hours goes first; places are told once someone comes on shift", async () => {
     const bot = stack.triageBot;
     const early = await stack.visitor();
     const earlyRoom = await skipToQueue(stack, early);
-    expect(await waitForQueueStatus(early, earlyRoom, bot, () => true, "anything")).toMatchObject({ position: 1, edits: 0 });
+    await waitForText(early, earlyRoom, bot, "No counsellor is on shift right now");
 
     const urgent = await stack.visitor();
     const urgentRoom = await stack.startConversation(urgent);
-    await answerTriage(urgent, urgentRoom, bot, [
-      ["language", "English"], ["category", "Sextortion"], ["images", "Not yet"], ["deadline", "Within 24 hours"], ["minor", SKIP_EN],
-    ]);
-    await waitForText(urgent, urgentRoom, bot, "Of course. We are finding a companion for you now.");
-    expect((await waitForQueueStatus(urgent, urgentRoom, bot, () => true, "anything")).position).toBe(1);
-    const moved = await waitForQueueStatus(early, earlyRoom, bot, (s) => s.position === 2, "position 2");
-    expect(moved).toMatchObject({ edits: 1 });
-    expect(moved.body).toContain("You are number 2 in the queue.");
+    // Due today: three steps at once and into the queue, before the images are asked.
+    await answerTriage(urgent, urgentRoom, bot, [["language", "English"], ["category", "Sextortion"], ["deadline", "Within 24 hours"], ["images", SKIP_EN]]);
+    const steps = await waitForText(urgent, urgentRoom, bot, "Please do these three things now");
+    expect(steps.body).toContain("call Women's emergency line 1366");
+    await waitForText(urgent, urgentRoom, bot, "Of course. Write here anything you like");
+    const urgentCase = await eventually(() => queue(stack, pia), (cases) => cases.length === 2 && cases[0].id === caseIdOf(stack, urgentRoom), "the urgent case first");
+    expect(urgentCase.map((c) => c.status)).toEqual(["waiting", "waiting"]);
+    // Nobody on shift: no place in line is told.
+    expect(queueStatus(early, earlyRoom, bot)).toBeUndefined();
+    expect(queueStatus(urgent, urgentRoom, bot)).toBeUndefined();
 
     await stack.setShift(pia.account, true);
     await pia.waitForRoom(urgentRoom, "invite");
@@ -246,6 +248,7 @@ describe("priority beats arrival order", () => {
     ]);
     expect(cases[0].priority).toBeGreaterThan(cases[1].priority);
     expect(pia.client.getRoom(earlyRoom)).toBeNull();
-    expect(queueStatus(early, earlyRoom, bot)?.position).toBe(2);
+    expect((await waitForQueueStatus(early, earlyRoom, bot, (s) => s.position === 2, "position 2")).body).toContain("You are number 2 in the queue.");
+    expect((await waitForQueueStatus(urgent, urgentRoom, bot, () => true, "anything")).position).toBe(1);
   });
 });

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
 import { ENCRYPTION } from "../../chat-server/test/harness.ts";
-import { messages, nextPrompt, readableBy, waitForField, waitForText } from "./conversation.ts";
+import { messages, messagesAfter, nextPrompt, readableBy, waitForField, waitForText } from "./conversation.ts";
 import { Stack } from "./stack.ts";
 
 describe("a victim is triaged and handed to an on-shift companion", () => {
@@ -41,19 +41,21 @@ describe("a victim is triaged and handed to an on-shift companion", () => {
     expect(images.id).toBe("images");
     await stack.say(victim, roomId, "Already spread", { prompt_id: "images", option_id: "spread" }); // a button
 
-    // Free text in the middle of triage is not an answer: it is kept for the companion.
+    // Free text in the middle of triage is not an answer: it is kept for the counsellor, and the bot moves on.
+    const minor = await nextPrompt(victim, roomId, bot, images.eventId);
+    expect(minor.id).toBe("minor");
     await stack.say(victim, roomId, story);
-    let prompt = await nextPrompt(victim, roomId, bot, images.eventId);
-    expect(prompt.id).toBe("minor");
-    const shownAgain = await nextPrompt(victim, roomId, bot, prompt.eventId); // the options again, after the free text
-    expect(shownAgain.id).toBe("minor");
-    prompt = shownAgain;
-    for (const [id, answer] of [["minor", "no"], ["risk_wish", "no"], ["risk_thoughts", "no"], ["risk_behaviour", "no"]] as const) {
-      if (id !== "minor") prompt = await nextPrompt(victim, roomId, bot, prompt.eventId);
+    let prompt = await nextPrompt(victim, roomId, bot, minor.eventId);
+    expect(prompt.id).toBe("risk_wish");
+    expect(messagesAfter(victim, roomId, bot, minor.eventId)[0].body).toMatch(/^Thank you for writing this\. Your counsellor will read it\. A counsellor will be with you soon\./);
+    // That was the last question before a person: the case is offered while the screen is asked.
+    await mina.waitForRoom(roomId, "invite");
+    for (const [id, answer] of [["risk_wish", "no"], ["risk_thoughts", "no"], ["risk_behaviour", "no"]] as const) {
+      if (id !== "risk_wish") prompt = await nextPrompt(victim, roomId, bot, prompt.eventId);
       expect(prompt.id).toBe(id);
       await stack.say(victim, roomId, answer);
     }
-    await mina.waitForRoom(roomId, "invite");
+    await waitForText(victim, roomId, bot, "Thank you for answering");
     const queue = await stack.ops(mina.account, "GET", "/queue");
     expect(queue.body.cases).toEqual([expect.objectContaining({ status: "offered", category: "distribution", language: "en", offered_to: mina.userId })]);
   });
@@ -62,10 +64,11 @@ describe("a victim is triaged and handed to an on-shift companion", () => {
     await mina.client.joinRoom(roomId);
     const summary = await waitForField(mina, roomId, stack.triageBot, "org.onsafe.triage_summary");
     expect(summary["org.onsafe.triage_summary"]).toMatchObject({
-      category: "distribution", images: "spread", minor: false, risk: "none", crisis: false, language: "en",
+      category: "distribution", images: "spread", minor: null, risk: "none", crisis: false, language: "en",
       notes: [expect.objectContaining({ body: story })],
     });
-    expect(summary.body).toContain(story);
+    // The victim sees it too: the body lists nothing, the console reads the field.
+    expect(summary.body).toBe("We've passed your answers to your counsellor.");
     await mina.waitFor(() => mina.client.getRoom(roomId)?.getMember(stack.triageBot)?.membership === "leave", "the triage bot to leave");
     const detail = await stack.ops(mina.account, "GET", `/queue`);
     expect(detail.body.cases).toEqual([]);

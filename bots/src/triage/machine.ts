@@ -103,9 +103,10 @@ export function handleMessage(previous: TriageState, msg: IncomingMessage, now: 
     return crisis(state, crisisIn, now, false);
   }
   if (!prompt) return reply(state, [], { consumed: msg.answer !== undefined });
-  if (typed !== null && personRequestLanguage(typed)) return skip(state, scriptLanguage(typed), now, false);
   const option = matchOption(prompt, msg.body);
   if (option) return answered(state, prompt, option, typed, now);
+  // A sentence asking for a person is more than the skip button: it is kept for the counsellor too.
+  if (typed !== null && personRequestLanguage(typed)) return skip(state, scriptLanguage(typed), now, false);
   return ownWords(state, prompt, msg.body, now);
 }
 
