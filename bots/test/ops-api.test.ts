@@ -91,6 +91,16 @@ describe("GET public/config", () => {
     await onShift(who.jun);
     expect((await call("GET", "/public/config")).body.open).toBe(true);
   });
+
+  it("gives the app its opening: a short greeting and the first question after the language, in both languages, skip last", async () => {
+    const { opening } = (await call("GET", "/public/config")).body;
+    expect(opening.greeting.en).toMatch(/counsellor/);
+    expect(opening.greeting.ko).toMatch(/상담사/);
+    expect(`${opening.greeting.en} ${opening.greeting.ko}`).not.toMatch(/end-to-end|종단간|companion/);
+    expect(opening.prompt).toMatchObject({ id: "category", text: { en: expect.stringMatching(/^Which of these is closest/), ko: expect.any(String) } });
+    expect(opening.prompt.options[0]).toEqual({ id: "illegal_filming", label: { ko: "누군가 동의 없이 나를 촬영했어요", en: "Someone filmed or photographed me without consent" } });
+    expect(opening.prompt.options.at(-1)).toEqual({ id: "skip", label: { ko: "그냥 상담사와 이야기하고 싶어요", en: "I just want to talk to a counsellor" } });
+  });
 });
 
 describe("authentication", () => {
