@@ -97,14 +97,16 @@ describe("the companion console", () => {
     await screenshot(page, "console-conversation-tablet");
     await page.setViewportSize({ width: 1024, height: 768 });
 
-    // A second victim: a second tab, whose new message shows as unread until it is opened.
+    // A second victim: accepting opens their conversation (issue 18); back on the first, the
+    // second tab counts its new message as unread until it is opened.
     const second = await env.stack.visitor();
     const secondRoom = await env.stack.startConversation(second);
     const secondFirst = await nextPrompt(second, secondRoom, env.stack.triageBot);
     await env.stack.say(second, secondRoom, "I just want to talk to someone", { prompt_id: secondFirst.id, option_id: "skip" });
     await offered.getByRole("button", { name: "Accept" }).click();
     const secondTab = page.locator(`[role=tab][data-room="${secondRoom}"]`);
-    await secondTab.waitFor({ timeout: 15_000 });
+    await expect.poll(() => secondTab.getAttribute("aria-selected"), { timeout: 15_000 }).toBe("true");
+    await page.locator(`[role=tab][data-room="${roomId}"]`).click();
     await env.stack.say(second, secondRoom, "Are you there?");
     await expect.poll(() => secondTab.textContent(), { timeout: 15_000 }).toMatch(/unread/);
     await secondTab.click();
@@ -139,7 +141,11 @@ describe("the companion console", () => {
     await page.getByRole("button", { name: "Transfer", exact: true }).click();
     await jun.waitForRoom(secondRoom, "invite");
     await jun.client.joinRoom(secondRoom);
-    await jun.waitFor(() => jun.bodies(secondRoom).some((b) => b.includes("Prefers to talk in the evening.") && b.includes("요약")), "the transfer note with the summary");
+    await jun.waitFor(() => jun.bodies(secondRoom).some((b) => b.includes("Prefers to talk in the evening.")), "the transfer note");
+    // The summary again, in the bot's field, for the colleague's console; its body is one the victim may read.
+    const resent = () => jun.client.getRoom(secondRoom)?.getLiveTimeline().getEvents().find((e) => e.getContent()["org.onsafe.triage_summary"]);
+    await jun.waitFor(() => resent() !== undefined, "the summary posted again");
+    expect(resent()!.getContent()).toMatchObject({ body: "We've passed your answers on to your next counsellor.", "org.onsafe.triage_summary": { skipped: true } });
     await page.locator(`[role=tab][data-room="${secondRoom}"]`).waitFor({ state: "detached", timeout: 15_000 });
     const junCases = await env.stack.ops(jun.account, "GET", "/me/cases");
     expect(junCases.body.cases.map((c: { room_id: string }) => c.room_id)).toEqual([secondRoom]);

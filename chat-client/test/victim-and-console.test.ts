@@ -43,12 +43,12 @@ describe("victim app and console together", () => {
 
     const victim = await VictimPage.open(await env.phone(), env.stack.hs.url);
     await victim.start();
-    await victim.page.getByRole("button", { name: "I've saved it" }).click();
     await victim.answerTriageByTapping(async () => (await offers(consolePage).count()) > 0);
 
     await offers(consolePage).getByRole("button", { name: "Accept" }).click();
     await consolePage.locator(".summary.pinned").waitFor({ timeout: 15_000 });
-    expect(await consolePage.locator(".summary.pinned").textContent()).toContain("Someone filmed or photographed me without consent");
+    // The console reads the bot's structured summary: the message's own text is what the victim sees.
+    expect(await consolePage.locator(".summary.pinned").textContent()).toContain("What happened: Illegal filming");
 
     await victim.send("Hello? Is someone there?");
     await consolePage.locator(".message.from-other", { hasText: "Hello? Is someone there?" }).waitFor({ timeout: 15_000 });

@@ -1,4 +1,5 @@
 import { BOT_LOCALPARTS } from "@onsafe/schema/account-kinds";
+import { TRIAGE_SUMMARY_FIELD, type TriageSummaryContent } from "@onsafe/schema/events";
 import type { CaseJson, StaffJson } from "@onsafe/schema/ops-api";
 import { CASE_OUTCOMES, type CaseOutcome } from "@onsafe/schema/triage";
 import { createSignal, For, Show } from "solid-js";
@@ -18,7 +19,7 @@ import type { VisitRequest } from "./visit-request.ts";
  * before sending), transfer with a note, arrange a visit, refer to a partner,
  * invite the scheduling or referral bot, close with an outcome. The note goes into the encrypted room, never to the ops API's storage.
  */
-export function CaseActions(props: { session: StaffSession; roomId: string; caseInfo: CaseJson | null; summary: string | null; draft: Draft; visit: VisitRequest; referrals: CaseReferrals; onLeft: () => void }) {
+export function CaseActions(props: { session: StaffSession; roomId: string; caseInfo: CaseJson | null; summary: TriageSummaryContent | null; draft: Draft; visit: VisitRequest; referrals: CaseReferrals; onLeft: () => void }) {
   const session = props.session;
   const [to, setTo] = createSignal("");
   const [note, setNote] = createSignal("");
@@ -55,10 +56,14 @@ export function CaseActions(props: { session: StaffSession; roomId: string; case
       if (!invited) await session.client.invite(props.roomId, colleague);
       // The colleague can read only what is sent after they join (history is visible from joining),
       // so the note and the summary are posted again once they are in; then this companion leaves.
+      // The summary goes as the bot sent it, in its field, with a body that reads well over the victim's shoulder.
       setWaitingFor(colleague);
       await session.waitForJoin(props.roomId, colleague);
-      const body = ct("actions.transferPosted", { from: session.login.userId, note: note() || "—", summary: props.summary ?? "" });
+      const body = ct("actions.transferPosted", { from: session.login.userId, note: note() || "—" });
       await session.client.sendMessage(props.roomId, { msgtype: "m.text", body } as never);
+      if (props.summary) {
+        await session.client.sendMessage(props.roomId, { msgtype: "m.notice", body: ct("actions.summaryPassed"), [TRIAGE_SUMMARY_FIELD]: props.summary } as never);
+      }
       await session.client.leave(props.roomId);
       props.onLeft();
     });

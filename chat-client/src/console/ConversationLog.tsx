@@ -7,7 +7,7 @@
 import { Show } from "solid-js";
 import { MessageList, type NameOf } from "../chat/MessageList.tsx";
 import { createLiveRoom, type LiveRoom } from "../chat/live-room.ts";
-import { isTriageSummaryContent, TRIAGE_SUMMARY_FIELD } from "@onsafe/schema/events";
+import { isTriageSummaryContent, TRIAGE_SUMMARY_FIELD, type TriageSummaryContent } from "@onsafe/schema/events";
 import { AttachmentView } from "./AttachmentView.tsx";
 import { ct } from "./ct.ts";
 import type { StaffSession } from "./staff-session.ts";
@@ -21,6 +21,8 @@ export interface ConsoleRoom {
   pinnedKind: PinnedKind;
   /** The pinned card's text, once it is there and readable. */
   pinned: () => string | null;
+  /** The triage summary's structured field, once it is there and readable (a companion's room). */
+  summary: () => TriageSummaryContent | null;
 }
 
 export function createConsoleRoom(session: StaffSession, roomId: string, pinnedKind: PinnedKind): ConsoleRoom {
@@ -29,13 +31,20 @@ export function createConsoleRoom(session: StaffSession, roomId: string, pinnedK
   // With lazy-loaded members the others' memberships may not have come with the join
   // (they spoke before this user could see): load the members, so typing and names work.
   void client.getRoom(roomId)?.loadMembersIfNeeded().then(live.refresh).catch(() => undefined);
-  const pinned = () => {
-    const card = live.items().find((item) => item.kind === pinnedKind);
-    if (card?.kind !== pinnedKind) return null;
-    const field: unknown = client.getRoom(roomId)?.findEventById(card.id)?.getContent()[TRIAGE_SUMMARY_FIELD];
-    return pinnedKind === "summary" && isTriageSummaryContent(field) ? summaryText(field) : card.body;
+  const card = () => live.items().find((item) => item.kind === pinnedKind);
+  // The summary's readable body is for the victim (it says their answers were passed on); the field is the companion's.
+  const summary = () => {
+    const found = card();
+    const field: unknown = found && pinnedKind === "summary" ? client.getRoom(roomId)?.findEventById(found.id)?.getContent()[TRIAGE_SUMMARY_FIELD] : undefined;
+    return isTriageSummaryContent(field) ? field : null;
   };
-  return { live, pinnedKind, pinned };
+  const pinned = () => {
+    const found = card();
+    if (found?.kind !== pinnedKind) return null;
+    const field = summary();
+    return field ? summaryText(field) : found.body;
+  };
+  return { live, pinnedKind, pinned, summary };
 }
 
 export function ConversationLog(props: {

@@ -62,7 +62,7 @@ export function ConversationView(props: {
         </div>
       </Show>
       <Show when={!props.ended}>
-        <CaseActions session={props.session} roomId={props.roomId} caseInfo={props.caseInfo} summary={room.pinned()} draft={draft} visit={visit} referrals={referrals} onLeft={props.onLeft} />
+        <CaseActions session={props.session} roomId={props.roomId} caseInfo={props.caseInfo} summary={room.summary()} draft={draft} visit={visit} referrals={referrals} onLeft={props.onLeft} />
       </Show>
       <p class="visit-notice" role="status">
         <Show when={visit.notice()?.ok}>{visit.notice()?.text}</Show>

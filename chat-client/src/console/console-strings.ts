@@ -2,7 +2,7 @@
  * The companion console's words, in Korean and English (staff-facing: plain and short).
  * Not yet read by a companion or a native Korean speaker (issue 18): conversations.crisis,
  * conversations.ended, conversation.ended, conversation.dismiss, case.news.ended, notify.ended, and the
- * summary's summary.category…summary.language, images.*, deadline.*, risk.unknown, answer.* (the
+ * summary's summary.category…summary.language, images.*, deadline.*, risk.unknown, answer.*, actions.summaryPassed (the
  * rest of the summary's words are the bot's earlier summary text, moved here).
  */
 import type { Lang } from "../strings.ts";
@@ -80,7 +80,8 @@ const ko = {
   "actions.transferNote": "전달 메모 (대화방에만 남아요)",
   "actions.transferSubmit": "넘기기",
   "actions.transferWaiting": "{colleague} 상담사가 들어오면 메모와 요약을 남기고 나갈게요. 이 창을 닫지 마세요.",
-  "actions.transferPosted": "{from} 상담사가 이 대화를 넘겼어요.\n메모: {note}\n\n{summary}",
+  "actions.transferPosted": "{from} 상담사가 이 대화를 넘겼어요.\n메모: {note}",
+  "actions.summaryPassed": "답해 주신 내용을 다음 상담사에게 전했어요.",
   "actions.invite": "봇 초대",
   "actions.inviteScheduling": "일정 봇 초대",
   "actions.inviteReferral": "연계 봇 초대",
@@ -315,7 +316,8 @@ const en: Record<ConsoleKey, string> = {
   "actions.transferNote": "Note (kept in this room only)",
   "actions.transferSubmit": "Transfer",
   "actions.transferWaiting": "When {colleague} joins, the note and summary are posted and you leave. Keep this window open.",
-  "actions.transferPosted": "{from} has passed this conversation on.\nNote: {note}\n\n{summary}",
+  "actions.transferPosted": "{from} has passed this conversation on.\nNote: {note}",
+  "actions.summaryPassed": "We've passed your answers on to your next counsellor.",
   "actions.invite": "Invite a bot",
   "actions.inviteScheduling": "Invite the scheduling bot",
   "actions.inviteReferral": "Invite the referral bot",
