@@ -11,14 +11,17 @@
  *
  * Words: the text the victim reads, as the app shows it: a prompt's numbered
  * option list is left out (the app shows buttons), bilingual text counts whole
- * (it is on the screen). Taps: answer buttons pressed after Start. Typed:
- * messages the victim wrote.
+ * (it is on the screen). A question sent together with "you are in the queue"
+ * is asked while waiting: neither it nor its words count, its intro does.
+ * Questions: those shown before the queue. Taps: answer buttons pressed after
+ * Start. Typed: messages the victim wrote.
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const triage = fileURLToPath(new URL("../bots/src/triage/", import.meta.url));
 const machine = await import(`${triage}machine.ts`);
+const { promptById } = await import(`${triage}bank.ts`);
 const opening = existsSync(`${triage}opening.ts`) ? (await import(`${triage}opening.ts`)).appOpening() : null;
 const PROMPT = "org.onsafe.prompt";
 
@@ -66,22 +69,23 @@ function run(path: Path): { questions: number; words: number; taps: number; type
   let taps = 0;
   let typed = 0;
   for (let turn = 0; turn < 30; turn++) {
+    const queued = opening ? state.queued === true : state.step === "done";
     for (const o of said) {
       count += words(shown(String(o.content.body)));
       const field = o.content[PROMPT] as { id: string } | undefined;
-      if (field) {
+      if (field && queued) count -= words(promptById(field.id).text.en);
+      else if (field) {
         if (field.id !== prompt) questions += 1;
         prompt = field.id;
       }
     }
-    const queued = opening ? state.queued === true : state.step === "done";
     if (queued) return { questions, words: count, taps, typed, queued };
     if (prompt === undefined) break;
-    const words_ = path.typed?.[questions];
+    const toType = path.typed?.[questions];
     let step;
-    if (words_ !== undefined && !typed) {
+    if (toType !== undefined && !typed) {
       typed += 1;
-      step = machine.handleMessage(state, { body: words_, language: "en" }, ctx);
+      step = machine.handleMessage(state, { body: toType, language: "en" }, ctx);
     } else {
       const option = path.taps[prompt];
       if (option === undefined) throw new Error(`${path.name}: no answer for "${prompt}"`);
@@ -94,7 +98,7 @@ function run(path: Path): { questions: number; words: number; taps: number; type
   return { questions, words: count, taps, typed, queued: false };
 }
 
-console.log("| path | questions shown | words | taps | typed |\n| --- | --- | --- | --- | --- |");
+console.log("| path | questions before the queue | words | taps | typed |\n| --- | --- | --- | --- | --- |");
 for (const path of PATHS) {
   const r = run(path);
   console.log(`| ${path.name} | ${r.questions} | ${r.words} | ${r.taps} | ${r.typed} |${r.queued ? "" : " never queued"}`);
