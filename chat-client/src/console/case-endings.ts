@@ -64,12 +64,13 @@ export function createCaseEndings(session: StaffSession, openCases: () => Map<st
   };
 
   const checkRoom = async (room: Room) => {
-    const cases = openCases();
-    if (!cases || room.getMyMembership() !== "join" || reporting.has(room.roomId)) return;
-    const open = cases.get(room.roomId);
+    if (room.getMyMembership() !== "join") return;
     // With lazy-loaded members the victim's member event may not be here yet (they last spoke long ago).
-    if (open) await room.loadMembersIfNeeded().catch(() => undefined);
-    if (!victimGone(room)) return;
+    await room.loadMembersIfNeeded().catch(() => undefined);
+    const cases = openCases();
+    // Checked after the wait: a poll and a member event may look at the same room at once.
+    if (!cases || reporting.has(room.roomId) || ended().get(room.roomId) || !victimGone(room)) return;
+    const open = cases.get(room.roomId);
     if (open) await report(room.roomId, open);
     else if (!ended().has(room.roomId)) endedAs(room.roomId, null);
   };
