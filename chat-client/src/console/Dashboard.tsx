@@ -4,8 +4,8 @@ import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from "s
 import { onRoomChanges } from "../chat/room-changes.ts";
 import { unreadCount } from "../chat/room-view.ts";
 import { AgendaView } from "./AgendaView.tsx";
-import { createCaseEndings } from "./case-endings.ts";
 import { announce, askForNotifications, notificationsAllowed, setSound, setTitleCount, soundOn } from "./announcer.ts";
+import { createCaseEndings } from "./case-endings.ts";
 import { ct } from "./ct.ts";
 import { Conversations } from "./Conversations.tsx";
 import { QueueItem } from "./QueueItem.tsx";
