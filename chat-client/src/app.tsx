@@ -81,10 +81,11 @@ export function App() {
       <Match when={screen() === "deleted"}>
         <Deleted onStartAgain={() => setScreen("landing")} />
       </Match>
-      <Match when={screen() === "chat" && session()}>
+      {/* Keyed: "don't keep anything on this phone" swaps the session for one in memory. */}
+      <Match when={screen() === "chat" && session()} keyed>
         {(current) => (
           <Suspense fallback={<Loading />}>
-            <ChatScreen session={current()} onDeleted={() => setScreen("deleted")} />
+            <ChatScreen session={current} onDeleted={() => setScreen("deleted")} onKeepNothing={async () => enterChat(await current.withoutKeeping())} />
           </Suspense>
         )}
       </Match>

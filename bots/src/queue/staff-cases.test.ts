@@ -93,6 +93,28 @@ describe("transfer and close", () => {
     expect(await errcode(q.staffCases.close(first.id, jun, "supported"))).toBe("M_FORBIDDEN");
     expect(await q.staffCases.close(second.id, boss, "no_response")).toMatchObject({ status: "closed" });
   });
+
+  it("a victim gone from the room closes the case (victim_left) and frees the place for the next case", async () => {
+    await q.staff.addOrUpdateStaff({ ...mina, capacity: 1 });
+    await q.staff.setShift(jun.userId, false);
+    await q.staff.setShift(boss.userId, false);
+    const first = await q.queuedCase("v1");
+    await q.cases.memberJoined(first.roomId, mina.userId);
+    q.cases.markHandedOff(first.id);
+    const second = await q.queuedCase("v2");
+    const asked: string[] = [];
+    const gone = (answer: boolean) => async (c: { visitorId: string }) => { asked.push(c.visitorId); return answer; };
+    expect(await errcode(q.staffCases.victimLeft(first.id, mina, gone(false)))).toBe("M_BAD_STATE");
+    expect(await errcode(q.staffCases.victimLeft(first.id, jun, gone(true)))).toBe("M_FORBIDDEN");
+    expect(q.cases.get(first.id)!.status).toBe("assigned");
+    expect(await q.staffCases.victimLeft(first.id, mina, gone(true))).toMatchObject({ status: "closed", outcome: "victim_left" });
+    expect(asked).toEqual([first.visitorId, first.visitorId]);
+    expect(q.tables.log.forCase(first.id).at(-1)).toMatchObject({ kind: "closed", actor: null });
+    expect(q.cases.get(second.id)!.status).toBe("offered");
+    // Closed already: answered as it is, without asking the homeserver again.
+    expect(await q.staffCases.victimLeft(first.id, mina, gone(false))).toMatchObject({ status: "closed", outcome: "victim_left" });
+    expect(asked).toHaveLength(2);
+  });
 });
 
 describe("who may see a case", () => {

@@ -1,11 +1,15 @@
 import { createSignal, onCleanup, Show } from "solid-js";
+import { warnBeforeLeaving } from "../device/leave-warning.ts";
 import { lang, t } from "../i18n.ts";
-import { CrisisStrip } from "../ui/CrisisStrip.tsx";
+import { OpeningMessages } from "../opening/OpeningMessages.tsx";
+import { CallForHelp } from "../ui/CallForHelp.tsx";
 import { TopBar } from "../ui/TopBar.tsx";
 import { AppointmentsPane } from "./AppointmentsPane.tsx";
+import { ChatMenu } from "./ChatMenu.tsx";
 import { ChatTabs, type Tab } from "./ChatTabs.tsx";
-import { DeleteDialog } from "./DeleteDialog.tsx";
-import { RecoveryCard } from "./RecoveryCard.tsx";
+import { ConfirmDialog } from "./ConfirmDialog.tsx";
+import { RecoveryDialog } from "./RecoveryDialog.tsx";
+import { RecoveryOffer } from "./RecoveryOffer.tsx";
 import { ReferralsPanel } from "./ReferralsPanel.tsx";
 import { RoomPane } from "./RoomPane.tsx";
 import { createLiveRoom } from "./live-room.ts";
@@ -14,20 +18,27 @@ import { unreadCount } from "./room-view.ts";
 import type { VictimSession } from "./session.ts";
 
 /**
- * The victim's chat: triage, queue, the companion's messages, and the way out.
+ * The victim's chat: triage, queue, the counsellor's messages, and the way out.
  * Once the scheduling bot has opened its room, "Appointments" is a tab; once
- * the referral bot has opened one, "Referrals" is another.
+ * the referral bot has opened one, "Referrals" is another. The code to come
+ * back is offered once a counsellor is here, and is in the menu.
  */
-export function ChatScreen(props: { session: VictimSession; onDeleted: () => void }) {
+export function ChatScreen(props: { session: VictimSession; onDeleted: () => void; onKeepNothing: () => Promise<void> }) {
   const session = props.session;
   const [tab, setTab] = createSignal<Tab>("chat");
   const bots = session.botRooms;
   const [appointmentsRoom, setAppointmentsRoom] = createSignal(bots.appointments);
   const [referralRooms, setReferralRooms] = createSignal(bots.referrals);
-  const chat = createLiveRoom(session.client, () => session.roomId, session.userId, { promptButtons: true, shown: () => tab() === "chat" });
+  const chat = createLiveRoom(session.client, () => session.roomId, session.userId, { promptButtons: true, counsellorEndsTriage: true, shown: () => tab() === "chat" });
   const [connection, setConnection] = createSignal(session.connection);
-  const [recoveryCode, setRecoveryCode] = createSignal(session.recoveryCode);
-  const [deleting, setDeleting] = createSignal(false);
+  const [codeOffered, setCodeOffered] = createSignal(session.recoveryCode === null);
+  const [dialog, setDialog] = createSignal<"code" | "keepNothing" | "delete" | null>(null);
+  const counsellorHere = () => chat.items().some((item) => item.kind === "summary" || (item.kind === "message" && item.sender === "other"));
+  const offerDone = () => {
+    session.recoveryCodeSaved();
+    setCodeOffered(true);
+  };
+  if (!session.kept) onCleanup(warnBeforeLeaving());
   const tabs = (): Tab[] => ["chat", ...(appointmentsRoom() ? ["appointments" as const] : []), ...(referralRooms().length > 0 ? ["referrals" as const] : [])];
   const tabbed = () => tabs().length > 1;
 
@@ -55,18 +66,26 @@ export function ChatScreen(props: { session: VictimSession; onDeleted: () => voi
   };
   const answer = (prompt: { promptId: string }, option: { id: string; label: string }) =>
     void session.send(session.roomId, option.label, { prompt_id: prompt.promptId, option_id: option.id });
+  // The app's own first question keeps its buttons until it is answered by a tap or the bot has said anything.
+  const opening = session.opening;
+  const openingActive = () => {
+    const id = opening?.prompt.id;
+    return !session.held.all().some((m) => m.answer?.prompt_id === id)
+      && chat.items().every((item) => item.kind === "message" && item.sender === "me" && item.answers !== id);
+  };
 
   return (
     <div class="chat">
-      <TopBar onLangChange={() => session.setLang(lang())}>
-        <details class="menu">
-          <summary>{t("menu.title")}</summary>
-          <div class="menu-items">
-            <button type="button" class="danger-text" onClick={() => setDeleting(true)}>{t("menu.delete")}</button>
-          </div>
-        </details>
+      <TopBar>
+        <CallForHelp />
+        <ChatMenu
+          kept={session.kept}
+          onShowCode={() => setDialog("code")}
+          onKeepNothing={() => setDialog("keepNothing")}
+          onLangChange={() => session.setLang(lang())}
+          onDelete={() => setDialog("delete")}
+        />
       </TopBar>
-      <CrisisStrip />
       <Show when={connection() !== "online"}>
         <p class="connection" role="status">{connection() === "offline" ? t("conn.offline") : t("conn.connecting")}</p>
       </Show>
@@ -83,17 +102,24 @@ export function ChatScreen(props: { session: VictimSession; onDeleted: () => voi
           tabbed={tabbed()}
           onSend={(body) => void session.send(session.roomId, body)}
           onAnswer={answer}
-        >
-          <Show when={recoveryCode()}>
-            {(code) => (
-              <RecoveryCard
-                code={code()}
-                onDone={() => {
-                  session.recoveryCodeSaved();
-                  setRecoveryCode(null);
+          opened={opening !== null}
+          after={
+            <Show when={!codeOffered() && counsellorHere()}>
+              <RecoveryOffer
+                onShow={() => {
+                  offerDone();
+                  setDialog("code");
                 }}
+                onNotNow={offerDone}
               />
-            )}
+            </Show>
+          }
+        >
+          <Show when={!session.kept}>
+            <p class="not-kept" role="note">{t("notKept.note")}</p>
+          </Show>
+          <Show when={opening}>
+            {(shown) => <OpeningMessages opening={shown()} active={openingActive()} held={session.held.all()} onAnswer={(option) => answer({ promptId: shown().prompt.id }, option)} />}
           </Show>
         </RoomPane>
         <Show when={appointmentsRoom()} keyed>
@@ -103,9 +129,23 @@ export function ChatScreen(props: { session: VictimSession; onDeleted: () => voi
           <ReferralsPanel session={session} roomIds={referralRooms()} shown={tab() === "referrals"} />
         </Show>
       </main>
-      <Show when={deleting()}>
-        <DeleteDialog
-          onClose={() => setDeleting(false)}
+      <Show when={dialog() === "code"}>
+        <RecoveryDialog code={session.code} onClose={() => setDialog(null)} />
+      </Show>
+      <Show when={dialog() === "keepNothing"}>
+        <ConfirmDialog
+          id="keep-nothing"
+          text={{ title: "keepNothing.title", body: "keepNothing.body", confirm: "keepNothing.confirm", failed: "keepNothing.failed" }}
+          onClose={() => setDialog(null)}
+          onConfirm={props.onKeepNothing}
+        />
+      </Show>
+      <Show when={dialog() === "delete"}>
+        <ConfirmDialog
+          id="delete"
+          text={{ title: "delete.title", body: "delete.body", confirm: "delete.confirm", working: "delete.working", failed: "delete.failed" }}
+          danger
+          onClose={() => setDialog(null)}
           onConfirm={async () => {
             await session.deleteEverything();
             props.onDeleted();

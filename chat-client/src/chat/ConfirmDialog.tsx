@@ -1,8 +1,19 @@
 import { createSignal, onMount, Show } from "solid-js";
 import { t } from "../i18n.ts";
+import type { StringKey } from "../strings.ts";
 
-/** Confirms "delete this conversation" in a modal dialog. */
-export function DeleteDialog(props: { onConfirm: () => Promise<void>; onClose: () => void }) {
+/**
+ * Asks before a step that can't be taken back ("delete this conversation",
+ * "don't keep anything on this phone"), in a modal dialog; a failure is said
+ * in it and the victim may try again.
+ */
+export function ConfirmDialog(props: {
+  id: string;
+  text: { title: StringKey; body: StringKey; confirm: StringKey; working?: StringKey; failed: StringKey };
+  danger?: boolean;
+  onConfirm: () => Promise<void>;
+  onClose: () => void;
+}) {
   let dialog!: HTMLDialogElement;
   const [working, setWorking] = createSignal(false);
   const [failed, setFailed] = createSignal(false);
@@ -18,16 +29,16 @@ export function DeleteDialog(props: { onConfirm: () => Promise<void>; onClose: (
     }
   };
   return (
-    <dialog ref={dialog} class="dialog" aria-labelledby="delete-title" aria-describedby="delete-body" onClose={() => props.onClose()}>
-      <h2 id="delete-title">{t("delete.title")}</h2>
-      <p id="delete-body">{t("delete.body")}</p>
+    <dialog ref={dialog} class="dialog" aria-labelledby={`${props.id}-title`} aria-describedby={`${props.id}-body`} onClose={() => props.onClose()}>
+      <h2 id={`${props.id}-title`}>{t(props.text.title)}</h2>
+      <p id={`${props.id}-body`}>{t(props.text.body)}</p>
       <Show when={failed()}>
-        <p class="error" role="alert">{t("delete.failed")}</p>
+        <p class="error" role="alert">{t(props.text.failed)}</p>
       </Show>
       <div class="row">
         <button type="button" onClick={() => dialog.close()} disabled={working()}>{t("delete.cancel")}</button>
-        <button type="button" class="danger" onClick={confirm} disabled={working()}>
-          {working() ? t("delete.working") : t("delete.confirm")}
+        <button type="button" class={props.danger ? "danger" : "primary"} onClick={confirm} disabled={working()}>
+          {working() && props.text.working ? t(props.text.working) : t(props.text.confirm)}
         </button>
       </div>
     </dialog>

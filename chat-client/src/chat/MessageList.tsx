@@ -1,5 +1,7 @@
 import { For, type JSX, Match, Show, Switch } from "solid-js";
+import { telHref } from "../content.ts";
 import { t } from "../i18n.ts";
+import { phoneParts } from "./phone-links.ts";
 import type { ChatItem, LetterItem, VisitItem } from "./timeline.ts";
 
 export type Message = Extract<ChatItem, { kind: "message" }>;
@@ -50,16 +52,12 @@ export function MessageList(props: {
             <Match when={item.kind === "handoff" && item}>
               {(h) => <MessageBubble message={asMessage(h())} name={nameOf(asMessage(h()))} onRetry={props.actions.retry} />}
             </Match>
-            <Match when={item.kind === "summary" && item}>
-              {(s) => (
-                <li class="summary">
-                  <h2>{t("chat.summary")}</h2>
-                  <p>{s().body}</p>
-                </li>
-              )}
+            <Match when={item.kind === "summary"}>
+              {/* Only that it was passed on: the answers themselves (risk included) could be read over a shoulder. */}
+              <li class="summary">{t("chat.summary")}</li>
             </Match>
-            <Match when={item.kind === "unreadable"}>
-              <li class="message unreadable">{t("chat.cannotRead")}</li>
+            <Match when={item.kind === "unreadable" && item}>
+              {(u) => <li class="message unreadable" classList={{ opening: u().opening }}>{u().opening ? t("chat.opening") : t("chat.cannotRead")}</li>}
             </Match>
           </Switch>
         )}
@@ -73,7 +71,8 @@ function MessageBubble(props: { message: Message; name: string; onRetry: (id: st
   return (
     <li class={`message from-${props.message.sender}`}>
       <span class="sender">{props.name}</span>
-      <p class="body">{props.message.body}</p>
+      <p class="body">{props.message.sender === "me" ? props.message.body : <WithPhoneLinks text={props.message.body} />}</p>
+      <Show when={props.message.calls}>{(calls) => <CallButtons calls={calls()} />}</Show>
       <Show when={props.message.attachment && props.attachment}>{(render) => render()(props.message)}</Show>
       <Show when={props.message.sender === "me"}>
         <Switch>
@@ -99,7 +98,7 @@ function PromptItem(props: { prompt: Prompt; onAnswer: MessageActions["answer"] 
   return (
     <li class="message from-bot prompt">
       <span class="sender">{t("chat.bot")}</span>
-      <p class="body">{props.prompt.body}</p>
+      <p class="body"><WithPhoneLinks text={props.prompt.body} /></p>
       <Show when={props.prompt.active}>
         <PromptOptions options={props.prompt.options} onAnswer={(option) => props.onAnswer(props.prompt, option)} />
       </Show>
@@ -107,13 +106,31 @@ function PromptItem(props: { prompt: Prompt; onAnswer: MessageActions["answer"] 
   );
 }
 
-/** A question's options as large buttons (typing the number or the label works too). */
+/** Text with its phone numbers as `tel:` links (numbers the victim should be able to call with one tap). */
+function WithPhoneLinks(props: { text: string }) {
+  return <For each={phoneParts(props.text)}>{(part) => ("tel" in part ? <a href={part.tel}>{part.text}</a> : part.text)}</For>;
+}
+
+/** A bot's lines to call now (`org.onsafe.call`), as large buttons under its message. */
+function CallButtons(props: { calls: { number: string; label: string }[] }) {
+  return (
+    <ul class="call-lines">
+      <For each={props.calls}>{(line) => <li><a class="call-button" href={telHref(line.number)}>{line.label}</a></li>}</For>
+    </ul>
+  );
+}
+
+/**
+ * A question's options as large buttons, numbered as the bot's text numbers
+ * them, so typing the number or the label works too. The number is drawn by
+ * CSS and said in the button's name; its text stays the label.
+ */
 export function PromptOptions(props: { options: { id: string; label: string }[]; onAnswer: (option: { id: string; label: string }) => void }) {
   return (
     <div class="options" role="group" aria-label={t("chat.promptLabel")}>
       <For each={props.options}>
-        {(option) => (
-          <button type="button" class="option" onClick={() => props.onAnswer(option)}>
+        {(option, index) => (
+          <button type="button" class="option" aria-label={`${index() + 1}. ${option.label}`} onClick={() => props.onAnswer(option)}>
             {option.label}
           </button>
         )}

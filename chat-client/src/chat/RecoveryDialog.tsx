@@ -1,9 +1,11 @@
-import { createSignal } from "solid-js";
+import { createSignal, onMount } from "solid-js";
 import { t } from "../i18n.ts";
 
-/** The recovery code, shown once at the start, with copy and save. */
-export function RecoveryCard(props: { code: string; onDone: () => void }) {
+/** "Show my code": the recovery code in a modal dialog, with copy and save. */
+export function RecoveryDialog(props: { code: string; onClose: () => void }) {
+  let dialog!: HTMLDialogElement;
   const [copied, setCopied] = createSignal(false);
+  onMount(() => dialog.showModal());
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(props.code);
@@ -21,15 +23,15 @@ export function RecoveryCard(props: { code: string; onDone: () => void }) {
     setTimeout(() => URL.revokeObjectURL(url), 1000);
   };
   return (
-    <section class="recovery" aria-labelledby="recovery-title">
+    <dialog ref={dialog} class="dialog recovery" aria-labelledby="recovery-title" aria-describedby="recovery-body" onClose={() => props.onClose()}>
       <h2 id="recovery-title">{t("recovery.title")}</h2>
-      <p>{t("recovery.body")}</p>
+      <p id="recovery-body">{t("recovery.body")}</p>
       <p class="code" data-testid="recovery-code">{props.code}</p>
       <div class="row">
         <button type="button" onClick={copy}>{copied() ? t("recovery.copied") : t("recovery.copy")}</button>
         <button type="button" onClick={save}>{t("recovery.save")}</button>
-        <button type="button" class="primary" onClick={() => props.onDone()}>{t("recovery.done")}</button>
+        <button type="button" class="primary" onClick={() => dialog.close()}>{t("recovery.close")}</button>
       </div>
-    </section>
+    </dialog>
   );
 }

@@ -2,11 +2,13 @@
  * What a chat view shows of one room, kept up to date: its chat items, whether
  * another person is typing, and a read receipt for the newest message from
  * others while the page is visible. The victim's chat and the console's
- * conversations both use it.
+ * conversations both use it. A message whose keys have not come yet is
+ * "still opening" for a while (`key-wait.ts`) before it is "can't be read".
  */
 import type { MatrixClient } from "matrix-js-sdk";
 import { createEffect, createSignal, on, onCleanup } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
+import { KeyWait } from "./key-wait.ts";
 import { onRoomChanges } from "./room-changes.ts";
 import { findPending, newestFromOthers, othersTyping, readByOthers, resend, timelineEvents } from "./room-view.ts";
 import { chatItems, type ChatItem } from "./timeline.ts";
@@ -16,6 +18,8 @@ export interface LiveRoomOptions {
   promptButtons: boolean;
   /** Whether the room is on screen (the victim's tabs hide one); read receipts wait for it. Default: always. */
   shown?: () => boolean;
+  /** The victim's view: a counsellor's arrival ends the questions and the place in line (`ChatItemOptions`). */
+  counsellorEndsTriage?: boolean;
 }
 
 export type LiveRoom = ReturnType<typeof createLiveRoom>;
@@ -25,6 +29,8 @@ export function createLiveRoom(client: MatrixClient, roomId: () => string | null
   const [view, setView] = createStore<{ items: ChatItem[] }>({ items: [] });
   const [typing, setTyping] = createSignal(false);
   let lastReceipt: string | null = null;
+  const keyWait = new KeyWait();
+  let lookAgain: ReturnType<typeof setTimeout> | undefined;
   const room = () => {
     const id = roomId();
     return id ? client.getRoom(id) : null;
@@ -33,7 +39,12 @@ export function createLiveRoom(client: MatrixClient, roomId: () => string | null
   const refresh = () => {
     const current = room();
     if (!current) return;
-    const items = chatItems(timelineEvents(current), me, readByOthers(current, me));
+    const now = Date.now();
+    const items = chatItems(timelineEvents(current, keyWait, now), me, readByOthers(current, me), { counsellorEndsTriage: options.counsellorEndsTriage });
+    // When a wait for keys ends without news from the SDK, the message becomes "can't be read".
+    clearTimeout(lookAgain);
+    const next = keyWait.nextEnd(now);
+    if (next !== null) lookAgain = setTimeout(refresh, next + 50);
     setView("items", reconcile(options.promptButtons ? items : items.map((i) => (i.kind === "prompt" || i.kind === "visit" || i.kind === "letter" ? { ...i, active: false } : i)), { key: "id" }));
     setTyping(othersTyping(current, me));
     const newest = newestFromOthers(current, me);
@@ -43,6 +54,7 @@ export function createLiveRoom(client: MatrixClient, roomId: () => string | null
     }
   };
   onCleanup(onRoomChanges(client, refresh));
+  onCleanup(() => clearTimeout(lookAgain));
   refresh();
   if (options.shown) createEffect(on(options.shown, (shown) => shown && refresh(), { defer: true }));
 

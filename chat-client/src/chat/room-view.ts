@@ -3,20 +3,26 @@
  * plain `TimelineEvent`s, how far the companion has read, who is typing.
  */
 import { EventStatus, type MatrixClient, type MatrixEvent, type Room } from "matrix-js-sdk";
+import type { KeyWait } from "./key-wait.ts";
 import { senderKind, type Delivery, type TimelineEvent } from "./timeline.ts";
 
-export function timelineEvents(room: Room): TimelineEvent[] {
-  return [...room.getLiveTimeline().getEvents(), ...room.getPendingEvents()].map(toTimelineEvent);
+/** `keyWait` decides how long a message the SDK failed to decrypt is still "opening" (without it: not at all). */
+export function timelineEvents(room: Room, keyWait: KeyWait | null = null, now = Date.now()): TimelineEvent[] {
+  return [...room.getLiveTimeline().getEvents(), ...room.getPendingEvents()].map((event) => toTimelineEvent(event, keyWait, now));
 }
 
-function toTimelineEvent(event: MatrixEvent): TimelineEvent {
-  const undecryptable = event.isDecryptionFailure() || (event.isEncrypted() && event.getClearContent() === null);
+function toTimelineEvent(event: MatrixEvent, keyWait: KeyWait | null, now: number): TimelineEvent {
+  const id = event.getId() ?? event.getTxnId() ?? "";
+  const failed = event.isDecryptionFailure();
+  const undecryptable = failed || (event.isEncrypted() && event.getClearContent() === null);
   return {
-    id: event.getId() ?? event.getTxnId() ?? "",
+    id,
     sender: event.getSender() ?? "",
     ts: event.getTs(),
     type: event.getType(),
     content: undecryptable ? null : (event.getOriginalContent() as Record<string, unknown>),
+    // Not yet tried or being decrypted is opening too: right after a reload every message is, for a moment.
+    ...(undecryptable ? { opening: !failed || (keyWait?.opening(id, now) ?? false) } : {}),
     delivery: delivery(event.status),
   };
 }

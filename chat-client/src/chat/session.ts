@@ -50,7 +50,7 @@ export class VictimSession {
   private listeners = new Set<() => void>();
   private connectionState: Connection = "connecting";
   private deleting = false;
-  /** Shown once: set by `startNew`, cleared when the victim has saved it. */
+  /** Offered once, after the hand-off: set by `startNew`, cleared when the victim has seen the offer. */
   recoveryCode: string | null = null;
   readonly botRooms: BotRooms;
 
@@ -157,6 +157,44 @@ export class VictimSession {
 
   get userId(): string {
     return this.login.userId;
+  }
+
+  /** The recovery code ("Show my code" in the menu). */
+  get code(): string {
+    return encodeRecoveryCode(this.login.userId, this.login.secret);
+  }
+
+  /** Whether this session is kept on the device (else it is in memory only). */
+  get kept(): boolean {
+    return this.keep;
+  }
+
+  /**
+   * "Don't keep anything on this phone" for a kept session: the same account
+   * signs in again as a new device held in memory, with this device's room
+   * keys handed over in memory; then this device's storage is wiped and the
+   * server forgets it. Nothing changes if the new sign-in fails.
+   */
+  async withoutKeeping(): Promise<VictimSession> {
+    const crypto = this.client.getCrypto();
+    const response = await createClient(clientOptions()).loginRequest({
+      type: "m.login.password",
+      identifier: { type: "m.id.user", user: this.login.userId },
+      password: await derivePassword(this.login.secret),
+      initial_device_display_name: DEVICE_NAME,
+    });
+    const keys = (await crypto?.exportRoomKeys()) ?? [];
+    // Stopping the client closes the crypto store, so its IndexedDB database can be deleted.
+    this.client.stopClient();
+    await wipeDevice();
+    const login = { userId: response.user_id, deviceId: response.device_id, accessToken: response.access_token, secret: this.login.secret };
+    const next = await VictimSession.open(login, false, this.lang, this.roomId);
+    await next.client.getCrypto()?.importRoomKeys(keys);
+    next.recoveryCode = this.recoveryCode;
+    void next.restoreFromBackup();
+    // The old device's keys would still be asked for its share of every new message.
+    void createClient({ ...clientOptions(), accessToken: this.login.accessToken }).logout().catch(() => undefined);
+    return next;
   }
 
   get connection(): Connection {

@@ -33,6 +33,12 @@ describe("chatItems", () => {
     expect(items.at(-1)).toMatchObject({ kind: "prompt", active: true, body: "Thanks for writing.\n\nQuestion images" });
   });
 
+  it("keeps the buttons, next to the message box, when the place in line comes after the question", () => {
+    const queue = ev(BOT, { msgtype: "m.notice", body: "You're next", "org.onsafe.queue": { position: 1, expected_wait_minutes: null } });
+    const items = chatItems([prompt("risk"), queue], ME, null);
+    expect(items.map((i) => i.kind === "prompt" ? `prompt ${i.active}` : i.kind)).toEqual(["queue", "prompt true"]);
+  });
+
   it("hides the buttons once the bot says something else (typed answer to the last question)", () => {
     const items = chatItems([prompt("minor"), ev(ME, { msgtype: "m.text", body: "2" }), ev(BOT, { msgtype: "m.notice", body: "Thank you." })], ME, null);
     expect(items.some((i) => i.kind === "prompt" && i.active)).toBe(false);
@@ -67,6 +73,30 @@ describe("chatItems", () => {
   it("shows undecryptable messages as such, and the summary as a card", () => {
     const items = chatItems([ev(MINA, null), ev(BOT, { msgtype: "m.notice", body: "Summary", "org.onsafe.triage_summary": {} })], ME, null);
     expect(items.map((i) => i.kind)).toEqual(["unreadable", "summary"]);
+  });
+
+  it("tells a message whose keys may still come from one that can't be read", () => {
+    const opening = { ...ev(MINA, null), opening: true };
+    expect(chatItems([opening, ev(MINA, null)], ME, null).map((i) => i.kind === "unreadable" && i.opening)).toEqual([true, false]);
+  });
+
+  it("gives a bot's call lines as buttons, and nobody else's", () => {
+    const calls = [{ number: "109", label: "Suicide prevention 109" }, { number: "1366", label: "Women's emergency 1366" }];
+    const items = chatItems([ev(BOT, { msgtype: "m.notice", body: "Please call now", "org.onsafe.call": calls }), ev(MINA, { msgtype: "m.text", body: "x", "org.onsafe.call": calls }), ev(BOT, { msgtype: "m.notice", body: "y", "org.onsafe.call": [{ number: "javascript:1", label: "bad" }] })], ME, null);
+    expect(items.map((i) => i.kind === "message" && i.calls)).toEqual([calls, undefined, undefined]);
+  });
+
+  it("in the victim's view, ends the questions and the place in line once a counsellor joins", () => {
+    const queue = ev(BOT, { msgtype: "m.notice", body: "You're next", "org.onsafe.queue": { position: 1, expected_wait_minutes: null } });
+    const risk = prompt("risk");
+    const joined: TimelineEvent = { id: "$join", sender: MINA, ts: 0, type: "m.room.member", content: { membership: "join" }, delivery: "sent" };
+    const victim = { counsellorEndsTriage: true };
+    expect(chatItems([queue, risk], ME, null, victim).map((i) => i.kind === "prompt" ? `prompt ${i.active}` : i.kind)).toEqual(["queue", "prompt true"]);
+    expect(chatItems([queue, risk, joined], ME, null, victim).map((i) => i.kind === "prompt" ? `prompt ${i.active}` : i.kind)).toEqual(["prompt false"]);
+    // A question asked after the counsellor came (a bot they invited) is answered as usual.
+    expect(chatItems([queue, joined, prompt("visit")], ME, null, victim).map((i) => i.kind === "prompt" ? `prompt ${i.active}` : i.kind)).toEqual(["prompt true"]);
+    // The console keeps everything.
+    expect(chatItems([queue, risk, joined], ME, null).map((i) => i.kind)).toEqual(["queue", "prompt"]);
   });
 });
 

@@ -2,10 +2,10 @@
  * Turns the room's events into what the chat screen shows: messages, triage
  * prompts with their options, the queue notice (with its latest `m.replace`
  * edit applied), the triage summary, appointment cards, the referral
- * letter and hand-off. Pure: a function of the events.
+ * letter and hand-off, and a bot's call buttons. Pure: a function of the events.
  */
 import { BOT_LOCALPARTS } from "@onsafe/schema/account-kinds";
-import { isPromptContent, isQueueContent, PROMPT_FIELD, QUEUE_FIELD, TRIAGE_SUMMARY_FIELD } from "@onsafe/schema/events";
+import { CALL_FIELD, type CallLine, isCallLines, isPromptContent, isQueueContent, PROMPT_FIELD, QUEUE_FIELD, TRIAGE_SUMMARY_FIELD } from "@onsafe/schema/events";
 import { isVisitContent, VISIT_FIELD, type VisitContent } from "@onsafe/schema/scheduling";
 import { isHandoff, referralOf } from "./referrals.ts";
 import { linkVisits } from "./visits.ts";
@@ -21,6 +21,8 @@ export interface TimelineEvent {
   type: string;
   /** Decrypted content (null when this device cannot decrypt it, e.g. before joining). */
   content: Record<string, unknown> | null;
+  /** Without content: its keys may still arrive (being decrypted, or not waited for long enough). */
+  opening?: boolean;
   delivery: Delivery;
 }
 
@@ -39,7 +41,7 @@ export interface Attachment {
 }
 
 export type ChatItem =
-  | { kind: "message"; id: string; sender: Sender; senderId: string; body: string; ts: number; delivery: Delivery; read: boolean; answers?: string; attachment?: Attachment }
+  | { kind: "message"; id: string; sender: Sender; senderId: string; body: string; ts: number; delivery: Delivery; read: boolean; answers?: string; attachment?: Attachment; calls?: CallLine[] }
   | { kind: "prompt"; id: string; body: string; promptId: string; options: { id: string; label: string }[]; active: boolean }
   | { kind: "queue"; id: string; position: number; waitMinutes: number | null }
   | { kind: "summary"; id: string; body: string }
@@ -47,7 +49,16 @@ export type ChatItem =
   | { kind: "handoff"; id: string; body: string }
   | VisitItem
   | LetterItem
-  | { kind: "unreadable"; id: string; sender: Sender };
+  /** `opening`: its keys may still come ("still opening"), else it can't be read here. */
+  | { kind: "unreadable"; id: string; sender: Sender; opening: boolean };
+
+export interface ChatItemOptions {
+  /**
+   * The victim's view: once a counsellor is in the room (joined or wrote), the
+   * questions asked before are over and so is the place in line (issue 18).
+   */
+  counsellorEndsTriage?: boolean;
+}
 
 /**
  * A scheduling bot's confirmation, reminder or cancellation (docs/SCHEDULING.md),
@@ -93,20 +104,23 @@ export function senderKind(userId: string, me: string): Sender {
 }
 
 /** `readUpTo` is the id of the newest own event another person has read, if any. */
-export function chatItems(events: TimelineEvent[], me: string, readUpTo: string | null): ChatItem[] {
+export function chatItems(events: TimelineEvent[], me: string, readUpTo: string | null, options: ChatItemOptions = {}): ChatItem[] {
   const edits = latestEdits(events);
   const items: ChatItem[] = [];
   let lastBotIndex = -1;
   let lastPromptIndex = -1;
   const readIndex = readUpTo ? events.findIndex((e) => e.id === readUpTo) : -1;
   let withdrawn = false;
+  /** Where a counsellor came in (items before it are the triage's), when that ends the triage. */
+  let counsellorFrom = -1;
 
   events.forEach((event, index) => {
-    if (event.type !== "m.room.message" && event.type !== "m.room.encrypted") return;
     const sender = senderKind(event.sender, me);
+    if (options.counsellorEndsTriage && counsellorFrom === -1 && sender === "other" && isArrival(event)) counsellorFrom = items.length;
+    if (event.type !== "m.room.message" && event.type !== "m.room.encrypted") return;
     const content = event.content;
     if (!content) {
-      items.push({ kind: "unreadable", id: event.id, sender });
+      items.push({ kind: "unreadable", id: event.id, sender, opening: event.opening === true });
       return;
     }
     if (isEdit(content)) return;
@@ -122,8 +136,9 @@ export function chatItems(events: TimelineEvent[], me: string, readUpTo: string 
     const visit = sender === "bot" && !attachment && isVisitContent(shown[VISIT_FIELD]) && CARD_STAGES.has(shown[VISIT_FIELD].stage) ? shown[VISIT_FIELD] : undefined;
     const referral = sender === "bot" ? referralOf(shown) : undefined;
     if (referral?.stage === "status" && referral.status === "withdrawn") withdrawn = true;
-    // A file, a reminder or a referral's hand-off adds to what the bot asked last; the question's buttons stay.
-    if (sender === "bot" && !attachment && visit?.stage !== "reminder" && !isHandoff(referral)) lastBotIndex = items.length;
+    // A file, a reminder, a place in line or a referral's hand-off adds to what the bot asked last; the question's buttons stay.
+    const aside = attachment || visit?.stage === "reminder" || isHandoff(referral) || isQueueContent(shown[QUEUE_FIELD]);
+    if (sender === "bot" && !aside) lastBotIndex = items.length;
     const prompt = isPromptContent(shown[PROMPT_FIELD]) ? shown[PROMPT_FIELD] : undefined;
     const letterIndex = attachment && referral?.stage === "letter" ? items.findLastIndex((item) => item.kind === "letter") : -1;
     if (letterIndex !== -1) {
@@ -147,17 +162,26 @@ export function chatItems(events: TimelineEvent[], me: string, readUpTo: string 
     } else if (shown[TRIAGE_SUMMARY_FIELD] !== undefined) {
       items.push({ kind: "summary", id: event.id, body });
     } else {
-      items.push({ kind: "message", id: event.id, sender, senderId: event.sender, body, ts: event.ts, delivery: event.delivery, read: false, attachment });
+      const calls = sender === "bot" && isCallLines(shown[CALL_FIELD]) ? shown[CALL_FIELD] : undefined;
+      items.push({ kind: "message", id: event.id, sender, senderId: event.sender, body, ts: event.ts, delivery: event.delivery, read: false, attachment, ...(calls ? { calls } : {}) });
     }
   });
 
   // Buttons only for the bot's latest message, if it is a prompt not yet answered by a button.
   const last = items[lastPromptIndex];
   const lastPromptId = last?.kind === "prompt" ? last.promptId : last?.kind === "visit" || last?.kind === "letter" ? last.prompt?.promptId : undefined;
-  if (last && lastPromptId !== undefined && lastPromptIndex === lastBotIndex && !answeredAfter(items, lastPromptIndex, lastPromptId)) {
+  const askedBeforeCounsellor = counsellorFrom !== -1 && lastPromptIndex < counsellorFrom;
+  if (last && lastPromptId !== undefined && lastPromptIndex === lastBotIndex && !askedBeforeCounsellor && !answeredAfter(items, lastPromptIndex, lastPromptId)) {
     items[lastPromptIndex] = { ...last, active: true } as ChatItem;
+    // The place in line posted after the question goes above it: the buttons stay next to the message box.
+    const queued = items.slice(lastPromptIndex + 1).filter((item) => item.kind === "queue");
+    if (queued.length > 0) {
+      const rest = items.splice(lastPromptIndex).filter((item) => item.kind !== "queue");
+      items.push(...queued, ...rest);
+    }
   }
-  const linked = linkVisits(items);
+  const shown = counsellorFrom === -1 ? items : items.filter((item, index) => item.kind !== "queue" || index >= counsellorFrom);
+  const linked = linkVisits(shown);
   return withdrawn ? linked.map((item) => (item.kind === "letter" ? { ...item, withdrawn } : item)) : linked;
 }
 
@@ -176,6 +200,12 @@ export function attachmentOf(content: Record<string, unknown>): Attachment | und
 /** A button answer sent after this asking (the bot may ask the same prompt again). */
 function answeredAfter(items: ChatItem[], from: number, promptId: string): boolean {
   return items.slice(from + 1).some((item) => item.kind === "message" && item.answers === promptId);
+}
+
+/** Someone joining the room, or writing in it. */
+function isArrival(event: TimelineEvent): boolean {
+  if (event.type === "m.room.member") return event.content?.membership === "join";
+  return event.type === "m.room.message" || event.type === "m.room.encrypted";
 }
 
 function isEdit(content: Record<string, unknown>): boolean {

@@ -4,6 +4,7 @@
  * own, so the back button does not return here.
  */
 import type { Lang } from "../strings.ts";
+import { stopWarningBeforeLeaving } from "./leave-warning.ts";
 
 export const EXIT_URLS: Record<Lang, string> = {
   ko: "https://search.naver.com/search.naver?query=%EC%98%A4%EB%8A%98+%EB%82%A0%EC%94%A8",
@@ -11,6 +12,7 @@ export const EXIT_URLS: Record<Lang, string> = {
 };
 
 export function quickExit(lang: Lang): void {
+  stopWarningBeforeLeaving();
   document.body.replaceChildren();
   document.title = "";
   location.replace(EXIT_URLS[lang]);

@@ -1,11 +1,18 @@
-import { createSignal, Show } from "solid-js";
+import { createResource, createSignal, Show } from "solid-js";
+import { fetchPublicConfig } from "../chat/public-config.ts";
 import { t } from "../i18n.ts";
 import { CrisisLines } from "../ui/CrisisLines.tsx";
 import { TopBar } from "../ui/TopBar.tsx";
 
-/** What onsafe is, what stays private, the crisis lines and one clear action. */
+/**
+ * What onsafe is, what stays private, the crisis lines and one clear action;
+ * and, before Start, whether a counsellor is online now.
+ */
 export function Landing(props: { onStart: (keep: boolean) => void; onRestore: () => void; starting: boolean; failed: boolean }) {
   const [keepNothing, setKeepNothing] = createSignal(false);
+  // Unknown (not answered yet, or no answer) says nothing: only a "closed" from the service does.
+  const [config] = createResource(() => fetchPublicConfig().catch(() => null));
+  const closed = () => config()?.open === false;
   return (
     <>
       <TopBar />
@@ -16,10 +23,16 @@ export function Landing(props: { onStart: (keep: boolean) => void; onRestore: ()
           <h2 id="private-title">{t("landing.private.title")}</h2>
           <ul>
             <li>{t("landing.private.noName")}</li>
-            <li>{t("landing.private.encrypted")}</li>
+            <li>{t("landing.private.onlyYou")}</li>
             <li>{t("landing.private.free")}</li>
           </ul>
         </section>
+        <Show when={closed()}>
+          <section class="closed" role="status" aria-labelledby="closed-title">
+            <h2 id="closed-title">{t("landing.closed.title")}</h2>
+            <p>{t("landing.closed.body")}</p>
+          </section>
+        </Show>
         <div class="start">
           <button type="button" class="primary" disabled={props.starting} onClick={() => props.onStart(!keepNothing())}>
             {props.starting ? t("landing.starting") : t("landing.start")}

@@ -1,5 +1,5 @@
 import { For } from "solid-js";
-import { CRISIS_LINES, telHref } from "../content.ts";
+import { CRISIS_LINES, type CrisisLine, telHref } from "../content.ts";
 import { lang, t } from "../i18n.ts";
 import type { StringKey } from "../strings.ts";
 
@@ -8,19 +8,26 @@ export function CrisisLines() {
   return (
     <section class="crisis" aria-labelledby="crisis-title">
       <h2 id="crisis-title">{t("crisis.title")}</h2>
-      <ul>
-        <For each={CRISIS_LINES.lines}>
-          {(line) => (
-            <li>
-              <a class="crisis-call" href={telHref(line.number)}>
-                <span class="crisis-number">{line.number}</span>
-                <span class="crisis-name">{line.name[lang()]}</span>
-                <span class="crisis-hours">{t(`crisis.hours.${line.hours}` as StringKey)}</span>
-              </a>
-            </li>
-          )}
-        </For>
-      </ul>
+      <CrisisLinks />
     </section>
+  );
+}
+
+/** The list itself, also behind the chat's "Call for help". */
+export function CrisisLinks() {
+  return (
+    <ul class="crisis-links">
+      <For each={CRISIS_LINES.lines}>{(line) => <li><CrisisLink line={line} /></li>}</For>
+    </ul>
+  );
+}
+
+function CrisisLink(props: { line: CrisisLine }) {
+  return (
+    <a class="crisis-call" href={telHref(props.line.number)}>
+      <span class="crisis-number">{props.line.number}</span>
+      <span class="crisis-name">{props.line.name[lang()]}</span>
+      <span class="crisis-hours">{t(`crisis.hours.${props.line.hours}` as StringKey)}</span>
+    </a>
   );
 }

@@ -2,16 +2,24 @@ import type { JSX } from "solid-js";
 import { LangSwitch } from "./LangSwitch.tsx";
 import { QuickExit } from "./QuickExit.tsx";
 
-/** The bar on top of every screen: name, language, optional extra controls, quick exit. */
-export function TopBar(props: { children?: JSX.Element; onLangChange?: () => void }) {
+/**
+ * The bar on top of every screen, quick exit always at its end. Before the
+ * chat: the name and the language switch. The chat passes its own controls
+ * instead (call for help, and a menu that holds the language), so the bar
+ * stays one row on a 360 px phone.
+ */
+export function TopBar(props: { children?: JSX.Element }) {
   return (
     <header class="top-bar">
-      <span class="brand">onsafe</span>
-      <div class="top-actions">
-        {props.children}
-        <LangSwitch onChange={props.onLangChange} />
-        <QuickExit />
-      </div>
+      {props.children ?? (
+        <>
+          <span class="brand">onsafe</span>
+          <div class="top-actions">
+            <LangSwitch />
+          </div>
+        </>
+      )}
+      <QuickExit />
     </header>
   );
 }

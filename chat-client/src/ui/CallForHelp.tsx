@@ -1,0 +1,19 @@
+import { t } from "../i18n.ts";
+import { CrisisLinks } from "./CrisisLines.tsx";
+
+/**
+ * One "Call for help" button in the chat's top bar, opening the crisis lines,
+ * each one tap from a call. A strip of bare numbers took a row of the screen
+ * (56 of 640 px) and did not say what each number was.
+ */
+export function CallForHelp() {
+  return (
+    <details class="call-help">
+      <summary>{t("callHelp.button")}</summary>
+      <div class="call-help-lines">
+        <h2 class="call-help-title">{t("callHelp.title")}</h2>
+        <CrisisLinks />
+      </div>
+    </details>
+  );
+}
