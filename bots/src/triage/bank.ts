@@ -30,8 +30,6 @@ export interface OptionDef {
 
 export interface PromptDef {
   id: string;
-  /** Short name of the question for the companion's summary. */
-  title: Record<Language, string>;
   text: Record<Language, string>;
   /** Asked only when each named earlier prompt was answered with one of these options. */
   askIf: Record<string, string[]>;
@@ -59,7 +57,7 @@ interface RawOption {
 }
 interface RawBank {
   commonOptions: Record<string, { label: Record<Language, string>; aliases?: string[] }>;
-  prompts: { id: string; whileWaiting?: boolean; title: Record<Language, string>; text: Record<Language, string>; askIf?: Record<string, string[]>; options: (RawOption | string)[] }[];
+  prompts: { id: string; whileWaiting?: boolean; text: Record<Language, string>; askIf?: Record<string, string[]>; options: (RawOption | string)[] }[];
 }
 
 export function loadTriageBank(path = contentPath("triage.json")): PromptDef[] {
@@ -84,7 +82,6 @@ export function loadTriageBank(path = contentPath("triage.json")): PromptDef[] {
     const options = [...p.options.map(option), option(SKIP)];
     const prompt: PromptDef = {
       id: p.id,
-      title: p.title,
       text: p.text,
       askIf: p.askIf ?? {},
       options,
@@ -104,7 +101,7 @@ function checkPrompt(prompt: PromptDef, earlier: PromptDef[], fail: (what: strin
   const ids = prompt.options.map((o) => o.id);
   if (new Set(ids).size !== ids.length) fail(`prompt "${prompt.id}" repeats an option`);
   for (const lang of LANGUAGES) {
-    if (!prompt.text?.[lang] || !prompt.title?.[lang]) fail(`prompt "${prompt.id}" lacks its ${lang} text or title`);
+    if (!prompt.text?.[lang]) fail(`prompt "${prompt.id}" lacks its ${lang} text`);
     for (const o of prompt.options) if (!o.label[lang]) fail(`option "${prompt.id}.${o.id}" lacks its ${lang} label`);
   }
   const allowed = RESULT_OPTIONS[prompt.id];
