@@ -47,17 +47,15 @@ async function consoleOf(name: string): Promise<{ page: Page; errors: string[] }
   return { page, errors };
 }
 
-/** A victim (Node client) who asks for a person at once; with `crisis`, who first writes that they want to die. */
+/** A victim (Node client) who asks for a person at once; with `crisis`, who writes that they want to die instead, which queues the case as well. */
 async function queueVictim(o: { crisis?: boolean } = {}): Promise<{ victim: SdkClient; roomId: string }> {
   const stack = env.stack;
   const victim = await stack.visitor();
   const roomId = await stack.startConversation(victim);
   const first = await nextPrompt(victim, roomId, stack.triageBot);
-  if (o.crisis) {
-    await stack.say(victim, roomId, "i just want to die honestly. he has my nudes");
-    await eventually(async () => stack.bots.queue.cases.getByRoom(roomId), (c) => c?.crisis === true, "the case marked crisis", 30_000);
-  }
-  await stack.say(victim, roomId, "I just want to talk to someone", { prompt_id: first.id, option_id: "skip" });
+  if (o.crisis) await stack.say(victim, roomId, "i just want to die honestly. he has my nudes");
+  else await stack.say(victim, roomId, "I just want to talk to someone", { prompt_id: first.id, option_id: "skip" });
+  await eventually(async () => stack.bots.queue.cases.getByRoom(roomId), (c) => c?.queuedAt !== null && (!o.crisis || c.crisis), "the case queued", 30_000);
   return { victim, roomId };
 }
 
