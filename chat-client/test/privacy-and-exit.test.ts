@@ -129,7 +129,7 @@ describe("what stays on the device", () => {
     expect.soft(await storageInPage(page)).toEqual(NOTHING_STORED);
   });
 
-  it("by default: the session and the crypto store are kept, and a reload returns to the chat, with the recovery card until it is saved", async () => {
+  it("by default: the session and the crypto store are kept, and a reload returns to the chat, whose menu shows the same code", async () => {
     const context = await env.phone();
     const victim = await VictimPage.open(context, origin);
     const page = victim.page;
@@ -145,18 +145,15 @@ describe("what stays on the device", () => {
     expect(inContext.origins[0]!.localStorage).toContain("onsafe.session");
     expect(inContext.origins[0]!.indexedDB).toEqual(stored.indexedDB);
 
-    // Reloaded before "I've saved it": the same code is shown again.
-    const code = await page.getByTestId("recovery-code").textContent();
-    await page.reload();
-    await expect.poll(() => page.getByTestId("recovery-code").textContent(), { timeout: 20_000 }).toBe(code);
-
-    await page.getByRole("button", { name: "I've saved it" }).click();
-    await page.getByTestId("recovery-code").waitFor({ state: "detached" });
+    // The code is not what comes first (issue 18); the menu has it, the same after a reload.
+    expect(await page.getByTestId("recovery-code").count()).toBe(0);
+    const code = await victim.recoveryCode();
 
     await page.reload();
     await page.locator(".message.prompt .body").filter({ hasText: prompt("language").text.en }).waitFor({ timeout: 20_000 });
     await options(page).first().waitFor();
     expect(await page.getByTestId("recovery-code").count()).toBe(0);
+    expect(await victim.recoveryCode()).toBe(code);
     expect(await page.getByRole("button", { name: "Start chatting" }).count()).toBe(0);
   });
 });
@@ -194,14 +191,12 @@ describe("in Korean", () => {
     expect(await options(page).allTextContents()).toContain("한국어");
     await page.getByRole("textbox", { name: "메시지" }).waitFor();
     await page.getByRole("button", { name: "보내기" }).waitFor();
-    await page.getByRole("heading", { name: "복구 코드" }).waitFor();
-    await page.getByRole("button", { name: "저장했어요" }).waitFor();
-    await page.getByRole("navigation", { name: "긴급 전화번호" }).waitFor();
+    expect(await page.getByTestId("recovery-code").count()).toBe(0);
+    await page.getByText("도움 전화", { exact: true }).waitFor();
     await page.getByRole("button", { name: /^빠른 나가기/ }).waitFor();
     expect.soft(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, "chat-ko");
 
-    await page.getByRole("button", { name: "저장했어요" }).click();
     await options(page).filter({ hasText: "한국어" }).click();
     await page.locator(".message.prompt .body").filter({ hasText: prompt("category").text.ko }).waitFor({ timeout: 15_000 });
     expect(await options(page).allTextContents()).toContain("그냥 상담사와 이야기하고 싶어요");

@@ -17,14 +17,12 @@ const env = useBrowserStack();
 async function chatWithCompanion(victim: VictimPage, companion: SdkClient): Promise<{ roomId: string; code: string }> {
   const page = victim.page;
   await victim.start();
-  const code = (await page.getByTestId("recovery-code").textContent({ timeout: 10_000 }))!;
-  await page.getByRole("button", { name: "I've saved it" }).click();
   const invite = () => companion.client.getRooms().find((room) => room.getMyMembership() === "invite");
   await victim.answerTriageByTapping(async () => invite() !== undefined);
   const roomId = invite()!.roomId;
   await companion.client.joinRoom(roomId);
-  await page.getByText("Summary shared with your companion").waitFor({ timeout: 15_000 });
-  return { roomId, code };
+  await page.getByText("We've passed your answers to your counsellor").waitFor({ timeout: 15_000 });
+  return { roomId, code: await victim.recoveryCode() };
 }
 
 function keptToken(page: Page): Promise<string> {
@@ -73,7 +71,7 @@ describe("coming back and leaving", () => {
     // Earlier messages from all three senders are decrypted from the backup.
     await second.page.getByText("I'm Jun. Take your time.").waitFor({ timeout: 30_000 });
     await second.page.getByText("Typed while the network was down.").waitFor({ timeout: 30_000 });
-    await second.page.getByText("Summary shared with your companion").waitFor({ timeout: 30_000 });
+    await second.page.getByText("We've passed your answers to your counsellor").waitFor({ timeout: 30_000 });
     // Events that arrived before the backup was read are decrypted again once their keys come in.
     await expect.poll(() => second.page.locator(".message.unreadable").count(), { timeout: 15_000 }).toBe(0);
     expect(await second.page.getByTestId("recovery-code").count()).toBe(0);

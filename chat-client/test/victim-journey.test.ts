@@ -32,11 +32,11 @@ describe("the victim app", () => {
     console.log(`[victim app] start pressed -> first triage question visible: ${firstQuestionMs.toFixed(0)} ms`);
     expect(firstQuestionMs).toBeLessThan(5_000);
 
-    await expect.poll(() => page.getByTestId("recovery-code").textContent()).toMatch(/^([a-z2-9]{4}-){8}[a-z2-9]{4}$/);
+    // The question comes first; the code to come back is offered after the hand-off (issue 18).
+    expect(await page.getByTestId("recovery-code").count()).toBe(0);
     expect(await seriousAxeViolations(page)).toEqual([]);
     expect(await victim.horizontalOverflow()).toBe(0);
     await screenshot(page, "chat-first-question");
-    await page.getByRole("button", { name: "I've saved it" }).click();
 
     const invited = () => companion.client.getRooms().some((room) => room.getMyMembership() === "invite");
     const tapped = await victim.answerTriageByTapping(async () => invited());
@@ -45,14 +45,15 @@ describe("the victim app", () => {
     await screenshot(page, "chat-waiting");
 
     await companion.client.joinRoom(roomId);
-    await page.getByText("Summary shared with your companion").waitFor({ timeout: 15_000 });
+    await page.getByText("We've passed your answers to your counsellor").waitFor({ timeout: 15_000 });
+    expect(await victim.recoveryCode()).toMatch(/^([a-z2-9]{4}-){8}[a-z2-9]{4}$/);
 
     await companion.sendText(roomId, "Hello, I'm Mina. I'm here with you.");
     await page.getByText("Hello, I'm Mina. I'm here with you.").waitFor({ timeout: 15_000 });
     expect(await page.locator(".message.from-other .body").allTextContents()).toContain("Hello, I'm Mina. I'm here with you.");
 
     await companion.client.sendTyping(roomId, true, 10_000);
-    await page.getByText("Your companion is typing…").waitFor({ timeout: 10_000 });
+    await page.getByText("Your counsellor is typing…").waitFor({ timeout: 10_000 });
 
     await victim.send("Thank you. Someone posted a video of me.");
     const reply = await companion.waitForMessage(roomId, "Thank you. Someone posted a video of me.");
@@ -84,7 +85,7 @@ describe("the victim app", () => {
     await page.keyboard.press("Enter");
     await victim.options().first().waitFor({ timeout: 10_000 });
 
-    // Through the recovery card's buttons to the question's options; Enter on "English" answers it.
+    // Through the top bar to the question's options; Enter on "English" answers it.
     for (let i = 0; i < 20 && (await focused()) !== "English"; i++) await page.keyboard.press("Tab");
     expect(await focused()).toBe("English");
     await page.keyboard.press("Enter");

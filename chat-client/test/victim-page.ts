@@ -72,6 +72,16 @@ export class VictimPage {
     return tapped;
   }
 
+  /** The recovery code, where the victim finds it at any time: Menu, then "Show my code". */
+  async recoveryCode(): Promise<string> {
+    await this.page.locator("summary", { hasText: /^(Menu|메뉴)$/ }).click();
+    await this.page.locator(".menu-items").getByRole("button", { name: /^(Show my code|내 코드 보기)$/ }).click();
+    const code = (await this.page.getByTestId("recovery-code").textContent({ timeout: 10_000 }))!;
+    await this.page.getByRole("dialog").getByRole("button", { name: /^(Close|닫기)$/ }).click();
+    await this.page.getByTestId("recovery-code").waitFor({ state: "detached" });
+    return code;
+  }
+
   /** How far the page is wider than the viewport (0 when nothing sticks out sideways). */
   horizontalOverflow(): Promise<number> {
     return this.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
