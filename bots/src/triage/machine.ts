@@ -185,7 +185,7 @@ function advance(state: TriageState, say: Outgoing[], now: ServiceNow, how: { co
   const next = nextPrompt(state);
   const lang = state.language;
   const intro = how.intro ? [text(lang, how.intro)] : [];
-  const finishing = state.queued;
+  const wasQueued = state.queued;
   if (!state.queued && (!next || next.whileWaiting)) {
     state.queued = true;
     if (now.open) intro.push(text(lang, "queued"));
@@ -202,7 +202,7 @@ function advance(state: TriageState, say: Outgoing[], now: ServiceNow, how: { co
   state.step = DONE;
   // After a crisis its message said all; the last answer of the questions asked while waiting gets a thank-you.
   const risk = riskLevel(state);
-  const closing = how.crisisNow ? [] : finishing ? [...(risk === "low" || risk === "moderate" ? [text(lang, "riskSupport")] : []), text(lang, "finished")] : intro;
+  const closing = how.crisisNow ? [] : wasQueued ? [...(risk === "low" || risk === "moderate" ? [text(lang, "riskSupport")] : []), text(lang, "finished")] : intro;
   if (closing.length > 0) say.push(notice(closing.join("\n\n")));
   return reply(state, say, how);
 }
