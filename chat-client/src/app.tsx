@@ -5,22 +5,28 @@ import { lang, setLang, t } from "./i18n.ts";
 import { Deleted } from "./landing/Deleted.tsx";
 import { Landing } from "./landing/Landing.tsx";
 import { Restore, type RestoreOutcome } from "./landing/Restore.tsx";
+import { HeldMessages } from "./opening/held-messages.ts";
+import { OpeningScreen } from "./opening/OpeningScreen.tsx";
 import { TopBar } from "./ui/TopBar.tsx";
+import { type AppOpening, fetchPublicConfig } from "./chat/public-config.ts";
 import type { VictimSession } from "./chat/session.ts";
 
 /** The chat code, loaded after the landing page is on screen. */
 export const loadChat = () => import("./chat/chat-module.ts");
 const ChatScreen = lazy(() => loadChat().then((m) => ({ default: m.ChatScreen })));
 
-type Screen = "landing" | "restore" | "resuming" | "chat" | "deleted";
+type Screen = "landing" | "restore" | "resuming" | "opening" | "chat" | "deleted";
 
 export function App() {
   const kept = loadKeptSession();
   if (kept) setLang(kept.lang);
   const [screen, setScreen] = createSignal<Screen>(kept ? "resuming" : "landing");
   const [session, setSession] = createSignal<VictimSession | null>(null);
-  const [starting, setStarting] = createSignal(false);
   const [failed, setFailed] = createSignal(false);
+  const [opening, setOpening] = createSignal<AppOpening | null>(null);
+  const [keeping, setKeeping] = createSignal(true);
+  // What the victim answers on the opening screen, in memory only; a start that fails keeps it for the next.
+  const held = new HeldMessages();
 
   const enterChat = (next: VictimSession) => {
     next.onEnded(() => {
@@ -43,17 +49,21 @@ export function App() {
     }
   });
 
+  // The greeting and first question show at once (from the public config the landing page asked for);
+  // the answers are taken while the account, the crypto and the room are made (docs/FIRST-MINUTES.md).
   const start = async (keep: boolean) => {
-    setStarting(true);
     setFailed(false);
+    setKeeping(keep);
+    setScreen("opening");
     try {
-      const { VictimSession } = await loadChat();
-      enterChat(await VictimSession.startNew(keep, lang()));
+      const chat = loadChat();
+      setOpening((await fetchPublicConfig()).opening);
+      const { VictimSession } = await chat;
+      enterChat(await VictimSession.startNew(keep, lang(), held));
     } catch (error) {
       console.warn("onsafe: could not start", error);
       setFailed(true);
-    } finally {
-      setStarting(false);
+      setScreen("landing");
     }
   };
 
@@ -73,10 +83,13 @@ export function App() {
   return (
     <Switch>
       <Match when={screen() === "landing"}>
-        <Landing onStart={start} onRestore={() => setScreen("restore")} starting={starting()} failed={failed()} />
+        <Landing onStart={start} onRestore={() => setScreen("restore")} failed={failed()} />
       </Match>
       <Match when={screen() === "restore"}>
         <Restore onSubmit={restore} onBack={() => setScreen("landing")} />
+      </Match>
+      <Match when={screen() === "opening"}>
+        <OpeningScreen opening={opening()} held={held} kept={keeping()} />
       </Match>
       <Match when={screen() === "deleted"}>
         <Deleted onStartAgain={() => setScreen("landing")} />

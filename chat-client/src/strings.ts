@@ -4,7 +4,7 @@
  *
  * Not yet read by a counsellor or a native Korean speaker (issue 18, both
  * languages unless marked): landing.lead (en), landing.private.onlyYou,
- * landing.starting, landing.keepNothingHint, landing.closed.title,
+ * landing.keepNothingHint, landing.closed.title,
  * landing.closed.body, callHelp.button, callHelp.title, chat.companion (en),
  * chat.typing (en), chat.opening, chat.promptLabel, chat.summary,
  * queue.title (en), menu.showCode, menu.keepNothing, notKept.note,
@@ -25,7 +25,6 @@ const ko = {
   "landing.private.free": "상담은 무료예요. 당신의 잘못이 아니에요.",
   "landing.start": "상담 시작하기",
   "landing.keepNothing": "이 기기에 아무것도 남기지 않기",
-  "landing.starting": "대화방을 여는 중이에요…",
   "landing.keepNothingHint": "창을 닫으면 대화가 이 기기에서 사라져요. 나중에 돌아오려면 메뉴의 ‘내 코드 보기’에서 코드를 저장해 두세요.",
   "landing.closed.title": "지금은 연결할 수 있는 상담사가 없어요",
   "landing.closed.body": "그래도 시작해서 메시지를 남길 수 있어요. 상담사가 근무를 시작하면 읽고 답할게요. 지금 위험하다면 아래 번호로 전화하세요.",
@@ -113,7 +112,6 @@ const en: Record<StringKey, string> = {
   "landing.private.free": "Support is free. This is not your fault.",
   "landing.start": "Start chatting",
   "landing.keepNothing": "Don't keep anything on this device",
-  "landing.starting": "Opening a private chat…",
   "landing.keepNothingHint": "When you close this window, the chat is gone from this device. To come back later, save your code: Menu, then \"Show my code\".",
   "landing.closed.title": "No counsellor is online right now",
   "landing.closed.body": "You can still start and leave a message: a counsellor will read it and reply when their shift starts. If you are in danger now, call one of the numbers below.",

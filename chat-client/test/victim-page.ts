@@ -49,7 +49,7 @@ export class VictimPage {
     return this.page.locator(".options[role=group] button");
   }
 
-  /** Answers triage by tapping: English, then the first category, then "No…" where offered, until no question is left. */
+  /** Answers triage by tapping: the first category, then "No…" where offered, until no question is left. */
   async answerTriageByTapping(until: () => Promise<boolean>, timeoutMs = 30_000): Promise<string[]> {
     const tapped: string[] = [];
     const deadline = Date.now() + timeoutMs;
@@ -61,7 +61,7 @@ export class VictimPage {
         continue;
       }
       const labels = (await this.options().allTextContents()).map((l) => l.trim());
-      const choice = labels.find((l) => l === "English") ?? labels.find((l) => /^No\b/.test(l)) ?? labels[0]!;
+      const choice = labels.find((l) => /^No\b/.test(l)) ?? labels[0]!;
       const mine = await this.page.locator(".messages .message.from-me").count();
       await this.options().filter({ hasText: choice }).first().click();
       tapped.push(choice);

@@ -16,6 +16,8 @@
 import {
   ClientEvent,
   createClient,
+  EventType,
+  KnownMembership,
   Method,
   HttpApiEvent,
   MemoryStore,
@@ -26,12 +28,14 @@ import {
   type Room,
   SyncState,
 } from "matrix-js-sdk";
+import { ANSWER_FIELD, APP_OPENING_FIELD, isAppOpeningContent, LANGUAGE_FIELD } from "@onsafe/schema/events";
 import { saveKeptSession, type KeptSession } from "../device/kept-session.ts";
 import { decodeRecoveryCode, derivePassword, deriveSecretStorageKey, encodeRecoveryCode, newSecret } from "../device/recovery-code.ts";
 import { wipeDevice } from "../device/wipe.ts";
+import { HeldMessages, type HeldMessage } from "../opening/held-messages.ts";
 import type { Lang } from "../strings.ts";
 import { BotRooms } from "./bot-rooms.ts";
-import { fetchPublicConfig } from "./public-config.ts";
+import { type AppOpening, fetchPublicConfig } from "./public-config.ts";
 import { createdBy, resend } from "./room-view.ts";
 
 export type Connection = "connecting" | "online" | "offline";
@@ -53,6 +57,13 @@ export class VictimSession {
   /** Offered once, after the hand-off: set by `startNew`, cleared when the victim has seen the offer. */
   recoveryCode: string | null = null;
   readonly botRooms: BotRooms;
+  /** The opening the bots service serves (public config), if any. */
+  private appOpening: AppOpening | null = null;
+  /** Set by `startNew` when it showed the opening; a resumed session reads it from the room. */
+  private firstPrompt: string | null = null;
+  /** Until the triage bot has joined a new room, what the victim sends to it is held here (docs/FIRST-MINUTES.md). */
+  readonly held: HeldMessages;
+  private botJoined = true;
 
   private constructor(
     readonly client: MatrixClient,
@@ -60,11 +71,14 @@ export class VictimSession {
     private readonly keep: boolean,
     private lang: Lang,
     public roomId: string | null,
+    held: HeldMessages,
   ) {
     this.botRooms = new BotRooms(client, login.userId);
+    this.held = held;
   }
 
-  static async startNew(keep: boolean, lang: Lang): Promise<VictimSession> {
+  /** `held`: what the victim answered on the opening screen meanwhile; it is sent once the bot has joined. */
+  static async startNew(keep: boolean, lang: Lang, held: HeldMessages): Promise<VictimSession> {
     performance.mark("onsafe:start");
     await wipeLeftovers();
     const secret = newSecret();
@@ -78,10 +92,12 @@ export class VictimSession {
     if (!registration.access_token || !registration.device_id) throw new Error("registration returned no login");
     const login = { userId: registration.user_id, deviceId: registration.device_id, accessToken: registration.access_token, secret };
     performance.mark("onsafe:registered");
-    const session = await VictimSession.open(login, keep, lang, null);
+    const session = await VictimSession.open(login, keep, lang, null, held);
     performance.mark("onsafe:client-started");
     session.recoveryCode = encodeRecoveryCode(login.userId, secret);
+    session.botJoined = false;
     const { triage_bot: bot } = await config;
+    session.firstPrompt = session.appOpening?.prompt.id ?? null;
     // The bot encrypts its first question for the devices it finds when it joins: ours must be on the server by then.
     await session.ownDeviceKeysUploaded();
     performance.mark("onsafe:keys-uploaded");
@@ -94,10 +110,13 @@ export class VictimSession {
       ],
       // The triage bot needs kick level to withdraw a companion's lapsed invite (docs/QUEUE.md).
       power_level_content_override: { users: { [login.userId]: 100, [bot]: 50 } },
+      // "The app showed this question": the bot greets nothing and waits for its answer. The same for every visitor.
+      ...(session.firstPrompt ? { creation_content: { [APP_OPENING_FIELD]: { first_prompt: session.firstPrompt } } } : {}),
     });
     performance.mark("onsafe:room-created");
     session.roomId = roomId;
     session.persist();
+    session.sendHeldOnceJoined(bot);
     // Backup is set up while triage runs, not before it. Starting it only after the first
     // question was measured slower (docs/BENCHMARKS.md), so it starts at once.
     void session.setUpBackup();
@@ -132,7 +151,7 @@ export class VictimSession {
     return session;
   }
 
-  private static async open(login: Login, keep: boolean, lang: Lang, roomId: string | null): Promise<VictimSession> {
+  private static async open(login: Login, keep: boolean, lang: Lang, roomId: string | null, held = new HeldMessages()): Promise<VictimSession> {
     const storageKey = await deriveSecretStorageKey(login.secret);
     const client = createClient({
       ...clientOptions(),
@@ -147,8 +166,12 @@ export class VictimSession {
         },
       },
     });
-    await client.initRustCrypto({ useIndexedDB: keep, cryptoDatabasePrefix: CRYPTO_DB_PREFIX });
-    const session = new VictimSession(client, login, keep, lang, roomId);
+    const [appOpening] = await Promise.all([
+      fetchPublicConfig().then((config) => config.opening, () => null),
+      client.initRustCrypto({ useIndexedDB: keep, cryptoDatabasePrefix: CRYPTO_DB_PREFIX }),
+    ]);
+    const session = new VictimSession(client, login, keep, lang, roomId, held);
+    session.appOpening = appOpening;
     session.watchConnection();
     session.botRooms.watch();
     await client.startClient({ initialSyncLimit: 50, lazyLoadMembers: true, pendingEventOrdering: PendingEventOrdering.Detached });
@@ -231,12 +254,48 @@ export class VictimSession {
     this.persist(true);
   }
 
+  /** The greeting and first question the app showed itself, for a room it opened (rendered above the timeline). */
+  get opening(): AppOpening | null {
+    const created = this.room()?.currentState.getStateEvents(EventType.RoomCreate, "")?.getContent()[APP_OPENING_FIELD];
+    const firstPrompt = this.firstPrompt ?? (isAppOpeningContent(created) ? created.first_prompt : null);
+    return this.appOpening?.prompt.id === firstPrompt ? this.appOpening : null;
+  }
+
   /** Sends to the chat, or to a bot's room when that is `roomId`. */
   async send(roomId: string | null, body: string, answer?: { prompt_id: string; option_id: string }): Promise<void> {
     if (!roomId) return;
-    const content = { msgtype: MsgType.Text, body, ...(answer ? { "org.onsafe.answer": answer } : {}) };
+    const message = { body, answer, lang: this.lang };
+    if (roomId === this.roomId && !this.botJoined) this.held.hold(message);
+    else await this.sendNow(roomId, message);
+  }
+
+  private async sendNow(roomId: string, message: HeldMessage): Promise<void> {
+    const content = {
+      msgtype: MsgType.Text,
+      body: message.body,
+      ...(message.answer ? { [ANSWER_FIELD]: message.answer } : {}),
+      // The triage bot answers in the app's language and never asks for it (docs/FIRST-MINUTES.md).
+      ...(roomId === this.roomId ? { [LANGUAGE_FIELD]: message.lang } : {}),
+    };
     // A failed send stays in the room as NOT_SENT: the chat shows "Retry", and reconnecting retries it.
     await this.client.sendMessage(roomId, content as never).catch(() => undefined);
+  }
+
+  /**
+   * The bot reads only what is sent after it joined (history visibility "joined"): what was
+   * held goes out then, all at once in order (the SDK encrypts and sends a room's events in order).
+   * Looked at after every sync: a room can first arrive with the bot already in it, and then
+   * no membership change is announced.
+   */
+  private sendHeldOnceJoined(bot: string): void {
+    const release = () => {
+      if (this.botJoined || this.room()?.getMember(bot)?.membership !== KnownMembership.Join) return;
+      this.botJoined = true;
+      this.client.off(ClientEvent.Sync, release);
+      for (const message of this.held.takeAll()) void this.sendNow(this.roomId!, message);
+    };
+    this.client.on(ClientEvent.Sync, release);
+    release();
   }
 
   private retryAllUnsent(): void {

@@ -8,7 +8,7 @@ import { TopBar } from "../ui/TopBar.tsx";
  * What onsafe is, what stays private, the crisis lines and one clear action;
  * and, before Start, whether a counsellor is online now.
  */
-export function Landing(props: { onStart: (keep: boolean) => void; onRestore: () => void; starting: boolean; failed: boolean }) {
+export function Landing(props: { onStart: (keep: boolean) => void; onRestore: () => void; failed: boolean }) {
   const [keepNothing, setKeepNothing] = createSignal(false);
   // Unknown (not answered yet, or no answer) says nothing: only a "closed" from the service does.
   const [config] = createResource(() => fetchPublicConfig().catch(() => null));
@@ -34,8 +34,8 @@ export function Landing(props: { onStart: (keep: boolean) => void; onRestore: ()
           </section>
         </Show>
         <div class="start">
-          <button type="button" class="primary" disabled={props.starting} onClick={() => props.onStart(!keepNothing())}>
-            {props.starting ? t("landing.starting") : t("landing.start")}
+          <button type="button" class="primary" onClick={() => props.onStart(!keepNothing())}>
+            {t("landing.start")}
           </button>
           <Show when={props.failed}>
             <p class="error" role="alert">{t("landing.startFailed")}</p>
