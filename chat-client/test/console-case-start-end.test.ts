@@ -55,7 +55,7 @@ async function queueVictim(o: { crisis?: boolean } = {}): Promise<{ victim: SdkC
   const first = await nextPrompt(victim, roomId, stack.triageBot);
   if (o.crisis) await stack.say(victim, roomId, "i just want to die honestly. he has my nudes");
   else await stack.say(victim, roomId, "I just want to talk to someone", { prompt_id: first.id, option_id: "skip" });
-  await eventually(async () => stack.bots.queue.cases.getByRoom(roomId), (c) => c?.queuedAt !== null && (!o.crisis || c.crisis), "the case queued", 30_000);
+  await eventually(async () => stack.bots.queue.cases.getByRoom(roomId), (c) => c !== undefined && c.queuedAt !== null && (!o.crisis || c.crisis), "the case queued", 30_000);
   return { victim, roomId };
 }
 
