@@ -93,8 +93,8 @@ describe("chatItems", () => {
     const victim = { counsellorEndsTriage: true };
     expect(chatItems([queue, risk], ME, null, victim).map((i) => i.kind === "prompt" ? `prompt ${i.active}` : i.kind)).toEqual(["queue", "prompt true"]);
     expect(chatItems([queue, risk, joined], ME, null, victim).map((i) => i.kind === "prompt" ? `prompt ${i.active}` : i.kind)).toEqual(["prompt false"]);
-    // A question asked after the counsellor came (a bot they invited) is answered as usual.
-    expect(chatItems([queue, joined, prompt("visit")], ME, null, victim).map((i) => i.kind === "prompt" ? `prompt ${i.active}` : i.kind)).toEqual(["prompt true"]);
+    // A question asked after the counsellor came (a bot they invited) is answered as usual; a place in line posted then is stale.
+    expect(chatItems([joined, queue, prompt("visit")], ME, null, victim).map((i) => i.kind === "prompt" ? `prompt ${i.active}` : i.kind)).toEqual(["prompt true"]);
     // The console keeps everything.
     expect(chatItems([queue, risk, joined], ME, null).map((i) => i.kind)).toEqual(["queue", "prompt"]);
   });

@@ -180,7 +180,8 @@ export function chatItems(events: TimelineEvent[], me: string, readUpTo: string 
       items.push(...queued, ...rest);
     }
   }
-  const shown = counsellorFrom === -1 ? items : items.filter((item, index) => item.kind !== "queue" || index >= counsellorFrom);
+  // A place in line posted as the counsellor came (a fast accept) is as stale as the ones before.
+  const shown = counsellorFrom === -1 ? items : items.filter((item) => item.kind !== "queue");
   const linked = linkVisits(shown);
   return withdrawn ? linked.map((item) => (item.kind === "letter" ? { ...item, withdrawn } : item)) : linked;
 }
