@@ -29,12 +29,15 @@ export function App() {
   const held = new HeldMessages();
 
   const enterChat = (next: VictimSession) => {
+    // Someone typing on the opening screen goes on typing in the chat's message box (the same draft).
+    const typing = document.activeElement?.id === "composer-chat";
     next.onEnded(() => {
       setSession(null);
       setScreen("landing");
     });
     setSession(next);
     setScreen("chat");
+    if (typing) focusWhenShown("composer-chat");
   };
 
   onMount(async () => {
@@ -107,6 +110,13 @@ export function App() {
       </Match>
     </Switch>
   );
+}
+
+/** Focuses an element of a screen about to show (the chat's code may still be resolving), for up to a second. */
+function focusWhenShown(id: string, frames = 60): void {
+  const element = document.getElementById(id);
+  if (element) element.focus();
+  else if (frames > 0) requestAnimationFrame(() => focusWhenShown(id, frames - 1));
 }
 
 function Loading() {

@@ -95,9 +95,14 @@ describe("the app opens the conversation itself", () => {
     expect(held.answered).toBe(false);
     expect(await storedText(page)).not.toContain(typed);
     await screenshot(page, "opening-answered-en");
+    // Still typing when the room is ready: the chat takes over the same text, and the keyboard stays.
+    const draft = "and I don't know what to";
+    await page.getByRole("textbox", { name: "Message" }).fill(draft);
 
     release();
     const next = await nextQuestionLabels(victim, firstLabels);
+    expect(await page.getByRole("textbox", { name: "Message" }).inputValue()).toBe(draft);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("composer-chat");
     expect(next.join(" ")).not.toMatch(HANGUL);
     expect(held.body?.creation_content).toEqual({ "org.onsafe.app_opening": { first_prompt: expected.prompt.id } });
 
@@ -113,6 +118,7 @@ describe("the app opens the conversation itself", () => {
     expect(bodies.filter((b) => b.includes(tapped) || b.includes(typed))).toEqual([]);
     expect(await storedText(page)).not.toContain(typed);
     expect(await storedText(page)).not.toContain(tapped);
+    expect(await storedText(page)).not.toContain(draft);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, "opening-next-question-en");
   });

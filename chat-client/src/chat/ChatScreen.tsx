@@ -103,6 +103,7 @@ export function ChatScreen(props: { session: VictimSession; onDeleted: () => voi
           onSend={(body) => void session.send(session.roomId, body)}
           onAnswer={answer}
           opened={opening !== null}
+          draft={session.held.draft}
           after={
             <Show when={!codeOffered() && counsellorHere()}>
               <RecoveryOffer

@@ -10,7 +10,7 @@ export interface Draft {
 }
 
 /** The message box: Enter sends, Shift+Enter adds a line; typing is announced while writing. */
-export function Composer(props: { onSend: (body: string) => void; onTyping: (typing: boolean) => void; draft?: Draft; id?: string }) {
+export function Composer(props: { onSend: (body: string) => void; onTyping: (typing: boolean) => void; draft?: Draft; id?: string; rows?: number }) {
   const id = props.id ?? "composer-input";
   const [ownText, setOwnText] = createSignal("");
   const text = () => (props.draft ? props.draft.text() : ownText());
@@ -42,7 +42,7 @@ export function Composer(props: { onSend: (body: string) => void; onTyping: (typ
       <label for={id} class="visually-hidden">{t("chat.composer")}</label>
       <textarea
         id={id}
-        rows={props.draft ? 3 : 1}
+        rows={props.rows ?? 1}
         placeholder={t("chat.composer")}
         value={text()}
         onInput={(e) => {

@@ -1,6 +1,6 @@
 import { createEffect, type JSX, on, onCleanup, onMount, Show } from "solid-js";
 import { t } from "../i18n.ts";
-import { Composer } from "./Composer.tsx";
+import { Composer, type Draft } from "./Composer.tsx";
 import type { LiveRoom } from "./live-room.ts";
 import { type MessageActions, MessageList, type NameOf } from "./MessageList.tsx";
 import type { LetterItem, VisitItem } from "./timeline.ts";
@@ -25,6 +25,8 @@ export function RoomPane(props: {
   nameOf?: NameOf;
   /** What sits above the messages (the appointments intro, "nothing is kept"). */
   children?: JSX.Element;
+  /** The message box's text, when it began before this pane (on the opening screen). */
+  draft?: Draft;
   /** The conversation's start is already drawn above the messages (the app's opening): no "loading" while there are none. */
   opened?: boolean;
   /** What follows the newest message (the offer to save the code). */
@@ -83,7 +85,7 @@ export function RoomPane(props: {
         </div>
       </div>
       <p class="typing" role="status" aria-live="polite">{props.live.typing() ? t("chat.typing") : ""}</p>
-      <Composer id={`composer-${props.name}`} onSend={props.onSend} onTyping={props.live.sendTyping} />
+      <Composer id={`composer-${props.name}`} draft={props.draft} onSend={props.onSend} onTyping={props.live.sendTyping} />
     </div>
   );
 }

@@ -78,7 +78,7 @@ export function ConversationView(props: {
       </Show>
       <Show when={!props.ended}>
         <div ref={composerBox}>
-          <Composer draft={draft} onSend={send} onTyping={room.live.sendTyping} />
+          <Composer draft={draft} rows={3} onSend={send} onTyping={room.live.sendTyping} />
         </div>
       </Show>
       <Show when={referrals.state.referrals.length > 0}>

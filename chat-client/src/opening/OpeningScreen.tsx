@@ -1,4 +1,4 @@
-import { onCleanup, Show } from "solid-js";
+import { createEffect, on, onCleanup, Show } from "solid-js";
 import { Composer } from "../chat/Composer.tsx";
 import { warnBeforeLeaving } from "../device/leave-warning.ts";
 import type { AppOpening } from "../chat/public-config.ts";
@@ -17,6 +17,9 @@ import { OpeningMessages } from "./OpeningMessages.tsx";
  */
 export function OpeningScreen(props: { opening: AppOpening | null; held: HeldMessages; kept: boolean }) {
   const answered = () => props.held.all().some((m) => m.answer?.prompt_id === props.opening?.prompt.id);
+  let scroller!: HTMLDivElement;
+  // What the victim just sent comes into view, as in the chat.
+  createEffect(on(() => props.held.all().length, () => queueMicrotask(() => scroller.scrollTo({ top: scroller.scrollHeight })), { defer: true }));
   // Nothing kept: what was answered so far would be lost with the page (the chat screen warns from then on).
   if (!props.kept) onCleanup(warnBeforeLeaving());
   return (
@@ -27,7 +30,7 @@ export function OpeningScreen(props: { opening: AppOpening | null; held: HeldMes
       <main class="chat-main">
         <h1 class="visually-hidden">{t("chat.title")}</h1>
         <div class="pane" id="panel-chat">
-          <div class="chat-scroll" tabindex="0">
+          <div class="chat-scroll" ref={scroller} tabindex="0">
             <Show when={!props.kept}>
               <p class="not-kept" role="note">{t("notKept.note")}</p>
             </Show>
@@ -42,7 +45,7 @@ export function OpeningScreen(props: { opening: AppOpening | null; held: HeldMes
               )}
             </Show>
           </div>
-          <Composer id="composer-chat" onSend={(body) => props.held.hold({ body, lang: lang() })} onTyping={() => undefined} />
+          <Composer id="composer-chat" draft={props.held.draft} onSend={(body) => props.held.hold({ body, lang: lang() })} onTyping={() => undefined} />
         </div>
       </main>
     </div>

@@ -1,4 +1,5 @@
 import { createSignal } from "solid-js";
+import type { Draft } from "../chat/Composer.tsx";
 import type { Lang } from "../strings.ts";
 
 export interface HeldMessage {
@@ -18,6 +19,9 @@ export interface HeldMessage {
  */
 export class HeldMessages {
   private readonly messages = createSignal<HeldMessage[]>([]);
+  private readonly text = createSignal("");
+  /** What is in the message box: typing goes on in the same text when the chat replaces the opening screen. */
+  readonly draft: Draft = { text: this.text[0], set: (text) => this.text[1](text) };
 
   all(): HeldMessage[] {
     return this.messages[0]();
