@@ -12,6 +12,7 @@ import type { Page } from "playwright-core";
 import { PHONE, screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
 import { useBrowserStack } from "./browser-stack.ts";
+import { NOTHING_STORED, storageInPage } from "./storage-probe.ts";
 import { VictimPage } from "./victim-page.ts";
 
 const env = useBrowserStack();
@@ -74,12 +75,24 @@ async function toCounsellor(victim: VictimPage, companion: SdkClient): Promise<s
   return roomId;
 }
 
-describe("before Start", () => {
-  it("says in English and Korean when nobody is online now, and not when a counsellor is", async () => {
+describe("before Start, and after hours", () => {
+  it("says in English and Korean when nobody is online now, a crisis then gets its lines as call buttons, and nothing is said when a counsellor is on", async () => {
     const english = await VictimPage.open(await env.phone(), env.stack.hs.url);
     await english.page.getByText("No counsellor is online right now").waitFor({ timeout: 10_000 });
     expect(await seriousAxeViolations(english.page)).toEqual([]);
     await screenshot(english.page, "landing-closed-en");
+    // After hours, crisis words get one message whose lines are large call buttons (the bot's org.onsafe.call).
+    await english.start();
+    await english.send("i just want to die honestly");
+    const calls = english.page.locator(".message.from-bot .call-lines a.call-button");
+    await calls.first().waitFor({ timeout: 20_000 }).catch(async (error) => {
+      throw new Error(`no call buttons; ${await english.describe()}`, { cause: error });
+    });
+    expect(await telLinks(english.page, ".message.from-bot .call-lines")).toEqual(expect.arrayContaining(["tel:109", "tel:1366", "tel:112"]));
+    expect((await calls.first().boundingBox())!.height).toBeGreaterThanOrEqual(48);
+    expect(await seriousAxeViolations(english.page)).toEqual([]);
+    await screenshot(english.page, "after-hours-crisis-en");
+
     const korean = await VictimPage.open(await env.phone({ locale: "ko-KR" }), env.stack.hs.url);
     await korean.page.getByText("지금은 연결할 수 있는 상담사가 없어요").waitFor({ timeout: 10_000 });
     await screenshot(korean.page, "landing-closed-ko");
@@ -145,6 +158,8 @@ describe("the first minutes on a 360×640 phone", () => {
     await page.getByRole("textbox", { name: "Message" }).focus();
     await page.setViewportSize(KEYBOARD_OPEN);
     await expect.poll(() => page.evaluate(() => window.innerHeight)).toBe(KEYBOARD_OPEN.height);
+    // The newest message stays in view as the keyboard takes its room.
+    await expect.poll(() => aboveNewest(page), { timeout: 5_000 }).toBeLessThanOrEqual(4);
     const roomWithKeyboard = await roomForMessages(page);
     console.log(`[victim app] px for messages at 360x640: ${room}; with the keyboard open (360x358): ${roomWithKeyboard}`);
     const exit = (await page.getByRole("button", { name: /^Quick exit/ }).boundingBox())!;
@@ -214,6 +229,37 @@ describe("the first minutes on a 360×640 phone", () => {
     for (const word of NOT_ON_VICTIM_SCREENS) expect(await visibleText(page)).not.toMatch(word);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, "first-minutes-counsellor-ko");
+  });
+});
+
+describe("keeping nothing, chosen in the menu", () => {
+  it("moves a kept chat to memory only: nothing stays on the phone, earlier messages stay readable, and the chat goes on", async () => {
+    const companion = await counsellorAlone("nari");
+    const victim = await VictimPage.open(await env.phone(), env.stack.hs.url);
+    const page = victim.page;
+    await victim.start();
+    const roomId = await toCounsellor(victim, companion);
+    await companion.sendText(roomId, "I'm Nari. Take your time.");
+    await page.getByText("I'm Nari. Take your time.").waitFor({ timeout: 15_000 });
+    expect((await storageInPage(page)).localStorage).toContain("onsafe.session");
+
+    await page.getByText("Menu", { exact: true }).click();
+    await page.getByRole("button", { name: "Don't keep anything on this phone" }).click();
+    const dialog = page.getByRole("dialog", { name: "Don't keep anything on this phone?" });
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, "keep-nothing-dialog-en");
+    await dialog.getByRole("button", { name: "Don't keep anything" }).click();
+    await page.locator("#panel-chat").getByText("Nothing is kept on this phone").waitFor({ timeout: 30_000 });
+
+    await page.getByText("I'm Nari. Take your time.").waitFor({ timeout: 15_000 });
+    await expect.poll(() => page.locator(".message.unreadable").count(), { timeout: 35_000 }).toBe(0);
+    await expect.poll(() => storageInPage(page), { timeout: 10_000 }).toEqual(NOTHING_STORED);
+    await victim.send("Still here, from memory only.");
+    await companion.waitForMessage(roomId, "Still here, from memory only.");
+    await companion.sendText(roomId, "I can read you.");
+    await page.getByText("I can read you.").waitFor({ timeout: 20_000 });
+    expect(await storageInPage(page)).toEqual(NOTHING_STORED);
+    expect(await page.getByRole("button", { name: "Don't keep anything on this phone" }).count()).toBe(0);
   });
 });
 
