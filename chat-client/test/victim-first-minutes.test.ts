@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { PHONE, screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
+import { PHONE, screenshot, axeViolations } from "../../test-support/browser.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
 import { useBrowserStack } from "./browser-stack.ts";
 import { NOTHING_STORED, storageInPage } from "./storage-probe.ts";
@@ -17,11 +17,14 @@ import { VictimPage } from "./victim-page.ts";
 
 const env = useBrowserStack();
 
-/** Each test's counsellor is the only one on shift, so the case goes to them. */
+/**
+ * Each test's counsellor is the only one on shift, so the case goes to them; with
+ * room for the cases earlier tests left waiting (they are offered first).
+ */
 const onShift: SdkClient[] = [];
 async function counsellorAlone(name: string, languages: ("en" | "ko")[] = ["en", "ko"]): Promise<SdkClient> {
   for (const earlier of onShift.splice(0)) await env.stack.setShift(earlier.account, false);
-  const counsellor = await env.stack.staff(name, { languages });
+  const counsellor = await env.stack.staff(name, { languages, capacity: 20 });
   onShift.push(counsellor);
   return counsellor;
 }
@@ -65,13 +68,18 @@ function telLinks(page: Page, scope: string): Promise<string[]> {
   return page.locator(`${scope} a[href^="tel:"]`).evaluateAll((links) => links.map((a) => a.getAttribute("href")!));
 }
 
-/** Answers by tapping until the companion is invited, and lets them join at once. */
-async function toCounsellor(victim: VictimPage, companion: SdkClient): Promise<string> {
-  const invite = () => companion.client.getRooms().find((room) => room.getMyMembership() === "invite");
+/** The rooms the page has talked to (its chat among them). */
+function roomsOf(victim: VictimPage): Set<string> {
+  return new Set(victim.requests.flatMap((url) => /\/rooms\/(![^/?]+)/.exec(decodeURIComponent(url))?.[1] ?? []));
+}
+
+/** Answers by tapping until the companion is invited to this victim's chat, and lets them join at once. */
+async function toCounsellor(victim: VictimPage, companion: SdkClient, passedOn = "We've passed your answers to your counsellor"): Promise<string> {
+  const invite = () => companion.client.getRooms().find((room) => room.getMyMembership() === "invite" && roomsOf(victim).has(room.roomId));
   await victim.answerTriageByTapping(async () => invite() !== undefined);
   const roomId = invite()!.roomId;
   await companion.client.joinRoom(roomId);
-  await victim.page.getByText("We've passed your answers to your counsellor").waitFor({ timeout: 15_000 });
+  await victim.page.getByText(passedOn).waitFor({ timeout: 15_000 });
   return roomId;
 }
 
@@ -79,7 +87,7 @@ describe("before Start, and after hours", () => {
   it("says in English and Korean when nobody is online now, a crisis then gets its lines as call buttons, and nothing is said when a counsellor is on", async () => {
     const english = await VictimPage.open(await env.phone(), env.stack.hs.url);
     await english.page.getByText("No counsellor is online right now").waitFor({ timeout: 10_000 });
-    expect(await seriousAxeViolations(english.page)).toEqual([]);
+    expect(await axeViolations(english.page)).toEqual([]);
     await screenshot(english.page, "landing-closed-en");
     // After hours, crisis words get one message whose lines are large call buttons (the bot's org.onsafe.call).
     await english.start();
@@ -90,7 +98,7 @@ describe("before Start, and after hours", () => {
     });
     expect(await telLinks(english.page, ".message.from-bot .call-lines")).toEqual(expect.arrayContaining(["tel:109", "tel:1366", "tel:112"]));
     expect((await calls.first().boundingBox())!.height).toBeGreaterThanOrEqual(48);
-    expect(await seriousAxeViolations(english.page)).toEqual([]);
+    expect(await axeViolations(english.page)).toEqual([]);
     await screenshot(english.page, "after-hours-crisis-en");
 
     const korean = await VictimPage.open(await env.phone({ locale: "ko-KR" }), env.stack.hs.url);
@@ -123,7 +131,7 @@ describe("the first minutes on a 360×640 phone", () => {
     expect(await page.getByTestId("recovery-code").count()).toBe(0);
     // The buttons carry the numbers the bot's text would list.
     expect(await page.getByRole("button", { name: /^1\. / }).count()).toBe(1);
-    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, "first-minutes-question-en");
 
     // One "Call for help" button opens the lines, each a call (on the chat screen, once the room is there).
@@ -132,7 +140,7 @@ describe("the first minutes on a 360×640 phone", () => {
     const lines = await telLinks(page, ".call-help");
     expect(lines).toEqual(expect.arrayContaining(["tel:1366", "tel:112", "tel:109", "tel:027358994"]));
     await screenshot(page, "first-minutes-call-for-help-en");
-    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await page.getByText("Call for help", { exact: true }).click();
     await page.locator(".call-help-lines").waitFor({ state: "hidden" });
 
@@ -150,7 +158,7 @@ describe("the first minutes on a 360×640 phone", () => {
     expect(await telLinks(page, ".message.from-other")).toEqual(["tel:1366", "tel:027358994"]);
 
     for (const word of NOT_ON_VICTIM_SCREENS) expect(await visibleText(page)).not.toMatch(word);
-    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, "first-minutes-counsellor-en");
 
     // Room for the conversation, with and without the keyboard; quick exit stays on screen.
@@ -175,7 +183,7 @@ describe("the first minutes on a 360×640 phone", () => {
     await page.getByRole("button", { name: "Don't keep anything on this phone" }).waitFor();
     await page.getByRole("button", { name: "Show my code" }).last().click();
     await expect.poll(() => page.getByTestId("recovery-code").textContent()).toMatch(/^([a-z2-9]{4}-){8}[a-z2-9]{4}$/);
-    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, "first-minutes-code-en");
 
     // Coming back: at the newest message, without the old place in line or "can't be read".
@@ -221,13 +229,10 @@ describe("the first minutes on a 360×640 phone", () => {
     await screenshot(page, "first-minutes-call-for-help-ko");
     await page.getByText("도움 전화", { exact: true }).click();
     await page.locator(".call-help-lines").waitFor({ state: "hidden" });
-    const invite = () => companion.client.getRooms().find((room) => room.getMyMembership() === "invite");
-    await victim.answerTriageByTapping(async () => invite() !== undefined);
-    await companion.client.joinRoom(invite()!.roomId);
-    await page.getByText("상담사에게 답변을 전해 드렸어요").waitFor({ timeout: 15_000 });
+    await toCounsellor(victim, companion, "상담사에게 답변을 전해 드렸어요");
     await page.getByRole("button", { name: "내 코드 보기" }).first().waitFor();
     for (const word of NOT_ON_VICTIM_SCREENS) expect(await visibleText(page)).not.toMatch(word);
-    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, "first-minutes-counsellor-ko");
   });
 });
@@ -246,7 +251,7 @@ describe("keeping nothing, chosen in the menu", () => {
     await page.getByText("Menu", { exact: true }).click();
     await page.getByRole("button", { name: "Don't keep anything on this phone" }).click();
     const dialog = page.getByRole("dialog", { name: "Don't keep anything on this phone?" });
-    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, "keep-nothing-dialog-en");
     await dialog.getByRole("button", { name: "Don't keep anything" }).click();
     await page.locator("#panel-chat").getByText("Nothing is kept on this phone").waitFor({ timeout: 30_000 });
@@ -287,5 +292,7 @@ describe("coming back on another phone with the recovery code", () => {
     await second.page.getByText("I'm Yeon. I'm here.").waitFor({ timeout: 40_000 });
     await expect.poll(() => second.page.locator(".message.unreadable").count(), { timeout: 20_000 }).toBe(0);
     expect(await unreadableSeen(second.page)).toBe(0);
+    // Decrypted late, the messages grew after they were first drawn: the view still ends at the newest.
+    await expect.poll(() => aboveNewest(second.page), { timeout: 10_000 }).toBeLessThanOrEqual(4);
   });
 });
