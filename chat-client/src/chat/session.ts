@@ -92,16 +92,9 @@ export class VictimSession {
     if (!registration.access_token || !registration.device_id) throw new Error("registration returned no login");
     const login = { userId: registration.user_id, deviceId: registration.device_id, accessToken: registration.access_token, secret };
     performance.mark("onsafe:registered");
-    const session = await VictimSession.open(login, keep, lang, null, held);
-    performance.mark("onsafe:client-started");
-    session.recoveryCode = encodeRecoveryCode(login.userId, secret);
-    session.botJoined = false;
-    const { triage_bot: bot } = await config;
-    session.firstPrompt = session.appOpening?.prompt.id ?? null;
-    // The bot encrypts its first question for the devices it finds when it joins: ours must be on the server by then.
-    await session.ownDeviceKeysUploaded();
-    performance.mark("onsafe:keys-uploaded");
-    const { room_id: roomId } = await session.client.createRoom({
+    const { triage_bot: bot, opening } = await config;
+    const firstPrompt = opening?.prompt.id ?? null;
+    const createRoom = () => createClient({ ...clientOptions(), userId: login.userId, accessToken: login.accessToken }).createRoom({
       preset: Preset.PrivateChat,
       invite: [bot],
       initial_state: [
@@ -111,8 +104,21 @@ export class VictimSession {
       // The triage bot needs kick level to withdraw a companion's lapsed invite (docs/QUEUE.md).
       power_level_content_override: { users: { [login.userId]: 100, [bot]: 50 } },
       // "The app showed this question": the bot greets nothing and waits for its answer. The same for every visitor.
-      ...(session.firstPrompt ? { creation_content: { [APP_OPENING_FIELD]: { first_prompt: session.firstPrompt } } } : {}),
+      ...(firstPrompt ? { creation_content: { [APP_OPENING_FIELD]: { first_prompt: firstPrompt } } } : {}),
     });
+    // The bot encrypts what it says for the devices it finds: ours must be on the server before it says anything.
+    // In a room the app opened that is after our first answer, which needs our crypto anyway, so the room is
+    // made (and the bot joins) while the crypto loads; otherwise the bot asks at once, so the room waits for our keys.
+    const early = firstPrompt ? createRoom() : null;
+    early?.catch(() => undefined);
+    const session = await VictimSession.open(login, keep, lang, null, held);
+    performance.mark("onsafe:client-started");
+    session.recoveryCode = encodeRecoveryCode(login.userId, secret);
+    session.botJoined = false;
+    session.firstPrompt = firstPrompt;
+    await session.ownDeviceKeysUploaded();
+    performance.mark("onsafe:keys-uploaded");
+    const { room_id: roomId } = await (early ?? createRoom());
     performance.mark("onsafe:room-created");
     session.roomId = roomId;
     session.persist();
