@@ -151,7 +151,7 @@ describe("appointments in the victim app", () => {
     await screenshot(page, "victim-appointments");
 
     // In Korean: the tabs and the card's words, the time with 오후.
-    await page.getByRole("button", { name: "한국어" }).click();
+    await victim.switchLanguage();
     expect(await page.getByRole("tab", { name: /^약속/ }).getAttribute("aria-selected")).toBe("true");
     const korean = await cardDetails(page);
     expect(korean["무엇"]).toBe("직접 만나서 상담");
@@ -159,7 +159,7 @@ describe("appointments in the victim app", () => {
     expect(korean["어디"]).toBe(`조용한 공공장소 ${ADDRESS}`);
     expect(await card.getByRole("button", { name: "캘린더에 추가" }).count()).toBe(1);
     expect(await seriousAxeViolations(page)).toEqual([]);
-    await page.getByRole("button", { name: "English" }).click();
+    await victim.switchLanguage();
 
     // Something new in the chat shows as a dot on its tab.
     await mina.sendText(chat.roomId, "I'll see you tomorrow.");

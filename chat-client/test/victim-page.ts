@@ -82,6 +82,13 @@ export class VictimPage {
     return code;
   }
 
+  /** Switches between Korean and English; in the chat the switch is in the menu. */
+  async switchLanguage(): Promise<void> {
+    const menu = this.page.locator("summary", { hasText: /^(Menu|메뉴)$/ });
+    if ((await menu.count()) > 0) await menu.click();
+    await this.page.getByRole("button", { name: /^(English|한국어)$/ }).click();
+  }
+
   /** How far the page is wider than the viewport (0 when nothing sticks out sideways). */
   horizontalOverflow(): Promise<number> {
     return this.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -184,14 +184,14 @@ describe("referrals in the victim app", () => {
     await screenshot(page, "victim-referral-letter");
 
     // In Korean: the tab's name and the letter card's words.
-    await page.getByRole("button", { name: "한국어" }).click();
+    await victim.switchLanguage();
     expect(await page.getByRole("tab", { name: /^연결/ }).getAttribute("aria-selected")).toBe("true");
     expect(await letter.getByRole("heading").textContent()).toBe("의뢰서");
     expect(await letter.getByRole("button", { name: "텍스트로 저장" }).count()).toBe(1);
     expect(await letter.getByRole("button", { name: "PDF로 저장" }).count()).toBe(1);
     expect(await seriousAxeViolations(page)).toEqual([]);
     expect(await victim.horizontalOverflow()).toBe(0);
-    await page.getByRole("button", { name: "English" }).click();
+    await victim.switchLanguage();
 
     expect(await storageInPage(page)).toEqual(NOTHING_STORED);
     expect(await storageInContext(context)).toEqual({ cookies: [], origins: [] });
