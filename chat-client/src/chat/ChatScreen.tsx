@@ -66,10 +66,12 @@ export function ChatScreen(props: { session: VictimSession; onDeleted: () => voi
   };
   const answer = (prompt: { promptId: string }, option: { id: string; label: string }) =>
     void session.send(session.roomId, option.label, { prompt_id: prompt.promptId, option_id: option.id });
+  // Known from the room's creation once it has arrived (a resumed chat shows before its first sync).
+  const [opening, setOpening] = createSignal(session.opening);
+  onCleanup(onRoomChanges(session.client, () => setOpening(session.opening)));
   // The app's own first question keeps its buttons until it is answered by a tap or the bot has said anything.
-  const opening = session.opening;
   const openingActive = () => {
-    const id = opening?.prompt.id;
+    const id = opening()?.prompt.id;
     return !session.held.all().some((m) => m.answer?.prompt_id === id)
       && chat.items().every((item) => item.kind === "message" && item.sender === "me" && item.answers !== id);
   };
@@ -102,7 +104,7 @@ export function ChatScreen(props: { session: VictimSession; onDeleted: () => voi
           tabbed={tabbed()}
           onSend={(body) => void session.send(session.roomId, body)}
           onAnswer={answer}
-          opened={opening !== null}
+          opened={opening() !== null}
           draft={session.held.draft}
           after={
             <Show when={!codeOffered() && counsellorHere()}>
@@ -119,7 +121,7 @@ export function ChatScreen(props: { session: VictimSession; onDeleted: () => voi
           <Show when={!session.kept}>
             <p class="not-kept" role="note">{t("notKept.note")}</p>
           </Show>
-          <Show when={opening}>
+          <Show when={opening()}>
             {(shown) => <OpeningMessages opening={shown()} active={openingActive()} held={session.held.all()} onAnswer={(option) => answer({ promptId: shown().prompt.id }, option)} />}
           </Show>
         </RoomPane>
