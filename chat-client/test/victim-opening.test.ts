@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Page, Request } from "playwright-core";
-import { screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
+import { axeViolations, screenshot } from "../../test-support/browser.ts";
 import { useBrowserStack } from "./browser-stack.ts";
 import { NOTHING_STORED, storageInPage, storedText } from "./storage-probe.ts";
 import { VictimPage } from "./victim-page.ts";
@@ -83,7 +83,7 @@ describe("the app opens the conversation itself", () => {
     expect(held.answered).toBe(false);
     const shown = page.locator(".app-opening");
     await expect.poll(() => shown.locator(".body").allTextContents()).toEqual([expected.greeting.en, expected.prompt.text.en]);
-    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     expect(await victim.horizontalOverflow()).toBe(0);
     await screenshot(page, "opening-en");
 
@@ -119,7 +119,7 @@ describe("the app opens the conversation itself", () => {
     expect(await storedText(page)).not.toContain(typed);
     expect(await storedText(page)).not.toContain(tapped);
     expect(await storedText(page)).not.toContain(draft);
-    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, "opening-next-question-en");
   });
 
@@ -137,7 +137,7 @@ describe("the app opens the conversation itself", () => {
     await expect.poll(() => victim.options().allTextContents(), { timeout: 10_000 }).toEqual(firstLabels);
     await expect.poll(() => page.locator(".app-opening .body").allTextContents()).toEqual([expected.greeting.ko, expected.prompt.text.ko]);
     expect(await page.evaluate(() => document.documentElement.lang)).toBe("ko");
-    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     expect(await victim.horizontalOverflow()).toBe(0);
     await screenshot(page, "opening-ko");
 
@@ -155,7 +155,7 @@ describe("the app opens the conversation itself", () => {
     await page.locator(".message.from-me .status").first().waitFor({ state: "detached", timeout: 15_000 });
     expect(bodies.filter((b) => b.includes(tapped) || b.includes(typed))).toEqual([]);
     expect(await storageInPage(page)).toEqual(NOTHING_STORED);
-    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, "opening-next-question-ko");
   });
 });
