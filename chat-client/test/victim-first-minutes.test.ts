@@ -277,6 +277,13 @@ describe("coming back on another phone with the recovery code", () => {
     await companion.sendText(roomId, "I'm Yeon. I'm here.");
     await first.page.getByText("I'm Yeon. I'm here.").waitFor({ timeout: 15_000 });
     const code = await first.recoveryCode();
+    // The first phone has backed up the room keys (the bot's, the counsellor's, its own), as it has by the time anyone comes back.
+    const token = await first.page.evaluate(() => JSON.parse(localStorage.getItem("onsafe.session")!).accessToken as string);
+    const backedUp = async () => {
+      const response = await fetch(`${env.stack.hs.url}/_matrix/client/v3/room_keys/version`, { headers: { authorization: `Bearer ${token}` } });
+      return response.ok ? ((await response.json()) as { count: number }).count : 0;
+    };
+    await expect.poll(backedUp, { timeout: 30_000, interval: 500 }).toBeGreaterThanOrEqual(3);
 
     const second = await VictimPage.open(await env.phone(), env.stack.hs.url);
     await watchForUnreadable(second.page);

@@ -35,33 +35,35 @@ export function RoomPane(props: {
   let scroller!: HTMLDivElement;
   let content!: HTMLDivElement;
   /**
-   * Whether the view stays at the newest message. Messages keep changing height
-   * after they arrive (decrypted after a reload, the keyboard opening), so the
-   * view follows every change in size until the victim scrolls up to read.
+   * Where the view stays as things change size (messages decrypted after a
+   * reload, the keyboard opening): at the bottom, at the top of a newest message
+   * taller than the view (an appointment card, a long question), or nowhere once
+   * the victim scrolls up to read. A new message pins it again.
    */
-  let following = true;
+  let pin: "bottom" | "newest-top" | null = "bottom";
   let ownScrollTop = -1;
-  // To the newest message; one taller than the view (an appointment card) is shown from its top.
-  const toNewest = () => {
-    if (!scroller || !following) return;
+  const apply = () => {
+    if (!scroller || !pin) return;
     const newest = scroller.querySelector<HTMLElement>(".messages > li:last-child");
     const view = scroller.getBoundingClientRect();
-    const tall = newest && newest.offsetHeight > scroller.clientHeight;
-    scroller.scrollTo({ top: tall ? newest.getBoundingClientRect().top - view.top + scroller.scrollTop - 8 : scroller.scrollHeight });
+    const top = pin === "newest-top" && newest ? newest.getBoundingClientRect().top - view.top + scroller.scrollTop - 8 : scroller.scrollHeight;
+    scroller.scrollTo({ top });
     ownScrollTop = scroller.scrollTop;
+  };
+  const toNewest = () => {
+    if (!scroller) return;
+    const newest = scroller.querySelector<HTMLElement>(".messages > li:last-child");
+    pin = newest && newest.offsetHeight > scroller.clientHeight ? "newest-top" : "bottom";
+    apply();
   };
   const onScroll = () => {
     if (Math.abs(scroller.scrollTop - ownScrollTop) <= 2) return;
-    following = scroller.scrollHeight - scroller.clientHeight - scroller.scrollTop < 32;
+    pin = scroller.scrollHeight - scroller.clientHeight - scroller.scrollTop < 32 ? "bottom" : null;
   };
-  // A new message brings the view down to it, as before.
-  createEffect(on(() => props.live.items().length, () => {
-    following = true;
-    queueMicrotask(toNewest);
-  }));
+  createEffect(on(() => props.live.items().length, () => queueMicrotask(toNewest)));
   createEffect(on(() => props.shown, (shown) => shown && queueMicrotask(toNewest), { defer: true }));
   onMount(() => {
-    const resized = new ResizeObserver(toNewest);
+    const resized = new ResizeObserver(apply);
     resized.observe(scroller);
     resized.observe(content);
     onCleanup(() => resized.disconnect());
