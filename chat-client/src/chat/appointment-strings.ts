@@ -2,6 +2,9 @@
  * The words of the chat's tabs and the appointments room, in Korean and
  * English. Kept apart from `strings.ts` so they load with the chat, not with
  * the landing page.
+ *
+ * Not yet read by a counsellor or a native Korean speaker (issue 18):
+ * appointments.intro, visit.addressLater (en).
  */
 import { translator } from "../i18n.ts";
 import type { Lang } from "../strings.ts";
@@ -12,7 +15,7 @@ const ko = {
   "tabs.appointments": "약속",
   "tabs.referrals": "연결",
   "tabs.new": "새 메시지",
-  "appointments.intro": "상담사와 만날 약속을 여기서 정해요. 이 대화방도 암호화돼요.",
+  "appointments.intro": "상담사와 만날 약속을 여기서 정해요. 이 대화방도 당신과 당신을 돕는 사람만 읽을 수 있어요.",
   "appointments.composer": "약속 대화방에 메시지",
   "visit.confirmed": "약속이 정해졌어요",
   "visit.reminder": "약속 알림",
@@ -45,7 +48,7 @@ const en: Record<AppointmentKey, string> = {
   "tabs.appointments": "Appointments",
   "tabs.referrals": "Referrals",
   "tabs.new": "new messages",
-  "appointments.intro": "Here you can arrange to meet your companion. This chat is encrypted too.",
+  "appointments.intro": "Here you can arrange to meet your counsellor. Only you and the people helping you can read this chat too.",
   "appointments.composer": "Message about appointments",
   "visit.confirmed": "Your appointment is set",
   "visit.reminder": "Reminder",
@@ -62,7 +65,7 @@ const en: Record<AppointmentKey, string> = {
   "visit.place.police_station": "A police station",
   "visit.place.court": "A court",
   "visit.place.public_place": "A quiet public place",
-  "visit.addressLater": "To be decided with your companion",
+  "visit.addressLater": "To be decided with your counsellor",
   "visit.changed": "The time has changed. See the new appointment below.",
   "visit.wasCancelled": "This appointment was cancelled.",
   "visit.calendar": "Add to calendar",

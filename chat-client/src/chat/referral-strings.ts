@@ -1,12 +1,14 @@
 /**
  * The words of the referral rooms (docs/REFERRALS.md), in Korean and English.
  * Kept apart from `strings.ts` so they load with the chat, not with the landing page.
+ *
+ * Not yet read by a counsellor or a native Korean speaker (issue 18): referrals.intro.
  */
 import { translator } from "../i18n.ts";
 import type { Lang } from "../strings.ts";
 
 const ko = {
-  "referrals.intro": "상담사가 더 도움받을 수 있는 곳을 알려 드려요. 동의하신 것만 전달되고, 언제든 철회할 수 있어요. 이 대화방도 암호화돼요.",
+  "referrals.intro": "상담사가 더 도움받을 수 있는 곳을 알려 드려요. 동의하신 것만 전달되고, 언제든 철회할 수 있어요. 이 대화방도 당신과 당신을 돕는 사람만 읽을 수 있어요.",
   "referrals.choose": "연결할 곳",
   "referrals.unnamed": "연결 {n}",
   "referrals.log": "{partner} 연결 대화",
@@ -24,7 +26,7 @@ const ko = {
 export type ReferralKey = keyof typeof ko;
 
 const en: Record<ReferralKey, string> = {
-  "referrals.intro": "Your companion can connect you with more help. Only what you agree to is shared, and you can take it back at any time. This chat is encrypted too.",
+  "referrals.intro": "Your counsellor can connect you with more help. Only what you agree to is shared, and you can take it back at any time. Only you and the people helping you can read this chat too.",
   "referrals.choose": "Referral to",
   "referrals.unnamed": "Referral {n}",
   "referrals.log": "Referral to {partner}",
