@@ -31,7 +31,7 @@ const MARK_WORDS: Record<(typeof MARKS)[number], string> = {
   "onsafe:registered": "registered (wipe leftovers, key derivation, `/register`)",
   "onsafe:client-started": "client started (Rust crypto, `startClient`)",
   "onsafe:keys-uploaded": "own device keys on the server",
-  "onsafe:room-created": "room created",
+  "onsafe:room-created": "room created and own keys up (a room the app opens is made while the crypto loads)",
 };
 
 interface Profile {
