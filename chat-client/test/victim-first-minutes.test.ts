@@ -224,11 +224,17 @@ describe("the first minutes on a 360×640 phone", () => {
     await victim.start();
     expect(await page.getByTestId("recovery-code").count()).toBe(0);
     await page.getByText("메뉴", { exact: true }).waitFor({ timeout: 15_000 });
+    const composer = page.getByRole("textbox", { name: "메시지" });
+    await composer.fill("아직 보내지 않은 말");
     await page.getByText("도움 전화", { exact: true }).click();
     expect(await telLinks(page, ".call-help")).toEqual(expect.arrayContaining(["tel:1366", "tel:112", "tel:109", "tel:027358994"]));
     await screenshot(page, "first-minutes-call-for-help-ko");
-    await page.getByText("도움 전화", { exact: true }).click();
+    // A tap anywhere else closes it and does nothing more: here "Send" under the tap does not send.
+    const send = (await page.getByRole("button", { name: "보내기" }).boundingBox())!;
+    await page.mouse.click(send.x + send.width / 2, send.y + send.height / 2);
     await page.locator(".call-help-lines").waitFor({ state: "hidden" });
+    expect(await composer.inputValue()).toBe("아직 보내지 않은 말");
+    await composer.fill("");
     await toCounsellor(victim, companion, "상담사에게 답변을 전해 드렸어요");
     await page.getByRole("button", { name: "내 코드 보기" }).first().waitFor();
     for (const word of NOT_ON_VICTIM_SCREENS) expect(await visibleText(page)).not.toMatch(word);

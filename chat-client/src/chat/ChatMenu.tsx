@@ -1,10 +1,12 @@
-import { Show } from "solid-js";
+import { onCleanup, onMount, Show } from "solid-js";
 import { t } from "../i18n.ts";
+import { closeOnTapOutside } from "../ui/close-outside.ts";
 import { LangSwitch } from "../ui/LangSwitch.tsx";
 
 /** The chat's menu: the code, keeping nothing on this phone, the language, and deleting the conversation. */
 export function ChatMenu(props: { kept: boolean; onShowCode: () => void; onKeepNothing: () => void; onLangChange: () => void; onDelete: () => void }) {
   let menu!: HTMLDetailsElement;
+  onMount(() => onCleanup(closeOnTapOutside(menu)));
   // A choice closes the menu, as a menu does.
   const choose = (action: () => void) => () => {
     menu.open = false;

@@ -1,4 +1,6 @@
+import { onCleanup, onMount } from "solid-js";
 import { t } from "../i18n.ts";
+import { closeOnTapOutside } from "./close-outside.ts";
 import { CrisisLinks } from "./CrisisLines.tsx";
 
 /**
@@ -7,8 +9,10 @@ import { CrisisLinks } from "./CrisisLines.tsx";
  * (56 of 640 px) and did not say what each number was.
  */
 export function CallForHelp() {
+  let details!: HTMLDetailsElement;
+  onMount(() => onCleanup(closeOnTapOutside(details)));
   return (
-    <details class="call-help">
+    <details class="call-help" ref={details}>
       <summary>{t("callHelp.button")}</summary>
       <div class="call-help-lines">
         <h2 class="call-help-title">{t("callHelp.title")}</h2>
