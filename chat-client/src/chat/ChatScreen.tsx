@@ -38,6 +38,11 @@ export function ChatScreen(props: { session: VictimSession; onDeleted: () => voi
     session.recoveryCodeSaved();
     setCodeOffered(true);
   };
+  // Seeing the code, from the offer or the menu, answers the offer.
+  const showCode = () => {
+    offerDone();
+    setDialog("code");
+  };
   if (!session.kept) onCleanup(warnBeforeLeaving());
   const tabs = (): Tab[] => ["chat", ...(appointmentsRoom() ? ["appointments" as const] : []), ...(referralRooms().length > 0 ? ["referrals" as const] : [])];
   const tabbed = () => tabs().length > 1;
@@ -82,7 +87,7 @@ export function ChatScreen(props: { session: VictimSession; onDeleted: () => voi
         <CallForHelp />
         <ChatMenu
           kept={session.kept}
-          onShowCode={() => setDialog("code")}
+          onShowCode={showCode}
           onKeepNothing={() => setDialog("keepNothing")}
           onLangChange={() => session.setLang(lang())}
           onDelete={() => setDialog("delete")}
@@ -108,13 +113,7 @@ export function ChatScreen(props: { session: VictimSession; onDeleted: () => voi
           draft={session.held.draft}
           after={
             <Show when={!codeOffered() && counsellorHere()}>
-              <RecoveryOffer
-                onShow={() => {
-                  offerDone();
-                  setDialog("code");
-                }}
-                onNotNow={offerDone}
-              />
+              <RecoveryOffer onShow={showCode} onNotNow={offerDone} />
             </Show>
           }
         >
