@@ -54,6 +54,8 @@ export class VictimSession {
   private listeners = new Set<() => void>();
   private connectionState: Connection = "connecting";
   private deleting = false;
+  /** Set when "don't keep anything" moved this session to a new one in memory (`withoutKeeping`). */
+  private replaced = false;
   /** Offered once, after the hand-off: set by `startNew`, cleared when the victim has seen the offer. */
   recoveryCode: string | null = null;
   readonly botRooms: BotRooms;
@@ -213,6 +215,7 @@ export class VictimSession {
       initial_device_display_name: DEVICE_NAME,
     });
     const keys = (await crypto?.exportRoomKeys()) ?? [];
+    this.replaced = true;
     // Stopping the client closes the crypto store, so its IndexedDB database can be deleted.
     this.client.stopClient();
     await wipeDevice();
@@ -242,8 +245,9 @@ export class VictimSession {
   /** Called once if the server ends the session (the account was deleted from another device). */
   onEnded(listener: () => void): void {
     this.client.once(HttpApiEvent.SessionLoggedOut, () => {
-      // Our own "delete" ends the session too; it shows its own screen.
-      if (this.deleting) return;
+      // Our own "delete" ends the session too (it shows its own screen), and so does
+      // moving to memory only (a late answer to this device's token; the new session goes on).
+      if (this.deleting || this.replaced) return;
       this.client.stopClient();
       void wipeDevice().then(listener);
     });
