@@ -136,6 +136,7 @@ describe("the first minutes on a 360×640 phone", () => {
 
     // One "Call for help" button opens the lines, each a call (on the chat screen, once the room is there).
     await page.getByText("Menu", { exact: true }).waitFor({ timeout: 15_000 });
+    await screenshot(page, "first-minutes-question-chat-en");
     await page.getByText("Call for help", { exact: true }).click();
     const lines = await telLinks(page, ".call-help");
     expect(lines).toEqual(expect.arrayContaining(["tel:1366", "tel:112", "tel:109", "tel:027358994"]));
