@@ -60,7 +60,7 @@ const aboveNewest = (page: Page) =>
 const visibleText = (page: Page) =>
   page.evaluate(() => {
     let text = document.body.innerText;
-    for (const body of document.querySelectorAll<HTMLElement>(".messages .body")) text = text.replace(body.innerText, "");
+    for (const body of Array.from(document.querySelectorAll<HTMLElement>(".messages .body"))) text = text.replace(body.innerText, "");
     return text;
   });
 
