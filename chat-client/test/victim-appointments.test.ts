@@ -111,7 +111,7 @@ describe("appointments in the victim app", () => {
 
     await options.filter({ hasText: /public place/ }).waitFor({ timeout: 15_000 });
     await options.filter({ hasText: /public place/ }).click();
-    await options.filter({ hasText: "Decide later with my companion" }).waitFor({ timeout: 15_000 });
+    await options.filter({ hasText: "Decide later with my counsellor" }).waitFor({ timeout: 15_000 });
     const typed = performance.now();
     await victim.send(ADDRESS);
 

@@ -11,7 +11,7 @@ const korean: Letter = {
 };
 const english: Letter = {
   ...korean, lang: "en", partner: "Deletion support centre", hours: "Mon–Fri 9–18",
-  items: "Kind of harm: deepfake or edited images\nCompanion's summary: Deepfake images on two forums; wants to file a complaint next week.",
+  items: "Kind of harm: deepfake or edited images\nCounsellor's summary: Deepfake images on two forums; wants to file a complaint next week.",
 };
 
 const latin1 = (pdf: Uint8Array) => Buffer.from(pdf).toString("latin1");

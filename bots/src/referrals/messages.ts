@@ -42,7 +42,7 @@ export function referralField(r: Referral, stage: ReferralContent["stage"], extr
   return { stage, referral_id: r.id, partner_id: r.partnerId, ...extra };
 }
 
-/** "the kind of harm, your companion's summary". */
+/** "the kind of harm, your counsellor's summary". */
 export function itemNames(items: ReferralItem[], lang: Language): string {
   return items.map((i) => say(lang, `items.${i}`)).join(lang === "ko" ? ", " : ", ");
 }

@@ -14,7 +14,7 @@ function ev(sender: string, content: Record<string, unknown>): TimelineEvent {
 }
 const referral = (stage: string, extra: Record<string, unknown> = {}) => ({ "org.onsafe.referral": { stage, referral_id: "r-abc123", partner_id: "p-abc123", ...extra } });
 const withdrawPrompt = { "org.onsafe.prompt": { id: "r-abc123.withdraw", options: [{ id: "withdraw", label: "Withdraw my consent" }] } };
-const offer = ev(BOT, { msgtype: "m.notice", body: "Your companion would like to connect you with Legal Aid.\n\nLegal Aid: Free legal advice\nRegion: Seoul\n\nOnly what you agree to is shared.", ...referral("offer", { partner_name: "Legal Aid" }) });
+const offer = ev(BOT, { msgtype: "m.notice", body: "Your counsellor would like to connect you with Legal Aid.\n\nLegal Aid: Free legal advice\nRegion: Seoul\n\nOnly what you agree to is shared.", ...referral("offer", { partner_name: "Legal Aid" }) });
 const invited = ev(BOT, { msgtype: "m.notice", body: "I've invited Legal Aid.\n\n1. Withdraw my consent", ...withdrawPrompt, ...referral("consent", { status: "consented" }) });
 const handoff = ev(BOT, { msgtype: "m.notice", body: "onsafe referral r-abc123.", ...referral("handoff", { items: ["category"] }) });
 const withdrawn = ev(BOT, { msgtype: "m.notice", body: "Your consent is withdrawn.", ...referral("status", { status: "withdrawn" }) });
