@@ -162,6 +162,12 @@ describe("the first minutes on a 360×640 phone", () => {
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, "first-minutes-counsellor-en");
 
+    // Writing to the counsellor answers the offer with "not now": with the keyboard open the card would hide their words.
+    await page.getByRole("textbox", { name: "Message" }).fill("Thank you. I'm scared he will post it.");
+    await page.getByRole("button", { name: "Send" }).click();
+    await page.locator(".message.from-me", { hasText: "I'm scared he will post it." }).waitFor();
+    await expect.poll(() => page.locator(".recovery-offer").count()).toBe(0);
+
     // Room for the conversation, with and without the keyboard; quick exit stays on screen.
     const room = await roomForMessages(page);
     await page.getByRole("textbox", { name: "Message" }).focus();
@@ -197,6 +203,15 @@ describe("the first minutes on a 360×640 phone", () => {
     expect(await victim.options().count()).toBe(0);
     expect(await unreadableSeen(page)).toBe(0);
     await screenshot(page, "first-minutes-reloaded-en");
+
+    // Scrolled up to read, the victim stays there while the keyboard opens.
+    await page.evaluate(() => { document.querySelector<HTMLElement>("#panel-chat .chat-scroll")!.scrollTop -= 300; });
+    await expect.poll(() => aboveNewest(page)).toBeGreaterThanOrEqual(290);
+    await page.setViewportSize(KEYBOARD_OPEN);
+    await expect.poll(() => page.evaluate(() => window.innerHeight)).toBe(KEYBOARD_OPEN.height);
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+    expect(await aboveNewest(page)).toBeGreaterThanOrEqual(290);
+    await page.setViewportSize(PHONE.viewport);
   });
 
   it("says so on screen when nothing is kept, and warns before the page is left", async () => {

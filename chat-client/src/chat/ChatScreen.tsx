@@ -107,7 +107,11 @@ export function ChatScreen(props: { session: VictimSession; onDeleted: () => voi
           label={t("chat.title")}
           shown={tab() === "chat"}
           tabbed={tabbed()}
-          onSend={(body) => void session.send(session.roomId, body)}
+          onSend={(body) => {
+            // Writing to the counsellor answers the offer with "not now" (the code stays in the menu): with the keyboard open the card would hide their words.
+            if (counsellorHere()) offerDone();
+            void session.send(session.roomId, body);
+          }}
           onAnswer={answer}
           opened={opening() !== null}
           draft={session.held.draft}

@@ -56,9 +56,18 @@ export function RoomPane(props: {
     pin = newest && newest.offsetHeight > scroller.clientHeight ? "newest-top" : "bottom";
     apply();
   };
+  /**
+   * Only the victim scrolling up lets go of the newest message. The browser
+   * moves the view too, and its scroll event can come before the resize is
+   * seen (the keyboard opening): a move down that leaves the view short of the
+   * bottom puts it back instead.
+   */
   const onScroll = () => {
-    if (Math.abs(scroller.scrollTop - ownScrollTop) <= 2) return;
-    pin = scroller.scrollHeight - scroller.clientHeight - scroller.scrollTop < 32 ? "bottom" : null;
+    const moved = scroller.scrollTop - ownScrollTop;
+    if (Math.abs(moved) <= 2) return;
+    if (scroller.scrollHeight - scroller.clientHeight - scroller.scrollTop < 32) pin = "bottom";
+    else if (moved < 0) pin = null;
+    else apply();
   };
   createEffect(on(() => props.live.items().length, () => queueMicrotask(toNewest)));
   createEffect(on(() => props.shown, (shown) => shown && queueMicrotask(toNewest), { defer: true }));
