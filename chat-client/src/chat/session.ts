@@ -18,7 +18,6 @@ import {
   createClient,
   EventType,
   KnownMembership,
-  Method,
   HttpApiEvent,
   MemoryStore,
   MsgType,
@@ -36,6 +35,8 @@ import { HeldMessages, type HeldMessage } from "../opening/held-messages.ts";
 import type { Lang } from "../strings.ts";
 import { BotRooms } from "./bot-rooms.ts";
 import { type AppOpening, fetchPublicConfig } from "./public-config.ts";
+import { restoreKeyBackup, setUpKeyBackup } from "./key-backup.ts";
+import { ownDeviceKeysUploaded } from "./own-device-keys.ts";
 import { createdBy, resend } from "./room-view.ts";
 
 export type Connection = "connecting" | "online" | "offline";
@@ -118,7 +119,7 @@ export class VictimSession {
     session.recoveryCode = encodeRecoveryCode(login.userId, secret);
     session.botJoined = false;
     session.firstPrompt = firstPrompt;
-    await session.ownDeviceKeysUploaded();
+    await ownDeviceKeysUploaded(session.client, login.userId, login.deviceId);
     performance.mark("onsafe:keys-uploaded");
     const { room_id: roomId } = await (early ?? createRoom());
     performance.mark("onsafe:room-created");
@@ -127,7 +128,7 @@ export class VictimSession {
     session.sendHeldOnceJoined(bot);
     // Backup is set up while triage runs, not before it. Starting it only after the first
     // question was measured slower (docs/BENCHMARKS.md), so it starts at once.
-    void session.setUpBackup();
+    void setUpKeyBackup(session.client, secret);
     return session;
   }
 
@@ -155,7 +156,7 @@ export class VictimSession {
     const session = await VictimSession.open(login, keep, lang, null);
     session.roomId = await session.waitForJoinedRoom();
     session.persist();
-    await session.restoreFromBackup();
+    await restoreKeyBackup(session.client);
     return session;
   }
 
@@ -223,7 +224,7 @@ export class VictimSession {
     const next = await VictimSession.open(login, false, this.lang, this.roomId);
     await next.client.getCrypto()?.importRoomKeys(keys);
     next.recoveryCode = this.recoveryCode;
-    void next.restoreFromBackup();
+    void restoreKeyBackup(next.client);
     // The old device's keys would still be asked for its share of every new message.
     void createClient({ ...clientOptions(), accessToken: this.login.accessToken }).logout().catch(() => undefined);
     return next;
@@ -361,46 +362,6 @@ export class VictimSession {
         for (const listener of this.listeners) listener();
       }
     });
-  }
-
-  private async setUpBackup(): Promise<void> {
-    const crypto = this.client.getCrypto();
-    if (!crypto) return;
-    try {
-      await crypto.bootstrapSecretStorage({
-        setupNewSecretStorage: true,
-        setupNewKeyBackup: true,
-        createSecretStorageKey: async () => ({ privateKey: await deriveSecretStorageKey(this.login.secret), keyInfo: { name: "onsafe recovery code" } }),
-      });
-    } catch (error) {
-      // Without backup the chat still works on this device; only restoring elsewhere loses history.
-      console.warn("onsafe: key backup could not be set up", error);
-    }
-  }
-
-  private async restoreFromBackup(): Promise<void> {
-    const crypto = this.client.getCrypto();
-    if (!crypto) return;
-    try {
-      await crypto.loadSessionBackupPrivateKeyFromSecretStorage();
-      await crypto.checkKeyBackupAndEnable();
-      await crypto.restoreKeyBackup();
-    } catch (error) {
-      console.warn("onsafe: earlier messages could not be restored from backup", error);
-    }
-  }
-
-  private async ownDeviceKeysUploaded(timeoutMs = 10_000): Promise<void> {
-    const { userId, deviceId } = this.login;
-    const deadline = performance.now() + timeoutMs;
-    while (performance.now() < deadline) {
-      const response = await this.client.http.authedRequest<{ device_keys?: Record<string, Record<string, unknown>> }>(
-        Method.Post, "/keys/query", undefined, { device_keys: { [userId]: [deviceId] } },
-      );
-      if (response.device_keys?.[userId]?.[deviceId]) return;
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    throw new Error("this device's keys did not reach the server");
   }
 
   /** The victim's chat (the room they created), once the first sync has arrived (null if they have none left). */
