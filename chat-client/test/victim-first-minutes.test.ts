@@ -56,6 +56,15 @@ const aboveNewest = (page: Page) =>
     return Math.round(scroller.scrollHeight - scroller.clientHeight - scroller.scrollTop);
   });
 
+/** The newest message's height and where its top stands in the chat's view (px below the view's top), with the view's height. */
+const newestMessage = (page: Page) =>
+  page.evaluate(() => {
+    const scroller = document.querySelector<HTMLElement>("#panel-chat .chat-scroll")!;
+    const all = scroller.querySelectorAll<HTMLElement>(".messages > li");
+    const newest = all[all.length - 1];
+    return { height: newest.offsetHeight, viewHeight: scroller.clientHeight, top: Math.round(newest.getBoundingClientRect().top - scroller.getBoundingClientRect().top) };
+  });
+
 /** The app's own text on screen (the bots' messages are theirs to word), without what is hidden from view. */
 const visibleText = (page: Page) =>
   page.evaluate(() => {
@@ -99,6 +108,10 @@ describe("before Start, and after hours", () => {
     expect(await telLinks(english.page, ".message.from-bot .call-lines")).toEqual(expect.arrayContaining(["tel:109", "tel:1366", "tel:112"]));
     expect((await calls.first().boundingBox())!.height).toBeGreaterThanOrEqual(48);
     expect(await axeViolations(english.page)).toEqual([]);
+    // Taller than the screen, the crisis message shows from its start ("You are not alone"), its buttons below.
+    expect(await newestMessage(english.page).then((m) => m.height > m.viewHeight)).toBe(true);
+    await expect.poll(() => newestMessage(english.page).then((m) => m.top), { timeout: 5_000 }).toBeGreaterThanOrEqual(0);
+    expect((await newestMessage(english.page)).top).toBeLessThanOrEqual(40);
     await screenshot(english.page, "after-hours-crisis-en");
 
     const korean = await VictimPage.open(await env.phone({ locale: "ko-KR" }), env.stack.hs.url);
@@ -325,3 +338,4 @@ describe("coming back on another phone with the recovery code", () => {
     await expect.poll(() => aboveNewest(second.page), { timeout: 10_000 }).toBeLessThanOrEqual(4);
   });
 });
+

@@ -36,37 +36,42 @@ export function RoomPane(props: {
   let content!: HTMLDivElement;
   /**
    * Where the view stays as things change size (messages decrypted after a
-   * reload, the keyboard opening): at the bottom, at the top of a newest message
-   * taller than the view (an appointment card, a long question), or nowhere once
-   * the victim scrolls up to read. A new message pins it again.
+   * reload, the keyboard opening, a message's call buttons drawn): with the
+   * newest message (its top when it is taller than the view: an appointment
+   * card, a long question, the crisis lines; otherwise the bottom), at the
+   * bottom, or nowhere once the victim scrolls up to read. A new message pins
+   * it to the newest again. Whether the newest is taller than the view is
+   * asked each time: it grows as it is drawn, and the keyboard shrinks the view.
    */
-  let pin: "bottom" | "newest-top" | null = "bottom";
+  let pin: "newest" | "bottom" | null = "newest";
   let ownScrollTop = -1;
+  /** Where the newest message's top puts the view, when it is pinned there and taller than the view; null for the bottom. */
+  const newestTop = (): number | null => {
+    const newest = pin === "newest" ? newestMessage(scroller) : null;
+    if (!newest || newest.offsetHeight <= scroller.clientHeight) return null;
+    return newest.getBoundingClientRect().top - scroller.getBoundingClientRect().top + scroller.scrollTop - 8;
+  };
   const apply = () => {
     if (!scroller || !pin) return;
-    const newest = scroller.querySelector<HTMLElement>(".messages > li:last-child");
-    const view = scroller.getBoundingClientRect();
-    const top = pin === "newest-top" && newest ? newest.getBoundingClientRect().top - view.top + scroller.scrollTop - 8 : scroller.scrollHeight;
-    scroller.scrollTo({ top });
+    scroller.scrollTo({ top: newestTop() ?? scroller.scrollHeight });
     ownScrollTop = scroller.scrollTop;
   };
   const toNewest = () => {
     if (!scroller) return;
-    const newest = scroller.querySelector<HTMLElement>(".messages > li:last-child");
-    pin = newest && newest.offsetHeight > scroller.clientHeight ? "newest-top" : "bottom";
+    pin = "newest";
     apply();
   };
   /**
-   * Only the victim scrolling up lets go of the newest message. The browser
-   * moves the view too, and its scroll event can come before the resize is
-   * seen (the keyboard opening): a move down that leaves the view short of the
-   * bottom puts it back instead.
+   * Only the victim lets go of the newest message: scrolling up, or reading on
+   * down a message taller than the view. The browser moves the view too, and its
+   * scroll event can come before the resize is seen (the keyboard opening): a
+   * move down that leaves the view short of the bottom puts it back instead.
    */
   const onScroll = () => {
     const moved = scroller.scrollTop - ownScrollTop;
     if (Math.abs(moved) <= 2) return;
     if (scroller.scrollHeight - scroller.clientHeight - scroller.scrollTop < 32) pin = "bottom";
-    else if (moved < 0) pin = null;
+    else if (moved < 0 || newestTop() !== null) pin = null;
     else apply();
   };
   createEffect(on(() => props.live.items().length, () => queueMicrotask(toNewest)));
@@ -99,4 +104,10 @@ export function RoomPane(props: {
       <Composer id={`composer-${props.name}`} draft={props.draft} onSend={props.onSend} onTyping={props.live.sendTyping} />
     </div>
   );
+}
+
+/** The last message drawn: the timeline's, below the app's opening (a list of its own) when there is one. */
+function newestMessage(scroller: HTMLElement): HTMLElement | null {
+  const all = scroller.querySelectorAll<HTMLElement>(".messages > li");
+  return all.length > 0 ? all[all.length - 1] : null;
 }
