@@ -8,6 +8,13 @@ import type { HandedOffStatus, PartnerKind, ReferralItem, ReferralStatus } from 
 import type { AppointmentKind, AppointmentParty, AppointmentStatus, AppointmentStep, PlaceKind } from "./scheduling.ts";
 import type { CaseOutcome, CaseStatus, HarmCategory, ImageState, Language, RiskLevel, ThreatDeadline } from "./triage.ts";
 
+/** `GET public/config`'s `opening` (docs/FIRST-MINUTES.md): the greeting and first question the victim app shows by itself when Start is pressed. */
+export interface AppOpeningJson {
+  greeting: Record<Language, string>;
+  /** The app sends `first_prompt: prompt.id` in the room's creation content; the skip option is last. */
+  prompt: { id: string; text: Record<Language, string>; options: { id: string; label: Record<Language, string> }[] };
+}
+
 export interface StaffJson {
   user_id: string;
   kind: StaffKind;

@@ -2,6 +2,6 @@
 export { startTriage, handleMessage, DONE, type TriageState, type TriageStep, type IncomingMessage, type ServiceNow } from "./machine.ts";
 export { triageResult, PRIORITY } from "./result.ts";
 export { queueNotice, handoffIntro, unreadableMessage } from "./notices.ts";
-export { appOpening, type AppOpening } from "./opening.ts";
+export { appOpening } from "./opening.ts";
 export { triageSummary, type TriageNote } from "./summary.ts";
 export type { Outgoing } from "./outgoing.ts";

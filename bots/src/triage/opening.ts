@@ -4,17 +4,11 @@
  * greeting and the first question after the language (which the app knows),
  * from the same bank and messages the bot uses. Served in `public/config`.
  */
-import type { Language } from "@onsafe/schema";
+import type { AppOpeningJson } from "@onsafe/schema";
 import { triagePrompts } from "./bank.ts";
 import { text } from "./messages.ts";
 
-export interface AppOpening {
-  greeting: Record<Language, string>;
-  /** The app sends `first_prompt: prompt.id` in the room's creation content; the skip option is last. */
-  prompt: { id: string; text: Record<Language, string>; options: { id: string; label: Record<Language, string> }[] };
-}
-
-export function appOpening(): AppOpening {
+export function appOpening(): AppOpeningJson {
   const first = triagePrompts().find((p) => p.id !== "language")!;
   return {
     greeting: { ko: text("ko", "appGreeting"), en: text("en", "appGreeting") },

@@ -4,15 +4,13 @@
  * (docs/FIRST-MINUTES.md). Asked once per page, as the landing page renders, so
  * Start finds it there; a failed answer is forgotten, so the next call asks again.
  */
+import type { AppOpeningJson } from "@onsafe/schema/ops-api";
 import type { Lang } from "../strings.ts";
 
 type Text = Record<Lang, string>;
 
 /** The greeting and first question, from the bots' own question bank. */
-export interface AppOpening {
-  greeting: Text;
-  prompt: { id: string; text: Text; options: { id: string; label: Text }[] };
-}
+export type AppOpening = AppOpeningJson;
 
 export interface PublicConfig {
   triage_bot: string;
