@@ -75,8 +75,7 @@ export function callLines(kind: CallKind, lang: Language | null): CallLine[] {
   const { messages, lines } = content();
   return messages.calls[kind].map((id) => {
     const line = lines.lines.find((l) => l.id === id)!;
-    const name = line.name[lang ?? "ko"];
-    return { number: line.number, label: name.includes(line.number) ? name : `${name} ${line.number}` };
+    return { number: line.number, label: lineName(lang ?? "ko", line) };
   });
 }
 
@@ -97,8 +96,12 @@ export function text(lang: Language | null, key: MessageKey, vars: Record<string
   });
 }
 
-/** "자살예방상담전화 109 · 24시간": the name already holds short numbers, so they are not repeated. */
+/** "자살예방상담전화 109 · 24시간". */
 function lineText(lang: Language, line: CrisisLine): string {
-  const name = line.name[lang].includes(line.number) ? line.name[lang] : `${line.name[lang]} ${line.number}`;
-  return `${name} · ${content().messages[lang][`lineHours.${line.hours}`] ?? line.hours}`;
+  return `${lineName(lang, line)} · ${content().messages[lang][`lineHours.${line.hours}`] ?? line.hours}`;
+}
+
+/** "자살예방상담전화 109", "경찰 112": the name already holds short numbers, so they are not repeated. */
+function lineName(lang: Language, line: CrisisLine): string {
+  return line.name[lang].includes(line.number) ? line.name[lang] : `${line.name[lang]} ${line.number}`;
 }
