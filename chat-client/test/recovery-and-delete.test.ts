@@ -29,10 +29,25 @@ function keptToken(page: Page): Promise<string> {
   return page.evaluate(() => JSON.parse(localStorage.getItem("onsafe.session")!).accessToken as string);
 }
 
-/** How many Megolm sessions the victim's devices have put in the server-side backup. */
-async function backedUpSessions(token: string): Promise<number> {
-  const response = await fetch(`${env.stack.hs.url}/_matrix/client/v3/room_keys/version`, { headers: { authorization: `Bearer ${token}` } });
-  return response.ok ? ((await response.json()) as { count: number }).count : 0;
+/**
+ * Whether the victim's devices have put in the server-side backup the Megolm session of
+ * each message with these bodies (as the companion received them). Counting all
+ * sessions was not enough: the victim's own rotate when the bot leaves, and the count
+ * could be reached before the companion's session was in.
+ */
+async function sessionsBackedUp(token: string, companion: SdkClient, roomId: string, bodies: string[]): Promise<boolean> {
+  const call = async (path: string) => {
+    const response = await fetch(`${env.stack.hs.url}/_matrix/client/v3${path}`, { headers: { authorization: `Bearer ${token}` } });
+    return response.ok ? ((await response.json()) as Record<string, unknown>) : null;
+  };
+  const version = (await call("/room_keys/version"))?.version;
+  if (typeof version !== "string") return false;
+  const events = companion.client.getRoom(roomId)!.getLiveTimeline().getEvents();
+  const sessions = new Set(bodies.map((body) => events.find((e) => e.getContent().body === body)?.getWireContent().session_id as string | undefined));
+  for (const session of sessions) {
+    if (!session || !(await call(`/room_keys/keys/${encodeURIComponent(roomId)}/${encodeURIComponent(session)}?version=${version}`))) return false;
+  }
+  return true;
 }
 
 describe("coming back and leaving", () => {
@@ -53,9 +68,10 @@ describe("coming back and leaving", () => {
     await companion.waitForMessage(roomId, "Typed while the network was down.", 60_000);
     await first.page.locator(".message.from-me .status.failed").waitFor({ state: "detached", timeout: 15_000 });
 
-    // The first device backs up the room keys: the bot's, the companion's and its own.
+    // The first device backs up the room keys: the bot's, the companion's and its own, of each message looked for below.
     const token = await keptToken(first.page);
-    await expect.poll(() => backedUpSessions(token), { timeout: 30_000, interval: 500 }).toBeGreaterThanOrEqual(3);
+    const restoredBodies = ["I'm Jun. Take your time.", "Typed while the network was down.", "We've passed your answers to your counsellor."];
+    await expect.poll(() => sessionsBackedUp(token, companion, roomId, restoredBodies), { timeout: 30_000, interval: 500 }).toBe(true);
 
     // A fresh browser, with nothing but the recovery code.
     const second = await VictimPage.open(await env.phone(), env.stack.hs.url);
