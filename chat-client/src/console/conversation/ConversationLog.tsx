@@ -1,0 +1,91 @@
+/**
+ * A room as the console shows it, for a companion's case and a partner's
+ * referral alike: one bot card pinned on top (the triage summary, or the
+ * referral hand-off), then the decrypted history since joining, and whether
+ * someone is typing. The caller adds its own actions and the composer.
+ */
+import { Show } from "solid-js";
+import { MessageList, type NameOf } from "../../chat/MessageList.tsx";
+import { createLiveRoom, type LiveRoom } from "../../chat/live-room.ts";
+import { isTriageSummaryContent, TRIAGE_SUMMARY_FIELD, type TriageSummaryContent } from "@onsafe/schema/events";
+import { AttachmentView } from "./AttachmentView.tsx";
+import { ct } from "../shell/ct.ts";
+import type { StaffSession } from "../shell/staff-session.ts";
+import { summaryText } from "./triage-summary.ts";
+
+/** The bot card a view pins: the companion's triage summary, the partner's hand-off. */
+export type PinnedKind = "summary" | "handoff";
+
+export interface ConsoleRoom {
+  live: LiveRoom;
+  pinnedKind: PinnedKind;
+  /** The pinned card's text, once it is there and readable. */
+  pinned: () => string | null;
+  /** The triage summary's structured field, once it is there and readable (a companion's room). */
+  summary: () => TriageSummaryContent | null;
+}
+
+export function createConsoleRoom(session: StaffSession, roomId: string, pinnedKind: PinnedKind): ConsoleRoom {
+  const client = session.client;
+  const live = createLiveRoom(client, () => roomId, session.login.userId, { promptButtons: false });
+  // With lazy-loaded members the others' memberships may not have come with the join
+  // (they spoke before this user could see): load the members, so typing and names work.
+  void client.getRoom(roomId)?.loadMembersIfNeeded().then(live.refresh).catch(() => undefined);
+  const card = () => live.items().find((item) => item.kind === pinnedKind);
+  // The summary's readable body is for the victim (it says their answers were passed on); the field is the companion's.
+  const summary = () => {
+    const found = card();
+    const field: unknown = found && pinnedKind === "summary" ? client.getRoom(roomId)?.findEventById(found.id)?.getContent()[TRIAGE_SUMMARY_FIELD] : undefined;
+    return isTriageSummaryContent(field) ? field : null;
+  };
+  const pinned = () => {
+    const found = card();
+    if (found?.kind !== pinnedKind) return null;
+    const field = summary();
+    return field ? summaryText(field) : found.body;
+  };
+  return { live, pinnedKind, pinned, summary };
+}
+
+export function ConversationLog(props: {
+  session: StaffSession;
+  roomId: string;
+  room: ConsoleRoom;
+  pinnedTitle: string;
+  /** How the victim is named here ("Victim" to a companion, "The person" to a partner). */
+  victimName: string;
+  typingText: string;
+}) {
+  const client = props.session.client;
+  const nameOf: NameOf = (m) => {
+    if (m.sender === "me") return ct("conversation.you");
+    if (m.sender === "bot") return ct("conversation.bot");
+    if (m.senderId.startsWith("@v-")) return props.victimName;
+    return client.getRoom(props.roomId)?.getMember(m.senderId)?.name ?? m.senderId;
+  };
+  const rest = () => props.room.live.items().filter((item) => item.kind !== props.room.pinnedKind);
+
+  return (
+    <>
+      <Show when={props.room.pinned()}>
+        {(body) => (
+          <div class={`${props.room.pinnedKind} pinned`}>
+            <h3>{props.pinnedTitle}</h3>
+            <p>{body()}</p>
+          </div>
+        )}
+      </Show>
+      {/* Focusable: a long history scrolls here, and keyboard users must be able to scroll it too. */}
+      <div class="conversation-log" tabindex="0">
+        <MessageList
+          items={rest()}
+          nameOf={nameOf}
+          label={ct("conversation.log")}
+          attachment={(m) => (m.attachment ? <AttachmentView attachment={m.attachment} accessToken={props.session.login.accessToken} /> : null)}
+          actions={{ answer: () => undefined, retry: props.room.live.retry }}
+        />
+      </div>
+      <p class="typing" role="status" aria-live="polite">{props.room.live.typing() ? props.typingText : ""}</p>
+    </>
+  );
+}

@@ -1,0 +1,71 @@
+import { createResource, createSignal, Match, onMount, Switch } from "solid-js";
+import { LangSwitch } from "../../ui/LangSwitch.tsx";
+import { ct } from "./ct.ts";
+import { Dashboard } from "../workspace/Dashboard.tsx";
+import { Login } from "./Login.tsx";
+import { PartnerView } from "../partner/PartnerView.tsx";
+import type { StaffSession } from "./staff-session.ts";
+
+/**
+ * The console (docs/CONSOLE.md): sign-in, then the companion's or
+ * supervisor's dashboard, or the partner view for a partner's staff member.
+ */
+export function ConsoleApp() {
+  const [session, setSession] = createSignal<StaffSession | null>(null);
+  const [ready, setReady] = createSignal(false);
+  onMount(async () => {
+    const { StaffSession } = await import("./staff-session.ts");
+    setSession(await StaffSession.resume());
+    setReady(true);
+  });
+  return (
+    <>
+      <header class="top-bar">
+        <span class="brand">{ct("title")}</span>
+        <div class="top-actions">
+          <LangSwitch />
+        </div>
+      </header>
+      <Switch>
+        <Match when={!ready()}>
+          <main><p role="status">…</p></main>
+        </Match>
+        <Match when={session()}>
+          {(current) => <SignedIn session={current()} onSignedOut={() => setSession(null)} />}
+        </Match>
+        <Match when={ready()}>
+          <Login onSignedIn={setSession} />
+        </Match>
+      </Switch>
+    </>
+  );
+}
+
+/** Which view is theirs is the ops API's word (`GET me`): the kind decides, and each route checks it again. */
+function SignedIn(props: { session: StaffSession; onSignedOut: () => void }) {
+  const [me, { refetch }] = createResource(() => props.session.ops.me());
+  const signOut = async () => {
+    await props.session.signOut();
+    props.onSignedOut();
+  };
+  return (
+    <Switch>
+      <Match when={me.error}>
+        <main class="console">
+          <p class="error" role="alert">{ct("error.ops")}</p>
+          <button type="button" class="primary" onClick={() => void refetch()}>{ct("retry")}</button>
+          <button type="button" onClick={() => void signOut()}>{ct("logout")}</button>
+        </main>
+      </Match>
+      <Match when={me()?.kind === "partner" && me()}>
+        {(partner) => <PartnerView session={props.session} me={partner()} onSignedOut={props.onSignedOut} />}
+      </Match>
+      <Match when={me()}>
+        <Dashboard session={props.session} onSignedOut={props.onSignedOut} />
+      </Match>
+      <Match when={me.loading}>
+        <main><p role="status">…</p></main>
+      </Match>
+    </Switch>
+  );
+}

@@ -1,0 +1,6 @@
+import { render } from "solid-js/web";
+import { lang } from "../../i18n.ts";
+import { ConsoleApp } from "./ConsoleApp.tsx";
+
+document.documentElement.lang = lang();
+render(() => <ConsoleApp />, document.getElementById("app")!);
