@@ -46,6 +46,10 @@ export interface QueueEntryJson extends CaseFieldsJson {
   position: number;
   /** The user holding the pending offer, if any. */
   offered_to: string | null;
+  /** When that offer expires (ms since the epoch), for the console's countdown; null without an offer. */
+  offer_expires_at: number | null;
+  /** A transfer offered by this colleague (docs/SHIFT.md); null for an offer from the queue. */
+  transfer_from: string | null;
 }
 
 export interface CaseJson extends CaseFieldsJson {

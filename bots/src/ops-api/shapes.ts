@@ -36,6 +36,9 @@ export function queueEntryJson(e: QueueEntry): QueueEntryJson {
     waiting_ms: e.waitingMs,
     position: e.position,
     offered_to: e.offeredTo,
+    offer_expires_at: e.offerExpiresAt,
+    // Transfers are not offered yet (issue 19, finding 4).
+    transfer_from: null,
   };
 }
 

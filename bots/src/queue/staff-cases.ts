@@ -20,6 +20,8 @@ export interface QueueEntry {
   position: number;
   waitingMs: number;
   offeredTo: string | null;
+  /** When the pending offer expires, if any. */
+  offerExpiresAt: number | null;
 }
 
 export class StaffCases {
@@ -33,12 +35,13 @@ export class StaffCases {
   /** Waiting and offered cases in queue order. */
   queue(): QueueEntry[] {
     const now = this.clock.now();
-    const offeredTo = new Map(this.t.offers.pending().map((o) => [o.caseId, o.companionId]));
+    const offers = new Map(this.t.offers.pending().map((o) => [o.caseId, o]));
     return this.t.cases.queued().map((c, i) => ({
       c,
       position: i + 1,
       waitingMs: now - (c.queuedAt ?? now),
-      offeredTo: offeredTo.get(c.id) ?? null,
+      offeredTo: offers.get(c.id)?.companionId ?? null,
+      offerExpiresAt: offers.get(c.id)?.expiresAt ?? null,
     }));
   }
 
