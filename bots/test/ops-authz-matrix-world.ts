@@ -1,7 +1,7 @@
 /**
  * The world the authorization matrix runs in: our homeserver and the bots
  * service, three staff (companions Mina and Jun, supervisor Boss) each with a
- * case, a slot, an appointment and an accepted referral of their own, two
+ * case, a slot, an appointment and a referral (its letter given) of their own, two
  * waiting cases to claim, partner organisations, and one account of every
  * other kind. And, per route, the valid request a cell sends: real ids, a body
  * staff would have accepted, so a refusal can only come from who is asking.
@@ -124,13 +124,13 @@ export async function buildWorld(stack: Stack): Promise<World> {
     const caseId = taken[owner].caseId;
     slots[owner] = (await ok(stack.ops(as, "POST", "/me/availability", { starts_at: tomorrow + DAY + 10 * 3_600_000, ends_at: tomorrow + DAY + 11 * 3_600_000 }))).slot.id;
     appointments[owner] = (await ok(stack.ops(as, "POST", `/cases/${caseId}/appointments`, { kind: "counselling_visit" }))).appointment.id;
-    // Agreed without contact: a letter, so the referral is accepted and may be completed.
+    // Agreed without contact: a letter, so the referral's letter is given and it may be completed.
     const partner = owner === "jun" ? partners.deletion : partners.legalAid;
     referrals[owner] = (await ok(stack.ops(as, "POST", `/cases/${caseId}/referrals`, { partner_id: partner, items: ["category"] }))).referral.id;
     const room = await joinNewReferralRoom(stack, taken[owner].victim);
     await answerItems(stack, taken[owner].victim, room, ["yes"]);
     await eventually(() => stack.ops(as, "GET", `/cases/${caseId}/referrals`),
-      (r) => r.body.referrals?.find((x: { id: string }) => x.id === referrals[owner])?.status === "accepted", `${owner}'s referral to be accepted`);
+      (r) => r.body.referrals?.find((x: { id: string }) => x.id === referrals[owner])?.status === "letter_given", `${owner}'s referral letter to be given`);
   }
 
   const callers: Record<Kind, Account | undefined> = {

@@ -130,7 +130,7 @@ describe("GET me/referrals", () => {
   it("a companion sees the referrals they made, in every status, with the case; a supervisor who made none sees none", async () => {
     const minas = (await mine(mina.account)) as ReferralJson[];
     expect(minas.map((r) => [r.id, r.status])).toEqual([
-      [withdrawn.id, "withdrawn"], [pending.id, "offered"], [letter.id, "accepted"], [declined.id, "declined"], [handed.id, "first_contact"],
+      [withdrawn.id, "withdrawn"], [pending.id, "offered"], [letter.id, "letter_given"], [declined.id, "declined"], [handed.id, "first_contact"],
     ]);
     for (const r of minas) expect(r).toMatchObject({ case_id: minaCase.caseId, companion_id: mina.userId, partner_id: legalAid });
     expect(await mine(jun.account)).toEqual([expect.objectContaining({ id: other.id, case_id: junCase.caseId, status: "consented" })]);

@@ -90,13 +90,14 @@ describe("a referral started by inviting the bot", () => {
     const afterSummary = await type(afterCategory, "yes");
     // The summary, typed freely (a number or "cancel" here would be the summary too).
     const afterText = await type(afterSummary, SUMMARY);
-    const afterContact = await tap(afterText, "no");
-    const confirm = await nextPrompt(mina, desk, stack.referralBot, afterContact);
+    // Legal aid has no account here: contact in a chat is not asked; the confirmation says a letter is given.
+    const confirm = await nextPrompt(mina, desk, stack.referralBot, afterText);
     const confirmBody = messages(mina, desk).find((m) => m.event.getId() === confirm.eventId)!.content.body as string;
     expect(confirmBody).toContain("Legal Aid Corporation");
     expect(confirmBody).toContain(SUMMARY);
+    expect(confirmBody).toContain("no contact in a chat is offered");
     expect(confirm.options.map((o) => o.id)).toEqual(["send", "cancel"]);
-    await tap(afterContact, "send");
+    await tap(afterText, "send");
     await waitForText(mina, desk, stack.referralBot, "Sent.");
 
     const [referral] = await referrals();

@@ -42,7 +42,7 @@ export async function answerItems(stack: Stack, victim: SdkClient, room: string,
     after = prompt.eventId;
   }
   await victim.waitFor(() => messages(victim, room).some((m) => m.sender === stack.referralBot
-    && ["declined", "consented", "accepted"].includes(String(m.content["org.onsafe.referral"]?.status))), "the referral bot's word on the answers");
+    && ["declined", "consented", "letter_given"].includes(String(m.content["org.onsafe.referral"]?.status))), "the referral bot's word on the answers");
 }
 
 /** The victim taps "Withdraw my consent"; resolves once the bot has confirmed it. */

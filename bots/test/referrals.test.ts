@@ -140,8 +140,8 @@ describe("a warm hand-off with consent item by item", () => {
     expect(letter.body).toContain("02-735-8994");
     expect(letter.body).toContain(SUMMARY);
     expect(letter["org.onsafe.referral"]).toMatchObject({ stage: "letter", items: ["category", "summary"] });
-    // Accepted once the PDF of the letter followed the text.
-    await eventually(referrals, (list) => list.at(-1)!.status === "accepted", "the referral accepted");
+    // Letter given once the PDF of the letter followed the text: nothing reached the partner, so not "accepted".
+    await eventually(referrals, (list) => list.at(-1)!.status === "letter_given", "the letter given");
     expect((await referrals()).at(-1)).toMatchObject({ partner_id: deletion });
   });
 
@@ -150,7 +150,7 @@ describe("a warm hand-off with consent item by item", () => {
     expect(metrics.body.referrals).toEqual(expect.arrayContaining([
       { partner_id: legalAid, partner_name: "Legal Aid Corporation", status: "withdrawn", count: 1 },
       { partner_id: legalAid, partner_name: "Legal Aid Corporation", status: "declined", count: 1 },
-      { partner_id: deletion, partner_name: "Deletion support centre", status: "accepted", count: 1 },
+      { partner_id: deletion, partner_name: "Deletion support centre", status: "letter_given", count: 1 },
     ]));
     expect(metrics.body.referrals).toHaveLength(3);
   });

@@ -63,7 +63,7 @@ beforeAll(async () => {
   expect(visit.status).toBe(200);
   appointments = await waitForInvite(expiring.victim, stack.schedulingBot);
   await expiring.victim.client.joinRoom(appointments);
-  const referral = await stack.ops(mina.account, "POST", `/cases/${expiring.caseId}/referrals`, { partner_id: partner, items: ["contact"] });
+  const referral = await stack.ops(mina.account, "POST", `/cases/${expiring.caseId}/referrals`, { partner_id: partner, items: ["category"] });
   expect(referral.status).toBe(200);
   referralRoom = await waitForInvite(expiring.victim, stack.referralBot);
   await expiring.victim.client.joinRoom(referralRoom);

@@ -202,4 +202,56 @@ describe("referrals in the companion console", () => {
     expect(await seriousAxeViolations(supervisor.page)).toEqual([]);
     expect(supervisor.errors).toEqual([]);
   });
+
+  it("a partner without an account: no chat contact is offered or asked, and the status says the victim has a letter (issue 19)", async () => {
+    const added = await env.stack.ops(boss.account, "POST", "/partners", {
+      kind: "content_deletion", name: { ko: "삭제지원센터", en: "Deletion support centre" }, about: { ko: "삭제 지원", en: "Helps remove images" },
+      region: "Seoul", languages: ["ko", "en"], hours: "Mon–Fri 9–18", contact: "02-735-8994", staff_ids: [],
+    });
+    const letterOnly = added.body.partner.id as string;
+    const { page, errors } = await signIn(await env.tablet(), "mina");
+    const { victim, caseId } = await acceptNewCase(page, env.stack, mina.account);
+    const referrals = async () => (await env.stack.ops(mina.account, "GET", `/cases/${caseId}/referrals`)).body.referrals as ReferralJson[];
+
+    const composer = page.getByRole("textbox", { name: "Message" });
+    await composer.fill("/refer");
+    await composer.press("Enter");
+    const form = page.locator("details.refer");
+    await form.getByLabel("Partner", { exact: true }).selectOption({ label: "Content deletion · Deletion support centre · Seoul" });
+    // Nobody from the centre can write in a chat: the form does not offer it, and says what the victim gets instead.
+    expect(await form.getByRole("checkbox", { name: "Contact in a shared chat" }).count()).toBe(0);
+    expect(await form.getByRole("checkbox", { name: "Kind of harm" }).isChecked()).toBe(true);
+    expect(await form.locator(".refer-letter").textContent()).toBe(
+      "Deletion support centre has no account here: if the victim agrees, they get a letter with its contact details and contact it themselves. No chat contact is offered.");
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, "console-refer-form-letter-only");
+    await form.getByRole("button", { name: "Offer referral" }).click();
+    await page.locator(".referral-notice[role=status]", { hasText: "Referral to Deletion support centre offered" }).waitFor({ timeout: 10_000 });
+    const [referral] = await referrals();
+    expect(referral).toMatchObject({ partner_id: letterOnly, items_offered: ["category"] });
+
+    // The victim is asked about the kind of harm only, never "may someone write to you in this chat?".
+    const room = await waitForInvite(victim, env.stack.referralBot);
+    await victim.client.joinRoom(room);
+    const prompt = await nextPrompt(victim, room, env.stack.referralBot);
+    expect(prompt.id).toBe(`${referral.id}.category`);
+    await env.stack.say(victim, room, "Yes, share it", { prompt_id: prompt.id, option_id: "yes" });
+    await victim.waitFor(() => messages(victim, room).some((m) => m.content["org.onsafe.referral"]?.stage === "letter"), "the letter");
+    const bodies = messages(victim, room).map((m) => String(m.content.body));
+    expect(bodies.filter((b) => /encrypted chat|write to you|암호화된 대화방/.test(b))).toEqual([]);
+
+    // The console says the letter was given, not that the partner accepted anything; it can still be marked completed.
+    const item = page.locator(`li.referral[data-referral="${referral.id}"]`);
+    await expect.poll(() => item.locator(".status").textContent(), { timeout: 10_000 }).toBe("Letter given: the victim contacts the partner");
+    expect((await referrals())[0]).toMatchObject({ status: "letter_given", accepted_at: null });
+    expect(await item.getByRole("button", { name: /^Mark completed/ }).count()).toBe(1);
+    await screenshot(page, "console-referral-letter-given");
+    expect(errors).toEqual([]);
+
+    const supervisor = await signIn(await env.tablet(), "boss");
+    const row = supervisor.page.locator(`table.referral-counts tr[data-partner="${letterOnly}"]`);
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.textContent()).toBe("Deletion support centreLetter given: the victim contacts the partner1");
+    expect(supervisor.errors).toEqual([]);
+  });
 });

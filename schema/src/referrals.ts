@@ -15,12 +15,14 @@ export type ReferralItem = (typeof REFERRAL_ITEMS)[number];
 /**
  * `offered`: the victim is being asked; `consented`: the victim agreed to at
  * least one item and the hand-off is under way; `accepted`: the partner joined
- * the hand-off room (or, without an account, the victim has the letter);
+ * the hand-off room; `letter_given`: nobody was invited (the partner has no
+ * account here, or the victim did not agree to contact in a chat), the victim
+ * has a letter and contacts the partner directly, so nothing reached the partner;
  * `first_contact`: the partner wrote to the victim; `completed`, `declined`
  * (by the victim), `withdrawn` (the victim took consent back; the partner was
  * removed).
  */
-export const REFERRAL_STATUSES = ["offered", "consented", "accepted", "first_contact", "completed", "declined", "withdrawn"] as const;
+export const REFERRAL_STATUSES = ["offered", "consented", "accepted", "letter_given", "first_contact", "completed", "declined", "withdrawn"] as const;
 export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
 
 /**

@@ -56,11 +56,12 @@ describe("the referral desk", () => {
     await write("yes");
     await write("Yes", "yes");
     await write(SUMMARY);
-    expect(state()).toMatchObject({ step: "contact", items: ["category", "summary"] });
+    // Legal Aid has no account here: contact in a chat is not offered, the confirmation says a letter is given.
+    expect(state()).toMatchObject({ step: "confirm", items: ["category", "summary"] });
     // Only the event id is kept; the words stay in the room.
     expect(JSON.stringify(state())).not.toContain(SUMMARY);
-    await write("no");
     expect(desk.lastBody()).toContain(SUMMARY);
+    expect(desk.lastBody()).toContain("no contact in a chat is offered");
     expect(referralRooms.sent).toHaveLength(0);
     await write("send");
     expect(desk.lastBody()).toMatch(/^Sent\./);
@@ -71,12 +72,29 @@ describe("the referral desk", () => {
 
   it("a Send seen twice (a restart) offers once", async () => {
     await write("1");
-    await write("no");
-    await write("no");
     await write("yes");
+    await write("no");
     const send = await write("send");
     await desks.onMessage({ roomId: roomId(), sender: mina.userId, eventId: send, ts: ts - 1, body: "send" });
     expect(f.tables.referrals.ofCase(c.id)).toHaveLength(1);
+  });
+
+  it("contact in a chat is asked only for a partner with accounts here, and offered when chosen", async () => {
+    f.tables.staff.upsert({ userId: "@pat:test", kind: "partner", displayName: "Pat", languages: ["ko"], capacity: 0 });
+    const withStaff = new PartnerDirectory(f.tables, f.clock).create({
+      kind: "treatment", name: { ko: "상담센터", en: "Counselling centre" }, about: { ko: "심리 상담", en: "Therapy" },
+      region: "Seoul", languages: ["ko"], hours: "9-18", contact: "1577", staffIds: ["@pat:test"],
+    });
+    await desks.open(c, mina, "$join2");
+    await write("Counselling centre", withStaff.id);
+    await write("yes");
+    await write("no");
+    expect(state().step).toBe("contact");
+    expect(desk.lastBody()).toContain("encrypted chat");
+    await write("yes");
+    expect(desk.lastBody()).not.toContain("no contact in a chat is offered");
+    await write("send");
+    expect(f.tables.referrals.ofCase(c.id)[0]).toMatchObject({ partnerId: withStaff.id, itemsOffered: ["category", "contact"] });
   });
 
   it("a number while the summary is awaited is the summary; a summary too long is asked again", async () => {
@@ -87,13 +105,12 @@ describe("the referral desk", () => {
     expect(desk.lastBody()).toContain("2001 characters");
     expect(state().step).toBe("summary_text");
     await write("2");
-    expect(state().step).toBe("contact");
+    expect(state().step).toBe("confirm");
     expect(desk.written.get(state().summaryEventId!)).toBe("2");
   });
 
   it("nothing chosen sends nothing; Cancel at any step sends nothing", async () => {
     await write("1");
-    await write("no");
     await write("no");
     await write("no");
     expect(desk.lastBody()).toContain("Nothing was chosen");
@@ -118,7 +135,6 @@ describe("the referral desk", () => {
     await write("1");
     await write("yes");
     await write("no");
-    await write("no");
     await f.staffCases.close(c.id, mina, "supported");
     await write("send");
     expect(desk.lastBody()).toMatch(/^Not sent: /);
@@ -130,7 +146,6 @@ describe("the referral desk", () => {
     await write("no");
     await write("yes");
     const id = await write(SUMMARY);
-    await write("no");
     desk.written.delete(id);
     await write("send");
     expect(state().step).toBe("summary_text");

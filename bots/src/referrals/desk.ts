@@ -101,7 +101,13 @@ export class ReferralDesks {
         await this.say(desk, m.eventId, "summary_too_long", { length: m.body.length });
         return;
       }
-      await this.ask(this.save(desk, { step: "contact", summaryEventId: m.eventId, read }), m.eventId);
+      const step = this.afterSummary(desk);
+      if (step === "confirm" && desk.items.length === 0) {
+        this.save(desk, { step: "idle", read });
+        await this.say(desk, m.eventId, "nothing_chosen");
+        return;
+      }
+      await this.ask(this.save(desk, { step, summaryEventId: m.eventId, read }), m.eventId);
       return;
     }
     if (!picked) {
@@ -116,7 +122,7 @@ export class ReferralDesks {
       await this.send(this.save(desk, { step: "idle", read }), m.eventId);
     } else if (isItem(desk.step)) {
       const items = picked === YES.id ? [...desk.items, desk.step] : desk.items;
-      const next: DeskStep = desk.step === "category" ? "summary" : desk.step === "summary" ? (picked === YES.id ? "summary_text" : "contact") : "confirm";
+      const next: DeskStep = desk.step === "category" ? "summary" : desk.step === "summary" ? (picked === YES.id ? "summary_text" : this.afterSummary(desk)) : "confirm";
       if (next === "confirm" && items.length === 0) {
         this.save(desk, { step: "idle", items, read });
         await this.say(desk, m.eventId, "nothing_chosen");
@@ -157,12 +163,11 @@ export class ReferralDesks {
         return;
       }
       text = deskSay(lang, "partner", values);
-    } else if (desk.step === "contact") {
-      text = deskSay(lang, partner?.staffIds.length ? "item.contact" : "item.contact_letter", values);
     } else if (desk.step === "confirm") {
       const summary = desk.items.includes("summary") && desk.summaryEventId ? await this.rooms.textOf(desk.roomId, desk.summaryEventId) : null;
       const items = desk.items.map((i) => deskSay(lang, `items.${i}`)).join(", ");
-      text = deskSay(lang, "confirm", { ...values, items }) + (summary ? deskSay(lang, "confirm_summary", { summary }) : "");
+      text = deskSay(lang, "confirm", { ...values, items }) + (summary ? deskSay(lang, "confirm_summary", { summary }) : "")
+        + (partner && !hasAccounts(partner) ? deskSay(lang, "confirm_letter", values) : "");
     } else if (desk.step === "idle") {
       return;
     } else {
@@ -170,6 +175,15 @@ export class ReferralDesks {
     }
     if (before) text = `${deskSay(lang, before)}\n\n${text}`;
     await this.rooms.send(desk.roomId, [questionMessage(this.question(desk), text, lang)], `${answering} ask ${desk.step}`);
+  }
+
+  /**
+   * After the summary: contact in a chat is offered only for a partner with accounts here. For a letter-only
+   * partner nobody could write to the victim, so it is never offered (issue 19): the victim gets a letter.
+   */
+  private afterSummary(desk: ReferralDesk): DeskStep {
+    const partner = desk.partnerId ? this.t.partners.byId(desk.partnerId) : undefined;
+    return partner && hasAccounts(partner) ? "contact" : "confirm";
   }
 
   private question(desk: ReferralDesk): Question {
@@ -199,6 +213,10 @@ export class ReferralDesks {
 function partnerOption(p: Partner): OptionDef {
   const label = (lang: Language) => deskSay(lang, "partner_option", { name: p.name[lang], kind: book.data.kinds[p.kind][lang], region: p.region });
   return { id: p.id, label: { ko: label("ko"), en: label("en") }, aliases: [p.name.ko, p.name.en] };
+}
+
+function hasAccounts(p: Partner): boolean {
+  return p.staffIds.length > 0;
 }
 
 function isItem(step: DeskStep): step is ReferralItem {

@@ -82,16 +82,39 @@ describe("consent item by item", () => {
     expect(file).toMatchObject({ name: "letter.pdf", body: "letter.pdf", mimetype: "application/pdf" });
     expect(file.fields).toEqual({ "org.onsafe.referral": { stage: "letter", referral_id: latest().id, partner_id: centre.id, items: ["category", "summary"] } });
     expect(Buffer.from(file.bytes.subarray(0, 5)).toString()).toBe("%PDF-");
-    expect(latest().status).toBe("accepted");
+    // Nothing reached the partner: the victim has the letter and contacts them (issue 19: it said "accepted").
+    expect(latest()).toMatchObject({ status: "letter_given", acceptedAt: null, consentedAt: expect.any(Number) });
+    expect(letter.body).not.toMatch(/this encrypted chat|암호화된 대화방/);
+    expect(letter["org.onsafe.referral"].status).toBe("letter_given");
   });
 
-  it("a PDF that cannot be sent leaves the text letter and the referral accepted", async () => {
+  it("a letter-only partner is never offered contact in a chat: refused, nothing recorded, nothing asked", async () => {
+    const centre = partnerWithoutAccount();
+    await expect(referrals.offer(c.id, mina, centre.id, ["category", "contact"], undefined)).rejects.toMatchObject({ errcode: "M_INVALID_PARAM" });
+    expect(f.tables.referrals.ofCase(c.id)).toEqual([]);
+    expect(rooms.sent).toEqual([]);
+  });
+
+  it("a letter can be marked completed, and its consent withdrawn, like a hand-off", async () => {
+    const centre = partnerWithoutAccount();
+    await referrals.offer(c.id, mina, centre.id, ["category"], undefined);
+    await say("네");
+    expect(latest().status).toBe("letter_given");
+    await say("Withdraw my consent", { prompt_id: `${latest().id}.withdraw`, option_id: "withdraw" });
+    expect(latest().status).toBe("withdrawn");
+    expect(rooms.removed).toEqual([]);
+    await referrals.offer(c.id, mina, centre.id, ["category"], undefined);
+    await say("네");
+    expect((await referrals.complete(latest().id, mina)).status).toBe("completed");
+  });
+
+  it("a PDF that cannot be sent leaves the text letter and the referral's letter given", async () => {
     const centre = partnerWithoutAccount();
     rooms.failFile = true;
     await referrals.offer(c.id, mina, centre.id, ["category"], undefined);
     await say("네");
     expect(rooms.sent.at(-1)!.content["org.onsafe.referral"]).toMatchObject({ stage: "letter" });
-    expect(latest().status).toBe("accepted");
+    expect(latest().status).toBe("letter_given");
   });
 
   it("a finish cut short (the bot stopped before the hand-off) is finished after a restart, repeating nothing", async () => {

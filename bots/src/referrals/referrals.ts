@@ -28,6 +28,10 @@ export const REFERRAL_ID_PATTERN = /^r-[0-9a-z]{6}$/;
 export const MAX_SUMMARY_LENGTH = 2000;
 /** Statuses in which the partner is welcome in the room: handed off, and not withdrawn (a withdrawal removed them). */
 const PARTNER_WELCOME: ReferralStatus[] = HANDED_OFF_STATUSES.filter((s) => s !== "withdrawn");
+/** The partner is helping (or the victim has the letter): the companion may record the help as done. */
+const COMPLETABLE: ReferralStatus[] = ["accepted", "letter_given", "first_contact"];
+/** Consent that can still be taken back. */
+const WITHDRAWABLE: ReferralStatus[] = ["consented", "accepted", "letter_given", "first_contact"];
 
 /** What the referral flow needs to know of a partner organisation (a directory entry). */
 export type PartnerInfo = Pick<Partner, "id" | "name" | "about" | "region" | "hours" | "contact" | "staffIds" | "active">;
@@ -69,6 +73,11 @@ export class Referrals {
       if (!isCaseCompanion(c, by.userId)) throw forbidden("Only the case's companion may refer it; a supervisor takes the case over first");
       const partner = this.partner(partnerId);
       if (!partner?.active) throw notFound("No such partner");
+      // A partner without accounts here cannot write to the victim in a chat: the victim gets a letter instead,
+      // so asking her whether they may would promise a contact that never comes (issue 19).
+      if (chosen.includes("contact") && partner.staffIds.length === 0) {
+        throw invalidParam("'contact' cannot be offered: this partner has no accounts here, so the victim gets a letter and contacts the partner directly");
+      }
       const id = shortId("r");
       this.t.referrals.insert({ id, caseId, partnerId, companionId: by.userId, itemsOffered: chosen, createdAt: this.clock.now() });
       const roomId = await this.rooms.create(c, by.userId);
@@ -100,7 +109,7 @@ export class Referrals {
     if (!r || (r.companionId !== by.userId && by.kind !== "supervisor")) throw notFound("No such referral");
     return this.caseOrder.run(r.caseId, async () => {
       const now = this.t.referrals.byId(r.id)!;
-      if (!["accepted", "first_contact"].includes(now.status)) throw badState(`A referral that is ${now.status} cannot be completed`);
+      if (!COMPLETABLE.includes(now.status)) throw badState(`A referral that is ${now.status} cannot be completed`);
       this.t.referrals.update(r.id, { status: "completed", completedAt: this.clock.now() });
       return this.t.referrals.byId(r.id)!;
     });
@@ -154,7 +163,7 @@ export class Referrals {
     if (r.step === "done") {
       const question = withdrawQuestion(r);
       const picked = m.answer ? (m.answer.prompt_id === question.id ? m.answer.option_id : null) : matchOption(question, m.body)?.id;
-      if (picked === WITHDRAW && ["consented", "accepted", "first_contact"].includes(r.status)) await this.withdraw(r, partner, lang, m.eventId);
+      if (picked === WITHDRAW && WITHDRAWABLE.includes(r.status)) await this.withdraw(r, partner, lang, m.eventId);
       return;
     }
     const question = itemQuestion(r, r.step);
@@ -215,7 +224,6 @@ export class Referrals {
       return;
     }
     const summary = consented.includes("summary") && r.offerEventId ? await this.rooms.summaryOf(r.roomId!, r.offerEventId) : null;
-    const items = this.lines(r, c, summary, lang);
     if (partner.staffIds.length > 0 && consented.includes("contact")) {
       await this.rooms.invite(r.roomId!, partner.staffIds);
       const text = say(lang, "invited", { partner: partner.name[lang], items: itemNames(consented, lang) });
@@ -227,11 +235,14 @@ export class Referrals {
       return;
     }
     // No one to invite (or no consent to be contacted here): a letter the victim carries, as text and as a PDF.
+    // Nothing reached the partner, so it is not "accepted": the victim contacts the partner directly. The letter never
+    // says "contact: this chat" (nobody will write there), whatever was agreed.
     const now = this.clock.now();
-    const letter = say(lang, "letter", { partner: partner.name[lang], contact: partner.contact, hours: partner.hours, items });
-    await this.rooms.send(r.roomId!, [ask(withdrawQuestion(r), letter, lang, referralField(r, "letter", { items: consented, status: "accepted" }))], `${answering} letter`);
-    await this.sendLetterPdf(r, { lang, partner: partner.name[lang], contact: partner.contact, hours: partner.hours, items, date: now, timeZone: this.timeZone }, answering);
-    this.t.referrals.update(r.id, { status: "accepted", consentedAt: now, acceptedAt: now });
+    const items = this.lines(r, c, summary, lang, { letter: true });
+    const letter = say(lang, "letter", { partner: partner.name[lang], contact: partner.contact, hours: partner.hours, items: items });
+    await this.rooms.send(r.roomId!, [ask(withdrawQuestion(r), letter, lang, referralField(r, "letter", { items: lettered(consented), status: "letter_given" }))], `${answering} letter`);
+    await this.sendLetterPdf(r, { lang, partner: partner.name[lang], contact: partner.contact, hours: partner.hours, items: items, date: now, timeZone: this.timeZone }, answering);
+    this.t.referrals.update(r.id, { status: "letter_given", consentedAt: now });
   }
 
   /**
@@ -244,7 +255,7 @@ export class Referrals {
       const pdf = await letterPdf(letter);
       await this.rooms.sendFile(r.roomId!, {
         name: LETTER_FILE_NAME, mimetype: "application/pdf", bytes: pdf, body: LETTER_FILE_NAME,
-        fields: { "org.onsafe.referral": referralField(r, "letter", { items: r.itemsConsented }) },
+        fields: { "org.onsafe.referral": referralField(r, "letter", { items: lettered(r.itemsConsented) }) },
       }, `${answering} letter pdf`);
     } catch (error) {
       console.error(`referrals: the letter PDF of ${r.id} was not sent: ${(error as Error).message.slice(0, 200)}`);
@@ -277,9 +288,9 @@ export class Referrals {
     });
   }
 
-  /** The agreed items as lines for the hand-off or the letter. */
-  private lines(r: Referral, c: CaseRow, summary: string | null, lang: Language): string {
-    return r.itemsConsented.map((item) => {
+  /** The agreed items as lines for the hand-off or the letter (which never names a chat contact). */
+  private lines(r: Referral, c: CaseRow, summary: string | null, lang: Language, to: { letter: boolean } = { letter: false }): string {
+    return (to.letter ? lettered(r.itemsConsented) : r.itemsConsented).map((item) => {
       if (item === "category") return say(lang, "line.category", { category: categoryWords(c.category, lang) });
       if (item === "summary") return say(lang, "line.summary", { summary: summary ?? "-" });
       return say(lang, "line.contact");
@@ -289,6 +300,11 @@ export class Referrals {
   private lang(c: CaseRow): Language {
     return c.language ?? "ko";
   }
+}
+
+/** What a letter carries of the agreed items: never contact in a chat, since nobody is invited to one. */
+function lettered(items: ReferralItem[]): ReferralItem[] {
+  return items.filter((i) => i !== "contact");
 }
 
 function checkItems(items: unknown): ReferralItem[] {

@@ -4,6 +4,7 @@ import { lang } from "../../i18n.ts";
 import type { CaseReferrals } from "./case-referrals.ts";
 import type { ConsoleKey } from "../shell/console-strings.ts";
 import { ct } from "../shell/ct.ts";
+import { rft } from "./referral-strings.ts";
 
 /** The ops API's limit for the companion's summary (docs/REFERRALS.md). */
 const MAX_SUMMARY = 2000;
@@ -11,6 +12,9 @@ const MAX_SUMMARY = 2000;
 /**
  * "Refer to a partner": a partner, the items to offer and, when the summary is
  * one of them, its text. The referral bot then asks the victim item by item.
+ * Contact in a shared chat is offered only for a partner with accounts here:
+ * nobody from a letter-only partner could write there, so the form says the
+ * victim gets a letter instead (issue 19).
  */
 export function ReferPartner(props: { referrals: CaseReferrals }) {
   const referrals = props.referrals;
@@ -25,13 +29,19 @@ export function ReferPartner(props: { referrals: CaseReferrals }) {
     partnerSelect?.focus();
   }, { defer: true }));
 
-  const ticked = (item: ReferralItem) => items().includes(item);
+  const partner = () => referrals.state.partners.find((p) => p.id === partnerId());
+  const letterOnly = () => (partner()?.staff_ids.length ?? 1) === 0;
+  /** What can be offered to the chosen partner. */
+  const offerable = () => REFERRAL_ITEMS.filter((i) => i !== "contact" || !letterOnly());
+  /** What is ticked and can be offered: a tick on contact stays for a partner chosen later that has accounts. */
+  const offered = () => items().filter((i) => offerable().includes(i));
+  const ticked = (item: ReferralItem) => offered().includes(item);
   const tick = (item: ReferralItem, on: boolean) =>
     setItems((now) => REFERRAL_ITEMS.filter((i) => (i === item ? on : now.includes(i))));
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
-    const offered = await referrals.offer(partnerId(), items(), ticked("summary") ? summary() : undefined);
-    if (offered) setSummary("");
+    const sent = await referrals.offer(partnerId(), offered(), ticked("summary") ? summary() : undefined);
+    if (sent) setSummary("");
   };
 
   return (
@@ -49,9 +59,9 @@ export function ReferPartner(props: { referrals: CaseReferrals }) {
             {(p) => <option value={p.id}>{ct("refer.partnerOption", { kind: ct(`partnerKind.${p.kind}` as ConsoleKey), name: p.name[lang()], region: p.region })}</option>}
           </For>
         </select>
-        <fieldset class="refer-items" aria-describedby="refer-consent">
+        <fieldset class="refer-items" aria-describedby={letterOnly() ? "refer-consent refer-letter" : "refer-consent"}>
           <legend>{ct("refer.items")}</legend>
-          <For each={REFERRAL_ITEMS}>
+          <For each={offerable()}>
             {(item) => (
               <label class="check">
                 <input type="checkbox" name="item" value={item} checked={ticked(item)} onChange={(e) => tick(item, e.currentTarget.checked)} />
@@ -60,13 +70,16 @@ export function ReferPartner(props: { referrals: CaseReferrals }) {
             )}
           </For>
         </fieldset>
+        <Show when={letterOnly() && partner()}>
+          {(p) => <p class="hint refer-letter" id="refer-letter">{rft("refer.letterOnly", { partner: p().name[lang()] })}</p>}
+        </Show>
         <Show when={ticked("summary")}>
           <label for="refer-summary">{ct("refer.summary")}</label>
           <textarea id="refer-summary" rows={4} required maxLength={MAX_SUMMARY} aria-describedby="refer-summary-count"
             value={summary()} onInput={(e) => setSummary(e.currentTarget.value)} />
           <p class="hint" id="refer-summary-count">{ct("refer.count", { n: summary().length.toLocaleString(lang()), max: MAX_SUMMARY.toLocaleString(lang()) })}</p>
         </Show>
-        <button type="submit" class="primary" disabled={referrals.working() || items().length === 0}>{ct("refer.submit")}</button>
+        <button type="submit" class="primary" disabled={referrals.working() || offered().length === 0}>{ct("refer.submit")}</button>
       </form>
     </details>
   );

@@ -10,8 +10,7 @@ import { BarChart } from "./BarChart.tsx";
 import { PartnerDirectory } from "../partner/PartnerDirectory.tsx";
 import type { StaffSession } from "../shell/staff-session.ts";
 import { type OpsClient, OpsError } from "../shell/ops-client.ts";
-import type { ConsoleKey } from "../shell/console-strings.ts";
-import { ct } from "../shell/ct.ts";
+import { referralStatusWords } from "../referrals/referral-strings.ts";
 import { st } from "./supervisor-strings.ts";
 import "./supervisor.css";
 
@@ -101,7 +100,7 @@ export function SupervisorView(props: { session: StaffSession }) {
                     {(r) => (
                       <tr data-partner={r.partner_id} data-status={r.status}>
                         <th scope="row">{r.partner_name}</th>
-                        <td>{ct(`referralStatus.${r.status}` as ConsoleKey)}</td>
+                        <td>{referralStatusWords(r.status)}</td>
                         <td>{r.count}</td>
                       </tr>
                     )}
