@@ -16,13 +16,25 @@ export function watchPageErrors(page: Page): string[] {
   return errors;
 }
 
-/** Opens `/console` on `page` and signs `name` in; resolves once their dashboard shows. */
+/**
+ * Opens `/console` on `page` and signs `name` in; resolves once their dashboard shows.
+ * The recovery key screen of a first sign-in is answered "Later" (console-signin.test.ts sets one).
+ */
 export async function signInToConsole(page: Page, baseUrl: string, name: string, password = STAFF_PASSWORD): Promise<void> {
   await page.goto(`${baseUrl}/console`);
   await page.getByRole("textbox", { name: "Username" }).fill(name);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
+  await skipRecoveryKey(page);
   await page.getByRole("heading", { level: 1, name, exact: true }).waitFor({ timeout: 15_000 });
+}
+
+/** After "Sign in": answers the recovery key screen, if one comes, with "Later" (나중에 in Korean). */
+export async function skipRecoveryKey(page: Page): Promise<void> {
+  const later = page.locator(".recovery-later button");
+  const workspace = page.locator("main.console, main.workspace");
+  await later.or(workspace).first().waitFor({ timeout: 30_000 });
+  if (await later.isVisible()) await later.click();
 }
 
 /**

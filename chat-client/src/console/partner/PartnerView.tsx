@@ -2,6 +2,7 @@ import type { PartnerReferralJson, StaffJson } from "@onsafe/schema/ops-api";
 import { createEffect, createSignal, For, on, Show } from "solid-js";
 import { announce, setTitleCount } from "../shell/announcer.ts";
 import { ct } from "../shell/ct.ts";
+import { SignOutButton } from "../shell/SignOutButton.tsx";
 import { PartnerConversation } from "./PartnerConversation.tsx";
 import { PartnerReferralItem } from "../referrals/PartnerReferralItem.tsx";
 import { createPartnerReferrals } from "../referrals/partner-referrals.ts";
@@ -34,7 +35,7 @@ export function PartnerView(props: { session: StaffSession; me: StaffJson; onSig
       <section class="me" aria-labelledby="me-title">
         <h1 id="me-title">{props.me.display_name ?? props.session.login.userId}</h1>
         <p>{pt("role")}</p>
-        <button type="button" onClick={async () => { await props.session.signOut(); props.onSignedOut(); }}>{ct("logout")}</button>
+        <SignOutButton session={props.session} onSignedOut={props.onSignedOut} />
       </section>
       <Show when={referrals.unreachable()}>
         <p class="error" role="alert">{ct("error.ops")}</p>

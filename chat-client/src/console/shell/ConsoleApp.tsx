@@ -4,6 +4,8 @@ import { ct } from "./ct.ts";
 import { Dashboard } from "../workspace/Dashboard.tsx";
 import { Login } from "./Login.tsx";
 import { PartnerView } from "../partner/PartnerView.tsx";
+import { RecoveryGate } from "./RecoveryKey.tsx";
+import { SignOutButton } from "./SignOutButton.tsx";
 import type { StaffSession } from "./staff-session.ts";
 
 /**
@@ -31,7 +33,11 @@ export function ConsoleApp() {
           <main><p role="status">…</p></main>
         </Match>
         <Match when={session()}>
-          {(current) => <SignedIn session={current()} onSignedOut={() => setSession(null)} />}
+          {(current) => (
+            <RecoveryGate session={current()}>
+              <SignedIn session={current()} onSignedOut={() => setSession(null)} />
+            </RecoveryGate>
+          )}
         </Match>
         <Match when={ready()}>
           <Login onSignedIn={setSession} />
@@ -44,17 +50,13 @@ export function ConsoleApp() {
 /** Which view is theirs is the ops API's word (`GET me`): the kind decides, and each route checks it again. */
 function SignedIn(props: { session: StaffSession; onSignedOut: () => void }) {
   const [me, { refetch }] = createResource(() => props.session.ops.me());
-  const signOut = async () => {
-    await props.session.signOut();
-    props.onSignedOut();
-  };
   return (
     <Switch>
       <Match when={me.error}>
         <main class="console">
           <p class="error" role="alert">{ct("error.ops")}</p>
           <button type="button" class="primary" onClick={() => void refetch()}>{ct("retry")}</button>
-          <button type="button" onClick={() => void signOut()}>{ct("logout")}</button>
+          <SignOutButton session={props.session} onSignedOut={props.onSignedOut} />
         </main>
       </Match>
       <Match when={me()?.kind === "partner" && me()}>

@@ -1,7 +1,27 @@
 import { createSignal, Show } from "solid-js";
 import { ct } from "./ct.ts";
 import { OpsError } from "./ops-client.ts";
+import { si } from "./signin-strings.ts";
 import type { StaffSession } from "./staff-session.ts";
+
+/**
+ * What went wrong, said as it is: only the homeserver's refusal of the
+ * password is "wrong username or password" (a crypto store that would not
+ * open used to be reported so too, issue 19).
+ */
+async function failure(caught: unknown): Promise<string> {
+  if (caught instanceof OpsError) return caught.status === 403 ? ct("login.notStaff") : ct("error.ops");
+  const { SignInError } = await import("./staff-session.ts");
+  if (!(caught instanceof SignInError)) return si("login.other", { error: String(caught), errcode: "—" });
+  if (caught.stage === "keys") return si("login.keys", { error: caught.message });
+  switch (caught.errcode) {
+    case "M_FORBIDDEN": return ct("login.failed");
+    case "M_LIMIT_EXCEEDED": return si("login.limited");
+    case "M_USER_DEACTIVATED": return si("login.deactivated");
+    case undefined: return si("login.unreachable");
+    default: return si("login.other", { error: caught.message, errcode: caught.errcode });
+  }
+}
 
 export function Login(props: { onSignedIn: (session: StaffSession) => void }) {
   const [username, setUsername] = createSignal("");
@@ -19,9 +39,8 @@ export function Login(props: { onSignedIn: (session: StaffSession) => void }) {
       await session.ops.me();
       props.onSignedIn(session);
     } catch (caught) {
-      const notStaff = caught instanceof OpsError && caught.status === 403;
       if (session) await session.signOut();
-      setError(notStaff ? ct("login.notStaff") : ct("login.failed"));
+      setError(await failure(caught));
     } finally {
       setWorking(false);
     }

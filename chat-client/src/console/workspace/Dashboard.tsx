@@ -7,6 +7,7 @@ import { AgendaView } from "../agenda/AgendaView.tsx";
 import { announce, askForNotifications, notificationsAllowed, setSound, setTitleCount, soundOn } from "../shell/announcer.ts";
 import { createCaseEndings } from "../case/case-endings.ts";
 import { ct } from "../shell/ct.ts";
+import { SignOutButton } from "../shell/SignOutButton.tsx";
 import { Conversations } from "./Conversations.tsx";
 import { QueueItem } from "./QueueItem.tsx";
 import { createReferralNews } from "../referrals/referral-news.ts";
@@ -137,7 +138,7 @@ export function Dashboard(props: { session: StaffSession; onSignedOut: () => voi
         <Show when={!notifying()} fallback={<span class="hint">{ct("notify.on")}</span>}>
           <button type="button" onClick={async () => setNotifying(await askForNotifications())}>{ct("notify.enable")}</button>
         </Show>
-        <button type="button" onClick={async () => { await session.signOut(); props.onSignedOut(); }}>{ct("logout")}</button>
+        <SignOutButton session={session} onSignedOut={props.onSignedOut} />
       </section>
       <Show when={error()}>
         <p class="error" role="alert">{ct("error.ops")}</p>

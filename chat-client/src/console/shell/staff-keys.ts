@@ -1,0 +1,133 @@
+/**
+ * Staff key backup with secret storage (Matrix SSSS), as Element does: at the
+ * first sign-in the console sets a recovery key (or a passphrase) that
+ * protects the account's cross-signing keys and room key backup on the
+ * server; on a new browser the same key unlocks them and restores the backup,
+ * so the cases' history and pinned triage summaries stay readable
+ * (docs/CONSOLE.md "Sign-in and keys", docs/THREAT_MODEL.md).
+ *
+ * The victim app keeps its backup the same way (chat/key-backup.ts, whose
+ * restore is reused here), with a key derived from its recovery code.
+ */
+import { Method, type MatrixClient } from "matrix-js-sdk";
+import { decodeRecoveryKey, deriveRecoveryKeyFromPassphrase, type CryptoCallbacks, type GeneratedSecretStorageKey } from "matrix-js-sdk/lib/crypto-api/index.js";
+import { restoreKeyBackup } from "../../chat/key-backup.ts";
+
+/** "ready": this device holds the backup key; "set-up": the account has no secret storage yet; "enter": it has, this device does not. */
+export type RecoveryState = "ready" | "set-up" | "enter";
+
+/** The least a passphrase must be: it alone protects every case's history on the server. */
+export const MIN_PASSPHRASE_LENGTH = 12;
+
+export class WrongRecoveryKey extends Error {
+  constructor() {
+    super("wrong recovery key or passphrase");
+  }
+}
+
+/**
+ * The secret storage key while the console needs it (setting up, unlocking),
+ * in memory only, then forgotten: the SDK asks for it through the crypto callbacks.
+ */
+export class SecretKeyCache {
+  private key: [string, Uint8Array<ArrayBuffer>] | null = null;
+
+  callbacks(): CryptoCallbacks {
+    return {
+      getSecretStorageKey: async ({ keys }) => (this.key && this.key[0] in keys ? this.key : null),
+      cacheSecretStorageKey: (keyId, _info, key) => { this.key = [keyId, key]; },
+    };
+  }
+
+  set(keyId: string, key: Uint8Array<ArrayBuffer>): void {
+    this.key = [keyId, key];
+  }
+
+  clear(): void {
+    this.key?.[1].fill(0);
+    this.key = null;
+  }
+}
+
+export async function recoveryState(client: MatrixClient): Promise<RecoveryState> {
+  const crypto = client.getCrypto();
+  if (!crypto) throw new Error("no crypto");
+  if (!(await client.secretStorage.getDefaultKeyId())) return "set-up";
+  return (await crypto.getSessionBackupPrivateKey()) ? "ready" : "enter";
+}
+
+/** A new recovery key (random, or from a passphrase), not yet stored anywhere: shown first, set once written down. */
+export async function newRecoveryKey(client: MatrixClient, passphrase?: string): Promise<GeneratedSecretStorageKey> {
+  return client.getCrypto()!.createRecoveryKeyFromPassphrase(passphrase);
+}
+
+/**
+ * Sets the account's secret storage with `generated`, cross-signing (our
+ * homeserver takes the first upload without re-authentication, MSC3967) and a
+ * new key backup, whose key goes into secret storage.
+ */
+export async function setUpRecovery(client: MatrixClient, cache: SecretKeyCache, generated: GeneratedSecretStorageKey): Promise<void> {
+  const crypto = client.getCrypto()!;
+  try {
+    if (!(await crypto.isCrossSigningReady()) && !(await client.secretStorage.getDefaultKeyId())) {
+      await crypto.bootstrapCrossSigning({ authUploadDeviceSigningKeys: async (makeRequest) => { await makeRequest(null); } });
+    }
+    await crypto.bootstrapSecretStorage({ createSecretStorageKey: async () => generated, setupNewSecretStorage: true, setupNewKeyBackup: true });
+  } finally {
+    cache.clear();
+  }
+}
+
+/**
+ * Unlocks secret storage with the recovery key or passphrase `text`, signs this
+ * device with the account's cross-signing keys and restores the key backup:
+ * events that could not be decrypted are decrypted again as their keys arrive.
+ */
+export async function unlockRecovery(client: MatrixClient, cache: SecretKeyCache, text: string): Promise<void> {
+  const crypto = client.getCrypto()!;
+  const found = await client.secretStorage.getKey();
+  if (!found) throw new Error("no secret storage key");
+  const [keyId, info] = found;
+  let key: Uint8Array<ArrayBuffer> | null = null;
+  try {
+    key = decodeRecoveryKey(text.trim());
+  } catch {
+    if (info.passphrase) key = await deriveRecoveryKeyFromPassphrase(text, info.passphrase.salt, info.passphrase.iterations, info.passphrase.bits);
+  }
+  if (!key || !(await client.secretStorage.checkKey(key, info))) throw new WrongRecoveryKey();
+  cache.set(keyId, key);
+  try {
+    // Cross-signing: the keys come from secret storage and sign this device (nothing to upload but the signature).
+    await crypto.bootstrapCrossSigning({ authUploadDeviceSigningKeys: async (makeRequest) => { await makeRequest(null); } }).catch((error) => {
+      console.warn("onsafe: this device could not be cross-signed", error);
+    });
+    await restoreKeyBackup(client);
+    if (!(await crypto.getSessionBackupPrivateKey())) throw new Error("the key backup could not be opened");
+  } finally {
+    cache.clear();
+  }
+}
+
+/**
+ * How many room keys this device holds that are not yet in the server's key
+ * backup, or null without a backup. Each is a message no other browser can
+ * read after sign-out.
+ */
+export async function keysNotBackedUp(client: MatrixClient): Promise<number | null> {
+  const crypto = client.getCrypto();
+  const version = await crypto?.getActiveSessionBackupVersion();
+  if (!crypto || !version) return null;
+  const local = await crypto.exportRoomKeys();
+  const remote = await client.http.authedRequest<{ rooms: Record<string, { sessions: Record<string, unknown> }> }>(Method.Get, "/room_keys/keys", { version });
+  return local.filter((k) => !(k.session_id in (remote.rooms[k.room_id]?.sessions ?? {}))).length;
+}
+
+/** Waits until every room key here is in the backup (the SDK uploads them within about ten seconds), up to `timeoutMs`; returns what is left. */
+export async function waitForBackup(client: MatrixClient, timeoutMs = 30_000): Promise<number | null> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const left = await keysNotBackedUp(client);
+    if (!left || Date.now() > until) return left;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
