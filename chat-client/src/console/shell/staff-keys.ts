@@ -35,12 +35,14 @@ export class SecretKeyCache {
   callbacks(): CryptoCallbacks {
     return {
       getSecretStorageKey: async ({ keys }) => (this.key && this.key[0] in keys ? this.key : null),
-      cacheSecretStorageKey: (keyId, _info, key) => { this.key = [keyId, key]; },
+      cacheSecretStorageKey: (keyId, _info, key) => this.set(keyId, key),
     };
   }
 
+  /** A copy: clearing zeroes this cache's bytes, never the caller's (a failed set-up is tried again with the same key). */
   set(keyId: string, key: Uint8Array<ArrayBuffer>): void {
-    this.key = [keyId, key];
+    this.clear();
+    this.key = [keyId, key.slice()];
   }
 
   clear(): void {
