@@ -167,6 +167,7 @@ describe("GET queue and GET cases/{id}", () => {
     expect(reply.body.cases[0]).toEqual({
       id: urgent.id, status: "offered", priority: 4, crisis: false, category: null, language: "ko",
       minor: true, risk: null, waiting_ms: 30_000, position: 1, offered_to: who.jun.userId,
+      offer_expires_at: expect.any(Number), transfer_from: null,
     });
     expect((await call("GET", "/queue", { as: who.boss })).status).toBe(200);
   });
@@ -242,21 +243,48 @@ describe("POST cases/{id}/transfer", () => {
     return c;
   }
 
-  it("moves the case; the note is not stored anywhere", async () => {
+  it("offers the case; it stays with its companion until the colleague accepts, then moves", async () => {
     const c = await assignedToMina();
-    const note = "She prefers to talk in the evening";
-    const reply = await call("POST", `/cases/${c.id}/transfer`, { as: who.mina, body: { to: who.jun.userId, note } });
+    const reply = await call("POST", `/cases/${c.id}/transfer`, { as: who.mina, body: { to: who.jun.userId } });
     expect(reply.status).toBe(200);
-    expect(reply.body).toMatchObject({ case: { id: c.id, assigned_to: who.jun.userId }, invited: false });
-    expect(snapshot()).not.toContain("evening");
-    expect(q.tables.log.forCase(c.id).at(-1)).toMatchObject({ kind: "transferred", actor: who.mina.userId });
+    expect(reply.body).toMatchObject({ case: { id: c.id, assigned_to: who.mina.userId, offered_to: who.jun.userId }, invited: false });
+    expect(typeof reply.body.offer_expires_at).toBe("number");
+    const entry = (await call("GET", "/queue", { as: who.jun })).body.cases.find((e: { id: string }) => e.id === c.id);
+    expect(entry).toMatchObject({ offered_to: who.jun.userId, transfer_from: who.mina.userId, offer_expires_at: reply.body.offer_expires_at });
+    expect((await call("GET", `/cases/${c.id}/transfer`, { as: who.mina })).body.transfer).toMatchObject({ from: who.mina.userId, to: who.jun.userId, status: "pending" });
+    const accepted = await call("POST", `/cases/${c.id}/transfer/accept`, { as: who.jun });
+    expect(accepted.body.case).toMatchObject({ id: c.id, assigned_to: who.jun.userId, room_id: c.roomId });
+    expect(q.tables.log.forCase(c.id).at(-1)).toMatchObject({ kind: "transferred", actor: who.jun.userId });
     expectError(await call("GET", `/cases/${c.id}`, { as: who.mina }), 403, "M_FORBIDDEN");
+    // The transferring console learns that it was accepted, and may then hand the room over.
+    expect((await call("GET", `/cases/${c.id}/transfer`, { as: who.mina })).body.transfer.status).toBe("accepted");
+  });
+
+  it("a note is refused: it goes to the colleague's console, encrypted, never here", async () => {
+    const c = await assignedToMina();
+    await expectRefused("POST", `/cases/${c.id}/transfer`, { as: who.mina, body: { to: who.jun.userId, note: "She prefers to talk in the evening" } }, 400, "M_INVALID_PARAM");
+    expect(snapshot()).not.toContain("evening");
+  });
+
+  it("decline and undo leave the case with its companion; only the colleague offered may accept or decline", async () => {
+    const c = await assignedToMina();
+    await call("POST", `/cases/${c.id}/transfer`, { as: who.mina, body: { to: who.jun.userId } });
+    await expectRefused("POST", `/cases/${c.id}/transfer`, { as: who.mina, body: { to: who.jun.userId } }, 409, "M_BAD_STATE");
+    await expectRefused("POST", `/cases/${c.id}/transfer/accept`, { as: who.mina }, 409, "M_BAD_STATE");
+    await expectRefused("POST", `/cases/${c.id}/transfer/undo`, { as: who.jun }, 403, "M_FORBIDDEN");
+    expect((await call("POST", `/cases/${c.id}/transfer/decline`, { as: who.jun })).status).toBe(200);
+    expect((await call("GET", `/cases/${c.id}/transfer`, { as: who.mina })).body.transfer.status).toBe("declined");
+    await call("POST", `/cases/${c.id}/transfer`, { as: who.mina, body: { to: who.jun.userId } });
+    expect((await call("POST", `/cases/${c.id}/transfer/undo`, { as: who.mina })).body.case).toMatchObject({ assigned_to: who.mina.userId, offered_to: null });
+    await expectRefused("POST", `/cases/${c.id}/transfer/accept`, { as: who.jun }, 409, "M_BAD_STATE");
+    expect((await call("GET", "/me/cases", { as: who.mina })).body.cases.map((x: { id: string }) => x.id)).toEqual([c.id]);
   });
 
   it("a supervisor may transfer any assigned case", async () => {
     const c = await assignedToMina();
     await onShift(who.boss);
-    expect((await call("POST", `/cases/${c.id}/transfer`, { as: who.boss, body: { to: who.boss.userId } })).body.case.assigned_to).toBe(who.boss.userId);
+    expect((await call("POST", `/cases/${c.id}/transfer`, { as: who.boss, body: { to: who.boss.userId } })).body.case.offered_to).toBe(who.boss.userId);
+    expect((await call("POST", `/cases/${c.id}/transfer/accept`, { as: who.boss })).body.case.assigned_to).toBe(who.boss.userId);
   });
 
   it("refuses others, bad bodies and bad targets, changing nothing", async () => {
@@ -266,8 +294,7 @@ describe("POST cases/{id}/transfer", () => {
     await expectRefused("POST", path, { as: who.mina, body: {} }, 400, "M_MISSING_PARAM");
     await expectRefused("POST", path, { as: who.mina, body: { to: 7 } }, 400, "M_BAD_JSON");
     await expectRefused("POST", path, { as: who.mina, body: { to: "jun" } }, 400, "M_INVALID_PARAM");
-    await expectRefused("POST", path, { as: who.mina, body: { to: who.jun.userId, note: 5 } }, 400, "M_BAD_JSON");
-    await expectRefused("POST", path, { as: who.mina, body: { to: who.jun.userId, note: "x".repeat(4001) } }, 400, "M_INVALID_PARAM");
+    await expectRefused("POST", path, { as: who.mina, body: { to: who.jun.userId, note: 5 } }, 400, "M_INVALID_PARAM");
     await expectRefused("POST", path, { as: who.mina, body: { to: who.pat.userId } }, 400, "M_INVALID_PARAM");
     await expectRefused("POST", path, { as: who.mina, body: { to: who.boss.userId } }, 400, "M_INVALID_PARAM");
     await expectRefused("POST", path, { as: who.mina, raw: "{" }, 400, "M_NOT_JSON");

@@ -78,11 +78,11 @@ function bodyFor(w: World, route: string, owner: Owner): unknown {
   }
 }
 
-/** After an allowed transfer, a supervisor gives the case back to its owner, so the next cells find the world as it was. */
+/** After an allowed transfer (an offer, docs/SHIFT.md "Transfer"), a supervisor takes it back, so the next cells find the world as it was. */
 export async function undo(w: World, route: string, kind: Kind, scope: Scope): Promise<void> {
   if (route !== "POST /cases/:id/transfer") return;
   const owner = ownerOf(kind, scope);
-  const reply = await w.stack.ops(w.staff.boss.account, "POST", `/cases/${w.cases[owner]}/transfer`, { to: w.staff[owner].userId });
+  const reply = await w.stack.ops(w.staff.boss.account, "POST", `/cases/${w.cases[owner]}/transfer/undo`, {});
   if (reply.status !== 200) throw new Error(`giving ${w.cases[owner]} back to ${owner}: ${JSON.stringify(reply.body)}`);
 }
 

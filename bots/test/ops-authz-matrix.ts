@@ -113,6 +113,11 @@ export const POLICY: readonly Row[] = [
   scoped("GET /cases/:id/referrals", "the assigned companion, any supervisor", [200, 403], 200),
   scoped("POST /cases/:id/referrals", "the assigned companion; a supervisor only when it is assigned to them", [200, 403], [200, 403]),
   scoped("POST /referrals/:id/complete", "the companion who made it, any supervisor; someone else's is not found", [200, 404], 200),
+  // Before any transfer of the world's cases: none concerns anyone, none waits.
+  scoped("GET /cases/:id/transfer", "the colleague who offered it, the one it was offered to, any supervisor; none here yet", [404, 404], 404),
+  scoped("POST /cases/:id/transfer/accept", "the colleague it is offered to, while it waits; none waits here", [409, 409], 409),
+  scoped("POST /cases/:id/transfer/decline", "the colleague it is offered to, while it waits; none waits here", [409, 409], 409),
+  scoped("POST /cases/:id/transfer/undo", "the assigned companion, any supervisor, while it waits; none waits here", [409, 403], 409),
   scoped("POST /cases/:id/transfer", "the assigned companion, any supervisor", [200, 403], 200),
   // In the world every victim is still in their room: the homeserver does not confirm a leave, whoever asks.
   scoped("POST /cases/:id/victim-left", "the assigned companion, any supervisor, once the homeserver shows them the victim gone", [409, 403], 409),

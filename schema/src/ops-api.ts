@@ -68,6 +68,16 @@ export interface CaseJson extends CaseFieldsJson {
   offered_to: string | null;
 }
 
+/** `GET cases/{id}/transfer`: the case's newest transfer offer (docs/SHIFT.md "Transfer"). */
+export interface TransferJson {
+  from: string;
+  to: string;
+  status: "pending" | "accepted" | "declined" | "expired" | "withdrawn";
+  offered_at: number;
+  expires_at: number;
+  resolved_at: number | null;
+}
+
 export interface QueueJson {
   open: boolean;
   cases: QueueEntryJson[];

@@ -1,7 +1,7 @@
 /** The JSON shapes of the ops API (docs/OPS-API.md): snake_case, ids and enums only. */
-import { type AppointmentJson, type CaseFieldsJson, type CaseJson, HANDED_OFF_STATUSES, isOneOf, type MetricsJson, type PartnerJson, type PartnerReferralJson, type QueueEntryJson, type ReferralJson, type SlotJson, type StaffJson } from "@onsafe/schema";
+import { type AppointmentJson, type CaseFieldsJson, type CaseJson, HANDED_OFF_STATUSES, isOneOf, type MetricsJson, type PartnerJson, type PartnerReferralJson, type QueueEntryJson, type ReferralJson, type SlotJson, type StaffJson, type TransferJson } from "@onsafe/schema";
 import type { MetricsSnapshot, QueueEntry } from "../queue/index.ts";
-import type { Appointment, CaseRow, Partner, Referral, Slot, StaffMember } from "../storage/index.ts";
+import type { Appointment, CaseRow, Offer, Partner, Referral, Slot, StaffMember } from "../storage/index.ts";
 
 export function staffJson(m: StaffMember, load: number): StaffJson {
   return {
@@ -37,8 +37,19 @@ export function queueEntryJson(e: QueueEntry): QueueEntryJson {
     position: e.position,
     offered_to: e.offeredTo,
     offer_expires_at: e.offerExpiresAt,
-    // Transfers are not offered yet (issue 19, finding 4).
-    transfer_from: null,
+    transfer_from: e.transferFrom,
+  };
+}
+
+/** A transfer offer (docs/SHIFT.md "Transfer"): who, to whom, its state and times. */
+export function transferJson(o: Offer): TransferJson {
+  return {
+    from: o.transferFrom!,
+    to: o.companionId,
+    status: o.status,
+    offered_at: o.offeredAt,
+    expires_at: o.expiresAt,
+    resolved_at: o.resolvedAt,
   };
 }
 

@@ -182,6 +182,11 @@ export class CaseService {
       const pending = this.t.offers.pendingFor(c.id);
       if (pending?.companionId !== userId) return null;
       this.t.offers.resolve(pending.id, "declined", now);
+      // A transfer rejected: the case stays with the colleague who holds it.
+      if (pending.transferFrom !== null) {
+        this.t.log.add(c.id, "transfer_declined", userId, now);
+        return [];
+      }
       this.t.cases.update(c.id, { status: "waiting" });
       this.t.log.add(c.id, "offer_declined", userId, now);
       return [];

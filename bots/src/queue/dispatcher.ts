@@ -16,7 +16,8 @@ export class Dispatcher {
     private readonly t: BotsTables,
     private readonly clock: Clock,
     private readonly actions: CaseRoomActions,
-    private readonly offerTimeoutMs: number,
+    /** How long an offer stands, from the queue or a colleague's transfer. */
+    readonly offerTimeoutMs: number,
   ) {}
 
   /** After any change: route, then tell victims whose place or wait changed. */
@@ -37,15 +38,24 @@ export class Dispatcher {
    */
   async expireOffers(): Promise<void> {
     const now = this.clock.now();
-    const { expired, made } = this.t.db.transaction(() => {
-      const expired = this.t.offers.pendingExpiredBy(now).map((offer) => {
+    const { expired, transfers, made } = this.t.db.transaction(() => {
+      const lapsed = this.t.offers.pendingExpiredBy(now);
+      const expired = lapsed.filter((offer) => offer.transferFrom === null).map((offer) => {
         this.t.offers.resolve(offer.id, "expired", now);
         this.t.cases.update(offer.caseId, { status: "waiting" });
         this.t.log.add(offer.caseId, "offer_expired", offer.companionId, now);
         return { c: this.t.cases.byId(offer.caseId)!, companionId: offer.companionId };
       });
-      return { expired, made: expired.length > 0 ? this.decideOffers() : [] };
+      // A transfer nobody accepted: the case simply stays with the colleague who holds it.
+      const transfers = lapsed.filter((offer) => offer.transferFrom !== null).map((offer) => {
+        this.t.offers.resolve(offer.id, "expired", now);
+        this.t.log.add(offer.caseId, "transfer_expired", offer.companionId, now);
+        return { c: this.t.cases.byId(offer.caseId)!, companionId: offer.companionId };
+      });
+      return { expired, transfers, made: expired.length > 0 ? this.decideOffers() : [] };
     });
+    // Before the hand-off the bot invited the colleague; after it the transferring console withdraws its own invite.
+    await this.withdrawAll(transfers.filter(({ c }) => c.handedOffAt === null));
     if (expired.length === 0) return;
     const same = (a: CaseInvite, b: CaseInvite) => a.c.id === b.c.id && a.companionId === b.companionId;
     await this.withdrawAll(expired.filter((e) => !made.some((m) => same(e, m))));

@@ -39,29 +39,6 @@ describe("claim", () => {
 });
 
 describe("transfer and close", () => {
-  it("the companion transfers to a colleague on shift; before the hand-off the bot invites them", async () => {
-    const c = await q.queuedCase("v1");
-    await q.staffCases.claim(c.id, mina);
-    q.actions.calls = [];
-    const { c: moved, invited } = await q.staffCases.transfer(c.id, mina, jun.userId);
-    expect(moved.assignedTo).toBe(jun.userId);
-    expect(invited).toBe(true);
-    expect(q.actions.calls.filter((x) => x.kind !== "queueUpdate")).toEqual([
-      { kind: "withdrawInvite", roomId: c.roomId, userId: mina.userId },
-      { kind: "invite", roomId: c.roomId, userId: jun.userId },
-    ]);
-    expect(q.tables.log.forCase(c.id).at(-1)).toMatchObject({ kind: "transferred", actor: mina.userId });
-  });
-
-  it("after the hand-off the bot is gone: the console invites", async () => {
-    const c = await q.queuedCase("v1");
-    await q.staffCases.claim(c.id, mina);
-    q.cases.markHandedOff(c.id);
-    q.actions.calls = [];
-    expect((await q.staffCases.transfer(c.id, boss, jun.userId)).invited).toBe(false);
-    expect(q.actions.of("invite")).toEqual([]);
-  });
-
   it("refuses others, bad targets and cases not assigned, and changes nothing", async () => {
     const c = await q.queuedCase("v1");
     expect(await errcode(q.staffCases.transfer(c.id, boss, jun.userId))).toBe("M_BAD_STATE");

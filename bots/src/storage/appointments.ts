@@ -47,6 +47,11 @@ export class AppointmentStore {
     this.db.run(this.db.q.updateTable("appointments").set(encode(patch)).where("id", "=", id));
   }
 
+  /** A transfer accepted: the case's appointments held by `from` go to `to` (the slot booked stays the time `from` published). */
+  moveCase(caseId: string, from: string, to: string): void {
+    this.db.run(this.db.q.updateTable("appointments").set({ companion_id: to }).where("case_id", "=", caseId).where("companion_id", "=", from));
+  }
+
   ofCase(caseId: string): Appointment[] {
     return this.db.all(this.db.q.selectFrom("appointments").selectAll().where("case_id", "=", caseId).orderBy("created_at").orderBy("id")).map(decode);
   }

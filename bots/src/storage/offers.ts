@@ -1,4 +1,4 @@
-/** Offers of a case to a companion: at most one pending per case. */
+/** Offers of a case to a companion, from the queue or a colleague's transfer: at most one pending per case. */
 import type { Selectable } from "kysely";
 import type { OffersTable, OfferStatus } from "@onsafe/schema";
 import type { BotsStore } from "./store.ts";
@@ -11,18 +11,21 @@ export interface Offer {
   expiresAt: number;
   status: OfferStatus;
   resolvedAt: number | null;
+  /** A transfer: the colleague who holds the case; null for an offer from the queue. */
+  transferFrom: string | null;
 }
 
 export class OfferStore {
   constructor(private readonly db: BotsStore) {}
 
-  insert(o: Pick<Offer, "caseId" | "companionId" | "offeredAt" | "expiresAt">): void {
+  insert(o: Pick<Offer, "caseId" | "companionId" | "offeredAt" | "expiresAt"> & { transferFrom?: string }): void {
     this.db.run(this.db.q.insertInto("offers").values({
       case_id: o.caseId,
       companion_id: o.companionId,
       offered_at: o.offeredAt,
       expires_at: o.expiresAt,
       status: "pending",
+      transfer_from: o.transferFrom ?? null,
     }));
   }
 
@@ -53,9 +56,17 @@ export class OfferStore {
       .where("companion_id", "=", companionId).where("status", "=", "pending")).map(decode);
   }
 
-  /** Everyone who was offered the case before, with how it ended. */
+  /** Everyone who was offered the case from the queue before, with how it ended (a transfer declined is no refusal of the queue's offer). */
   pastFor(caseId: string): Offer[] {
-    return this.db.all(this.db.q.selectFrom("offers").selectAll().where("case_id", "=", caseId).where("status", "!=", "pending")).map(decode);
+    return this.db.all(this.db.q.selectFrom("offers").selectAll().where("case_id", "=", caseId).where("status", "!=", "pending")
+      .where("transfer_from", "is", null)).map(decode);
+  }
+
+  /** The case's newest transfer, whatever its state. */
+  latestTransfer(caseId: string): Offer | undefined {
+    const row = this.db.first(this.db.q.selectFrom("offers").selectAll().where("case_id", "=", caseId).where("transfer_from", "is not", null)
+      .orderBy("id", "desc").limit(1));
+    return row && decode(row);
   }
 
   resolve(id: number, status: Exclude<OfferStatus, "pending">, at: number): void {
@@ -72,5 +83,6 @@ function decode(r: Selectable<OffersTable>): Offer {
     expiresAt: r.expires_at,
     status: r.status,
     resolvedAt: r.resolved_at,
+    transferFrom: r.transfer_from,
   };
 }

@@ -92,6 +92,11 @@ export class ReferralStore {
       .map((r) => ({ partnerId: r.partner_id, status: r.status, count: Number(r.count) }));
   }
 
+  /** A transfer accepted: the case's referrals made by `from` are followed by `to`. */
+  moveCase(caseId: string, from: string, to: string): void {
+    this.db.run(this.db.q.updateTable("referrals").set({ companion_id: to }).where("case_id", "=", caseId).where("companion_id", "=", from));
+  }
+
   update(id: string, patch: ReferralPatch): void {
     this.db.run(this.db.q.updateTable("referrals").set(encode(patch)).where("id", "=", id));
   }

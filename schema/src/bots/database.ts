@@ -24,6 +24,10 @@ export const CASE_LOG_KINDS = [
   "assigned",
   "handed_off",
   "transferred",
+  "transfer_offered",
+  "transfer_declined",
+  "transfer_expired",
+  "transfer_withdrawn",
   "closed",
 ] as const;
 export type CaseLogKind = (typeof CASE_LOG_KINDS)[number];
@@ -83,6 +87,8 @@ export interface OffersTable {
   expires_at: number;
   status: OfferStatus;
   resolved_at: number | null;
+  /** A transfer: the colleague who holds the case and offers it (docs/SHIFT.md); null for an offer from the queue. */
+  transfer_from: string | null;
 }
 
 export interface CaseLogTable {

@@ -5,11 +5,8 @@ import type { StaffCases } from "../../queue/index.ts";
 import type { OpsEnv } from "../env.ts";
 import { invalidParam } from "../errors.ts";
 import type { RoomMembership } from "../room-membership.ts";
-import { caseIdParam, optionalString, readJson, requireString, requireUserId } from "../json.ts";
-import { caseJson } from "../shapes.ts";
-
-/** A transfer note is staff text for the room; it is checked, never stored. */
-export const MAX_NOTE_LENGTH = 4000;
+import { caseIdParam, readJson, requireString, requireUserId } from "../json.ts";
+import { caseJson, transferJson } from "../shapes.ts";
 
 export function caseRoutes(auth: MiddlewareHandler<OpsEnv>, staffCases: StaffCases, membership: RoomMembership): Hono<OpsEnv> {
   const r = new Hono<OpsEnv>();
@@ -29,14 +26,41 @@ export function caseRoutes(auth: MiddlewareHandler<OpsEnv>, staffCases: StaffCas
     return c.json(view(id, c));
   });
 
+  /** Offers the case to a colleague (docs/SHIFT.md "Transfer"). A note is refused: it goes to the colleague encrypted, never through here. */
   r.post("/cases/:id/transfer", auth, async (c) => {
     const id = caseIdParam(c);
     const body = await readJson(c);
     const to = requireUserId(body, "to");
-    optionalString(body, "note", MAX_NOTE_LENGTH);
-    const { c: row, invited } = await staffCases.transfer(id, c.get("staff"), to);
-    // The caller may no longer see the case once it moved: answer from the row itself.
-    return c.json({ case: caseJson(row, null), invited });
+    if ("note" in body) throw invalidParam("A transfer note goes to the colleague end-to-end encrypted, never through the ops API");
+    const { invited, expiresAt } = await staffCases.transfer(id, c.get("staff"), to);
+    return c.json({ ...view(id, c), invited, offer_expires_at: expiresAt });
+  });
+
+  /** The newest transfer of the case, for the colleague who offered it, the one offered it, or a supervisor. */
+  r.get("/cases/:id/transfer", auth, (c) => c.json({ transfer: transferJson(staffCases.latestTransfer(caseIdParam(c), c.get("staff"))) }));
+
+  /** The colleague takes the transferred case; the answer has its room, to join. */
+  r.post("/cases/:id/transfer/accept", auth, async (c) => {
+    const id = caseIdParam(c);
+    await readJson(c);
+    staffCases.acceptTransfer(id, c.get("staff"));
+    return c.json(view(id, c));
+  });
+
+  /** The colleague says no; they may no longer see the case: answered from the row itself. */
+  r.post("/cases/:id/transfer/decline", auth, async (c) => {
+    const id = caseIdParam(c);
+    await readJson(c);
+    const row = await staffCases.declineTransfer(id, c.get("staff"));
+    return c.json({ case: caseJson(row, null) });
+  });
+
+  /** Undo: the transferring companion (or a supervisor) takes the waiting offer back. */
+  r.post("/cases/:id/transfer/undo", auth, async (c) => {
+    const id = caseIdParam(c);
+    await readJson(c);
+    await staffCases.undoTransfer(id, c.get("staff"));
+    return c.json(view(id, c));
   });
 
   r.post("/cases/:id/close", auth, async (c) => {
