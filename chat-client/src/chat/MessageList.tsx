@@ -21,6 +21,7 @@ export const victimNames: NameOf = (m) => (m.sender === "me" ? t("chat.you") : m
 
 /**
  * The conversation as a log: new messages are announced to screen readers.
+ * Each item's element carries its id (`data-id`), for a view that follows what is on screen.
  * `visitCard` draws the scheduling bot's confirmations and notices, `letterCard`
  * the referral bot's letter (the victim app); without them they read as the bot's text.
  */
@@ -54,10 +55,10 @@ export function MessageList(props: {
             </Match>
             <Match when={item.kind === "summary"}>
               {/* Only that it was passed on: the answers themselves (risk included) could be read over a shoulder. */}
-              <li class="summary">{t("chat.summary")}</li>
+              <li class="summary" data-id={item.id}>{t("chat.summary")}</li>
             </Match>
             <Match when={item.kind === "unreadable" && item}>
-              {(u) => <li class="message unreadable" classList={{ opening: u().opening }}>{u().opening ? t("chat.opening") : t("chat.cannotRead")}</li>}
+              {(u) => <li class="message unreadable" data-id={u().id} classList={{ opening: u().opening }}>{u().opening ? t("chat.opening") : t("chat.cannotRead")}</li>}
             </Match>
           </Switch>
         )}
@@ -69,7 +70,7 @@ export function MessageList(props: {
 
 function MessageBubble(props: { message: Message; name: string; onRetry: (id: string) => void; attachment?: (m: Message) => JSX.Element }) {
   return (
-    <li class={`message from-${props.message.sender}`}>
+    <li class={`message from-${props.message.sender}`} data-id={props.message.id}>
       <span class="sender">{props.name}</span>
       <p class="body">{props.message.sender === "me" ? props.message.body : <WithPhoneLinks text={props.message.body} />}</p>
       <Show when={props.message.calls}>{(calls) => <CallButtons calls={calls()} />}</Show>
@@ -96,7 +97,7 @@ function MessageBubble(props: { message: Message; name: string; onRetry: (id: st
 
 function PromptItem(props: { prompt: Prompt; onAnswer: MessageActions["answer"] }) {
   return (
-    <li class="message from-bot prompt">
+    <li class="message from-bot prompt" data-id={props.prompt.id}>
       <span class="sender">{t("chat.bot")}</span>
       <p class="body"><WithPhoneLinks text={props.prompt.body} /></p>
       <Show when={props.prompt.active}>
@@ -145,7 +146,7 @@ function asMessage(card: VisitItem | LetterItem | Handoff): Message {
 
 function QueueItem(props: { queue: Queue }) {
   return (
-    <li class="queue">
+    <li class="queue" data-id={props.queue.id}>
       <h2>{t("queue.title")}</h2>
       <div role="status">
         <p>{props.queue.position <= 1 ? t("queue.next") : t("queue.position", { position: props.queue.position })}</p>

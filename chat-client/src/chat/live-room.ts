@@ -1,16 +1,17 @@
 /**
  * What a chat view shows of one room, kept up to date: its chat items, whether
- * another person is typing, and a read receipt for the newest message from
- * others while the page is visible. The victim's chat and the console's
- * conversations both use it. A message whose keys have not come yet is
+ * another person is typing, and read receipts while the page is visible: for
+ * the newest message from others (the victim's chat, which brings each new
+ * message into view), or only for what the view reports seen (the console's
+ * conversations, whose companion may be reading further up). A message whose keys have not come yet is
  * "still opening" for a while (`key-wait.ts`) before it is "can't be read".
  */
-import type { MatrixClient } from "matrix-js-sdk";
+import type { MatrixClient, MatrixEvent } from "matrix-js-sdk";
 import { createEffect, createSignal, on, onCleanup } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
 import { KeyWait } from "./key-wait.ts";
 import { onRoomChanges } from "./room-changes.ts";
-import { findPending, newestFromOthers, othersTyping, readByOthers, resend, timelineEvents } from "./room-view.ts";
+import { findPending, newestFromOthers, newestSeenFromOthers, othersTyping, readByOthers, resend, timelineEvents } from "./room-view.ts";
 import { chatItems, type ChatItem } from "./timeline.ts";
 
 export interface LiveRoomOptions {
@@ -20,6 +21,11 @@ export interface LiveRoomOptions {
   shown?: () => boolean;
   /** The victim's view: a counsellor's arrival ends the questions and the place in line (`ChatItemOptions`). */
   counsellorEndsTriage?: boolean;
+  /**
+   * "seen": read receipts go only as far as the view reports with `seen(id)`, never
+   * further (issue 19: a message below the edge was marked read). Default "newest".
+   */
+  receipts?: "newest" | "seen";
 }
 
 export type LiveRoom = ReturnType<typeof createLiveRoom>;
@@ -47,11 +53,14 @@ export function createLiveRoom(client: MatrixClient, roomId: () => string | null
     if (next !== null) lookAgain = setTimeout(refresh, next + 50);
     setView("items", reconcile(options.promptButtons ? items : items.map((i) => (i.kind === "prompt" || i.kind === "visit" || i.kind === "letter" ? { ...i, active: false } : i)), { key: "id" }));
     setTyping(othersTyping(current, me));
-    const newest = newestFromOthers(current, me);
-    if (newest && newest.getId() !== lastReceipt && document.visibilityState === "visible" && (options.shown?.() ?? true)) {
-      lastReceipt = newest.getId() ?? null;
-      void client.sendReadReceipt(newest).catch(() => undefined);
-    }
+    if (options.receipts !== "seen") sendReceipt(newestFromOthers(current, me));
+  };
+  const sendReceipt = (event: MatrixEvent | null) => {
+    if (!event || event.getId() === lastReceipt || document.visibilityState !== "visible" || !(options.shown?.() ?? true)) return;
+    const id = event.getId() ?? null;
+    lastReceipt = id;
+    // One that did not go out is tried again on the next refresh or report.
+    void client.sendReadReceipt(event).catch(() => { if (lastReceipt === id) lastReceipt = null; });
   };
   onCleanup(onRoomChanges(client, refresh));
   onCleanup(() => clearTimeout(lookAgain));
@@ -62,6 +71,11 @@ export function createLiveRoom(client: MatrixClient, roomId: () => string | null
     items: () => view.items,
     typing,
     refresh,
+    /** The reader has seen up to this item, or (null) to the end (with `receipts: "seen"`): a receipt for what is new up to there. */
+    seen(id: string | null) {
+      const current = room();
+      if (current && options.receipts === "seen") sendReceipt(newestSeenFromOthers(current, me, id));
+    },
     /** Sends again a message that did not go out. */
     retry(id: string) {
       const current = room();

@@ -50,10 +50,38 @@ export function othersTyping(room: Room, me: string): boolean {
 
 /** Messages from others after my read receipt (all of them when I have none). */
 export function unreadCount(room: Room, me: string): number {
+  return unreadEvents(room, me).length;
+}
+
+/** The messages `unreadCount` counts, oldest first. */
+export function unreadEvents(room: Room, me: string): MatrixEvent[] {
   const events = room.getLiveTimeline().getEvents();
+  return events.slice(readIndex(room, me, events) + 1).filter((e) => e.getSender() !== me && (e.getType() === "m.room.message" || e.isEncrypted()));
+}
+
+/** Where my read receipt is in `events` (-1 when I have none there). */
+function readIndex(room: Room, me: string, events: MatrixEvent[]): number {
   const readUpTo = room.getEventReadUpTo(me);
-  const from = readUpTo ? events.findIndex((e) => e.getId() === readUpTo) + 1 : 0;
-  return events.slice(from).filter((e) => e.getSender() !== me && (e.getType() === "m.room.message" || e.isEncrypted())).length;
+  return readUpTo ? events.findIndex((e) => e.getId() === readUpTo) : -1;
+}
+
+/**
+ * The event to send a read receipt for once the reader has seen up to `seenId`
+ * (an event of the timeline, or one of mine still being sent; null: all of it,
+ * to the end): the newest from someone else up to it, if it is after my read
+ * receipt. Null when there is nothing new to mark: a receipt never goes back,
+ * nor past what was seen.
+ */
+export function newestSeenFromOthers(room: Room, me: string, seenId: string | null): MatrixEvent | null {
+  const events = room.getLiveTimeline().getEvents();
+  let at = seenId === null ? events.length - 1 : events.findIndex((e) => e.getId() === seenId);
+  if (at < 0 && seenId !== null && findPending(room, seenId)) at = events.length - 1;
+  const read = readIndex(room, me, events);
+  for (let i = at; i > read; i--) {
+    const event = events[i]!;
+    if (event.getSender() !== me && event.getId()) return event;
+  }
+  return null;
 }
 
 /** The newest event from someone else, to send a read receipt for. */

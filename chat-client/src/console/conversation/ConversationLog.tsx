@@ -3,15 +3,21 @@
  * referral alike: one bot card pinned on top (the triage summary, or the
  * referral hand-off), then the decrypted history since joining, and whether
  * someone is typing. The caller adds its own actions and the composer.
+ * The list stays at the newest message and read receipts cover only what was
+ * on screen (`reading.ts`).
  */
-import { Show } from "solid-js";
+import { createEffect, on, onMount, Show } from "solid-js";
 import { MessageList, type NameOf } from "../../chat/MessageList.tsx";
 import { createLiveRoom, type LiveRoom } from "../../chat/live-room.ts";
+import { unreadEvents } from "../../chat/room-view.ts";
 import { isTriageSummaryContent, TRIAGE_SUMMARY_FIELD, type TriageSummaryContent } from "@onsafe/schema/events";
 import { AttachmentView } from "./AttachmentView.tsx";
 import { ct } from "../shell/ct.ts";
 import type { StaffSession } from "../shell/staff-session.ts";
 import { summaryText } from "./triage-summary.ts";
+import { cvt } from "./conversation-strings.ts";
+import { createReading } from "./reading.ts";
+import "./conversation-log.css";
 
 /** The bot card a view pins: the companion's triage summary, the partner's hand-off. */
 export type PinnedKind = "summary" | "handoff";
@@ -27,7 +33,7 @@ export interface ConsoleRoom {
 
 export function createConsoleRoom(session: StaffSession, roomId: string, pinnedKind: PinnedKind): ConsoleRoom {
   const client = session.client;
-  const live = createLiveRoom(client, () => roomId, session.login.userId, { promptButtons: false });
+  const live = createLiveRoom(client, () => roomId, session.login.userId, { promptButtons: false, receipts: "seen" });
   // With lazy-loaded members the others' memberships may not have come with the join
   // (they spoke before this user could see): load the members, so typing and names work.
   void client.getRoom(roomId)?.loadMembersIfNeeded().then(live.refresh).catch(() => undefined);
@@ -64,6 +70,23 @@ export function ConversationLog(props: {
     return client.getRoom(props.roomId)?.getMember(m.senderId)?.name ?? m.senderId;
   };
   const rest = () => props.room.live.items().filter((item) => item.kind !== props.room.pinnedKind);
+  const me = props.session.login.userId;
+  const reading = createReading({
+    unread: () => {
+      const room = client.getRoom(props.roomId);
+      return room ? unreadEvents(room, me).map((event) => event.getId() ?? "") : [];
+    },
+    onSeen: (id) => props.room.live.seen(id),
+  });
+  let scroller!: HTMLDivElement;
+  let content!: HTMLDivElement;
+  onMount(() => reading.attach(scroller, content));
+  // What the companion sends, they see: back to the newest (not when the conversation opens).
+  const newestOwn = () => {
+    const last = rest().at(-1);
+    return last?.kind === "message" && last.sender === "me" ? last.id : null;
+  };
+  createEffect(on(newestOwn, (id, before) => { if (id && id !== before) reading.toNewest(); }, { defer: true }));
 
   return (
     <>
@@ -76,14 +99,21 @@ export function ConversationLog(props: {
         )}
       </Show>
       {/* Focusable: a long history scrolls here, and keyboard users must be able to scroll it too. */}
-      <div class="conversation-log" tabindex="0">
-        <MessageList
-          items={rest()}
-          nameOf={nameOf}
-          label={ct("conversation.log")}
-          attachment={(m) => (m.attachment ? <AttachmentView attachment={m.attachment} accessToken={props.session.login.accessToken} /> : null)}
-          actions={{ answer: () => undefined, retry: props.room.live.retry }}
-        />
+      <div class="conversation-log" tabindex="0" ref={scroller}>
+        <div ref={content}>
+          <MessageList
+            items={rest()}
+            nameOf={nameOf}
+            label={ct("conversation.log")}
+            attachment={(m) => (m.attachment ? <AttachmentView attachment={m.attachment} accessToken={props.session.login.accessToken} /> : null)}
+            actions={{ answer: () => undefined, retry: props.room.live.retry }}
+          />
+        </div>
+        <Show when={reading.newBelow()}>
+          <div class="new-messages">
+            <button type="button" class="primary" onClick={() => reading.showNew()}>{cvt("reading.newMessages")} <span aria-hidden="true">↓</span></button>
+          </div>
+        </Show>
       </div>
       <p class="typing" role="status" aria-live="polite">{props.room.live.typing() ? props.typingText : ""}</p>
     </>
