@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll } from "vitest";
 import type { Browser, BrowserContext, BrowserContextOptions } from "playwright-core";
-import { Stack } from "../../bots/test/stack.ts";
+import { Stack, type StackOptions } from "../../bots/test/stack.ts";
 import { launchChromium, PHONE } from "../../test-support/browser.ts";
 
 /** A tablet held sideways, or a small laptop: where companions use the console. */
@@ -21,13 +21,13 @@ export interface BrowserStack {
 }
 
 /** Registers the file's hooks; the service and the browser are there from its first `beforeAll` on. */
-export function useBrowserStack(o: { closeContextsAfterEach?: boolean } = {}): BrowserStack {
+export function useBrowserStack(o: { closeContextsAfterEach?: boolean; stack?: StackOptions } = {}): BrowserStack {
   let stack: Stack | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([Stack.start(), launchChromium()]);
+    [stack, browser] = await Promise.all([Stack.start(o.stack), launchChromium()]);
   }, 60_000);
 
   if (o.closeContextsAfterEach) {

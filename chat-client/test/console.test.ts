@@ -9,6 +9,7 @@ import type { BrowserContext } from "playwright-core";
 import { nextPrompt } from "../../bots/test/conversation.ts";
 import { screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
 import { sendEncryptedImage, TINY_PNG } from "../../test-support/encrypted-attachment.ts";
+import { receiveHistory } from "../src/console/case/history-keys.ts";
 import { useBrowserStack } from "./browser-stack.ts";
 import { skipRecoveryKey } from "./console-page.ts";
 
@@ -133,22 +134,25 @@ describe("the companion console", () => {
     await composer.press("Enter");
     await expect.poll(() => second.bodies(secondRoom).some((b) => b.startsWith("Before anything is deleted") && b.endsWith("Take your time.")), { timeout: 15_000 }).toBe(true);
 
-    // Transfer to a colleague on shift: they are invited and find the note and the summary in the room.
+    // Transfer to a colleague on shift (docs/SHIFT.md "Transfer"; console-transfer.test.ts has both consoles): an offer
+    // that jun, here a Node client, accepts; the console then invites jun, forwards the room's keys and the note to jun's
+    // devices, encrypted, and leaves. The note never goes into the room.
     const jun = await env.stack.staff("jun", { languages: ["ko", "en"] });
     await page.getByText("Transfer to a colleague").click();
     const colleague = page.getByLabel("Colleague on shift");
     await expect.poll(() => colleague.locator("option").allTextContents()).toContain("jun (ko, en; 0/3)");
     await colleague.selectOption({ value: jun.userId });
-    await page.getByLabel("Note (kept in this room only)").fill("Prefers to talk in the evening.");
-    await page.getByRole("button", { name: "Transfer", exact: true }).click();
+    await page.getByLabel("Note for your colleague (only they will read it)").fill("Prefers to talk in the evening.");
+    await page.getByRole("button", { name: "Offer the case" }).click();
+    await page.getByText("Waiting for jun to accept").waitFor({ timeout: 15_000 });
+    const secondCase = ((await env.stack.ops(sora.account, "GET", "/me/cases")).body.cases as { id: string; room_id: string }[]).find((c) => c.room_id === secondRoom)!.id;
+    const history = receiveHistory(jun.client, secondRoom, sora.userId);
+    expect((await env.stack.ops(jun.account, "POST", `/cases/${secondCase}/transfer/accept`, {})).status).toBe(200);
     await jun.waitForRoom(secondRoom, "invite");
     await jun.client.joinRoom(secondRoom);
-    await jun.waitFor(() => jun.bodies(secondRoom).some((b) => b.includes("Prefers to talk in the evening.")), "the transfer note");
-    // The summary again, in the bot's field, for the colleague's console; its body is one the victim may read.
-    const resent = () => jun.client.getRoom(secondRoom)?.getLiveTimeline().getEvents().find((e) => e.getContent()["org.onsafe.triage_summary"]);
-    await jun.waitFor(() => resent() !== undefined, "the summary posted again");
-    expect(resent()!.getContent()).toMatchObject({ body: "We've passed your answers on to your next counsellor.", "org.onsafe.triage_summary": { skipped: true } });
-    await page.locator(`[role=tab][data-room="${secondRoom}"]`).waitFor({ state: "detached", timeout: 15_000 });
+    expect((await history).note).toBe("Prefers to talk in the evening.");
+    await page.locator(`[role=tab][data-room="${secondRoom}"]`).waitFor({ state: "detached", timeout: 30_000 });
+    expect(jun.bodies(secondRoom).some((b) => b.includes("Prefers to talk in the evening."))).toBe(false);
     const junCases = await env.stack.ops(jun.account, "GET", "/me/cases");
     expect(junCases.body.cases.map((c: { room_id: string }) => c.room_id)).toEqual([secondRoom]);
 

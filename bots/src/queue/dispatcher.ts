@@ -115,7 +115,7 @@ export class Dispatcher {
     const made: CaseInvite[] = [];
     for (const c of this.t.cases.queued()) {
       if (c.status !== "waiting") continue;
-      const companionId = chooseCompanion(c.language, candidates, this.refusals(c));
+      const companionId = chooseCompanion(c.language, candidates, this.refusals(c.id));
       if (companionId === null) continue;
       this.t.offers.insert({ caseId: c.id, companionId, offeredAt: now, expiresAt: now + this.offerTimeoutMs });
       this.t.cases.update(c.id, { status: "offered" });
@@ -126,11 +126,9 @@ export class Dispatcher {
     return made;
   }
 
-  /** Who declined or let lapse an offer of `c` since it was queued: a reopened case starts afresh (docs/QUEUE.md "After closing"). */
-  private refusals(c: CaseRow): Map<string, Refusal> {
+  private refusals(caseId: string): Map<string, Refusal> {
     const refusals = new Map<string, Refusal>();
-    for (const offer of this.t.offers.pastFor(c.id)) {
-      if (c.queuedAt !== null && offer.offeredAt < c.queuedAt) continue;
+    for (const offer of this.t.offers.pastFor(caseId)) {
       if (offer.status === "declined") refusals.set(offer.companionId, "declined");
       else if (offer.status === "expired" && !refusals.has(offer.companionId)) refusals.set(offer.companionId, "expired");
     }

@@ -102,7 +102,9 @@ export class VictimSession {
       invite: [bot],
       initial_state: [
         { type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } },
-        { type: "m.room.history_visibility", state_key: "", content: { history_visibility: "joined" } },
+        // "shared": a counsellor who takes over a transferred case can fetch the earlier messages, and the previous
+        // counsellor's console forwards their keys (docs/SHIFT.md "Transfer"); nobody else is ever let in.
+        { type: "m.room.history_visibility", state_key: "", content: { history_visibility: "shared" } },
       ],
       // The triage bot needs kick level to withdraw a companion's lapsed invite (docs/QUEUE.md).
       power_level_content_override: { users: { [login.userId]: 100, [bot]: 50 } },

@@ -1,6 +1,6 @@
 import { BOT_LOCALPARTS } from "@onsafe/schema/account-kinds";
-import { TRIAGE_SUMMARY_FIELD, type TriageSummaryContent } from "@onsafe/schema/events";
-import type { CaseJson, StaffJson } from "@onsafe/schema/ops-api";
+import type { TriageSummaryContent } from "@onsafe/schema/events";
+import type { CaseJson } from "@onsafe/schema/ops-api";
 import { CASE_OUTCOMES, type CaseOutcome } from "@onsafe/schema/triage";
 import { createSignal, For, Show } from "solid-js";
 import type { Draft } from "../../chat/Composer.tsx";
@@ -11,25 +11,20 @@ import { CANNED_RESPONSES, cannedText } from "../conversation/canned-responses.t
 import type { ConsoleKey } from "../shell/console-strings.ts";
 import { ct } from "../shell/ct.ts";
 import { ReferPartner } from "../referrals/ReferPartner.tsx";
+import { TransferCase } from "./TransferCase.tsx";
 import type { StaffSession } from "../shell/staff-session.ts";
 import type { VisitRequest } from "../agenda/visit-request.ts";
 
 /**
  * What a companion does with a conversation: insert a prepared text (editable
- * before sending), transfer with a note, arrange a visit, refer to a partner,
- * invite the scheduling or referral bot, close with an outcome. The note goes into the encrypted room, never to the ops API's storage.
+ * before sending), transfer (`TransferCase`: its note goes to the colleague's
+ * console only, never into the room or the ops API), arrange a visit, refer to
+ * a partner, invite the scheduling or referral bot, close with an outcome.
  */
 export function CaseActions(props: { session: StaffSession; roomId: string; caseInfo: CaseJson | null; summary: TriageSummaryContent | null; draft: Draft; visit: VisitRequest; referrals: CaseReferrals; onLeft: () => void }) {
   const session = props.session;
-  const [to, setTo] = createSignal("");
-  const [note, setNote] = createSignal("");
   const [outcome, setOutcome] = createSignal<CaseOutcome>("supported");
   const [error, setError] = createSignal<string | null>(null);
-  const [waitingFor, setWaitingFor] = createSignal<string | null>(null);
-  const [colleagues, setColleagues] = createSignal<StaffJson[]>([]);
-  const loadColleagues = () => void session.ops.staffOnShift()
-    .then((staff) => setColleagues(staff.filter((m) => m.user_id !== session.login.userId)))
-    .catch(() => setColleagues([]));
   const server = () => session.login.userId.slice(session.login.userId.indexOf(":") + 1);
 
   const run = async (action: () => Promise<void>) => {
@@ -45,28 +40,6 @@ export function CaseActions(props: { session: StaffSession; roomId: string; case
     if (!response) return;
     const current = props.draft.text();
     props.draft.set(current ? `${current}\n${cannedText(response, lang())}` : cannedText(response, lang()));
-  };
-  const transfer = (event: SubmitEvent) => {
-    event.preventDefault();
-    const caseInfo = props.caseInfo;
-    if (!caseInfo) return;
-    void run(async () => {
-      const colleague = to().trim();
-      const { invited } = await session.ops.transfer(caseInfo.id, colleague, note());
-      if (!invited) await session.client.invite(props.roomId, colleague);
-      // The colleague can read only what is sent after they join (history is visible from joining),
-      // so the note and the summary are posted again once they are in; then this companion leaves.
-      // The summary goes as the bot sent it, in its field, with a body that reads well over the victim's shoulder.
-      setWaitingFor(colleague);
-      await session.waitForJoin(props.roomId, colleague);
-      const body = ct("actions.transferPosted", { from: session.login.userId, note: note() || "—" });
-      await session.client.sendMessage(props.roomId, { msgtype: "m.text", body } as never);
-      if (props.summary) {
-        await session.client.sendMessage(props.roomId, { msgtype: "m.notice", body: ct("actions.summaryPassed"), [TRIAGE_SUMMARY_FIELD]: props.summary } as never);
-      }
-      await session.client.leave(props.roomId);
-      props.onLeft();
-    });
   };
   const close = (event: SubmitEvent) => {
     event.preventDefault();
@@ -93,21 +66,6 @@ export function CaseActions(props: { session: StaffSession; roomId: string; case
       <Show when={props.caseInfo}>
         <ArrangeVisit request={props.visit} />
         <ReferPartner referrals={props.referrals} />
-        <details onToggle={(e) => { if (e.currentTarget.open) loadColleagues(); }}>
-          <summary>{ct("actions.transfer")}</summary>
-          <form onSubmit={transfer} class="action-form">
-            <label for="transfer-to">{ct("actions.transferTo")}</label>
-            <select id="transfer-to" required value={to()} onChange={(e) => setTo(e.currentTarget.value)}>
-              <option value="">{ct("actions.transferPick")}</option>
-              <For each={colleagues()}>
-                {(m) => <option value={m.user_id}>{`${m.display_name ?? m.user_id} (${m.languages.join(", ")}; ${m.load}/${m.capacity})`}</option>}
-              </For>
-            </select>
-            <label for="transfer-note">{ct("actions.transferNote")}</label>
-            <textarea id="transfer-note" rows={2} value={note()} onInput={(e) => setNote(e.currentTarget.value)} />
-            <button type="submit">{ct("actions.transferSubmit")}</button>
-          </form>
-        </details>
         <details>
           <summary>{ct("actions.close")}</summary>
           <form onSubmit={close} class="action-form">
@@ -127,9 +85,8 @@ export function CaseActions(props: { session: StaffSession; roomId: string; case
           <button type="button" onClick={() => props.referrals.showForm()}>{ct("actions.inviteReferral")}</button>
         </div>
       </details>
-      <Show when={waitingFor()}>
-        {(colleague) => <p role="status">{ct("actions.transferWaiting", { colleague: colleague() })}</p>}
-      </Show>
+      {/* Outside the case's own Show: while the colleague takes over, the case is no longer mine but the hand-over goes on. */}
+      <TransferCase session={session} roomId={props.roomId} caseInfo={props.caseInfo} onLeft={props.onLeft} />
       <Show when={error()}>
         <p class="error" role="alert">{error()}</p>
       </Show>

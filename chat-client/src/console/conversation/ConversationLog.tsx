@@ -69,7 +69,11 @@ export function ConversationLog(props: {
     if (m.senderId.startsWith("@v-")) return props.victimName;
     return client.getRoom(props.roomId)?.getMember(m.senderId)?.name ?? m.senderId;
   };
-  const rest = () => props.room.live.items().filter((item) => item.kind !== props.room.pinnedKind);
+  // The room's history is shared (docs/SHIFT.md "Transfer"): what was said before I joined and never shared
+  // with me (the triage, to the first companion) is left out rather than shown as unreadable.
+  const joinedAt = () => client.getRoom(props.roomId)?.getMember(props.session.login.userId)?.events.member?.getTs() ?? 0;
+  const beforeMe = (id: string) => (client.getRoom(props.roomId)?.findEventById(id)?.getTs() ?? Infinity) < joinedAt();
+  const rest = () => props.room.live.items().filter((item) => item.kind !== props.room.pinnedKind && !(item.kind === "unreadable" && beforeMe(item.id)));
   const me = props.session.login.userId;
   const reading = createReading({
     unread: () => {

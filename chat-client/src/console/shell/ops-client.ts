@@ -1,6 +1,6 @@
 /** The ops API (`/_onsafe/v1/`, docs/OPS-API.md) with the staff member's Matrix token: the one client the console uses. */
 import type { CaseOutcome } from "@onsafe/schema/triage";
-import type { AppointmentJson, AvailabilityJson, CaseJson, MetricsJson, PartnerJson, PartnerReferralJson, QueueJson, ReferralJson, SlotJson, StaffJson } from "@onsafe/schema/ops-api";
+import type { AppointmentJson, AvailabilityJson, CaseJson, MetricsJson, PartnerJson, PartnerReferralJson, QueueJson, ReferralJson, SlotJson, StaffJson, TransferJson } from "@onsafe/schema/ops-api";
 import type { ReferralItem } from "@onsafe/schema/referrals";
 import type { AppointmentKind } from "@onsafe/schema/scheduling";
 
@@ -40,9 +40,30 @@ export class OpsClient {
     return (await this.call<{ cases: CaseJson[] }>("GET", "/me/cases")).cases;
   }
 
-  /** `invited` false: the bot has left, so someone in the room must invite the colleague. The note is checked, never stored. */
-  transfer(caseId: string, to: string, note?: string): Promise<{ case: CaseJson; invited: boolean }> {
-    return this.call("POST", `/cases/${encodeURIComponent(caseId)}/transfer`, note === undefined ? { to } : { to, note });
+  /**
+   * Offers the case to a colleague (docs/SHIFT.md "Transfer"); it stays mine until they accept. `invited` false:
+   * the bot has left, so the transferring console invites them once they accepted. A note never goes here.
+   */
+  transfer(caseId: string, to: string): Promise<{ case: CaseJson; invited: boolean; offer_expires_at: number }> {
+    return this.call("POST", `/cases/${encodeURIComponent(caseId)}/transfer`, { to });
+  }
+
+  /** The case's newest transfer: pending, accepted, declined, expired or withdrawn. */
+  async transferState(caseId: string): Promise<TransferJson> {
+    return (await this.call<{ transfer: TransferJson }>("GET", `/cases/${encodeURIComponent(caseId)}/transfer`)).transfer;
+  }
+
+  async acceptTransfer(caseId: string): Promise<CaseJson> {
+    return (await this.call<{ case: CaseJson }>("POST", `/cases/${encodeURIComponent(caseId)}/transfer/accept`, {})).case;
+  }
+
+  async declineTransfer(caseId: string): Promise<void> {
+    await this.call("POST", `/cases/${encodeURIComponent(caseId)}/transfer/decline`, {});
+  }
+
+  /** Takes a waiting transfer back. */
+  async undoTransfer(caseId: string): Promise<void> {
+    await this.call("POST", `/cases/${encodeURIComponent(caseId)}/transfer/undo`, {});
   }
 
   /** Supervisors only. */
