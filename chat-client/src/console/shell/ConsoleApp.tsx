@@ -1,16 +1,16 @@
 import { createResource, createSignal, Match, onMount, Switch } from "solid-js";
 import { LangSwitch } from "../../ui/LangSwitch.tsx";
 import { ct } from "./ct.ts";
-import { Dashboard } from "../workspace/Dashboard.tsx";
 import { Login } from "./Login.tsx";
 import { PartnerView } from "../partner/PartnerView.tsx";
 import { RecoveryGate } from "./RecoveryKey.tsx";
 import { SignOutButton } from "./SignOutButton.tsx";
 import type { StaffSession } from "./staff-session.ts";
+import { Workspace } from "../workspace/Workspace.tsx";
 
 /**
  * The console (docs/CONSOLE.md): sign-in, then the companion's or
- * supervisor's dashboard, or the partner view for a partner's staff member.
+ * supervisor's workspace, or the partner view for a partner's staff member.
  */
 export function ConsoleApp() {
   const [session, setSession] = createSignal<StaffSession | null>(null);
@@ -63,7 +63,7 @@ function SignedIn(props: { session: StaffSession; onSignedOut: () => void }) {
         {(partner) => <PartnerView session={props.session} me={partner()} onSignedOut={props.onSignedOut} />}
       </Match>
       <Match when={me()}>
-        <Dashboard session={props.session} onSignedOut={props.onSignedOut} />
+        <Workspace session={props.session} onSignedOut={props.onSignedOut} />
       </Match>
       <Match when={me.loading}>
         <main><p role="status">…</p></main>

@@ -1,16 +1,26 @@
 /**
  * New offers and messages announce themselves: the count in the tab's title,
- * an optional short tone, and a browser notification that never carries
- * message content ("New message", not what was written).
+ * a short tone, and a browser notification that never carries message
+ * content ("New message", not what was written).
+ * The tone is on unless the companion turned it off, and sounds while they are
+ * on shift (issue 19: an offer shown only as "(1)" in the title was missed).
  */
 const SOUND_KEY = "onsafe.console.sound";
+/** Null where there is no shift (the partner view): the setting alone decides. */
+let onShift: boolean | null = null;
 
 export function setTitleCount(count: number, title: string): void {
   document.title = count > 0 ? `(${count}) ${title}` : title;
 }
 
+/** The companion's setting: on unless they turned it off. */
 export function soundOn(): boolean {
-  return localStorage.getItem(SOUND_KEY) === "on";
+  return localStorage.getItem(SOUND_KEY) !== "off";
+}
+
+/** The workspace says whether the companion is on shift: the tone sounds only then. */
+export function setOnShift(on: boolean): void {
+  onShift = on;
 }
 
 export function setSound(on: boolean): void {
@@ -28,13 +38,29 @@ export async function askForNotifications(): Promise<boolean> {
 
 /** `text` is a fixed phrase ("New offer"), never anything a victim wrote. */
 export function announce(text: string, tag: string): void {
-  if (soundOn()) tone();
+  if (soundOn() && onShift !== false) tone();
   if (notificationsAllowed() && document.visibilityState !== "visible") new Notification("onsafe", { body: text, tag, silent: true });
 }
 
+/**
+ * One audio context for the page, made (or resumed) on the companion's first press or key:
+ * browsers let a page sound only after such a gesture, and signing in or a reload may come
+ * without one before the first offer.
+ */
+let audio: AudioContext | null = null;
+function unlockAudio(): void {
+  try {
+    audio ??= new AudioContext();
+    if (audio.state === "suspended") void audio.resume();
+  } catch {
+    // No audio on this computer.
+  }
+}
+for (const type of ["pointerdown", "keydown"] as const) window.addEventListener(type, unlockAudio, { capture: true, passive: true });
+
 function tone(): void {
   try {
-    const audio = new AudioContext();
+    audio ??= new AudioContext();
     const oscillator = audio.createOscillator();
     const gain = audio.createGain();
     oscillator.frequency.value = 660;
@@ -43,7 +69,6 @@ function tone(): void {
     oscillator.connect(gain).connect(audio.destination);
     oscillator.start();
     oscillator.stop(audio.currentTime + 0.4);
-    oscillator.onended = () => void audio.close();
   } catch {
     // No audio on this computer: the title and the notification still say it.
   }

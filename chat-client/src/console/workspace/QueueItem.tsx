@@ -3,20 +3,24 @@ import { type JSX, Show } from "solid-js";
 import { ct } from "../shell/ct.ts";
 import type { ConsoleKey } from "../shell/console-strings.ts";
 
-/** One waiting case: ids and triage flags only (the ops API never carries what the victim wrote). */
-export function QueueItem(props: { entry: QueueEntryJson; children: JSX.Element }) {
+/**
+ * One waiting or offered case: ids and triage flags only (the ops API never carries what the victim wrote).
+ * `note` comes first in bold (an offer's transfer and countdown); `children` are its buttons.
+ */
+export function QueueItem(props: { entry: QueueEntryJson; note?: JSX.Element; children: JSX.Element }) {
   const e = () => props.entry;
   return (
     <li class={`case${e().crisis ? " crisis" : ""}`} data-case={e().id}>
       <div class="case-facts">
+        <Show when={props.note}>{props.note}</Show>
         <Show when={e().crisis}><strong class="badge crisis-badge">{ct("queue.crisis")}</strong></Show>
-        <Show when={e().minor}><strong class="badge">{ct("queue.minor")}</strong></Show>
+        <Show when={e().minor}><strong class="badge minor-badge">{ct("queue.minor")}</strong></Show>
         <span class="category">{ct(`category.${e().category ?? "unknown"}` as ConsoleKey)}</span>
         <span>{ct("queue.position", { position: e().position })}</span>
         <span>{ct("queue.priority", { priority: e().priority })}</span>
         <span>{ct("queue.language", { language: e().language ?? "?" })}</span>
         <span>{ct("queue.waiting", { minutes: Math.floor(e().waiting_ms / 60_000) })}</span>
-        <Show when={e().offered_to}><span>{ct("queue.offered")}</span></Show>
+        <Show when={e().offered_to && !props.note}><span>{ct("queue.offered")}</span></Show>
       </div>
       <div class="row">{props.children}</div>
     </li>

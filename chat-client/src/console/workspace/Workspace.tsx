@@ -1,0 +1,179 @@
+import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Show } from "solid-js";
+import { createStore } from "solid-js/store";
+import { AgendaView } from "../agenda/AgendaView.tsx";
+import { ConversationView } from "../conversation/ConversationView.tsx";
+import { createReferralNews } from "../referrals/referral-news.ts";
+import { announce, setTitleCount } from "../shell/announcer.ts";
+import { ct } from "../shell/ct.ts";
+import type { StaffSession } from "../shell/staff-session.ts";
+import { SupervisorView } from "../supervisor/SupervisorView.tsx";
+import { caseName, ConversationList, tabId } from "./ConversationList.tsx";
+import { keyAction, stepFrom } from "./keys.ts";
+import { OfferBanner } from "./OfferBanner.tsx";
+import { QueueItem } from "./QueueItem.tsx";
+import { byUrgency } from "./urgency.ts";
+import { createWorkspace } from "./workspace-data.ts";
+import { WorkspaceBar, type View } from "./WorkspaceBar.tsx";
+import { wt } from "./workspace-strings.ts";
+import "./workspace.css";
+
+/**
+ * The companion's workspace (docs/CONSOLE.md "Workspace"): a bar (me, shift, the views), the
+ * offers banner over every view, and the views: Conversations (my conversations and the queue
+ * on the left, the open conversation in the middle, its case on the right), Agenda, and for
+ * supervisors the overview. Views stay mounted while hidden: each keeps polling, announcing
+ * and its half-filled forms. The open conversation changes only when the companion asks
+ * (a click, a key, Accept or Claim); a conversation that goes away leaves an empty middle.
+ */
+export function Workspace(props: { session: StaffSession; onSignedOut: () => void }) {
+  const session = props.session;
+  const [view, setView] = createSignal<View>("conversations");
+  /** The open conversation, and the one whose composer takes the focus once it shows. */
+  const [shown, setShown] = createSignal<string | null>(null);
+  const [focusOn, setFocusOn] = createSignal<string | null>(null);
+  /** The case of an open conversation that went away (closed, transferred), for the empty middle. */
+  const [gone, setGone] = createSignal<string | null>(null);
+  const open = (roomId: string, o: { compose?: boolean } = {}) => {
+    setView("conversations");
+    setGone(null);
+    setShown(roomId);
+    if (o.compose) setFocusOn(roomId);
+  };
+  const ws = createWorkspace(session, { onOpened: (roomId) => open(roomId, { compose: true }) });
+  const referralNews = createReferralNews(session.ops);
+
+  // One draft per conversation, in memory only, each bound to its room.
+  const [drafts, setDrafts] = createStore<Record<string, string>>({});
+  const draftOf = (roomId: string) => ({ text: () => drafts[roomId] ?? "", set: (text: string) => setDrafts(roomId, text) });
+
+  const [now, setNow] = createSignal(Date.now());
+  onMount(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    onCleanup(() => clearInterval(timer));
+  });
+
+  const order = createMemo(() => {
+    const taken = [...ws.joined()].sort((a, b) => (ws.caseOf(a)?.assigned_at ?? 0) - (ws.caseOf(b)?.assigned_at ?? 0));
+    return byUrgency(taken.map((roomId) => {
+      const info = ws.caseOf(roomId);
+      return { roomId, crisis: info?.crisis === true, deadline: info?.deadline ?? null, minor: info?.minor ?? null, waitingSince: ws.facts()[roomId]?.waitingSince ?? null, ended: ws.endings.ended(roomId) };
+    }));
+  });
+  const titleOf = (roomId: string) => caseName(ws.caseOf(roomId), order().indexOf(roomId));
+
+  // Never another victim by itself: a conversation that went away leaves the middle empty.
+  createEffect(on(ws.joined, (joined) => {
+    const current = shown();
+    if (current === null || joined.includes(current)) return;
+    setGone(ws.caseOf(current)?.id ?? "");
+    setShown(null);
+    setDrafts(current, undefined!);
+  }));
+
+  // The title counts offers and unread messages; a rise is announced (no content).
+  createEffect(() => setTitleCount(ws.offers().length + ws.unreadTotal(), ct("title")));
+  createEffect(on(() => ws.offers().length, (count, before) => { if (before !== undefined && count > before) announce(ct("notify.offer"), "offer"); }));
+  createEffect(on(ws.unreadTotal, (count, before) => { if (before !== undefined && count > before) announce(ct("notify.message"), "message"); }));
+
+  const onKey = (event: KeyboardEvent) => {
+    const action = keyAction({ key: event.key, code: event.code, altKey: event.altKey, ctrlKey: event.ctrlKey, metaKey: event.metaKey, shiftKey: event.shiftKey, isComposing: event.isComposing, targetTag: (event.target as Element | null)?.tagName ?? "" });
+    if (!action) return;
+    event.preventDefault();
+    if (action === "compose") {
+      const current = shown();
+      if (current) open(current, { compose: true });
+      return;
+    }
+    const next = stepFrom(order(), view() === "conversations" ? shown() : null, action === "next" ? 1 : -1);
+    if (!next) return;
+    open(next);
+    // The focus goes to the conversation's tab, which says whose it is; Alt+C then writes there.
+    queueMicrotask(() => document.getElementById(tabId(next))?.focus());
+  };
+  onMount(() => {
+    window.addEventListener("keydown", onKey);
+    onCleanup(() => window.removeEventListener("keydown", onKey));
+  });
+
+  const nameOf = (userId: string) => session.client.getUser(userId)?.displayName ?? userId;
+
+  return (
+    <main class="workspace">
+      <WorkspaceBar session={session} staff={ws.staff()} view={view()} onView={setView} unread={ws.unreadTotal()}
+        onShift={(on) => void ws.setShift(on)} onSignedOut={props.onSignedOut} />
+      <OfferBanner offers={ws.offers()} now={now()} nameOf={nameOf} onAccept={(entry) => void ws.accept(entry)} onDecline={(entry) => void ws.decline(entry)} />
+      <Show when={ws.error()}>
+        <p class="error" role="alert">{ct("error.ops")}</p>
+      </Show>
+      <div class="news">
+        <div class="referral-news" role="status" aria-live="polite">
+          <For each={referralNews()}>{(line) => <p>{line}</p>}</For>
+        </div>
+        <div class="case-news" role="status" aria-live="polite">
+          <For each={ws.endings.news()}>{(line) => <p>{line}</p>}</For>
+        </div>
+      </div>
+
+      <div class="view conversations-view" hidden={view() !== "conversations"}>
+        <div class="workspace-left">
+          <ConversationList order={order()} caseOf={ws.caseOf} facts={ws.facts()} ended={ws.endings.ended} shown={shown()} now={now()} onShow={(roomId) => open(roomId)} />
+          <section aria-labelledby="queue-title" class="queue-section">
+            <h2 id="queue-title">{ct("queue.title")}</h2>
+            <Show when={ws.queue().open || ws.queue().cases.length > 0} fallback={<p class="hint">{ct("queue.closed")}</p>}>
+              <Show when={ws.waiting().length > 0} fallback={<p class="hint">{ct("queue.none")}</p>}>
+                <ul class="cases">
+                  <For each={ws.waiting().map((c) => c.id)}>
+                    {(id) => (
+                      <Show when={ws.waiting().find((c) => c.id === id)}>
+                        {(entry) => (
+                          <QueueItem entry={entry()}>
+                            <button type="button" onClick={() => void ws.claim(entry())} disabled={!ws.staff()?.on_shift}>{ct("queue.claim")}</button>
+                          </QueueItem>
+                        )}
+                      </Show>
+                    )}
+                  </For>
+                </ul>
+              </Show>
+            </Show>
+          </section>
+          <section class="keys-help" aria-labelledby="keys-title">
+            <h2 id="keys-title">{wt("keys.title")}</h2>
+            <p><kbd>Alt</kbd>+<kbd>↑</kbd> / <kbd>Alt</kbd>+<kbd>↓</kbd>: {wt("keys.switch")}</p>
+            <p><kbd>Alt</kbd>+<kbd>C</kbd>: {wt("keys.compose")}</p>
+          </section>
+        </div>
+        <Show when={shown() !== null && ws.joined().includes(shown()!) && shown()} keyed fallback={
+          <div id="conversation-panel" class="conversation-empty">
+            <h2>{wt("empty.title")}</h2>
+            <p>{gone() !== null ? wt("empty.left", { id: gone() || "…" }) : wt("empty.choose")}</p>
+          </div>
+        }>
+          {(roomId) => (
+            <div id="conversation-panel" role="tabpanel" aria-labelledby={tabId(roomId)} class="conversation-panel">
+              <ConversationView
+                session={session}
+                roomId={roomId}
+                caseInfo={ws.caseOf(roomId)}
+                title={titleOf(roomId)}
+                ended={ws.endings.ended(roomId)}
+                draft={draftOf(roomId)}
+                focusComposer={focusOn() === roomId}
+                onFocused={() => setFocusOn(null)}
+                onLeft={ws.left}
+              />
+            </div>
+          )}
+        </Show>
+      </div>
+      <div class="view" hidden={view() !== "agenda"}>
+        <AgendaView session={session} />
+      </div>
+      <Show when={ws.staff()?.kind === "supervisor"}>
+        <div class="view" hidden={view() !== "supervisor"}>
+          <SupervisorView session={session} />
+        </div>
+      </Show>
+    </main>
+  );
+}
