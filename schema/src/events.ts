@@ -26,6 +26,12 @@ export const LANGUAGE_FIELD = "org.onsafe.language";
 /** On a bot's message: phone lines to show as large call buttons (a crisis, a threat due today). */
 export const CALL_FIELD = "org.onsafe.call";
 /**
+ * On the triage bot's notice when a counsellor has closed the case (docs/SHIFT.md
+ * "Closing"): the chat has ended, and writing in it again brings a counsellor back.
+ * Its value is an object (`ChatClosedContent`), empty for now; ids stay out of the room.
+ */
+export const CHAT_CLOSED_FIELD = "org.onsafe.chat_closed";
+/**
  * In `m.room.create`'s content (`creation_content`) of a room the onsafe app
  * opened: the app showed the greeting and the first question (`first_prompt`)
  * itself, so the triage bot greets nothing and waits for that answer.
@@ -81,6 +87,9 @@ export interface TriageSummaryContent extends TriageResult {
   notes: { body: string; at: number }[];
 }
 
+/** `content[CHAT_CLOSED_FIELD]`: nothing but the fact; unknown keys are allowed, as everywhere. */
+export type ChatClosedContent = Record<string, unknown>;
+
 /** Where the victim is in the queue. */
 export interface QueueContent {
   /** 1 = next. */
@@ -134,6 +143,10 @@ export function isTriageSummaryContent(value: unknown): value is TriageSummaryCo
   if (!isTriageResult(value)) return false;
   const notes: unknown = (value as unknown as Record<string, unknown>).notes;
   return Array.isArray(notes) && notes.every((n) => isRecord(n) && typeof n.body === "string" && Number.isFinite(n.at));
+}
+
+export function isChatClosedContent(value: unknown): value is ChatClosedContent {
+  return isRecord(value);
 }
 
 export function isQueueContent(value: unknown): value is QueueContent {

@@ -22,7 +22,7 @@ import { newCaseId } from "./case-id.ts";
 import type { Clock } from "./clock.ts";
 import { attempt, type Dispatcher } from "./dispatcher.ts";
 import type { CaseRoomActions } from "./room-actions.ts";
-import { assign, close } from "./transitions.ts";
+import { assign, close, reopen } from "./transitions.ts";
 
 /** What triage found out so far; fields left out stay as they are. */
 export interface TriageUpdate {
@@ -206,6 +206,24 @@ export class CaseService {
       this.t.log.add(caseId, "handed_off", null, now);
       return this.must(caseId);
     });
+  }
+
+  /**
+   * The victim of a closed case wrote again: the case goes back to the queue
+   * and is routed (docs/QUEUE.md "After closing"). Returns it when it was
+   * reopened now, null when it was not closed (already back: one reopening per
+   * closing, however many messages) or its victim had left. A crisis case
+   * comes back as one, and on-shift staff are alerted again.
+   */
+  async reopen(caseId: string): Promise<CaseRow | null> {
+    const result = this.t.db.transaction(() => {
+      const c = reopen(this.t, this.must(caseId), this.clock.now());
+      return c && { c, alert: c.crisis ? this.t.staff.onShift().map((m) => m.userId) : [] };
+    });
+    if (!result) return null;
+    if (result.alert.length > 0) await attempt(`a crisis alert for ${caseId}`, () => this.actions.crisisAlert(result.c, result.alert));
+    await this.dispatcher.settle();
+    return this.must(caseId);
   }
 
   /** Open means at least one companion or supervisor is on shift. */

@@ -115,7 +115,7 @@ export class Dispatcher {
     const made: CaseInvite[] = [];
     for (const c of this.t.cases.queued()) {
       if (c.status !== "waiting") continue;
-      const companionId = chooseCompanion(c.language, candidates, this.refusals(c.id));
+      const companionId = chooseCompanion(c.language, candidates, this.refusals(c));
       if (companionId === null) continue;
       this.t.offers.insert({ caseId: c.id, companionId, offeredAt: now, expiresAt: now + this.offerTimeoutMs });
       this.t.cases.update(c.id, { status: "offered" });
@@ -126,9 +126,11 @@ export class Dispatcher {
     return made;
   }
 
-  private refusals(caseId: string): Map<string, Refusal> {
+  /** Who declined or let lapse an offer of `c` since it was queued: a reopened case starts afresh (docs/QUEUE.md "After closing"). */
+  private refusals(c: CaseRow): Map<string, Refusal> {
     const refusals = new Map<string, Refusal>();
-    for (const offer of this.t.offers.pastFor(caseId)) {
+    for (const offer of this.t.offers.pastFor(c.id)) {
+      if (c.queuedAt !== null && offer.offeredAt < c.queuedAt) continue;
       if (offer.status === "declined") refusals.set(offer.companionId, "declined");
       else if (offer.status === "expired" && !refusals.has(offer.companionId)) refusals.set(offer.companionId, "expired");
     }

@@ -1,6 +1,6 @@
 /**
- * The two transitions both the triage bot and staff cause: a case goes to a
- * companion, or a case closes. Synchronous (call inside a transaction); they
+ * The transitions both the triage bot and staff cause: a case goes to a
+ * companion, a case closes, a closed case reopens. Synchronous (call inside a transaction); they
  * return the invites to withdraw, which the caller does after the commit.
  */
 import type { CaseOutcome } from "@onsafe/schema";
@@ -38,4 +38,21 @@ export function close(t: BotsTables, c: CaseRow, outcome: CaseOutcome, actor: st
   t.cases.update(c.id, { status: "closed", closedAt: now, outcome });
   t.log.add(c.id, "closed", actor, now);
   return { c: t.cases.byId(c.id)!, withdraw };
+}
+
+/**
+ * A closed case's victim wrote again (docs/QUEUE.md "After closing"): the same
+ * case goes back to the queue, as new to it (queued now, no companion, no
+ * hand-off yet, nothing told). Its triage results and crisis flag stay; the
+ * notes start again, so the next summary holds what was written since.
+ * A case its victim left (`victim_left`) never comes back.
+ */
+export function reopen(t: BotsTables, c: CaseRow, now: number): CaseRow | null {
+  if (c.status !== "closed" || c.outcome === "victim_left") return null;
+  t.cases.update(c.id, {
+    status: "waiting", queuedAt: now, assignedTo: null, assignedAt: null, handedOffAt: null, closedAt: null, outcome: null,
+    notedEventIds: [], queueNoticeEventId: null, lastPosition: null, lastWaitMinutes: null,
+  });
+  t.log.add(c.id, "reopened", null, now);
+  return t.cases.byId(c.id)!;
 }

@@ -5,7 +5,7 @@
  * while it was away, and nothing twice.
  */
 import { type ReadMark } from "../runtime/read-mark.ts";
-import { startTriage, type TriageState } from "../triage/index.ts";
+import { DONE, startTriage, type TriageState } from "../triage/index.ts";
 
 export { alreadyRead, markRead, type ReadMark } from "../runtime/read-mark.ts";
 
@@ -17,6 +17,16 @@ export interface Conversation {
 export function newConversation(opening?: Parameters<typeof startTriage>[0]): { conversation: Conversation; say: ReturnType<typeof startTriage>["say"] } {
   const { state, say } = startTriage(opening);
   return { conversation: { machine: state, read: { ts: 0, ids: [] } }, say };
+}
+
+/**
+ * The conversation of a case that reopened (docs/QUEUE.md "After closing"):
+ * the answers stay, no question is asked again (whatever was left unasked at
+ * the hand-off), words are kept for the next counsellor and still watched for
+ * a crisis, and after hours the victim is told once more when someone is back.
+ */
+export function reopenedConversation(conversation: Conversation): Conversation {
+  return { ...conversation, machine: { ...conversation.machine, step: DONE, queued: true, toldClosed: false } };
 }
 
 export function isConversation(value: unknown): value is Conversation {

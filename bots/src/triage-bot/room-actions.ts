@@ -18,15 +18,30 @@ export class MatrixRoomActions implements CaseRoomActions {
   ) {}
 
   async invite(roomId: string, userId: string): Promise<void> {
-    const membership = this.client.getRoom(roomId)?.getMember(userId)?.membership;
+    const membership = await this.membershipOf(roomId, userId);
     if (membership === "invite" || membership === "join") return;
     await this.client.invite(roomId, userId);
   }
 
   async withdrawInvite(roomId: string, userId: string): Promise<void> {
     // Only a pending invite is taken back; someone who joined stays.
-    if (this.client.getRoom(roomId)?.getMember(userId)?.membership !== "invite") return;
+    if ((await this.membershipOf(roomId, userId)) !== "invite") return;
     await this.client.kick(roomId, userId);
+  }
+
+  /**
+   * As the homeserver has it now. The client's room can be out of date: a bot
+   * back in a closed case's room (docs/QUEUE.md "After closing") still holds its
+   * members as they were when it left, and lazy-loaded members bring no news of
+   * a companion who left meanwhile.
+   */
+  private async membershipOf(roomId: string, userId: string): Promise<string | undefined> {
+    try {
+      const content = await this.client.getStateEvent(roomId, "m.room.member", userId);
+      return typeof content.membership === "string" ? content.membership : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   async queueUpdate(c: CaseRow, position: number, expectedWaitMinutes: number | null): Promise<void> {

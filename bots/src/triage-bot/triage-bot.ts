@@ -15,11 +15,11 @@ import type { MatrixClient, MatrixEvent, Room } from "matrix-js-sdk";
 import type { BotsConfig } from "../config.ts";
 import type { Queue } from "../queue/index.ts";
 import type { CaseRow } from "../storage/index.ts";
-import { handleMessage, type Outgoing, type ServiceNow, triageResult, unreadableMessage } from "../triage/index.ts";
+import { afterHours, chatClosedNotice, handleMessage, type Outgoing, type ServiceNow, triageResult, unreadableMessage } from "../triage/index.ts";
 import { incomingMessage } from "../runtime/incoming-message.ts";
 import { RoomEventFeed } from "../runtime/room-events.ts";
 import { roomSynced } from "../runtime/room-synced.ts";
-import { alreadyRead, type Conversation, isConversation, markRead, newConversation } from "./conversation.ts";
+import { alreadyRead, type Conversation, isConversation, markRead, newConversation, reopenedConversation } from "./conversation.ts";
 import { handOff } from "./handoff.ts";
 import { sendAll } from "./send.ts";
 import { nextOpening } from "./opening-hours.ts";
@@ -50,20 +50,52 @@ export class TriageBot {
 
   private async accept(room: Room): Promise<void> {
     const inviter = room.getMember(this.client.getUserId()!)?.events.member?.getSender();
-    if (!inviter || this.queue.staff.get(inviter)) {
-      // Staff bring the triage bot nowhere: cases start with a victim.
+    if (!inviter) {
       await this.client.leave(room.roomId);
       return;
     }
+    const staff = this.queue.staff.get(inviter);
+    if (staff) {
+      // Staff bring the triage bot only back to a case they closed, to be there when its victim writes again; cases start with a victim.
+      await this.watchClosed(room, staff.kind);
+      return;
+    }
+    if (!(await this.joinEncrypted(room))) return;
+    const c = this.queue.cases.getByRoom(room.roomId) ?? this.queue.cases.createCase({ roomId: room.roomId, visitorId: inviter });
+    if (!isConversation(c.triageState)) await this.begin(c, this.client.getRoom(room.roomId)!);
+  }
+
+  /** Joins; in a room that is not end-to-end encrypted it leaves again (false): the bot never talks where the server could read it. */
+  private async joinEncrypted(room: Room): Promise<boolean> {
     await this.client.joinRoom(room.roomId);
     // Once the join is back through sync, the client knows whether the room is encrypted.
     if (!(await roomSynced(this.client, room.roomId)) || !this.client.getRoom(room.roomId)!.hasEncryptionStateEvent()) {
-      // Victims' rooms are end-to-end encrypted; the bot never talks where the server could read it.
+      await this.client.leave(room.roomId);
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * A companion closing a case invites the bot back into its room (docs/SHIFT.md
+   * "Closing"): it tells the victim the chat has ended and that writing here
+   * brings a counsellor back, then stays to see that message. Not for a case
+   * that is open, or whose victim has left or is no longer in the room.
+   */
+  private async watchClosed(room: Room, inviterKind: string): Promise<void> {
+    const c = this.queue.cases.getByRoom(room.roomId);
+    const mayWatch = c?.status === "closed" && c.outcome !== "victim_left" && isConversation(c.triageState) && inviterKind !== "partner";
+    if (!c || !mayWatch || !(await this.joinEncrypted(room))) {
+      if (!mayWatch) await this.client.leave(room.roomId);
+      return;
+    }
+    const joined = this.client.getRoom(room.roomId)!;
+    await joined.loadMembersIfNeeded();
+    if (joined.getMember(c.visitorId)?.membership !== "join") {
       await this.client.leave(room.roomId);
       return;
     }
-    const c = this.queue.cases.getByRoom(room.roomId) ?? this.queue.cases.createCase({ roomId: room.roomId, visitorId: inviter });
-    if (!isConversation(c.triageState)) await this.begin(c, this.client.getRoom(room.roomId)!);
+    await this.send(c.roomId, [chatClosedNotice(c.language ?? "ko")], `closed ${c.id} ${c.closedAt}`);
   }
 
   /**
@@ -78,11 +110,17 @@ export class TriageBot {
   }
 
   private async onEvent(room: Room, event: MatrixEvent): Promise<void> {
-    const c = this.queue.cases.getByRoom(room.roomId);
-    if (!c || c.status === "closed" || !isConversation(c.triageState)) return;
-    const conversation = c.triageState;
+    let c = this.queue.cases.getByRoom(room.roomId);
+    if (!c || !isConversation(c.triageState)) return;
+    let conversation = c.triageState;
     const eventId = event.getId();
     if (!eventId || alreadyRead(conversation.read, event.getTs(), eventId)) return;
+    const reopened = c.status === "closed";
+    if (reopened) {
+      const back = await this.afterClosing(room, c, event);
+      if (!back) return;
+      [c, conversation] = [back, back.triageState as Conversation];
+    }
     const next: Conversation = { ...conversation, read: markRead(conversation.read, event.getTs(), eventId) };
 
     if (event.getType() === "m.room.member") {
@@ -91,12 +129,29 @@ export class TriageBot {
       // Silence would look like nobody is there; ask again instead.
       await this.send(c.roomId, [unreadableMessage(c.language ?? conversation.machine.language ?? "ko")], eventId);
     } else if (event.getType() === "m.room.message" && event.getSender() === c.visitorId) {
-      next.machine = await this.onVictimMessage(c, conversation, event);
+      next.machine = await this.onVictimMessage(c, conversation, event, reopened);
     }
     const latest = this.queue.cases.get(c.id);
     if (latest && latest.status !== "closed" && latest.handedOffAt === null) {
       await this.queue.cases.saveTriage(c.id, { triageState: next });
     }
+  }
+
+  /**
+   * In the room of a closed case (docs/QUEUE.md "After closing"): a message of
+   * its victim written after the closing reopens the case, which is returned
+   * with its conversation ready to go on; the victim leaving lets the bot go too.
+   */
+  private async afterClosing(room: Room, c: CaseRow, event: MatrixEvent): Promise<CaseRow | null> {
+    if (event.getType() === "m.room.member") {
+      const gone = event.getStateKey() === c.visitorId && ["leave", "ban"].includes(String(event.getContent().membership));
+      if (gone) await this.client.leave(room.roomId);
+      return null;
+    }
+    const written = event.getSender() === c.visitorId && (event.getType() === "m.room.message" || event.isDecryptionFailure());
+    if (!written || event.getTs() <= (c.closedAt ?? 0)) return null;
+    if (!(await this.queue.cases.reopen(c.id))) return null;
+    return this.queue.cases.saveTriage(c.id, { triageState: reopenedConversation(c.triageState as Conversation) });
   }
 
   private async onMember(room: Room, c: CaseRow, event: MatrixEvent): Promise<void> {
@@ -106,7 +161,8 @@ export class TriageBot {
     if (membership === "join") {
       const arriving = await this.queue.cases.memberJoined(room.roomId, userId);
       if (!arriving) return;
-      await handOff(this.client, room, arriving, (messages) => this.send(room.roomId, messages, `hand-off ${arriving.id} ${userId}`));
+      // A reopened case is handed off again, to the same companion too: its time in the queue makes it another hand-off.
+      await handOff(this.client, room, arriving, (messages) => this.send(room.roomId, messages, `hand-off ${arriving.id} ${userId} ${arriving.queuedAt}`));
       this.queue.cases.markHandedOff(arriving.id);
       await this.client.leave(room.roomId);
     } else if ((membership === "leave" || membership === "ban") && event.getSender() === userId) {
@@ -125,15 +181,21 @@ export class TriageBot {
    * The queue does not wait for the questions: the machine says when the case
    * belongs in it, and questions left are asked while the victim waits.
    */
-  private async onVictimMessage(c: CaseRow, conversation: Conversation, event: MatrixEvent): Promise<Conversation["machine"]> {
+  private async onVictimMessage(c: CaseRow, conversation: Conversation, event: MatrixEvent, reopened: boolean): Promise<Conversation["machine"]> {
     const message = incomingMessage(c.roomId, event);
     if (!message) return conversation.machine;
     const language: unknown = event.getContent()[LANGUAGE_FIELD];
+    const now = this.serviceNow();
     const step = handleMessage(
       conversation.machine,
       { body: message.body, answer: message.answer, language: isOneOf(LANGUAGES, language) ? language : undefined },
-      this.serviceNow(),
+      now,
     );
+    // Back in the queue after the closing: while someone is on shift the place in line says so; after hours, when someone is back.
+    if (reopened && step.say.length === 0 && !now.open) {
+      step.say = [afterHours(step.state.language ?? c.language ?? "ko", now.nextOpening)];
+      step.state.toldClosed = true;
+    }
     await this.send(c.roomId, step.say, event.getId()!);
     if (!step.consumed) this.queue.cases.noteEvent(c.id, event.getId()!);
     // The results first: routing reads priority and language when the case is queued, and they reroute a waiting case.

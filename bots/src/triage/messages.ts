@@ -37,6 +37,7 @@ export const MESSAGE_KEYS = [
   "handoff",
   "unreadable",
   "summary.passed",
+  "chatClosed",
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 

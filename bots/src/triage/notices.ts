@@ -1,5 +1,5 @@
 /** What the bot tells the victim around triage: crisis lines, urgent steps, the queue, after hours, the hand-off. */
-import { CALL_FIELD, QUEUE_FIELD, type Language, type QueueContent } from "@onsafe/schema";
+import { CALL_FIELD, CHAT_CLOSED_FIELD, type ChatClosedContent, QUEUE_FIELD, type Language, type QueueContent } from "@onsafe/schema";
 import { callLines, type CallKind, text } from "./messages.ts";
 import { notice, type Outgoing } from "./outgoing.ts";
 
@@ -38,6 +38,16 @@ export function queueNotice(lang: Language, position: number, expectedWaitMinute
   ];
   const field: QueueContent = { position, expected_wait_minutes: expectedWaitMinutes };
   return notice(parts.join(" "), { [QUEUE_FIELD]: field });
+}
+
+/**
+ * The counsellor closed the case: the chat has ended, writing here brings a
+ * counsellor back, and the crisis lines as call buttons (docs/SHIFT.md "Closing").
+ * `org.onsafe.chat_closed` lets the app draw it as the chat's end.
+ */
+export function chatClosedNotice(lang: Language): Outgoing {
+  const closed: ChatClosedContent = {};
+  return notice(text(lang, "chatClosed"), { [CALL_FIELD]: callLines("crisis", lang), [CHAT_CLOSED_FIELD]: closed });
 }
 
 /** When a victim's message could not be decrypted (its key never reached the bot). */

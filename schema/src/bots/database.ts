@@ -29,6 +29,8 @@ export const CASE_LOG_KINDS = [
   "transfer_expired",
   "transfer_withdrawn",
   "closed",
+  /** A closed case back in the queue: its victim wrote after the closing (docs/QUEUE.md "After closing"). */
+  "reopened",
 ] as const;
 export type CaseLogKind = (typeof CASE_LOG_KINDS)[number];
 
