@@ -4,9 +4,11 @@
  * signing back in in the same browser said "Wrong username or password"
  * (initRustCrypto refused the store); the shift stayed on while signed out;
  * and on a new browser every earlier message read "This message can't be read
- * on this device". Now sign-out asks about the shift and clears this
- * computer, and a recovery key set at the first sign-in (secret storage and
- * key backup) brings the cases' history and pinned triage summary back.
+ * on this device", as did what the victim wrote while the companion was
+ * signed out. Now sign-out asks about the shift and clears this computer, a
+ * recovery key set at the first sign-in (secret storage and key backup) brings
+ * the cases' history and pinned triage summary back, and a dehydrated device
+ * (MSC3814) receives the keys of what victims write while nobody is signed in.
  */
 import { expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
@@ -97,6 +99,8 @@ it("sign-out asks about the shift and clears this browser; the recovery key brin
   const devices = (await env.stack.hs.request("GET", "/_matrix/client/v3/devices", { token: companion.account.token })).body.devices as { device_id: string }[];
   expect(devices.map((d) => d.device_id)).not.toContain(consoleDevice);
   expect(await staffTraces(page)).toEqual({ storage: [], databases: [] });
+  // The victim writes while no console of the companion is signed in: only the dehydrated device gets its key.
+  await env.stack.say(victim, roomId, "Are you still there? He wrote again.");
 
   // Signing in again in the same browser works the first time (a new device: it asks for the recovery key).
   await fillSignIn(page, "yuna");
@@ -110,6 +114,7 @@ it("sign-out asks about the shift and clears this browser; the recovery key brin
     await page.getByRole("button", { name: "Restore messages" }).click();
     await openConversation(page, roomId);
     await page.locator(".message.from-other", { hasText: "He says he will post the photos tonight." }).waitFor({ timeout: 60_000 });
+    await page.locator(".message.from-other", { hasText: "Are you still there? He wrote again." }).waitFor({ timeout: 60_000 });
   });
   expect(await page.locator(".summary.pinned").textContent()).toContain("Triage summary");
   expect(errors).toEqual([]);
@@ -133,6 +138,7 @@ it("sign-out asks about the shift and clears this browser; the recovery key brin
     await fresh.getByRole("button", { name: "Restore messages" }).click();
     await openConversation(fresh, roomId);
     await fresh.locator(".message.from-other", { hasText: "He says he will post the photos tonight." }).waitFor({ timeout: 60_000 });
+    await fresh.locator(".message.from-other", { hasText: "Are you still there? He wrote again." }).waitFor({ timeout: 60_000 });
     await expect.poll(() => fresh.locator(".summary.pinned").textContent(), { timeout: 60_000 }).toContain("Triage summary");
   });
   expect(await fresh.getByText("This message can't be read on this device").count()).toBe(0);

@@ -6,6 +6,7 @@ import { accountDataRoutes } from "./account-data.ts";
 import { accountRoutes } from "./account.ts";
 import { adminRegisterRoutes } from "./admin-register.ts";
 import { contextRoutes } from "./context.ts";
+import { dehydratedDeviceRoutes } from "./dehydrated-device.ts";
 import { directoryRoutes } from "./directory.ts";
 import { discoveryRoutes } from "./discovery.ts";
 import { keyBackupRoutes } from "./key-backup.ts";
@@ -40,6 +41,7 @@ export function routers(hs: Homeserver): Hono<AppEnv>[] {
     keyRoutes(hs),
     keyBackupRoutes(hs),
     toDeviceRoutes(hs),
+    dehydratedDeviceRoutes(hs),
     accountDataRoutes(hs),
     profileRoutes(hs),
     directoryRoutes(hs),

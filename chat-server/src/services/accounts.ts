@@ -25,7 +25,7 @@ export interface LoginResult {
 }
 
 /** Tables whose rows belong to one device and go when it is deleted. */
-export const PER_DEVICE_TABLES = ["devices", "access_tokens", "device_keys", "one_time_keys", "fallback_keys", "to_device", "to_device_txns"] as const;
+export const PER_DEVICE_TABLES = ["devices", "dehydrated_devices", "access_tokens", "device_keys", "one_time_keys", "fallback_keys", "to_device", "to_device_txns"] as const;
 
 export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 

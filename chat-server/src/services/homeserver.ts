@@ -10,6 +10,7 @@ import { Events } from "./events.ts";
 import { Filters } from "./filters.ts";
 import { KeyBackup } from "./key-backup.ts";
 import { Keys } from "./keys.ts";
+import { DehydratedDevices } from "./dehydrated-devices.ts";
 import { Media } from "./media.ts";
 import { Profiles } from "./profiles.ts";
 import { Memberships } from "./memberships.ts";
@@ -37,6 +38,7 @@ export class Homeserver {
   readonly receipts: Receipts;
   readonly keys: Keys;
   readonly toDevice: ToDevice;
+  readonly dehydratedDevices: DehydratedDevices;
   readonly accountData: AccountData;
   readonly filters: Filters;
   readonly keyBackup: KeyBackup;
@@ -63,6 +65,7 @@ export class Homeserver {
     this.receipts = new Receipts(store, this.writer);
     this.keys = new Keys(store, this.writer, this.deviceLists, this.memberships);
     this.toDevice = new ToDevice(store, this.writer, this.memberships);
+    this.dehydratedDevices = new DehydratedDevices(store, this.writer, this.accounts, this.keys);
     this.accountData = new AccountData(store, this.writer);
     this.filters = new Filters(store, this.writer);
     this.keyBackup = new KeyBackup(store, this.writer);

@@ -25,6 +25,15 @@ export interface DevicesTable {
   created_ts: number;
 }
 
+/** A user's dehydrated device (MSC3814): at most one; its row in `devices` holds no token. */
+export interface DehydratedDevicesTable {
+  user_id: string;
+  device_id: string;
+  /** The client's encrypted pickle, JSON, opaque to the server. */
+  device_data: string;
+  created_ts: number;
+}
+
 export interface AccessTokensTable {
   /** SHA-256 of the token, hex; the token itself is never stored. */
   token_hash: string;
@@ -203,6 +212,7 @@ export interface FiltersTable {
 export interface HomeserverDatabase {
   users: UsersTable;
   devices: DevicesTable;
+  dehydrated_devices: DehydratedDevicesTable;
   access_tokens: AccessTokensTable;
   meta: MetaTable;
   rooms: RoomsTable;

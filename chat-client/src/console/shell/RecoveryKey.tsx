@@ -1,7 +1,7 @@
 import type { GeneratedSecretStorageKey } from "matrix-js-sdk/lib/crypto-api/index.js";
 import { createSignal, Match, onMount, Show, Switch, type JSX } from "solid-js";
 import { si } from "./signin-strings.ts";
-import { MIN_PASSPHRASE_LENGTH, newRecoveryKey, recoveryState, setUpRecovery, unlockRecovery, WrongRecoveryKey, type RecoveryState } from "./staff-keys.ts";
+import { MIN_PASSPHRASE_LENGTH, newRecoveryKey, recoveryState, renewDehydratedDevice, setUpRecovery, unlockRecovery, WrongRecoveryKey, type RecoveryState } from "./staff-keys.ts";
 import type { StaffSession } from "./staff-session.ts";
 import "./signin.css";
 
@@ -16,7 +16,9 @@ export function RecoveryGate(props: { session: StaffSession; children: JSX.Eleme
   onMount(async () => {
     if (props.session.login.recoveryLater) return setState("ready");
     // Unknown (the server did not answer): the workspace first; the question comes at the next sign-in.
-    setState(await recoveryState(props.session.client).catch(() => "ready" as const));
+    const state = await recoveryState(props.session.client).catch(() => "ready" as const);
+    setState(state);
+    if (state === "ready") void renewDehydratedDevice(props.session.client);
   });
   const later = () => {
     props.session.putOffRecovery();

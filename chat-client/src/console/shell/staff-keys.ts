@@ -10,7 +10,7 @@
  * restore is reused here), with a key derived from its recovery code.
  */
 import { Method, type MatrixClient } from "matrix-js-sdk";
-import { decodeRecoveryKey, deriveRecoveryKeyFromPassphrase, type CryptoCallbacks, type GeneratedSecretStorageKey } from "matrix-js-sdk/lib/crypto-api/index.js";
+import { decodeRecoveryKey, deriveRecoveryKeyFromPassphrase, type CryptoCallbacks, type GeneratedSecretStorageKey, type StartDehydrationOpts } from "matrix-js-sdk/lib/crypto-api/index.js";
 import { restoreKeyBackup } from "../../chat/key-backup.ts";
 
 /** "ready": this device holds the backup key; "set-up": the account has no secret storage yet; "enter": it has, this device does not. */
@@ -75,6 +75,7 @@ export async function setUpRecovery(client: MatrixClient, cache: SecretKeyCache,
       await crypto.bootstrapCrossSigning({ authUploadDeviceSigningKeys: async (makeRequest) => { await makeRequest(null); } });
     }
     await crypto.bootstrapSecretStorage({ createSecretStorageKey: async () => generated, setupNewSecretStorage: true, setupNewKeyBackup: true });
+    await dehydrate(client, { createNewKey: true });
   } finally {
     cache.clear();
   }
@@ -105,9 +106,33 @@ export async function unlockRecovery(client: MatrixClient, cache: SecretKeyCache
     });
     await restoreKeyBackup(client);
     if (!(await crypto.getSessionBackupPrivateKey())) throw new Error("the key backup could not be opened");
+    // What victims wrote while no console of this person was signed in: the dehydrated device got its keys.
+    await dehydrate(client, { rehydrate: true });
   } finally {
     cache.clear();
   }
+}
+
+/**
+ * The dehydrated device (MSC3814, chat-server `dehydrated-devices.ts`): a
+ * device left on the server, its keys in secret storage, that receives room
+ * keys while this person has no console signed in; rehydrating it at the next
+ * sign-in reads what victims wrote meanwhile. Needs secret storage unlocked
+ * (the key is cached) or the dehydration key already in this device's store.
+ * A failure leaves only that gap, so it is logged, never thrown.
+ */
+async function dehydrate(client: MatrixClient, opts: StartDehydrationOpts): Promise<void> {
+  const crypto = client.getCrypto()!;
+  try {
+    if (await crypto.isDehydrationSupported()) await crypto.startDehydration(opts);
+  } catch (error) {
+    console.warn("onsafe: no dehydrated device", error);
+  }
+}
+
+/** After a reload: a fresh dehydrated device (its queue of keys, also received here, starts again empty). */
+export async function renewDehydratedDevice(client: MatrixClient): Promise<void> {
+  await dehydrate(client, { onlyIfKeyCached: true, rehydrate: false });
 }
 
 /**
