@@ -93,6 +93,32 @@ export interface MetricsJson {
   offers_declined_7d: number;
   /** Referrals by partner and status, all time. */
   referrals: { partner_id: string; partner_name: string; status: ReferralStatus; count: number }[];
+  /** The cases behind the figures: queued in queue order, then with a companion (oldest first), then crisis cases in triage. */
+  cases: MetricsCaseJson[];
+}
+
+/**
+ * A case behind the supervisor's figures (issue 19): the queue's, the companions', and open crisis cases
+ * (in triage too). Ids, kinds and durations (ms, as of the answer) only: no room, no victim, nothing
+ * written, and no reply times, which the ops API cannot know (the bots leave the room at hand-off).
+ */
+export interface MetricsCaseJson {
+  case_id: string;
+  status: CaseStatus;
+  category: HarmCategory | null;
+  crisis: boolean;
+  minor: boolean | null;
+  language: Language | null;
+  /** The companion it is with (`assigned`) or offered to (`offered`); null otherwise. */
+  companion_id: string | null;
+  /** Since the victim opened it. */
+  opened_ms: number;
+  /** In the queue: how long it has waited; null otherwise. */
+  waiting_ms: number | null;
+  /** With a companion: since they took it; null otherwise. */
+  with_companion_ms: number | null;
+  /** With a companion: the colleague a transfer is offered to, waiting for their answer; null otherwise. */
+  transfer_to: string | null;
 }
 
 /** A companion's published time slot (docs/SCHEDULING.md). */

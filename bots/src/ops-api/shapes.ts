@@ -89,6 +89,19 @@ export function metricsJson(m: MetricsSnapshot): MetricsJson {
     offers_expired_7d: m.offersExpired,
     offers_declined_7d: m.offersDeclined,
     referrals: m.referrals.map((r) => ({ partner_id: r.partnerId, partner_name: r.partnerName, status: r.status, count: r.count })),
+    cases: m.cases.map((c) => ({
+      case_id: c.caseId,
+      status: c.status,
+      category: c.category,
+      crisis: c.crisis,
+      minor: c.minor,
+      language: c.language,
+      companion_id: c.companionId,
+      opened_ms: c.openedMs,
+      waiting_ms: c.waitingMs,
+      with_companion_ms: c.withCompanionMs,
+      transfer_to: c.transferTo,
+    })),
   };
 }
 

@@ -1,15 +1,34 @@
 /**
  * Figures for supervisors: the queue now, who carries how many cases, crisis
- * cases open, cases closed per day and offers that lapsed. Counts and
- * durations only; no content and no victim identifiers.
+ * cases open, cases closed per day and offers that lapsed, and the cases
+ * behind them (case ids, kinds and durations). No content and no victim
+ * identifiers, and no reply times: after the hand-off no bot is in the room,
+ * so the service never sees when the victim or the companion last wrote.
  */
-import type { ReferralStatus } from "@onsafe/schema";
-import type { BotsTables } from "../storage/index.ts";
+import type { CaseStatus, HarmCategory, Language, ReferralStatus } from "@onsafe/schema";
+import type { BotsTables, CaseRow } from "../storage/index.ts";
 import type { Clock } from "./clock.ts";
 import { median } from "./wait-estimate.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const METRICS_DAYS = 7;
+
+/** A case behind the figures: queued, with a companion, or a crisis case still in triage. */
+export interface MetricsCase {
+  caseId: string;
+  status: CaseStatus;
+  category: HarmCategory | null;
+  crisis: boolean;
+  minor: boolean | null;
+  language: Language | null;
+  /** With (assigned) or offered to (offered). */
+  companionId: string | null;
+  openedMs: number;
+  waitingMs: number | null;
+  withCompanionMs: number | null;
+  /** With a companion: a transfer offered to this colleague, not yet answered. */
+  transferTo: string | null;
+}
 
 export interface MetricsSnapshot {
   queueLength: number;
@@ -24,6 +43,8 @@ export interface MetricsSnapshot {
   offersDeclined: number;
   /** Referrals by partner and status, all time (docs/REFERRALS.md). */
   referrals: { partnerId: string; partnerName: string; status: ReferralStatus; count: number }[];
+  /** The cases behind the figures: queued in queue order, then with a companion (oldest first), then crisis cases in triage. */
+  cases: MetricsCase[];
 }
 
 export class Metrics {
@@ -31,7 +52,8 @@ export class Metrics {
 
   snapshot(): MetricsSnapshot {
     const now = this.clock.now();
-    const waits = this.t.cases.queued().map((c) => now - (c.queuedAt ?? now));
+    const queued = this.t.cases.queued();
+    const waits = queued.map((c) => now - (c.queuedAt ?? now));
     const assigned = this.t.cases.assignedCounts();
     const since = now - METRICS_DAYS * DAY_MS;
     return {
@@ -53,7 +75,27 @@ export class Metrics {
         ...r,
         partnerName: this.t.partners.byId(r.partnerId)?.name.en ?? r.partnerId,
       })),
+      cases: this.cases(now, queued),
     };
+  }
+
+  private cases(now: number, queued: CaseRow[]): MetricsCase[] {
+    // A pending offer of a queued case is the queue's; of an assigned one, a transfer to a colleague.
+    const offeredTo = new Map(this.t.offers.pending().map((o) => [o.caseId, o.companionId]));
+    const assigned = this.t.cases.assigned().sort((a, b) => (a.assignedAt ?? 0) - (b.assignedAt ?? 0) || a.id.localeCompare(b.id));
+    return [...queued, ...assigned, ...this.t.cases.crisisInTriage()].map((c) => ({
+      caseId: c.id,
+      status: c.status,
+      category: c.category,
+      crisis: c.crisis,
+      minor: c.minor,
+      language: c.language,
+      companionId: c.status === "assigned" ? c.assignedTo : c.status === "offered" ? offeredTo.get(c.id) ?? null : null,
+      openedMs: now - c.createdAt,
+      waitingMs: c.status === "waiting" || c.status === "offered" ? now - (c.queuedAt ?? now) : null,
+      withCompanionMs: c.status === "assigned" && c.assignedAt !== null ? now - c.assignedAt : null,
+      transferTo: c.status === "assigned" ? offeredTo.get(c.id) ?? null : null,
+    }));
   }
 
   private closedPerDay(now: number): { date: string; count: number }[] {

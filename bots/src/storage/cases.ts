@@ -90,6 +90,12 @@ export class CaseStore {
     return new Map(rows.map((r) => [r.assigned_to ?? "", r.n]));
   }
 
+  /** Open crisis cases still in triage (not yet queued), oldest first. */
+  crisisInTriage(): CaseRow[] {
+    return this.db.all(this.db.q.selectFrom("cases").selectAll().where("crisis", "=", 1).where("status", "=", "triage")
+      .orderBy("created_at", "asc").orderBy("id", "asc")).map(decode);
+  }
+
   /** Open crisis cases (in triage, queued or assigned). */
   openCrisisCount(): number {
     const row = this.db.first(this.db.q.selectFrom("cases").select((e) => e.fn.countAll<number>().as("n"))

@@ -1,31 +1,31 @@
 /**
  * The supervisor view (issue 6): queue and wait figures, open crisis cases, each
- * companion's load, cases handled per day, lapsed and declined offers, and
- * reassigning a case by its id, and the partner directory. Counts and ids only: the ops API carries no
- * conversation content.
+ * companion's load, cases handled per day, lapsed and declined offers (the
+ * partner directory is the workspace's own "Partners" view). Behind every figure, its cases (issue 19): the waiting ones,
+ * the open crisis ones, each companion's, with where they are and for how long,
+ * and reassignment by picking one. Ids, kinds and times only: the ops API carries
+ * no conversation content, and no reply times (CaseTables.tsx says why).
  */
 import type { MetricsJson } from "@onsafe/schema/ops-api";
-import { createMemo, createSignal, For, onCleanup, onMount, Show } from "solid-js";
+import { createSignal, For, onCleanup, onMount, Show } from "solid-js";
 import { BarChart } from "./BarChart.tsx";
-import { PartnerDirectory } from "../partner/PartnerDirectory.tsx";
+import { CrisisCases, ReassignButton, WaitingCases } from "./CaseTables.tsx";
+import { timeWords } from "./case-words.ts";
+import { createReassignChoice, Reassign } from "./Reassign.tsx";
 import type { StaffSession } from "../shell/staff-session.ts";
-import { type OpsClient, OpsError } from "../shell/ops-client.ts";
 import { referralStatusWords } from "../referrals/referral-strings.ts";
 import { st } from "./supervisor-strings.ts";
 import "./supervisor.css";
 
 const REFRESH_MS = 10_000;
 
-type Staff = MetricsJson["active_cases"][number];
-type Outcome = { ok: true; name: string; invited: boolean } | { ok: false; errcode: string; error: string };
-
 const minutes = (ms: number | null) => (ms === null ? st("none") : st("minutes", { minutes: Math.floor(ms / 60_000) }));
-const nameOf = (s: Staff | undefined, userId: string) => s?.display_name ?? userId;
 
 export function SupervisorView(props: { session: StaffSession }) {
   const ops = props.session.ops;
   const [metrics, setMetrics] = createSignal<MetricsJson | null>(null);
   const [error, setError] = createSignal(false);
+  const choice = createReassignChoice();
 
   const refresh = async () => {
     try {
@@ -40,6 +40,12 @@ export function SupervisorView(props: { session: StaffSession }) {
     const timer = setInterval(() => void refresh(), REFRESH_MS);
     onCleanup(() => clearInterval(timer));
   });
+
+  const cases = () => metrics()?.cases ?? [];
+  const waiting = () => cases().filter((c) => c.status === "waiting" || c.status === "offered");
+  const crisis = () => cases().filter((c) => c.crisis);
+  const casesOf = (userId: string) => cases().filter((c) => c.status === "assigned" && c.companion_id === userId);
+  const nameOf = (userId: string) => metrics()?.active_cases.find((s) => s.user_id === userId)?.display_name ?? userId;
 
   const days = () =>
     (metrics()?.closed_per_day ?? []).map(({ date, count }) => {
@@ -67,19 +73,39 @@ export function SupervisorView(props: { session: StaffSession }) {
               <Figure name="offers-expired" term={st("figures.expired")} value={String(m().offers_expired_7d)} />
               <Figure name="offers-declined" term={st("figures.declined")} value={String(m().offers_declined_7d)} />
             </dl>
+            <p class="hint cases-note">{st("cases.note")}</p>
+            <CrisisCases cases={crisis()} name={nameOf} onReassign={choice.pick} />
+            <WaitingCases cases={waiting()} name={nameOf} />
 
             <h3 id="staff-title">{st("staff.title")}</h3>
             <table class="staff-load" aria-labelledby="staff-title">
               <thead>
-                <tr><th scope="col">{st("staff.name")}</th><th scope="col">{st("staff.shift")}</th><th scope="col">{st("staff.load")}</th></tr>
+                <tr>
+                  <th scope="col">{st("staff.name")}</th><th scope="col">{st("staff.shift")}</th><th scope="col">{st("staff.load")}</th>
+                  <th scope="col">{st("staff.cases")}</th>
+                </tr>
               </thead>
               <tbody>
                 <For each={m().active_cases}>
                   {(s) => (
                     <tr data-user={s.user_id} classList={{ full: s.active >= s.capacity }}>
-                      <th scope="row">{nameOf(s, s.user_id)}</th>
+                      <th scope="row">{nameOf(s.user_id)}</th>
                       <td>{s.on_shift ? st("staff.onShift") : st("staff.offShift")}</td>
                       <td>{st("staff.loadValue", { active: s.active, capacity: s.capacity })}</td>
+                      <td class="staff-cases">
+                        <Show when={casesOf(s.user_id).length > 0} fallback={st("staff.noCases")}>
+                          <ul>
+                            <For each={casesOf(s.user_id)}>
+                              {(c) => (
+                                <li data-case={c.case_id} classList={{ crisis: c.crisis }}>
+                                  <span>{c.crisis ? `${st("cases.crisis")} · ` : ""}{c.case_id} · {timeWords(c)}</span>
+                                  <ReassignButton caseId={c.case_id} onReassign={choice.pick} />
+                                </li>
+                              )}
+                            </For>
+                          </ul>
+                        </Show>
+                      </td>
                     </tr>
                   )}
                 </For>
@@ -111,8 +137,7 @@ export function SupervisorView(props: { session: StaffSession }) {
           </>
         )}
       </Show>
-      <Reassign ops={ops} staff={metrics()?.active_cases ?? []} onDone={refresh} />
-      <PartnerDirectory ops={ops} />
+      <Reassign ops={ops} staff={metrics()?.active_cases ?? []} cases={cases()} name={nameOf} choice={choice} onDone={refresh} />
     </section>
   );
 }
@@ -123,68 +148,5 @@ function Figure(props: { name: string; term: string; value: string; alarm?: bool
       <dt>{props.term}</dt>
       <dd>{props.value}</dd>
     </div>
-  );
-}
-
-/** Moves an assigned case, given its id, to someone on shift. */
-function Reassign(props: { ops: OpsClient; staff: Staff[]; onDone: () => Promise<void> }) {
-  const [caseId, setCaseId] = createSignal("");
-  const [to, setTo] = createSignal("");
-  const [working, setWorking] = createSignal(false);
-  const [outcome, setOutcome] = createSignal<Outcome | null>(null);
-  // Ids (strings) so the options, and the choice, survive each refresh of the figures.
-  const onShift = createMemo(() => props.staff.filter((s) => s.on_shift).map((s) => s.user_id), [], {
-    equals: (a, b) => a.length === b.length && a.every((id, i) => id === b[i]),
-  });
-  const staffById = (userId: string) => props.staff.find((s) => s.user_id === userId);
-
-  const submit = async (event: SubmitEvent) => {
-    event.preventDefault();
-    const target = to();
-    setWorking(true);
-    setOutcome(null);
-    try {
-      const reply = await props.ops.transfer(caseId().trim(), target);
-      setOutcome({ ok: true, name: nameOf(staffById(target), target), invited: reply.invited });
-      await props.onDone();
-    } catch (e) {
-      const refused = e instanceof OpsError;
-      setOutcome({ ok: false, errcode: refused ? e.errcode : "M_UNKNOWN", error: e instanceof Error ? e.message : String(e) });
-    } finally {
-      setWorking(false);
-    }
-  };
-
-  return (
-    <form class="reassign" aria-labelledby="reassign-title" onSubmit={(e) => void submit(e)}>
-      <h3 id="reassign-title">{st("reassign.title")}</h3>
-      <p class="hint" id="reassign-hint">{st("reassign.hint")}</p>
-      <div class="reassign-fields">
-        <label>
-          <span>{st("reassign.caseId")}</span>
-          <input type="text" name="case" required autocomplete="off" spellcheck={false} aria-describedby="reassign-hint"
-            value={caseId()} onInput={(e) => setCaseId(e.currentTarget.value)} />
-        </label>
-        <label>
-          <span>{st("reassign.to")}</span>
-          <select name="to" required value={to()} onChange={(e) => setTo(e.currentTarget.value)}>
-            <option value="">{st("reassign.choose")}</option>
-            <For each={onShift()}>
-              {(userId) => <option value={userId}>{nameOf(staffById(userId), userId)}</option>}
-            </For>
-          </select>
-        </label>
-        <button type="submit" class="primary" disabled={working()}>{working() ? st("reassign.working") : st("reassign.submit")}</button>
-      </div>
-      {/* Always present, so screen readers announce what appears in it. */}
-      <p role="status" class="reassign-result">
-        <Show when={outcome()} keyed>
-          {(r) => (r.ok ? st(r.invited ? "reassign.invited" : "reassign.notInvited", { name: r.name }) : "")}
-        </Show>
-      </p>
-      <Show when={outcome()} keyed>
-        {(r) => (r.ok ? null : <p role="alert" class="error">{st("reassign.failed", { error: r.error, errcode: r.errcode })}</p>)}
-      </Show>
-    </form>
   );
 }
