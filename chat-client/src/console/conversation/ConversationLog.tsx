@@ -91,6 +91,7 @@ export function ConversationLog(props: {
     return last?.kind === "message" && last.sender === "me" ? last.id : null;
   };
   createEffect(on(newestOwn, (id, before) => { if (id && id !== before) reading.toNewest(); }, { defer: true }));
+  createEffect(on(rest, reading.changed, { defer: true }));
 
   return (
     <>

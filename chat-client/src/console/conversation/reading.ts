@@ -89,10 +89,11 @@ export function createReading(options: ReadingOptions) {
     const before = indexOf(all, seenId);
     const looking = box !== null && document.visibilityState === "visible" && document.hasFocus();
     // The newest item whose end is in view; one ending above the view was scrolled past, not seen now.
+    // One still being decrypted ("opening") is not read yet.
     let onScreen = -1;
     for (let i = all.length - 1; looking && i >= 0; i--) {
       const { bottom } = all[i]!.getBoundingClientRect();
-      if (bottom > box.bottom + 1) continue;
+      if (bottom > box.bottom + 1 || all[i]!.classList.contains("opening")) continue;
       if (bottom >= box.top - 1) onScreen = i;
       break;
     }
@@ -154,6 +155,8 @@ export function createReading(options: ReadingOptions) {
       view.focus({ preventScroll: true });
       look();
     },
+    /** The items changed (a message decrypted, one more): keep the view and look again. */
+    changed: keep,
     /** Back to the newest message and following it (the companion sent one). */
     toNewest() {
       if (scroller) toEnd(scroller);
