@@ -114,7 +114,8 @@ describe("the companion console", () => {
     await expect.poll(() => secondTab.textContent(), { timeout: 15_000 }).toMatch(/unread/);
     await secondTab.click();
     await page.locator(".message.from-other", { hasText: "Are you there?" }).waitFor({ timeout: 10_000 });
-    expect(await secondTab.textContent()).not.toMatch(/unread/);
+    // Read once it is on screen (console-reading.test.ts): the receipt follows the drawing.
+    await expect.poll(() => secondTab.textContent(), { timeout: 10_000 }).not.toMatch(/unread/);
 
     // A reload keeps the sign-in, the shift, the device and so the decrypted history.
     expect(errors).toEqual([]);
