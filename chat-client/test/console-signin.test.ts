@@ -93,8 +93,10 @@ it("sign-out asks about the shift and clears this browser; the recovery key brin
   // from the server, and nothing of the staff session stays in this browser.
   const consoleDevice = await page.evaluate(() => (JSON.parse(localStorage.getItem("onsafe.staff")!) as { deviceId: string }).deviceId);
   await page.getByRole("button", { name: "Sign out" }).click();
-  await dialog.getByRole("button", { name: "Go off shift and sign out" }).click();
-  await page.getByRole("button", { name: "Sign in" }).waitFor({ timeout: 60_000 });
+  await timed("sign-out: go off shift and sign out → sign-in screen (waits for the key backup)", async () => {
+    await dialog.getByRole("button", { name: "Go off shift and sign out" }).click();
+    await page.getByRole("button", { name: "Sign in" }).waitFor({ timeout: 60_000 });
+  });
   expect((await env.stack.ops(companion.account, "GET", "/me")).body.on_shift).toBe(false);
   const devices = (await env.stack.hs.request("GET", "/_matrix/client/v3/devices", { token: companion.account.token })).body.devices as { device_id: string }[];
   expect(devices.map((d) => d.device_id)).not.toContain(consoleDevice);
@@ -145,4 +147,73 @@ it("sign-out asks about the shift and clears this browser; the recovery key brin
   await fresh.screenshot({ path: `${SHOTS}/restored-conversation.png` });
   expect(freshErrors).toEqual([]);
   console.log("sign-in timings (ms)", timings);
+}, 300_000);
+
+it("a passphrase instead of the key: set at the first sign-in, it restores the history on a new profile", async () => {
+  const companion = await env.stack.staff("minseo", { languages: ["en", "ko"], onShift: false });
+  const page = await (await env.tablet(DESKTOP)).newPage();
+  const errors = watchPageErrors(page);
+  await page.goto(`${env.stack.hs.url}/console`);
+  await fillSignIn(page, "minseo");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Use a passphrase instead" }).click();
+  const passphrase = "purple lantern over the quiet harbour";
+  await page.getByLabel("Passphrase (at least 12 characters)").fill("too short");
+  await page.getByLabel("Passphrase again").fill("too short");
+  await page.getByRole("button", { name: "Set recovery key" }).click();
+  await page.getByText("The passphrase needs at least 12 characters.").waitFor();
+  await page.getByLabel("Passphrase (at least 12 characters)").fill(passphrase);
+  await page.getByLabel("Passphrase again").fill(`${passphrase}!`);
+  await page.getByRole("button", { name: "Set recovery key" }).click();
+  await page.getByText("The two passphrases are not the same.").waitFor();
+  expect(await seriousAxeViolations(page)).toEqual([]);
+  await page.getByLabel("Passphrase again").fill(passphrase);
+  await page.getByRole("button", { name: "Set recovery key" }).click();
+  await page.getByRole("heading", { level: 1, name: "minseo", exact: true }).waitFor({ timeout: 30_000 });
+  const { victim, roomId } = await acceptNewCase(page, env.stack, companion.account);
+  await env.stack.say(victim, roomId, "Can you help me report the account?");
+  await page.locator(".message.from-other", { hasText: "Can you help me report the account?" }).waitFor({ timeout: 15_000 });
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("dialog", { name: "Sign out" }).getByRole("button", { name: "Go off shift and sign out" }).click();
+  await page.getByRole("button", { name: "Sign in" }).waitFor({ timeout: 60_000 });
+  expect(errors).toEqual([]);
+
+  const fresh = await (await env.tablet(DESKTOP)).newPage();
+  await fresh.goto(`${env.stack.hs.url}/console`);
+  await fillSignIn(fresh, "minseo");
+  await fresh.getByRole("button", { name: "Sign in" }).click();
+  await fresh.getByLabel("Recovery key or passphrase").fill(passphrase);
+  await fresh.getByRole("button", { name: "Restore messages" }).click();
+  await openConversation(fresh, roomId);
+  await fresh.locator(".message.from-other", { hasText: "Can you help me report the account?" }).waitFor({ timeout: 60_000 });
+  await expect.poll(() => fresh.locator(".summary.pinned").textContent(), { timeout: 60_000 }).toContain("Triage summary");
+}, 300_000);
+
+it("signs in where an older console's sign-out left its crypto store behind (the state that said 'Wrong username or password')", async () => {
+  await env.stack.staff("jiho", { languages: ["en", "ko"], onShift: false });
+  const page = await (await env.tablet(DESKTOP)).newPage();
+  const errors = watchPageErrors(page);
+  await page.goto(`${env.stack.hs.url}/console`);
+  await fillSignIn(page, "jiho");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Later" }).click();
+  await page.getByRole("heading", { level: 1, name: "jiho", exact: true }).waitFor({ timeout: 30_000 });
+  // What the old sign-out did: the login gone, the crypto store of the device kept.
+  await page.evaluate(() => localStorage.removeItem("onsafe.staff"));
+  expect((await staffTraces(page)).databases).toContain("onsafe-staff::matrix-sdk-crypto");
+  await page.reload();
+  await fillSignIn(page, "jiho");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Later" }).click();
+  await page.getByRole("heading", { level: 1, name: "jiho", exact: true }).waitFor({ timeout: 30_000 });
+  expect(await page.getByText("Wrong username or password.").count()).toBe(0);
+  // Wrong password stays what it is.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("dialog", { name: "Sign out" }).getByText("You have no recovery key").waitFor({ timeout: 15_000 });
+  await page.getByRole("dialog", { name: "Sign out" }).getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("textbox", { name: "Username" }).fill("jiho");
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByText("Wrong username or password.").waitFor({ timeout: 15_000 });
+  expect(errors).toEqual([]);
 }, 300_000);
