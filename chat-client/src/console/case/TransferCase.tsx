@@ -31,7 +31,7 @@ export function TransferCase(props: { session: StaffSession; roomId: string; cas
   const [phase, setPhase] = createSignal<Phase>({ kind: "idle" });
   const [error, setError] = createSignal<string | null>(null);
   const [now, setNow] = createSignal(Date.now());
-  const nameOf = (userId: string) => colleagues().find((m) => m.user_id === userId)?.display_name ?? userId;
+  const nameOf = (userId: string) => colleagues().find((m) => m.user_id === userId)?.display_name ?? session.client.getUser(userId)?.displayName ?? userId;
   const loadColleagues = () => void session.ops.staffOnShift()
     .then((staff) => setColleagues(staff.filter((m) => m.user_id !== me)))
     .catch(() => setColleagues([]));
@@ -106,9 +106,9 @@ export function TransferCase(props: { session: StaffSession; roomId: string; cas
       <Show when={received()}>
         {(r) => (
           <div class="transfer-received" role="note">
-            <p>{tt("received", { colleague: r().from })}</p>
+            <p>{tt("received", { colleague: nameOf(r().from) })}</p>
             <Show when={r().note}><p class="transfer-note">{tt("receivedNote", { note: r().note })}</p></Show>
-            <Show when={r().keys === 0}><p class="error">{tt("receivedNoKeys", { colleague: r().from })}</p></Show>
+            <Show when={r().keys === 0}><p class="error">{tt("receivedNoKeys", { colleague: nameOf(r().from) })}</p></Show>
           </div>
         )}
       </Show>
