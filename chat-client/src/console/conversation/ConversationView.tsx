@@ -1,4 +1,4 @@
-import { createEffect, createSignal, Show } from "solid-js";
+import { createEffect, createSignal, type JSX, Show } from "solid-js";
 import { Composer, type Draft } from "../../chat/Composer.tsx";
 import type { CaseJson } from "@onsafe/schema/ops-api";
 import { createCaseReferrals } from "../referrals/case-referrals.ts";
@@ -9,13 +9,14 @@ import { ct } from "../shell/ct.ts";
 import { ReferralList } from "../referrals/ReferralList.tsx";
 import type { StaffSession } from "../shell/staff-session.ts";
 import { createVisitRequest } from "../agenda/visit-request.ts";
+import { CaseAppointments } from "../workspace/CaseAppointments.tsx";
 import { COMPOSE_KEYS } from "../workspace/keys.ts";
 import { wt } from "../workspace/workspace-strings.ts";
 
 /**
  * One open conversation, in two columns (docs/CONSOLE.md "Workspace"): the conversation (a fixed
  * header with the case and its flags, the log scrolling on its own, the composer saying who it
- * writes to) and the case panel beside it (the triage summary, referrals, what can be done).
+ * writes to) and the case panel beside it (the triage summary, appointments, referrals, what can be done).
  * The draft is the workspace's, one per conversation; this view is made for one room and sends
  * only there. Once the victim has left (`ended`), the case is closed: no composer or actions, only
  * a way to put it away.
@@ -25,7 +26,7 @@ export function ConversationView(props: {
   roomId: string;
   caseInfo: CaseJson | null;
   /** The case's name in the list ("Sextortion · c-…"). */
-  title: string;
+  title: JSX.Element;
   ended: boolean;
   draft: Draft;
   /** A case just taken, or Alt+C: the composer gets the focus, so what is typed next goes to this victim. */
@@ -132,6 +133,9 @@ export function ConversationView(props: {
               <p>{body()}</p>
             </div>
           )}
+        </Show>
+        <Show when={props.caseInfo?.id}>
+          {(caseId) => <CaseAppointments ops={props.session.ops} caseId={caseId()} changed={visit.notice()} />}
         </Show>
         <Show when={referrals.state.referrals.length > 0}>
           <ReferralList referrals={referrals} />

@@ -17,6 +17,17 @@ export function caseName(info: CaseJson | null, index: number): string {
     : ct("conversations.tab", { n: index + 1 });
 }
 
+/** `caseName` with the case id kept on one line ("c-" and the rest are never split). */
+export function CaseName(props: { info: CaseJson | null; index: number }) {
+  const name = () => caseName(props.info, props.index);
+  const id = () => props.info?.id;
+  return (
+    <Show when={id() && name().endsWith(id()!)} fallback={name()}>
+      {name().slice(0, -id()!.length)}<span class="case-id">{id()}</span>
+    </Show>
+  );
+}
+
 /**
  * My conversations, most urgent first, as a vertical tab list for the conversation beside it:
  * each with its case, its flags in words (crisis, deadline, minor, waiting for a reply, ended;
@@ -70,7 +81,7 @@ export function ConversationList(props: {
                   onClick={() => props.onShow(roomId)}
                   onKeyDown={(e) => move(e, roomId)}
                 >
-                  <span class="tab-title">{caseName(info(), index())}</span>{" "}
+                  <span class="tab-title"><CaseName info={info()} index={index()} /></span>{" "}
                   <span class="tab-badges">
                     <Show when={info()?.crisis}>
                       <strong class="badge crisis-badge"><span aria-hidden="true">⚠ </span>{ct("conversations.crisis")}</strong>{" "}

@@ -2,12 +2,13 @@ import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Sh
 import { createStore } from "solid-js/store";
 import { AgendaView } from "../agenda/AgendaView.tsx";
 import { ConversationView } from "../conversation/ConversationView.tsx";
+import { PartnerDirectory } from "../partner/PartnerDirectory.tsx";
 import { createReferralNews } from "../referrals/referral-news.ts";
 import { announce, setTitleCount } from "../shell/announcer.ts";
 import { ct } from "../shell/ct.ts";
 import type { StaffSession } from "../shell/staff-session.ts";
 import { SupervisorView } from "../supervisor/SupervisorView.tsx";
-import { caseName, ConversationList, tabId } from "./ConversationList.tsx";
+import { CaseName, ConversationList, tabId } from "./ConversationList.tsx";
 import { keyAction, stepFrom } from "./keys.ts";
 import { OfferBanner } from "./OfferBanner.tsx";
 import { QueueItem } from "./QueueItem.tsx";
@@ -21,7 +22,7 @@ import "./workspace.css";
  * The companion's workspace (docs/CONSOLE.md "Workspace"): a bar (me, shift, the views), the
  * offers banner over every view, and the views: Conversations (my conversations and the queue
  * on the left, the open conversation in the middle, its case on the right), Agenda, and for
- * supervisors the overview. Views stay mounted while hidden: each keeps polling, announcing
+ * supervisors the overview and the partners. Views stay mounted while hidden: each keeps polling, announcing
  * and its half-filled forms. The open conversation changes only when the companion asks
  * (a click, a key, Accept or Claim); a conversation that goes away leaves an empty middle.
  */
@@ -59,7 +60,7 @@ export function Workspace(props: { session: StaffSession; onSignedOut: () => voi
       return { roomId, crisis: info?.crisis === true, deadline: info?.deadline ?? null, minor: info?.minor ?? null, waitingSince: ws.facts()[roomId]?.waitingSince ?? null, ended: ws.endings.ended(roomId) };
     }));
   });
-  const titleOf = (roomId: string) => caseName(ws.caseOf(roomId), order().indexOf(roomId));
+  const titleOf = (roomId: string) => <CaseName info={ws.caseOf(roomId)} index={order().indexOf(roomId)} />;
 
   // Never another victim by itself: a conversation that went away leaves the middle empty.
   createEffect(on(ws.joined, (joined) => {
@@ -172,6 +173,9 @@ export function Workspace(props: { session: StaffSession; onSignedOut: () => voi
       <Show when={ws.staff()?.kind === "supervisor"}>
         <div class="view" hidden={view() !== "supervisor"}>
           <SupervisorView session={session} />
+        </div>
+        <div class="view" hidden={view() !== "partners"}>
+          <PartnerDirectory ops={session.ops} />
         </div>
       </Show>
     </main>

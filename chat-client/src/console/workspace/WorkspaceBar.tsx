@@ -1,14 +1,15 @@
 import type { StaffJson } from "@onsafe/schema/ops-api";
 import { createSignal, Show } from "solid-js";
+import { LangSwitch } from "../../ui/LangSwitch.tsx";
 import { askForNotifications, notificationsAllowed, setSound, soundOn } from "../shell/announcer.ts";
 import { ct } from "../shell/ct.ts";
 import { SignOutButton } from "../shell/SignOutButton.tsx";
 import type { StaffSession } from "../shell/staff-session.ts";
 import { wt } from "./workspace-strings.ts";
 
-export type View = "conversations" | "agenda" | "supervisor";
+export type View = "conversations" | "agenda" | "supervisor" | "partners";
 
-/** Who I am, my load and shift, the views (supervisors get theirs), settings, and signing out. */
+/** The console's one bar while signed in: who I am, my load and shift, the views (supervisors get theirs), settings, language, and signing out. */
 export function WorkspaceBar(props: {
   session: StaffSession;
   staff: StaffJson | null;
@@ -25,6 +26,7 @@ export function WorkspaceBar(props: {
   );
   return (
     <div class="workspace-bar">
+      <span class="brand">{ct("title")}</span>
       <div class="me">
         <h1 id="me-title">{props.staff?.display_name ?? props.session.login.userId}</h1>
         <Show when={props.staff}>
@@ -42,7 +44,10 @@ export function WorkspaceBar(props: {
       <nav class="views" aria-label={wt("nav.label")}>
         {tab("conversations", props.unread > 0 && props.view !== "conversations" ? wt("nav.conversationsUnread", { count: props.unread }) : wt("nav.conversations"))}
         {tab("agenda", wt("nav.agenda"))}
-        <Show when={props.staff?.kind === "supervisor"}>{tab("supervisor", wt("nav.supervisor"))}</Show>
+        <Show when={props.staff?.kind === "supervisor"}>
+          {tab("supervisor", wt("nav.supervisor"))}
+          {tab("partners", wt("nav.partners"))}
+        </Show>
       </nav>
       <div class="bar-end">
         <details class="settings">
@@ -57,6 +62,7 @@ export function WorkspaceBar(props: {
             </Show>
           </div>
         </details>
+        <LangSwitch />
         <SignOutButton session={props.session} onSignedOut={props.onSignedOut} />
       </div>
     </div>

@@ -12,6 +12,7 @@ import { onRoomChanges } from "../../chat/room-changes.ts";
 import { unreadCount } from "../../chat/room-view.ts";
 import { senderKind } from "../../chat/timeline.ts";
 import { createCaseEndings } from "../case/case-endings.ts";
+import { acceptTransfer, declineTransfer } from "../case/transfer-accept.ts";
 import { setOnShift } from "../shell/announcer.ts";
 import type { StaffSession } from "../shell/staff-session.ts";
 import { waitingSince } from "./urgency.ts";
@@ -104,10 +105,21 @@ export function createWorkspace(session: StaffSession, o: { onOpened: (roomId: s
     o.onOpened(roomId);
     await refresh();
   };
-  const accept = (entry: QueueEntryJson) => join(entry.id).catch(() => setError(true));
+  /** A colleague's transfer is taken through the ops API and comes with the earlier conversation's keys (case/transfer-accept.ts). */
+  const acceptTransferred = async (entry: QueueEntryJson) => {
+    const { case: taken } = await acceptTransfer(session, entry);
+    refreshRooms();
+    o.onOpened(taken.room_id);
+    await refresh();
+  };
+  const accept = (entry: QueueEntryJson) => (entry.transfer_from ? acceptTransferred(entry) : join(entry.id)).catch(() => setError(true));
   const decline = async (entry: QueueEntryJson) => {
-    const { room_id: roomId } = await session.ops.caseById(entry.id);
-    await session.client.leave(roomId).catch(() => setError(true));
+    if (entry.transfer_from) {
+      await declineTransfer(session, entry).catch(() => setError(true));
+    } else {
+      const { room_id: roomId } = await session.ops.caseById(entry.id);
+      await session.client.leave(roomId).catch(() => setError(true));
+    }
     await refresh();
   };
   const claim = async (entry: QueueEntryJson) => {
