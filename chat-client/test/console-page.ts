@@ -29,6 +29,11 @@ export async function signInToConsole(page: Page, baseUrl: string, name: string,
   await page.getByRole("heading", { level: 1, name, exact: true }).waitFor({ timeout: 15_000 });
 }
 
+/** Opens one of the workspace's views from its bar (docs/CONSOLE.md "Workspace"). */
+export async function openView(page: Page, view: "Conversations" | "Agenda" | "Supervisor" | "Partners"): Promise<void> {
+  await page.getByRole("navigation", { name: "Views" }).getByRole("button", { name: view, exact: false }).first().click();
+}
+
 /** After "Sign in": answers the recovery key screen, if one comes, with "Later" (나중에 in Korean). */
 export async function skipRecoveryKey(page: Page): Promise<void> {
   const later = page.locator(".recovery-later button");

@@ -16,7 +16,7 @@ import { messages, nextPrompt, waitForInvite } from "../../bots/test/conversatio
 import { screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
 import { useBrowserStack } from "./browser-stack.ts";
-import { acceptNewCase, signInToConsole, watchPageErrors } from "./console-page.ts";
+import { acceptNewCase, openView, signInToConsole, watchPageErrors } from "./console-page.ts";
 
 const SUMMARY = "Deepfake images on two forums; wants to file a complaint next week.";
 
@@ -54,6 +54,7 @@ async function expectFitsUprightTablet(page: Page, name: string): Promise<void> 
 describe("referrals in the companion console", () => {
   it("a supervisor adds a partner; one with a companion as its staff is refused in the server's words", async () => {
     const { page, errors } = await signIn(await env.tablet(), "boss");
+    await openView(page, "Partners");
     const partners = page.locator("section.partners");
     await partners.getByRole("heading", { name: "Partners" }).waitFor({ timeout: 15_000 });
     await partners.getByText("No partners are listed.").waitFor();
@@ -196,6 +197,7 @@ describe("referrals in the companion console", () => {
 
     // The supervisor's figures count it by partner and status.
     const supervisor = await signIn(await env.tablet(), "boss");
+    await openView(supervisor.page, "Supervisor");
     const row = supervisor.page.locator(`table.referral-counts tr[data-partner="${referral.partner_id}"][data-status="completed"]`);
     await row.waitFor({ timeout: 15_000 });
     expect(await row.textContent()).toBe("Legal Aid CorporationCompleted1");
@@ -249,6 +251,7 @@ describe("referrals in the companion console", () => {
     expect(errors).toEqual([]);
 
     const supervisor = await signIn(await env.tablet(), "boss");
+    await openView(supervisor.page, "Supervisor");
     const row = supervisor.page.locator(`table.referral-counts tr[data-partner="${letterOnly}"]`);
     await row.waitFor({ timeout: 15_000 });
     expect(await row.textContent()).toBe("Deletion support centreLetter given: the victim contacts the partner1");
