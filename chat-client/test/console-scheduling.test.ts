@@ -15,7 +15,7 @@ import { messages, nextPrompt, type Prompt, waitForInvite } from "../../bots/tes
 import { screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
 import { useBrowserStack } from "./browser-stack.ts";
-import { acceptNewCase, signInToConsole } from "./console-page.ts";
+import { acceptNewCase, openView, signInToConsole } from "./console-page.ts";
 
 const HOUR = 3_600_000;
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -57,6 +57,7 @@ describe("scheduling in the companion console", () => {
     page.on("pageerror", (e) => errors.push(e.message));
     page.on("console", (m) => { if (m.type() === "error" && !m.text().startsWith("Failed to load resource")) errors.push(m.text()); });
     await signInToConsole(page, env.stack.hs.url, "hana");
+    await openView(page, "Agenda");
     const agenda = page.locator("section.agenda");
     await agenda.getByRole("heading", { name: "Agenda" }).waitFor({ timeout: 15_000 });
     await agenda.getByText("No future slots.").waitFor({ timeout: 15_000 });
@@ -145,6 +146,7 @@ describe("scheduling in the companion console", () => {
     await victim.waitFor(() => visitStages(victim, appointmentsRoom, schedulingBot).includes("confirmed"), "the confirmation");
 
     // The agenda shows it confirmed, at the slot's time in Seoul, at the centre; the slot is booked.
+    await openView(page, "Agenda");
     const item = agenda.locator(`li.appointment[data-appointment="${requested.id}"]`);
     await expect.poll(() => item.locator(".status").textContent(), { timeout: 10_000 }).toBe("Confirmed");
     expect(await item.getAttribute("data-starts-at")).toBe(String(slots[0].starts_at));
@@ -176,6 +178,7 @@ describe("scheduling in the companion console", () => {
 
     // `/visit` typed in the composer asks the ops API (the bot asks the victim which kind) and sends nothing into the room.
     const cancelNotice = messages(victim, appointmentsRoom).filter((m) => m.sender === schedulingBot).at(-1)!.event.getId();
+    await openView(page, "Conversations");
     await composer.fill("/visit");
     await composer.press("Enter");
     await page.locator(".visit-notice[role=status]", { hasText: "The scheduling bot is inviting the victim" }).waitFor({ timeout: 10_000 });
@@ -193,6 +196,7 @@ describe("scheduling in the companion console", () => {
     const noneFit = await tap(victim, appointmentsRoom, schedulingBot, secondTimes.eventId, (p) => p.options.at(-1));
     expect(noneFit.options).toHaveLength(2); // only the 90-minute slot is long enough, plus "I need another time"
     const [second] = (await caseAppointments()).filter((a) => a.status === "requested");
+    await openView(page, "Agenda");
     const waiting = agenda.locator(`li.appointment[data-appointment="${second.id}"]`);
     await expect.poll(() => waiting.getAttribute("class"), { timeout: 10_000 }).toContain("needs-times");
     expect(await waiting.textContent()).toContain("The victim needs other times: add slots");
