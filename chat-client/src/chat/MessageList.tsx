@@ -33,6 +33,8 @@ export function MessageList(props: {
   attachment?: (m: Message) => JSX.Element;
   visitCard?: (item: VisitItem) => JSX.Element;
   letterCard?: (item: LetterItem) => JSX.Element;
+  /** When a message was sent, as the view says it ("14:05"); without it no times are shown (the victim app). */
+  time?: (ts: number) => string;
 }) {
   const nameOf = (m: Message) => (props.nameOf ?? victimNames)(m);
   return (
@@ -41,7 +43,7 @@ export function MessageList(props: {
       <For each={props.items}>
         {(item) => (
           <Switch>
-            <Match when={item.kind === "message" && item}>{(m) => <MessageBubble message={m()} name={nameOf(m())} onRetry={props.actions.retry} attachment={props.attachment} />}</Match>
+            <Match when={item.kind === "message" && item}>{(m) => <MessageBubble message={m()} name={nameOf(m())} onRetry={props.actions.retry} attachment={props.attachment} time={props.time} />}</Match>
             <Match when={item.kind === "prompt" && item}>{(p) => <PromptItem prompt={p()} onAnswer={props.actions.answer} />}</Match>
             <Match when={item.kind === "queue" && item}>{(q) => <QueueItem queue={q()} />}</Match>
             <Match when={item.kind === "visit" && item}>
@@ -68,10 +70,11 @@ export function MessageList(props: {
   );
 }
 
-function MessageBubble(props: { message: Message; name: string; onRetry: (id: string) => void; attachment?: (m: Message) => JSX.Element }) {
+function MessageBubble(props: { message: Message; name: string; onRetry: (id: string) => void; attachment?: (m: Message) => JSX.Element; time?: (ts: number) => string }) {
   return (
     <li class={`message from-${props.message.sender}`} data-id={props.message.id}>
       <span class="sender">{props.name}</span>
+      <Show when={props.time}>{(time) => <>{" "}<time class="time" dateTime={new Date(props.message.ts).toISOString()}>{time()(props.message.ts)}</time></>}</Show>
       <p class="body">{props.message.sender === "me" ? props.message.body : <WithPhoneLinks text={props.message.body} />}</p>
       <Show when={props.message.calls}>{(calls) => <CallButtons calls={calls()} />}</Show>
       <Show when={props.message.attachment && props.attachment}>{(render) => render()(props.message)}</Show>

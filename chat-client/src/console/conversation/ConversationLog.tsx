@@ -8,6 +8,7 @@
  */
 import { createEffect, on, onMount, Show } from "solid-js";
 import { MessageList, type NameOf } from "../../chat/MessageList.tsx";
+import { lang } from "../../i18n.ts";
 import { createLiveRoom, type LiveRoom } from "../../chat/live-room.ts";
 import { unreadEvents } from "../../chat/room-view.ts";
 import { isTriageSummaryContent, TRIAGE_SUMMARY_FIELD, type TriageSummaryContent } from "@onsafe/schema/events";
@@ -110,6 +111,7 @@ export function ConversationLog(props: {
             items={rest()}
             nameOf={nameOf}
             label={ct("conversation.log")}
+            time={(ts) => new Date(ts).toLocaleTimeString(lang() === "ko" ? "ko-KR" : "en-GB", { hour: "2-digit", minute: "2-digit" })}
             attachment={(m) => (m.attachment ? <AttachmentView attachment={m.attachment} accessToken={props.session.login.accessToken} /> : null)}
             actions={{ answer: () => undefined, retry: props.room.live.retry }}
           />
