@@ -197,9 +197,11 @@ describe("the workspace, with three victims at once", () => {
 
   it("after closing a case, shows no conversation rather than another victim's", async () => {
     await tab(page, camera).click();
-    await page.getByText("Close the case").click();
+    // Closing as case/CloseCase.tsx asks it: an outcome, the closing message as prepared, then once more.
+    await page.getByText("Close the case", { exact: true }).click();
     await page.getByLabel("Outcome").selectOption({ label: "Supported" });
-    await page.getByRole("button", { name: "Close", exact: true }).click();
+    await page.getByRole("button", { name: "Close…" }).click();
+    await page.getByRole("button", { name: "Send and close" }).click();
     await tab(page, camera).waitFor({ state: "detached", timeout: 15_000 });
     await page.getByText(`Case ${camera.caseId} is no longer with you.`, { exact: false }).waitFor({ timeout: 10_000 });
     expect(await page.locator("[role=tab][aria-selected=true]").count()).toBe(0);
