@@ -78,6 +78,7 @@ describe("transferring a case to a colleague", () => {
     const roomId = (await env.stack.ops(mina.account, "GET", "/me/cases")).body.cases[0].room_id as string;
     const clicked = await offerToJun(minaPage, { note: NOTE, toVictim: TO_VICTIM });
     expect((await caseOf(mina, roomId))).toBeDefined();
+    expect(await seriousAxeViolations(minaPage)).toEqual([]);
     await screenshot(minaPage, "transfer-offered");
 
     // jun's console shows the transfer as an offer with Accept; accepting brings the earlier conversation, readable.
@@ -117,7 +118,7 @@ describe("transferring a case to a colleague", () => {
     await screenshot(junPage, "transfer-received");
     expect(a.errors).toEqual([]);
     expect(b.errors).toEqual([]);
-  });
+  }, 180_000);
 
   it("undo takes a waiting transfer back, and an offer nobody accepts in time leaves the case where it was", async () => {
     // jun has the first case now; mina takes a second one from a victim who skips triage.

@@ -86,7 +86,7 @@ export function CaseActions(props: { session: StaffSession; roomId: string; case
         </div>
       </details>
       {/* Outside the case's own Show: while the colleague takes over, the case is no longer mine but the hand-over goes on. */}
-      <TransferCase session={session} roomId={props.roomId} caseInfo={props.caseInfo} onLeft={props.onLeft} />
+      <TransferCase session={session} roomId={props.roomId} caseInfo={props.caseInfo} summary={props.summary} onLeft={props.onLeft} />
       <Show when={error()}>
         <p class="error" role="alert">{error()}</p>
       </Show>

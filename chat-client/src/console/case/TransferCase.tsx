@@ -1,5 +1,8 @@
+import type { TriageSummaryContent } from "@onsafe/schema/events";
 import type { CaseJson, StaffJson } from "@onsafe/schema/ops-api";
-import { createSignal, For, Match, onCleanup, Show, Switch } from "solid-js";
+import type { Language } from "@onsafe/schema/triage";
+import { summaryText } from "../conversation/triage-summary.ts";
+import { createEffect, createSignal, For, Match, on, onCleanup, Show, Switch } from "solid-js";
 import type { StaffSession } from "../shell/staff-session.ts";
 import { handOverHistory } from "./history-keys.ts";
 import { transferNote } from "./transfer-accept.ts";
@@ -21,7 +24,7 @@ type Phase =
  * or the ops API), waits until they have them, says in the room that the
  * history was shared, and leaves. The colleague's side shows the note here.
  */
-export function TransferCase(props: { session: StaffSession; roomId: string; caseInfo: CaseJson | null; onLeft: () => void }) {
+export function TransferCase(props: { session: StaffSession; roomId: string; caseInfo: CaseJson | null; summary: TriageSummaryContent | null; onLeft: () => void }) {
   const session = props.session;
   const me = session.login.userId;
   const [to, setTo] = createSignal("");
@@ -37,6 +40,8 @@ export function TransferCase(props: { session: StaffSession; roomId: string; cas
     .catch(() => setColleagues([]));
   const message = (caught: unknown) => caught instanceof Error ? caught.message : String(caught);
 
+  // The case's language when it was offered: once accepted the case is no longer mine to read.
+  let language: Language | null = null;
   let timer: ReturnType<typeof setInterval> | undefined;
   const stopPolling = () => { if (timer !== undefined) clearInterval(timer); timer = undefined; };
   onCleanup(stopPolling);
@@ -48,10 +53,10 @@ export function TransferCase(props: { session: StaffSession; roomId: string; cas
       const member = () => session.client.getRoom(props.roomId)?.getMember(colleague)?.membership;
       if (!invited && member() !== "invite" && member() !== "join") await session.client.invite(props.roomId, colleague);
       await session.waitForJoin(props.roomId, colleague, 120_000);
-      await handOverHistory(session.client, props.roomId, colleague, note().trim());
+      await handOverHistory(session.client, props.roomId, colleague, note().trim(), props.summary);
       const line = victimMessage().trim();
       if (line) await session.client.sendMessage(props.roomId, { msgtype: "m.text", body: line } as never);
-      await session.client.sendMessage(props.roomId, { msgtype: "m.notice", body: victimNotice(props.caseInfo?.language ?? null) } as never);
+      await session.client.sendMessage(props.roomId, { msgtype: "m.notice", body: victimNotice(language) } as never);
       await session.client.leave(props.roomId);
       props.onLeft();
     } catch (caught) {
@@ -74,6 +79,23 @@ export function TransferCase(props: { session: StaffSession; roomId: string; cas
     }
   };
 
+  const mine = () => props.caseInfo?.assigned_to === me && props.caseInfo.status === "assigned";
+  const waitFor = (caseId: string, to: string, expiresAt: number, invited: boolean) => {
+    language = props.caseInfo?.language ?? null;
+    setPhase({ kind: "pending", caseId, to, name: nameOf(to), expiresAt, invited });
+    setNow(Date.now());
+    stopPolling();
+    timer = setInterval(() => void poll(caseId), POLL_MS);
+  };
+
+  // After a reload a transfer I offered may still be waiting: the countdown and "Take it back" come back with it.
+  createEffect(on(() => props.caseInfo?.id, (caseId) => {
+    if (!caseId || !mine() || phase().kind !== "idle") return;
+    void session.ops.transferState(caseId).then((t) => {
+      if (t.status === "pending" && t.from === me && phase().kind === "idle") waitFor(caseId, t.to, t.expires_at, false);
+    }).catch(() => undefined);
+  }));
+
   const offer = (event: SubmitEvent) => {
     event.preventDefault();
     const caseInfo = props.caseInfo;
@@ -83,10 +105,7 @@ export function TransferCase(props: { session: StaffSession; roomId: string; cas
     void (async () => {
       try {
         const { invited, offer_expires_at: expiresAt } = await session.ops.transfer(caseInfo.id, colleague);
-        setPhase({ kind: "pending", caseId: caseInfo.id, to: colleague, name: nameOf(colleague), expiresAt, invited });
-        setNow(Date.now());
-        stopPolling();
-        timer = setInterval(() => void poll(caseInfo.id), POLL_MS);
+        waitFor(caseInfo.id, colleague, expiresAt, invited);
       } catch (caught) {
         setError(tt("failed", { error: message(caught) }));
       }
@@ -98,7 +117,6 @@ export function TransferCase(props: { session: StaffSession; roomId: string; cas
     .catch(() => undefined)
     .then(() => poll(caseId));
 
-  const mine = () => props.caseInfo?.assigned_to === me && props.caseInfo.status === "assigned";
   const received = () => transferNote(props.roomId);
 
   return (
@@ -108,6 +126,8 @@ export function TransferCase(props: { session: StaffSession; roomId: string; cas
           <div class="transfer-received" role="note">
             <p>{tt("received", { colleague: nameOf(r().from) })}</p>
             <Show when={r().note}><p class="transfer-note">{tt("receivedNote", { note: r().note })}</p></Show>
+            {/* A room made before history was shared: the summary came with the keys, not in the history. */}
+            <Show when={!props.summary && r().summary}>{(summary) => <p class="transfer-summary" style={{ "white-space": "pre-line" }}>{summaryText(summary())}</p>}</Show>
             <Show when={r().keys === 0}><p class="error">{tt("receivedNoKeys", { colleague: nameOf(r().from) })}</p></Show>
           </div>
         )}

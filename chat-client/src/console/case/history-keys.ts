@@ -10,6 +10,7 @@
  * cross-signed device and shares only sessions created while the room's
  * history was "shared", which the victims' rooms made before issue 19 were not.
  */
+import { isTriageSummaryContent, type TriageSummaryContent } from "@onsafe/schema/events";
 import { ClientEvent, type IMegolmSessionData, type MatrixClient, type ReceivedToDeviceMessage } from "matrix-js-sdk";
 
 /** The keys (in parts) and, in part 0, the note. */
@@ -28,11 +29,14 @@ interface HistoryPart {
   keys: IMegolmSessionData[];
   /** Only in part 0; "" without a note. */
   note?: string;
+  /** Only in part 0: the triage summary, for a room whose history the colleague cannot fetch (made "joined", before issue 19). */
+  summary?: TriageSummaryContent;
 }
 
 export interface ReceivedHistory {
   note: string;
   keys: number;
+  summary: TriageSummaryContent | null;
 }
 
 /** This device's keys for one room: every session it can decrypt there (its own, the victim's, a bot's). */
@@ -73,7 +77,7 @@ function nextMessage<T>(client: MatrixClient, sender: string, take: (type: strin
  * then waits until their console says it imported them (up to `timeoutMs`).
  * Returns how many sessions went.
  */
-export async function handOverHistory(client: MatrixClient, roomId: string, colleague: string, note: string, timeoutMs = 120_000): Promise<number> {
+export async function handOverHistory(client: MatrixClient, roomId: string, colleague: string, note: string, summary: TriageSummaryContent | null, timeoutMs = 120_000): Promise<number> {
   const keys = await roomKeys(client, roomId);
   const transferId = crypto.randomUUID();
   const parts = Math.max(1, Math.ceil(keys.length / KEYS_PER_PART));
@@ -82,7 +86,10 @@ export async function handOverHistory(client: MatrixClient, roomId: string, coll
   received.catch(() => undefined);
   for (let part = 0; part < parts; part++) {
     const content: HistoryPart = { room_id: roomId, transfer_id: transferId, part, parts, keys: keys.slice(part * KEYS_PER_PART, (part + 1) * KEYS_PER_PART) };
-    if (part === 0) content.note = note;
+    if (part === 0) {
+      content.note = note;
+      if (summary) content.summary = summary;
+    }
     await sendEncrypted(client, colleague, HISTORY_TYPE, content as unknown as Record<string, unknown>);
   }
   await received;
@@ -108,5 +115,5 @@ export async function receiveHistory(client: MatrixClient, roomId: string, from:
   await client.getCrypto()!.importRoomKeys(keys);
   const first = complete.find((p) => p.part === 0);
   await sendEncrypted(client, from, RECEIVED_TYPE, { room_id: roomId, transfer_id: complete[0]!.transfer_id });
-  return { note: typeof first?.note === "string" ? first.note : "", keys: keys.length };
+  return { note: typeof first?.note === "string" ? first.note : "", keys: keys.length, summary: isTriageSummaryContent(first?.summary) ? first.summary : null };
 }

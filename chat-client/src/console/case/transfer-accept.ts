@@ -5,6 +5,7 @@
  * keys and the note, so the earlier conversation reads. The note is kept in
  * memory only (`transferNote`), never in the room or the ops API.
  */
+import type { TriageSummaryContent } from "@onsafe/schema/events";
 import type { CaseJson, QueueEntryJson } from "@onsafe/schema/ops-api";
 import { createSignal } from "solid-js";
 import type { StaffSession } from "../shell/staff-session.ts";
@@ -18,6 +19,8 @@ export interface ReceivedTransfer {
   note: string;
   /** Sessions imported: 0 means the earlier conversation stays unreadable. */
   keys: number;
+  /** The triage summary as the colleague's console had it (for a room whose earlier events cannot be fetched). */
+  summary: TriageSummaryContent | null;
 }
 
 const [notes, setNotes] = createSignal<ReadonlyMap<string, ReceivedTransfer>>(new Map());
@@ -40,8 +43,8 @@ export async function acceptTransfer(session: StaffSession, entry: QueueEntryJso
   const history = receiveHistory(session.client, accepted.room_id, from, HAND_OVER_MS);
   history.catch(() => undefined);
   await session.joinWhenInvited(accepted.room_id, HAND_OVER_MS);
-  const { note, keys } = await history;
-  const received = { from, note, keys };
+  const { note, keys, summary } = await history;
+  const received = { from, note, keys, summary };
   setNotes((before) => new Map(before).set(accepted.room_id, received));
   return { case: accepted, received };
 }
