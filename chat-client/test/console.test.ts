@@ -160,6 +160,11 @@ describe("the companion console", () => {
     const junCases = await env.stack.ops(jun.account, "GET", "/me/cases");
     expect(junCases.body.cases.map((c: { room_id: string }) => c.room_id)).toEqual([secondRoom]);
 
+    // The transferred conversation went away, and no other opened by itself (issue 19): the companion picks the first.
+    await page.getByText("No conversation open").waitFor({ timeout: 15_000 });
+    expect(await page.locator("[role=tab][aria-selected=true]").count()).toBe(0);
+    await page.locator(`[role=tab][data-room="${roomId}"]`).click();
+
     // Close the first conversation with an outcome: the case is closed and the console leaves the room.
     await page.getByText("Close the case").click();
     await page.getByLabel("Outcome").selectOption({ label: "Supported" });
