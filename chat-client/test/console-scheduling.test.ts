@@ -11,7 +11,7 @@
 import type { AppointmentJson, AvailabilityJson } from "@onsafe/schema/ops-api";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext } from "playwright-core";
-import { messages, nextPrompt, type Prompt, waitForInvite } from "../../bots/test/conversation.ts";
+import { messages, nextPrompt, type Prompt, waitForInvite, waitForText } from "../../bots/test/conversation.ts";
 import { screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
 import { useBrowserStack } from "./browser-stack.ts";
@@ -22,6 +22,8 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 
 const env = useBrowserStack();
 let context: BrowserContext;
+/** The first test's companion, taken off shift by the next. */
+let hana: SdkClient;
 
 beforeAll(async () => {
   // A computer in another time zone than the service: the console must still show and take times on Seoul's clock.
@@ -51,7 +53,7 @@ const visitStages = (victim: SdkClient, roomId: string, bot: string) =>
 
 describe("scheduling in the companion console", () => {
   it("publishes slots, arranges a visit the victim books, shows it in the agenda, cancels and changes it, asks for more times, and keeps /visit out of the room", async () => {
-    const hana = await env.stack.staff("hana", { languages: ["en", "ko"], onShift: false });
+    hana = await env.stack.staff("hana", { languages: ["en", "ko"], onShift: false });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (e) => errors.push(e.message));
@@ -199,10 +201,10 @@ describe("scheduling in the companion console", () => {
     await openView(page, "Agenda");
     const waiting = agenda.locator(`li.appointment[data-appointment="${second.id}"]`);
     await expect.poll(() => waiting.getAttribute("class"), { timeout: 10_000 }).toContain("needs-times");
-    expect(await waiting.textContent()).toContain("The victim needs other times: add slots");
+    expect(await waiting.textContent()).toContain("Needs a 90-minute slot: the victim was told you will add times");
     expect(await waiting.textContent()).toContain("Preparing a complaint or statement");
     // The companion is not in the appointments room: the agenda tells them what the victim did.
-    await expect.poll(() => agenda.locator(".agenda-news").textContent(), { timeout: 10_000 }).toContain(`Case ${second.case_id}: the victim needs other times`);
+    await expect.poll(() => agenda.locator(".agenda-news").textContent(), { timeout: 10_000 }).toContain(`Case ${second.case_id}: the victim waits for times you add`);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, "console-agenda-needs-times");
 
@@ -225,6 +227,60 @@ describe("scheduling in the companion console", () => {
     await waiting.getByText("The victim has been offered new times.").waitFor({ timeout: 10_000 });
     const offeredAgain = await nextPrompt(victim, appointmentsRoom, schedulingBot, beforeChange);
     expect(offeredAgain.options.length).toBeGreaterThanOrEqual(2);
+    expect(errors).toEqual([]);
+  });
+
+  it("says a police interview needs a 120-minute slot where only 90-minute ones are free, in the agenda and to the victim alike, and publishes 120 minutes by default (issue 19)", async () => {
+    if (hana) await env.stack.setShift(hana.account, false);
+    const yuri = await env.stack.staff("yuri", { languages: ["en", "ko"], onShift: false });
+    // A browser profile of its own (the first test's keeps Hana signed in), on the same New York clock.
+    const page = await (await env.tablet({ timezoneId: "America/New_York" })).newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await signInToConsole(page, env.stack.hs.url, "yuri");
+    // Two free 90-minute slots: too short for a police interview (120 minutes).
+    const day = seoulDate(2);
+    for (const start of ["10:00", "14:00"]) {
+      const added = await env.stack.ops(yuri.account, "POST", "/me/availability", { starts_at: seoulInstant(day, start), ends_at: seoulInstant(day, start) + 90 * 60_000 });
+      expect(added.status).toBe(200);
+    }
+    const { victim, caseId } = await acceptNewCase(page, env.stack, yuri.account);
+    const requested = await env.stack.ops(yuri.account, "POST", `/cases/${caseId}/appointments`, { kind: "police_interview" });
+    expect(requested.status).toBe(200);
+    const appointmentId = requested.body.appointment.id as string;
+
+    // The victim hears that no times are free yet and that their counsellor will add some...
+    const schedulingBot = (await env.stack.hs.request("GET", "/_onsafe/v1/public/config")).body.scheduling_bot as string;
+    const appointmentsRoom = await waitForInvite(victim, schedulingBot);
+    await victim.client.joinRoom(appointmentsRoom);
+    const told = await waitForText(victim, appointmentsRoom, schedulingBot, /No times are free yet|아직 비어 있는 시간이 없어요/);
+    expect(["No times are free yet. Your counsellor will add some soon.", "아직 비어 있는 시간이 없어요. 상담사가 곧 시간을 추가할 거예요."]).toContain(told.body);
+
+    // ...and the agenda says the same from the companion's side: what length is needed, and why the free ones do not do.
+    await openView(page, "Agenda");
+    const agenda = page.locator("section.agenda");
+    const item = agenda.locator(`li.appointment[data-appointment="${appointmentId}"]`);
+    await expect.poll(() => item.locator(".needs-times-note").textContent(), { timeout: 15_000 })
+      .toBe("Needs a 120-minute slot: the victim was told you will add times");
+    await expect.poll(() => agenda.locator(".agenda-news").textContent(), { timeout: 10_000 }).toContain(`Case ${caseId}: the victim waits for times you add`);
+    const tooShort = agenda.locator("li.slot .too-short");
+    await expect.poll(() => tooShort.allTextContents(), { timeout: 10_000 })
+      .toEqual(["Too short for the police interview waiting (needs 120 min)", "Too short for the police interview waiting (needs 120 min)"]);
+    // Publishing a slot: the length needed is shown and chosen to start with.
+    expect(await agenda.getByLabel("Length").inputValue()).toBe("120");
+    expect(await agenda.locator(".slot-needed").textContent()).toBe("Waiting for times: police interview (case " + caseId + "), 120 minutes.");
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await screenshot(page, "console-agenda-needs-length");
+
+    // A slot of the default length is offered to the victim at once, and the note goes.
+    const before = messages(victim, appointmentsRoom).filter((m) => m.sender === schedulingBot).at(-1)!.event.getId();
+    await agenda.getByLabel("Date").fill(seoulDate(3));
+    await agenda.getByLabel("Start time").fill("10:00");
+    await agenda.getByRole("button", { name: "Add a slot" }).click();
+    const times = await nextPrompt(victim, appointmentsRoom, schedulingBot, before);
+    expect(times.options).toHaveLength(2); // the new 120-minute slot, and "I need another time"
+    await expect.poll(() => item.locator(".needs-times-note").count(), { timeout: 15_000 }).toBe(0);
+    expect(await agenda.getByLabel("Length").inputValue()).toBe("60");
     expect(errors).toEqual([]);
   });
 });

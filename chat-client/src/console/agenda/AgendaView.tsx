@@ -73,7 +73,7 @@ export function AgendaView(props: { session: StaffSession }) {
                 </For>
               </ul>
             </Show>
-            <Availability ops={ops} availability={mine()} onChanged={refresh} />
+            <Availability ops={ops} availability={mine()} appointments={agenda.appointments} onChanged={refresh} />
           </>
         )}
       </Show>

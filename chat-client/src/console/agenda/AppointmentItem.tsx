@@ -6,6 +6,8 @@ import { ct } from "../shell/ct.ts";
 import type { OpsClient } from "../shell/ops-client.ts";
 import { refusal } from "../case/refusal.ts";
 import { formatSpan } from "./zoned-time.ts";
+import { at } from "./agenda-strings.ts";
+import { APPOINTMENT_KIND_INFO } from "@onsafe/schema/scheduling";
 
 /**
  * One appointment in the agenda: kind, time (service time zone), kind of place,
@@ -48,7 +50,8 @@ export function AppointmentItem(props: { ops: OpsClient; appointment: Appointmen
   return (
     <li class="appointment" classList={{ "needs-times": needsTimes(), cancelled: !open() }} data-appointment={a().id} data-starts-at={a().starts_at ?? ""}>
       <Show when={needsTimes()}>
-        <p class="needs-times-note"><strong>{ct("agenda.needsTimes")}</strong></p>
+        {/* The length the kind needs, in the words the victim heard ("your counsellor will add times"): issue 19. */}
+        <p class="needs-times-note"><strong>{a().kind ? at("needsSlot", { minutes: APPOINTMENT_KIND_INFO[a().kind!].minutes }) : ct("agenda.needsTimes")}</strong></p>
       </Show>
       <div class="case-facts">
         <span class="category">{a().kind ? ct(`kind.${a().kind}` as ConsoleKey) : ct("agenda.noKind")}</span>

@@ -1,10 +1,12 @@
-import type { AvailabilityJson } from "@onsafe/schema/ops-api";
-import { createSignal, For, Show } from "solid-js";
+import type { AppointmentJson, AvailabilityJson } from "@onsafe/schema/ops-api";
+import { createMemo, createSignal, For, Show } from "solid-js";
 import { lang } from "../../i18n.ts";
 import { ct } from "../shell/ct.ts";
 import type { OpsClient } from "../shell/ops-client.ts";
 import { refusal } from "../case/refusal.ts";
 import { formatSpan, todayIn, zonedInstant } from "./zoned-time.ts";
+import { at } from "./agenda-strings.ts";
+import { neededLength, tooShortFor, waitingNeeds } from "./slot-needs.ts";
 
 /** The lengths a companion picks from; the kinds need 60 to 120 minutes (docs/SCHEDULING.md). */
 const LENGTHS = [60, 90, 120, 180] as const;
@@ -14,12 +16,17 @@ const MAX_VISITS_PER_DAY = 10;
  * "My availability": my future slots, free or booked (free ones can be deleted),
  * a form to add one, and how many visits a day I take. The ops API decides what
  * is allowed (past times, overlaps); its refusal is shown as it is.
+ * Appointments waiting for times (issue 19): the form says what length they need
+ * and starts with it, and a free slot too short for one says so.
  */
-export function Availability(props: { ops: OpsClient; availability: AvailabilityJson; onChanged: () => Promise<void> }) {
+export function Availability(props: { ops: OpsClient; availability: AvailabilityJson; appointments: AppointmentJson[]; onChanged: () => Promise<void> }) {
   const zone = () => props.availability.time_zone;
   const [date, setDate] = createSignal(todayIn(zone()));
   const [start, setStart] = createSignal("10:00");
-  const [minutes, setMinutes] = createSignal<number>(LENGTHS[0]);
+  const needs = createMemo(() => waitingNeeds(props.appointments));
+  // The companion's own choice wins; until they choose, the length a waiting appointment needs.
+  const [chosen, setChosen] = createSignal<number | null>(null);
+  const minutes = () => chosen() ?? neededLength(needs(), LENGTHS[0]);
   // The typed number, kept apart from the polled one so a refresh does not overwrite it; null shows the saved value.
   const [visits, setVisits] = createSignal<string | null>(null);
   const [working, setWorking] = createSignal(false);
@@ -44,6 +51,7 @@ export function Availability(props: { ops: OpsClient; availability: Availability
     const startsAt = zonedInstant(date(), start(), zone());
     void act(async () => {
       await props.ops.addSlot(startsAt, startsAt + minutes() * 60_000);
+      setChosen(null);
       return null;
     });
   };
@@ -70,6 +78,9 @@ export function Availability(props: { ops: OpsClient; availability: Availability
                 <li class="slot" classList={{ booked: slot.appointment_id !== null }} data-slot={slot.id} data-starts-at={slot.starts_at}>
                   <span class="when">{when()}</span>
                   <span class="badge">{slot.appointment_id === null ? ct("slots.free") : ct("slots.booked")}</span>
+                  <Show when={tooShortFor(slot, needs())}>
+                    {(need) => <span class="too-short">{at("tooShort", { kind: at(`kindInText.${need().kind}`), minutes: need().minutes })}</span>}
+                  </Show>
                   <Show when={slot.appointment_id === null}>
                     <button type="button" disabled={working()} aria-label={ct("slots.removeLabel", { when: when() })}
                       onClick={() => void act(async () => { await props.ops.removeSlot(slot.id); return null; })}>
@@ -83,6 +94,11 @@ export function Availability(props: { ops: OpsClient; availability: Availability
         </ul>
       </Show>
 
+      <Show when={needs().length > 0}>
+        <p class="hint slot-needed" id="slot-needed">
+          {at("needed", { waiting: needs().map((n) => at("neededItem", { kind: at(`kindInText.${n.kind}`), id: n.caseId, minutes: n.minutes })).join("; ") })}
+        </p>
+      </Show>
       <form class="slot-form" onSubmit={add}>
         <label>
           <span>{ct("slots.date")}</span>
@@ -94,7 +110,8 @@ export function Availability(props: { ops: OpsClient; availability: Availability
         </label>
         <label>
           <span>{ct("slots.length")}</span>
-          <select name="length" value={String(minutes())} onChange={(e) => setMinutes(Number(e.currentTarget.value))}>
+          <select name="length" value={String(minutes())} aria-describedby={needs().length > 0 ? "slot-needed" : undefined}
+            onChange={(e) => setChosen(Number(e.currentTarget.value))}>
             <For each={LENGTHS}>{(m) => <option value={String(m)}>{ct("slots.minutes", { minutes: m })}</option>}</For>
           </select>
         </label>

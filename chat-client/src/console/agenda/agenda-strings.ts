@@ -1,0 +1,34 @@
+/**
+ * The agenda's own words (issue 19: the length a waiting visit needs), in Korean and English, and their
+ * translator `at`. Older agenda words are still in shell/console-strings.ts.
+ * Not yet read by a counsellor or a native Korean speaker (issue 19): every entry.
+ */
+import { translator } from "../../i18n.ts";
+import type { Lang } from "../../strings.ts";
+
+const ko = {
+  "needsSlot": "{minutes}분짜리 빈 시간이 필요해요: 피해자에게는 상담사가 시간을 추가한다고 안내했어요",
+  "tooShort": "기다리는 {kind}에는 짧아요 ({minutes}분 필요)",
+  "needed": "시간을 기다리는 약속: {waiting}.",
+  "neededItem": "{kind} (사례 {id}), {minutes}분",
+  "kindInText.counselling_visit": "상담 방문",
+  "kindInText.police_interview": "경찰 조사 동행",
+  "kindInText.court_hearing": "법원 동행",
+  "kindInText.statement_prep": "고소장·진술 준비",
+} as const;
+
+export type AgendaKey = keyof typeof ko;
+
+const en: Record<AgendaKey, string> = {
+  "needsSlot": "Needs a {minutes}-minute slot: the victim was told you will add times",
+  "tooShort": "Too short for the {kind} waiting (needs {minutes} min)",
+  "needed": "Waiting for times: {waiting}.",
+  "neededItem": "{kind} (case {id}), {minutes} minutes",
+  "kindInText.counselling_visit": "counselling visit",
+  "kindInText.police_interview": "police interview",
+  "kindInText.court_hearing": "court hearing",
+  "kindInText.statement_prep": "statement preparation",
+};
+
+/** The agenda's translator. */
+export const at = translator<AgendaKey>({ ko, en } satisfies Record<Lang, Record<AgendaKey, string>>);
