@@ -139,10 +139,12 @@ describe.each(SIZES)("reading a conversation in the console ($name)", ({ name, v
     expect(await onScreen(page, crisis)).toBe(false);
 
     // "New messages ↓" brings the first of them to the top of the view; now they are read, and the victim's client hears so.
+    const pressed = performance.now();
     await jump.click();
     await expect.poll(() => onScreen(page, crisis), { timeout: 10_000 }).toBe(true);
     expect(await onScreen(page, meanwhile)).toBe(true);
-    await expect.poll(() => receiptSeenBy(victim, roomId, me), { timeout: 15_000 }).toBe(meanwhileId);
+    await expect.poll(() => receiptSeenBy(victim, roomId, me), { timeout: 15_000, interval: 50 }).toBe(meanwhileId);
+    const jumpToReceipt = performance.now() - pressed;
     await expect.poll(() => entry(page, roomId).textContent(), { timeout: 10_000 }).not.toMatch(/unread/);
     await jump.waitFor({ state: "detached", timeout: 10_000 });
 
@@ -155,9 +157,12 @@ describe.each(SIZES)("reading a conversation in the console ($name)", ({ name, v
     expect(receiptSeenBy(victim, roomId, me)).toBe(meanwhileId);
 
     // Opened, the message is on screen and read.
+    const opened = performance.now();
     await entry(page, roomId).click();
     await expect.poll(() => onScreen(page, still), { timeout: 10_000 }).toBe(true);
-    await expect.poll(() => receiptSeenBy(victim, roomId, me), { timeout: 15_000 }).toBe(stillId);
+    const drawn = performance.now() - opened;
+    await expect.poll(() => receiptSeenBy(victim, roomId, me), { timeout: 15_000, interval: 50 }).toBe(stillId);
+    console.log(`[console reading ${viewport.width}x${viewport.height}] "New messages" pressed -> receipt at the victim's client: ${jumpToReceipt.toFixed(0)} ms; conversation opened -> message on screen: ${drawn.toFixed(0)} ms, -> receipt: ${(performance.now() - opened).toFixed(0)} ms`);
     await expect.poll(() => entry(page, roomId).textContent(), { timeout: 10_000 }).not.toMatch(/unread/);
     expect(await seriousAxeViolations(page)).toEqual([]);
     expect(errors).toEqual([]);
