@@ -25,8 +25,6 @@ export interface ReadingOptions {
   onSeen: (id: string | null) => void;
 }
 
-export type Reading = ReturnType<typeof createReading>;
-
 export function createReading(options: ReadingOptions) {
   let scroller: HTMLElement | undefined;
   /** Whether the view follows the newest message; false once the companion scrolls up. */
