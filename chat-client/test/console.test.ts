@@ -166,9 +166,11 @@ describe("the companion console", () => {
     await page.locator(`[role=tab][data-room="${roomId}"]`).click();
 
     // Close the first conversation with an outcome: the case is closed and the console leaves the room.
-    await page.getByText("Close the case").click();
+    await page.getByText("Close the case", { exact: true }).click();
     await page.getByLabel("Outcome").selectOption({ label: "Supported" });
-    await page.getByRole("button", { name: "Close", exact: true }).click();
+    // Closing sends a closing message and asks first (console-case-close.test.ts tests it).
+    await page.getByRole("button", { name: "Close…" }).click();
+    await page.getByRole("button", { name: "Send and close" }).click();
     await page.getByText("No open conversations.").waitFor({ timeout: 15_000 });
     await expect.poll(async () => (await env.stack.ops(sora.account, "GET", "/me/cases")).body.cases, { timeout: 10_000 }).toEqual([]);
     expect(errors).toEqual([]);

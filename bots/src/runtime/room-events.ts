@@ -67,10 +67,22 @@ export class RoomEventFeed {
     void this.enqueue(room.roomId, async () => {
       // Asked when the event's turn comes, after the room's earlier events (and the bot's own set-up) are done.
       if (!this.handles(room.roomId)) return;
-      await decrypted(this.client, event, this.keyWaitMs);
+      await decrypted(this.client, event, sentBeforeMyJoin(room, event, this.client.getUserId()) ? 0 : this.keyWaitMs);
       await this.handler(room, event);
     });
   };
+}
+
+/**
+ * Sent before the bot's current join: its key will not come (senders share keys
+ * with the members they know), so it is not waited for. A bot back in a room
+ * it left (the triage bot after a closing, docs/QUEUE.md "After closing") may be
+ * given what was said while it was away; waiting 30 s on each would hold up the
+ * message that brought it back.
+ */
+function sentBeforeMyJoin(room: Room, event: MatrixEvent, me: string | null): boolean {
+  const joined = me ? room.getMember(me)?.events.member : undefined;
+  return joined?.getContent().membership === "join" && event.getTs() < joined.getTs();
 }
 
 /** Resolves once the event is decrypted, or after a while without its key (it is then a decryption failure). */

@@ -34,6 +34,8 @@ export function ChatScreen(props: { session: VictimSession; onDeleted: () => voi
   const [codeOffered, setCodeOffered] = createSignal(session.recoveryCode === null);
   const [dialog, setDialog] = createSignal<"code" | "keepNothing" | "delete" | null>(null);
   const counsellorHere = () => chat.items().some((item) => item.kind === "summary" || (item.kind === "message" && item.sender === "other"));
+  // The chat was just closed: the way back (write here) and the lines to call come first; the code stays in the menu.
+  const justClosed = () => chat.items().at(-1)?.kind === "closed";
   const offerDone = () => {
     session.recoveryCodeSaved();
     setCodeOffered(true);
@@ -116,7 +118,7 @@ export function ChatScreen(props: { session: VictimSession; onDeleted: () => voi
           opened={opening() !== null}
           draft={session.held.draft}
           after={
-            <Show when={!codeOffered() && counsellorHere()}>
+            <Show when={!codeOffered() && counsellorHere() && !justClosed()}>
               <RecoveryOffer onShow={showCode} onNotNow={offerDone} />
             </Show>
           }

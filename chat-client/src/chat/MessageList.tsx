@@ -1,6 +1,7 @@
 import { For, type JSX, Match, Show, Switch } from "solid-js";
 import { telHref } from "../content.ts";
 import { t } from "../i18n.ts";
+import { closingT } from "./closing-strings.ts";
 import { phoneParts } from "./phone-links.ts";
 import type { ChatItem, LetterItem, VisitItem } from "./timeline.ts";
 
@@ -8,6 +9,7 @@ export type Message = Extract<ChatItem, { kind: "message" }>;
 type Prompt = Extract<ChatItem, { kind: "prompt" }>;
 type Queue = Extract<ChatItem, { kind: "queue" }>;
 type Handoff = Extract<ChatItem, { kind: "handoff" }>;
+type Closed = Extract<ChatItem, { kind: "closed" }>;
 
 export interface MessageActions {
   answer: (prompt: { promptId: string }, option: { id: string; label: string }) => void;
@@ -55,6 +57,7 @@ export function MessageList(props: {
             <Match when={item.kind === "handoff" && item}>
               {(h) => <MessageBubble message={asMessage(h())} name={nameOf(asMessage(h()))} onRetry={props.actions.retry} />}
             </Match>
+            <Match when={item.kind === "closed" && item}>{(c) => <ClosedItem closed={c()} />}</Match>
             <Match when={item.kind === "summary"}>
               {/* Only that it was passed on: the answers themselves (risk included) could be read over a shoulder. */}
               <li class="summary" data-id={item.id}>{t("chat.summary")}</li>
@@ -145,6 +148,24 @@ export function PromptOptions(props: { options: { id: string; label: string }[];
 
 function asMessage(card: VisitItem | LetterItem | Handoff): Message {
   return { kind: "message", id: card.id, sender: "bot", senderId: "", body: card.body, ts: 0, delivery: "sent", read: false };
+}
+
+/** The chat was closed by the counsellor: how to come back, and the lines to call, one tap each. */
+function ClosedItem(props: { closed: Closed }) {
+  return (
+    <li class="chat-closed">
+      <h2>{closingT("closed.title")}</h2>
+      <p>{closingT("closed.body")}</p>
+      <Show when={props.closed.calls}>
+        {(calls) => (
+          <>
+            <p>{closingT("closed.lines")}</p>
+            <CallButtons calls={calls()} />
+          </>
+        )}
+      </Show>
+    </li>
+  );
 }
 
 function QueueItem(props: { queue: Queue }) {

@@ -98,6 +98,22 @@ describe("chatItems", () => {
     // The console keeps everything.
     expect(chatItems([queue, risk, joined], ME, null).map((i) => i.kind)).toEqual(["queue", "prompt"]);
   });
+
+  it("shows the bot's word that the chat was closed, and a place in line after it until a counsellor comes again (issue 19)", () => {
+    const calls = [{ number: "1366", label: "1366" }];
+    const queue = (position: number) => ev(BOT, { msgtype: "m.notice", body: "In line", "org.onsafe.queue": { position, expected_wait_minutes: null } });
+    const member = (membership: string): TimelineEvent => ({ id: `$m${(n += 1)}`, sender: MINA, ts: n, type: "m.room.member", content: { membership }, delivery: "sent" });
+    const closed = ev(BOT, { msgtype: "m.notice", body: "Your counsellor has closed this chat.", "org.onsafe.call": calls, "org.onsafe.chat_closed": {} });
+    const victim = { counsellorEndsTriage: true };
+    const kinds = (events: TimelineEvent[]) => chatItems(events, ME, null, victim).map((i) => i.kind === "queue" ? `queue ${i.position}` : i.kind);
+    const before = [queue(2), member("join"), ev(MINA, { msgtype: "m.text", body: "Take care." }), member("leave"), closed];
+    expect(chatItems(before, ME, null, victim).at(-1)).toEqual({ kind: "closed", id: closed.id, calls });
+    const again = [...before, ev(ME, { msgtype: "m.text", body: "one more thing" }), queue(1)];
+    expect(kinds(again)).toEqual(["message", "closed", "message", "queue 1"]);
+    expect(kinds([...again, member("join")])).toEqual(["message", "closed", "message"]);
+    // Only from a bot: a counsellor's message with the field is a message.
+    expect(chatItems([ev(MINA, { msgtype: "m.text", body: "x", "org.onsafe.chat_closed": {} })], ME, null, victim)[0]).toMatchObject({ kind: "message" });
+  });
 });
 
 describe("withoutOptionList", () => {

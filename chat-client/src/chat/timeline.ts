@@ -5,7 +5,7 @@
  * letter and hand-off, and a bot's call buttons. Pure: a function of the events.
  */
 import { BOT_LOCALPARTS } from "@onsafe/schema/account-kinds";
-import { CALL_FIELD, type CallLine, isCallLines, isPromptContent, isQueueContent, PROMPT_FIELD, QUEUE_FIELD, TRIAGE_SUMMARY_FIELD } from "@onsafe/schema/events";
+import { CALL_FIELD, type CallLine, CHAT_CLOSED_FIELD, isCallLines, isChatClosedContent, isPromptContent, isQueueContent, PROMPT_FIELD, QUEUE_FIELD, TRIAGE_SUMMARY_FIELD } from "@onsafe/schema/events";
 import { isVisitContent, VISIT_FIELD, type VisitContent } from "@onsafe/schema/scheduling";
 import { isHandoff, referralOf } from "./referrals.ts";
 import { linkVisits } from "./visits.ts";
@@ -45,6 +45,8 @@ export type ChatItem =
   | { kind: "prompt"; id: string; body: string; promptId: string; options: { id: string; label: string }[]; active: boolean }
   | { kind: "queue"; id: string; position: number; waitMinutes: number | null }
   | { kind: "summary"; id: string; body: string }
+  /** The triage bot's word that a counsellor closed the chat and writing here brings one back (docs/SHIFT.md "Closing"), with the lines to call. */
+  | { kind: "closed"; id: string; calls?: CallLine[] }
   /** The referral bot's hand-off: the items the victim agreed to share, for the partner's staff (the console pins it). */
   | { kind: "handoff"; id: string; body: string }
   | VisitItem
@@ -111,8 +113,10 @@ export function chatItems(events: TimelineEvent[], me: string, readUpTo: string 
   let lastPromptIndex = -1;
   const readIndex = readUpTo ? events.findIndex((e) => e.id === readUpTo) : -1;
   let withdrawn = false;
-  /** Where a counsellor came in (items before it are the triage's), when that ends the triage. */
+  /** Where a counsellor came in (items before it are the triage's), when that ends the triage; a closing starts the count again. */
   let counsellorFrom = -1;
+  /** Places in line told before the chat was last closed: over, whoever comes next. */
+  const staleQueue = new Set<string>();
 
   events.forEach((event, index) => {
     const sender = senderKind(event.sender, me);
@@ -161,6 +165,11 @@ export function chatItems(events: TimelineEvent[], me: string, readUpTo: string 
       if (!items.some((item) => item.kind === "handoff")) items.push({ kind: "handoff", id: event.id, body });
     } else if (shown[TRIAGE_SUMMARY_FIELD] !== undefined) {
       items.push({ kind: "summary", id: event.id, body });
+    } else if (sender === "bot" && isChatClosedContent(shown[CHAT_CLOSED_FIELD])) {
+      // After a closing the victim may write again and wait for a counsellor anew: a new place in line shows, until one comes.
+      for (const item of items) if (item.kind === "queue") staleQueue.add(item.id);
+      counsellorFrom = -1;
+      items.push({ kind: "closed", id: event.id, ...(isCallLines(shown[CALL_FIELD]) ? { calls: shown[CALL_FIELD] } : {}) });
     } else {
       const calls = sender === "bot" && isCallLines(shown[CALL_FIELD]) ? shown[CALL_FIELD] : undefined;
       items.push({ kind: "message", id: event.id, sender, senderId: event.sender, body, ts: event.ts, delivery: event.delivery, read: false, attachment, ...(calls ? { calls } : {}) });
@@ -181,7 +190,7 @@ export function chatItems(events: TimelineEvent[], me: string, readUpTo: string 
     }
   }
   // A place in line posted as the counsellor came (a fast accept) is as stale as the ones before.
-  const shown = counsellorFrom === -1 ? items : items.filter((item) => item.kind !== "queue");
+  const shown = items.filter((item) => item.kind !== "queue" || (counsellorFrom === -1 && !staleQueue.has(item.id)));
   const linked = linkVisits(shown);
   return withdrawn ? linked.map((item) => (item.kind === "letter" ? { ...item, withdrawn } : item)) : linked;
 }

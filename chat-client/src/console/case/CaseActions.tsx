@@ -1,17 +1,16 @@
 import { BOT_LOCALPARTS } from "@onsafe/schema/account-kinds";
 import type { TriageSummaryContent } from "@onsafe/schema/events";
 import type { CaseJson } from "@onsafe/schema/ops-api";
-import { CASE_OUTCOMES, type CaseOutcome } from "@onsafe/schema/triage";
 import { createSignal, For, Show } from "solid-js";
 import type { Draft } from "../../chat/Composer.tsx";
 import { lang } from "../../i18n.ts";
 import { ArrangeVisit } from "../agenda/ArrangeVisit.tsx";
 import type { CaseReferrals } from "../referrals/case-referrals.ts";
 import { CANNED_RESPONSES, cannedText } from "../conversation/canned-responses.ts";
-import type { ConsoleKey } from "../shell/console-strings.ts";
 import { ct } from "../shell/ct.ts";
 import { ReferPartner } from "../referrals/ReferPartner.tsx";
 import { TransferCase } from "./TransferCase.tsx";
+import { CloseCase } from "./CloseCase.tsx";
 import type { StaffSession } from "../shell/staff-session.ts";
 import type { VisitRequest } from "../agenda/visit-request.ts";
 
@@ -19,11 +18,11 @@ import type { VisitRequest } from "../agenda/visit-request.ts";
  * What a companion does with a conversation: insert a prepared text (editable
  * before sending), transfer (`TransferCase`: its note goes to the colleague's
  * console only, never into the room or the ops API), arrange a visit, refer to
- * a partner, invite the scheduling or referral bot, close with an outcome.
+ * a partner, invite the scheduling or referral bot, close (`CloseCase`: an
+ * outcome and a closing message the victim reads, after asking once more).
  */
 export function CaseActions(props: { session: StaffSession; roomId: string; caseInfo: CaseJson | null; summary: TriageSummaryContent | null; draft: Draft; visit: VisitRequest; referrals: CaseReferrals; onLeft: () => void }) {
   const session = props.session;
-  const [outcome, setOutcome] = createSignal<CaseOutcome>("supported");
   const [error, setError] = createSignal<string | null>(null);
   const server = () => session.login.userId.slice(session.login.userId.indexOf(":") + 1);
 
@@ -41,16 +40,6 @@ export function CaseActions(props: { session: StaffSession; roomId: string; case
     const current = props.draft.text();
     props.draft.set(current ? `${current}\n${cannedText(response, lang())}` : cannedText(response, lang()));
   };
-  const close = (event: SubmitEvent) => {
-    event.preventDefault();
-    const caseInfo = props.caseInfo;
-    if (!caseInfo) return;
-    void run(async () => {
-      await session.ops.close(caseInfo.id, outcome());
-      await session.client.leave(props.roomId);
-      props.onLeft();
-    });
-  };
   const inviteBot = (which: "scheduling") =>
     void run(async () => { await session.client.invite(props.roomId, `@${BOT_LOCALPARTS[which]}:${server()}`); });
 
@@ -66,16 +55,9 @@ export function CaseActions(props: { session: StaffSession; roomId: string; case
       <Show when={props.caseInfo}>
         <ArrangeVisit request={props.visit} />
         <ReferPartner referrals={props.referrals} />
-        <details>
-          <summary>{ct("actions.close")}</summary>
-          <form onSubmit={close} class="action-form">
-            <label for="close-outcome">{ct("actions.outcome")}</label>
-            <select id="close-outcome" value={outcome()} onChange={(e) => setOutcome(e.currentTarget.value as CaseOutcome)}>
-              <For each={CASE_OUTCOMES}>{(o) => <option value={o}>{ct(`outcome.${o}` as ConsoleKey)}</option>}</For>
-            </select>
-            <button type="submit" class="danger">{ct("actions.closeSubmit")}</button>
-          </form>
-        </details>
+      </Show>
+      <Show when={props.caseInfo}>
+        {(caseInfo) => <CloseCase session={session} roomId={props.roomId} caseInfo={caseInfo()} onLeft={props.onLeft} />}
       </Show>
       <details>
         <summary>{ct("actions.invite")}</summary>

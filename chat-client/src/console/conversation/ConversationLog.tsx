@@ -38,7 +38,8 @@ export function createConsoleRoom(session: StaffSession, roomId: string, pinnedK
   // With lazy-loaded members the others' memberships may not have come with the join
   // (they spoke before this user could see): load the members, so typing and names work.
   void client.getRoom(roomId)?.loadMembersIfNeeded().then(live.refresh).catch(() => undefined);
-  const card = () => live.items().find((item) => item.kind === pinnedKind);
+  // The newest: a case reopened after closing is handed off again, with a new summary below the old one.
+  const card = () => live.items().findLast((item) => item.kind === pinnedKind);
   // The summary's readable body is for the victim (it says their answers were passed on); the field is the companion's.
   const summary = () => {
     const found = card();
