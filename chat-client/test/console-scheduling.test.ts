@@ -281,7 +281,23 @@ describe("scheduling in the companion console", () => {
     expect(times.options).toHaveLength(2); // the new 120-minute slot, and "I need another time"
     await expect.poll(() => item.locator(".needs-times-note").count(), { timeout: 15_000 }).toBe(0);
     expect(await agenda.getByLabel("Length").inputValue()).toBe("60");
+
+    // The victim takes it and types where: the console reads the address in the encrypted appointments room
+    // (it joined it: no conversation of its own), never from the ops API, which does not have it.
+    const ADDRESS = "Seocho Police Station, 2nd floor";
+    const slotOption = times.options.find((o) => o.id !== "none")!;
+    await env.stack.say(victim, appointmentsRoom, slotOption.label, { prompt_id: times.id, option_id: slotOption.id });
+    const addressPrompt = await nextPrompt(victim, appointmentsRoom, schedulingBot, times.eventId);
+    await env.stack.say(victim, appointmentsRoom, ADDRESS);
+    await victim.waitFor(() => visitStages(victim, appointmentsRoom, schedulingBot).includes("confirmed"), "the confirmation");
+    expect(addressPrompt.options.map((o) => o.id)).toContain("later");
+    await expect.poll(() => item.locator(".address").textContent(), { timeout: 15_000 }).toBe(`Address the victim typed: ${ADDRESS}`);
+    expect(JSON.stringify((await env.stack.ops(yuri.account, "GET", "/me/appointments")).body)).not.toContain("Seocho");
+    await openView(page, "Conversations");
+    expect(await page.locator(".conversation-tab").count()).toBe(1);
+    await openView(page, "Agenda");
+    await screenshot(page, "console-agenda-address");
     expect(errors).toEqual([]);
-  });
+  }, 150_000);
 });
 

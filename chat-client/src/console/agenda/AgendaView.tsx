@@ -9,6 +9,7 @@ import { createStore, reconcile } from "solid-js/store";
 import { victimChanges } from "./agenda-changes.ts";
 import { announce } from "../shell/announcer.ts";
 import { AppointmentItem } from "./AppointmentItem.tsx";
+import { watchAppointmentRooms } from "./appointment-addresses.ts";
 import { Availability } from "./Availability.tsx";
 import type { ConsoleKey } from "../shell/console-strings.ts";
 import { ct } from "../shell/ct.ts";
@@ -51,6 +52,7 @@ export function AgendaView(props: { session: StaffSession }) {
     void refresh();
     const timer = setInterval(() => void refresh(), REFRESH_MS);
     onCleanup(() => clearInterval(timer));
+    onCleanup(watchAppointmentRooms(props.session));
   });
 
   return (

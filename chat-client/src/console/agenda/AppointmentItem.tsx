@@ -7,6 +7,7 @@ import type { OpsClient } from "../shell/ops-client.ts";
 import { refusal } from "../case/refusal.ts";
 import { formatSpan } from "./zoned-time.ts";
 import { at } from "./agenda-strings.ts";
+import { appointmentAddress } from "./appointment-addresses.ts";
 import { APPOINTMENT_KIND_INFO } from "@onsafe/schema/scheduling";
 
 /**
@@ -26,6 +27,8 @@ export function AppointmentItem(props: { ops: OpsClient; appointment: Appointmen
     const startsAt = a().starts_at;
     return startsAt === null ? ct("agenda.noTime") : formatSpan(startsAt, a().ends_at, props.timeZone, lang());
   };
+  /** For a place other than the centre (whose address is public): what the victim typed, read in the encrypted room. */
+  const address = () => (a().place && a().place !== "centre" && open() ? appointmentAddress(a().id) : null);
   const status = () => {
     const by = a().cancelled_by;
     return by ? ct("agenda.cancelledBy", { party: ct(`party.${by}` as ConsoleKey) }) : ct(`status.${a().status}` as ConsoleKey);
@@ -60,6 +63,12 @@ export function AppointmentItem(props: { ops: OpsClient; appointment: Appointmen
         <span>{ct("agenda.case", { id: a().case_id })}</span>
         <span class="badge status">{status()}</span>
       </div>
+      <Show when={address()}>
+        {(where) => {
+          const w = where();
+          return <p class="address">{w.kind === "typed" ? at("address.typed", { address: w.text }) : at(w.kind === "later" ? "address.later" : "address.unreadable")}</p>;
+        }}
+      </Show>
       <Show when={open()}>
         <Show
           when={confirming()}

@@ -11,6 +11,7 @@ import { createEffect, createSignal, on, onCleanup, onMount } from "solid-js";
 import { onRoomChanges } from "../../chat/room-changes.ts";
 import { unreadCount } from "../../chat/room-view.ts";
 import { senderKind } from "../../chat/timeline.ts";
+import { appointmentsRooms, isAppointmentsRoom } from "../agenda/appointment-addresses.ts";
 import { createCaseEndings } from "../case/case-endings.ts";
 import { acceptTransfer, declineTransfer } from "../case/transfer-accept.ts";
 import { setOnShift } from "../shell/announcer.ts";
@@ -64,7 +65,8 @@ export function createWorkspace(session: StaffSession, o: { onOpened: (roomId: s
   const endings = createCaseEndings(session, cases, () => void refresh());
   // An offer (invite) or a case just taken (join): ask the ops API at once instead of at the next poll.
   const onMembership = (_room: unknown, membership: string) => { if (membership === "invite" || membership === "join") void refresh(); };
-  const refreshRooms = () => setJoined(session.client.getRooms().filter((r) => r.getMyMembership() === "join").map((r) => r.roomId));
+  // Appointments rooms are joined to read a visit's address (agenda/appointment-addresses.ts): no conversations.
+  const refreshRooms = () => setJoined(session.client.getRooms().filter((r) => r.getMyMembership() === "join" && !isAppointmentsRoom(r.roomId)).map((r) => r.roomId));
   const countFacts = () => {
     const next: Record<string, RoomFacts> = {};
     for (const roomId of joined()) {
@@ -90,6 +92,7 @@ export function createWorkspace(session: StaffSession, o: { onOpened: (roomId: s
   });
   onCleanup(onRoomChanges(session.client, countFacts));
   createEffect(on(joined, countFacts));
+  createEffect(on(appointmentsRooms, refreshRooms, { defer: true }));
   createEffect(() => setOnShift(staff()?.on_shift === true));
 
   /** Offers to me, from the queue or (with `transfer_from`) from a colleague. */
