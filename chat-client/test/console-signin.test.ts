@@ -41,6 +41,17 @@ function staffTraces(page: Page): Promise<{ storage: string[]; databases: string
   }));
 }
 
+/** On failure, says what the page showed (its text and a screenshot), then fails as `run` did. */
+async function explained<T>(page: Page, what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    await page.screenshot({ path: `${SHOTS}/failed-${what.replace(/\W+/g, "-")}.png` }).catch(() => undefined);
+    const shown = await page.locator("body").innerText().catch(() => "(no page)");
+    throw new Error(`${what}: ${(error as Error).message}\n--- the page showed:\n${shown.slice(0, 3000)}`);
+  }
+}
+
 /** The case's conversation, opened if the workspace shows another. */
 async function openConversation(page: Page, roomId: string): Promise<void> {
   const entry = page.locator(`[data-room="${roomId}"]`).first();
@@ -93,10 +104,10 @@ it("sign-out asks about the shift and clears this browser; the recovery key brin
   // from the server, and nothing of the staff session stays in this browser.
   const consoleDevice = await page.evaluate(() => (JSON.parse(localStorage.getItem("onsafe.staff")!) as { deviceId: string }).deviceId);
   await page.getByRole("button", { name: "Sign out" }).click();
-  await timed("sign-out: go off shift and sign out → sign-in screen (waits for the key backup)", async () => {
+  await timed("sign-out: go off shift and sign out → sign-in screen (waits for the key backup)", () => explained(page, "sign-out", async () => {
     await dialog.getByRole("button", { name: "Go off shift and sign out" }).click();
     await page.getByRole("button", { name: "Sign in" }).waitFor({ timeout: 60_000 });
-  });
+  }));
   expect((await env.stack.ops(companion.account, "GET", "/me")).body.on_shift).toBe(false);
   const devices = (await env.stack.hs.request("GET", "/_matrix/client/v3/devices", { token: companion.account.token })).body.devices as { device_id: string }[];
   expect(devices.map((d) => d.device_id)).not.toContain(consoleDevice);
@@ -112,12 +123,12 @@ it("sign-out asks about the shift and clears this browser; the recovery key brin
   });
   expect(await page.getByText("Wrong username or password.").count()).toBe(0);
   await page.getByLabel("Recovery key or passphrase").fill(recoveryKey);
-  await timed("same browser: restore → earlier messages readable", async () => {
+  await timed("same browser: restore → earlier messages readable", () => explained(page, "same-browser-restore", async () => {
     await page.getByRole("button", { name: "Restore messages" }).click();
     await openConversation(page, roomId);
     await page.locator(".message.from-other", { hasText: "He says he will post the photos tonight." }).waitFor({ timeout: 60_000 });
     await page.locator(".message.from-other", { hasText: "Are you still there? He wrote again." }).waitFor({ timeout: 60_000 });
-  });
+  }));
   expect(await page.locator(".summary.pinned").textContent()).toContain("Triage summary");
   expect(errors).toEqual([]);
 
@@ -136,13 +147,13 @@ it("sign-out asks about the shift and clears this browser; the recovery key brin
   await fresh.getByRole("button", { name: "Restore messages" }).click();
   await fresh.getByText("That is not your recovery key or passphrase. Check it and try again.").waitFor({ timeout: 30_000 });
   await fresh.getByLabel("Recovery key or passphrase").fill(recoveryKey);
-  await timed("fresh profile: restore → earlier messages and summary readable", async () => {
+  await timed("fresh profile: restore → earlier messages and summary readable", () => explained(fresh, "fresh-restore", async () => {
     await fresh.getByRole("button", { name: "Restore messages" }).click();
     await openConversation(fresh, roomId);
     await fresh.locator(".message.from-other", { hasText: "He says he will post the photos tonight." }).waitFor({ timeout: 60_000 });
     await fresh.locator(".message.from-other", { hasText: "Are you still there? He wrote again." }).waitFor({ timeout: 60_000 });
     await expect.poll(() => fresh.locator(".summary.pinned").textContent(), { timeout: 60_000 }).toContain("Triage summary");
-  });
+  }));
   expect(await fresh.getByText("This message can't be read on this device").count()).toBe(0);
   await fresh.screenshot({ path: `${SHOTS}/restored-conversation.png` });
   expect(freshErrors).toEqual([]);
@@ -167,6 +178,7 @@ it("a passphrase instead of the key: set at the first sign-in, it restores the h
   await page.getByRole("button", { name: "Set recovery key" }).click();
   await page.getByText("The two passphrases are not the same.").waitFor();
   expect(await seriousAxeViolations(page)).toEqual([]);
+  await page.screenshot({ path: `${SHOTS}/recovery-passphrase.png` });
   await page.getByLabel("Passphrase again").fill(passphrase);
   await page.getByRole("button", { name: "Set recovery key" }).click();
   await page.getByRole("heading", { level: 1, name: "minseo", exact: true }).waitFor({ timeout: 30_000 });
@@ -210,6 +222,8 @@ it("signs in where an older console's sign-out left its crypto store behind (the
   // Wrong password stays what it is.
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.getByRole("dialog", { name: "Sign out" }).getByText("You have no recovery key").waitFor({ timeout: 15_000 });
+  expect(await seriousAxeViolations(page)).toEqual([]);
+  await page.screenshot({ path: `${SHOTS}/sign-out-no-key.png` });
   await page.getByRole("dialog", { name: "Sign out" }).getByRole("button", { name: "Sign out" }).click();
   await page.getByRole("textbox", { name: "Username" }).fill("jiho");
   await page.getByLabel("Password").fill("not the password");

@@ -75,7 +75,7 @@ export async function setUpRecovery(client: MatrixClient, cache: SecretKeyCache,
       await crypto.bootstrapCrossSigning({ authUploadDeviceSigningKeys: async (makeRequest) => { await makeRequest(null); } });
     }
     await crypto.bootstrapSecretStorage({ createSecretStorageKey: async () => generated, setupNewSecretStorage: true, setupNewKeyBackup: true });
-    await dehydrate(client, { createNewKey: true });
+    await dehydrate(client, { createNewKey: true, rehydrate: false });
   } finally {
     cache.clear();
   }
