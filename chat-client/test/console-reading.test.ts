@@ -145,6 +145,7 @@ describe.each(SIZES)("reading a conversation in the console ($name)", ({ name, v
     expect(await onScreen(page, meanwhile)).toBe(true);
     await expect.poll(() => receiptSeenBy(victim, roomId, me), { timeout: 15_000, interval: 50 }).toBe(meanwhileId);
     const jumpToReceipt = performance.now() - pressed;
+    await screenshot(page, `console-reading-after-jump-${name.replace(" ", "-")}`);
     await expect.poll(() => entry(page, roomId).textContent(), { timeout: 10_000 }).not.toMatch(/unread/);
     await jump.waitFor({ state: "detached", timeout: 10_000 });
 
