@@ -3,8 +3,9 @@
  * another person is typing, and read receipts while the page is visible: for
  * the newest message from others (the victim's chat, which brings each new
  * message into view), or only for what the view reports seen (the console's
- * conversations, whose companion may be reading further up). A message whose keys have not come yet is
- * "still opening" for a while (`key-wait.ts`) before it is "can't be read".
+ * conversations, whose companion may be reading further up). A message whose
+ * keys have not come yet is "still opening" for a while (`key-wait.ts`) before
+ * it is "can't be read".
  */
 import type { MatrixClient, MatrixEvent } from "matrix-js-sdk";
 import { createEffect, createSignal, on, onCleanup } from "solid-js";
