@@ -6,6 +6,8 @@ import { ct } from "../shell/ct.ts";
 import type { OpsClient } from "../shell/ops-client.ts";
 
 const REFRESH_MS = 10_000;
+/** The service's time zone, asked once per page rather than at each switch of conversation. */
+let serviceZone: string | null = null;
 
 /**
  * The case's appointments in the case panel, as the agenda shows them (kind, time on the
@@ -14,10 +16,10 @@ const REFRESH_MS = 10_000;
  */
 export function CaseAppointments(props: { ops: OpsClient; caseId: string; changed: unknown }) {
   const [state, setState] = createStore<{ appointments: AppointmentJson[] }>({ appointments: [] });
-  const [timeZone, setTimeZone] = createSignal<string | null>(null);
+  const [timeZone, setTimeZone] = createSignal<string | null>(serviceZone);
   const refresh = async () => {
     try {
-      if (timeZone() === null) setTimeZone((await props.ops.availability()).time_zone);
+      if (timeZone() === null) setTimeZone(serviceZone = (await props.ops.availability()).time_zone);
       const appointments = await props.ops.caseAppointments(props.caseId);
       setState(reconcile({ appointments: appointments.filter((a) => a.status !== "cancelled") }));
     } catch {
