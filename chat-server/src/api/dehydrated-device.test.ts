@@ -3,6 +3,7 @@ import { BOT_LOCALPARTS } from "@onsafe/schema";
 import { type Account, expectError } from "../../test/harness.ts";
 import { serverWithAccounts } from "../../test/fixtures.ts";
 import { SigningKey } from "../../test/signing-key.ts";
+import { MAX_PENDING_FROM_VISITOR } from "../services/to-device.ts";
 
 const PASSWORD = "correct horse battery";
 const P = "/_matrix/client/unstable/org.matrix.msc3814.v1/dehydrated_device";
@@ -89,6 +90,22 @@ describe("dehydrated devices (MSC3814)", () => {
     await dehydrate(env.companion, "DEHYDRATED3");
     expectError(await msc(env.companion, "GET", `${P}/DEHYDRATED3/events?from=abc`), 400, "M_INVALID_PARAM");
     expectError(await msc(env.bot, "GET", `${P}/DEHYDRATED3/events`), 403, "M_FORBIDDEN");
+  });
+
+  it("keeps at most MAX_PENDING_FROM_VISITOR messages from one visitor waiting for it; other senders still get through", async () => {
+    await dehydrate(env.companion, "DEHYDRATED5");
+    const visitor = await env.server.registerVisitor();
+    const roomId = await env.server.createVisitorRoom(visitor, env.bot);
+    expect((await env.server.call(env.bot, "POST", `/join/${encodeURIComponent(roomId)}`, {})).status).toBe(200);
+    expect((await env.server.call(env.bot, "POST", `/rooms/${encodeURIComponent(roomId)}/invite`, { user_id: env.companion.userId })).status).toBe(200);
+    expect((await env.server.call(env.companion, "POST", `/join/${encodeURIComponent(roomId)}`, {})).status).toBe(200);
+    for (let i = 0; i <= MAX_PENDING_FROM_VISITOR; i++) {
+      expect((await sendTo(visitor, `v${i}`, env.companion.userId, "DEHYDRATED5", { n: i })).status).toBe(200);
+    }
+    await sendTo(env.bot, "bot-after", env.companion.userId, "DEHYDRATED5", { n: "bot" });
+    const pending = (from: string) => env.server.count(`to_device where device_id = 'DEHYDRATED5' and sender = '${from}'`);
+    expect(pending(visitor.userId)).toBe(MAX_PENDING_FROM_VISITOR);
+    expect(pending(env.bot.userId)).toBe(1);
   });
 
   it("goes with the account's other devices when the password changes", async () => {

@@ -10,6 +10,14 @@ import type { Session } from "./accounts.ts";
 import type { Memberships } from "./memberships.ts";
 
 const MAX_MESSAGES = 1000;
+/**
+ * Messages from one visitor waiting for one device: more are dropped. A device
+ * that does not sync for long (a staff member's dehydrated device, waiting for
+ * the next sign-in) would otherwise keep whatever an anonymous account sends it.
+ * A victim's client sends a device a room key per new Megolm session (every
+ * 100 messages or a week): far fewer.
+ */
+export const MAX_PENDING_FROM_VISITOR = 200;
 /** A client retries a send within minutes; remembering its txn ids for a day is ample. */
 const TXN_TTL_MS = 24 * 60 * 60 * 1000;
 
@@ -52,12 +60,19 @@ export class ToDevice {
           devicesOf.set(userId, devices);
         }
         for (const device of deviceId === "*" ? devices : devices.filter((d) => d === deviceId)) {
+          if (session.kind === "visitor" && this.pendingFrom(sender, userId, device) >= MAX_PENDING_FROM_VISITOR) continue;
           this.store.run(q.insertInto("to_device").values({ stream_pos: ctx.nextPos(), user_id: userId, device_id: device, sender, type, content }));
           woken.add(userId);
         }
       }
       ctx.wakeUsers(woken);
     });
+  }
+
+  private pendingFrom(sender: string, userId: string, deviceId: string): number {
+    const row = this.store.first(this.store.q.selectFrom("to_device").select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("user_id", "=", userId).where("device_id", "=", deviceId).where("sender", "=", sender));
+    return Number(row?.n ?? 0);
   }
 
   /** Forgets messages the device has seen; the delete is not awaited, so a sync never waits on it. */
