@@ -155,5 +155,27 @@ describe("transferring a case to a colleague", () => {
     expect(victim.client.getRoom(roomId)?.getMember(jun.userId)?.membership ?? "none").toBe("none");
     await minaPage.locator("summary", { hasText: "Transfer to a colleague" }).waitFor();
     await screenshot(minaPage, "transfer-expired");
-  }, 180_000);
+
+    // The hand-over goes on while mina works in another conversation (only the shown one has a view).
+    const other = await env.stack.visitor();
+    const otherRoom = await env.stack.startConversation(other);
+    const otherFirst = await nextPrompt(other, otherRoom, env.stack.triageBot);
+    await env.stack.setShift(jun.account, false);
+    await env.stack.say(other, otherRoom, "I just want to talk to someone", { prompt_id: otherFirst.id, option_id: "skip" });
+    await offers(minaPage).first().waitFor({ timeout: 20_000 });
+    await offers(minaPage).getByRole("button", { name: "Accept" }).click();
+    await other.waitFor(() => other.client.getRoom(otherRoom)?.getMember(mina.userId)?.membership === "join", "mina to join the other room");
+    await env.stack.setShift(jun.account, true);
+    await minaPage.locator(`[role=tab][data-room="${roomId}"]`).click();
+    await offerToJun(minaPage, { note: "Second case: she asked about the police." });
+    await minaPage.locator(`[role=tab][data-room="${otherRoom}"]`).click();
+    await offers(junPage).filter({ hasText: "Transfer from" }).waitFor({ timeout: 20_000 });
+    await offers(junPage).getByRole("button", { name: "Accept" }).click();
+    await junPage.getByText("Their note: Second case: she asked about the police.").waitFor({ timeout: 60_000 });
+    await minaPage.locator(`[role=tab][data-room="${roomId}"]`).waitFor({ state: "detached", timeout: 60_000 });
+    await victim.waitFor(() => victim.client.getRoom(roomId)?.getMember(mina.userId)?.membership === "leave", "mina to leave the transferred room", 30_000);
+    expect(await caseOf(jun, roomId)).toBeDefined();
+    await env.stack.say(victim, roomId, "Is anyone still there?");
+    await fromOther(junPage, "Is anyone still there?").waitFor({ timeout: 30_000 });
+  }, 240_000);
 });
