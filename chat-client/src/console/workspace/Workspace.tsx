@@ -78,7 +78,8 @@ export function Workspace(props: { session: StaffSession; onSignedOut: () => voi
 
   const onKey = (event: KeyboardEvent) => {
     const action = keyAction({ key: event.key, code: event.code, altKey: event.altKey, ctrlKey: event.ctrlKey, metaKey: event.metaKey, shiftKey: event.shiftKey, isComposing: event.isComposing, targetTag: (event.target as Element | null)?.tagName ?? "" });
-    if (!action) return;
+    // Not behind a dialog (signing out asks in one): the keys act on the workspace only.
+    if (!action || document.querySelector("dialog[open]")) return;
     event.preventDefault();
     if (action === "compose") {
       const current = shown();
