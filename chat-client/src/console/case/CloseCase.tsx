@@ -61,7 +61,9 @@ export function CloseCase(props: { session: StaffSession; roomId: string; caseIn
         setDone("closed");
       }
       // Without the bot back in the room, what the victim writes next would reach nobody: stay until it is invited.
-      await step1("failedGuide", () => session.client.invite(props.roomId, triageBot()));
+      // (Still there when the hand-off never happened: then it is watching already.)
+      const present = ["join", "invite"].includes(session.client.getRoom(props.roomId)?.getMember(triageBot())?.membership ?? "");
+      if (!present) await step1("failedGuide", () => session.client.invite(props.roomId, triageBot()));
       await session.client.leave(props.roomId);
       props.onLeft();
     } catch (caught) {
