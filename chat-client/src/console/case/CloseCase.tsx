@@ -5,7 +5,8 @@ import { createSignal, For, Show } from "solid-js";
 import type { ConsoleKey } from "../shell/console-strings.ts";
 import { ct } from "../shell/ct.ts";
 import type { StaffSession } from "../shell/staff-session.ts";
-import { closingMessage, cs } from "./closing-strings.ts";
+import { closingMessage } from "./closing-message.ts";
+import { cs } from "./closing-strings.ts";
 
 /** Outcomes a companion chooses; "the victim left" is recorded by the service when it happens. */
 const OUTCOMES = CASE_OUTCOMES.filter((o) => o !== "victim_left");
