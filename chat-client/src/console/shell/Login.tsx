@@ -11,8 +11,10 @@ import type { StaffSession } from "./staff-session.ts";
  */
 async function failure(caught: unknown): Promise<string> {
   if (caught instanceof OpsError) return caught.status === 403 ? ct("login.notStaff") : ct("error.ops");
-  const { SignInError } = await import("./staff-session.ts");
-  if (!(caught instanceof SignInError)) return si("login.other", { error: String(caught), errcode: "—" });
+  // The session's code itself could not be loaded: the server is out of reach.
+  const session = await import("./staff-session.ts").catch(() => null);
+  if (!session) return si("login.unreachable");
+  if (!(caught instanceof session.SignInError)) return si("login.other", { error: String(caught), errcode: "—" });
   if (caught.stage === "keys") return si("login.keys", { error: caught.message });
   switch (caught.errcode) {
     case "M_FORBIDDEN": return ct("login.failed");
