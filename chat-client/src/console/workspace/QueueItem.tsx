@@ -16,7 +16,8 @@ export function QueueItem(props: { entry: QueueEntryJson; note?: JSX.Element; ch
         <Show when={e().crisis}><strong class="badge crisis-badge">{ct("queue.crisis")}</strong></Show>
         <Show when={e().minor}><strong class="badge minor-badge">{ct("queue.minor")}</strong></Show>
         <span class="category">{ct(`category.${e().category ?? "unknown"}` as ConsoleKey)}</span>
-        <span>{ct("queue.position", { position: e().position })}</span>
+        {/* A colleague's transfer has no place in the line (position 0). */}
+        <Show when={e().position > 0}><span>{ct("queue.position", { position: e().position })}</span></Show>
         <span>{ct("queue.priority", { priority: e().priority })}</span>
         <span>{ct("queue.language", { language: e().language ?? "?" })}</span>
         <span>{ct("queue.waiting", { minutes: Math.floor(e().waiting_ms / 60_000) })}</span>

@@ -97,7 +97,19 @@ export function Workspace(props: { session: StaffSession; onSignedOut: () => voi
     onCleanup(() => window.removeEventListener("keydown", onKey));
   });
 
-  const nameOf = (userId: string) => session.client.getUser(userId)?.displayName ?? userId;
+  // A colleague transferring a case is named as the staff list names them (they may share no room with me yet).
+  const [names, setNames] = createSignal<ReadonlyMap<string, string>>(new Map());
+  createEffect(on(ws.offers, (offers) => {
+    if (!offers.some((o) => o.transfer_from && !names().has(o.transfer_from))) return;
+    const fallback = (userId: string) => session.client.getUser(userId)?.displayName ?? userId;
+    void session.ops.staffOnShift().catch(() => []).then((staff) => {
+      const known = new Map(staff.map((m) => [m.user_id, m.display_name ?? fallback(m.user_id)]));
+      // Asked once: someone no longer on shift keeps the name the client knows.
+      for (const o of offers) if (o.transfer_from && !known.has(o.transfer_from)) known.set(o.transfer_from, fallback(o.transfer_from));
+      setNames(known);
+    });
+  }));
+  const nameOf = (userId: string) => names().get(userId) ?? session.client.getUser(userId)?.displayName ?? userId;
 
   return (
     <main class="workspace">
