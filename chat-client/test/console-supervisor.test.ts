@@ -134,8 +134,10 @@ describe("the supervisor view", () => {
   });
 
   it("lists the cases behind the figures (waiting, open crisis, each companion's) without content, and reassigns one picked from the list (issue 19)", async () => {
-    await env.stack.setShift(mina.account, false);
-    await env.stack.setShift(jun.account, false);
+    // Alone (vitest -t) or after the first test, whose companions go off shift.
+    hana ??= await env.stack.staff("hana", { kind: "supervisor", onShift: false });
+    if (mina) await env.stack.setShift(mina.account, false);
+    if (jun) await env.stack.setShift(jun.account, false);
     const dami = await env.stack.staff("dami", { capacity: 1 });
     const hoon = await env.stack.staff("hoon", { onShift: false });
     const CRISIS_WORDS = "그 영상 때문에 죽고 싶어요";
@@ -179,6 +181,11 @@ describe("the supervisor view", () => {
     expect(await view.textContent()).not.toContain(CRISIS_WORDS);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, "console-supervisor-cases");
+    await page.setViewportSize({ width: 768, height: 1024 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBe(0);
+    await screenshot(page, "console-supervisor-cases-tablet");
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await screenshot(page, "console-supervisor-cases-1280");
 
     // Reassign from the list: the row's button picks the case and moves the focus to "Reassign to".
     await env.stack.setShift(hoon.account, true);
