@@ -91,5 +91,8 @@ export function watchAppointmentRooms(session: StaffSession): () => void {
     client.off(RoomEvent.MyMembership, scan);
     client.off(RoomEvent.Timeline, bump);
     client.off(MatrixEventEvent.Decrypted, bump);
+    // Signed out: nothing of this account's rooms stays for the next one.
+    watched = null;
+    setRooms(new Set<string>());
   };
 }
