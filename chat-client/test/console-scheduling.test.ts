@@ -291,7 +291,9 @@ describe("scheduling in the companion console", () => {
     await env.stack.say(victim, appointmentsRoom, ADDRESS);
     await victim.waitFor(() => visitStages(victim, appointmentsRoom, schedulingBot).includes("confirmed"), "the confirmation");
     expect(addressPrompt.options.map((o) => o.id)).toContain("later");
+    const confirmedAt = performance.now();
     await expect.poll(() => item.locator(".address").textContent(), { timeout: 15_000 }).toBe(`Address the victim typed: ${ADDRESS}`);
+    console.log(`[console] the victim's confirmation seen -> the address in the agenda: ${(performance.now() - confirmedAt).toFixed(0)} ms`);
     expect(JSON.stringify((await env.stack.ops(yuri.account, "GET", "/me/appointments")).body)).not.toContain("Seocho");
     await openView(page, "Conversations");
     expect(await page.locator(".conversation-tab").count()).toBe(1);
