@@ -151,6 +151,21 @@ describe("closing a case and the victim writing again", () => {
     await stack.setShift(ara.account, false);
   });
 
+  it("a message written while the bots service is down reopens the case once it is back", async () => {
+    const yuna = await stack.staff("yuna", { capacity: 10, languages: ["en"] });
+    const { victim, roomId, caseId } = await handedOffCase(yuna);
+    await closeAsTheConsole(yuna, roomId, caseId, "Closing now. Take care.");
+    await waitForField(victim, roomId, stack.triageBot, CHAT_CLOSED_FIELD);
+
+    await stack.stopBots();
+    await stack.say(victim, roomId, "are you still there? i need help again", undefined, "en");
+    await stack.startBots();
+    await eventually(async () => caseOf(roomId), (c) => c.status === "offered", "offered after the restart", 30_000);
+    expect(reopenings(caseId)).toBe(1);
+    await eventually(async () => caseOf(roomId).notedEventIds.length, (n) => n === 1, "the message kept for the counsellor", 20_000);
+    await stack.setShift(yuna.account, false);
+  });
+
   it("staff cannot bring the bot into an open case", async () => {
     const hana = await stack.staff("hana", { capacity: 10, languages: ["en"] });
     const { roomId } = await handedOffCase(hana);
