@@ -256,8 +256,10 @@ describe("POST cases/{id}/transfer", () => {
     expect(accepted.body.case).toMatchObject({ id: c.id, assigned_to: who.jun.userId, room_id: c.roomId });
     expect(q.tables.log.forCase(c.id).at(-1)).toMatchObject({ kind: "transferred", actor: who.jun.userId });
     expectError(await call("GET", `/cases/${c.id}`, { as: who.mina }), 403, "M_FORBIDDEN");
-    // The transferring console learns that it was accepted, and may then hand the room over.
+    // The transferring console learns that it was accepted, and may then hand the room over (also after a reload).
     expect((await call("GET", `/cases/${c.id}/transfer`, { as: who.mina })).body.transfer.status).toBe("accepted");
+    expect((await call("GET", "/me/transfers", { as: who.mina })).body.transfers).toEqual([{ case_id: c.id, room_id: c.roomId, to: who.jun.userId, accepted_at: expect.any(Number) }]);
+    expect((await call("GET", "/me/transfers", { as: who.jun })).body.transfers).toEqual([]);
   });
 
   it("a note is refused: it goes to the colleague's console, encrypted, never here", async () => {

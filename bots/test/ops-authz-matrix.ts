@@ -91,6 +91,7 @@ export const POLICY: readonly Row[] = [
   row("GET /me/referrals", "staff (the referrals they made), partners' staff (their organisation's)", withPartners),
   row("GET /staff/on-shift", "staff", staff),
   row("GET /me/cases", "staff", staff),
+  row("GET /me/transfers", "staff, their own", staff),
   row("GET /queue", "staff", staff),
   row("GET /metrics", "supervisors", supervisors),
   row("PUT /me/shift", "staff", staff),

@@ -26,6 +26,8 @@ let mina: SdkClient;
 let jun: SdkClient;
 let minaPage: Page;
 let junPage: Page;
+/** The Node victim whose case mina holds after the second test. */
+let lastRoom: { victim: SdkClient; roomId: string } | null = null;
 
 async function consolePage(name: string): Promise<{ page: Page; errors: string[] }> {
   const page = await (await env.tablet({ viewport: { width: 1280, height: 800 } })).newPage();
@@ -177,5 +179,25 @@ describe("transferring a case to a colleague", () => {
     expect(await caseOf(jun, roomId)).toBeDefined();
     await env.stack.say(victim, roomId, "Is anyone still there?");
     await fromOther(junPage, "Is anyone still there?").waitFor({ timeout: 30_000 });
+    lastRoom = { victim: other, roomId: otherRoom };
+  }, 240_000);
+
+  it("a console closed after the colleague accepted finishes the hand-over when it opens again", async () => {
+    const { victim, roomId } = lastRoom!;
+    await minaPage.locator(`[role=tab][data-room="${roomId}"]`).click();
+    await offerToJun(minaPage);
+    const context = minaPage.context();
+    await minaPage.close();
+    await offers(junPage).filter({ hasText: "Transfer from" }).waitFor({ timeout: 20_000 });
+    await offers(junPage).getByRole("button", { name: "Accept" }).click();
+    await expect.poll(async () => (await caseOf(jun, roomId)) !== undefined, { timeout: 15_000 }).toBe(true);
+    // mina's console opens again: it invites jun, hands over the keys and leaves.
+    minaPage = await context.newPage();
+    await minaPage.goto(`${env.stack.hs.url}/console`);
+    await minaPage.getByRole("heading", { level: 1, name: "mina", exact: true }).waitFor({ timeout: 30_000 });
+    await victim.waitFor(() => victim.client.getRoom(roomId)?.getMember(mina.userId)?.membership === "leave", "mina to leave after the reload", 90_000);
+    await env.stack.say(victim, roomId, "Hello, who is with me now?");
+    await fromOther(junPage, "Hello, who is with me now?").waitFor({ timeout: 30_000 });
+    await junPage.getByText(/Transferred to you by/).waitFor({ timeout: 15_000 });
   }, 240_000);
 });

@@ -78,6 +78,14 @@ export interface TransferJson {
   resolved_at: number | null;
 }
 
+/** `GET me/transfers`: a case I transferred that the colleague accepted and holds; my console finishes the hand-over. */
+export interface HandOverJson {
+  case_id: string;
+  room_id: string;
+  to: string;
+  accepted_at: number;
+}
+
 export interface QueueJson {
   open: boolean;
   cases: QueueEntryJson[];

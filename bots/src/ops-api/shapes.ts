@@ -1,5 +1,5 @@
 /** The JSON shapes of the ops API (docs/OPS-API.md): snake_case, ids and enums only. */
-import { type AppointmentJson, type CaseFieldsJson, type CaseJson, HANDED_OFF_STATUSES, isOneOf, type MetricsJson, type PartnerJson, type PartnerReferralJson, type QueueEntryJson, type ReferralJson, type SlotJson, type StaffJson, type TransferJson } from "@onsafe/schema";
+import { type AppointmentJson, type CaseFieldsJson, type CaseJson, HANDED_OFF_STATUSES, isOneOf, type MetricsJson, type PartnerJson, type PartnerReferralJson, type QueueEntryJson, type ReferralJson, type SlotJson, type StaffJson, type TransferJson, type HandOverJson } from "@onsafe/schema";
 import type { MetricsSnapshot, QueueEntry } from "../queue/index.ts";
 import type { Appointment, CaseRow, Offer, Partner, Referral, Slot, StaffMember } from "../storage/index.ts";
 
@@ -51,6 +51,11 @@ export function transferJson(o: Offer): TransferJson {
     expires_at: o.expiresAt,
     resolved_at: o.resolvedAt,
   };
+}
+
+/** A transfer accepted, for the console that offered it: which room to hand over, to whom. */
+export function handOverJson(c: CaseRow, o: Offer): HandOverJson {
+  return { case_id: c.id, room_id: c.roomId, to: o.companionId, accepted_at: o.resolvedAt! };
 }
 
 export function caseJson(c: CaseRow, entry: QueueEntry | null): CaseJson {

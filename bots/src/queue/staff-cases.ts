@@ -13,6 +13,8 @@ import type { CaseRoomActions } from "./room-actions.ts";
 import { assign, close } from "./transitions.ts";
 
 const NOT_THEIRS = "Only the case's companion or a supervisor may do this";
+/** How long after an accepted transfer its hand-over may still be finished by the console that offered it. */
+const HAND_OVER_WINDOW_MS = 24 * 3_600_000;
 
 export interface QueueEntry {
   c: CaseRow;
@@ -134,6 +136,17 @@ export class StaffCases {
     const mayView = viewer.kind === "supervisor" || offer?.transferFrom === viewer.userId || offer?.companionId === viewer.userId;
     if (!offer || !mayView) throw notFound("No transfer of this case concerns you");
     return offer;
+  }
+
+  /**
+   * Cases `by` transferred that a colleague accepted in the last day and still
+   * holds: after a reload the transferring console finishes the hand-over
+   * (invite, keys) for those whose room it is still in.
+   */
+  handOvers(by: StaffMember): { c: CaseRow; offer: Offer }[] {
+    return this.t.offers.acceptedTransfersFrom(by.userId, this.clock.now() - HAND_OVER_WINDOW_MS)
+      .map((offer) => ({ c: this.found(offer.caseId), offer }))
+      .filter(({ c, offer }) => c.status === "assigned" && c.assignedTo === offer.companionId);
   }
 
   /** The pending transfer of a case, if any. */

@@ -62,6 +62,12 @@ export class OfferStore {
       .where("transfer_from", "is", null)).map(decode);
   }
 
+  /** Transfers `from` offered that were accepted since `since`, newest first. */
+  acceptedTransfersFrom(from: string, since: number): Offer[] {
+    return this.db.all(this.db.q.selectFrom("offers").selectAll().where("transfer_from", "=", from).where("status", "=", "accepted")
+      .where("resolved_at", ">=", since).orderBy("id", "desc")).map(decode);
+  }
+
   /** The case's newest transfer, whatever its state. */
   latestTransfer(caseId: string): Offer | undefined {
     const row = this.db.first(this.db.q.selectFrom("offers").selectAll().where("case_id", "=", caseId).where("transfer_from", "is not", null)

@@ -6,7 +6,7 @@ import type { OpsEnv } from "../env.ts";
 import { invalidParam } from "../errors.ts";
 import type { RoomMembership } from "../room-membership.ts";
 import { caseIdParam, readJson, requireString, requireUserId } from "../json.ts";
-import { caseJson, transferJson } from "../shapes.ts";
+import { caseJson, handOverJson, transferJson } from "../shapes.ts";
 
 export function caseRoutes(auth: MiddlewareHandler<OpsEnv>, staffCases: StaffCases, membership: RoomMembership): Hono<OpsEnv> {
   const r = new Hono<OpsEnv>();
@@ -18,6 +18,9 @@ export function caseRoutes(auth: MiddlewareHandler<OpsEnv>, staffCases: StaffCas
   r.get("/cases/:id", auth, (c) => c.json(view(caseIdParam(c), c)));
 
   r.get("/me/cases", auth, (c) => c.json({ cases: staffCases.mine(c.get("staff").userId).map((row) => caseJson(row, null)) }));
+
+  /** Transfers I offered that were accepted in the last day, so my console can finish handing them over. */
+  r.get("/me/transfers", auth, (c) => c.json({ transfers: staffCases.handOvers(c.get("staff")).map(({ c: row, offer }) => handOverJson(row, offer)) }));
 
   r.post("/cases/:id/claim", auth, async (c) => {
     const id = caseIdParam(c);

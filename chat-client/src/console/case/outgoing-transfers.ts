@@ -9,8 +9,9 @@
  * victim and the notice that the history was shared, and leaves the room.
  * Note and line live in memory only.
  */
-import type { TriageSummaryContent } from "@onsafe/schema/events";
+import { isTriageSummaryContent, TRIAGE_SUMMARY_FIELD, type TriageSummaryContent } from "@onsafe/schema/events";
 import type { Language } from "@onsafe/schema/triage";
+import { ClientEvent, SyncState } from "matrix-js-sdk";
 import { createSignal } from "solid-js";
 import type { StaffSession } from "../shell/staff-session.ts";
 import { handOverHistory } from "./history-keys.ts";
@@ -93,6 +94,42 @@ export async function takeBack(session: StaffSession, roomId: string): Promise<v
   if (!offer) return;
   await session.ops.undoTransfer(offer.caseId).catch(() => undefined);
   await poll(session, roomId);
+}
+
+/**
+ * After a reload (or a crash) between the colleague's accept and the end of the hand-over: finishes it for
+ * every accepted transfer whose room this console is still in. The note and the line for the victim were
+ * in the closed page and are gone; the summary is read from the room; the notice goes in both languages.
+ */
+export async function resumeHandOvers(session: StaffSession): Promise<void> {
+  const handOvers = await session.ops.myHandOvers().catch(() => []);
+  if (handOvers.length === 0) return;
+  // Which rooms this console is in is known once the first sync is through.
+  if (!session.client.isInitialSyncComplete()) {
+    await new Promise<void>((resolve) => {
+      const onSync = (state: SyncState) => {
+        if (state !== SyncState.Prepared && state !== SyncState.Syncing) return;
+        session.client.off(ClientEvent.Sync, onSync);
+        resolve();
+      };
+      session.client.on(ClientEvent.Sync, onSync);
+    });
+  }
+  for (const h of handOvers) {
+    if (offers.has(h.room_id) || session.client.getRoom(h.room_id)?.getMyMembership() !== "join") continue;
+    offers.set(h.room_id, { roomId: h.room_id, caseId: h.case_id, to: h.to, expiresAt: h.accepted_at, invited: false, note: "", victimLine: "", language: null, summary: roomSummary(session, h.room_id) });
+    void handOver(session, h.room_id);
+  }
+}
+
+/** The bot's triage summary in the room's loaded timeline, if this device can read it. */
+function roomSummary(session: StaffSession, roomId: string): TriageSummaryContent | null {
+  const events = session.client.getRoom(roomId)?.getLiveTimeline().getEvents() ?? [];
+  for (const event of events) {
+    const field: unknown = event.getContent()[TRIAGE_SUMMARY_FIELD];
+    if (isTriageSummaryContent(field)) return field;
+  }
+  return null;
 }
 
 /** The colleague accepted: invite them, hand over keys, note and summary, tell the victim, leave. Again after a failure. */

@@ -1,6 +1,6 @@
 /** The ops API (`/_onsafe/v1/`, docs/OPS-API.md) with the staff member's Matrix token: the one client the console uses. */
 import type { CaseOutcome } from "@onsafe/schema/triage";
-import type { AppointmentJson, AvailabilityJson, CaseJson, MetricsJson, PartnerJson, PartnerReferralJson, QueueJson, ReferralJson, SlotJson, StaffJson, TransferJson } from "@onsafe/schema/ops-api";
+import type { AppointmentJson, AvailabilityJson, CaseJson, MetricsJson, PartnerJson, PartnerReferralJson, QueueJson, ReferralJson, SlotJson, StaffJson, TransferJson, HandOverJson } from "@onsafe/schema/ops-api";
 import type { ReferralItem } from "@onsafe/schema/referrals";
 import type { AppointmentKind } from "@onsafe/schema/scheduling";
 
@@ -51,6 +51,11 @@ export class OpsClient {
   /** The case's newest transfer: pending, accepted, declined, expired or withdrawn. */
   async transferState(caseId: string): Promise<TransferJson> {
     return (await this.call<{ transfer: TransferJson }>("GET", `/cases/${encodeURIComponent(caseId)}/transfer`)).transfer;
+  }
+
+  /** Transfers I offered that were accepted in the last day: the hand-overs my console may still have to finish. */
+  async myHandOvers(): Promise<HandOverJson[]> {
+    return (await this.call<{ transfers: HandOverJson[] }>("GET", "/me/transfers")).transfers;
   }
 
   async acceptTransfer(caseId: string): Promise<CaseJson> {

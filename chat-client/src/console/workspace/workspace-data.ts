@@ -13,6 +13,7 @@ import { unreadCount } from "../../chat/room-view.ts";
 import { senderKind } from "../../chat/timeline.ts";
 import { appointmentsRooms, isAppointmentsRoom } from "../agenda/appointment-addresses.ts";
 import { createCaseEndings } from "../case/case-endings.ts";
+import { resumeHandOvers } from "../case/outgoing-transfers.ts";
 import { acceptTransfer, declineTransfer } from "../case/transfer-accept.ts";
 import { setOnShift } from "../shell/announcer.ts";
 import type { StaffSession } from "../shell/staff-session.ts";
@@ -78,6 +79,8 @@ export function createWorkspace(session: StaffSession, o: { onOpened: (roomId: s
 
   onMount(() => {
     void refresh();
+    // A transfer accepted while this console was closed: finish handing it over (case/outgoing-transfers.ts).
+    void resumeHandOvers(session);
     refreshRooms();
     const timer = setInterval(() => void refresh(), REFRESH_MS);
     session.client.on(ClientEvent.Room, refreshRooms);
