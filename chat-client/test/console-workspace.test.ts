@@ -211,8 +211,13 @@ describe("the workspace, with three victims at once", () => {
   });
 
   it("on a tablet held upright: two columns, the case panel on demand, nothing sideways", async () => {
-    await page.setViewportSize({ width: 768, height: 1024 });
+    // A small laptop (1024x768): still three columns, nothing off screen.
+    await page.setViewportSize({ width: 1024, height: 768 });
     await tab(page, crisis).click();
+    expect(await page.evaluate(() => [document.documentElement.scrollHeight - innerHeight, document.documentElement.scrollWidth - innerWidth])).toEqual([0, 0]);
+    expect(await page.locator("#case-panel .summary.pinned").isVisible()).toBe(true);
+    await shot(page, "workspace-1024x768");
+    await page.setViewportSize({ width: 768, height: 1024 });
     const sideways = () => page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
     expect(await sideways()).toBe(0);
     expect(await composer(page).isVisible()).toBe(true);

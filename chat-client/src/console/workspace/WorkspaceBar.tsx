@@ -32,7 +32,7 @@ export function WorkspaceBar(props: {
         <Show when={props.staff}>
           {(staff) => (
             <>
-              <span class="me-facts">{ct("me.languages", { languages: staff().languages.join(", ") })} · {ct("me.load", { load: staff().load, capacity: staff().capacity })}</span>
+              <span class="me-facts"><span class="me-languages">{ct("me.languages", { languages: staff().languages.join(", ") })} · </span>{ct("me.load", { load: staff().load, capacity: staff().capacity })}</span>
               <label class="shift">
                 <input type="checkbox" role="switch" checked={staff().on_shift} onChange={(e) => props.onShift(e.currentTarget.checked)} />
                 <span>{ct("shift.toggle")}</span>
