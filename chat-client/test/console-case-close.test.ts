@@ -71,6 +71,7 @@ describe("closing a case", () => {
     // "Keep talking" goes back with the text as edited; then close for real.
     await confirm.getByRole("button", { name: "Keep talking" }).click();
     expect(await message.inputValue()).toBe(edited);
+    expect(await console_.evaluate(() => document.activeElement?.textContent)).toBe("Close…");
     await console_.getByRole("button", { name: "Close…" }).click();
     const closedAt = performance.now();
     await confirm.getByRole("button", { name: "Send and close" }).click();

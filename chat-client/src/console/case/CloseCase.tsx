@@ -34,6 +34,7 @@ export function CloseCase(props: { session: StaffSession; roomId: string; caseIn
   const [error, setError] = createSignal<string | null>(null);
   const triageBot = () => `@${BOT_LOCALPARTS.triage}:${session.login.userId.slice(session.login.userId.indexOf(":") + 1)}`;
   let confirmButton: HTMLButtonElement | undefined;
+  let submitButton: HTMLButtonElement | undefined;
 
   const ask = (event: SubmitEvent) => {
     event.preventDefault();
@@ -86,7 +87,7 @@ export function CloseCase(props: { session: StaffSession; roomId: string; caseIn
           onInput={(e) => setEdited(e.currentTarget.value)} />
         <p id="close-message-hint" class="hint">{cs("messageHint", { language: cs(`language.${language()}`) })}</p>
         <Show when={step() === "form"}>
-          <button type="submit" class="danger">{done() === "nothing" ? cs("submit") : cs("retry")}</button>
+          <button type="submit" class="danger" ref={submitButton}>{done() === "nothing" ? cs("submit") : cs("retry")}</button>
         </Show>
       </form>
       <Show when={step() === "confirm"}>
@@ -94,7 +95,7 @@ export function CloseCase(props: { session: StaffSession; roomId: string; caseIn
           <p id="close-confirm">{cs("confirm", { caseId: props.caseInfo.id })}</p>
           <div class="row">
             <button type="button" class="danger" ref={confirmButton} onClick={() => void close()}>{cs("confirmYes")}</button>
-            <button type="button" onClick={() => setStep("form")}>{cs("confirmNo")}</button>
+            <button type="button" onClick={() => { setStep("form"); submitButton?.focus(); }}>{cs("confirmNo")}</button>
           </div>
         </div>
       </Show>
