@@ -1,7 +1,7 @@
 import type { GeneratedSecretStorageKey } from "matrix-js-sdk/lib/crypto-api/index.js";
-import { createSignal, Match, onMount, Show, Switch, type JSX } from "solid-js";
+import { createSignal, Match, onCleanup, onMount, Show, Switch, type JSX } from "solid-js";
 import { si } from "./signin-strings.ts";
-import { MIN_PASSPHRASE_LENGTH, newRecoveryKey, recoveryState, renewDehydratedDevice, setUpRecovery, unlockRecovery, WrongRecoveryKey, type RecoveryState } from "./staff-keys.ts";
+import { MIN_PASSPHRASE_LENGTH, newRecoveryKey, recoveryState, renewDehydratedDevice, restoreLateKeys, setUpRecovery, unlockRecovery, WrongRecoveryKey, type RecoveryState } from "./staff-keys.ts";
 import type { StaffSession } from "./staff-session.ts";
 import "./signin.css";
 
@@ -20,6 +20,12 @@ export function RecoveryGate(props: { session: StaffSession; children: JSX.Eleme
     setState(state);
     if (state === "ready") void renewDehydratedDevice(props.session.client);
   });
+  let cancelLateRestore = () => {};
+  onCleanup(() => cancelLateRestore());
+  const restored = () => {
+    cancelLateRestore = restoreLateKeys(props.session.client);
+    setState("ready");
+  };
   const later = () => {
     props.session.putOffRecovery();
     setState("ready");
@@ -33,7 +39,7 @@ export function RecoveryGate(props: { session: StaffSession; children: JSX.Eleme
         <SetUpRecovery session={props.session} onDone={() => setState("ready")} onLater={later} />
       </Match>
       <Match when={state() === "enter"}>
-        <EnterRecovery session={props.session} onDone={() => setState("ready")} onReset={() => setState("set-up")} onLater={later} />
+        <EnterRecovery session={props.session} onDone={restored} onReset={() => setState("set-up")} onLater={later} />
       </Match>
       <Match when={state() === "ready"}>{props.children}</Match>
     </Switch>

@@ -114,6 +114,20 @@ export async function unlockRecovery(client: MatrixClient, cache: SecretKeyCache
 }
 
 /**
+ * Keys another console of this person took in moments ago reach the backup
+ * within about 10 s (the SDK's upload delay): while messages here are still
+ * unreadable, the backup is read again after 15 s and after a minute.
+ * Returns the cancel.
+ */
+export function restoreLateKeys(client: MatrixClient, delaysMs = [15_000, 60_000]): () => void {
+  const unreadable = () => client.getRooms().some((room) => room.getMyMembership() === "join" && room.getLiveTimeline().getEvents().some((e) => e.isDecryptionFailure()));
+  // The backup key is in this device's store by now (secret storage is locked again): restore directly.
+  const restore = () => client.getCrypto()?.restoreKeyBackup().catch((error) => console.warn("onsafe: late keys not restored", error));
+  const timers = delaysMs.map((ms) => setTimeout(() => { if (unreadable()) void restore(); }, ms));
+  return () => timers.forEach(clearTimeout);
+}
+
+/**
  * The dehydrated device (MSC3814, chat-server `dehydrated-devices.ts`): a
  * device left on the server, its keys in secret storage, that receives room
  * keys while this person has no console signed in; rehydrating it at the next
