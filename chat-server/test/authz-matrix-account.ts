@@ -9,7 +9,7 @@ import { registrationMac, registrationMacParts } from "@onsafe/schema";
 import { loadSecrets } from "../src/services/secrets.ts";
 import { type Caller, type MemberKind, PASSWORD, type World } from "./authz-matrix-world.ts";
 import { actor, anyAccount, authed, C, open, ownOnly, type Probe, type Row } from "./authz-matrix-policy.ts";
-import { backupKey } from "./authz-matrix-world.ts";
+import { backupKey, DEHYDRATED_DEVICE } from "./authz-matrix-world.ts";
 
 const get = (path: string) => async (): Promise<Probe> => ({ method: "GET", path });
 /** A row for a route every account may use on its own data. */
@@ -34,6 +34,24 @@ const backupRow = (method: string, route: string, path: (v: { version: string; r
     return { method, path: B + path(backup), body };
   });
 const sessions = (v: { sessionId: string }) => ({ sessions: { [v.sessionId]: backupKey() } });
+
+const D = DEHYDRATED_DEVICE;
+/** A dehydrated device made first for the caller, where it may have one (visitors may not: they ask with none). */
+const dehydratedOf = async (w: World, caller: Caller) => caller.account && caller.kind !== "visitor" ? w.dehydrate(caller.account) : undefined;
+/**
+ * `dehydrated_device/{deviceId}/events`: only the caller's own dehydrated
+ * device. Any other id (someone else's dehydrated device, the caller's own
+ * ordinary device, a visitor's, who has none) gets the same 403 (as Synapse
+ * answers), so the answer tells nothing of whether it exists.
+ */
+const dehydratedEventsRow = (method: "GET" | "POST"): Row => ({
+  method, route: `${D}/:deviceId/events`, scope: "self",
+  expect: authed((kind, own) => own && kind !== "visitor" ? 200 : 403),
+  build: async (w, caller, own) => {
+    const deviceId = own ? await dehydratedOf(w, caller) ?? actor(w, caller).deviceId : await w.peerDehydratedDevice();
+    return method === "GET" ? { method, path: `${D}/${deviceId}/events` } : { method, path: `${D}/${deviceId}/events`, body: {} };
+  },
+});
 
 export const accountRows: Row[] = [
   { method: "GET", route: "/_matrix/client/versions", scope: "—", expect: open(200), build: get("/_matrix/client/versions") },
@@ -106,6 +124,14 @@ export const accountRows: Row[] = [
   backupRow("DELETE", `${B}/keys`, (v) => `/keys?version=${v.version}`),
   backupRow("DELETE", `${B}/keys/:roomId`, (v) => `/keys/${v.roomId}?version=${v.version}`),
   backupRow("DELETE", `${B}/keys/:roomId/:sessionId`, (v) => `/keys/${v.roomId}/${v.sessionId}?version=${v.version}`),
+
+  // Dehydrated devices (MSC3814), one per user and only one's own. Visitors may not make one (403, nothing written),
+  // so for them there is none to read or delete: 404, as for anyone before their first.
+  { method: "GET", route: D, scope: "—", expect: authed((kind) => kind === "visitor" ? 404 : 200), build: async (w, caller) => { await dehydratedOf(w, caller); return { method: "GET", path: D }; } },
+  { method: "PUT", route: D, scope: "—", expect: authed((kind) => kind === "visitor" ? 403 : 200), build: async (w, caller) => ({ method: "PUT", path: D, body: w.dehydratedDeviceBody(actor(w, caller)).body }) },
+  { method: "DELETE", route: D, scope: "—", expect: authed((kind) => kind === "visitor" ? 404 : 200), build: async (w, caller) => { await dehydratedOf(w, caller); return { method: "DELETE", path: D }; } },
+  dehydratedEventsRow("GET"),
+  dehydratedEventsRow("POST"),
 
   own("GET", `${C}/pushrules`, get(`${C}/pushrules/`)),
   own("GET", `${C}/pushrules/global`, get(`${C}/pushrules/global/`)),

@@ -16,6 +16,9 @@ export type MemberKind = Exclude<CallerKind, "none">;
 
 export const PASSWORD = "correct horse battery";
 
+/** MSC3814's unstable prefix: dehydrated devices are not under `/_matrix/client/v3`. */
+export const DEHYDRATED_DEVICE = "/_matrix/client/unstable/org.matrix.msc3814.v1/dehydrated_device";
+
 /** A caller: its kind and, unless it is `none`, its account (with the password it logs in with). */
 export interface Caller {
   kind: CallerKind;
@@ -201,6 +204,49 @@ export class World {
     const sessionId = `session${this.unique()}`;
     await this.must(account, "PUT", `/room_keys/keys/${roomId}/${sessionId}?version=${version}`, backupKey());
     return { version, roomId, sessionId };
+  }
+
+  /**
+   * A `PUT dehydrated_device` body (MSC3814) for a new dehydrated device of
+   * `account`: a fresh device id, its self-signed keys and one one-time key.
+   */
+  dehydratedDeviceBody(account: Account): { deviceId: string; body: Record<string, unknown> } {
+    const deviceId = `DEHYDRATED${this.unique()}`.toUpperCase();
+    const key = new SigningKey();
+    const keys = key.sign({
+      user_id: account.userId,
+      device_id: deviceId,
+      algorithms: ["m.olm.v1.curve25519-aes-sha2", "m.megolm.v1.aes-sha2"],
+      keys: { [`curve25519:${deviceId}`]: "curvekey", [`ed25519:${deviceId}`]: key.publicKey },
+      dehydrated: true,
+    }, account.userId, `ed25519:${deviceId}`);
+    return {
+      deviceId,
+      body: {
+        device_id: deviceId,
+        device_data: { algorithm: "m.dehydration.v2", device_pickle: "opaque", nonce: "n" },
+        initial_device_display_name: "Dehydrated device",
+        device_keys: keys,
+        one_time_keys: { [`signed_curve25519:${deviceId}`]: { key: "otk", signatures: {} } },
+      },
+    };
+  }
+
+  /** A new dehydrated device of `account` (replacing any it had), with a to-device message waiting for it; returns its id. */
+  async dehydrate(account: Account): Promise<string> {
+    const { deviceId, body } = this.dehydratedDeviceBody(account);
+    const reply = await this.server.request("PUT", DEHYDRATED_DEVICE, { token: account.token, body });
+    if (reply.status !== 200) throw new Error(`set-up PUT dehydrated_device failed: ${reply.status} ${JSON.stringify(reply.body).slice(0, 300)}`);
+    await this.must(this.host, "PUT", `/sendToDevice/m.room.encrypted/${this.unique()}`, { messages: { [account.userId]: { [deviceId]: { algorithm: "m.olm.v1.curve25519-aes-sha2", ciphertext: {} } } } });
+    return deviceId;
+  }
+
+  private peerDehydrated?: Promise<string>;
+
+  /** The peer's dehydrated device, made once: someone else's, for the `out` cells. */
+  peerDehydratedDevice(): Promise<string> {
+    this.peerDehydrated ??= this.dehydrate(this.peer);
+    return this.peerDehydrated;
   }
 
   /** Device keys, one-time keys, cross-signing and a profile, so every key and profile route finds something. */
