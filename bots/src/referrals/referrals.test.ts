@@ -103,6 +103,8 @@ describe("consent item by item", () => {
     await say("Withdraw my consent", { prompt_id: `${latest().id}.withdraw`, option_id: "withdraw" });
     expect(latest().status).toBe("withdrawn");
     expect(rooms.removed).toEqual([]);
+    // A later offer, so that `latest` (ordered by creation time, then by random id) is this one.
+    f.clock.advance(1000);
     await referrals.offer(c.id, mina, centre.id, ["category"], undefined);
     await say("네");
     expect((await referrals.complete(latest().id, mina)).status).toBe("completed");
