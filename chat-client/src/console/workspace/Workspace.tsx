@@ -63,10 +63,13 @@ export function Workspace(props: { session: StaffSession; onSignedOut: () => voi
   const titleOf = (roomId: string) => <CaseName info={ws.caseOf(roomId)} index={order().indexOf(roomId)} />;
 
   // Never another victim by itself: a conversation that went away leaves the middle empty.
+  // The shown conversation's case id, kept: after a close, `me/cases` may drop the case before the room leaves `joined`.
+  const caseIds = new Map<string, string>();
+  createEffect(() => { const roomId = shown(); const id = roomId === null ? undefined : ws.caseOf(roomId)?.id; if (roomId && id) caseIds.set(roomId, id); });
   createEffect(on(ws.joined, (joined) => {
     const current = shown();
     if (current === null || joined.includes(current)) return;
-    setGone(ws.caseOf(current)?.id ?? "");
+    setGone(ws.caseOf(current)?.id ?? caseIds.get(current) ?? "");
     setShown(null);
     setDrafts(current, undefined!);
   }));
