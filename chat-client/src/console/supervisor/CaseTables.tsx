@@ -4,20 +4,54 @@
  * be picked for reassignment. Ids, kinds and times only, never content.
  */
 import type { MetricsCaseJson } from "@onsafe/schema/ops-api";
-import { For, Show } from "solid-js";
+import { For, type JSX, Show } from "solid-js";
 import { categoryWords, type NameOf, timeWords, whereWords } from "./case-words.ts";
 import { st } from "./supervisor-strings.ts";
 
+/** A column of a case table: its heading's key and what a case shows in it. */
+interface Column {
+  title: Parameters<typeof st>[0];
+  cell: (c: MetricsCaseJson) => JSX.Element;
+}
+
 export function WaitingCases(props: { cases: MetricsCaseJson[]; name: NameOf }) {
   return (
+    <CaseTable id="waiting-cases" title={st("cases.waitingTitle")} cases={props.cases} columns={[
+      { title: "cases.category", cell: categoryWords },
+      { title: "cases.flags", cell: (c) => <Flags c={c} /> },
+      { title: "cases.language", cell: (c) => c.language ?? "?" },
+      { title: "cases.time", cell: timeWords },
+      { title: "cases.where", cell: (c) => whereWords(c, props.name) },
+    ]} />
+  );
+}
+
+export function CrisisCases(props: { cases: MetricsCaseJson[]; name: NameOf; onReassign: (caseId: string) => void }) {
+  return (
+    <CaseTable id="crisis-cases" title={st("cases.crisisTitle")} cases={props.cases} columns={[
+      { title: "cases.category", cell: categoryWords },
+      { title: "cases.flags", cell: (c) => <Flags c={c} /> },
+      { title: "cases.where", cell: (c) => whereWords(c, props.name) },
+      { title: "cases.time", cell: timeWords },
+      {
+        title: "cases.action",
+        cell: (c) => <Show when={c.status === "assigned"}><ReassignButton caseId={c.case_id} onReassign={props.onReassign} /></Show>,
+      },
+    ]} />
+  );
+}
+
+/** One list of cases: a row per case, headed by its id, crisis rows marked (the `crisis` class). */
+function CaseTable(props: { id: string; title: string; cases: MetricsCaseJson[]; columns: Column[] }) {
+  return (
     <>
-      <h3 id="waiting-cases-title">{st("cases.waitingTitle")}</h3>
+      <h3 id={`${props.id}-title`}>{props.title}</h3>
       <Show when={props.cases.length > 0} fallback={<p class="no-cases">{st("cases.none")}</p>}>
-        <table class="case-list waiting-cases" aria-labelledby="waiting-cases-title">
+        <table class={`case-list ${props.id}`} aria-labelledby={`${props.id}-title`}>
           <thead>
             <tr>
-              <th scope="col">{st("cases.case")}</th><th scope="col">{st("cases.category")}</th><th scope="col">{st("cases.flags")}</th>
-              <th scope="col">{st("cases.language")}</th><th scope="col">{st("cases.time")}</th><th scope="col">{st("cases.where")}</th>
+              <th scope="col">{st("cases.case")}</th>
+              <For each={props.columns}>{(column) => <th scope="col">{st(column.title)}</th>}</For>
             </tr>
           </thead>
           <tbody>
@@ -25,47 +59,7 @@ export function WaitingCases(props: { cases: MetricsCaseJson[]; name: NameOf }) 
               {(c) => (
                 <tr data-case={c.case_id} classList={{ crisis: c.crisis }}>
                   <th scope="row">{c.case_id}</th>
-                  <td>{categoryWords(c)}</td>
-                  <td><Flags c={c} /></td>
-                  <td>{c.language ?? "?"}</td>
-                  <td>{timeWords(c)}</td>
-                  <td>{whereWords(c, props.name)}</td>
-                </tr>
-              )}
-            </For>
-          </tbody>
-        </table>
-      </Show>
-    </>
-  );
-}
-
-export function CrisisCases(props: { cases: MetricsCaseJson[]; name: NameOf; onReassign: (caseId: string) => void }) {
-  return (
-    <>
-      <h3 id="crisis-cases-title">{st("cases.crisisTitle")}</h3>
-      <Show when={props.cases.length > 0} fallback={<p class="no-cases">{st("cases.none")}</p>}>
-        <table class="case-list crisis-cases" aria-labelledby="crisis-cases-title">
-          <thead>
-            <tr>
-              <th scope="col">{st("cases.case")}</th><th scope="col">{st("cases.category")}</th><th scope="col">{st("cases.flags")}</th>
-              <th scope="col">{st("cases.where")}</th><th scope="col">{st("cases.time")}</th><th scope="col">{st("cases.action")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            <For each={props.cases}>
-              {(c) => (
-                <tr data-case={c.case_id} class="crisis">
-                  <th scope="row">{c.case_id}</th>
-                  <td>{categoryWords(c)}</td>
-                  <td><Flags c={c} /></td>
-                  <td>{whereWords(c, props.name)}</td>
-                  <td>{timeWords(c)}</td>
-                  <td>
-                    <Show when={c.status === "assigned"}>
-                      <ReassignButton caseId={c.case_id} onReassign={props.onReassign} />
-                    </Show>
-                  </td>
+                  <For each={props.columns}>{(column) => <td>{column.cell(c)}</td>}</For>
                 </tr>
               )}
             </For>
