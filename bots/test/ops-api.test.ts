@@ -167,7 +167,7 @@ describe("GET queue and GET cases/{id}", () => {
     expect(reply.body.cases[0]).toEqual({
       id: urgent.id, status: "offered", priority: 4, crisis: false, category: null, language: "ko",
       minor: true, risk: null, waiting_ms: 30_000, position: 1, offered_to: who.jun.userId,
-      offer_expires_at: expect.any(Number), transfer_from: null,
+      offer_expires_at: expect.any(Number), transfer_from: null, reopened_at: null,
     });
     expect((await call("GET", "/queue", { as: who.boss })).status).toBe(200);
   });

@@ -50,6 +50,8 @@ export interface QueueEntryJson extends CaseFieldsJson {
   offer_expires_at: number | null;
   /** A transfer offered by this colleague (docs/SHIFT.md); null for an offer from the queue. */
   transfer_from: string | null;
+  /** When the case last came back after a close because its victim wrote again (docs/QUEUE.md "After closing"); null if it never did. */
+  reopened_at: number | null;
 }
 
 export interface CaseJson extends CaseFieldsJson {

@@ -38,6 +38,7 @@ export function queueEntryJson(e: QueueEntry): QueueEntryJson {
     offered_to: e.offeredTo,
     offer_expires_at: e.offerExpiresAt,
     transfer_from: e.transferFrom,
+    reopened_at: e.reopenedAt,
   };
 }
 

@@ -32,6 +32,17 @@ describe("reopening a closed case", () => {
     expect(q.tables.log.forCase(c.id).map((e) => e.kind).slice(-3)).toEqual(["closed", "reopened", "offered"]);
   });
 
+  it("marks its queue entry with when it came back, and a case never closed with null", async () => {
+    const { c } = await closedCase();
+    const fresh = await q.queuedCase("fresh");
+    await q.cases.reopen(c.id);
+    const reopenedAt = q.clock.now();
+    q.clock.advance(30_000);
+    const entries = new Map(q.staffCases.queue().map((e) => [e.c.id, e]));
+    expect(entries.get(c.id)?.reopenedAt).toBe(reopenedAt);
+    expect(entries.get(fresh.id)?.reopenedAt).toBeNull();
+  });
+
   it("happens once per closing: a second call changes nothing", async () => {
     const { c } = await closedCase();
     await q.cases.reopen(c.id);

@@ -26,6 +26,8 @@ export interface QueueEntry {
   offerExpiresAt: number | null;
   /** A transfer: the colleague offering the case they hold (position 0: not in the line); null for the queue's own. */
   transferFrom: string | null;
+  /** When the case last came back to the queue after a close (docs/QUEUE.md "After closing"); null if it never did. */
+  reopenedAt: number | null;
 }
 
 export class StaffCases {
@@ -61,7 +63,9 @@ export class StaffCases {
       offerExpiresAt: o.expiresAt,
       transferFrom: o.transferFrom,
     }));
-    return [...queued, ...transfers];
+    // One query for every entry: this runs on each console's poll.
+    const reopened = this.t.log.lastAt("reopened", [...queued, ...transfers].map((e) => e.c.id));
+    return [...queued, ...transfers].map((e) => ({ ...e, reopenedAt: reopened.get(e.c.id) ?? null }));
   }
 
   /** The caller's own open cases (assigned to them and not closed), oldest assignment first. */

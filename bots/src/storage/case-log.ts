@@ -15,6 +15,14 @@ export class CaseLogStore {
     return row?.n ?? 0;
   }
 
+  /** The newest time each of `caseIds` was logged as `kind`, in one query (index `case_log_case`); cases never logged so are absent. */
+  lastAt(kind: CaseLogKind, caseIds: string[]): Map<string, number> {
+    if (caseIds.length === 0) return new Map();
+    const rows = this.db.all(this.db.q.selectFrom("case_log").select((e) => ["case_id", e.fn.max<number>("at").as("at")])
+      .where("kind", "=", kind).where("case_id", "in", caseIds).groupBy("case_id"));
+    return new Map(rows.map((r) => [r.case_id, r.at]));
+  }
+
   /** Entries of one case, oldest first (for tests and audits). */
   forCase(caseId: string): { kind: CaseLogKind; actor: string | null; at: number }[] {
     return this.db.all(this.db.q.selectFrom("case_log").select(["kind", "actor", "at"]).where("case_id", "=", caseId).orderBy("id"));
