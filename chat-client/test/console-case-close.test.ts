@@ -41,6 +41,10 @@ describe("closing a case", () => {
     await victim.start();
     await victim.send("can i just talk to a real person please");
     await offers(console_).first().waitFor({ timeout: 30_000 });
+    // A new case: its id, and no word of a closing.
+    const firstOffer = (await offers(console_).first().textContent())!;
+    expect(firstOffer).toMatch(/Case c-\S+/);
+    expect(firstOffer).not.toContain("Back after closing");
     await offers(console_).getByRole("button", { name: "Accept" }).click();
     await console_.locator(".summary.pinned").first().waitFor({ timeout: 15_000 });
     const roomId = (await console_.locator("[role=tab][aria-selected=true]").getAttribute("data-room"))!;
@@ -101,8 +105,12 @@ describe("closing a case", () => {
     const entry = await eventually(async () => ((await env.stack.ops(sora, "GET", "/queue")).body.cases as { id: string; offered_to: string | null }[]).find((c) => c.id === caseId),
       (c) => c?.offered_to === sora.userId, "the case offered again in GET queue", 20_000);
     const offeredMs = performance.now() - wroteAt;
-    expect(entry).toMatchObject({ id: caseId, status: "offered" });
-    await offers(console_).and(console_.locator(`[data-case="${caseId}"]`)).waitFor({ timeout: 30_000 });
+    expect(entry).toMatchObject({ id: caseId, status: "offered", reopened_at: expect.any(Number) });
+    const again = offers(console_).and(console_.locator(`[data-case="${caseId}"]`));
+    await again.waitFor({ timeout: 30_000 });
+    // Sora can tell it is the victim she just closed with: the case id, and that it is back after closing.
+    expect(await again.textContent()).toContain(`Case ${caseId}`);
+    expect(await again.locator(".reopened-badge").textContent()).toBe("Back after closing");
     // The victim is told they wait, as for a new case.
     await victim.page.locator(".queue").waitFor({ timeout: 15_000 });
     expect(await victim.page.locator(".queue").textContent()).toContain("You're next");
