@@ -7,8 +7,10 @@
  * confirmations there. They are no conversations: the workspace leaves them out (`isAppointmentsRoom`).
  */
 import { isVisitContent, VISIT_FIELD } from "@onsafe/schema/scheduling";
-import { ClientEvent, type MatrixClient, MatrixEventEvent, type Room, RoomEvent } from "matrix-js-sdk";
+import { ClientEvent, type MatrixClient, type MatrixEvent, MatrixEventEvent, type Room, RoomEvent } from "matrix-js-sdk";
 import { createSignal } from "solid-js";
+import { fetchPublicConfig } from "../../chat/public-config.ts";
+import { createdBy } from "../../chat/room-view.ts";
 import type { StaffSession } from "../shell/staff-session.ts";
 
 const [rooms, setRooms] = createSignal<ReadonlySet<string>>(new Set());
@@ -54,7 +56,6 @@ export function watchAppointmentRooms(session: StaffSession): () => void {
   const me = client.getUserId();
   const joining = new Set<string>();
   let bot: string | null = null;
-  const creator = (room: Room) => room.currentState.getStateEvents("m.room.create", "")?.getSender();
   const inviter = (room: Room) => (me ? room.getMember(me)?.events.member?.getSender() : undefined);
 
   const scan = () => {
@@ -69,17 +70,18 @@ export function watchAppointmentRooms(session: StaffSession): () => void {
           joining.add(room.roomId);
           void client.joinRoom(room.roomId).catch(() => undefined).finally(() => joining.delete(room.roomId));
         }
-      } else if (membership === "join" && creator(room) === bot) {
+      } else if (membership === "join" && createdBy(room) === bot) {
         found.add(room.roomId);
       }
     }
     if (found.size !== rooms().size) setRooms(found);
     setVersion((v) => v + 1);
   };
-  const bump = () => setVersion((v) => v + 1);
+  // Only the appointments rooms' events can change an address: a message in a conversation asks nothing again.
+  const bump = (event: MatrixEvent) => { if (rooms().has(event.getRoomId() ?? "")) setVersion((v) => v + 1); };
 
-  void fetch("/_onsafe/v1/public/config").then((r) => r.json() as Promise<{ scheduling_bot?: string }>).then((config) => {
-    bot = config.scheduling_bot ?? null;
+  void fetchPublicConfig().then((config) => {
+    bot = config.scheduling_bot;
     scan();
   }).catch(() => undefined);
   client.on(ClientEvent.Room, scan);
