@@ -47,6 +47,14 @@ async function offerToJun(page: Page, o: { note?: string; toVictim?: string } = 
   const colleague = page.getByLabel("Colleague on shift");
   await expect.poll(() => colleague.locator("option", { hasText: /^jun \(ko, en; \d\/3\)$/ }).count(), { timeout: 15_000 }).toBe(1);
   await colleague.selectOption({ value: jun.userId });
+  // The list is fetched again whenever the form opens; an answer arriving after the choice must not undo it
+  // (on a slow machine it did: the refreshed options dropped the selection and the form would not submit).
+  const summary = page.locator("summary", { hasText: "Transfer to a colleague" });
+  const refreshed = page.waitForResponse((r) => r.url().endsWith("/staff/on-shift"));
+  await summary.click();
+  await summary.click();
+  await refreshed;
+  await expect.poll(() => colleague.inputValue()).toBe(jun.userId);
   if (o.note) await page.getByLabel("Note for your colleague (only they will read it)").fill(o.note);
   if (o.toVictim) await page.getByLabel("Message to the victim (they will read this), optional").fill(o.toVictim);
   const clicked = performance.now();

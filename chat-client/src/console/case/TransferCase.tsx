@@ -30,8 +30,14 @@ export function TransferCase(props: { session: StaffSession; roomId: string; cas
 
   const phase = () => phaseOf(props.roomId);
   const nameOf = (userId: string) => colleagues().find((m) => m.user_id === userId)?.display_name ?? session.client.getUser(userId)?.displayName ?? userId;
+  // Fetched again each time the form opens; the options are drawn anew, so each says whether it is the chosen one
+  // (a list arriving after the choice kept the element but dropped the selection, and the form would not submit).
   const loadColleagues = () => void session.ops.staffOnShift()
-    .then((staff) => setColleagues(staff.filter((m) => m.user_id !== me)))
+    .then((staff) => {
+      const others = staff.filter((m) => m.user_id !== me);
+      if (!others.some((m) => m.user_id === to())) setTo("");
+      setColleagues(others);
+    })
     .catch(() => setColleagues([]));
   const mine = () => props.caseInfo?.assigned_to === me && props.caseInfo.status === "assigned";
   const offerOf = (caseId: string, colleague: string, expiresAt: number, invited: boolean) => ({
@@ -107,9 +113,9 @@ export function TransferCase(props: { session: StaffSession; roomId: string; cas
             <form onSubmit={offer} class="action-form">
               <label for={`transfer-to-${props.roomId}`}>{tt("to")}</label>
               <select id={`transfer-to-${props.roomId}`} required value={to()} onChange={(e) => setTo(e.currentTarget.value)}>
-                <option value="">{tt("pick")}</option>
+                <option value="" selected={to() === ""}>{tt("pick")}</option>
                 <For each={colleagues()}>
-                  {(m) => <option value={m.user_id}>{tt("colleague", { name: m.display_name ?? m.user_id, languages: m.languages.join(", "), load: m.load, capacity: m.capacity })}</option>}
+                  {(m) => <option value={m.user_id} selected={m.user_id === to()}>{tt("colleague", { name: m.display_name ?? m.user_id, languages: m.languages.join(", "), load: m.load, capacity: m.capacity })}</option>}
                 </For>
               </select>
               <label for={`transfer-note-${props.roomId}`}>{tt("note")}</label>
