@@ -10,11 +10,12 @@ import { limitBody } from "./http/body.ts";
 import { anyOriginCors } from "./http/cors.ts";
 import { clientApp } from "./http/client-app.ts";
 import type { AppEnv } from "./http/env.ts";
-import { errorResponse, unrecognized } from "./http/errors.ts";
+import { errorResponse } from "./http/errors.ts";
 import { routeMatcher, routeMethods } from "./http/known-routes.ts";
 import { onsafeProxy } from "./http/onsafe-proxy.ts";
 import type { Homeserver } from "./services/homeserver.ts";
 import { routers } from "./api/index.ts";
+import { unrecognized } from "@onsafe/matrix-basics";
 
 /** Client-Server paths reachable without an access token. */
 const PUBLIC_PATHS = [

@@ -16,13 +16,13 @@
 import { parseArgs } from "node:util";
 import { PARTNER_KINDS, type PartnerKind, STAFF_KINDS, type StaffKind } from "@onsafe/schema";
 import { botsConfigFromEnv } from "../config.ts";
-import { MatrixError } from "../ops-api/errors.ts";
 import { PartnerDirectory } from "../partners/directory.ts";
 import { systemClock } from "../queue/clock.ts";
 import { registrationSecret } from "../runtime/bot-secrets.ts";
 import { isCapacity, isLanguageCode, MAX_CAPACITY } from "../queue/staff-directory.ts";
 import { botsTables, openBotsStore } from "../storage/index.ts";
 import { registerWithSharedSecret } from "./admin-client.ts";
+import { MatrixError } from "@onsafe/matrix-basics";
 
 const USAGE = `usage:
   npm run admin -- add-staff --kind ${STAFF_KINDS.join("|")} --username NAME --password PASS [--languages ko,en] [--capacity N] [--display-name "..."]

@@ -13,7 +13,7 @@ import type { Queue } from "../queue/index.ts";
 import { requireStaff, requireStaffOrPartner } from "./auth.ts";
 import { RoomMembership } from "./room-membership.ts";
 import type { OpsEnv } from "./env.ts";
-import { errorResponse, MatrixError, unrecognized } from "./errors.ts";
+import { errorResponse } from "./errors.ts";
 import type { MyReferrals } from "../referrals/my-referrals.ts";
 import type { Referrals } from "../referrals/referrals.ts";
 import type { Scheduler } from "../scheduling/scheduler.ts";
@@ -26,6 +26,7 @@ import { referralRoutes } from "./routes/referrals.ts";
 import { publicRoutes } from "./routes/public.ts";
 import { queueRoutes } from "./routes/queue.ts";
 import type { TokenResolver } from "./whoami.ts";
+import { MatrixError, unrecognized } from "@onsafe/matrix-basics";
 
 export const OPS_API_PREFIX = "/_onsafe/v1";
 const MAX_BODY_BYTES = 16 * 1024;

@@ -8,8 +8,8 @@
 import type { MiddlewareHandler } from "hono";
 import type { StaffDirectory } from "../queue/index.ts";
 import type { OpsEnv } from "./env.ts";
-import { forbidden, MatrixError } from "./errors.ts";
 import type { TokenResolver } from "./whoami.ts";
+import { forbidden, MatrixError } from "@onsafe/matrix-basics";
 
 /** Companions and supervisors. */
 export function requireStaff(tokens: TokenResolver, staff: StaffDirectory): MiddlewareHandler<OpsEnv> {

@@ -1,10 +1,10 @@
+import { MatrixError } from "@onsafe/matrix-basics";
 /**
  * Someone's membership of a room, asked of the homeserver with the
  * caller's own token (the public state API, so any homeserver answers it).
  * The bots have left a case's room after the hand-off and cannot see it any
  * more; the companion in it can, and the homeserver vouches for what they see.
  */
-import { MatrixError } from "./errors.ts";
 
 export class RoomMembership {
   constructor(private readonly homeserverUrl: string, private readonly fetchFn: typeof fetch = fetch) {}

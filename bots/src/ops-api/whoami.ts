@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { type Clock, systemClock } from "../queue/clock.ts";
-import { MatrixError } from "./errors.ts";
+import { MatrixError } from "@onsafe/matrix-basics";
 
 export const WHOAMI_CACHE_MS = 30_000;
 const MAX_CACHED = 10_000;

@@ -5,11 +5,11 @@
  * Every write is checked whole, and a refused one changes nothing.
  */
 import { isOneOf, PARTNER_KINDS } from "@onsafe/schema";
-import { invalidParam, notFound } from "../ops-api/errors.ts";
 import { shortId } from "../queue/case-id.ts";
 import type { Clock } from "../queue/clock.ts";
 import { isLanguageCode } from "../queue/staff-directory.ts";
 import type { BotsTables, Partner, PartnerFields } from "../storage/index.ts";
+import { invalidParam, notFound } from "@onsafe/matrix-basics";
 
 export const PARTNER_ID_PATTERN = /^p-[0-9a-z]{6}$/;
 export const MAX_NAME_LENGTH = 500;

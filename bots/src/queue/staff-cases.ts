@@ -4,13 +4,13 @@
  * Permission checks live here, not in the handlers; failures are MatrixErrors.
  */
 import type { CaseOutcome } from "@onsafe/schema";
-import { badState, forbidden, invalidParam, notFound } from "../ops-api/errors.ts";
 import type { BotsTables, CaseRow, Offer, StaffMember } from "../storage/index.ts";
 import { isQueued } from "./case-service.ts";
 import type { Clock } from "./clock.ts";
 import { attempt, type Dispatcher } from "./dispatcher.ts";
 import type { CaseRoomActions } from "./room-actions.ts";
 import { assign, close } from "./transitions.ts";
+import { badState, forbidden, invalidParam, notFound } from "@onsafe/matrix-basics";
 
 const NOT_THEIRS = "Only the case's companion or a supervisor may do this";
 /** How long after an accepted transfer its hand-over may still be finished by the console that offered it. */

@@ -10,7 +10,6 @@
  */
 import { type Language, type PartnerKind, REFERRAL_ITEMS, type ReferralItem } from "@onsafe/schema";
 import { textBook } from "../content/text-book.ts";
-import { forbidden, MatrixError } from "../ops-api/errors.ts";
 import type { Clock } from "../queue/clock.ts";
 import type { IncomingMessage } from "../runtime/incoming-message.ts";
 import { KeyedChain } from "../runtime/keyed-chain.ts";
@@ -22,6 +21,7 @@ import { notice, type Outgoing } from "../triage/outgoing.ts";
 import { type Question, questionMessage } from "../triage/prompt.ts";
 import { categoryWords, NO_ALIASES, YES_ALIASES } from "./messages.ts";
 import { MAX_SUMMARY_LENGTH, type Referrals } from "./referrals.ts";
+import { forbidden, MatrixError } from "@onsafe/matrix-basics";
 
 type Bilingual = Record<Language, string>;
 const book = textBook<{ kinds: Record<PartnerKind, Bilingual> }>("referral-desk.json");

@@ -8,7 +8,6 @@
  */
 import { HANDED_OFF_STATUSES, isOneOf, type Language, REFERRAL_ITEMS, type ReferralItem, type ReferralStatus } from "@onsafe/schema";
 import { DEFAULT_TIME_ZONE } from "../config.ts";
-import { badState, forbidden, invalidParam, notFound } from "../ops-api/errors.ts";
 import { isCaseCompanion } from "../queue/case-companion.ts";
 import { shortId } from "../queue/case-id.ts";
 import type { Clock } from "../queue/clock.ts";
@@ -23,6 +22,7 @@ import { type Letter, LETTER_FILE_NAME, letterPdf } from "./letter-pdf.ts";
 import {
   ask, categoryWords, DECLINE, itemNames, itemQuestion, notice, referralField, say, WITHDRAW, withdrawQuestion, YES,
 } from "./messages.ts";
+import { badState, forbidden, invalidParam, notFound } from "@onsafe/matrix-basics";
 
 export const REFERRAL_ID_PATTERN = /^r-[0-9a-z]{6}$/;
 export const MAX_SUMMARY_LENGTH = 2000;

@@ -5,11 +5,11 @@
  * within their visits-per-day capacity (docs/SCHEDULING.md).
  */
 import { APPOINTMENT_KIND_INFO, type AppointmentKind } from "@onsafe/schema";
-import { badState, invalidParam, notFound } from "../ops-api/errors.ts";
 import { shortId } from "../queue/case-id.ts";
 import type { Clock } from "../queue/clock.ts";
 import type { Appointment, BotsTables, Slot, StaffMember } from "../storage/index.ts";
 import { localDay } from "./calendar.ts";
+import { badState, invalidParam, notFound } from "@onsafe/matrix-basics";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

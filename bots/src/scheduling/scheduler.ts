@@ -9,7 +9,6 @@
  * with transaction ids derived from what they answer, so a repeat is not seen.
  */
 import { APPOINTMENT_KIND_INFO, type AppointmentKind, type AppointmentParty, type Language, VISIT_FIELD } from "@onsafe/schema";
-import { badState, forbidden, notFound } from "../ops-api/errors.ts";
 import { isCaseCompanion } from "../queue/case-companion.ts";
 import { shortId } from "../queue/case-id.ts";
 import { KeyedChain } from "../runtime/keyed-chain.ts";
@@ -27,6 +26,7 @@ import {
   ADDRESS_LATER, addressQuestion, ask, bring, CANCEL, cancelQuestion, centreAddress, centreName, CHANGE, KEEP_TIME, kindLabel,
   kindQuestion, manageQuestion, NONE_FIT, notice, placeLabel, placeQuestion, type Question, say, timeQuestion, visitFields, YES,
 } from "./messages.ts";
+import { badState, forbidden, notFound } from "@onsafe/matrix-basics";
 
 export const APPOINTMENT_ID_PATTERN = /^a-[0-9a-z]{6}$/;
 const CANCELLED_SHOWN_MS = 7 * 24 * 3_600_000;

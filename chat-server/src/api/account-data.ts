@@ -1,11 +1,10 @@
 /** Account data and filters: `/user/{userId}/account_data/*`, `/user/{userId}/rooms/{roomId}/account_data/*`, `/user/{userId}/filter`. */
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
-import { badJson, forbidden, invalidParam, MatrixError, notFound } from "../http/errors.ts";
-import { isRoomId } from "../http/ids.ts";
 import { assertFilterShape } from "../http/filter-shape.ts";
 import { readJson } from "../http/json.ts";
 import type { Homeserver } from "../services/homeserver.ts";
+import { badJson, forbidden, invalidParam, isRoomId, MatrixError, notFound } from "@onsafe/matrix-basics";
 
 /** Types the server manages itself; clients set them through their own endpoints. */
 const SERVER_MANAGED = new Set(["m.fully_read", "m.push_rules"]);

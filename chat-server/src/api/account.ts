@@ -1,14 +1,13 @@
 /** `/account/whoami`, `/account/password`, `/account/deactivate` and device management (`/devices`, `/delete_devices`). */
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
-import { badJson, notFound } from "../http/errors.ts";
-import { optionalBoolean, readJson, requireString, stringArray } from "../http/json.ts";
+import { readJson } from "../http/json.ts";
 import { requireAuthStage, UiaRequired } from "../http/uia.ts";
 import type { Session } from "../services/accounts.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { assertAcceptablePassword } from "../services/passwords.ts";
 import { assertMayNameDevices } from "../services/policy.ts";
-import type { JsonObject } from "../http/json.ts";
+import { badJson, type JsonObject, notFound, optionalBoolean, requireString, stringArray } from "@onsafe/matrix-basics";
 
 export function accountRoutes(hs: Homeserver) {
   const r = new Hono<AppEnv>({ strict: false });

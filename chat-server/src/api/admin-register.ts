@@ -7,11 +7,10 @@ import { timingSafeEqual } from "node:crypto";
 import { Hono } from "hono";
 import { type AccountKind, isAccountKind, registrationMac, registrationMacParts } from "@onsafe/schema";
 import type { AppEnv } from "../http/env.ts";
-import { badJson, forbidden, MatrixError } from "../http/errors.ts";
-import { isLocalpart, randomToken } from "../http/ids.ts";
-import { optionalBoolean, optionalString, readJson, requireString } from "../http/json.ts";
+import { readJson } from "../http/json.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { assertAcceptablePassword } from "../services/passwords.ts";
+import { badJson, forbidden, isLocalpart, MatrixError, optionalBoolean, optionalString, randomToken, requireString } from "@onsafe/matrix-basics";
 
 const NONCE_TTL_MS = 60_000;
 

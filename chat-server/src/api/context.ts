@@ -1,12 +1,10 @@
 /** `GET /rooms/{roomId}/context/{eventId}`: an event with the events around it, as clients use to jump to a message. */
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
-import { notFound } from "../http/errors.ts";
-import { isEventId } from "../http/ids.ts";
-import { intParam } from "../http/json.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { parseFilter } from "./message.ts";
 import { roomIdParam } from "./rooms.ts";
+import { intParam, isEventId, notFound } from "@onsafe/matrix-basics";
 
 export function contextRoutes(hs: Homeserver) {
   const r = new Hono<AppEnv>({ strict: false });

@@ -4,10 +4,10 @@
  */
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
-import { badJson, notFound } from "../http/errors.ts";
-import { readJson, requireString } from "../http/json.ts";
+import { readJson } from "../http/json.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { assertMayLookUpUsers } from "../services/policy.ts";
+import { badJson, notFound, requireString } from "@onsafe/matrix-basics";
 
 const MAX_RESULTS = 50;
 

@@ -1,10 +1,10 @@
 /** Server-side key backup: `/room_keys/version[/{version}]` and `/room_keys/keys[/{roomId}[/{sessionId}]]`. */
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
-import { badJson, invalidParam, missingParam, notFound } from "../http/errors.ts";
-import { isObject, readJson, requireObject, requireString } from "../http/json.ts";
+import { readJson } from "../http/json.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { type KeysByRoom, validateKeyData } from "../services/key-backup.ts";
+import { badJson, invalidParam, isObject, missingParam, notFound, requireObject, requireString } from "@onsafe/matrix-basics";
 
 const V = "/_matrix/client/v3/room_keys";
 

@@ -1,12 +1,12 @@
 /** `/keys/*`: upload, query, claim, changes, cross-signing and signatures. */
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
-import { badJson, missingParam } from "../http/errors.ts";
-import { isObject, type JsonObject, optionalObject, readJson, requireObject } from "../http/json.ts";
+import { readJson } from "../http/json.ts";
 import { CROSS_SIGNING_TYPES, type CrossSigningType } from "../services/cross-signing.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { parseSyncToken } from "../services/sync-token.ts";
 import { confirmIdentity } from "./account.ts";
+import { badJson, isObject, type JsonObject, missingParam, optionalObject, requireObject } from "@onsafe/matrix-basics";
 
 const MAX_USERS_PER_QUERY = 1000;
 

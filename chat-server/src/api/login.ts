@@ -2,12 +2,11 @@
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
-import { badJson, forbidden, MatrixError } from "../http/errors.ts";
-import { isUserId } from "../http/ids.ts";
-import { isObject, optionalString, readJson, requireString } from "../http/json.ts";
+import { readJson } from "../http/json.ts";
 import { RateLimiter } from "../http/rate-limit.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { mayNameDevices } from "../services/policy.ts";
+import { badJson, forbidden, isObject, isUserId, MatrixError, optionalString, requireString } from "@onsafe/matrix-basics";
 
 /** Failed logins allowed per client address and per account in each window: recovery codes must not be guessable. */
 const FAILED_LOGINS_PER_WINDOW = 10;

@@ -5,8 +5,8 @@
  */
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
-import { badJson, notFound } from "../http/errors.ts";
 import type { Homeserver } from "../services/homeserver.ts";
+import { badJson, notFound } from "@onsafe/matrix-basics";
 
 /** Types a browser may show inline without risk; anything else downloads as an attachment. */
 const INLINE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp", "video/mp4", "video/webm", "audio/mpeg", "audio/ogg", "text/plain", "application/octet-stream"]);

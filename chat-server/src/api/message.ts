@@ -1,13 +1,12 @@
 /** Room events: `PUT send/{type}/{txnId}`, `PUT redact/{eventId}/{txnId}`, `/messages` pagination and `/event/{eventId}`. */
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
-import { badJson, invalidParam, notFound } from "../http/errors.ts";
-import { isEventId } from "../http/ids.ts";
-import { intParam, isObject, optionalString, readJson } from "../http/json.ts";
+import { readJson } from "../http/json.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { parseSyncToken } from "../services/sync-token.ts";
 import { roomIdParam } from "./rooms.ts";
 import type { SendLimit } from "./send-limit.ts";
+import { badJson, intParam, invalidParam, isEventId, isObject, notFound, optionalString } from "@onsafe/matrix-basics";
 
 export function messageRoutes(hs: Homeserver, sendLimit: SendLimit) {
   const r = new Hono<AppEnv>({ strict: false });

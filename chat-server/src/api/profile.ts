@@ -1,11 +1,11 @@
 /** `/profile/{userId}[/displayname|/avatar_url]`: visitors see only their own; everyone changes only their own. */
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
-import { badJson, forbidden, notFound } from "../http/errors.ts";
 import { readJson } from "../http/json.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { assertMayLookUpUsers, assertMaySetProfile } from "../services/policy.ts";
 import type { ProfileField } from "../services/profiles.ts";
+import { badJson, forbidden, notFound } from "@onsafe/matrix-basics";
 
 const MAX_DISPLAYNAME = 256;
 const MXC = /^mxc:\/\/[A-Za-z0-9.\-:]+\/[A-Za-z0-9_-]+$/;

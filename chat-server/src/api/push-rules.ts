@@ -5,9 +5,8 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
-import { forbidden, notFound } from "../http/errors.ts";
-import type { JsonObject } from "../http/json.ts";
 import { defaultPushRules } from "../services/default-push-rules.ts";
+import { forbidden, type JsonObject, notFound } from "@onsafe/matrix-basics";
 
 export function pushRuleRoutes() {
   const r = new Hono<AppEnv>({ strict: false });

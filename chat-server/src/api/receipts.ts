@@ -1,13 +1,12 @@
 /** Read receipts, read markers and typing notifications. */
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
-import { badJson, forbidden, invalidParam, notFound } from "../http/errors.ts";
-import { isEventId } from "../http/ids.ts";
-import { optionalString, readJson } from "../http/json.ts";
+import { readJson } from "../http/json.ts";
 import type { Session } from "../services/accounts.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { RECEIPT_TYPES, type ReceiptType } from "../services/receipts.ts";
 import { roomIdParam } from "./rooms.ts";
+import { badJson, forbidden, invalidParam, isEventId, notFound, optionalString } from "@onsafe/matrix-basics";
 
 export function receiptRoutes(hs: Homeserver) {
   const r = new Hono<AppEnv>({ strict: false });

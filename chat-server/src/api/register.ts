@@ -7,13 +7,12 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import { Hono } from "hono";
 import { VISITOR_LOCALPART_PREFIX } from "@onsafe/schema";
 import type { AppEnv } from "../http/env.ts";
-import { badJson, MatrixError } from "../http/errors.ts";
-import { randomAlnum } from "../http/ids.ts";
-import { optionalBoolean, optionalString, readJson } from "../http/json.ts";
+import { readJson } from "../http/json.ts";
 import { RateLimiter } from "../http/rate-limit.ts";
 import { requireAuthStage } from "../http/uia.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { assertAcceptablePassword } from "../services/passwords.ts";
+import { badJson, MatrixError, optionalBoolean, optionalString, randomAlnum } from "@onsafe/matrix-basics";
 
 export function registerRoutes(hs: Homeserver) {
   const r = new Hono<AppEnv>({ strict: false });

@@ -1,12 +1,11 @@
 /** `/createRoom`, membership (`invite`, `join`, `leave`, `kick`, `ban`, `unban`, `forget`) and `/joined_rooms`. */
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
-import { badJson, notFound } from "../http/errors.ts";
-import { isRoomId, isUserId } from "../http/ids.ts";
-import { optionalString, readJson, requireString } from "../http/json.ts";
+import { readJson } from "../http/json.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { planRoom } from "../services/room-creation.ts";
 import type { MembershipAction } from "../services/rooms.ts";
+import { badJson, isRoomId, isUserId, notFound, optionalString, requireString } from "@onsafe/matrix-basics";
 
 export function roomRoutes(hs: Homeserver) {
   const r = new Hono<AppEnv>({ strict: false });

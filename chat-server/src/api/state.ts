@@ -1,11 +1,11 @@
 /** Room state: `GET /state`, `GET|PUT /state/{type}/{stateKey}`, `/members`, `/joined_members`. */
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
-import { badJson, forbidden, notFound } from "../http/errors.ts";
 import { readJson } from "../http/json.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { roomIdParam } from "./rooms.ts";
 import type { SendLimit } from "./send-limit.ts";
+import { badJson, forbidden, notFound } from "@onsafe/matrix-basics";
 
 export function stateRoutes(hs: Homeserver, sendLimit: SendLimit) {
   const r = new Hono<AppEnv>({ strict: false });

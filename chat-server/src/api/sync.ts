@@ -4,12 +4,11 @@
  */
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
-import { limitExceeded } from "../http/errors.ts";
-import { intParam } from "../http/json.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import type { Session } from "../services/accounts.ts";
 import { computeSync, type SyncRequest } from "../services/sync/compute.ts";
 import { parseSyncToken } from "../services/sync-token.ts";
+import { intParam, limitExceeded } from "@onsafe/matrix-basics";
 
 /** A client over the limit tries again after this long (one of its syncs will have returned by then, or timed out). */
 const SYNC_RETRY_MS = 1000;

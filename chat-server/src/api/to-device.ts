@@ -1,9 +1,9 @@
 /** `PUT /sendToDevice/{eventType}/{txnId}`. */
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
-import { badJson } from "../http/errors.ts";
-import { readJson, requireObject } from "../http/json.ts";
+import { readJson } from "../http/json.ts";
 import type { Homeserver } from "../services/homeserver.ts";
+import { badJson, requireObject } from "@onsafe/matrix-basics";
 
 export function toDeviceRoutes(hs: Homeserver) {
   const r = new Hono<AppEnv>({ strict: false });

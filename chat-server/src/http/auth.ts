@@ -3,7 +3,7 @@ import type { MiddlewareHandler } from "hono";
 import type { Accounts } from "../services/accounts.ts";
 import type { VisitorActivity } from "../services/visitor-activity.ts";
 import type { AppEnv } from "./env.ts";
-import { MatrixError } from "./errors.ts";
+import { MatrixError } from "@onsafe/matrix-basics";
 
 export function tokenFrom(authorization: string | undefined, query: string | undefined): string | undefined {
   if (authorization?.startsWith("Bearer ")) return authorization.slice(7).trim();

@@ -10,7 +10,7 @@
 import type { IncomingMessage } from "node:http";
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { MatrixError, tooLarge } from "./errors.ts";
+import { MatrixError, tooLarge } from "@onsafe/matrix-basics";
 
 type NodeRequest = IncomingMessage & { rawBody?: Buffer };
 

@@ -1,37 +1,11 @@
-/** Errors are values with a Matrix errcode; `errorResponse` is the one mapper to HTTP. */
+/** The one mapper from thrown values to HTTP responses; the errors themselves are `@onsafe/matrix-basics`'s. */
 import type { Context } from "hono";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { Errcode, MatrixErrorBody } from "@onsafe/schema";
-
-export class MatrixError extends Error {
-  constructor(
-    readonly status: ContentfulStatusCode,
-    readonly errcode: Errcode,
-    message: string,
-    readonly extra: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-
-  body(): MatrixErrorBody {
-    return { errcode: this.errcode, error: this.message, ...this.extra };
-  }
-}
-
-export const badJson = (message: string) => new MatrixError(400, "M_BAD_JSON", message);
-export const invalidParam = (message: string) => new MatrixError(400, "M_INVALID_PARAM", message);
-export const missingParam = (message: string) => new MatrixError(400, "M_MISSING_PARAM", message);
-export const forbidden = (message: string) => new MatrixError(403, "M_FORBIDDEN", message);
-export const notFound = (message: string) => new MatrixError(404, "M_NOT_FOUND", message);
-export const unrecognized = () => new MatrixError(404, "M_UNRECOGNIZED", "Unrecognized request");
-export const tooLarge = (message: string) => new MatrixError(413, "M_TOO_LARGE", message);
-export const limitExceeded = (retryAfterMs: number) =>
-  new MatrixError(429, "M_LIMIT_EXCEEDED", "Too many requests", { retry_after_ms: retryAfterMs });
+import { internalErrorLogLine, MatrixError } from "@onsafe/matrix-basics";
 
 /** Maps any thrown value to a Matrix error response; unknown errors become M_UNKNOWN without details. */
 export function errorResponse(c: Context, error: unknown): Response {
   if (error instanceof MatrixError) return c.json(error.body(), error.status);
   // Never echo internals (they may hold request data) to the client or the log.
-  console.error("internal error:", error instanceof Error ? error.stack?.split("\n").slice(0, 4).join("\n") : typeof error);
+  console.error("internal error:", internalErrorLogLine(error));
   return c.json({ errcode: "M_UNKNOWN", error: "Internal server error" }, 500);
 }

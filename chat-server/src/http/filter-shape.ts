@@ -1,10 +1,9 @@
+import { badJson, isObject, type JsonObject } from "@onsafe/matrix-basics";
 /**
  * The spec's filter shape (`POST /user/{userId}/filter`), checked before a
  * filter is stored: a field of the wrong type is M_BAD_JSON and stores nothing.
  * Unknown fields pass, as the spec lets clients send more than it names.
  */
-import { badJson } from "./errors.ts";
-import { isObject, type JsonObject } from "./json.ts";
 
 const EVENT_FILTER_LISTS = ["types", "not_types", "senders", "not_senders"];
 const ROOM_EVENT_FILTER_LISTS = [...EVENT_FILTER_LISTS, "rooms", "not_rooms"];

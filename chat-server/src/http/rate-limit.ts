@@ -3,7 +3,7 @@
  * hashed with a per-process random key, so not even a heap dump holds them.
  */
 import { createHmac, randomBytes } from "node:crypto";
-import { limitExceeded } from "./errors.ts";
+import { limitExceeded } from "@onsafe/matrix-basics";
 
 export class RateLimiter {
   private readonly hits = new Map<string, { count: number; windowStart: number }>();

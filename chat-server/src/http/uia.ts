@@ -1,11 +1,9 @@
+import { isObject, type JsonObject, MatrixError, randomToken } from "@onsafe/matrix-basics";
 /**
  * User-interactive authentication (Client-Server API "User-Interactive
  * Authentication API"), for the few endpoints that need it. Sessions are kept
  * in memory only and expire after ten minutes.
  */
-import { MatrixError } from "./errors.ts";
-import { randomToken } from "./ids.ts";
-import { isObject, type JsonObject } from "./json.ts";
 
 /** The 401 response that starts (or continues) an auth session; it carries no errcode. */
 export class UiaRequired extends MatrixError {

@@ -1,7 +1,7 @@
 /** Global and per-room account data, each write a position in the global stream. */
 import type { Store } from "../storage/database.ts";
 import type { Writer } from "../storage/writer.ts";
-import type { JsonObject } from "../http/json.ts";
+import { type JsonObject } from "@onsafe/matrix-basics";
 
 export class AccountData {
   constructor(private readonly store: Store, private readonly writer: Writer) {}

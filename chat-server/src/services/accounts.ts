@@ -4,11 +4,10 @@ import type { AccountKind } from "@onsafe/schema";
 import type { Store } from "../storage/database.ts";
 import { prepared } from "../storage/prepared.ts";
 import type { Writer } from "../storage/writer.ts";
-import { forbidden, MatrixError } from "../http/errors.ts";
-import { randomAlnum, randomToken } from "../http/ids.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
 import type { DeviceLists } from "./device-lists.ts";
 import { dayOf } from "./visitor-activity.ts";
+import { forbidden, MatrixError, randomAlnum, randomToken } from "@onsafe/matrix-basics";
 
 export interface Session {
   userId: string;

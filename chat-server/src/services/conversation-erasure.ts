@@ -10,9 +10,9 @@
  * Runs inside a write (storage/writer.ts).
  */
 import type { Store } from "../storage/database.ts";
-import type { JsonObject } from "../http/json.ts";
 import { PRESENT } from "./memberships.ts";
 import { prune } from "./redactions.ts";
+import { type JsonObject } from "@onsafe/matrix-basics";
 
 type EventFilter = { column: "sender" | "room_id"; value: string };
 

@@ -9,11 +9,10 @@ import type { Insertable } from "kysely";
 import type { KeySignaturesTable } from "@onsafe/schema";
 import type { Store } from "../storage/database.ts";
 import type { Writer } from "../storage/writer.ts";
-import { badJson, forbidden, invalidParam, MatrixError, missingParam, notFound } from "../http/errors.ts";
-import { isObject, type JsonObject } from "../http/json.ts";
 import type { Session } from "./accounts.ts";
 import type { DeviceLists } from "./device-lists.ts";
 import { isValidSignature, signatureBy } from "./signed-json.ts";
+import { badJson, forbidden, invalidParam, isObject, type JsonObject, MatrixError, missingParam, notFound } from "@onsafe/matrix-basics";
 
 export const CROSS_SIGNING_TYPES = ["master", "self_signing", "user_signing"] as const;
 export type CrossSigningType = (typeof CROSS_SIGNING_TYPES)[number];

@@ -1,9 +1,9 @@
+import { type JsonObject } from "@onsafe/matrix-basics";
 /**
  * The server-default push rules of the Client-Server API ("Predefined Rules"),
  * as data. Encrypted rooms notify per the `m.room.encrypted` underride rules,
  * since the server cannot read message bodies.
  */
-import type { JsonObject } from "../http/json.ts";
 
 const rule = (rule_id: string, conditions: JsonObject[] | undefined, actions: unknown[], enabled = true): JsonObject => ({
   rule_id, default: true, enabled, actions, ...(conditions ? { conditions } : {}),

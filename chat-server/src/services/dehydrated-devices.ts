@@ -11,10 +11,9 @@
  */
 import type { Store } from "../storage/database.ts";
 import type { Writer } from "../storage/writer.ts";
-import { badJson, forbidden, invalidParam, notFound } from "../http/errors.ts";
-import { isObject, optionalObject, type JsonObject } from "../http/json.ts";
 import type { Accounts, Session } from "./accounts.ts";
 import type { Keys } from "./keys.ts";
+import { badJson, forbidden, invalidParam, isObject, type JsonObject, notFound, optionalObject } from "@onsafe/matrix-basics";
 
 /** To-device messages per `events` page. */
 const EVENTS_PER_PAGE = 100;

@@ -3,8 +3,8 @@
  * console straight away; its password is printed once and stored only hashed.
  */
 import { DEMO_COMPANION } from "@onsafe/schema";
-import { randomAlnum } from "../http/ids.ts";
 import type { Homeserver } from "./homeserver.ts";
+import { randomAlnum } from "@onsafe/matrix-basics";
 
 /** Creates the demo companion if the server has none; returns its login the first time only. */
 export async function ensureDemoCompanion(hs: Homeserver): Promise<{ userId: string; password: string } | undefined> {

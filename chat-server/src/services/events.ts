@@ -7,8 +7,7 @@ import type { EventsTable } from "@onsafe/schema";
 import type { Store } from "../storage/database.ts";
 import { prepared } from "../storage/prepared.ts";
 import type { WriteContext } from "../storage/writer.ts";
-import { newEventId } from "../http/ids.ts";
-import type { JsonObject } from "../http/json.ts";
+import { type JsonObject, newEventId } from "@onsafe/matrix-basics";
 
 export interface NewEvent {
   roomId: string;

@@ -1,8 +1,7 @@
 /** Sync filters: stored per user, read for the few settings our sync honours. */
 import type { Store } from "../storage/database.ts";
 import type { Writer } from "../storage/writer.ts";
-import { invalidParam } from "../http/errors.ts";
-import { isObject, type JsonObject } from "../http/json.ts";
+import { invalidParam, isObject, type JsonObject } from "@onsafe/matrix-basics";
 
 export interface SyncFilter {
   timelineLimit: number;

@@ -6,8 +6,7 @@
  */
 import type { Store } from "../storage/database.ts";
 import type { Writer } from "../storage/writer.ts";
-import { badJson, invalidParam, MatrixError, notFound } from "../http/errors.ts";
-import { isObject, type JsonObject } from "../http/json.ts";
+import { badJson, invalidParam, isObject, type JsonObject, MatrixError, notFound } from "@onsafe/matrix-basics";
 
 export interface BackupVersion {
   version: string;

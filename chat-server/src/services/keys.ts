@@ -6,13 +6,12 @@
  */
 import type { Store } from "../storage/database.ts";
 import type { WriteContext, Writer } from "../storage/writer.ts";
-import { badJson, invalidParam, MatrixError } from "../http/errors.ts";
-import { isObject, type JsonObject } from "../http/json.ts";
 import type { Session } from "./accounts.ts";
 import { CrossSigning } from "./cross-signing.ts";
 import type { DeviceLists } from "./device-lists.ts";
 import type { Memberships } from "./memberships.ts";
 import { isValidSignature, signatureBy } from "./signed-json.ts";
+import { badJson, invalidParam, isObject, type JsonObject, MatrixError } from "@onsafe/matrix-basics";
 
 const MAX_KEYS_PER_UPLOAD = 200;
 

@@ -1,7 +1,7 @@
 /** Password hashing with scrypt (node:crypto); the format records its parameters. */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
-import { MatrixError } from "../http/errors.ts";
+import { MatrixError } from "@onsafe/matrix-basics";
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
 const N = 16384, R = 8, P = 1, LEN = 32;

@@ -3,8 +3,7 @@
  * are plain functions so every endpoint asks the same question the same way.
  */
 import { type AccountKind, BOT_LOCALPARTS } from "@onsafe/schema";
-import { forbidden } from "../http/errors.ts";
-import { localpartOf } from "../http/ids.ts";
+import { forbidden, localpartOf } from "@onsafe/matrix-basics";
 
 const CHAT_STAFF: readonly AccountKind[] = ["companion", "supervisor", "admin"];
 

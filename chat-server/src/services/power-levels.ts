@@ -1,7 +1,5 @@
+import { badJson, forbidden, isObject, isUserId, type JsonObject } from "@onsafe/matrix-basics";
 /** `m.room.power_levels` defaults and checks (Client-Server API, "m.room.power_levels"). */
-import { badJson, forbidden } from "../http/errors.ts";
-import { isUserId } from "../http/ids.ts";
-import { isObject, type JsonObject } from "../http/json.ts";
 
 const LEVEL_KEYS = ["users_default", "events_default", "state_default", "ban", "redact", "kick", "invite"] as const;
 const LEVEL_MAPS = ["users", "events", "notifications"] as const;

@@ -1,7 +1,7 @@
 /** Read receipts (`m.read`, `m.read.private`), kept in the global stream; private ones are shown only to their owner. */
 import type { Store } from "../storage/database.ts";
 import type { Writer } from "../storage/writer.ts";
-import type { JsonObject } from "../http/json.ts";
+import { type JsonObject } from "@onsafe/matrix-basics";
 
 export const RECEIPT_TYPES = ["m.read", "m.read.private"] as const;
 export type ReceiptType = (typeof RECEIPT_TYPES)[number];

@@ -6,12 +6,11 @@
  */
 import type { Store } from "../storage/database.ts";
 import type { Writer } from "../storage/writer.ts";
-import { forbidden, notFound } from "../http/errors.ts";
-import type { JsonObject } from "../http/json.ts";
 import type { Session } from "./accounts.ts";
 import type { Events } from "./events.ts";
 import { assertMayGiveReason } from "./policy.ts";
 import type { Rooms } from "./rooms.ts";
+import { forbidden, type JsonObject, notFound } from "@onsafe/matrix-basics";
 
 /** Content keys a redacted event keeps, by event type (Client-Server API, "Redactions"). */
 const KEPT_KEYS: Record<string, string[]> = {

@@ -4,14 +4,12 @@
  * history visibility, guest access, initial_state, name, topic; invites follow.
  */
 import type { AccountKind } from "@onsafe/schema";
-import { badJson, forbidden, MatrixError, notFound } from "../http/errors.ts";
-import { isUserId } from "../http/ids.ts";
-import { isObject, type JsonObject } from "../http/json.ts";
 import type { Accounts } from "./accounts.ts";
 import type { NewEvent } from "./events.ts";
 import { assertMayCreateRoom, assertMayInvite, assertMaySetState } from "./policy.ts";
 import { assertPowerLevelChange, defaultPowerLevels } from "./power-levels.ts";
 import { ROOM_VERSION } from "./rooms.ts";
+import { badJson, forbidden, isObject, isUserId, type JsonObject, MatrixError, notFound } from "@onsafe/matrix-basics";
 
 const PRESETS: Record<string, { join_rule: string; history_visibility: string; trusted: boolean }> = {
   private_chat: { join_rule: "invite", history_visibility: "shared", trusted: false },

@@ -8,14 +8,12 @@ import { prepared } from "../storage/prepared.ts";
 import type { WriteContext, Writer } from "../storage/writer.ts";
 import type { Session } from "./accounts.ts";
 import type { Accounts } from "./accounts.ts";
-import { forbidden, MatrixError, notFound } from "../http/errors.ts";
-import { randomToken } from "../http/ids.ts";
-import type { JsonObject } from "../http/json.ts";
 import { type EventRow, Events, type NewEvent } from "./events.ts";
 import type { Memberships } from "./memberships.ts";
 import { assertPowerLevelChange, PowerLevels } from "./power-levels.ts";
 import type { Typing } from "./typing.ts";
 import { assertMayGiveReason, assertMayInvite, assertMaySetState, mayJoinUninvited } from "./policy.ts";
+import { forbidden, type JsonObject, MatrixError, notFound, randomToken } from "@onsafe/matrix-basics";
 
 export const ROOM_VERSION = "10";
 /** Redactions go through `/redact`, which also prunes the target. */

@@ -1,7 +1,7 @@
 /** Secrets generated on first start and kept owner-only in the data directory. */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { randomToken } from "../http/ids.ts";
+import { randomToken } from "@onsafe/matrix-basics";
 
 export interface Secrets {
   /** Shared secret for the Synapse-style admin registration endpoint. */

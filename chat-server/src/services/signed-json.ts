@@ -4,7 +4,7 @@
  * they are stored, as the spec's M_INVALID_SIGNATURE errors require.
  */
 import { createPublicKey, verify } from "node:crypto";
-import { isObject, type JsonObject } from "../http/json.ts";
+import { isObject, type JsonObject } from "@onsafe/matrix-basics";
 
 const UNPADDED_BASE64 = /^[A-Za-z0-9+/]+$/;
 

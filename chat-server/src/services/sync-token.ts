@@ -1,5 +1,5 @@
+import { invalidParam } from "@onsafe/matrix-basics";
 /** Sync tokens: `s{streamPosition}_{typingSerial}` (see docs/ARCHITECTURE.md). */
-import { invalidParam } from "../http/errors.ts";
 
 export interface SyncToken {
   pos: number;

@@ -4,10 +4,10 @@
  * leave, if they left. Tokens name the point just after a stream position.
  */
 import type { Store } from "../storage/database.ts";
-import { forbidden, notFound } from "../http/errors.ts";
 import type { EventRow } from "./events.ts";
 import type { Memberships } from "./memberships.ts";
 import { formatSyncToken } from "./sync-token.ts";
+import { forbidden, notFound } from "@onsafe/matrix-basics";
 
 export interface Page {
   events: EventRow[];

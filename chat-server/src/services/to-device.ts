@@ -4,10 +4,9 @@
  */
 import type { Store } from "../storage/database.ts";
 import type { Writer } from "../storage/writer.ts";
-import { badJson } from "../http/errors.ts";
-import { isObject, type JsonObject } from "../http/json.ts";
 import type { Session } from "./accounts.ts";
 import type { Memberships } from "./memberships.ts";
+import { badJson, isObject, type JsonObject } from "@onsafe/matrix-basics";
 
 const MAX_MESSAGES = 1000;
 /**

@@ -6,7 +6,7 @@
  */
 import { type HomeserverDatabase, homeserverMigrations } from "@onsafe/schema";
 import { openSqliteFile, SqliteStore } from "@onsafe/sqlite-store";
-import { MatrixError } from "../http/errors.ts";
+import { MatrixError } from "@onsafe/matrix-basics";
 
 export type Store = SqliteStore<HomeserverDatabase>;
 

@@ -4,8 +4,8 @@
  * not undo the others); every request is answered after the commit, and the
  * notifier wakes the affected syncs only then.
  */
-import { MatrixError } from "../http/errors.ts";
 import type { Store } from "./database.ts";
+import { MatrixError } from "@onsafe/matrix-basics";
 
 export interface WriteContext {
   /** Allocates the next global stream position. */

@@ -7,8 +7,9 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { APPOINTMENT_KINDS } from "@onsafe/schema";
 import type { Scheduler } from "../../scheduling/scheduler.ts";
 import type { OpsEnv } from "../env.ts";
-import { caseIdParam, optionalOneOf, readJson, requireInteger } from "../json.ts";
+import { caseIdParam, readJson } from "../json.ts";
 import { appointmentJson, slotJson } from "../shapes.ts";
+import { optionalOneOf, requireInteger } from "@onsafe/matrix-basics";
 
 export function appointmentRoutes(auth: MiddlewareHandler<OpsEnv>, scheduler: Scheduler): Hono<OpsEnv> {
   const r = new Hono<OpsEnv>();

@@ -3,10 +3,10 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { CASE_OUTCOMES, isOneOf } from "@onsafe/schema";
 import type { StaffCases } from "../../queue/index.ts";
 import type { OpsEnv } from "../env.ts";
-import { invalidParam } from "../errors.ts";
 import type { RoomMembership } from "../room-membership.ts";
-import { caseIdParam, readJson, requireString, requireUserId } from "../json.ts";
+import { caseIdParam, readJson, requireUserId } from "../json.ts";
 import { caseJson, handOverJson, transferJson } from "../shapes.ts";
+import { invalidParam, requireString } from "@onsafe/matrix-basics";
 
 export function caseRoutes(auth: MiddlewareHandler<OpsEnv>, staffCases: StaffCases, membership: RoomMembership): Hono<OpsEnv> {
   const r = new Hono<OpsEnv>();

@@ -6,8 +6,9 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import type { StaffDirectory } from "../../queue/index.ts";
 import type { OpsEnv } from "../env.ts";
-import { readJson, requireBoolean } from "../json.ts";
+import { readJson } from "../json.ts";
 import { staffJson } from "../shapes.ts";
+import { requireBoolean } from "@onsafe/matrix-basics";
 
 export function meRoutes(auth: MiddlewareHandler<OpsEnv>, authWithPartners: MiddlewareHandler<OpsEnv>, staff: StaffDirectory): Hono<OpsEnv> {
   const r = new Hono<OpsEnv>();

@@ -8,8 +8,9 @@ import type { PartnerKind } from "@onsafe/schema";
 import type { PartnerChanges, PartnerDirectory } from "../../partners/directory.ts";
 import { requireSupervisor } from "../auth.ts";
 import type { OpsEnv } from "../env.ts";
-import { ifGiven, type JsonObject, readJson, requireBoolean, requireKoEn, requireString, requireStringArray } from "../json.ts";
+import { readJson, requireKoEn } from "../json.ts";
 import { partnerJson } from "../shapes.ts";
+import { ifGiven, type JsonObject, requireBoolean, requireString, requireStringArray } from "@onsafe/matrix-basics";
 
 export function partnerRoutes(auth: MiddlewareHandler<OpsEnv>, partners: PartnerDirectory): Hono<OpsEnv> {
   const r = new Hono<OpsEnv>();

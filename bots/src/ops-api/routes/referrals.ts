@@ -9,9 +9,9 @@ import type { MyReferrals } from "../../referrals/my-referrals.ts";
 import type { Referrals } from "../../referrals/referrals.ts";
 import { MAX_SUMMARY_LENGTH } from "../../referrals/referrals.ts";
 import type { OpsEnv } from "../env.ts";
-import { notFound } from "../errors.ts";
-import { caseIdParam, optionalString, readJson, requireString } from "../json.ts";
+import { caseIdParam, readJson } from "../json.ts";
 import { partnerReferralJson, referralJson } from "../shapes.ts";
+import { notFound, optionalString, requireString } from "@onsafe/matrix-basics";
 
 export function referralRoutes(auth: MiddlewareHandler<OpsEnv>, authWithPartners: MiddlewareHandler<OpsEnv>, referrals: Referrals, mine: MyReferrals): Hono<OpsEnv> {
   const r = new Hono<OpsEnv>();

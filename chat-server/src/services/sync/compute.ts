@@ -3,7 +3,6 @@
  * (or everything, on an initial sync) up to the current stream position.
  * Runs synchronously, so it sees one consistent snapshot of the database.
  */
-import type { JsonObject } from "../../http/json.ts";
 import type { Homeserver } from "../homeserver.ts";
 import type { SyncFilter } from "../filters.ts";
 import { formatSyncToken } from "../sync-token.ts";
@@ -11,6 +10,7 @@ import type { SyncContext } from "./context.ts";
 import { joinedRoom } from "./joined-room.ts";
 import { invitedRoom, leftRoom } from "./other-rooms.ts";
 import { roomsWithNews } from "./rooms-with-news.ts";
+import { type JsonObject } from "@onsafe/matrix-basics";
 
 export interface SyncRequest {
   userId: string;

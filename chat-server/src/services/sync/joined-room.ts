@@ -2,10 +2,10 @@
  * One joined room's part of a sync response: timeline, the state before it,
  * ephemeral events and room account data, built from per-stream "since" queries.
  */
-import type { JsonObject } from "../../http/json.ts";
 import type { ClientEvent, EventRow } from "../events.ts";
 import type { SyncContext } from "./context.ts";
 import { formatSyncToken } from "../sync-token.ts";
+import { type JsonObject } from "@onsafe/matrix-basics";
 
 export function joinedRoom(ctx: SyncContext, roomId: string, newlyJoined: boolean): JsonObject | undefined {
   const { hs, userId, since, upTo, filter } = ctx;

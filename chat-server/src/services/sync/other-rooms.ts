@@ -1,7 +1,7 @@
 /** Invited and left rooms' parts of a sync response. */
-import type { JsonObject } from "../../http/json.ts";
 import type { SyncContext } from "./context.ts";
 import { formatSyncToken } from "../sync-token.ts";
+import { type JsonObject } from "@onsafe/matrix-basics";
 
 export function invitedRoom(ctx: SyncContext, roomId: string, inviteEventId: string): JsonObject {
   const { hs } = ctx;

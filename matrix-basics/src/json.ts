@@ -1,0 +1,143 @@
+/**
+ * Reading JSON request bodies and their fields, for both services. Every
+ * field a handler uses is validated; a wrong type is M_BAD_JSON, a wrong
+ * value M_INVALID_PARAM, a missing field M_MISSING_PARAM, and the request
+ * changes nothing.
+ */
+import { badJson, invalidParam, missingParam, notJson } from "./errors.ts";
+
+export type JsonObject = Record<string, unknown>;
+
+/**
+ * How deep objects and arrays may nest in a body. Matrix content nests a few
+ * levels (signatures: 4); code that walks content recursively (canonical
+ * JSON, size checks) would overflow the stack on thousands of levels.
+ */
+export const MAX_JSON_NESTING = 64;
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** True when `text`'s arrays and objects nest deeper than `max`; strings are skipped, so brackets in them do not count. */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c) i++; // backslash: skip the escaped character
+      else if (ch === 0x22) inString = false;
+    } else if (ch === 0x22) {
+      inString = true;
+    } else if (ch === 0x7b || ch === 0x5b) {
+      if (++depth > max) return true;
+    } else if (ch === 0x7d || ch === 0x5d) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+/** Parses a body as a JSON object; an empty body counts as `{}`. Not JSON: M_NOT_JSON; too deep or not an object: M_BAD_JSON. */
+export function parseJsonObject(text: string): JsonObject {
+  if (text.trim() === "") return {};
+  if (nestsDeeperThan(text, MAX_JSON_NESTING)) throw badJson(`JSON nested deeper than ${MAX_JSON_NESTING} levels`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw notJson();
+  }
+  if (!isObject(value)) throw badJson("Body must be a JSON object");
+  return value;
+}
+
+/** A string field, or undefined when absent or null; longer than `maxLength` (when given) is M_INVALID_PARAM. */
+export function optionalString(body: JsonObject, key: string, maxLength?: number): string | undefined {
+  const value = body[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") throw badJson(`'${key}' must be a string`);
+  if (maxLength !== undefined && value.length > maxLength) throw invalidParam(`'${key}' is longer than ${maxLength} characters`);
+  return value;
+}
+
+export function requireString(body: JsonObject, key: string): string {
+  const value = optionalString(body, key);
+  if (value === undefined) throw missingParam(`Missing '${key}'`);
+  return value;
+}
+
+export function optionalBoolean(body: JsonObject, key: string): boolean | undefined {
+  const value = body[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "boolean") throw badJson(`'${key}' must be a boolean`);
+  return value;
+}
+
+export function requireBoolean(body: JsonObject, key: string): boolean {
+  const value = optionalBoolean(body, key);
+  if (value === undefined) throw missingParam(`Missing '${key}'`);
+  return value;
+}
+
+export function optionalObject(body: JsonObject, key: string): JsonObject | undefined {
+  const value = body[key];
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) throw badJson(`'${key}' must be an object`);
+  return value;
+}
+
+export function requireObject(body: JsonObject, key: string): JsonObject {
+  const value = optionalObject(body, key);
+  if (value === undefined) throw missingParam(`Missing '${key}'`);
+  return value;
+}
+
+export function optionalArray(body: JsonObject, key: string): unknown[] | undefined {
+  const value = body[key];
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) throw badJson(`'${key}' must be an array`);
+  return value;
+}
+
+/** An array of strings; absent or null counts as empty. */
+export function stringArray(body: JsonObject, key: string): string[] {
+  const value = optionalArray(body, key) ?? [];
+  if (!value.every((v) => typeof v === "string")) throw badJson(`'${key}' must be an array of strings`);
+  return value as string[];
+}
+
+export function requireStringArray(body: JsonObject, key: string): string[] {
+  if (body[key] === undefined || body[key] === null) throw missingParam(`Missing '${key}'`);
+  return stringArray(body, key);
+}
+
+/** A whole number (times are ms since the epoch). */
+export function requireInteger(body: JsonObject, key: string): number {
+  const value = body[key];
+  if (value === undefined || value === null) throw missingParam(`Missing '${key}'`);
+  if (typeof value !== "number") throw badJson(`'${key}' must be a number`);
+  if (!Number.isSafeInteger(value)) throw invalidParam(`'${key}' must be a whole number`);
+  return value;
+}
+
+/** One of `list`, or null when absent. */
+export function optionalOneOf<T extends string>(body: JsonObject, key: string, list: readonly T[]): T | null {
+  const value = optionalString(body, key);
+  if (value === undefined) return null;
+  if (!(list as readonly string[]).includes(value)) throw invalidParam(`'${key}' must be one of ${list.join(", ")}`);
+  return value as T;
+}
+
+/** `read(body, key)` when the field is given; undefined when it is absent or null (a change that leaves it as it is). */
+export function ifGiven<T>(body: JsonObject, key: string, read: (body: JsonObject, key: string) => T): T | undefined {
+  return body[key] === undefined || body[key] === null ? undefined : read(body, key);
+}
+
+/** Parses a non-negative integer query parameter, clamped to `max`. */
+export function intParam(raw: string | undefined, fallback: number, max: number): number {
+  if (raw === undefined || raw === "") return fallback;
+  if (!/^\d{1,15}$/.test(raw)) throw invalidParam(`Not a non-negative integer: ${raw.slice(0, 40)}`);
+  return Math.min(Number(raw), max);
+}
