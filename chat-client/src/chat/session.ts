@@ -130,7 +130,7 @@ export class VictimSession {
     session.sendHeldOnceJoined(bot);
     // Backup is set up while triage runs, not before it. Starting it only after the first
     // question was measured slower (docs/BENCHMARKS.md), so it starts at once.
-    void setUpKeyBackup(session.client, secret);
+    void setUpKeyBackup(session.client, () => deriveSecretStorageKey(secret), "onsafe recovery code");
     return session;
   }
 
