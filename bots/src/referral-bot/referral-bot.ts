@@ -10,7 +10,7 @@
  */
 import type { MatrixClient, MatrixEvent, Room } from "matrix-js-sdk";
 import { incomingMessage } from "../runtime/incoming-message.ts";
-import { alreadyRead, markRead } from "../runtime/read-mark.ts";
+import { alreadyRead, markRead } from "../storage/read-mark.ts";
 import { RoomEventFeed } from "../runtime/room-events.ts";
 import { deskSay, type ReferralDesks } from "../referrals/desk.ts";
 import { notice } from "../referrals/messages.ts";

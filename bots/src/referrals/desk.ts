@@ -13,7 +13,7 @@ import { textBook } from "../content/text-book.ts";
 import type { Clock } from "../queue/clock.ts";
 import type { IncomingMessage } from "../runtime/incoming-message.ts";
 import { KeyedChain } from "../runtime/keyed-chain.ts";
-import { alreadyRead, markRead } from "../runtime/read-mark.ts";
+import { alreadyRead, markRead } from "../storage/read-mark.ts";
 import type { BotsTables, CaseRow, DeskPatch, DeskStep, Partner, ReferralDesk, StaffMember } from "../storage/index.ts";
 import type { OptionDef } from "../triage/bank.ts";
 import { matchOption } from "../triage/match.ts";

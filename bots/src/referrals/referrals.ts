@@ -13,7 +13,7 @@ import { shortId } from "../queue/case-id.ts";
 import type { Clock } from "../queue/clock.ts";
 import { KeyedChain } from "../runtime/keyed-chain.ts";
 import type { IncomingMessage } from "../runtime/incoming-message.ts";
-import { alreadyRead, markRead } from "../runtime/read-mark.ts";
+import { alreadyRead, markRead } from "../storage/read-mark.ts";
 import type { OutgoingFile } from "../runtime/send-file.ts";
 import type { BotsTables, CaseRow, Partner, Referral, StaffMember } from "../storage/index.ts";
 import { matchOption } from "../triage/match.ts";

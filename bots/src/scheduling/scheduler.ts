@@ -14,7 +14,7 @@ import { shortId } from "../queue/case-id.ts";
 import { KeyedChain } from "../runtime/keyed-chain.ts";
 import type { OutgoingFile } from "../runtime/send-file.ts";
 import type { IncomingMessage } from "../runtime/incoming-message.ts";
-import { alreadyRead, markRead } from "../runtime/read-mark.ts";
+import { alreadyRead, markRead } from "../storage/read-mark.ts";
 import type { Clock } from "../queue/clock.ts";
 import type { Appointment, BotsTables, CaseRow, StaffMember } from "../storage/index.ts";
 import type { Outgoing } from "../triage/outgoing.ts";

@@ -1,7 +1,7 @@
 /** Referral desk rows (one room per case and companion), decoded into `ReferralDesk`. Ids and steps only. */
 import type { Selectable } from "kysely";
 import type { ReferralDesksTable, ReferralItem } from "@onsafe/schema";
-import { NOTHING_READ, type ReadMark } from "../runtime/read-mark.ts";
+import { NOTHING_READ, type ReadMark } from "./read-mark.ts";
 import type { BotsStore } from "./store.ts";
 
 export type DeskStep = "idle" | "partner" | ReferralItem | "summary_text" | "confirm";

@@ -1,7 +1,7 @@
 /** Referral rows: statuses, item ids and times only (never the shared items' text), decoded into `Referral`. */
 import type { Selectable, Updateable } from "kysely";
 import { HANDED_OFF_STATUSES, type ReferralItem, type ReferralsTable, type ReferralStatus } from "@onsafe/schema";
-import { NOTHING_READ, type ReadMark } from "../runtime/read-mark.ts";
+import { NOTHING_READ, type ReadMark } from "./read-mark.ts";
 import type { BotsStore } from "./store.ts";
 
 export interface Referral {

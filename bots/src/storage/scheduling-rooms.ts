@@ -1,5 +1,5 @@
 /** The scheduling bot's appointments room of each case, and its read mark there. */
-import { NOTHING_READ, type ReadMark } from "../runtime/read-mark.ts";
+import { NOTHING_READ, type ReadMark } from "./read-mark.ts";
 import type { BotsStore } from "./store.ts";
 
 export interface SchedulingRoom {

@@ -4,10 +4,10 @@
  * the room's timeline it has read, so after a restart it answers what came
  * while it was away, and nothing twice.
  */
-import { type ReadMark } from "../runtime/read-mark.ts";
+import { type ReadMark } from "../storage/read-mark.ts";
 import { DONE, startTriage, type TriageState } from "../triage/index.ts";
 
-export { alreadyRead, markRead, type ReadMark } from "../runtime/read-mark.ts";
+export { alreadyRead, markRead, type ReadMark } from "../storage/read-mark.ts";
 
 export interface Conversation {
   machine: TriageState;

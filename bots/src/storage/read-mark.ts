@@ -1,6 +1,8 @@
 /**
  * How far into a room's timeline a bot has handled events, so after a restart
- * it handles what came while it was away, and nothing twice.
+ * it handles what came while it was away, and nothing twice. Stored with the
+ * rooms a bot reads (`read_state` of scheduling rooms, referrals, referral
+ * desks), so it lives with the stores, which know no SDK.
  */
 export interface ReadMark {
   /** origin_server_ts of the newest event handled. */
