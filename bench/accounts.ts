@@ -5,7 +5,7 @@
  * logged in once. The shape is the tests' `Account`, which `SdkClient` takes.
  */
 import type { Account } from "../chat-server/test/harness.ts";
-import { registerWithSharedSecret } from "../bots/src/cli/admin-client.ts";
+import { registerWithSharedSecret } from "../bots/src/runtime/shared-secret-registration.ts";
 
 async function post(url: string, path: string, body: unknown): Promise<any> {
   const reply = await fetch(url + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });

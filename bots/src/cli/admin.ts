@@ -21,7 +21,7 @@ import { systemClock } from "../queue/clock.ts";
 import { registrationSecret } from "../runtime/bot-secrets.ts";
 import { isCapacity, isLanguageCode, MAX_CAPACITY } from "../queue/staff-directory.ts";
 import { botsTables, openBotsStore } from "../storage/index.ts";
-import { registerWithSharedSecret } from "./admin-client.ts";
+import { registerWithSharedSecret } from "../runtime/shared-secret-registration.ts";
 import { MatrixError } from "@onsafe/matrix-basics";
 
 const USAGE = `usage:

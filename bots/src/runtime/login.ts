@@ -3,7 +3,7 @@
  * shared-secret registration) when the homeserver does not know it yet.
  */
 import { BOT_LOCALPARTS } from "@onsafe/schema";
-import { registerWithSharedSecret } from "../cli/admin-client.ts";
+import { registerWithSharedSecret } from "./shared-secret-registration.ts";
 import type { BotName, BotSecrets } from "./bot-secrets.ts";
 
 export interface BotSession {

@@ -1,6 +1,8 @@
 /**
  * Shared-secret registration as a client, the way Synapse's
  * `register_new_matrix_user` does it, so it works against either server.
+ * A Matrix client concern: the bots use it to create their own accounts
+ * (login.ts), the admin CLI to create staff accounts.
  */
 import { registrationMac, registrationMacParts } from "@onsafe/schema";
 
