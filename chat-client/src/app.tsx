@@ -1,7 +1,7 @@
 import { createSignal, lazy, Match, onMount, Suspense, Switch } from "solid-js";
 import { loadKeptSession } from "./device/kept-session.ts";
 import { wipeDevice } from "./device/wipe.ts";
-import { lang, setLang, t } from "./i18n.ts";
+import { lang, setLang, t } from "./words/i18n.ts";
 import { Deleted } from "./landing/Deleted.tsx";
 import { Landing } from "./landing/Landing.tsx";
 import { Restore, type RestoreOutcome } from "./landing/Restore.tsx";

@@ -1,5 +1,5 @@
 import { onCleanup, onMount, Show } from "solid-js";
-import { t } from "../i18n.ts";
+import { t } from "../words/i18n.ts";
 import { closeOnTapOutside } from "../ui/close-outside.ts";
 import { LangSwitch } from "../ui/LangSwitch.tsx";
 

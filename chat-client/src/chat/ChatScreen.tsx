@@ -1,6 +1,6 @@
 import { createSignal, onCleanup, Show } from "solid-js";
 import { warnBeforeLeaving } from "../device/leave-warning.ts";
-import { lang, t } from "../i18n.ts";
+import { lang, t } from "../words/i18n.ts";
 import { OpeningMessages } from "../opening/OpeningMessages.tsx";
 import { CallForHelp } from "../ui/CallForHelp.tsx";
 import { TopBar } from "../ui/TopBar.tsx";

@@ -1,5 +1,5 @@
 import { createSignal } from "solid-js";
-import { t } from "../i18n.ts";
+import { t } from "../words/i18n.ts";
 
 const TYPING_RENEW_MS = 4000;
 

@@ -1,6 +1,6 @@
 import { For, type JSX, Match, Show, Switch } from "solid-js";
-import { telHref } from "../content.ts";
-import { t } from "../i18n.ts";
+import { telHref } from "../words/content.ts";
+import { t } from "../words/i18n.ts";
 import { closingT } from "./closing-strings.ts";
 import { phoneParts } from "./phone-links.ts";
 import type { ChatItem, LetterItem, VisitItem } from "./timeline.ts";

@@ -1,5 +1,5 @@
 import { createEffect, createSignal, For, on, onCleanup, Show } from "solid-js";
-import { t } from "../i18n.ts";
+import { t } from "../words/i18n.ts";
 import { decryptAttachment } from "./attachment-crypto.ts";
 import { LetterCard } from "./LetterCard.tsx";
 import { createLiveRoom } from "./live-room.ts";

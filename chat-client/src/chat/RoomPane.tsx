@@ -1,5 +1,5 @@
 import { createEffect, type JSX, on, onCleanup, onMount, Show } from "solid-js";
-import { t } from "../i18n.ts";
+import { t } from "../words/i18n.ts";
 import { Composer, type Draft } from "./Composer.tsx";
 import type { LiveRoom } from "./live-room.ts";
 import { type MessageActions, MessageList, type NameOf } from "./MessageList.tsx";

@@ -1,5 +1,5 @@
 import { createSignal, type JSX, Match, Show, Switch } from "solid-js";
-import { lang } from "../i18n.ts";
+import { lang } from "../words/i18n.ts";
 import { at, type AppointmentKey } from "./appointment-strings.ts";
 import { PromptOptions } from "./MessageList.tsx";
 import type { Attachment, VisitItem } from "./timeline.ts";

@@ -2,8 +2,8 @@
  * The victim's words for a chat a counsellor has closed (docs/SHIFT.md
  * "Closing"), in Korean and English, loaded with the chat.
  */
-import { translator } from "../i18n.ts";
-import type { Lang } from "../strings.ts";
+import { translator } from "../words/i18n.ts";
+import type { Lang } from "../words/strings.ts";
 
 // review: unreviewed wording (issue 19)
 const ko = {

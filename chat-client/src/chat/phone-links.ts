@@ -4,7 +4,7 @@
  * (02-735-8994, 010-1234-5678) and nationwide numbers (1577-1366). Dates,
  * times, amounts and case numbers (2026-12-07, 10:30, 2024-1234) stay text.
  */
-import { telHref } from "../content.ts";
+import { telHref } from "../words/content.ts";
 
 export type TextPart = { text: string } | { text: string; tel: string };
 

@@ -5,7 +5,7 @@
  * Start finds it there; a failed answer is forgotten, so the next call asks again.
  */
 import type { AppOpeningJson } from "@onsafe/schema/ops-api";
-import type { Lang } from "../strings.ts";
+import type { Lang } from "../words/strings.ts";
 
 type Text = Record<Lang, string>;
 

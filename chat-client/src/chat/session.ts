@@ -32,7 +32,7 @@ import { saveKeptSession, type KeptSession } from "../device/kept-session.ts";
 import { decodeRecoveryCode, derivePassword, deriveSecretStorageKey, encodeRecoveryCode, newSecret } from "../device/recovery-code.ts";
 import { wipeDevice } from "../device/wipe.ts";
 import { HeldMessages, type HeldMessage } from "../opening/held-messages.ts";
-import type { Lang } from "../strings.ts";
+import type { Lang } from "../words/strings.ts";
 import { BotRooms } from "./bot-rooms.ts";
 import { type AppOpening, fetchPublicConfig } from "./public-config.ts";
 import { restoreKeyBackup, setUpKeyBackup } from "./key-backup.ts";

@@ -1,4 +1,4 @@
-import { t } from "../i18n.ts";
+import { t } from "../words/i18n.ts";
 import { CrisisLines } from "../ui/CrisisLines.tsx";
 import { TopBar } from "../ui/TopBar.tsx";
 

@@ -1,6 +1,6 @@
 import { createResource, createSignal, Show } from "solid-js";
 import { fetchPublicConfig } from "../chat/public-config.ts";
-import { t } from "../i18n.ts";
+import { t } from "../words/i18n.ts";
 import { CrisisLines } from "../ui/CrisisLines.tsx";
 import { TopBar } from "../ui/TopBar.tsx";
 

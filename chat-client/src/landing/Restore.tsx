@@ -1,5 +1,5 @@
 import { createSignal, Show } from "solid-js";
-import { t } from "../i18n.ts";
+import { t } from "../words/i18n.ts";
 import { CrisisLines } from "../ui/CrisisLines.tsx";
 import { TopBar } from "../ui/TopBar.tsx";
 

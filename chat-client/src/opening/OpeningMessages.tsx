@@ -1,7 +1,7 @@
 import { For, Show } from "solid-js";
 import { PromptOptions } from "../chat/MessageList.tsx";
 import type { AppOpening } from "../chat/public-config.ts";
-import { lang, t } from "../i18n.ts";
+import { lang, t } from "../words/i18n.ts";
 import type { HeldMessage } from "./held-messages.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { createSignal } from "solid-js";
 import type { Draft } from "../chat/Composer.tsx";
-import type { Lang } from "../strings.ts";
+import type { Lang } from "../words/strings.ts";
 
 export interface HeldMessage {
   body: string;

@@ -1,4 +1,4 @@
-import { lang, setLang, t } from "../i18n.ts";
+import { lang, setLang, t } from "../words/i18n.ts";
 
 export function LangSwitch(props: { onChange?: () => void }) {
   return (

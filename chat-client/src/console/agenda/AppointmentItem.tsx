@@ -1,6 +1,6 @@
 import type { AppointmentJson } from "@onsafe/schema/ops-api";
 import { createSignal, Show } from "solid-js";
-import { lang } from "../../i18n.ts";
+import { lang } from "../../words/i18n.ts";
 import type { ConsoleKey } from "../shell/console-strings.ts";
 import { ct } from "../shell/ct.ts";
 import type { OpsClient } from "../shell/ops-client.ts";

@@ -1,6 +1,6 @@
 import type { AppointmentJson, AvailabilityJson } from "@onsafe/schema/ops-api";
 import { createMemo, createSignal, For, Show } from "solid-js";
-import { lang } from "../../i18n.ts";
+import { lang } from "../../words/i18n.ts";
 import { ct } from "../shell/ct.ts";
 import type { OpsClient } from "../shell/ops-client.ts";
 import { refusal } from "../case/refusal.ts";

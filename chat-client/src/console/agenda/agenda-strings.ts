@@ -3,8 +3,8 @@
  * translator `at`. Older agenda words are still in shell/console-strings.ts.
  * Not yet read by a counsellor or a native Korean speaker (issue 19): every entry.
  */
-import { translator } from "../../i18n.ts";
-import type { Lang } from "../../strings.ts";
+import { translator } from "../../words/i18n.ts";
+import type { Lang } from "../../words/strings.ts";
 
 const ko = {
   "needsSlot": "{minutes}분짜리 빈 시간이 필요해요: 피해자에게는 상담사가 시간을 추가한다고 안내했어요",

@@ -3,7 +3,7 @@
  * the browser's: a companion travelling, or a laptop set to UTC, must still
  * see and enter the times the victim sees.
  */
-import type { Lang } from "../../strings.ts";
+import type { Lang } from "../../words/strings.ts";
 
 // As the scheduling bot and the victim app write them (English on a 24-hour clock), so both sides read the same time.
 const LOCALES: Record<Lang, string> = { ko: "ko-KR", en: "en-GB" };

@@ -3,7 +3,7 @@ import type { TriageSummaryContent } from "@onsafe/schema/events";
 import type { CaseJson } from "@onsafe/schema/ops-api";
 import { createSignal, For, Show } from "solid-js";
 import type { Draft } from "../../chat/Composer.tsx";
-import { lang } from "../../i18n.ts";
+import { lang } from "../../words/i18n.ts";
 import { ArrangeVisit } from "../agenda/ArrangeVisit.tsx";
 import type { CaseReferrals } from "../referrals/case-referrals.ts";
 import { CANNED_RESPONSES, cannedText } from "../conversation/canned-responses.ts";

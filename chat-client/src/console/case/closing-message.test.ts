@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CRISIS_LINES } from "../../content.ts";
+import { CRISIS_LINES } from "../../words/content.ts";
 import { closingMessage } from "./closing-message.ts";
 
 describe("the prepared closing message", () => {

@@ -4,7 +4,7 @@
  * `crisis-lines.json`; the companion edits it before it is sent.
  */
 import type { Language } from "@onsafe/schema/triage";
-import { CRISIS_LINES } from "../../content.ts";
+import { CRISIS_LINES } from "../../words/content.ts";
 
 // review: unreviewed wording (issue 19)
 const MESSAGE: Record<Language, string> = {

@@ -2,8 +2,8 @@
  * Closing a case (docs/SHIFT.md "Closing"): the console's words in Korean and
  * English, translator `cs`. The message the victim reads is `closing-message.ts`.
  */
-import { translator } from "../../i18n.ts";
-import type { Lang } from "../../strings.ts";
+import { translator } from "../../words/i18n.ts";
+import type { Lang } from "../../words/strings.ts";
 
 // review: unreviewed wording (issue 19)
 const ko = {

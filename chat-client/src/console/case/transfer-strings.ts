@@ -1,7 +1,7 @@
 /** The transfer's words (docs/SHIFT.md "Transfer"), in Korean and English: the console's translator `tt`, and the notice the victim reads. */
 import type { Language } from "@onsafe/schema/triage";
-import { translator } from "../../i18n.ts";
-import type { Lang } from "../../strings.ts";
+import { translator } from "../../words/i18n.ts";
+import type { Lang } from "../../words/strings.ts";
 
 // review: unreviewed wording (issue 19)
 const ko = {

@@ -8,7 +8,7 @@
  */
 import { createEffect, on, onMount, Show } from "solid-js";
 import { MessageList, type NameOf } from "../../chat/MessageList.tsx";
-import { lang } from "../../i18n.ts";
+import { lang } from "../../words/i18n.ts";
 import { createLiveRoom, type LiveRoom } from "../../chat/live-room.ts";
 import { unreadEvents } from "../../chat/room-view.ts";
 import { isTriageSummaryContent, TRIAGE_SUMMARY_FIELD, type TriageSummaryContent } from "@onsafe/schema/events";

@@ -1,7 +1,7 @@
 /** The prepared texts of `chat-client/content/canned-responses.json`, with the crisis lines filled in. */
 import data from "../../../content/canned-responses.json";
-import { CRISIS_LINES } from "../../content.ts";
-import type { Lang } from "../../strings.ts";
+import { CRISIS_LINES } from "../../words/content.ts";
+import type { Lang } from "../../words/strings.ts";
 
 export interface CannedResponse {
   id: string;

@@ -1,6 +1,6 @@
 /** The conversation's own words (issue 19 on), in Korean and English, and its translator `cvt`. */
-import { translator } from "../../i18n.ts";
-import type { Lang } from "../../strings.ts";
+import { translator } from "../../words/i18n.ts";
+import type { Lang } from "../../words/strings.ts";
 
 // review: unreviewed wording (issue 19)
 const ko = {

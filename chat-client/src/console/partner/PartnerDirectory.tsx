@@ -6,7 +6,7 @@
 import type { PartnerJson } from "@onsafe/schema/ops-api";
 import { PARTNER_KINDS, type PartnerKind } from "@onsafe/schema/referrals";
 import { createSignal, For, onMount, Show } from "solid-js";
-import { lang } from "../../i18n.ts";
+import { lang } from "../../words/i18n.ts";
 import type { ConsoleKey } from "../shell/console-strings.ts";
 import { ct } from "../shell/ct.ts";
 import type { NewPartner, OpsClient } from "../shell/ops-client.ts";

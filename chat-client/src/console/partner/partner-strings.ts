@@ -1,6 +1,6 @@
 /** The partner view's words, in Korean and English, and its translator `pt` (docs/CONSOLE.md "Partner view"). */
-import { translator } from "../../i18n.ts";
-import type { Lang } from "../../strings.ts";
+import { translator } from "../../words/i18n.ts";
+import type { Lang } from "../../words/strings.ts";
 
 const ko = {
   "role": "협력 기관 담당자",

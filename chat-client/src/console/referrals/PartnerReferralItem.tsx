@@ -1,6 +1,6 @@
 import type { PartnerReferralJson } from "@onsafe/schema/ops-api";
 import { createSignal, Show } from "solid-js";
-import { lang } from "../../i18n.ts";
+import { lang } from "../../words/i18n.ts";
 import { ct } from "../shell/ct.ts";
 import type { PartnerReferrals } from "./partner-referrals.ts";
 import { type PartnerKey, pt } from "../partner/partner-strings.ts";

@@ -1,6 +1,6 @@
 import { REFERRAL_ITEMS, type ReferralItem } from "@onsafe/schema/referrals";
 import { createEffect, createSignal, For, on, Show } from "solid-js";
-import { lang } from "../../i18n.ts";
+import { lang } from "../../words/i18n.ts";
 import type { CaseReferrals } from "./case-referrals.ts";
 import type { ConsoleKey } from "../shell/console-strings.ts";
 import { ct } from "../shell/ct.ts";

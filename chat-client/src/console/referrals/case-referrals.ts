@@ -9,7 +9,7 @@ import type { CaseJson, PartnerJson, ReferralJson } from "@onsafe/schema/ops-api
 import type { ReferralItem } from "@onsafe/schema/referrals";
 import { createSignal, onCleanup, onMount } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
-import { lang } from "../../i18n.ts";
+import { lang } from "../../words/i18n.ts";
 import { ct } from "../shell/ct.ts";
 import type { OpsClient } from "../shell/ops-client.ts";
 import { isReferCommand } from "./refer-command.ts";

@@ -6,7 +6,7 @@
  */
 import type { ReferralJson } from "@onsafe/schema/ops-api";
 import { createSignal, onCleanup, onMount } from "solid-js";
-import { lang } from "../../i18n.ts";
+import { lang } from "../../words/i18n.ts";
 import { announce } from "../shell/announcer.ts";
 import type { ConsoleKey } from "../shell/console-strings.ts";
 import { ct } from "../shell/ct.ts";

@@ -3,8 +3,8 @@
  * English, and their translator `rft`. Older referral words are still in shell/console-strings.ts.
  */
 import type { ReferralStatus } from "@onsafe/schema/referrals";
-import { translator } from "../../i18n.ts";
-import type { Lang } from "../../strings.ts";
+import { translator } from "../../words/i18n.ts";
+import type { Lang } from "../../words/strings.ts";
 
 const ko = {
   "status.offered": "제안함 (피해자에게 묻는 중)",

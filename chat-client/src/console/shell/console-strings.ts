@@ -5,7 +5,7 @@
  * summary's summary.category…summary.language, images.*, deadline.*, risk.unknown, answer.*, actions.summaryPassed (the
  * rest of the summary's words are the bot's earlier summary text, moved here).
  */
-import type { Lang } from "../../strings.ts";
+import type { Lang } from "../../words/strings.ts";
 
 const ko = {
   "title": "onsafe 상담 콘솔",

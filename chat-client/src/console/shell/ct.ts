@@ -1,4 +1,4 @@
-import { translator } from "../../i18n.ts";
+import { translator } from "../../words/i18n.ts";
 import { CONSOLE_STRINGS, type ConsoleKey } from "./console-strings.ts";
 
 /** The console's translator. */

@@ -1,5 +1,5 @@
 import { render } from "solid-js/web";
-import { lang } from "../../i18n.ts";
+import { lang } from "../../words/i18n.ts";
 import { ConsoleApp } from "./ConsoleApp.tsx";
 
 document.documentElement.lang = lang();

@@ -1,6 +1,6 @@
 /** Sign-in errors, the recovery key screens and sign-out, in Korean and English, and their translator `si`. */
-import { translator } from "../../i18n.ts";
-import type { Lang } from "../../strings.ts";
+import { translator } from "../../words/i18n.ts";
+import type { Lang } from "../../words/strings.ts";
 
 // review: unreviewed wording (issue 19)
 const ko = {

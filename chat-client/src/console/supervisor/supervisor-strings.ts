@@ -3,8 +3,8 @@
  * Not yet read by a counsellor or a native Korean speaker (issue 19): cases.*, reassign.case*, reassign.pick*,
  * reassign.offered, staff.cases, staff.noCases.
  */
-import { translator } from "../../i18n.ts";
-import type { Lang } from "../../strings.ts";
+import { translator } from "../../words/i18n.ts";
+import type { Lang } from "../../words/strings.ts";
 
 const ko = {
   "title": "관리자 현황",

@@ -3,8 +3,8 @@
  * addressee, keys), in Korean and English, and its translator `wt`.
  * review: unreviewed wording (issue 19): every entry here, Korean and English.
  */
-import { translator } from "../../i18n.ts";
-import type { Lang } from "../../strings.ts";
+import { translator } from "../../words/i18n.ts";
+import type { Lang } from "../../words/strings.ts";
 
 const ko = {
   "nav.label": "화면",

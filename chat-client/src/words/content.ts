@@ -4,7 +4,7 @@
  * on the landing page at once, even when the bots service is down.
  * `npm start` rebuilds the app when that file changes.
  */
-import data from "../../bots/content/crisis-lines.json";
+import data from "../../../bots/content/crisis-lines.json";
 import type { Lang } from "./strings.ts";
 
 export interface CrisisLine {
