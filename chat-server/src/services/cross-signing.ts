@@ -7,7 +7,9 @@
  */
 import type { Insertable } from "kysely";
 import type { KeySignaturesTable } from "@onsafe/schema";
+import { CrossSigningStore } from "../storage/cross-signing.ts";
 import type { Store } from "../storage/database.ts";
+import type { DeviceKeysStore } from "../storage/device-keys.ts";
 import type { Writer } from "../storage/writer.ts";
 import type { Session } from "./accounts.ts";
 import type { DeviceLists } from "./device-lists.ts";
@@ -30,15 +32,21 @@ type Failures = Record<string, Record<string, { errcode: string; error: string }
 const invalidSignature = (message: string) => new MatrixError(400, "M_INVALID_SIGNATURE", message);
 
 export class CrossSigning {
+  private readonly rows: CrossSigningStore;
+
   constructor(
-    private readonly store: Store,
+    store: Store,
     private readonly writer: Writer,
     private readonly deviceLists: DeviceLists,
     private readonly mayQuery: (session: Session, userId: string) => boolean,
-  ) {}
+    /** The device keys the signatures are checked against (the keys service's store). */
+    private readonly deviceKeys: DeviceKeysStore,
+  ) {
+    this.rows = new CrossSigningStore(store);
+  }
 
   keysOf(userId: string): CrossSigningKey[] {
-    return this.store.all(this.store.q.selectFrom("cross_signing_keys").selectAll().where("user_id", "=", userId))
+    return this.rows.keysOf(userId)
       .map((row) => ({ type: row.key_type, publicKey: row.public_key, json: JSON.parse(row.key_json) as JsonObject }));
   }
 
@@ -63,8 +71,7 @@ export class CrossSigning {
         throw invalidSignature(`The ${key.type} key is not signed by the master key`);
       }
     }
-    const clash = keys.length ? this.store.first(this.store.q.selectFrom("devices").select("device_id")
-      .where("user_id", "=", userId).where("device_id", "in", keys.map((k) => k.publicKey))) : undefined;
+    const clash = keys.length ? this.rows.deviceIdAmong(userId, keys.map((k) => k.publicKey)) : undefined;
     // Signatures name their target by device id or public key: the two must not collide.
     if (clash) throw forbidden("Key ID in use");
     return keys;
@@ -72,15 +79,12 @@ export class CrossSigning {
 
   /** Stores checked keys; a device-list change tells the user's contacts to fetch them. */
   async upload(userId: string, keys: CrossSigningKey[]): Promise<void> {
-    const q = this.store.q;
     await this.writer.write((ctx) => {
       let changed = false;
       for (const key of keys) {
         const values = { public_key: key.publicKey, key_json: JSON.stringify(key.json) };
-        const existing = this.store.first(q.selectFrom("cross_signing_keys").select("key_json").where("user_id", "=", userId).where("key_type", "=", key.type));
-        if (existing?.key_json === values.key_json) continue;
-        this.store.run(q.insertInto("cross_signing_keys").values({ user_id: userId, key_type: key.type, ...values })
-          .onConflict((oc) => oc.columns(["user_id", "key_type"]).doUpdateSet(values)));
+        if (this.rows.keyJson(userId, key.type) === values.key_json) continue;
+        this.rows.upsertKey(userId, key.type, values);
         changed = true;
       }
       if (changed) this.deviceLists.recordChange(ctx, userId);
@@ -116,10 +120,7 @@ export class CrossSigning {
     }
     if (accepted.length) {
       await this.writer.write((ctx) => {
-        for (const row of accepted) {
-          this.store.run(this.store.q.insertInto("key_signatures").values(row)
-            .onConflict((oc) => oc.columns(["target_user_id", "target_key_id", "signer_user_id", "signer_key_id"]).doUpdateSet({ signature: row.signature })));
-        }
+        for (const row of accepted) this.rows.upsertSignature(row);
         for (const userId of changedUsers) {
           this.deviceLists.recordChange(ctx, userId, userId === session.userId ? undefined : session.userId);
         }
@@ -134,9 +135,7 @@ export class CrossSigning {
    * who verified whom is nobody else's business.
    */
   withSignatures(keys: JsonObject, userId: string, keyId: string, viewer: string): JsonObject {
-    const rows = this.store.all(this.store.q.selectFrom("key_signatures").select(["signer_user_id", "signer_key_id", "signature"])
-      .where("target_user_id", "=", userId).where("target_key_id", "=", keyId)
-      .where("signer_user_id", "in", [...new Set([userId, viewer])]));
+    const rows = this.rows.signaturesOn(userId, keyId, [...new Set([userId, viewer])]);
     if (!rows.length) return keys;
     const signatures = structuredClone(isObject(keys.signatures) ? keys.signatures : {}) as Record<string, JsonObject>;
     for (const row of rows) (signatures[row.signer_user_id] ??= {})[row.signer_key_id] = row.signature;
@@ -160,13 +159,13 @@ export class CrossSigning {
       if (!found.length) throw invalidSignature("No signature by one of your devices");
       return found;
     }
-    const device = this.store.first(this.store.q.selectFrom("device_keys").select("key_json").where("user_id", "=", userId).where("device_id", "=", keyId));
-    if (!device) throw notFound("Unknown device or key");
+    const deviceKeyJson = this.deviceKeys.deviceKeyJson(userId, keyId);
+    if (deviceKeyJson === undefined) throw notFound("Unknown device or key");
     const selfSigning = own.find((k) => k.type === "self_signing");
     if (!selfSigning) throw invalidParam("You have no self-signing key");
     const signerKeyId = `ed25519:${selfSigning.publicKey}`;
     const signature = signatureBy(signed, userId, signerKeyId);
-    if (!signature || !isValidSignature(JSON.parse(device.key_json), signature, selfSigning.publicKey)) {
+    if (!signature || !isValidSignature(JSON.parse(deviceKeyJson), signature, selfSigning.publicKey)) {
       throw invalidSignature("No valid signature by your self-signing key");
     }
     return [row(userId, keyId, userId, signerKeyId, signature)];
@@ -189,9 +188,8 @@ export class CrossSigning {
   /** The ed25519 key behind a signing key id `ed25519:<deviceId>`, if that device has one. */
   private deviceEd25519(userId: string, signerKeyId: string): string | undefined {
     if (!signerKeyId.startsWith("ed25519:")) return undefined;
-    const device = this.store.first(this.store.q.selectFrom("device_keys").select("key_json")
-      .where("user_id", "=", userId).where("device_id", "=", signerKeyId.slice("ed25519:".length)));
-    const keys = device ? (JSON.parse(device.key_json) as JsonObject).keys : undefined;
+    const deviceKeyJson = this.deviceKeys.deviceKeyJson(userId, signerKeyId.slice("ed25519:".length));
+    const keys = deviceKeyJson !== undefined ? (JSON.parse(deviceKeyJson) as JsonObject).keys : undefined;
     const key = isObject(keys) ? keys[signerKeyId] : undefined;
     return typeof key === "string" ? key : undefined;
   }

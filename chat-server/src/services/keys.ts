@@ -5,6 +5,7 @@
  * change in the global stream.
  */
 import type { Store } from "../storage/database.ts";
+import { DeviceKeysStore } from "../storage/device-keys.ts";
 import type { WriteContext, Writer } from "../storage/writer.ts";
 import type { Session } from "./accounts.ts";
 import { CrossSigning } from "./cross-signing.ts";
@@ -29,14 +30,16 @@ interface UploadedKey {
 
 export class Keys {
   readonly crossSigning: CrossSigning;
+  private readonly rows: DeviceKeysStore;
 
   constructor(
-    private readonly store: Store,
+    store: Store,
     private readonly writer: Writer,
     private readonly deviceLists: DeviceLists,
     private readonly memberships: Memberships,
   ) {
-    this.crossSigning = new CrossSigning(store, writer, deviceLists, (session, userId) => this.mayQuery(session, userId));
+    this.rows = new DeviceKeysStore(store);
+    this.crossSigning = new CrossSigning(store, writer, deviceLists, (session, userId) => this.mayQuery(session, userId), this.rows);
   }
 
   /** `/keys/upload`: all or nothing; returns the device's one-time key counts. */
@@ -57,15 +60,12 @@ export class Keys {
   /** Always names `signed_curve25519`: without it matrix-js-sdk keeps uploading keys. */
   oneTimeKeyCounts(userId: string, deviceId: string): Record<string, number> {
     const counts: Record<string, number> = { signed_curve25519: 0 };
-    const rows = this.store.all(this.store.q.selectFrom("one_time_keys").select((eb) => ["algorithm", eb.fn.countAll<number>().as("n")])
-      .where("user_id", "=", userId).where("device_id", "=", deviceId).groupBy("algorithm"));
-    for (const row of rows) counts[row.algorithm] = Number(row.n);
+    for (const row of this.rows.oneTimeKeyCounts(userId, deviceId)) counts[row.algorithm] = Number(row.n);
     return counts;
   }
 
   unusedFallbackKeyTypes(userId: string, deviceId: string): string[] {
-    return this.store.all(this.store.q.selectFrom("fallback_keys").select("algorithm")
-      .where("user_id", "=", userId).where("device_id", "=", deviceId).where("used", "=", 0)).map((r) => r.algorithm);
+    return this.rows.unusedFallbackKeyTypes(userId, deviceId);
   }
 
   /** Visitors may see (and claim, and sign) the keys only of people they share a room with. */
@@ -75,17 +75,13 @@ export class Keys {
 
   /** `/keys/query`: users the caller may not see are left out, as if unknown. */
   query(session: Session, request: Record<string, string[]>): JsonObject {
-    const q = this.store.q;
     const deviceKeys: JsonObject = {};
     const masterKeys: JsonObject = {};
     const selfSigningKeys: JsonObject = {};
     const userSigningKeys: JsonObject = {};
     for (const [userId, wanted] of Object.entries(request)) {
       if (!this.mayQuery(session, userId)) continue;
-      const rows = this.store.all(q.selectFrom("device_keys")
-        .leftJoin("devices", (join) => join.onRef("devices.user_id", "=", "device_keys.user_id").onRef("devices.device_id", "=", "device_keys.device_id"))
-        .select(["device_keys.device_id", "device_keys.key_json", "devices.display_name"])
-        .where("device_keys.user_id", "=", userId));
+      const rows = this.rows.deviceKeysWithNames(userId);
       const devices: JsonObject = {};
       for (const row of rows) {
         if (wanted.length && !wanted.includes(row.device_id)) continue;
@@ -110,25 +106,21 @@ export class Keys {
    * handed out twice; the fallback key (marked used) once none are left.
    */
   async claim(session: Session, request: Record<string, Record<string, string>>): Promise<JsonObject> {
-    const q = this.store.q;
     return this.writer.write(() => {
       const result: JsonObject = {};
       for (const [userId, devices] of Object.entries(request)) {
         if (!this.mayQuery(session, userId)) continue;
         const claimed: JsonObject = {};
         for (const [deviceId, algorithm] of Object.entries(devices)) {
-          const key = this.store.first(q.selectFrom("one_time_keys").select(["key_id", "key_json"])
-            .where("user_id", "=", userId).where("device_id", "=", deviceId).where("algorithm", "=", algorithm)
-            .orderBy("upload_seq").orderBy("key_id").limit(1));
+          const key = this.rows.oldestOneTimeKey(userId, deviceId, algorithm);
           if (key) {
-            this.store.run(q.deleteFrom("one_time_keys").where("user_id", "=", userId).where("device_id", "=", deviceId).where("key_id", "=", key.key_id));
+            this.rows.deleteOneTimeKey(userId, deviceId, key.key_id);
             claimed[deviceId] = { [key.key_id]: JSON.parse(key.key_json) };
             continue;
           }
-          const fallback = this.store.first(q.selectFrom("fallback_keys").select(["key_id", "key_json"])
-            .where("user_id", "=", userId).where("device_id", "=", deviceId).where("algorithm", "=", algorithm));
+          const fallback = this.rows.fallbackKey(userId, deviceId, algorithm);
           if (!fallback) continue;
-          this.store.run(q.updateTable("fallback_keys").set({ used: 1 }).where("user_id", "=", userId).where("device_id", "=", deviceId).where("algorithm", "=", algorithm));
+          this.rows.markFallbackKeyUsed(userId, deviceId, algorithm);
           claimed[deviceId] = { [fallback.key_id]: JSON.parse(fallback.key_json) };
         }
         if (Object.keys(claimed).length) result[userId] = claimed;
@@ -138,11 +130,8 @@ export class Keys {
   }
 
   private storeDeviceKeys(ctx: WriteContext, userId: string, deviceId: string, json: string): void {
-    const q = this.store.q;
-    const existing = this.store.first(q.selectFrom("device_keys").select("key_json").where("user_id", "=", userId).where("device_id", "=", deviceId));
-    if (existing?.key_json === json) return;
-    this.store.run(q.insertInto("device_keys").values({ user_id: userId, device_id: deviceId, key_json: json })
-      .onConflict((oc) => oc.columns(["user_id", "device_id"]).doUpdateSet({ key_json: json })));
+    if (this.rows.deviceKeyJson(userId, deviceId) === json) return;
+    this.rows.upsertDeviceKeys(userId, deviceId, json);
     this.deviceLists.recordChange(ctx, userId);
   }
 
@@ -154,29 +143,20 @@ export class Keys {
    * given out.
    */
   private storeOneTimeKeys(userId: string, deviceId: string, keys: UploadedKey[]): void {
-    const q = this.store.q;
-    const last = this.store.first(q.selectFrom("one_time_keys").select((eb) => eb.fn.max("upload_seq").as("seq"))
-      .where("user_id", "=", userId).where("device_id", "=", deviceId));
-    const seq = Number(last?.seq ?? 0) + 1;
+    const seq = Number(this.rows.lastOneTimeKeyUpload(userId, deviceId) ?? 0) + 1;
     for (const key of keys) {
-      const existing = this.store.first(q.selectFrom("one_time_keys").select("key_json")
-        .where("user_id", "=", userId).where("device_id", "=", deviceId).where("key_id", "=", key.keyId));
-      if (existing?.key_json === key.json) continue;
-      if (existing) throw invalidParam(`One-time key ${key.keyId} already exists with other content`);
-      this.store.run(q.insertInto("one_time_keys")
-        .values({ user_id: userId, device_id: deviceId, key_id: key.keyId, algorithm: key.algorithm, key_json: key.json, upload_seq: seq }));
+      const existing = this.rows.oneTimeKeyJson(userId, deviceId, key.keyId);
+      if (existing === key.json) continue;
+      if (existing !== undefined) throw invalidParam(`One-time key ${key.keyId} already exists with other content`);
+      this.rows.insertOneTimeKey(userId, deviceId, key, seq);
     }
   }
 
   /** One fallback key per algorithm; uploading the same key again keeps its `used` mark. */
   private storeFallbackKey(userId: string, deviceId: string, key: UploadedKey): void {
-    const q = this.store.q;
-    const existing = this.store.first(q.selectFrom("fallback_keys").select(["key_id", "key_json"])
-      .where("user_id", "=", userId).where("device_id", "=", deviceId).where("algorithm", "=", key.algorithm));
+    const existing = this.rows.fallbackKey(userId, deviceId, key.algorithm);
     if (existing?.key_id === key.keyId && existing.key_json === key.json) return;
-    const values = { key_id: key.keyId, key_json: key.json, used: 0 };
-    this.store.run(q.insertInto("fallback_keys").values({ user_id: userId, device_id: deviceId, algorithm: key.algorithm, ...values })
-      .onConflict((oc) => oc.columns(["user_id", "device_id", "algorithm"]).doUpdateSet(values)));
+    this.rows.upsertFallbackKey(userId, deviceId, key);
   }
 }
 
