@@ -4,6 +4,7 @@
  * `/keys/changes` to the users who share a room with them.
  */
 import type { Store } from "../storage/database.ts";
+import { DeviceListsStore } from "../storage/device-lists.ts";
 import type { WriteContext } from "../storage/writer.ts";
 import { type Memberships, PRESENT } from "./memberships.ts";
 import { scanWholeRange } from "./stream-range.ts";
@@ -14,7 +15,11 @@ export interface DeviceListDelta {
 }
 
 export class DeviceLists {
-  constructor(private readonly store: Store, private readonly memberships: Memberships) {}
+  private readonly rows: DeviceListsStore;
+
+  constructor(store: Store, private readonly memberships: Memberships) {
+    this.rows = new DeviceListsStore(store);
+  }
 
   /**
    * Records that `userId`'s keys changed. With `onlyFor`, only that user is
@@ -22,7 +27,7 @@ export class DeviceLists {
    * alone, so the target's contacts must not learn that someone verified them.
    */
   recordChange(ctx: WriteContext, userId: string, onlyFor?: string): void {
-    this.store.run(this.store.q.insertInto("device_list_changes").values({ stream_pos: ctx.nextPos(), user_id: userId, visible_to: onlyFor ?? null }));
+    this.rows.insertChange(ctx.nextPos(), userId, onlyFor ?? null);
     ctx.wakeUsers(onlyFor ? [onlyFor] : this.memberships.usersSharingRooms(userId));
   }
 
@@ -33,18 +38,18 @@ export class DeviceLists {
    * probing the user's rooms, whichever is cheaper (`stream-range.ts`).
    */
   delta(userId: string, from: number, to: number): DeviceListDelta {
-    const scan = scanWholeRange(from, to, this.roomCount(userId));
+    const scan = scanWholeRange(from, to, this.rows.roomCount(userId));
     const sharing = this.sharingCheck(userId);
     const changed = new Set<string>();
     const left = new Set<string>();
     const deviceChanges = scan
-      ? this.deviceChangesInRange(from, to).filter((row) => row.visible_to === null ? sharing(row.user_id) : row.visible_to === userId)
+      ? this.rows.changesInRange(from, to).filter((row) => row.visible_to === null ? sharing(row.user_id) : row.visible_to === userId)
       : this.deviceChangesNear(userId, from, to);
     for (const row of deviceChanges) changed.add(row.user_id);
     // Membership changes in rooms I am or was in: newcomers' devices are news to me, and if my
     // own membership changed, all the room's members are; those who no longer share a room have left.
     const byRoom = new Map<string, Set<string>>();
-    for (const e of scan ? this.memberEventsInRange(from, to) : this.memberEventsInMyRooms(userId, from, to)) {
+    for (const e of scan ? this.rows.memberEventsInRange(from, to) : this.rows.memberEventsInRoomsOf(userId, from, to)) {
       let users = byRoom.get(e.room_id);
       if (!users) byRoom.set(e.room_id, (users = new Set()));
       users.add(e.state_key!);
@@ -61,45 +66,12 @@ export class DeviceLists {
     return { changed: [...changed], left: [...left] };
   }
 
-  private roomCount(userId: string): number {
-    const row = this.store.first(this.store.q.selectFrom("memberships").select((eb) => eb.fn.countAll<number>().as("n")).where("user_id", "=", userId));
-    return Number(row?.n ?? 0);
-  }
-
-  private deviceChangesInRange(from: number, to: number) {
-    return this.store.all(this.store.q.selectFrom("device_list_changes").select(["user_id", "visible_to"]).distinct()
-      .where("stream_pos", ">", from).where("stream_pos", "<=", to));
-  }
-
   /**
    * The device changes `userId` is to hear of, found from their rooms: their own,
    * those of the people in their rooms, and those told only to them.
    */
   private deviceChangesNear(userId: string, from: number, to: number): { user_id: string }[] {
-    const q = this.store.q;
-    const ofRoomMates = this.store.all(q.selectFrom("memberships as mine")
-      .innerJoin("memberships as other", "other.room_id", "mine.room_id")
-      .innerJoin("device_list_changes as d", "d.user_id", "other.user_id")
-      .select("d.user_id").distinct()
-      .where("mine.user_id", "=", userId).where("mine.membership", "in", PRESENT).where("other.membership", "in", PRESENT)
-      .where("d.visible_to", "is", null)
-      .where("d.stream_pos", ">", from).where("d.stream_pos", "<=", to));
-    const own = this.store.all(q.selectFrom("device_list_changes").select("user_id").distinct()
-      .where((eb) => eb.or([eb.and([eb("user_id", "=", userId), eb("visible_to", "is", null)]), eb("visible_to", "=", userId)]))
-      .where("stream_pos", ">", from).where("stream_pos", "<=", to));
-    return [...ofRoomMates, ...own];
-  }
-
-  private memberEventsInRange(from: number, to: number) {
-    return this.store.all(this.store.q.selectFrom("events").select(["room_id", "state_key"])
-      .where("stream_pos", ">", from).where("stream_pos", "<=", to).where("type", "=", "m.room.member"));
-  }
-
-  private memberEventsInMyRooms(userId: string, from: number, to: number) {
-    return this.store.all(this.store.q.selectFrom("memberships as m").innerJoin("events as e", "e.room_id", "m.room_id")
-      .select(["e.room_id", "e.state_key"])
-      .where("m.user_id", "=", userId).where("e.type", "=", "m.room.member")
-      .where("e.stream_pos", ">", from).where("e.stream_pos", "<=", to));
+    return [...this.rows.changesOfRoomMates(userId, PRESENT, from, to), ...this.rows.ownChanges(userId, from, to)];
   }
 
   /**
