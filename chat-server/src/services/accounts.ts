@@ -1,8 +1,8 @@
 /** Users, devices and access tokens. Tokens are stored as SHA-256 hashes only. */
 import { createHash } from "node:crypto";
 import type { AccountKind } from "@onsafe/schema";
+import { AccountsStore } from "../storage/accounts.ts";
 import type { Store } from "../storage/database.ts";
-import { prepared } from "../storage/prepared.ts";
 import type { Writer } from "../storage/writer.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
 import type { DeviceLists } from "./device-lists.ts";
@@ -23,29 +23,18 @@ export interface LoginResult {
   home_server: string;
 }
 
-/** Tables whose rows belong to one device and go when it is deleted. */
-export const PER_DEVICE_TABLES = ["devices", "dehydrated_devices", "access_tokens", "device_keys", "one_time_keys", "fallback_keys", "to_device", "to_device_txns"] as const;
-
 export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
-/** Every authenticated request looks its token up: compiled once (storage/prepared.ts). */
-const queries = (store: Store) => ({
-  session: prepared(store, (q, tokenHash: string) => q.selectFrom("access_tokens")
-    .innerJoin("users", "users.user_id", "access_tokens.user_id")
-    .select(["access_tokens.user_id", "access_tokens.device_id", "access_tokens.token_hash", "users.kind", "users.deactivated"])
-    .where("access_tokens.token_hash", "=", tokenHash)),
-});
-
 export class Accounts {
-  private readonly queries: ReturnType<typeof queries>;
+  private readonly rows: AccountsStore;
 
   constructor(
-    private readonly store: Store,
+    store: Store,
     private readonly writer: Writer,
     private readonly deviceLists: DeviceLists,
     readonly serverName: string,
   ) {
-    this.queries = queries(store);
+    this.rows = new AccountsStore(store);
   }
 
   userId(localpart: string): string {
@@ -53,7 +42,7 @@ export class Accounts {
   }
 
   getUser(userId: string) {
-    return this.store.first(this.store.q.selectFrom("users").selectAll().where("user_id", "=", userId));
+    return this.rows.user(userId);
   }
 
   /** Display name and avatar, as carried in member events. */
@@ -66,7 +55,7 @@ export class Accounts {
   }
 
   kindOf(userId: string): AccountKind | undefined {
-    return this.store.first(this.store.q.selectFrom("users").select("kind").where("user_id", "=", userId))?.kind;
+    return this.rows.kindOf(userId);
   }
 
   async createUser(input: { localpart: string; kind: AccountKind; password?: string; displayname?: string }): Promise<string> {
@@ -74,7 +63,7 @@ export class Accounts {
     const passwordHash = input.password ? await hashPassword(input.password) : null;
     return this.writer.write(() => {
       if (this.getUser(userId)) throw new MatrixError(400, "M_USER_IN_USE", "User ID already taken.");
-      this.store.run(this.store.q.insertInto("users").values({
+      this.rows.insertUser({
         user_id: userId,
         localpart: input.localpart,
         kind: input.kind,
@@ -84,7 +73,7 @@ export class Accounts {
         created_ts: Date.now(),
         deactivated: 0,
         active_day: input.kind === "visitor" ? dayOf(Date.now()) : null,
-      }));
+      });
       return userId;
     });
   }
@@ -94,15 +83,14 @@ export class Accounts {
     const token = `onsafe_${randomToken(32)}`;
     const device = deviceId ?? randomAlnum(10).toUpperCase();
     await this.writer.write(() => {
-      const q = this.store.q;
-      this.store.run(q.insertInto("devices").values({
+      this.rows.insertDeviceIfNew({
         user_id: userId, device_id: device, display_name: displayName ?? null, created_ts: Date.now(),
-      }).onConflict((oc) => oc.columns(["user_id", "device_id"]).doNothing()));
+      });
       // Logging in again as an existing device replaces that device's old tokens (spec: /login device_id).
-      this.store.run(q.deleteFrom("access_tokens").where("user_id", "=", userId).where("device_id", "=", device));
-      this.store.run(q.insertInto("access_tokens").values({
+      this.rows.deleteTokensOfDevice(userId, device);
+      this.rows.insertToken({
         token_hash: hashToken(token), user_id: userId, device_id: device, created_ts: Date.now(),
-      }));
+      });
     });
     return { user_id: userId, device_id: device, access_token: token, home_server: this.serverName };
   }
@@ -116,25 +104,22 @@ export class Accounts {
   }
 
   resolveToken(token: string): Session | undefined {
-    const row = this.queries.session.first(hashToken(token));
+    const row = this.rows.sessionByTokenHash(hashToken(token));
     if (!row || row.deactivated) return undefined;
     return { userId: row.user_id, deviceId: row.device_id, kind: row.kind, tokenHash: row.token_hash };
   }
 
   listDevices(userId: string) {
-    return this.store.all(this.store.q.selectFrom("devices").select(["device_id", "display_name"]).where("user_id", "=", userId));
+    return this.rows.devices(userId);
   }
 
   getDevice(userId: string, deviceId: string) {
-    return this.store.first(this.store.q.selectFrom("devices").select(["device_id", "display_name"])
-      .where("user_id", "=", userId).where("device_id", "=", deviceId));
+    return this.rows.device(userId, deviceId);
   }
 
   async renameDevice(userId: string, deviceId: string, displayName: string): Promise<void> {
     await this.writer.write(() => {
-      const result = this.store.run(this.store.q.updateTable("devices").set({ display_name: displayName })
-        .where("user_id", "=", userId).where("device_id", "=", deviceId));
-      if (result.changes === 0) throw new MatrixError(404, "M_NOT_FOUND", "Unknown device");
+      if (this.rows.renameDevice(userId, deviceId, displayName) === 0) throw new MatrixError(404, "M_NOT_FOUND", "Unknown device");
     });
   }
 
@@ -145,7 +130,7 @@ export class Accounts {
   async changePassword(session: Session, newPassword: string, keepOtherDevices: boolean): Promise<void> {
     const passwordHash = await hashPassword(newPassword);
     await this.writer.write(() => {
-      this.store.run(this.store.q.updateTable("users").set({ password_hash: passwordHash }).where("user_id", "=", session.userId));
+      this.rows.setPasswordHash(session.userId, passwordHash);
     });
     if (keepOtherDevices) return;
     const others = this.listDevices(session.userId).map((d) => d.device_id).filter((id) => id !== session.deviceId);
@@ -159,18 +144,7 @@ export class Accounts {
 
   async deleteDevices(userId: string, deviceIds: string[]): Promise<void> {
     await this.writer.write((ctx) => {
-      const q = this.store.q;
-      for (const deviceId of deviceIds) {
-        for (const table of PER_DEVICE_TABLES) {
-          // Every table in the list has user_id and device_id columns.
-          this.store.run(q.deleteFrom(table as "devices").where("user_id", "=", userId).where("device_id", "=", deviceId));
-        }
-        // The self-signing key's signature of the device, and the device's signature of the master key.
-        this.store.run(q.deleteFrom("key_signatures").where((eb) => eb.or([
-          eb.and([eb("target_user_id", "=", userId), eb("target_key_id", "=", deviceId)]),
-          eb.and([eb("signer_user_id", "=", userId), eb("signer_key_id", "=", `ed25519:${deviceId}`)]),
-        ])));
-      }
+      for (const deviceId of deviceIds) this.rows.deleteDevice(userId, deviceId);
       this.deviceLists.recordChange(ctx, userId);
     });
   }

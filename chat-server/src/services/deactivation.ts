@@ -15,22 +15,20 @@
  * member events carry no profile.
  */
 import type { Store } from "../storage/database.ts";
+import { DeactivationStore } from "../storage/deactivation.ts";
 import type { Writer } from "../storage/writer.ts";
-import { PER_DEVICE_TABLES, type Session } from "./accounts.ts";
+import type { Session } from "./accounts.ts";
 import type { DeviceLists } from "./device-lists.ts";
 import type { Media } from "./media.ts";
 import { eraseAbandonedRooms, pruneMessagesOf } from "./conversation-erasure.ts";
 import { type Memberships, PRESENT } from "./memberships.ts";
 import type { Rooms } from "./rooms.ts";
 
-/** Tables whose rows belong to one user, by their `user_id` column: every device's, and the user's own. */
-const PER_USER_TABLES = [
-  ...PER_DEVICE_TABLES, "cross_signing_keys", "room_key_versions", "room_keys", "account_data", "filters", "receipts",
-] as const;
-
 const EVER = ["join", "invite", "leave", "ban", "knock"] as const;
 
 export class Deactivation {
+  private readonly rows: DeactivationStore;
+
   constructor(
     private readonly store: Store,
     private readonly writer: Writer,
@@ -38,15 +36,15 @@ export class Deactivation {
     private readonly rooms: Rooms,
     private readonly deviceLists: DeviceLists,
     private readonly media: Media,
-  ) {}
+  ) {
+    this.rows = new DeactivationStore(store);
+  }
 
   async deactivate(session: Session): Promise<void> {
     const { userId } = session;
-    const q = this.store.q;
     // First the lock: no token of this user works from here on.
     await this.writer.write(() => {
-      this.store.run(q.updateTable("users").set({ deactivated: 1, password_hash: null, displayname: null, avatar_url: null }).where("user_id", "=", userId));
-      this.store.run(q.deleteFrom("access_tokens").where("user_id", "=", userId));
+      this.rows.lockAccount(userId);
     });
     for (const roomId of this.memberships.roomsOf(userId, PRESENT)) {
       await this.rooms.membership(session, roomId, "leave", userId);
@@ -56,13 +54,8 @@ export class Deactivation {
     const mediaIds = await this.writer.write((ctx) => {
       pruneMessagesOf(this.store, userId);
       eraseAbandonedRooms(this.store, everIn);
-      for (const table of PER_USER_TABLES) {
-        // Every table in the list has a user_id column.
-        this.store.run(q.deleteFrom(table as "devices").where("user_id", "=", userId));
-      }
-      this.store.run(q.deleteFrom("key_signatures").where((eb) => eb.or([eb("target_user_id", "=", userId), eb("signer_user_id", "=", userId)])));
-      const media = this.store.all(q.selectFrom("media").select("media_id").where("user_id", "=", userId)).map((m) => m.media_id);
-      this.store.run(q.deleteFrom("media").where("user_id", "=", userId));
+      this.rows.deleteRowsOf(userId);
+      const media = this.rows.deleteMediaOf(userId);
       this.deviceLists.recordChange(ctx, userId);
       return media;
     });
