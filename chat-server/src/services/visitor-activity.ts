@@ -6,6 +6,7 @@
  * bots are not tracked: their accounts do not expire.
  */
 import type { Store } from "../storage/database.ts";
+import { VisitorActivityStore } from "../storage/visitor-activity.ts";
 import type { Writer } from "../storage/writer.ts";
 import type { Session } from "./accounts.ts";
 
@@ -19,7 +20,11 @@ export class VisitorActivity {
   private recorded = new Set<string>();
   private day = -1;
 
-  constructor(private readonly store: Store, private readonly writer: Writer, private readonly now: () => number = Date.now) {}
+  private readonly rows: VisitorActivityStore;
+
+  constructor(store: Store, private readonly writer: Writer, private readonly now: () => number = Date.now) {
+    this.rows = new VisitorActivityStore(store);
+  }
 
   seen(session: Session): void {
     if (session.kind !== "visitor") return;
@@ -30,10 +35,8 @@ export class VisitorActivity {
     }
     if (this.recorded.has(session.userId)) return;
     this.recorded.add(session.userId);
-    const { store } = this;
     this.writer.write(() => {
-      store.run(store.q.updateTable("users").set({ active_day: today })
-        .where("user_id", "=", session.userId).where((eb) => eb.or([eb("active_day", "is", null), eb("active_day", "<", today)])));
+      this.rows.markActive(session.userId, today);
     }).catch(() => {
       // Not recorded this time (the store is closing); the next request tries again.
       this.recorded.delete(session.userId);
