@@ -1,5 +1,6 @@
 /** Sync filters: stored per user, read for the few settings our sync honours. */
 import type { Store } from "../storage/database.ts";
+import { FiltersStore } from "../storage/filters.ts";
 import type { Writer } from "../storage/writer.ts";
 import { invalidParam, isObject, type JsonObject } from "@onsafe/matrix-basics";
 
@@ -13,26 +14,28 @@ const DEFAULT_TIMELINE_LIMIT = 10;
 const MAX_TIMELINE_LIMIT = 100;
 
 export class Filters {
-  constructor(private readonly store: Store, private readonly writer: Writer) {}
+  private readonly rows: FiltersStore;
+
+  constructor(store: Store, private readonly writer: Writer) {
+    this.rows = new FiltersStore(store);
+  }
 
   async create(userId: string, filter: JsonObject): Promise<string> {
     const json = JSON.stringify(filter);
     return this.writer.write(() => {
       // Clients upload the same filter on every start: hand back the stored one instead of piling up copies.
-      const same = this.store.first(this.store.q.selectFrom("filters").select("filter_id").where("user_id", "=", userId).where("filter_json", "=", json));
-      if (same) return String(same.filter_id);
-      const last = this.store.first(this.store.q.selectFrom("filters").select((eb) => eb.fn.max("filter_id").as("max")).where("user_id", "=", userId));
-      const filterId = Number(last?.max ?? -1) + 1;
-      this.store.run(this.store.q.insertInto("filters").values({ user_id: userId, filter_id: filterId, filter_json: json }));
+      const same = this.rows.idOf(userId, json);
+      if (same !== undefined) return String(same);
+      const filterId = Number(this.rows.lastId(userId) ?? -1) + 1;
+      this.rows.insert({ user_id: userId, filter_id: filterId, filter_json: json });
       return String(filterId);
     });
   }
 
   stored(userId: string, filterId: string): JsonObject | undefined {
     if (!/^\d{1,15}$/.test(filterId)) return undefined;
-    const row = this.store.first(this.store.q.selectFrom("filters").select("filter_json")
-      .where("user_id", "=", userId).where("filter_id", "=", Number(filterId)));
-    return row ? (JSON.parse(row.filter_json) as JsonObject) : undefined;
+    const json = this.rows.json(userId, Number(filterId));
+    return json !== undefined ? (JSON.parse(json) as JsonObject) : undefined;
   }
 
   /** The sync settings of a stored filter id or an inline JSON filter. */
