@@ -7,6 +7,7 @@ import { mkdirSync } from "node:fs";
 import { readFile, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Store } from "../storage/database.ts";
+import { MediaStore } from "../storage/media.ts";
 import type { Writer } from "../storage/writer.ts";
 
 export interface StoredMedia {
@@ -17,8 +18,10 @@ export interface StoredMedia {
 
 export class Media {
   private readonly dir: string;
+  private readonly rows: MediaStore;
 
-  constructor(private readonly store: Store, private readonly writer: Writer, dataDir: string, private readonly serverName: string) {
+  constructor(store: Store, private readonly writer: Writer, dataDir: string, private readonly serverName: string) {
+    this.rows = new MediaStore(store);
     this.dir = join(dataDir, "media");
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
   }
@@ -27,16 +30,16 @@ export class Media {
     const mediaId = randomBytes(24).toString("base64url");
     await writeFile(join(this.dir, mediaId), data, { mode: 0o600, flag: "wx" });
     await this.writer.write(() => {
-      this.store.run(this.store.q.insertInto("media").values({
+      this.rows.insert({
         media_id: mediaId, user_id: userId, content_type: contentType, upload_name: uploadName, size: data.length, created_ts: Date.now(),
-      }));
+      });
     });
     return `mxc://${this.serverName}/${mediaId}`;
   }
 
   async download(serverName: string, mediaId: string): Promise<StoredMedia | undefined> {
     if (serverName !== this.serverName || !/^[A-Za-z0-9_-]{1,64}$/.test(mediaId)) return undefined;
-    const row = this.store.first(this.store.q.selectFrom("media").select(["content_type", "upload_name"]).where("media_id", "=", mediaId));
+    const row = this.rows.byId(mediaId);
     if (!row) return undefined;
     return { contentType: row.content_type, uploadName: row.upload_name, data: await readFile(join(this.dir, mediaId)) };
   }
