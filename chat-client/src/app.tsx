@@ -8,7 +8,7 @@ import { Restore, type RestoreOutcome } from "./landing/Restore.tsx";
 import { HeldMessages } from "./opening/held-messages.ts";
 import { OpeningScreen } from "./opening/OpeningScreen.tsx";
 import { TopBar } from "./ui/TopBar.tsx";
-import { type AppOpening, fetchPublicConfig } from "./chat/public-config.ts";
+import { type AppOpening, fetchPublicConfig } from "./matrix/public-config.ts";
 import type { VictimSession } from "./chat/session.ts";
 
 /** The chat code, loaded after the landing page is on screen. */

@@ -12,9 +12,9 @@ import { RecoveryDialog } from "./RecoveryDialog.tsx";
 import { RecoveryOffer } from "./RecoveryOffer.tsx";
 import { ReferralsPanel } from "./ReferralsPanel.tsx";
 import { RoomPane } from "./RoomPane.tsx";
-import { createLiveRoom } from "./live-room.ts";
-import { onRoomChanges } from "./room-changes.ts";
-import { unreadCount } from "./room-view.ts";
+import { createLiveRoom } from "../matrix/live-room.ts";
+import { onRoomChanges } from "../matrix/room-changes.ts";
+import { unreadCount } from "../matrix/room-view.ts";
 import type { VictimSession } from "./session.ts";
 
 /**

@@ -3,7 +3,7 @@ import { telHref } from "../words/content.ts";
 import { t } from "../words/i18n.ts";
 import { closingT } from "./closing-strings.ts";
 import { phoneParts } from "./phone-links.ts";
-import type { ChatItem, LetterItem, VisitItem } from "./timeline.ts";
+import type { ChatItem, LetterItem, VisitItem } from "../matrix/timeline.ts";
 
 export type Message = Extract<ChatItem, { kind: "message" }>;
 type Prompt = Extract<ChatItem, { kind: "prompt" }>;

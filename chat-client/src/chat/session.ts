@@ -34,10 +34,10 @@ import { wipeDevice } from "../device/wipe.ts";
 import { HeldMessages, type HeldMessage } from "../opening/held-messages.ts";
 import type { Lang } from "../words/strings.ts";
 import { BotRooms } from "./bot-rooms.ts";
-import { type AppOpening, fetchPublicConfig } from "./public-config.ts";
-import { restoreKeyBackup, setUpKeyBackup } from "./key-backup.ts";
+import { type AppOpening, fetchPublicConfig } from "../matrix/public-config.ts";
+import { restoreKeyBackup, setUpKeyBackup } from "../matrix/key-backup.ts";
 import { ownDeviceKeysUploaded } from "./own-device-keys.ts";
-import { createdBy, resend } from "./room-view.ts";
+import { createdBy, resend } from "../matrix/room-view.ts";
 
 export type Connection = "connecting" | "online" | "offline";
 
@@ -256,7 +256,7 @@ export class VictimSession {
     });
   }
 
-  /** Called when the connection state changes (the room's own changes: `chat/live-room.ts`). */
+  /** Called when the connection state changes (the room's own changes: `matrix/live-room.ts`). */
   onConnectionChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

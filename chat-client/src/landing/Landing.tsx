@@ -1,5 +1,5 @@
 import { createResource, createSignal, Show } from "solid-js";
-import { fetchPublicConfig } from "../chat/public-config.ts";
+import { fetchPublicConfig } from "../matrix/public-config.ts";
 import { t } from "../words/i18n.ts";
 import { CrisisLines } from "../ui/CrisisLines.tsx";
 import { TopBar } from "../ui/TopBar.tsx";

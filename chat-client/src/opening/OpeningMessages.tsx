@@ -1,6 +1,6 @@
 import { For, Show } from "solid-js";
 import { PromptOptions } from "../chat/MessageList.tsx";
-import type { AppOpening } from "../chat/public-config.ts";
+import type { AppOpening } from "../matrix/public-config.ts";
 import { lang, t } from "../words/i18n.ts";
 import type { HeldMessage } from "./held-messages.ts";
 

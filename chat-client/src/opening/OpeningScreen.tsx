@@ -1,7 +1,7 @@
 import { createEffect, on, onCleanup, Show } from "solid-js";
 import { Composer } from "../chat/Composer.tsx";
 import { warnBeforeLeaving } from "../device/leave-warning.ts";
-import type { AppOpening } from "../chat/public-config.ts";
+import type { AppOpening } from "../matrix/public-config.ts";
 import { lang, t } from "../words/i18n.ts";
 import { CallForHelp } from "../ui/CallForHelp.tsx";
 import { TopBar } from "../ui/TopBar.tsx";

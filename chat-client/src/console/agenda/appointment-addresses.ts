@@ -9,8 +9,8 @@
 import { isVisitContent, VISIT_FIELD } from "@onsafe/schema/scheduling";
 import { ClientEvent, type MatrixClient, type MatrixEvent, MatrixEventEvent, type Room, RoomEvent } from "matrix-js-sdk";
 import { createSignal } from "solid-js";
-import { fetchPublicConfig } from "../../chat/public-config.ts";
-import { createdBy } from "../../chat/room-view.ts";
+import { fetchPublicConfig } from "../../matrix/public-config.ts";
+import { createdBy } from "../../matrix/room-view.ts";
 import type { StaffSession } from "../shell/staff-session.ts";
 
 const [rooms, setRooms] = createSignal<ReadonlySet<string>>(new Set());

@@ -1,6 +1,6 @@
 import { createResource, createSignal, Match, onCleanup, Show, Switch } from "solid-js";
-import { decryptAttachment } from "../../chat/attachment-crypto.ts";
-import type { Attachment } from "../../chat/timeline.ts";
+import { decryptAttachment } from "../../matrix/attachment-crypto.ts";
+import type { Attachment } from "../../matrix/timeline.ts";
 import { ct } from "../shell/ct.ts";
 
 /**

@@ -9,8 +9,8 @@
 import { createEffect, on, onMount, Show } from "solid-js";
 import { MessageList, type NameOf } from "../../chat/MessageList.tsx";
 import { lang } from "../../words/i18n.ts";
-import { createLiveRoom, type LiveRoom } from "../../chat/live-room.ts";
-import { unreadEvents } from "../../chat/room-view.ts";
+import { createLiveRoom, type LiveRoom } from "../../matrix/live-room.ts";
+import { unreadEvents } from "../../matrix/room-view.ts";
 import { isTriageSummaryContent, TRIAGE_SUMMARY_FIELD, type TriageSummaryContent } from "@onsafe/schema/events";
 import { AttachmentView } from "./AttachmentView.tsx";
 import { ct } from "../shell/ct.ts";

@@ -1,6 +1,6 @@
 import { createSignal, onCleanup, onMount, Show } from "solid-js";
 import { Composer } from "../../chat/Composer.tsx";
-import { onRoomChanges } from "../../chat/room-changes.ts";
+import { onRoomChanges } from "../../matrix/room-changes.ts";
 import { ConversationLog, createConsoleRoom } from "../conversation/ConversationLog.tsx";
 import { pt } from "./partner-strings.ts";
 import type { StaffSession } from "../shell/staff-session.ts";

@@ -10,8 +10,8 @@ import type { PartnerReferralJson } from "@onsafe/schema/ops-api";
 import { ClientEvent, RoomEvent } from "matrix-js-sdk";
 import { createSignal, onCleanup, onMount } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
-import { onRoomChanges } from "../../chat/room-changes.ts";
-import { unreadCount } from "../../chat/room-view.ts";
+import { onRoomChanges } from "../../matrix/room-changes.ts";
+import { unreadCount } from "../../matrix/room-view.ts";
 import type { StaffSession } from "../shell/staff-session.ts";
 
 const REFRESH_MS = 5000;

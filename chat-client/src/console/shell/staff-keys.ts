@@ -6,12 +6,12 @@
  * so the cases' history and pinned triage summaries stay readable
  * (docs/CONSOLE.md "Sign-in and keys", docs/THREAT_MODEL.md).
  *
- * The victim app keeps its backup the same way (chat/key-backup.ts, whose
+ * The victim app keeps its backup the same way (matrix/key-backup.ts, whose
  * restore is reused here), with a key derived from its recovery code.
  */
 import { Method, type MatrixClient } from "matrix-js-sdk";
 import { decodeRecoveryKey, deriveRecoveryKeyFromPassphrase, type CryptoCallbacks, type GeneratedSecretStorageKey, type StartDehydrationOpts } from "matrix-js-sdk/lib/crypto-api/index.js";
-import { restoreKeyBackup } from "../../chat/key-backup.ts";
+import { restoreKeyBackup } from "../../matrix/key-backup.ts";
 
 /** "ready": this device holds the backup key; "set-up": the account has no secret storage yet; "enter": it has, this device does not. */
 export type RecoveryState = "ready" | "set-up" | "enter";

@@ -93,7 +93,7 @@ export class StaffSession {
       cryptoCallbacks: secretKeys.callbacks(),
     });
     await client.initRustCrypto({ cryptoDatabasePrefix: CRYPTO_DB_PREFIX });
-    // Detached: unsent messages are kept apart, so the chat can show them with "Retry" (chat/room-view.ts).
+    // Detached: unsent messages are kept apart, so the chat can show them with "Retry" (matrix/room-view.ts).
     await client.startClient({ initialSyncLimit: 30, lazyLoadMembers: true, pendingEventOrdering: PendingEventOrdering.Detached });
     return new StaffSession(client, login, secretKeys);
   }
