@@ -1,5 +1,5 @@
 import { createSignal, Show } from "solid-js";
-import { PromptOptions } from "./MessageList.tsx";
+import { PromptOptions } from "../ui/MessageList.tsx";
 import { letterText } from "../matrix/referrals.ts";
 import { rt } from "./referral-strings.ts";
 import { saveFile } from "./save-file.ts";

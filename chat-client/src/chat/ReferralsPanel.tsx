@@ -3,7 +3,7 @@ import { t } from "../words/i18n.ts";
 import { decryptAttachment } from "../matrix/attachment-crypto.ts";
 import { LetterCard } from "./LetterCard.tsx";
 import { createLiveRoom } from "../matrix/live-room.ts";
-import { type NameOf, victimNames } from "./MessageList.tsx";
+import { type NameOf, victimNames } from "../ui/MessageList.tsx";
 import { partnerName } from "../matrix/referrals.ts";
 import { rt } from "./referral-strings.ts";
 import { onRoomChanges } from "../matrix/room-changes.ts";

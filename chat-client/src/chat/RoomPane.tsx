@@ -1,8 +1,8 @@
 import { createEffect, type JSX, on, onCleanup, onMount, Show } from "solid-js";
 import { t } from "../words/i18n.ts";
-import { Composer, type Draft } from "./Composer.tsx";
+import { Composer, type Draft } from "../ui/Composer.tsx";
 import type { LiveRoom } from "../matrix/live-room.ts";
-import { type MessageActions, MessageList, type NameOf } from "./MessageList.tsx";
+import { type MessageActions, MessageList, type NameOf } from "../ui/MessageList.tsx";
 import type { LetterItem, VisitItem } from "../matrix/timeline.ts";
 
 /**

@@ -1,5 +1,5 @@
 import { For, Show } from "solid-js";
-import { PromptOptions } from "../chat/MessageList.tsx";
+import { PromptOptions } from "../ui/MessageList.tsx";
 import type { AppOpening } from "../matrix/public-config.ts";
 import { lang, t } from "../words/i18n.ts";
 import type { HeldMessage } from "./held-messages.ts";

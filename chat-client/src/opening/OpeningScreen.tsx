@@ -1,5 +1,5 @@
 import { createEffect, on, onCleanup, Show } from "solid-js";
-import { Composer } from "../chat/Composer.tsx";
+import { Composer } from "../ui/Composer.tsx";
 import { warnBeforeLeaving } from "../device/leave-warning.ts";
 import type { AppOpening } from "../matrix/public-config.ts";
 import { lang, t } from "../words/i18n.ts";

@@ -1,5 +1,5 @@
 import { createSignal } from "solid-js";
-import type { Draft } from "../chat/Composer.tsx";
+import type { Draft } from "../ui/Composer.tsx";
 import type { Lang } from "../words/strings.ts";
 
 export interface HeldMessage {

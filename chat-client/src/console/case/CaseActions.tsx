@@ -2,7 +2,7 @@ import { BOT_LOCALPARTS } from "@onsafe/schema/account-kinds";
 import type { TriageSummaryContent } from "@onsafe/schema/events";
 import type { CaseJson } from "@onsafe/schema/ops-api";
 import { createSignal, For, Show } from "solid-js";
-import type { Draft } from "../../chat/Composer.tsx";
+import type { Draft } from "../../ui/Composer.tsx";
 import { lang } from "../../words/i18n.ts";
 import { ArrangeVisit } from "../agenda/ArrangeVisit.tsx";
 import type { CaseReferrals } from "../referrals/case-referrals.ts";

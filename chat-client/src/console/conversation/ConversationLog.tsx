@@ -7,7 +7,7 @@
  * on screen (`reading.ts`).
  */
 import { createEffect, on, onMount, Show } from "solid-js";
-import { MessageList, type NameOf } from "../../chat/MessageList.tsx";
+import { MessageList, type NameOf } from "../../ui/MessageList.tsx";
 import { lang } from "../../words/i18n.ts";
 import { createLiveRoom, type LiveRoom } from "../../matrix/live-room.ts";
 import { unreadEvents } from "../../matrix/room-view.ts";

@@ -1,5 +1,5 @@
 import { createEffect, createSignal, type JSX, Show } from "solid-js";
-import { Composer, type Draft } from "../../chat/Composer.tsx";
+import { Composer, type Draft } from "../../ui/Composer.tsx";
 import type { CaseJson } from "@onsafe/schema/ops-api";
 import { createCaseReferrals } from "../referrals/case-referrals.ts";
 import { CaseActions } from "../case/CaseActions.tsx";

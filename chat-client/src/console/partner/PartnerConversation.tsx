@@ -1,5 +1,5 @@
 import { createSignal, onCleanup, onMount, Show } from "solid-js";
-import { Composer } from "../../chat/Composer.tsx";
+import { Composer } from "../../ui/Composer.tsx";
 import { onRoomChanges } from "../../matrix/room-changes.ts";
 import { ConversationLog, createConsoleRoom } from "../conversation/ConversationLog.tsx";
 import { pt } from "./partner-strings.ts";
