@@ -465,3 +465,32 @@ describe("over HTTP", () => {
     }
   });
 });
+
+describe("a JSON body nested 5,000 levels deep", () => {
+  /** An object whose one field holds 5,000 arrays inside each other: 10 KB, under the 16 KB limit. */
+  const deep = '{"a":' + "[".repeat(5_000) + "]".repeat(5_000) + "}";
+  const routes: [string, string][] = [["PUT", "/me/shift"], ["POST", "/partners"], ["POST", "/me/availability"], ["PUT", "/me/visits-per-day"]];
+
+  it("is 400 M_BAD_JSON on every route that reads a body, changing nothing", async () => {
+    for (const [method, path] of routes) await expectRefused(method, path, { as: who.boss, raw: deep }, 400, "M_BAD_JSON");
+  });
+
+  it("is 400 M_BAD_JSON on the ops API's port and through the homeserver's /_onsafe/ proxy", async () => {
+    const running = await startOpsApi(app, { host: "127.0.0.1", port: 0 });
+    // A second homeserver whose /_onsafe/ goes to this ops API; tokens are still checked by the first.
+    const front = await TestServer.start({ botsUrl: running.url });
+    try {
+      for (const base of [running.url, front.url]) {
+        for (const [method, path] of routes) {
+          const before = snapshot();
+          const reply = await fetch(`${base}/_onsafe/v1${path}`, { method, headers: { authorization: `Bearer ${who.boss.token}`, "content-type": "application/json" }, body: deep });
+          expect({ at: base, path, status: reply.status, errcode: (await reply.json()).errcode }).toEqual({ at: base, path, status: 400, errcode: "M_BAD_JSON" });
+          expect(snapshot()).toBe(before);
+        }
+      }
+    } finally {
+      await front.close();
+      await running.close();
+    }
+  });
+});

@@ -39,10 +39,15 @@ export function nestsDeeperThan(text: string, max: number): boolean {
   return false;
 }
 
+/** M_BAD_JSON when `text` nests deeper than MAX_JSON_NESTING; for JSON read elsewhere than a body (a `filter` query parameter). */
+export function refuseDeepJson(text: string): void {
+  if (nestsDeeperThan(text, MAX_JSON_NESTING)) throw badJson(`JSON nested deeper than ${MAX_JSON_NESTING} levels`);
+}
+
 /** Parses a body as a JSON object; an empty body counts as `{}`. Not JSON: M_NOT_JSON; too deep or not an object: M_BAD_JSON. */
 export function parseJsonObject(text: string): JsonObject {
   if (text.trim() === "") return {};
-  if (nestsDeeperThan(text, MAX_JSON_NESTING)) throw badJson(`JSON nested deeper than ${MAX_JSON_NESTING} levels`);
+  refuseDeepJson(text);
   let value: unknown;
   try {
     value = JSON.parse(text);
