@@ -3,11 +3,13 @@
  * membership kept beside) and shaping them for clients. Inserts run inside a
  * Writer transaction, so positions and rows commit together.
  */
-import type { EventsTable } from "@onsafe/schema";
 import type { Store } from "../storage/database.ts";
-import { prepared } from "../storage/prepared.ts";
+import { type EventRow, EventsStore } from "../storage/events.ts";
+import { MembershipsStore } from "../storage/memberships.ts";
 import type { WriteContext } from "../storage/writer.ts";
 import { type JsonObject, newEventId } from "@onsafe/matrix-basics";
+
+export type { EventRow } from "../storage/events.ts";
 
 export interface NewEvent {
   roomId: string;
@@ -29,8 +31,6 @@ export interface Txn {
   scope: string;
 }
 
-export type EventRow = EventsTable;
-
 export interface ClientEvent {
   event_id: string;
   room_id: string;
@@ -49,30 +49,16 @@ export interface Viewer {
   deviceId?: string;
 }
 
-/** The queries every send, state read and event shaping makes: compiled once (storage/prepared.ts). */
-const queries = (store: Store) => ({
-  insert: prepared(store, (q, row: EventRow) => q.insertInto("events").values(row)),
-  byId: prepared(store, (q, eventId: string) => q.selectFrom("events").selectAll().where("event_id", "=", eventId)),
-  byTxn: prepared(store, (q, sender: string, deviceId: string, txnId: string, roomId: string, scope: string) => q.selectFrom("events").selectAll()
-    .where("sender", "=", sender).where("txn_device_id", "=", deviceId).where("txn_id", "=", txnId)
-    .where("room_id", "=", roomId).where("txn_scope", "=", scope)),
-  stateRow: prepared(store, (q, roomId: string, type: string, stateKey: string) => q.selectFrom("room_state").selectAll()
-    .where("room_id", "=", roomId).where("type", "=", type).where("state_key", "=", stateKey)),
-  stateContent: prepared(store, (q, roomId: string, type: string, stateKey: string) => q.selectFrom("room_state")
-    .innerJoin("events", "events.event_id", "room_state.event_id")
-    .select("events.content")
-    .where("room_state.room_id", "=", roomId).where("room_state.type", "=", type).where("room_state.state_key", "=", stateKey)),
-});
-
 export class Events {
-  private readonly queries: ReturnType<typeof queries>;
+  private readonly rows: EventsStore;
+  private readonly memberships: MembershipsStore;
 
-  constructor(private readonly store: Store) {
-    this.queries = queries(store);
+  constructor(store: Store) {
+    this.rows = new EventsStore(store);
+    this.memberships = new MembershipsStore(store);
   }
 
   insert(ctx: WriteContext, event: NewEvent): EventRow {
-    const q = this.store.q;
     const pos = ctx.nextPos();
     const isState = event.stateKey !== undefined;
     const previous = isState ? this.stateRow(event.roomId, event.type, event.stateKey!) : undefined;
@@ -91,24 +77,21 @@ export class Events {
       txn_scope: event.txn?.scope ?? null,
       txn_id: event.txn?.txnId ?? null,
     };
-    this.queries.insert.run(row);
+    this.rows.insert(row);
     if (isState) {
-      this.store.run(q.insertInto("room_state")
-        .values({ room_id: event.roomId, type: event.type, state_key: event.stateKey!, event_id: row.event_id, stream_pos: pos })
-        .onConflict((oc) => oc.columns(["room_id", "type", "state_key"]).doUpdateSet({ event_id: row.event_id, stream_pos: pos })));
-      if (event.type === "m.room.member") this.updateMembership(row, event.content);
+      const stateRow = row as EventRow & { state_key: string };
+      this.rows.setCurrentState(stateRow);
+      if (event.type === "m.room.member") this.updateMembership(stateRow, event.content);
     }
     ctx.wakeRoom(event.roomId);
     if (event.type === "m.room.member" && event.stateKey) ctx.wakeUsers([event.stateKey]);
     return row;
   }
 
-  private updateMembership(row: EventRow, content: JsonObject): void {
-    const q = this.store.q;
-    const userId = row.state_key!;
+  private updateMembership(row: EventRow & { state_key: string }, content: JsonObject): void {
+    const userId = row.state_key;
     const membership = String(content.membership);
-    const existing = this.store.first(q.selectFrom("memberships").selectAll()
-      .where("room_id", "=", row.room_id).where("user_id", "=", userId));
+    const existing = this.memberships.get(row.room_id, userId);
     let visibleFrom = existing?.visible_from ?? row.stream_pos;
     const visibility = this.stateContent(row.room_id, "m.room.history_visibility", "")?.history_visibility ?? "shared";
     const seesEverything = visibility === "shared" || visibility === "world_readable";
@@ -119,50 +102,36 @@ export class Events {
       // An invite declined or withdrawn before joining shows nothing but its own end.
       visibleFrom = row.stream_pos;
     }
-    this.store.run(q.insertInto("memberships")
-      .values({ room_id: row.room_id, user_id: userId, membership, event_id: row.event_id, stream_pos: row.stream_pos, visible_from: visibleFrom })
-      .onConflict((oc) => oc.columns(["room_id", "user_id"]).doUpdateSet({
-        membership, event_id: row.event_id, stream_pos: row.stream_pos, visible_from: visibleFrom,
-      })));
+    this.rows.setMembership(row, membership, visibleFrom);
   }
 
   byId(eventId: string): EventRow | undefined {
-    return this.queries.byId.first(eventId);
+    return this.rows.byId(eventId);
   }
 
   /** The event an earlier request of this transaction created, if any. */
   byTxn(sender: string, roomId: string, txn: Txn): EventRow | undefined {
-    return this.queries.byTxn.first(sender, txn.deviceId, txn.txnId, roomId, txn.scope);
+    return this.rows.byTxn(sender, txn.deviceId, txn.txnId, roomId, txn.scope);
   }
 
   stateRow(roomId: string, type: string, stateKey: string) {
-    return this.queries.stateRow.first(roomId, type, stateKey);
+    return this.rows.stateRow(roomId, type, stateKey);
   }
 
   stateContent(roomId: string, type: string, stateKey: string): JsonObject | undefined {
-    const row = this.queries.stateContent.first(roomId, type, stateKey);
-    return row ? (JSON.parse(row.content) as JsonObject) : undefined;
+    const content = this.rows.stateContent(roomId, type, stateKey);
+    return content !== undefined ? (JSON.parse(content) as JsonObject) : undefined;
   }
 
   /** Current state events of a room, optionally only some types. */
   currentState(roomId: string): EventRow[] {
-    const q = this.store.q;
-    return this.store.all(q.selectFrom("room_state")
-      .innerJoin("events", "events.event_id", "room_state.event_id")
-      .selectAll("events")
-      .where("room_state.room_id", "=", roomId)
-      .orderBy("events.stream_pos"));
+    return this.rows.currentState(roomId);
   }
 
   memberEvents(roomId: string, userIds: Iterable<string>): EventRow[] {
     const ids = [...new Set(userIds)];
     if (ids.length === 0) return [];
-    const q = this.store.q;
-    return this.store.all(q.selectFrom("room_state")
-      .innerJoin("events", "events.event_id", "room_state.event_id")
-      .selectAll("events")
-      .where("room_state.room_id", "=", roomId).where("room_state.type", "=", "m.room.member")
-      .where("room_state.state_key", "in", ids));
+    return this.rows.memberEvents(roomId, ids);
   }
 
   toClient(row: EventRow, viewer?: Viewer): ClientEvent {

@@ -4,7 +4,7 @@
  * is written. One write per request, so a refused request changes nothing.
  */
 import type { Store } from "../storage/database.ts";
-import { prepared } from "../storage/prepared.ts";
+import { RoomsStore } from "../storage/rooms.ts";
 import type { WriteContext, Writer } from "../storage/writer.ts";
 import type { Session } from "./accounts.ts";
 import type { Accounts } from "./accounts.ts";
@@ -23,17 +23,11 @@ const MAX_EVENT_BYTES = 65_536;
 
 export type MembershipAction = "invite" | "join" | "leave" | "kick" | "ban" | "unban";
 
-/** Every send checks the room: compiled once (storage/prepared.ts). */
-const queries = (store: Store) => ({
-  exists: prepared(store, (q, roomId: string) => q.selectFrom("rooms").select("room_id").where("room_id", "=", roomId)),
-  creator: prepared(store, (q, roomId: string) => q.selectFrom("rooms").select("creator").where("room_id", "=", roomId)),
-});
-
 export class Rooms {
-  private readonly queries: ReturnType<typeof queries>;
+  private readonly rows: RoomsStore;
 
   constructor(
-    private readonly store: Store,
+    store: Store,
     private readonly writer: Writer,
     readonly events: Events,
     private readonly memberships: Memberships,
@@ -41,15 +35,15 @@ export class Rooms {
     private readonly typing: Typing,
     private readonly serverName: string,
   ) {
-    this.queries = queries(store);
+    this.rows = new RoomsStore(store);
   }
 
   exists(roomId: string): boolean {
-    return !!this.queries.exists.first(roomId);
+    return this.rows.exists(roomId);
   }
 
   creatorOf(roomId: string): string {
-    return this.queries.creator.first(roomId)?.creator ?? "";
+    return this.rows.creatorOf(roomId) ?? "";
   }
 
   powerLevels(roomId: string): PowerLevels {
@@ -68,10 +62,9 @@ export class Rooms {
     const roomId = `!${randomToken(18)}:${this.serverName}`;
     return this.writer.write((ctx) => {
       if (maxCreated !== undefined) {
-        const created = this.store.first(this.store.q.selectFrom("rooms").select((eb) => eb.fn.countAll<number>().as("n")).where("creator", "=", creator));
-        if (Number(created?.n ?? 0) >= maxCreated) throw new MatrixError(429, "M_LIMIT_EXCEEDED", `A visitor may start at most ${maxCreated} conversations`);
+        if (this.rows.countCreatedBy(creator) >= maxCreated) throw new MatrixError(429, "M_LIMIT_EXCEEDED", `A visitor may start at most ${maxCreated} conversations`);
       }
-      this.store.run(this.store.q.insertInto("rooms").values({ room_id: roomId, creator, room_version: ROOM_VERSION, created_ts: Date.now() }));
+      this.rows.insert({ room_id: roomId, creator, room_version: ROOM_VERSION, created_ts: Date.now() });
       for (const event of initial) this.events.insert(ctx, { ...event, roomId, sender: creator });
       for (const invite of invites) {
         this.events.insert(ctx, { roomId, sender: creator, type: "m.room.member", stateKey: invite.userId, content: invite.content });
@@ -213,11 +206,7 @@ export class Rooms {
     const membership = this.memberships.membershipOf(roomId, session.userId);
     if (membership === "join" || membership === "invite") throw new MatrixError(400, "M_BAD_JSON", "You must leave the room before forgetting it");
     if (membership === undefined) return;
-    await this.writer.write(() => {
-      const q = this.store.q;
-      this.store.run(q.updateTable("memberships").set((eb) => ({ visible_from: eb("stream_pos", "+", 1) }))
-        .where("room_id", "=", roomId).where("user_id", "=", session.userId).where("membership", "in", ["leave", "ban"]));
-    });
+    await this.writer.write(() => this.memberships.rows.closeHistoryWindow(roomId, session.userId));
   }
 
   visibleEvent(eventId: string, userId: string): EventRow {
