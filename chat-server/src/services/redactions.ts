@@ -5,6 +5,7 @@
  * its ciphertext is gone from the server, not only hidden.
  */
 import type { Store } from "../storage/database.ts";
+import { RedactionsStore } from "../storage/redactions.ts";
 import type { Writer } from "../storage/writer.ts";
 import type { Session } from "./accounts.ts";
 import type { Events } from "./events.ts";
@@ -28,7 +29,11 @@ export function prune(type: string, content: JsonObject): JsonObject {
 }
 
 export class Redactions {
-  constructor(private readonly store: Store, private readonly writer: Writer, private readonly events: Events, private readonly rooms: Rooms) {}
+  private readonly rows: RedactionsStore;
+
+  constructor(private readonly store: Store, private readonly writer: Writer, private readonly events: Events, private readonly rooms: Rooms) {
+    this.rows = new RedactionsStore(store);
+  }
 
   async redact(session: Session, roomId: string, eventId: string, txnId: string, reason?: string): Promise<string> {
     if (reason !== undefined) assertMayGiveReason(session.kind);
@@ -48,7 +53,7 @@ export class Redactions {
       const redaction = this.events.insert(ctx, { roomId, type: "m.room.redaction", sender: session.userId, content, txn });
       if (!target.redacted_by) {
         const pruned = JSON.stringify(prune(target.type, JSON.parse(target.content) as JsonObject));
-        this.store.run(this.store.q.updateTable("events").set({ content: pruned, redacted_by: redaction.event_id }).where("event_id", "=", eventId));
+        this.rows.prune(eventId, pruned, redaction.event_id);
       }
       return redaction.event_id;
     });
