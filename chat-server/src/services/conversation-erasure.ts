@@ -10,39 +10,32 @@
  * Runs inside a write (storage/writer.ts).
  */
 import type { Store } from "../storage/database.ts";
-import { PRESENT } from "./memberships.ts";
+import { ConversationErasureStore, type EventFilter } from "../storage/conversation-erasure.ts";
 import { prune } from "./redactions.ts";
 import { type JsonObject } from "@onsafe/matrix-basics";
 
-type EventFilter = { column: "sender" | "room_id"; value: string };
-
 export function pruneMessagesOf(store: Store, userId: string): void {
-  pruneMessages(store, { column: "sender", value: userId });
+  pruneMessages(new ConversationErasureStore(store), { column: "sender", value: userId });
 }
 
 /** Of `roomIds`, erases those no visitor is in (joined or invited) any more; returns how many. */
 export function eraseAbandonedRooms(store: Store, roomIds: Iterable<string>): number {
-  const q = store.q;
+  const rows = new ConversationErasureStore(store);
   let erased = 0;
   for (const roomId of roomIds) {
-    const visitorStays = store.first(q.selectFrom("memberships").innerJoin("users", "users.user_id", "memberships.user_id")
-      .select("memberships.user_id").where("memberships.room_id", "=", roomId).where("memberships.membership", "in", PRESENT)
-      .where("users.kind", "=", "visitor").limit(1));
-    if (visitorStays) continue;
-    pruneMessages(store, { column: "room_id", value: roomId });
-    store.run(q.deleteFrom("room_keys").where("room_id", "=", roomId));
-    store.run(q.deleteFrom("receipts").where("room_id", "=", roomId));
+    if (rows.visitorStays(roomId)) continue;
+    pruneMessages(rows, { column: "room_id", value: roomId });
+    rows.deleteRoomKeys(roomId);
+    rows.deleteReceipts(roomId);
     erased++;
   }
   return erased;
 }
 
 /** Prunes the content of every message event (not state) matching `filter`. */
-function pruneMessages(store: Store, filter: EventFilter): void {
-  const q = store.q;
-  for (const event of store.all(q.selectFrom("events").select(["event_id", "type", "content"])
-    .where(filter.column, "=", filter.value).where("state_key", "is", null).where("content", "!=", "{}"))) {
+function pruneMessages(rows: ConversationErasureStore, filter: EventFilter): void {
+  for (const event of rows.messagesWithContent(filter)) {
     const pruned = JSON.stringify(prune(event.type, JSON.parse(event.content) as JsonObject));
-    store.run(q.updateTable("events").set({ content: pruned }).where("event_id", "=", event.event_id));
+    rows.setContent(event.event_id, pruned);
   }
 }

@@ -6,6 +6,7 @@
  * The sweep runs at start and every hour; it logs counts only.
  */
 import type { Store } from "../storage/database.ts";
+import { RetentionStore } from "../storage/retention.ts";
 import type { Deactivation } from "./deactivation.ts";
 import { dayOf } from "./visitor-activity.ts";
 
@@ -14,8 +15,11 @@ export const SWEEP_EVERY_MS = 60 * 60 * 1000;
 export class Retention {
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
+  private readonly rows: RetentionStore;
 
-  constructor(private readonly store: Store, private readonly deactivation: Deactivation, private readonly visitorRetentionDays: number) {}
+  constructor(store: Store, private readonly deactivation: Deactivation, private readonly visitorRetentionDays: number) {
+    this.rows = new RetentionStore(store);
+  }
 
   /** Deletes the visitors idle for longer than the retention period at `now`; returns how many. */
   sweep(now = Date.now()): Promise<number> {
@@ -42,8 +46,7 @@ export class Retention {
 
   private async deleteIdle(now: number): Promise<number> {
     const lastKeptDay = dayOf(now) - this.visitorRetentionDays;
-    const idle = this.store.all(this.store.q.selectFrom("users").select("user_id")
-      .where("kind", "=", "visitor").where("deactivated", "=", 0).where("active_day", "<", lastKeptDay)).map((u) => u.user_id);
+    const idle = this.rows.idleVisitors(lastKeptDay);
     for (const userId of idle) {
       await this.deactivation.deactivate({ userId, deviceId: "", kind: "visitor", tokenHash: "" });
     }
