@@ -9,10 +9,10 @@ import { HeldMessages } from "./opening/held-messages.ts";
 import { OpeningScreen } from "./opening/OpeningScreen.tsx";
 import { TopBar } from "./ui/TopBar.tsx";
 import { type AppOpening, fetchPublicConfig } from "./matrix/public-config.ts";
-import type { VictimSession } from "./chat/session.ts";
+import type { VictimSession } from "./victim/chat/session.ts";
 
 /** The chat code, loaded after the landing page is on screen. */
-export const loadChat = () => import("./chat/chat-module.ts");
+export const loadChat = () => import("./victim/chat/chat-module.ts");
 const ChatScreen = lazy(() => loadChat().then((m) => ({ default: m.ChatScreen })));
 
 type Screen = "landing" | "restore" | "resuming" | "opening" | "chat" | "deleted";

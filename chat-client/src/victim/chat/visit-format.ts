@@ -4,7 +4,7 @@
  * are unit-tested.
  */
 import type { VisitContent } from "@onsafe/schema/scheduling";
-import type { Lang } from "../words/strings.ts";
+import type { Lang } from "../../words/strings.ts";
 
 // As the scheduling bot writes times (bots/src/scheduling/calendar.ts): 오전/오후 in Korean, 24 hours in English.
 const LOCALES: Record<Lang, string> = { ko: "ko-KR", en: "en-GB" };

@@ -1,8 +1,8 @@
 import { createSignal, type JSX, Match, Show, Switch } from "solid-js";
-import { lang } from "../words/i18n.ts";
+import { lang } from "../../words/i18n.ts";
 import { at, type AppointmentKey } from "./appointment-strings.ts";
-import { PromptOptions } from "../ui/MessageList.tsx";
-import type { Attachment, VisitItem } from "../matrix/timeline.ts";
+import { PromptOptions } from "../../ui/MessageList.tsx";
+import type { Attachment, VisitItem } from "../../matrix/timeline.ts";
 import { visitTimes } from "./visit-format.ts";
 
 /**

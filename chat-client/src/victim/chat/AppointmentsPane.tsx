@@ -1,10 +1,10 @@
-import { decryptAttachment } from "../matrix/attachment-crypto.ts";
+import { decryptAttachment } from "../../matrix/attachment-crypto.ts";
 import { at } from "./appointment-strings.ts";
-import { createLiveRoom } from "../matrix/live-room.ts";
+import { createLiveRoom } from "../../matrix/live-room.ts";
 import { RoomPane } from "./RoomPane.tsx";
 import { saveFile } from "./save-file.ts";
 import type { VictimSession } from "./session.ts";
-import type { Attachment } from "../matrix/timeline.ts";
+import type { Attachment } from "../../matrix/timeline.ts";
 import { VisitCard } from "./VisitCard.tsx";
 
 /** The scheduling bot's room (docs/SCHEDULING.md): its questions as buttons, a confirmed appointment as a card. */

@@ -1,9 +1,9 @@
 import { createSignal, onCleanup, Show } from "solid-js";
-import { warnBeforeLeaving } from "../device/leave-warning.ts";
-import { lang, t } from "../words/i18n.ts";
-import { OpeningMessages } from "../opening/OpeningMessages.tsx";
-import { CallForHelp } from "../ui/CallForHelp.tsx";
-import { TopBar } from "../ui/TopBar.tsx";
+import { warnBeforeLeaving } from "../../device/leave-warning.ts";
+import { lang, t } from "../../words/i18n.ts";
+import { OpeningMessages } from "../../opening/OpeningMessages.tsx";
+import { CallForHelp } from "../../ui/CallForHelp.tsx";
+import { TopBar } from "../../ui/TopBar.tsx";
 import { AppointmentsPane } from "./AppointmentsPane.tsx";
 import { ChatMenu } from "./ChatMenu.tsx";
 import { ChatTabs, type Tab } from "./ChatTabs.tsx";
@@ -12,9 +12,9 @@ import { RecoveryDialog } from "./RecoveryDialog.tsx";
 import { RecoveryOffer } from "./RecoveryOffer.tsx";
 import { ReferralsPanel } from "./ReferralsPanel.tsx";
 import { RoomPane } from "./RoomPane.tsx";
-import { createLiveRoom } from "../matrix/live-room.ts";
-import { onRoomChanges } from "../matrix/room-changes.ts";
-import { unreadCount } from "../matrix/room-view.ts";
+import { createLiveRoom } from "../../matrix/live-room.ts";
+import { onRoomChanges } from "../../matrix/room-changes.ts";
+import { unreadCount } from "../../matrix/room-view.ts";
 import type { VictimSession } from "./session.ts";
 
 /**

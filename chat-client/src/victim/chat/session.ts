@@ -28,16 +28,16 @@ import {
   SyncState,
 } from "matrix-js-sdk";
 import { ANSWER_FIELD, APP_OPENING_FIELD, isAppOpeningContent, LANGUAGE_FIELD } from "@onsafe/schema/events";
-import { saveKeptSession, type KeptSession } from "../device/kept-session.ts";
-import { decodeRecoveryCode, derivePassword, deriveSecretStorageKey, encodeRecoveryCode, newSecret } from "../device/recovery-code.ts";
-import { wipeDevice } from "../device/wipe.ts";
-import { HeldMessages, type HeldMessage } from "../opening/held-messages.ts";
-import type { Lang } from "../words/strings.ts";
+import { saveKeptSession, type KeptSession } from "../../device/kept-session.ts";
+import { decodeRecoveryCode, derivePassword, deriveSecretStorageKey, encodeRecoveryCode, newSecret } from "../../device/recovery-code.ts";
+import { wipeDevice } from "../../device/wipe.ts";
+import { HeldMessages, type HeldMessage } from "../../opening/held-messages.ts";
+import type { Lang } from "../../words/strings.ts";
 import { BotRooms } from "./bot-rooms.ts";
-import { type AppOpening, fetchPublicConfig } from "../matrix/public-config.ts";
-import { restoreKeyBackup, setUpKeyBackup } from "../matrix/key-backup.ts";
+import { type AppOpening, fetchPublicConfig } from "../../matrix/public-config.ts";
+import { restoreKeyBackup, setUpKeyBackup } from "../../matrix/key-backup.ts";
 import { ownDeviceKeysUploaded } from "./own-device-keys.ts";
-import { createdBy, resend } from "../matrix/room-view.ts";
+import { createdBy, resend } from "../../matrix/room-view.ts";
 
 export type Connection = "connecting" | "online" | "offline";
 

@@ -1,5 +1,5 @@
 import { createSignal, onMount } from "solid-js";
-import { t } from "../words/i18n.ts";
+import { t } from "../../words/i18n.ts";
 
 /** "Show my code": the recovery code in a modal dialog, with copy and save. */
 export function RecoveryDialog(props: { code: string; onClose: () => void }) {

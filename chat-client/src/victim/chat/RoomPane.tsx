@@ -1,9 +1,9 @@
 import { createEffect, type JSX, on, onCleanup, onMount, Show } from "solid-js";
-import { t } from "../words/i18n.ts";
-import { Composer, type Draft } from "../ui/Composer.tsx";
-import type { LiveRoom } from "../matrix/live-room.ts";
-import { type MessageActions, MessageList, type NameOf } from "../ui/MessageList.tsx";
-import type { LetterItem, VisitItem } from "../matrix/timeline.ts";
+import { t } from "../../words/i18n.ts";
+import { Composer, type Draft } from "../../ui/Composer.tsx";
+import type { LiveRoom } from "../../matrix/live-room.ts";
+import { type MessageActions, MessageList, type NameOf } from "../../ui/MessageList.tsx";
+import type { LetterItem, VisitItem } from "../../matrix/timeline.ts";
 
 /**
  * One room on the victim's chat screen: its messages (kept at the newest),

@@ -1,4 +1,4 @@
-import { t } from "../words/i18n.ts";
+import { t } from "../../words/i18n.ts";
 
 /**
  * After the hand-off, once: the offer to save the code, in plain words. At the

@@ -6,8 +6,8 @@
  * Not yet read by a counsellor or a native Korean speaker (issue 18):
  * appointments.intro, visit.addressLater (en).
  */
-import { translator } from "../words/i18n.ts";
-import type { Lang } from "../words/strings.ts";
+import { translator } from "../../words/i18n.ts";
+import type { Lang } from "../../words/strings.ts";
 
 const ko = {
   "tabs.label": "대화방",

@@ -1,6 +1,6 @@
 import { createSignal, onMount, Show } from "solid-js";
-import { t } from "../words/i18n.ts";
-import type { StringKey } from "../words/strings.ts";
+import { t } from "../../words/i18n.ts";
+import type { StringKey } from "../../words/strings.ts";
 
 /**
  * Asks before a step that can't be taken back ("delete this conversation",

@@ -11,8 +11,8 @@
  * `m.room.create`), so nothing is stored and a restored session finds every room.
  */
 import { ClientEvent, type MatrixClient, type Room, SyncState } from "matrix-js-sdk";
-import { fetchPublicConfig, type PublicConfig } from "../matrix/public-config.ts";
-import { createdBy } from "../matrix/room-view.ts";
+import { fetchPublicConfig, type PublicConfig } from "../../matrix/public-config.ts";
+import { createdBy } from "../../matrix/room-view.ts";
 
 type Bots = Pick<PublicConfig, "scheduling_bot" | "referral_bot">;
 

@@ -4,8 +4,8 @@
  *
  * Not yet read by a counsellor or a native Korean speaker (issue 18): referrals.intro.
  */
-import { translator } from "../words/i18n.ts";
-import type { Lang } from "../words/strings.ts";
+import { translator } from "../../words/i18n.ts";
+import type { Lang } from "../../words/strings.ts";
 
 const ko = {
   "referrals.intro": "상담사가 더 도움받을 수 있는 곳을 알려 드려요. 동의하신 것만 전달되고, 언제든 철회할 수 있어요. 이 대화방도 당신과 당신을 돕는 사람만 읽을 수 있어요.",

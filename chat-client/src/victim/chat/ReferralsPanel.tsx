@@ -1,17 +1,17 @@
 import { createEffect, createSignal, For, on, onCleanup, Show } from "solid-js";
-import { t } from "../words/i18n.ts";
-import { decryptAttachment } from "../matrix/attachment-crypto.ts";
+import { t } from "../../words/i18n.ts";
+import { decryptAttachment } from "../../matrix/attachment-crypto.ts";
 import { LetterCard } from "./LetterCard.tsx";
-import { createLiveRoom } from "../matrix/live-room.ts";
-import { type NameOf, victimNames } from "../ui/MessageList.tsx";
-import { partnerName } from "../matrix/referrals.ts";
+import { createLiveRoom } from "../../matrix/live-room.ts";
+import { type NameOf, victimNames } from "../../ui/MessageList.tsx";
+import { partnerName } from "../../matrix/referrals.ts";
 import { rt } from "./referral-strings.ts";
-import { onRoomChanges } from "../matrix/room-changes.ts";
-import { timelineEvents } from "../matrix/room-view.ts";
+import { onRoomChanges } from "../../matrix/room-changes.ts";
+import { timelineEvents } from "../../matrix/room-view.ts";
 import { RoomPane } from "./RoomPane.tsx";
 import { saveFile } from "./save-file.ts";
 import type { VictimSession } from "./session.ts";
-import { type Attachment, senderKind } from "../matrix/timeline.ts";
+import { type Attachment, senderKind } from "../../matrix/timeline.ts";
 
 /**
  * The "Referrals" tab (docs/REFERRALS.md): the referral bot's rooms, one per

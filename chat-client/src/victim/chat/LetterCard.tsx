@@ -1,9 +1,9 @@
 import { createSignal, Show } from "solid-js";
-import { PromptOptions } from "../ui/MessageList.tsx";
-import { letterText } from "../matrix/referrals.ts";
+import { PromptOptions } from "../../ui/MessageList.tsx";
+import { letterText } from "../../matrix/referrals.ts";
 import { rt } from "./referral-strings.ts";
 import { saveFile } from "./save-file.ts";
-import type { Attachment, LetterItem } from "../matrix/timeline.ts";
+import type { Attachment, LetterItem } from "../../matrix/timeline.ts";
 
 /**
  * The referral bot's letter (docs/REFERRALS.md) as a card the victim can copy
