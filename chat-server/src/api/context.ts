@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import type { Homeserver } from "../services/homeserver.ts";
-import { parseFilter } from "./message.ts";
+import { pageLimit, parseRoomEventFilter } from "../services/room-event-filter.ts";
 import { roomIdParam } from "./rooms.ts";
 import { intParam, isEventId, notFound } from "@onsafe/matrix-basics";
 
@@ -15,15 +15,10 @@ export function contextRoutes(hs: Homeserver) {
     if (!isEventId(eventId)) throw notFound("Event not found");
     const session = c.get("session");
     const limit = intParam(c.req.query("limit"), 10, 100);
-    const filter = parseFilter(c.req.query("filter"));
-    const found = hs.timeline.context(roomId, session.userId, eventId, limit);
+    const filter = parseRoomEventFilter(c.req.query("filter"));
+    const found = hs.timeline.context(roomId, session.userId, eventId, pageLimit(limit, filter), filter.events);
     const toClient = (rows: typeof found.before) => rows.map((e) => hs.events.toClient(e, session));
-    const events = [...found.before, found.event, ...found.after];
-    // Current state only for members; someone who left sees the senders' member events, as with lazy loading.
-    const joined = hs.memberships.membershipOf(roomId, session.userId) === "join";
-    const state = joined && filter?.lazy_load_members !== true
-      ? hs.events.currentState(roomId)
-      : hs.events.memberEvents(roomId, events.map((e) => e.sender));
+    const state = hs.timeline.contextState(roomId, session.userId, [...found.before, found.event, ...found.after], filter.lazyLoadMembers);
     return c.json({
       start: found.start,
       end: found.end,

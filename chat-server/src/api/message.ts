@@ -3,10 +3,11 @@ import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { readJson } from "../http/json.ts";
 import type { Homeserver } from "../services/homeserver.ts";
+import { pageLimit, parseRoomEventFilter } from "../services/room-event-filter.ts";
 import { parseSyncToken } from "../services/sync-token.ts";
 import { roomIdParam } from "./rooms.ts";
 import type { SendLimit } from "./send-limit.ts";
-import { badJson, intParam, invalidParam, isEventId, isObject, notFound, optionalString } from "@onsafe/matrix-basics";
+import { badJson, intParam, invalidParam, isEventId, notFound, optionalString } from "@onsafe/matrix-basics";
 
 export function messageRoutes(hs: Homeserver, sendLimit: SendLimit) {
   const r = new Hono<AppEnv>({ strict: false });
@@ -39,16 +40,17 @@ export function messageRoutes(hs: Homeserver, sendLimit: SendLimit) {
     if (dir !== "b" && dir !== "f") throw invalidParam("'dir' must be 'b' or 'f'");
     const from = c.req.query("from");
     const to = c.req.query("to");
-    const limit = intParam(c.req.query("limit"), 10, 100) || 10;
+    const filter = parseRoomEventFilter(c.req.query("filter"));
+    const limit = pageLimit(intParam(c.req.query("limit"), 10, 100) || 10, filter);
     const page = hs.timeline.paginate(roomId, session.userId, {
       dir,
       from: from ? parseSyncToken(from).pos : undefined,
       to: to ? parseSyncToken(to).pos : undefined,
       limit,
+      filter: filter.events,
     });
-    const filter = parseFilter(c.req.query("filter"));
     const chunk = page.events.map((e) => hs.events.toClient(e, session));
-    const lazy = filter?.lazy_load_members === true;
+    const lazy = filter.lazyLoadMembers;
     const state = lazy ? hs.events.memberEvents(roomId, chunk.map((e) => e.sender)).map((e) => hs.events.toClient(e, session)) : [];
     return c.json({ chunk, start: page.start, ...(page.end ? { end: page.end } : {}), state });
   });
@@ -63,14 +65,4 @@ export function messageRoutes(hs: Homeserver, sendLimit: SendLimit) {
     return c.json(hs.events.toClient(event, session));
   });
   return r;
-}
-
-/** The `filter` query parameter of `/messages` and `/context`: an inline JSON room event filter. */
-export function parseFilter(raw: string | undefined): Record<string, unknown> | undefined {
-  if (!raw) return undefined;
-  try {
-    const value = JSON.parse(raw);
-    if (isObject(value)) return value;
-  } catch { /* fall through */ }
-  throw invalidParam("'filter' must be a JSON object");
 }

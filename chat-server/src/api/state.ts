@@ -5,17 +5,13 @@ import { readJson } from "../http/json.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { roomIdParam } from "./rooms.ts";
 import type { SendLimit } from "./send-limit.ts";
-import { badJson, forbidden, notFound } from "@onsafe/matrix-basics";
+import { badJson, notFound } from "@onsafe/matrix-basics";
 
 export function stateRoutes(hs: Homeserver, sendLimit: SendLimit) {
   const r = new Hono<AppEnv>({ strict: false });
 
-  /** Only joined members may read state (a former member is refused, not shown the state at their leave); others may not know the room exists. */
-  const assertMayReadState = (roomId: string, userId: string) => {
-    if (!hs.rooms.exists(roomId)) throw notFound("Unknown room");
-    const membership = hs.memberships.membershipOf(roomId, userId);
-    if (membership !== "join") throw forbidden("You are not joined to this room");
-  };
+  /** Only joined members may read state (the rule is the timeline service's). */
+  const assertMayReadState = (roomId: string, userId: string) => hs.timeline.assertMayReadState(roomId, userId);
 
   r.get("/_matrix/client/v3/rooms/:roomId/state", (c) => {
     const roomId = roomIdParam(c.req.param("roomId"));

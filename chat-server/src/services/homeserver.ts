@@ -61,7 +61,7 @@ export class Homeserver {
     this.accounts = new Accounts(store, this.writer, this.deviceLists, config.serverName);
     this.typing = new Typing((roomId) => this.notifier.wake(this.memberships.membersOf(roomId, ["join"])));
     this.rooms = new Rooms(store, this.writer, this.events, this.memberships, this.accounts, this.typing, config.serverName);
-    this.timeline = new Timeline(store, this.memberships, () => this.writer.current);
+    this.timeline = new Timeline(store, this.memberships, this.events, () => this.writer.current);
     this.receipts = new Receipts(store, this.writer);
     this.keys = new Keys(store, this.writer, this.deviceLists, this.memberships);
     this.toDevice = new ToDevice(store, this.writer, this.memberships);
