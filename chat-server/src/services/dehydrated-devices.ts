@@ -10,6 +10,8 @@
  * thing an anonymous account could make the server keep.
  */
 import type { Store } from "../storage/database.ts";
+import { DehydratedDevicesStore } from "../storage/dehydrated-devices.ts";
+import { ToDeviceStore } from "../storage/to-device.ts";
 import type { Writer } from "../storage/writer.ts";
 import type { Accounts, Session } from "./accounts.ts";
 import type { Keys } from "./keys.ts";
@@ -21,7 +23,13 @@ const MAX_DEVICE_DATA_CHARS = 64 * 1024;
 const DEVICE_ID = /^[A-Za-z0-9._~+/=-]{1,255}$/;
 
 export class DehydratedDevices {
-  constructor(private readonly store: Store, private readonly writer: Writer, private readonly accounts: Accounts, private readonly keys: Keys) {}
+  private readonly rows: DehydratedDevicesStore;
+  private readonly messages: ToDeviceStore;
+
+  constructor(store: Store, private readonly writer: Writer, private readonly accounts: Accounts, private readonly keys: Keys) {
+    this.rows = new DehydratedDevicesStore(store);
+    this.messages = new ToDeviceStore(store);
+  }
 
   /** `PUT dehydrated_device`: replaces the user's dehydrated device by this one, with its keys. */
   async put(session: Session, body: JsonObject): Promise<string> {
@@ -36,15 +44,12 @@ export class DehydratedDevices {
     if (!deviceKeys) throw badJson("'device_keys' is required");
     const displayName = typeof body.initial_device_display_name === "string" ? body.initial_device_display_name.slice(0, 100) : null;
     const { userId } = session;
-    const q = this.store.q;
-    const taken = this.store.first(q.selectFrom("devices").select("device_id").where("user_id", "=", userId).where("device_id", "=", deviceId));
+    const taken = this.rows.deviceExists(userId, deviceId);
     const previous = this.current(userId);
     if (taken && previous?.device_id !== deviceId) throw invalidParam("A device with this id exists");
     if (previous) await this.accounts.deleteDevices(userId, [previous.device_id]);
     await this.writer.write(() => {
-      const now = Date.now();
-      this.store.run(q.insertInto("devices").values({ user_id: userId, device_id: deviceId, display_name: displayName, created_ts: now }));
-      this.store.run(q.insertInto("dehydrated_devices").values({ user_id: userId, device_id: deviceId, device_data: deviceData, created_ts: now }));
+      this.rows.insert(userId, deviceId, displayName, deviceData, Date.now());
     });
     try {
       // The same checks as `/keys/upload` for this device (its own id, a valid self-signature).
@@ -86,14 +91,11 @@ export class DehydratedDevices {
     if (from !== undefined) {
       if (!/^\d{1,15}$/.test(from)) throw invalidParam("'from' must be a next_batch this server gave");
       since = Number(from);
-      const q = this.store.q;
       await this.writer.write(() => {
-        this.store.run(q.deleteFrom("to_device").where("user_id", "=", userId).where("device_id", "=", deviceId).where("stream_pos", "<=", since));
+        this.messages.deleteMessagesUpTo(userId, deviceId, since);
       });
     }
-    const rows = this.store.all(this.store.q.selectFrom("to_device").select(["stream_pos", "sender", "type", "content"])
-      .where("user_id", "=", userId).where("device_id", "=", deviceId).where("stream_pos", ">", since)
-      .orderBy("stream_pos").limit(EVENTS_PER_PAGE));
+    const rows = this.messages.messagesAfter(userId, deviceId, since, EVENTS_PER_PAGE);
     if (rows.length === 0) return { events: [] };
     return {
       events: rows.map((row) => ({ sender: row.sender, type: row.type, content: JSON.parse(row.content) as JsonObject })),
@@ -102,6 +104,6 @@ export class DehydratedDevices {
   }
 
   private current(userId: string) {
-    return this.store.first(this.store.q.selectFrom("dehydrated_devices").select(["device_id", "device_data"]).where("user_id", "=", userId));
+    return this.rows.current(userId);
   }
 }

@@ -3,6 +3,7 @@
  * its device by sync and deleted once a later `since` shows the device saw it.
  */
 import type { Store } from "../storage/database.ts";
+import { ToDeviceStore } from "../storage/to-device.ts";
 import type { Writer } from "../storage/writer.ts";
 import type { Session } from "./accounts.ts";
 import type { Memberships } from "./memberships.ts";
@@ -21,7 +22,11 @@ export const MAX_PENDING_FROM_VISITOR = 200;
 const TXN_TTL_MS = 24 * 60 * 60 * 1000;
 
 export class ToDevice {
-  constructor(private readonly store: Store, private readonly writer: Writer, private readonly memberships: Memberships) {}
+  private readonly rows: ToDeviceStore;
+
+  constructor(store: Store, private readonly writer: Writer, private readonly memberships: Memberships) {
+    this.rows = new ToDeviceStore(store);
+  }
 
   /**
    * `PUT /sendToDevice`: idempotent per sender device and txnId. Each message
@@ -39,28 +44,24 @@ export class ToDevice {
       }
     }
     if (targets.length > MAX_MESSAGES) throw badJson(`At most ${MAX_MESSAGES} messages per request`);
-    const q = this.store.q;
     const { userId: sender, deviceId: senderDevice } = session;
     await this.writer.write((ctx) => {
       const now = Date.now();
-      this.store.run(q.deleteFrom("to_device_txns")
-        .where("user_id", "=", sender).where("device_id", "=", senderDevice).where("created_ts", "<", now - TXN_TTL_MS));
-      const seen = this.store.first(q.selectFrom("to_device_txns").select("txn_id")
-        .where("user_id", "=", sender).where("device_id", "=", senderDevice).where("txn_id", "=", txnId));
-      if (seen) return;
-      this.store.run(q.insertInto("to_device_txns").values({ user_id: sender, device_id: senderDevice, txn_id: txnId, created_ts: now }));
+      this.rows.deleteTxnsBefore(sender, senderDevice, now - TXN_TTL_MS);
+      if (this.rows.hasTxn(sender, senderDevice, txnId)) return;
+      this.rows.insertTxn(sender, senderDevice, txnId, now);
       const devicesOf = new Map<string, string[]>();
       const woken = new Set<string>();
       for (const { userId, deviceId, content } of targets) {
         if (session.kind === "visitor" && !this.memberships.sharesRoom(sender, userId)) continue;
         let devices = devicesOf.get(userId);
         if (!devices) {
-          devices = this.store.all(q.selectFrom("devices").select("device_id").where("user_id", "=", userId)).map((d) => d.device_id);
+          devices = this.rows.deviceIdsOf(userId);
           devicesOf.set(userId, devices);
         }
         for (const device of deviceId === "*" ? devices : devices.filter((d) => d === deviceId)) {
-          if (session.kind === "visitor" && this.pendingFrom(sender, userId, device) >= MAX_PENDING_FROM_VISITOR) continue;
-          this.store.run(q.insertInto("to_device").values({ stream_pos: ctx.nextPos(), user_id: userId, device_id: device, sender, type, content }));
+          if (session.kind === "visitor" && this.rows.pendingFrom(sender, userId, device) >= MAX_PENDING_FROM_VISITOR) continue;
+          this.rows.insertMessage({ stream_pos: ctx.nextPos(), user_id: userId, device_id: device, sender, type, content });
           woken.add(userId);
         }
       }
@@ -68,27 +69,16 @@ export class ToDevice {
     });
   }
 
-  private pendingFrom(sender: string, userId: string, deviceId: string): number {
-    const row = this.store.first(this.store.q.selectFrom("to_device").select((eb) => eb.fn.countAll<number>().as("n"))
-      .where("user_id", "=", userId).where("device_id", "=", deviceId).where("sender", "=", sender));
-    return Number(row?.n ?? 0);
-  }
-
   /** Forgets messages the device has seen; the delete is not awaited, so a sync never waits on it. */
   acknowledge(userId: string, deviceId: string, since: number): void {
-    const q = this.store.q;
-    const pending = this.store.first(q.selectFrom("to_device").select("stream_pos")
-      .where("user_id", "=", userId).where("device_id", "=", deviceId).where("stream_pos", "<=", since).limit(1));
-    if (!pending) return;
+    if (!this.rows.hasMessagesUpTo(userId, deviceId, since)) return;
     this.writer.write(() => {
-      this.store.run(q.deleteFrom("to_device").where("user_id", "=", userId).where("device_id", "=", deviceId).where("stream_pos", "<=", since));
+      this.rows.deleteMessagesUpTo(userId, deviceId, since);
     }).catch(() => { /* retried on the next sync */ });
   }
 
   forSync(userId: string, deviceId: string, since: number | undefined, upTo: number): { sender: string; type: string; content: JsonObject }[] {
-    return this.store.all(this.store.q.selectFrom("to_device").select(["sender", "type", "content"])
-      .where("user_id", "=", userId).where("device_id", "=", deviceId)
-      .where("stream_pos", ">", since ?? -1).where("stream_pos", "<=", upTo).orderBy("stream_pos"))
+    return this.rows.messagesBetween(userId, deviceId, since ?? -1, upTo)
       .map((row) => ({ sender: row.sender, type: row.type, content: JSON.parse(row.content) as JsonObject }));
   }
 }
