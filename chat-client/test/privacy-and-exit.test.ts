@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { PHONE, screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
-import { EXIT_URLS } from "../src/device/quick-exit.ts";
+import { EXIT_URLS } from "../src/victim/device/quick-exit.ts";
 import { useBrowserStack } from "./browser-stack.ts";
 import { NOTHING_STORED, storageInContext, storageInPage } from "./storage-probe.ts";
 import { VictimPage } from "./victim-page.ts";

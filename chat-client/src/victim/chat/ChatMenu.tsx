@@ -1,6 +1,6 @@
 import { onCleanup, onMount, Show } from "solid-js";
 import { t } from "../../words/i18n.ts";
-import { closeOnTapOutside } from "../../ui/close-outside.ts";
+import { closeOnTapOutside } from "../parts/close-outside.ts";
 import { LangSwitch } from "../../ui/LangSwitch.tsx";
 
 /** The chat's menu: the code, keeping nothing on this phone, the language, and deleting the conversation. */

@@ -1,9 +1,9 @@
 import { createSignal, onCleanup, Show } from "solid-js";
-import { warnBeforeLeaving } from "../../device/leave-warning.ts";
+import { warnBeforeLeaving } from "../device/leave-warning.ts";
 import { lang, t } from "../../words/i18n.ts";
-import { OpeningMessages } from "../../opening/OpeningMessages.tsx";
-import { CallForHelp } from "../../ui/CallForHelp.tsx";
-import { TopBar } from "../../ui/TopBar.tsx";
+import { OpeningMessages } from "../opening/OpeningMessages.tsx";
+import { CallForHelp } from "../parts/CallForHelp.tsx";
+import { TopBar } from "../parts/TopBar.tsx";
 import { AppointmentsPane } from "./AppointmentsPane.tsx";
 import { ChatMenu } from "./ChatMenu.tsx";
 import { ChatTabs, type Tab } from "./ChatTabs.tsx";

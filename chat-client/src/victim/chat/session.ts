@@ -28,10 +28,10 @@ import {
   SyncState,
 } from "matrix-js-sdk";
 import { ANSWER_FIELD, APP_OPENING_FIELD, isAppOpeningContent, LANGUAGE_FIELD } from "@onsafe/schema/events";
-import { saveKeptSession, type KeptSession } from "../../device/kept-session.ts";
-import { decodeRecoveryCode, derivePassword, deriveSecretStorageKey, encodeRecoveryCode, newSecret } from "../../device/recovery-code.ts";
-import { wipeDevice } from "../../device/wipe.ts";
-import { HeldMessages, type HeldMessage } from "../../opening/held-messages.ts";
+import { saveKeptSession, type KeptSession } from "../device/kept-session.ts";
+import { decodeRecoveryCode, derivePassword, deriveSecretStorageKey, encodeRecoveryCode, newSecret } from "../device/recovery-code.ts";
+import { wipeDevice } from "../device/wipe.ts";
+import { HeldMessages, type HeldMessage } from "../opening/held-messages.ts";
 import type { Lang } from "../../words/strings.ts";
 import { BotRooms } from "./bot-rooms.ts";
 import { type AppOpening, fetchPublicConfig } from "../../matrix/public-config.ts";

@@ -1,5 +1,5 @@
 import type { JSX } from "solid-js";
-import { LangSwitch } from "./LangSwitch.tsx";
+import { LangSwitch } from "../../ui/LangSwitch.tsx";
 import { QuickExit } from "./QuickExit.tsx";
 
 /**

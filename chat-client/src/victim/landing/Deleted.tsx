@@ -1,6 +1,6 @@
-import { t } from "../words/i18n.ts";
-import { CrisisLines } from "../ui/CrisisLines.tsx";
-import { TopBar } from "../ui/TopBar.tsx";
+import { t } from "../../words/i18n.ts";
+import { CrisisLines } from "../parts/CrisisLines.tsx";
+import { TopBar } from "../parts/TopBar.tsx";
 
 export function Deleted(props: { onStartAgain: () => void }) {
   return (

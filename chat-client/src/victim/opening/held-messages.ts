@@ -1,6 +1,6 @@
 import { createSignal } from "solid-js";
-import type { Draft } from "../ui/Composer.tsx";
-import type { Lang } from "../words/strings.ts";
+import type { Draft } from "../../ui/Composer.tsx";
+import type { Lang } from "../../words/strings.ts";
 
 export interface HeldMessage {
   body: string;

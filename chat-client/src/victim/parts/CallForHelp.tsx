@@ -1,5 +1,5 @@
 import { onCleanup, onMount } from "solid-js";
-import { t } from "../words/i18n.ts";
+import { t } from "../../words/i18n.ts";
 import { closeOnTapOutside } from "./close-outside.ts";
 import { CrisisLinks } from "./CrisisLines.tsx";
 

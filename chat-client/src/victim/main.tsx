@@ -1,6 +1,6 @@
 import { render } from "solid-js/web";
 import { App, loadChat } from "./app.tsx";
-import { lang } from "./words/i18n.ts";
+import { lang } from "../words/i18n.ts";
 
 document.documentElement.lang = lang();
 render(() => <App />, document.getElementById("app")!);

@@ -1,6 +1,6 @@
 import { onCleanup, onMount } from "solid-js";
 import { listenForDoubleEscape, quickExit } from "../device/quick-exit.ts";
-import { lang, t } from "../words/i18n.ts";
+import { lang, t } from "../../words/i18n.ts";
 
 /** The quick-exit button, on every screen; Escape twice does the same. */
 export function QuickExit() {

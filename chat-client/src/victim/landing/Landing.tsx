@@ -1,8 +1,8 @@
 import { createResource, createSignal, Show } from "solid-js";
-import { fetchPublicConfig } from "../matrix/public-config.ts";
-import { t } from "../words/i18n.ts";
-import { CrisisLines } from "../ui/CrisisLines.tsx";
-import { TopBar } from "../ui/TopBar.tsx";
+import { fetchPublicConfig } from "../../matrix/public-config.ts";
+import { t } from "../../words/i18n.ts";
+import { CrisisLines } from "../parts/CrisisLines.tsx";
+import { TopBar } from "../parts/TopBar.tsx";
 
 /**
  * What onsafe is, what stays private, the crisis lines and one clear action;

@@ -3,7 +3,7 @@
  * swaps the current history entry, and the app never pushes entries of its
  * own, so the back button does not return here.
  */
-import type { Lang } from "../words/strings.ts";
+import type { Lang } from "../../words/strings.ts";
 import { stopWarningBeforeLeaving } from "./leave-warning.ts";
 
 export const EXIT_URLS: Record<Lang, string> = {

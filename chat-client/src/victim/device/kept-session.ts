@@ -4,8 +4,8 @@
  * later) and their language. In "don't keep anything" mode none of this is
  * written; the session lives in memory only (docs/VICTIM-APP.md).
  */
-import { isLang } from "../words/i18n.ts";
-import type { Lang } from "../words/strings.ts";
+import { isLang } from "../../words/i18n.ts";
+import type { Lang } from "../../words/strings.ts";
 
 export interface KeptSession {
   userId: string;

@@ -1,7 +1,7 @@
 import { createSignal, Show } from "solid-js";
-import { t } from "../words/i18n.ts";
-import { CrisisLines } from "../ui/CrisisLines.tsx";
-import { TopBar } from "../ui/TopBar.tsx";
+import { t } from "../../words/i18n.ts";
+import { CrisisLines } from "../parts/CrisisLines.tsx";
+import { TopBar } from "../parts/TopBar.tsx";
 
 export type RestoreOutcome = "ok" | "invalid" | "failed";
 

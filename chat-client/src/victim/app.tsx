@@ -1,18 +1,18 @@
 import { createSignal, lazy, Match, onMount, Suspense, Switch } from "solid-js";
 import { loadKeptSession } from "./device/kept-session.ts";
 import { wipeDevice } from "./device/wipe.ts";
-import { lang, setLang, t } from "./words/i18n.ts";
+import { lang, setLang, t } from "../words/i18n.ts";
 import { Deleted } from "./landing/Deleted.tsx";
 import { Landing } from "./landing/Landing.tsx";
 import { Restore, type RestoreOutcome } from "./landing/Restore.tsx";
 import { HeldMessages } from "./opening/held-messages.ts";
 import { OpeningScreen } from "./opening/OpeningScreen.tsx";
-import { TopBar } from "./ui/TopBar.tsx";
-import { type AppOpening, fetchPublicConfig } from "./matrix/public-config.ts";
-import type { VictimSession } from "./victim/chat/session.ts";
+import { TopBar } from "./parts/TopBar.tsx";
+import { type AppOpening, fetchPublicConfig } from "../matrix/public-config.ts";
+import type { VictimSession } from "./chat/session.ts";
 
 /** The chat code, loaded after the landing page is on screen. */
-export const loadChat = () => import("./victim/chat/chat-module.ts");
+export const loadChat = () => import("./chat/chat-module.ts");
 const ChatScreen = lazy(() => loadChat().then((m) => ({ default: m.ChatScreen })));
 
 type Screen = "landing" | "restore" | "resuming" | "opening" | "chat" | "deleted";

@@ -1,10 +1,10 @@
 import { createEffect, on, onCleanup, Show } from "solid-js";
-import { Composer } from "../ui/Composer.tsx";
+import { Composer } from "../../ui/Composer.tsx";
 import { warnBeforeLeaving } from "../device/leave-warning.ts";
-import type { AppOpening } from "../matrix/public-config.ts";
-import { lang, t } from "../words/i18n.ts";
-import { CallForHelp } from "../ui/CallForHelp.tsx";
-import { TopBar } from "../ui/TopBar.tsx";
+import type { AppOpening } from "../../matrix/public-config.ts";
+import { lang, t } from "../../words/i18n.ts";
+import { CallForHelp } from "../parts/CallForHelp.tsx";
+import { TopBar } from "../parts/TopBar.tsx";
 import type { HeldMessages } from "./held-messages.ts";
 import { OpeningMessages } from "./OpeningMessages.tsx";
 

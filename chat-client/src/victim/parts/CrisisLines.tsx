@@ -1,7 +1,7 @@
 import { For } from "solid-js";
-import { CRISIS_LINES, type CrisisLine, telHref } from "../words/content.ts";
-import { lang, t } from "../words/i18n.ts";
-import type { StringKey } from "../words/strings.ts";
+import { CRISIS_LINES, type CrisisLine, telHref } from "../../words/content.ts";
+import { lang, t } from "../../words/i18n.ts";
+import type { StringKey } from "../../words/strings.ts";
 
 /** The crisis lines as large `tel:` links: one tap to call. */
 export function CrisisLines() {

@@ -1,7 +1,7 @@
 import { For, Show } from "solid-js";
-import { PromptOptions } from "../ui/MessageList.tsx";
-import type { AppOpening } from "../matrix/public-config.ts";
-import { lang, t } from "../words/i18n.ts";
+import { PromptOptions } from "../../ui/MessageList.tsx";
+import type { AppOpening } from "../../matrix/public-config.ts";
+import { lang, t } from "../../words/i18n.ts";
 import type { HeldMessage } from "./held-messages.ts";
 
 /**
