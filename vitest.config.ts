@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     environment: "node",
     reporters: ["default", "./test-summary-reporter.ts"],
-    include: ["**/src/**/*.test.ts", "**/test/**/*.test.ts", "bench/harness/*.test.ts"],
+    include: ["**/src/**/*.test.ts", "**/test/**/*.test.ts", "bench/harness/*.test.ts", "test-support/architecture/*.test.ts"],
     // The long checks (issue 10) run with `npm run check:deep` (vitest.deep.config.ts).
     exclude: ["**/node_modules/**", "**/*.deep.test.ts"],
     testTimeout: 60_000,
