@@ -8,7 +8,7 @@ import type { DeskRooms } from "../referrals/desk.ts";
 import { readRoomEvent } from "../runtime/room-event.ts";
 import { roomSynced } from "../runtime/room-synced.ts";
 import { sendAll } from "../triage-bot/send.ts";
-import type { Outgoing } from "../triage/outgoing.ts";
+import type { Outgoing } from "../runtime/outgoing-message.ts";
 
 export class MatrixDeskRooms implements DeskRooms {
   constructor(private readonly client: MatrixClient) {}

@@ -12,10 +12,11 @@ import type { MatrixClient, MatrixEvent, Room } from "matrix-js-sdk";
 import { incomingMessage } from "../runtime/incoming-message.ts";
 import { alreadyRead, markRead } from "../storage/read-mark.ts";
 import { RoomEventFeed } from "../runtime/room-events.ts";
+import { visitRoom } from "../runtime/room-visit.ts";
+import { companionBringing } from "../queue/case-companion.ts";
 import { deskSay, type ReferralDesks } from "../referrals/desk.ts";
 import { notice } from "../referrals/messages.ts";
 import type { Referrals } from "../referrals/referrals.ts";
-import { visitCaseRoom } from "../runtime/case-room-visit.ts";
 import type { BotsTables } from "../storage/index.ts";
 
 export class ReferralBot {
@@ -49,7 +50,7 @@ export class ReferralBot {
    * the partner, the items and the summary in their referral desk room.
    */
   private async invited(room: Room): Promise<void> {
-    const visit = await visitCaseRoom(this.client, this.t, room, (c) => notice(deskSay(c.language ?? "ko", "visit")));
+    const visit = await visitRoom(this.client, room, (inviter, roomId) => companionBringing(this.t, inviter, roomId), ({ c }) => notice(deskSay(c.language ?? "ko", "visit")));
     if (visit) await this.desks.open(visit.c, visit.staff, visit.joinId);
   }
 

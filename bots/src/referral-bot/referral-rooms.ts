@@ -12,7 +12,7 @@ import { type OutgoingFile, sendEncryptedFile } from "../runtime/send-file.ts";
 import type { ReferralRooms } from "../referrals/referrals.ts";
 import type { CaseRow } from "../storage/index.ts";
 import { sendAll } from "../triage-bot/send.ts";
-import type { Outgoing } from "../triage/outgoing.ts";
+import type { Outgoing } from "../runtime/outgoing-message.ts";
 
 const present = (room: Room, userId: string) => ["join", "invite"].includes(room.getMember(userId)?.membership ?? "");
 

@@ -17,7 +17,7 @@ import { alreadyRead, markRead } from "../storage/read-mark.ts";
 import type { BotsTables, CaseRow, DeskPatch, DeskStep, Partner, ReferralDesk, StaffMember } from "../storage/index.ts";
 import type { OptionDef } from "../triage/bank.ts";
 import { matchOption } from "../triage/match.ts";
-import { notice, type Outgoing } from "../triage/outgoing.ts";
+import { notice, type Outgoing } from "../runtime/outgoing-message.ts";
 import { type Question, questionMessage } from "../triage/prompt.ts";
 import { categoryWords, NO_ALIASES, YES_ALIASES } from "./messages.ts";
 import { MAX_SUMMARY_LENGTH, type Referrals } from "./referrals.ts";

@@ -6,7 +6,7 @@
 import { type HarmCategory, type Language, REFERRAL_FIELD, type ReferralContent, type ReferralItem } from "@onsafe/schema";
 import { textBook } from "../content/text-book.ts";
 import type { Referral } from "../storage/index.ts";
-import { notice, type Outgoing } from "../triage/outgoing.ts";
+import { notice, type Outgoing } from "../runtime/outgoing-message.ts";
 import { type Question, questionMessage } from "../triage/prompt.ts";
 
 export type { Question };

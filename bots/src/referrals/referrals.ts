@@ -17,7 +17,7 @@ import { alreadyRead, markRead } from "../storage/read-mark.ts";
 import type { OutgoingFile } from "../runtime/send-file.ts";
 import type { BotsTables, CaseRow, Partner, Referral, StaffMember } from "../storage/index.ts";
 import { matchOption } from "../triage/match.ts";
-import type { Outgoing } from "../triage/outgoing.ts";
+import type { Outgoing } from "../runtime/outgoing-message.ts";
 import { type Letter, LETTER_FILE_NAME, letterPdf } from "./letter-pdf.ts";
 import {
   ask, categoryWords, DECLINE, itemNames, itemQuestion, notice, referralField, say, WITHDRAW, withdrawQuestion, YES,

@@ -1,7 +1,7 @@
 /** For the referral unit tests: the Matrix side of referrals recorded. */
 import type { OutgoingFile } from "../runtime/send-file.ts";
 import type { CaseRow } from "../storage/index.ts";
-import type { Outgoing } from "../triage/outgoing.ts";
+import type { Outgoing } from "../runtime/outgoing-message.ts";
 import type { DeskRooms } from "./desk.ts";
 import type { ReferralRooms } from "./referrals.ts";
 

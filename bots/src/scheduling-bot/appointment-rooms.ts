@@ -11,7 +11,7 @@ import type { Clock } from "../queue/clock.ts";
 import type { AppointmentRooms } from "../scheduling/scheduler.ts";
 import type { BotsTables, CaseRow } from "../storage/index.ts";
 import { sendAll } from "../triage-bot/send.ts";
-import type { Outgoing } from "../triage/outgoing.ts";
+import type { Outgoing } from "../runtime/outgoing-message.ts";
 
 export class MatrixAppointmentRooms implements AppointmentRooms {
   /** Rooms being created, per case, so two requests at once make one room. */

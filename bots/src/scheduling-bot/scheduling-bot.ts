@@ -10,11 +10,12 @@ import type { MatrixClient, MatrixEvent, Room } from "matrix-js-sdk";
 import { incomingMessage } from "../runtime/incoming-message.ts";
 import { alreadyRead, markRead } from "../storage/read-mark.ts";
 import { RoomEventFeed } from "../runtime/room-events.ts";
-import { visitCaseRoom } from "../runtime/case-room-visit.ts";
+import { visitRoom } from "../runtime/room-visit.ts";
+import { companionBringing } from "../queue/case-companion.ts";
 import { say } from "../scheduling/messages.ts";
 import type { Scheduler } from "../scheduling/scheduler.ts";
 import type { BotsTables } from "../storage/index.ts";
-import { notice } from "../triage/outgoing.ts";
+import { notice } from "../runtime/outgoing-message.ts";
 
 export class SchedulingBot {
   private readonly feed: RoomEventFeed;
@@ -41,7 +42,7 @@ export class SchedulingBot {
 
   /** Brought into a case's room by its companion: one notice, out at once, then the appointment starts in its own room. */
   private async invited(room: Room): Promise<void> {
-    const visit = await visitCaseRoom(this.client, this.t, room, (c) => notice(say(c.language ?? "ko", "opened")));
+    const visit = await visitRoom(this.client, room, (inviter, roomId) => companionBringing(this.t, inviter, roomId), ({ c }) => notice(say(c.language ?? "ko", "opened")));
     if (visit) await this.scheduler.request(visit.c.id, visit.staff, null);
   }
 

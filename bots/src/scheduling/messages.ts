@@ -9,7 +9,7 @@ import {
 import { textBook } from "../content/text-book.ts";
 import type { Appointment, Slot } from "../storage/index.ts";
 import type { OptionDef } from "../triage/bank.ts";
-import { notice, type Outgoing } from "../triage/outgoing.ts";
+import { notice, type Outgoing } from "../runtime/outgoing-message.ts";
 import { type Question, questionMessage } from "../triage/prompt.ts";
 
 export type { Question };

@@ -17,7 +17,7 @@ import type { IncomingMessage } from "../runtime/incoming-message.ts";
 import { alreadyRead, markRead } from "../storage/read-mark.ts";
 import type { Clock } from "../queue/clock.ts";
 import type { Appointment, BotsTables, CaseRow, StaffMember } from "../storage/index.ts";
-import type { Outgoing } from "../triage/outgoing.ts";
+import type { Outgoing } from "../runtime/outgoing-message.ts";
 import { matchOption } from "../triage/match.ts";
 import { Availability } from "./availability.ts";
 import { formatWhen } from "./calendar.ts";

@@ -1,7 +1,7 @@
 /** For the scheduler's unit tests: the queue fixture plus a scheduler whose Matrix side records what it would send. */
 import { queueFixture, type Fixture } from "../queue/test-fixture.ts";
 import type { BotsTables, CaseRow } from "../storage/index.ts";
-import type { Outgoing } from "../triage/outgoing.ts";
+import type { Outgoing } from "../runtime/outgoing-message.ts";
 import { Reminders } from "./reminders.ts";
 import { type AppointmentRooms, Scheduler } from "./scheduler.ts";
 

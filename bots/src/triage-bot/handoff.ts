@@ -6,7 +6,8 @@
  * ids are all the bots database keeps) and exist only in this encrypted message.
  */
 import { type MatrixClient, MatrixEvent, type Room } from "matrix-js-sdk";
-import { handoffIntro, type Outgoing, triageResult, triageSummary, type TriageNote } from "../triage/index.ts";
+import type { Outgoing } from "../runtime/outgoing-message.ts";
+import { handoffIntro, triageResult, triageSummary, type TriageNote } from "../triage/index.ts";
 import type { CaseRow } from "../storage/index.ts";
 import { isConversation } from "./conversation.ts";
 

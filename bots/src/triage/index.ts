@@ -4,4 +4,3 @@ export { triageResult, PRIORITY } from "./result.ts";
 export { queueNotice, handoffIntro, unreadableMessage, chatClosedNotice, afterHours } from "./notices.ts";
 export { appOpening } from "./opening.ts";
 export { triageSummary, type TriageNote } from "./summary.ts";
-export type { Outgoing } from "./outgoing.ts";

@@ -24,7 +24,7 @@ import { SKIP, applies, promptById, triagePrompts, type OptionDef, type PromptDe
 import { matchOption, scriptLanguage } from "./match.ts";
 import { text, type MessageKey } from "./messages.ts";
 import { afterHours, crisisMessage, type NextOpening, threatSteps } from "./notices.ts";
-import { notice, type Outgoing } from "./outgoing.ts";
+import { notice, type Outgoing } from "../runtime/outgoing-message.ts";
 import { crisisWordLanguage, personRequestLanguage } from "./phrases.ts";
 import { promptMessage } from "./prompt.ts";
 import { riskLevel } from "./result.ts";

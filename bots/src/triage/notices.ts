@@ -1,7 +1,7 @@
 /** What the bot tells the victim around triage: crisis lines, urgent steps, the queue, after hours, the hand-off. */
 import { CALL_FIELD, CHAT_CLOSED_FIELD, type ChatClosedContent, QUEUE_FIELD, type Language, type QueueContent } from "@onsafe/schema";
 import { callLines, type CallKind, text } from "./messages.ts";
-import { notice, type Outgoing } from "./outgoing.ts";
+import { notice, type Outgoing } from "../runtime/outgoing-message.ts";
 
 /** When the service is expected to open again, in words, per language (the caller formats it). */
 export type NextOpening = (lang: Language) => string;

@@ -1,7 +1,7 @@
 /** A prompt as a message: readable numbered text for any client, plus `org.onsafe.prompt` for buttons. */
 import { PROMPT_FIELD, type Language, type PromptContent } from "@onsafe/schema";
 import type { OptionDef, PromptDef } from "./bank.ts";
-import { notice, type Outgoing } from "./outgoing.ts";
+import { notice, type Outgoing } from "../runtime/outgoing-message.ts";
 
 /** Before a language is chosen (`null`) the prompt is bilingual, Korean first. */
 export function promptMessage(prompt: PromptDef, lang: Language | null, intro?: string): Outgoing {

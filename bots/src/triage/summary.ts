@@ -7,7 +7,7 @@
  */
 import { TRIAGE_SUMMARY_FIELD, type Language, type TriageResult, type TriageSummaryContent } from "@onsafe/schema";
 import { text } from "./messages.ts";
-import { notice, type Outgoing } from "./outgoing.ts";
+import { notice, type Outgoing } from "../runtime/outgoing-message.ts";
 
 export interface TriageNote {
   /** What the victim wrote while triage ran or while waiting. */

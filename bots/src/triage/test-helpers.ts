@@ -1,7 +1,7 @@
 /** Drives a triage conversation in tests: each reply as text, prompt and flags. */
 import { PROMPT_FIELD, isPromptContent, type Language, type PromptContent } from "@onsafe/schema";
 import { handleMessage, type IncomingMessage, type ServiceNow, startTriage, type TriageState, type TriageStep } from "./machine.ts";
-import type { Outgoing } from "./outgoing.ts";
+import type { Outgoing } from "../runtime/outgoing-message.ts";
 
 export function promptIn(say: Outgoing[]): PromptContent | undefined {
   const field = say.map((o) => o.content[PROMPT_FIELD]).findLast((f) => f !== undefined);

@@ -1,4 +1,4 @@
-/** What the triage bot hands to its caller to send: ready `m.room.message` contents. */
+/** What the bots' rules hand to a bot to send: ready `m.room.message` contents (incoming-message.ts is the other way). */
 
 export interface Outgoing {
   content: Record<string, unknown>;
