@@ -6,7 +6,7 @@ import { type Context, Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import type { Session } from "../services/accounts.ts";
-import { computeSync, type SyncRequest } from "../services/sync/compute.ts";
+import type { SyncRequest } from "../services/sync/compute.ts";
 import { parseSyncToken } from "../services/sync-token.ts";
 import { intParam, limitExceeded } from "@onsafe/matrix-basics";
 
@@ -47,12 +47,12 @@ export function syncRoutes(hs: Homeserver) {
     for (;;) {
       const remaining = deadline - Date.now();
       const waiter = remaining > 0 && request.since ? hs.notifier.wait(session.userId, remaining, signal) : undefined;
-      const result = computeSync(hs, request);
+      const result = hs.sync.compute(request);
       if (!result.empty || !waiter) {
         waiter?.cancel();
         return c.json(result.body);
       }
-      if (!(await waiter.promise)) return c.json(computeSync(hs, request).body);
+      if (!(await waiter.promise)) return c.json(hs.sync.compute(request).body);
     }
   };
   return r;

@@ -19,6 +19,7 @@ import { Receipts } from "./receipts.ts";
 import { Retention } from "./retention.ts";
 import { Redactions } from "./redactions.ts";
 import { Rooms } from "./rooms.ts";
+import { Sync } from "./sync/compute.ts";
 import { Timeline } from "./timeline.ts";
 import { ToDevice } from "./to-device.ts";
 import { Typing } from "./typing.ts";
@@ -35,6 +36,7 @@ export class Homeserver {
   readonly rooms: Rooms;
   readonly typing: Typing;
   readonly timeline: Timeline;
+  readonly sync: Sync;
   readonly receipts: Receipts;
   readonly keys: Keys;
   readonly toDevice: ToDevice;
@@ -75,6 +77,7 @@ export class Homeserver {
     this.deactivation = new Deactivation(store, this.writer, this.memberships, this.rooms, this.deviceLists, this.media);
     this.activity = new VisitorActivity(store, this.writer);
     this.retention = new Retention(store, this.deactivation, config.visitorRetentionDays);
+    this.sync = new Sync(this);
   }
 
   static async open(config: Config): Promise<Homeserver> {

@@ -3,6 +3,7 @@
  * (or everything, on an initial sync) up to the current stream position.
  * Runs synchronously, so it sees one consistent snapshot of the database.
  */
+import { SyncStore } from "../../storage/sync.ts";
 import type { Homeserver } from "../homeserver.ts";
 import type { SyncFilter } from "../filters.ts";
 import { formatSyncToken } from "../sync-token.ts";
@@ -26,13 +27,27 @@ export interface SyncResult {
   empty: boolean;
 }
 
-export function computeSync(hs: Homeserver, request: SyncRequest): SyncResult {
+/** `/sync`, with its reads built once (their queries are prepared on the first sync). */
+export class Sync {
+  private readonly rows: SyncStore;
+
+  constructor(private readonly hs: Homeserver) {
+    this.rows = new SyncStore(hs.store);
+  }
+
+  compute(request: SyncRequest): SyncResult {
+    return computeSync(this.hs, this.rows, request);
+  }
+}
+
+function computeSync(hs: Homeserver, rows: SyncStore, request: SyncRequest): SyncResult {
   const upTo = hs.writer.current;
   const initial = request.since === undefined;
   // A typing serial from before a restart is meaningless: send current typing again.
   const typingSince = request.since && request.since.typing <= hs.typing.serial ? request.since.typing : undefined;
   const ctx: SyncContext = {
     hs,
+    rows,
     userId: request.userId,
     deviceId: request.deviceId,
     since: { pos: request.since?.pos ?? 0, typing: typingSince },
@@ -42,11 +57,8 @@ export function computeSync(hs: Homeserver, request: SyncRequest): SyncResult {
   const join: JsonObject = {};
   const invite: JsonObject = {};
   const leave: JsonObject = {};
-  let membershipQuery = hs.store.q.selectFrom("memberships").select(["room_id", "membership", "event_id", "stream_pos"])
-    .where("user_id", "=", request.userId);
   // Rooms left before `since` have nothing to say to an incremental sync.
-  if (!initial) membershipQuery = membershipQuery.where((eb) => eb.or([eb("membership", "in", ["join", "invite"]), eb("stream_pos", ">", ctx.since.pos)]));
-  const memberships = hs.store.all(membershipQuery);
+  const memberships = rows.memberships(request.userId, initial ? undefined : ctx.since.pos);
   const joinedCount = memberships.filter((m) => m.membership === "join").length;
   const withNews = initial || request.fullState ? undefined : roomsWithNews(ctx, joinedCount);
   for (const m of memberships) {
