@@ -7,9 +7,10 @@ import { BOT_LOCALPARTS } from "@onsafe/schema";
 import { type Account, TestServer } from "../../chat-server/test/harness.ts";
 import { botsConfigFromEnv } from "../src/config.ts";
 import { loadCrisisLines } from "../src/content/crisis-lines.ts";
+import { KeepAliveClient } from "../../test-support/keep-alive-client.ts";
 import { createOpsApi, startOpsApi, WhoamiResolver } from "../src/ops-api/index.ts";
 import { MyReferrals } from "../src/referrals/my-referrals.ts";
-import { type ReferralRooms, Referrals } from "../src/referrals/referrals.ts";
+import { type ReferralRooms, Referrals } from "../src/referrals/referral-flow.ts";
 import { PartnerDirectory } from "../src/partners/directory.ts";
 import { type SchedulingFixture as Fixture, schedulingFixture } from "../src/scheduling/test-fixture.ts";
 
@@ -490,6 +491,29 @@ describe("a JSON body nested 5,000 levels deep", () => {
       }
     } finally {
       await front.close();
+      await running.close();
+    }
+  });
+});
+
+describe("the next request on a keep-alive connection after an early refusal", () => {
+  it("a 2 MB body (413 before reading it) says Connection: close, and the next request succeeds; so after a 401", async () => {
+    const running = await startOpsApi(app, { host: "127.0.0.1", port: 0 });
+    const client = new KeepAliveClient(running.url);
+    try {
+      const json = { "content-type": "application/json" };
+      const mina = { ...json, authorization: `Bearer ${who.mina.token}` };
+      const shift = (onShift: boolean) => client.send("PUT", "/_onsafe/v1/me/shift", JSON.stringify({ onShift }), mina);
+      const tooLarge = await client.send("PUT", "/_onsafe/v1/me/shift", Buffer.alloc(2 * 1024 * 1024, 0x20), mina);
+      expect(tooLarge.status).toBe(413);
+      expect((await shift(true)).body.on_shift).toBe(true);
+      expect(tooLarge.connection).toBe("close");
+      // Under the size limit the token is checked first: 401 before the body is read.
+      const noToken = await client.send("PUT", "/_onsafe/v1/me/shift", Buffer.alloc(12 * 1024, 0x20), json);
+      expect(noToken.status).toBe(401);
+      expect((await shift(false)).body.on_shift).toBe(false);
+    } finally {
+      client.close();
       await running.close();
     }
   });

@@ -6,7 +6,7 @@
  */
 import { Hono, type MiddlewareHandler } from "hono";
 import { requireAuth } from "./http/auth.ts";
-import { limitBody } from "./http/body.ts";
+import { closeIfBodyUnread, limitBody } from "./http/body.ts";
 import { anyOriginCors } from "./http/cors.ts";
 import { clientApp } from "./http/client-app.ts";
 import type { AppEnv } from "./http/env.ts";
@@ -26,6 +26,7 @@ const PUBLIC_PATHS = [
 
 export function createApp(hs: Homeserver): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ strict: false });
+  app.use("*", closeIfBodyUnread);
   app.use("/_matrix/*", anyOriginCors({
     allowMethods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
     allowHeaders: ["Authorization", "Content-Type", "X-Requested-With", "Accept"],

@@ -11,11 +11,12 @@ import type { CrisisLines } from "../content/crisis-lines.ts";
 import type { PartnerDirectory } from "../partners/directory.ts";
 import type { Queue } from "../queue/index.ts";
 import { requireStaff, requireStaffOrPartner } from "./auth.ts";
+import { closeIfBodyUnread } from "./close-if-body-unread.ts";
 import { RoomMembership } from "./room-membership.ts";
 import type { OpsEnv } from "./env.ts";
 import { errorResponse } from "./errors.ts";
 import type { MyReferrals } from "../referrals/my-referrals.ts";
-import type { Referrals } from "../referrals/referrals.ts";
+import type { Referrals } from "../referrals/referral-flow.ts";
 import type { Scheduler } from "../scheduling/scheduler.ts";
 import { appointmentRoutes } from "./routes/appointments.ts";
 import { caseRoutes } from "./routes/cases.ts";
@@ -45,6 +46,7 @@ export interface OpsApiDeps {
 
 export function createOpsApi({ config, queue, scheduler, partners, referrals, myReferrals, crisisLines, tokens }: OpsApiDeps): Hono<OpsEnv> {
   const app = new Hono<OpsEnv>({ strict: false });
+  app.use("*", closeIfBodyUnread);
   app.use("*", async (c, next) => {
     await next();
     c.header("Cache-Control", "no-store");

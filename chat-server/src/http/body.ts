@@ -30,6 +30,19 @@ export function limitBody(maxSize: (path: string) => number, streamed: (path: st
   };
 }
 
+/**
+ * An answer given before the request's body was all read (a refusal by size or
+ * token, before the upload ends) says `Connection: close`. The rest of the body
+ * is still on its way and the server drops the connection instead of reading
+ * it, so a client that kept the connection for its next request would find it
+ * closed ("other side closed") instead of being told not to reuse it.
+ */
+export const closeIfBodyUnread: MiddlewareHandler = async (c, next) => {
+  await next();
+  const incoming = nodeRequest(c);
+  if (incoming && !incoming.complete) c.header("Connection", "close");
+};
+
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** The body as text: the one `limitBody` read, or Hono's. Bytes that are not UTF-8 are M_NOT_JSON, not silently replaced. */
@@ -50,7 +63,7 @@ function readAll(incoming: IncomingMessage, max: number): Promise<Buffer> {
       size += chunk.length;
       if (size > max) {
         incoming.off("data", onData);
-        // Node discards the rest once the answer is sent.
+        // The answer says Connection: close (closeIfBodyUnread): the rest is not read.
         reject(tooLarge(`Request body over ${max} bytes`));
       } else {
         chunks.push(chunk);
