@@ -11,7 +11,7 @@ import { loadCrisisLines } from "../../bots/src/content/crisis-lines.ts";
 import { createOpsApi, startOpsApi, WhoamiResolver } from "../../bots/src/ops-api/index.ts";
 import { PartnerDirectory } from "../../bots/src/partners/directory.ts";
 import { MyReferrals } from "../../bots/src/referrals/my-referrals.ts";
-import { type ReferralRooms, Referrals } from "../../bots/src/referrals/referrals.ts";
+import { type ReferralRooms, Referrals } from "../../bots/src/referrals/referral-flow.ts";
 import { schedulingFixture } from "../../bots/src/scheduling/test-fixture.ts";
 import { TestServer } from "../../chat-server/test/harness.ts";
 import { rowsByTable } from "../database-rows.ts";

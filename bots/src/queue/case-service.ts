@@ -21,7 +21,7 @@ import type { BotsTables, CasePatch, CaseRow } from "../storage/index.ts";
 import { newCaseId } from "./case-id.ts";
 import type { Clock } from "./clock.ts";
 import { attempt, type Dispatcher } from "./dispatcher.ts";
-import type { CaseRoomActions } from "./room-actions.ts";
+import type { CaseRoomActions } from "./case-room-actions.ts";
 import { assign, close, reopen } from "./transitions.ts";
 
 /** What triage found out so far; fields left out stay as they are. */

@@ -6,7 +6,7 @@
  */
 import type { BotsTables, CaseRow } from "../storage/index.ts";
 import type { Clock } from "./clock.ts";
-import type { CaseRoomActions } from "./room-actions.ts";
+import type { CaseRoomActions } from "./case-room-actions.ts";
 import type { CaseInvite } from "./transitions.ts";
 import { type Candidate, chooseCompanion, type Refusal } from "./routing.ts";
 import { expectedWaitMinutes, WAIT_SAMPLE_LIMIT, WAIT_WINDOW_MS, type WaitModel, waitModel } from "./wait-estimate.ts";

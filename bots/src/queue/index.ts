@@ -4,7 +4,7 @@ import { CaseService } from "./case-service.ts";
 import type { Clock } from "./clock.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { Metrics } from "./metrics.ts";
-import type { CaseRoomActions } from "./room-actions.ts";
+import type { CaseRoomActions } from "./case-room-actions.ts";
 import { StaffCases } from "./staff-cases.ts";
 import { StaffDirectory } from "./staff-directory.ts";
 
@@ -48,7 +48,7 @@ export function startOfferTimer(cases: CaseService, everyMs = 5_000): () => void
 
 export { CaseService, type TriageUpdate } from "./case-service.ts";
 export { type Clock, systemClock } from "./clock.ts";
-export type { CaseRoomActions } from "./room-actions.ts";
+export type { CaseRoomActions } from "./case-room-actions.ts";
 export type { QueueEntry } from "./staff-cases.ts";
 export { StaffCases } from "./staff-cases.ts";
 export { StaffDirectory, type StaffInput } from "./staff-directory.ts";

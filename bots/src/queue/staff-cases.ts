@@ -8,7 +8,7 @@ import type { BotsTables, CaseRow, Offer, StaffMember } from "../storage/index.t
 import { isQueued } from "./case-service.ts";
 import type { Clock } from "./clock.ts";
 import { attempt, type Dispatcher } from "./dispatcher.ts";
-import type { CaseRoomActions } from "./room-actions.ts";
+import type { CaseRoomActions } from "./case-room-actions.ts";
 import { assign, close } from "./transitions.ts";
 import { badState, forbidden, invalidParam, notFound } from "@onsafe/matrix-basics";
 

@@ -3,7 +3,7 @@ import type { Language, StaffKind } from "@onsafe/schema";
 import { botsTables, type BotsTables, type CaseRow, openMemoryBotsStore } from "../storage/index.ts";
 import type { Clock } from "./clock.ts";
 import { createQueue, type Queue } from "./index.ts";
-import type { CaseRoomActions } from "./room-actions.ts";
+import type { CaseRoomActions } from "./case-room-actions.ts";
 
 export const OFFER_TIMEOUT_MS = 120_000;
 

@@ -16,7 +16,7 @@ import { visitRoom } from "../runtime/room-visit.ts";
 import { companionBringing } from "../queue/case-companion.ts";
 import { deskSay, type ReferralDesks } from "../referrals/desk.ts";
 import { notice } from "../referrals/messages.ts";
-import type { Referrals } from "../referrals/referrals.ts";
+import type { Referrals } from "../referrals/referral-flow.ts";
 import type { BotsTables } from "../storage/index.ts";
 
 export class ReferralBot {

@@ -9,7 +9,7 @@ import { type MatrixClient, Preset, type Room, Visibility } from "matrix-js-sdk"
 import { readRoomEvent } from "../runtime/room-event.ts";
 import { roomSynced } from "../runtime/room-synced.ts";
 import { type OutgoingFile, sendEncryptedFile } from "../runtime/send-file.ts";
-import type { ReferralRooms } from "../referrals/referrals.ts";
+import type { ReferralRooms } from "../referrals/referral-flow.ts";
 import type { CaseRow } from "../storage/index.ts";
 import { sendAll } from "../triage-bot/send.ts";
 import type { Outgoing } from "../runtime/outgoing-message.ts";

@@ -3,7 +3,7 @@ import { PartnerDirectory } from "../partners/directory.ts";
 import { queueFixture, type Fixture } from "../queue/test-fixture.ts";
 import type { CaseRow, Partner, StaffMember } from "../storage/index.ts";
 import { ReferralDesks } from "./desk.ts";
-import { Referrals } from "./referrals.ts";
+import { Referrals } from "./referral-flow.ts";
 import { RecordingDeskRooms, RecordingRooms } from "./test-fixture.ts";
 
 const SUMMARY = "Wants the forum posts taken down before anything else.";

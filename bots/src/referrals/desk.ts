@@ -20,7 +20,7 @@ import { matchOption } from "../triage/match.ts";
 import { notice, type Outgoing } from "../runtime/outgoing-message.ts";
 import { type Question, questionMessage } from "../triage/prompt.ts";
 import { categoryWords, NO_ALIASES, YES_ALIASES } from "./messages.ts";
-import { MAX_SUMMARY_LENGTH, type Referrals } from "./referrals.ts";
+import { MAX_SUMMARY_LENGTH, type Referrals } from "./referral-flow.ts";
 import { forbidden, MatrixError } from "@onsafe/matrix-basics";
 
 type Bilingual = Record<Language, string>;

@@ -3,7 +3,7 @@ import type { OutgoingFile } from "../runtime/send-file.ts";
 import type { CaseRow } from "../storage/index.ts";
 import type { Outgoing } from "../runtime/outgoing-message.ts";
 import type { DeskRooms } from "./desk.ts";
-import type { ReferralRooms } from "./referrals.ts";
+import type { ReferralRooms } from "./referral-flow.ts";
 
 /** Messages as a bot would send them: each answer once (a repeat returns the first event id), with event ids. */
 class RecordingSends {

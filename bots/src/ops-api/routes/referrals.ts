@@ -6,8 +6,8 @@
  */
 import { Hono, type MiddlewareHandler } from "hono";
 import type { MyReferrals } from "../../referrals/my-referrals.ts";
-import type { Referrals } from "../../referrals/referrals.ts";
-import { MAX_SUMMARY_LENGTH } from "../../referrals/referrals.ts";
+import type { Referrals } from "../../referrals/referral-flow.ts";
+import { MAX_SUMMARY_LENGTH } from "../../referrals/referral-flow.ts";
 import type { OpsEnv } from "../env.ts";
 import { caseIdParam, readJson } from "../json.ts";
 import { partnerReferralJson, referralJson } from "../shapes.ts";

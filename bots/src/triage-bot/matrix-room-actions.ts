@@ -1,7 +1,8 @@
 /**
- * The queue's decisions carried into Matrix rooms (`CaseRoomActions`):
- * invites and withdrawn invites for companions, queue notices to the victim,
- * crisis alerts to on-shift staff through the duty room.
+ * The queue's decisions carried into Matrix rooms (`CaseRoomActions` of
+ * queue/case-room-actions.ts): invites and withdrawn invites for companions,
+ * queue notices to the victim, crisis alerts to on-shift staff through the
+ * duty room.
  */
 import { type MatrixClient, MsgType } from "matrix-js-sdk";
 import type { CaseRoomActions } from "../queue/index.ts";

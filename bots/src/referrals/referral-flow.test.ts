@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { queueFixture, type Fixture } from "../queue/test-fixture.ts";
 import type { CaseRow, StaffMember } from "../storage/index.ts";
 import { PartnerDirectory } from "../partners/directory.ts";
-import { type PartnerInfo, Referrals } from "./referrals.ts";
+import { type PartnerInfo, Referrals } from "./referral-flow.ts";
 import { RecordingRooms } from "./test-fixture.ts";
 
 const SUMMARY = "Needs help with a complaint.";

@@ -1,6 +1,7 @@
 /**
- * The Matrix side of the queue, implemented by the triage bot. The queue
- * decides and records; these calls carry the decisions into the victim's room.
+ * The Matrix side of the queue, implemented by the triage bot
+ * (triage-bot/matrix-room-actions.ts). The queue decides and records; these
+ * calls carry the decisions into the victim's room.
  * All of them are best effort from the queue's point of view: a failure is
  * logged (case id only) and the recorded state stands.
  */
