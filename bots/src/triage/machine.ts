@@ -47,7 +47,11 @@ export interface TriageState {
   toldClosed: boolean;
 }
 
-export interface IncomingMessage {
+/**
+ * What the machine reads of one of the victim's messages (the bot takes it from
+ * the Matrix event, runtime/incoming-message.ts `IncomingMessage`).
+ */
+export interface TriageInput {
   body: string;
   /** The message's `org.onsafe.answer`, when the victim pressed a button. */
   answer?: AnswerContent;
@@ -83,7 +87,7 @@ export function startTriage(opening?: { firstPrompt: string }): { state: TriageS
   return { state, say: shown ? [] : [notice(text(null, "greeting")), promptMessage(first, null)] };
 }
 
-export function handleMessage(previous: TriageState, msg: IncomingMessage, now: ServiceNow): TriageStep {
+export function handleMessage(previous: TriageState, msg: TriageInput, now: ServiceNow): TriageStep {
   const state = copy(previous);
   if (msg.language) chooseLanguage(state, msg.language);
   // A state saved before the question bank changed, or a language the app told, moves to the first open prompt.

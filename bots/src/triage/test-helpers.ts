@@ -1,6 +1,6 @@
 /** Drives a triage conversation in tests: each reply as text, prompt and flags. */
 import { PROMPT_FIELD, isPromptContent, type Language, type PromptContent } from "@onsafe/schema";
-import { handleMessage, type IncomingMessage, type ServiceNow, startTriage, type TriageState, type TriageStep } from "./machine.ts";
+import { handleMessage, type TriageInput, type ServiceNow, startTriage, type TriageState, type TriageStep } from "./machine.ts";
 import type { Outgoing } from "../runtime/outgoing-message.ts";
 
 export function promptIn(say: Outgoing[]): PromptContent | undefined {
@@ -39,7 +39,7 @@ export class Conversation {
     this.note(start.say);
   }
 
-  send(message: string | IncomingMessage): TriageStep {
+  send(message: string | TriageInput): TriageStep {
     const msg = typeof message === "string" ? { body: message } : message;
     const step = handleMessage(this.state, { language: this.language, ...msg }, this.now);
     this.state = step.state;
