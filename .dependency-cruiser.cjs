@@ -204,6 +204,20 @@ module.exports = {
       from: { path: "^chat-client/src/", pathNot: [ClientVictim, ClientConsole, ClientEntry] },
       to: { path: [ClientVictim, ClientConsole] },
     },
+    {
+      name: "client-matrix-knows-no-ui",
+      comment: "the client's shared floors go ui/ → matrix/ → words/: matrix/ (Matrix pieces, no JSX) imports no ui/",
+      severity: "error",
+      from: { path: "^chat-client/src/matrix/" },
+      to: { path: "^chat-client/src/ui/" },
+    },
+    {
+      name: "client-words-are-the-floor",
+      comment: "the client's shared floors go ui/ → matrix/ → words/: words/ (strings, i18n, content) imports neither ui/ nor matrix/",
+      severity: "error",
+      from: { path: "^chat-client/src/words/" },
+      to: { path: ["^chat-client/src/ui/", "^chat-client/src/matrix/"] },
+    },
   ],
   options: {
     doNotFollow: { path: "node_modules" },
