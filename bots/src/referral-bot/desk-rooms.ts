@@ -7,7 +7,7 @@ import { type MatrixClient, Preset, Visibility } from "matrix-js-sdk";
 import type { DeskRooms } from "../referrals/desk.ts";
 import { readRoomEvent } from "../runtime/room-event.ts";
 import { roomSynced } from "../runtime/room-synced.ts";
-import { sendAll } from "../triage-bot/send.ts";
+import { sendAll } from "../runtime/send.ts";
 import type { Outgoing } from "../runtime/outgoing-message.ts";
 
 export class MatrixDeskRooms implements DeskRooms {

@@ -11,7 +11,7 @@ import { roomSynced } from "../runtime/room-synced.ts";
 import { type OutgoingFile, sendEncryptedFile } from "../runtime/send-file.ts";
 import type { ReferralRooms } from "../referrals/referral-flow.ts";
 import type { CaseRow } from "../storage/index.ts";
-import { sendAll } from "../triage-bot/send.ts";
+import { sendAll } from "../runtime/send.ts";
 import type { Outgoing } from "../runtime/outgoing-message.ts";
 
 const present = (room: Room, userId: string) => ["join", "invite"].includes(room.getMember(userId)?.membership ?? "");

@@ -7,7 +7,7 @@
  * declines.
  */
 import type { MatrixClient, Room } from "matrix-js-sdk";
-import { sendAll } from "../triage-bot/send.ts";
+import { sendAll } from "./send.ts";
 import type { Outgoing } from "./outgoing-message.ts";
 import { roomSynced } from "./room-synced.ts";
 

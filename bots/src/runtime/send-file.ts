@@ -6,7 +6,7 @@
  * first event; the repeat's upload is left unused in the media repository.
  */
 import { type MatrixClient, MsgType } from "matrix-js-sdk";
-import { transactionId } from "../triage-bot/send.ts";
+import { transactionId } from "./send.ts";
 import { encryptFile } from "./encrypted-file.ts";
 
 export interface OutgoingFile {

@@ -10,7 +10,7 @@ import { roomSynced } from "../runtime/room-synced.ts";
 import type { Clock } from "../queue/clock.ts";
 import type { AppointmentRooms } from "../scheduling/scheduler.ts";
 import type { BotsTables, CaseRow } from "../storage/index.ts";
-import { sendAll } from "../triage-bot/send.ts";
+import { sendAll } from "../runtime/send.ts";
 import type { Outgoing } from "../runtime/outgoing-message.ts";
 
 export class MatrixAppointmentRooms implements AppointmentRooms {

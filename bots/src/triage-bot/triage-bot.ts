@@ -22,7 +22,7 @@ import { RoomEventFeed } from "../runtime/room-events.ts";
 import { roomSynced } from "../runtime/room-synced.ts";
 import { alreadyRead, type Conversation, isConversation, markRead, newConversation, reopenedConversation } from "./conversation.ts";
 import { handOff } from "./handoff.ts";
-import { sendAll } from "./send.ts";
+import { sendAll } from "../runtime/send.ts";
 import { nextOpening } from "./opening-hours.ts";
 
 export class TriageBot {

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type { MatrixClient } from "matrix-js-sdk";
-import type { Outgoing } from "../runtime/outgoing-message.ts";
+import type { Outgoing } from "./outgoing-message.ts";
 
 /** Sends in order; returns the event ids (the first ones again for a repeat). */
 export async function sendAll(client: MatrixClient, roomId: string, messages: Outgoing[], answering: string): Promise<string[]> {
