@@ -185,7 +185,8 @@ export class World {
   /** An `mxc://` URI of a file the peer uploaded (as into a room the caller shares). */
   async mediaId(): Promise<string> {
     if (!this.media) {
-      const reply = await this.server.request("POST", "/_matrix/media/v3/upload", { token: this.peer.token, raw: new Uint8Array([9, 9, 9]), headers: { "content-type": "application/octet-stream" } });
+      // An image, so that the thumbnail row reaches the access check (other types have no thumbnail: 400).
+      const reply = await this.server.request("POST", "/_matrix/media/v3/upload", { token: this.peer.token, raw: new Uint8Array([9, 9, 9]), headers: { "content-type": "image/png" } });
       if (reply.status !== 200) throw new Error(`upload failed: ${JSON.stringify(reply.body)}`);
       this.media = reply.body.content_uri as string;
     }

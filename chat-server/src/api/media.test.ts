@@ -39,4 +39,29 @@ describe("media", () => {
     expectError(await server.request("GET", "/_matrix/client/v1/media/download/localhost/doesnotexist", { token: user.token }), 404, "M_NOT_FOUND");
     expectError(await server.request("GET", "/_matrix/client/v1/media/download/elsewhere.org/abc", { token: user.token }), 404, "M_NOT_FOUND");
   });
+
+  it("thumbnails only images: an image is answered with the file as uploaded, anything else 400 M_UNKNOWN as Synapse does", async () => {
+    const upload = async (contentType: string, raw: Uint8Array) => {
+      const reply = await server.request("POST", "/_matrix/media/v3/upload", { token: user.token, raw, headers: { "content-type": contentType } });
+      expect(reply.status).toBe(200);
+      return (reply.body.content_uri as string).slice("mxc://".length);
+    };
+    const thumbnail = (mxc: string) => fetch(`${server.url}/_matrix/client/v1/media/thumbnail/${mxc}?width=32&height=32&method=scale`, { headers: { authorization: `Bearer ${user.token}` } });
+    // Not scaled: the server has no image library, and files in encrypted rooms are ciphertext anyway.
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+    const image = await thumbnail(await upload("image/png", png));
+    expect(image.status).toBe(200);
+    expect(image.headers.get("content-type")).toBe("image/png");
+    expect(new Uint8Array(await image.arrayBuffer())).toEqual(png);
+    for (const type of ["text/plain", "application/octet-stream", "application/pdf", "image/svg+xml", "video/mp4"]) {
+      const reply = await thumbnail(await upload(type, new TextEncoder().encode("not an image")));
+      const body = await reply.json().catch(() => ({}));
+      expect({ type, status: reply.status, errcode: body.errcode }).toEqual({ type, status: 400, errcode: "M_UNKNOWN" });
+      expect(typeof body.error).toBe("string");
+    }
+    // The file itself stays downloadable.
+    const text = await upload("text/plain", new TextEncoder().encode("hello"));
+    expect((await fetch(`${server.url}/_matrix/client/v1/media/download/${text}`, { headers: { authorization: `Bearer ${user.token}` } })).status).toBe(200);
+    expectError(await server.request("GET", "/_matrix/client/v1/media/thumbnail/localhost/doesnotexist?width=32&height=32", { token: user.token }), 404, "M_NOT_FOUND");
+  });
 });

@@ -6,10 +6,19 @@
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import type { Homeserver } from "../services/homeserver.ts";
-import { badJson, notFound } from "@onsafe/matrix-basics";
+import { badJson, MatrixError, notFound } from "@onsafe/matrix-basics";
 
 /** Types a browser may show inline without risk; anything else downloads as an attachment. */
 const INLINE_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp", "video/mp4", "video/webm", "audio/mpeg", "audio/ogg", "text/plain", "application/octet-stream"]);
+
+/**
+ * What a thumbnail may be: the image types the spec allows in a 200. The
+ * server scales nothing (it has no image library, and files in encrypted rooms
+ * are ciphertext, uploaded as application/octet-stream): an image's thumbnail
+ * is the image as uploaded, anything else is refused as Synapse refuses media
+ * it has no thumbnail of (400 M_UNKNOWN).
+ */
+const THUMBNAIL_TYPES = new Set(["image/jpeg", "image/png", "image/apng", "image/gif", "image/webp"]);
 
 export function mediaRoutes(hs: Homeserver) {
   const r = new Hono<AppEnv>({ strict: false });
@@ -26,9 +35,12 @@ export function mediaRoutes(hs: Homeserver) {
     return c.json({ content_uri: await hs.media.upload(c.get("session").userId, data, contentType, filename ?? null) });
   });
 
-  const serve = async (c: Context<AppEnv>) => {
+  const serve = async (c: Context<AppEnv>, thumbnail = false) => {
     const media = await hs.media.download(c.req.param("serverName")!, c.req.param("mediaId")!);
     if (!media) throw notFound("Media not found");
+    if (thumbnail && !THUMBNAIL_TYPES.has(media.contentType)) {
+      throw new MatrixError(400, "M_UNKNOWN", "Cannot thumbnail this media: only images (JPEG, PNG, APNG, GIF, WebP) have thumbnails; download it instead");
+    }
     const inline = INLINE_TYPES.has(media.contentType);
     const name = encodeURIComponent(c.req.param("fileName") ?? media.uploadName ?? "file");
     c.header("Content-Type", media.contentType);
@@ -39,8 +51,8 @@ export function mediaRoutes(hs: Homeserver) {
     c.header("Cross-Origin-Resource-Policy", "cross-origin");
     return c.body(new Uint8Array(media.data));
   };
-  r.get("/_matrix/client/v1/media/download/:serverName/:mediaId/:fileName?", serve);
-  r.get("/_matrix/client/v1/media/thumbnail/:serverName/:mediaId", serve);
+  r.get("/_matrix/client/v1/media/download/:serverName/:mediaId/:fileName?", (c) => serve(c));
+  r.get("/_matrix/client/v1/media/thumbnail/:serverName/:mediaId", (c) => serve(c, true));
 
   const frozen = () => { throw notFound("Unauthenticated media is not served; use /_matrix/client/v1/media"); };
   r.get("/_matrix/media/v3/download/*", frozen);
