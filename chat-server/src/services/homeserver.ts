@@ -6,6 +6,7 @@ import { AccountData } from "./account-data.ts";
 import { Accounts } from "./accounts.ts";
 import { Deactivation } from "./deactivation.ts";
 import { DeviceLists } from "./device-lists.ts";
+import { Directory } from "./directory.ts";
 import { Events } from "./events.ts";
 import { Filters } from "./filters.ts";
 import { KeyBackup } from "./key-backup.ts";
@@ -37,6 +38,7 @@ export class Homeserver {
   readonly typing: Typing;
   readonly timeline: Timeline;
   readonly sync: Sync;
+  readonly directory: Directory;
   readonly receipts: Receipts;
   readonly keys: Keys;
   readonly toDevice: ToDevice;
@@ -78,6 +80,7 @@ export class Homeserver {
     this.activity = new VisitorActivity(store, this.writer);
     this.retention = new Retention(store, this.deactivation, config.visitorRetentionDays);
     this.sync = new Sync(this);
+    this.directory = new Directory(store);
   }
 
   static async open(config: Config): Promise<Homeserver> {
