@@ -2,7 +2,7 @@
 import type { Store } from "../storage/database.ts";
 import { FiltersStore } from "../storage/filters.ts";
 import type { Writer } from "../storage/writer.ts";
-import { invalidParam, isObject, type JsonObject } from "@onsafe/matrix-basics";
+import { invalidParam, isObject, type JsonObject, refuseDeepJson } from "@onsafe/matrix-basics";
 
 export interface SyncFilter {
   timelineLimit: number;
@@ -42,6 +42,7 @@ export class Filters {
   get(userId: string, idOrJson: string): SyncFilter {
     let filter: JsonObject | undefined;
     if (idOrJson.startsWith("{")) {
+      refuseDeepJson(idOrJson); // nested too deep: M_BAD_JSON, as a body
       try {
         const parsed = JSON.parse(idOrJson);
         if (isObject(parsed)) filter = parsed;
