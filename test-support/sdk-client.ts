@@ -92,8 +92,12 @@ export class SdkClient {
     return (this.received.get(roomId) ?? []).filter((r) => !from || r.sender === from).map((r) => r.body);
   }
 
-  /** Resolves when `predicate` holds, checking after every event this client sees. */
-  async waitFor(predicate: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  /**
+   * Resolves when `predicate` holds, checking after every event this client
+   * sees. The default bound is generous: it only ends a wait that failed, and on
+   * two shared cores a message through encryption and a bot takes many seconds.
+   */
+  async waitFor(predicate: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
     if (predicate()) return;
     let wake!: () => void;
     const done = new Promise<void>((resolve) => {

@@ -134,8 +134,8 @@ export async function waitForAlert(client: SdkClient, roomId: string, bot: strin
   return content!;
 }
 
-/** Polls `read` until `done` holds (for state only the ops API shows); returns the last value. */
-export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 10_000): Promise<T> {
+/** Polls `read` until `done` holds (for state only the ops API shows); returns the last value. The bound only ends a wait that failed: generous for a busy machine. */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -164,7 +164,7 @@ export function pendingInvite(client: SdkClient, inviter: string): Room | undefi
 }
 
 /** Waits for an invite from `inviter`; returns the room id. Invites arrive as stripped state, which wakes no waiter: this polls. */
-export async function waitForInvite(client: SdkClient, inviter: string, timeoutMs = 30_000): Promise<string> {
+export async function waitForInvite(client: SdkClient, inviter: string, timeoutMs = 60_000): Promise<string> {
   const room = await eventually(async () => pendingInvite(client, inviter), (r) => r !== undefined, `an invite from ${inviter} to ${client.userId}`, timeoutMs);
   return room!.roomId;
 }

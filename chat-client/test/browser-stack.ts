@@ -4,10 +4,20 @@
  * the browser profiles (contexts) the tests open, each closed with the rest,
  * or after its own test where the file's tests must share nothing.
  */
-import { afterAll, afterEach, beforeAll } from "vitest";
+import { afterAll, afterEach, beforeAll, vi } from "vitest";
 import type { Browser, BrowserContext, BrowserContextOptions } from "playwright-core";
 import { Stack, type StackOptions } from "../../bots/test/stack.ts";
 import { launchChromium, PHONE } from "../../test-support/browser.ts";
+
+/**
+ * The budget of each test in a browser file that names none. A browser test
+ * drives Chromium, the crypto of several clients and the bots through many
+ * steps; on two shared cores (npm test beside other work) console-referral's
+ * offer test took 51 s of the old 60 s at load 15, and 62 s with two more
+ * busy processes. Its waits are on conditions, so a larger budget costs a
+ * passing run nothing.
+ */
+const BROWSER_TEST_TIMEOUT_MS = 240_000;
 
 /** A tablet held sideways, or a small laptop: where companions use the console. */
 const TABLET = { viewport: { width: 1024, height: 768 } } as const;
@@ -22,13 +32,15 @@ export interface BrowserStack {
 
 /** Registers the file's hooks; the service and the browser are there from its first `beforeAll` on. */
 export function useBrowserStack(o: { closeContextsAfterEach?: boolean; stack?: StackOptions } = {}): BrowserStack {
+  // For this file only (vitest resets it after the file); a test's own timeout still wins.
+  vi.setConfig({ testTimeout: BROWSER_TEST_TIMEOUT_MS });
   let stack: Stack | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
     [stack, browser] = await Promise.all([Stack.start(o.stack), launchChromium()]);
-  }, 60_000);
+  }, 180_000);
 
   if (o.closeContextsAfterEach) {
     afterEach(async () => {

@@ -46,13 +46,13 @@ describe("closing a case", () => {
     expect(firstOffer).toMatch(/Case c-\S+/);
     expect(firstOffer).not.toContain("Back after closing");
     await offers(console_).getByRole("button", { name: "Accept" }).click();
-    await console_.locator(".summary.pinned").first().waitFor({ timeout: 15_000 });
+    await console_.locator(".summary.pinned").first().waitFor({ timeout: 45_000 });
     const roomId = (await console_.locator("[role=tab][aria-selected=true]").getAttribute("data-room"))!;
     const caseId = caseOf(roomId).id;
     await eventually(async () => caseOf(roomId), (c) => c.handedOffAt !== null, "the hand-off", 30_000);
     await console_.locator("#composer-input, #conversation-panel textarea").first().fill("I'm Sora. I'm here.");
     await console_.keyboard.press("Enter");
-    await victim.page.getByText("I'm Sora. I'm here.").waitFor({ timeout: 15_000 });
+    await victim.page.getByText("I'm Sora. I'm here.").waitFor({ timeout: 45_000 });
 
     // Closing: an outcome and a prepared message in the case's language, with the crisis lines, which she edits.
     await console_.getByText("Close the case", { exact: true }).click();
@@ -79,15 +79,15 @@ describe("closing a case", () => {
     await console_.getByRole("button", { name: "Close…" }).click();
     const closedAt = performance.now();
     await confirm.getByRole("button", { name: "Send and close" }).click();
-    await console_.locator(`[role=tab][data-room="${roomId}"]`).waitFor({ state: "detached", timeout: 15_000 });
+    await console_.locator(`[role=tab][data-room="${roomId}"]`).waitFor({ state: "detached", timeout: 45_000 });
     expect(caseOf(roomId)).toMatchObject({ status: "closed", outcome: "supported" });
 
     // The victim reads the closing message from the counsellor, then the app's word that the chat has ended.
     const closingBubble = victim.page.locator(".messages .message.from-other").filter({ hasText: "Thank you for trusting me with this, it was brave." });
-    await closingBubble.waitFor({ timeout: 15_000 });
+    await closingBubble.waitFor({ timeout: 45_000 });
     expect(await closingBubble.locator(".body").textContent()).toBe(edited);
     const ended = victim.page.locator(".chat-closed");
-    await ended.waitFor({ timeout: 15_000 });
+    await ended.waitFor({ timeout: 45_000 });
     const endedMs = performance.now() - closedAt;
     expect(await ended.getByRole("heading").textContent()).toBe("This chat has ended");
     expect(await ended.textContent()).toContain("The counsellor closed this chat. Write here any time to talk again");
@@ -112,7 +112,7 @@ describe("closing a case", () => {
     expect(await again.textContent()).toContain(`Case ${caseId}`);
     expect(await again.locator(".reopened-badge").textContent()).toBe("Back after closing");
     // The victim is told they wait, as for a new case.
-    await victim.page.locator(".queue").waitFor({ timeout: 15_000 });
+    await victim.page.locator(".queue").waitFor({ timeout: 45_000 });
     expect(await victim.page.locator(".queue").textContent()).toContain("You're next");
     await shot(victim.page, "victim-waiting-again");
     await shot(console_, "console-offered-again");
@@ -128,7 +128,7 @@ describe("closing a case", () => {
     await offers(console_).and(console_.locator(`[data-case="${caseId}"]`)).getByRole("button", { name: "Accept" }).click();
     await console_.locator(`[role=tab][data-room="${roomId}"]`).waitFor({ timeout: 30_000 });
     await eventually(async () => caseOf(roomId), (c) => c.status === "assigned" && c.handedOffAt !== null, "the second hand-off", 30_000);
-    await expect.poll(() => console_.locator(".summary.pinned").first().textContent(), { timeout: 15_000 }).toContain("he messaged me again");
+    await expect.poll(() => console_.locator(".summary.pinned").first().textContent(), { timeout: 45_000 }).toContain("he messaged me again");
     console.log(`[closing] Send and close -> victim sees 'chat ended': ${endedMs.toFixed(0)} ms; victim writes again -> offered (GET queue): ${offeredMs.toFixed(0)} ms`);
     expect(errors).toEqual([]);
   }, 300_000);

@@ -69,7 +69,7 @@ async function handedOff(roomId: string): Promise<void> {
 }
 
 async function expectLoad(page: Page, account: Account, load: number, capacity: number): Promise<void> {
-  await page.getByText(`Cases ${load} of ${capacity}`).waitFor({ timeout: 15_000 });
+  await page.getByText(`Cases ${load} of ${capacity}`).waitFor({ timeout: 45_000 });
   expect((await env.stack.ops(account, "GET", "/me")).body.load).toBe(load);
 }
 
@@ -82,14 +82,14 @@ describe("a case in the console, from accepting it to the victim leaving", () =>
     // A second victim, in crisis, while the first conversation is open.
     const { victim, roomId } = await queueVictim({ crisis: true });
     // Crisis words queue the case at once; the console shows the flag from the next poll of the queue.
-    await expect.poll(() => offers(page).first().textContent(), { timeout: 15_000 }).toContain("Crisis");
+    await expect.poll(() => offers(page).first().textContent(), { timeout: 45_000 }).toContain("Crisis");
     await offers(page).getByRole("button", { name: "Accept" }).click();
 
     // The accepted conversation is the one shown, and what the companion types goes to that victim.
     const tab = page.locator(`[role=tab][data-room="${roomId}"]`);
-    await expect.poll(() => tab.getAttribute("aria-selected"), { timeout: 15_000 }).toBe("true");
+    await expect.poll(() => tab.getAttribute("aria-selected"), { timeout: 45_000 }).toBe("true");
     await expect.poll(() => page.evaluate(() => document.activeElement?.closest("#conversation-panel") !== null
-      && document.activeElement?.tagName === "TEXTAREA"), { timeout: 15_000 }).toBe(true);
+      && document.activeElement?.tagName === "TEXTAREA"), { timeout: 45_000 }).toBe(true);
     await page.keyboard.type("I'm Hana. I'm here with you now.");
     await page.keyboard.press("Enter");
     await victim.waitForMessage(roomId, "I'm Hana. I'm here with you now.");
@@ -100,7 +100,7 @@ describe("a case in the console, from accepting it to the victim leaving", () =>
     expect(await page.getByRole("tab", { name: /Crisis/ }).count()).toBe(1);
     // The summary, from the bot's structured field (its readable body is the victim's), with the crisis words kept for the companion.
     const summary = page.locator("#conversation-panel .summary.pinned");
-    await expect.poll(() => summary.textContent(), { timeout: 15_000 }).toContain("Crisis: needs help right away");
+    await expect.poll(() => summary.textContent(), { timeout: 45_000 }).toContain("Crisis: needs help right away");
     expect(await summary.textContent()).toContain("i just want to die honestly. he has my nudes");
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, "console-accepted-crisis");
@@ -121,13 +121,13 @@ describe("a case in the console, from accepting it to the victim leaving", () =>
     await first.send("can i just talk to a real person please");
     await offers(page).first().waitFor({ timeout: 30_000 });
     await offers(page).getByRole("button", { name: "Accept" }).click();
-    await page.locator("#conversation-panel .summary.pinned").waitFor({ timeout: 15_000 });
+    await page.locator("#conversation-panel .summary.pinned").waitFor({ timeout: 45_000 });
     const roomA = (await page.locator("[role=tab][aria-selected=true]").getAttribute("data-room"))!;
     await handedOff(roomA);
 
     // A second victim waits: Ara is full.
     const { roomId: roomB } = await queueVictim();
-    await page.locator("section[aria-labelledby=queue-title] li.case").first().waitFor({ timeout: 15_000 });
+    await page.locator("section[aria-labelledby=queue-title] li.case").first().waitFor({ timeout: 45_000 });
     expect(await offers(page).count()).toBe(0);
     await expectLoad(page, ara, 1, 1);
 
@@ -141,7 +141,7 @@ describe("a case in the console, from accepting it to the victim leaving", () =>
     const closed = performance.now() - deletedAt;
     expect(caseOf(roomA)).toMatchObject({ outcome: "victim_left" });
     const notice = page.locator("#conversation-panel .ended");
-    await notice.waitFor({ timeout: 15_000 });
+    await notice.waitFor({ timeout: 45_000 });
     expect(await notice.textContent()).toContain(ENDED);
     // No composer on a conversation that has ended.
     expect(await page.locator("#conversation-panel textarea").count()).toBe(0);
@@ -157,7 +157,7 @@ describe("a case in the console, from accepting it to the victim leaving", () =>
 
     // "Close this conversation" takes the ended one away.
     await page.getByRole("button", { name: "Close this conversation" }).click();
-    await page.locator(`[role=tab][data-room="${roomA}"]`).waitFor({ state: "detached", timeout: 15_000 });
+    await page.locator(`[role=tab][data-room="${roomA}"]`).waitFor({ state: "detached", timeout: 45_000 });
     expect(errors).toEqual([]);
   });
 

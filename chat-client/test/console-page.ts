@@ -26,7 +26,7 @@ export async function signInToConsole(page: Page, baseUrl: string, name: string,
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await skipRecoveryKey(page);
-  await page.getByRole("heading", { level: 1, name, exact: true }).waitFor({ timeout: 15_000 });
+  await page.getByRole("heading", { level: 1, name, exact: true }).waitFor({ timeout: 45_000 });
 }
 
 /** Opens one of the workspace's views from its bar (docs/CONSOLE.md "Workspace"). */
@@ -38,7 +38,7 @@ export async function openView(page: Page, view: "Conversations" | "Agenda" | "S
 export async function skipRecoveryKey(page: Page): Promise<void> {
   const later = page.locator(".recovery-later button");
   const workspace = page.locator("main.console, main.workspace");
-  await later.or(workspace).first().waitFor({ timeout: 30_000 });
+  await later.or(workspace).first().waitFor({ timeout: 60_000 });
   if (await later.isVisible()) await later.click();
 }
 
@@ -54,9 +54,10 @@ export async function acceptNewCase(page: Page, stack: Stack, companion: Account
   const first = await nextPrompt(victim, roomId, stack.triageBot);
   await stack.say(victim, roomId, "I just want to talk to someone", { prompt_id: first.id, option_id: "skip" });
   const offered = page.locator("section[aria-labelledby=offers-title] li.case");
-  await offered.first().waitFor({ timeout: 15_000 });
+  // Bounds on conditions (a bot round trip, then the room's keys): generous, for a busy machine.
+  await offered.first().waitFor({ timeout: 45_000 });
   await offered.getByRole("button", { name: "Accept" }).click();
-  await page.locator(".summary.pinned").waitFor({ timeout: 15_000 });
+  await page.locator(".summary.pinned").waitFor({ timeout: 45_000 });
   const mine = (await stack.ops(companion, "GET", "/me/cases")).body.cases as { id: string; room_id: string }[];
   return { victim, roomId, caseId: mine.find((c) => c.room_id === roomId)!.id };
 }

@@ -56,7 +56,7 @@ describe("referrals in the companion console", () => {
     const { page, errors } = await signIn(await env.tablet(), "boss");
     await openView(page, "Partners");
     const partners = page.locator("section.partners");
-    await partners.getByRole("heading", { name: "Partners" }).waitFor({ timeout: 15_000 });
+    await partners.getByRole("heading", { name: "Partners" }).waitFor({ timeout: 45_000 });
     await partners.getByText("No partners are listed.").waitFor();
 
     const fill = async (staff: string) => {
@@ -75,7 +75,7 @@ describe("referrals in the companion console", () => {
     // A companion is not a partner account: the ops API refuses, and the console shows its errcode and words.
     await fill(mina.userId);
     const refused = partners.getByRole("alert");
-    await refused.waitFor({ timeout: 10_000 });
+    await refused.waitFor({ timeout: 30_000 });
     const direct = await env.stack.ops(boss.account, "POST", "/partners", {
       kind: "legal_aid", name: { ko: "법률구조공단", en: "Legal Aid Corporation" }, about: { ko: "무료 법률 상담", en: "Free legal advice" },
       region: "Seoul", languages: ["ko", "en"], hours: "Mon–Fri 9–18", contact: "132", staff_ids: [mina.userId],
@@ -87,7 +87,7 @@ describe("referrals in the companion console", () => {
     expect(await listed()).toEqual([]);
 
     await fill(patAccount.userId);
-    await partners.getByText(/^Added Legal Aid Corporation \(p-[0-9a-z]{6}\)\.$/).waitFor({ timeout: 10_000 });
+    await partners.getByText(/^Added Legal Aid Corporation \(p-[0-9a-z]{6}\)\.$/).waitFor({ timeout: 30_000 });
     expect(await refused.count()).toBe(0);
     const [legalAid] = await listed();
     expect(legalAid).toMatchObject({ kind: "legal_aid", name: { en: "Legal Aid Corporation" }, languages: ["ko", "en"], staff_ids: [patAccount.userId], active: true });
@@ -96,12 +96,12 @@ describe("referrals in the companion console", () => {
 
     // A second one, without an account, deactivated again.
     await fill("");
-    await expect.poll(() => partners.locator("li.partner").count(), { timeout: 10_000 }).toBe(2);
+    await expect.poll(() => partners.locator("li.partner").count(), { timeout: 30_000 }).toBe(2);
     const second = (await listed()).find((p) => p.id !== partnerId)!;
     expect(second.staff_ids).toEqual([]);
     await partners.getByRole("button", { name: "Deactivate Legal Aid Corporation" }).nth(1).waitFor();
     await partners.locator(`li.partner[data-partner="${second.id}"]`).getByRole("button", { name: /^Deactivate/ }).click();
-    await expect.poll(() => partners.locator("li.partner").count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => partners.locator("li.partner").count(), { timeout: 30_000 }).toBe(1);
     expect((await listed()).map((p) => p.id)).toEqual([partnerId]);
 
     await partners.scrollIntoViewIfNeeded();
@@ -140,11 +140,11 @@ describe("referrals in the companion console", () => {
     await screenshot(page, "console-refer-form");
     await expectFitsUprightTablet(page, "console-refer-form-tablet");
     await form.getByRole("button", { name: "Offer referral" }).click();
-    await page.locator(".referral-notice[role=status]", { hasText: "Referral to Legal Aid Corporation offered" }).waitFor({ timeout: 10_000 });
+    await page.locator(".referral-notice[role=status]", { hasText: "Referral to Legal Aid Corporation offered" }).waitFor({ timeout: 30_000 });
     const [referral] = await referrals();
     expect(referral).toMatchObject({ partner_id: partnerId, status: "offered", items_offered: ["category", "summary", "contact"] });
     const item = page.locator(`li.referral[data-referral="${referral.id}"]`);
-    await expect.poll(() => item.locator(".status").textContent(), { timeout: 10_000 }).toBe("Offered (the victim is being asked)");
+    await expect.poll(() => item.locator(".status").textContent(), { timeout: 30_000 }).toBe("Offered (the victim is being asked)");
     expect(await item.textContent()).toContain("Offered: Kind of harm, A summary you write, Contact in a shared chat");
 
     // The victim joins the referral room and agrees to every item; the summary reached them as typed.
@@ -162,20 +162,20 @@ describe("referrals in the companion console", () => {
 
     // Consent shows in the console (the partner has not joined yet), and is announced.
     await pat.waitForRoom(referralRoom, "invite");
-    await expect.poll(() => item.locator(".status").textContent(), { timeout: 10_000 }).toBe("Consented");
+    await expect.poll(() => item.locator(".status").textContent(), { timeout: 30_000 }).toBe("Consented");
     expect(await item.locator(".agreed").textContent()).toBe("Agreed: Kind of harm, A summary you write, Contact in a shared chat");
     // The dashboard's news polls GET me/referrals on its own 5 s timer, apart from the case's list.
-    await expect.poll(() => page.locator(".referral-news").textContent(), { timeout: 10_000 }).toBe(`Case ${caseId}: the victim agreed to share with Legal Aid Corporation`);
+    await expect.poll(() => page.locator(".referral-news").textContent(), { timeout: 30_000 }).toBe(`Case ${caseId}: the victim agreed to share with Legal Aid Corporation`);
     expect(await item.getByRole("button", { name: /^Mark completed/ }).count()).toBe(0);
 
     // The partner joins: accepted, and the companion can mark it completed.
     await pat.client.joinRoom(referralRoom);
-    await expect.poll(() => item.locator(".status").textContent(), { timeout: 10_000 }).toBe("Accepted by the partner");
+    await expect.poll(() => item.locator(".status").textContent(), { timeout: 30_000 }).toBe("Accepted by the partner");
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, "console-referral-accepted");
     await expectFitsUprightTablet(page, "console-referral-accepted-tablet");
     await item.getByRole("button", { name: /^Mark completed/ }).click();
-    await expect.poll(() => item.locator(".status").textContent(), { timeout: 10_000 }).toBe("Completed");
+    await expect.poll(() => item.locator(".status").textContent(), { timeout: 30_000 }).toBe("Completed");
     expect((await referrals())[0].status).toBe("completed");
     expect(await item.getByRole("button").count()).toBe(0);
 
@@ -199,7 +199,7 @@ describe("referrals in the companion console", () => {
     const supervisor = await signIn(await env.tablet(), "boss");
     await openView(supervisor.page, "Supervisor");
     const row = supervisor.page.locator(`table.referral-counts tr[data-partner="${referral.partner_id}"][data-status="completed"]`);
-    await row.waitFor({ timeout: 15_000 });
+    await row.waitFor({ timeout: 45_000 });
     expect(await row.textContent()).toBe("Legal Aid CorporationCompleted1");
     expect(await seriousAxeViolations(supervisor.page)).toEqual([]);
     expect(supervisor.errors).toEqual([]);
@@ -228,7 +228,7 @@ describe("referrals in the companion console", () => {
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, "console-refer-form-letter-only");
     await form.getByRole("button", { name: "Offer referral" }).click();
-    await page.locator(".referral-notice[role=status]", { hasText: "Referral to Deletion support centre offered" }).waitFor({ timeout: 10_000 });
+    await page.locator(".referral-notice[role=status]", { hasText: "Referral to Deletion support centre offered" }).waitFor({ timeout: 30_000 });
     const [referral] = await referrals();
     expect(referral).toMatchObject({ partner_id: letterOnly, items_offered: ["category"] });
 
@@ -244,7 +244,7 @@ describe("referrals in the companion console", () => {
 
     // The console says the letter was given, not that the partner accepted anything; it can still be marked completed.
     const item = page.locator(`li.referral[data-referral="${referral.id}"]`);
-    await expect.poll(() => item.locator(".status").textContent(), { timeout: 10_000 }).toBe("Letter given: the victim contacts the partner");
+    await expect.poll(() => item.locator(".status").textContent(), { timeout: 30_000 }).toBe("Letter given: the victim contacts the partner");
     expect((await referrals())[0]).toMatchObject({ status: "letter_given", accepted_at: null });
     expect(await item.getByRole("button", { name: /^Mark completed/ }).count()).toBe(1);
     await screenshot(page, "console-referral-letter-given");
@@ -253,7 +253,7 @@ describe("referrals in the companion console", () => {
     const supervisor = await signIn(await env.tablet(), "boss");
     await openView(supervisor.page, "Supervisor");
     const row = supervisor.page.locator(`table.referral-counts tr[data-partner="${letterOnly}"]`);
-    await row.waitFor({ timeout: 15_000 });
+    await row.waitFor({ timeout: 45_000 });
     expect(await row.textContent()).toBe("Deletion support centreLetter given: the victim contacts the partner1");
     expect(supervisor.errors).toEqual([]);
   });

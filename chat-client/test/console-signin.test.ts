@@ -71,7 +71,7 @@ it("sign-out asks about the shift and clears this browser; the recovery key brin
   await timed("first sign-in: click → recovery key shown", async () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("heading", { name: "Set up your recovery key" }).waitFor({ timeout: 30_000 });
-    await expect.poll(() => page.locator("output.recovery-key").textContent(), { timeout: 15_000 }).toMatch(/^(\w{4} ){11}\w{4}$/);
+    await expect.poll(() => page.locator("output.recovery-key").textContent(), { timeout: 45_000 }).toMatch(/^(\w{4} ){11}\w{4}$/);
   });
   const recoveryKey = (await page.locator("output.recovery-key").textContent())!;
   const setKey = page.getByRole("button", { name: "Set recovery key" });
@@ -87,13 +87,13 @@ it("sign-out asks about the shift and clears this browser; the recovery key brin
   // A case, with the victim's words and the pinned triage summary.
   const { victim, roomId } = await acceptNewCase(page, env.stack, companion.account);
   await env.stack.say(victim, roomId, "He says he will post the photos tonight.");
-  await page.locator(".message.from-other", { hasText: "He says he will post the photos tonight." }).waitFor({ timeout: 15_000 });
+  await page.locator(".message.from-other", { hasText: "He says he will post the photos tonight." }).waitFor({ timeout: 45_000 });
   expect(await page.locator(".summary.pinned").textContent()).toContain("Triage summary");
 
   // Sign-out on shift asks first; "Stay on shift" keeps both the shift and the sign-in.
   await page.getByRole("button", { name: "Sign out" }).click();
   const dialog = page.getByRole("dialog", { name: "Sign out" });
-  await dialog.getByText("You are on shift. Go off shift and sign out?").waitFor({ timeout: 15_000 });
+  await dialog.getByText("You are on shift. Go off shift and sign out?").waitFor({ timeout: 45_000 });
   expect(await seriousAxeViolations(page)).toEqual([]);
   await page.screenshot({ path: `${SHOTS}/sign-out-on-shift.png` });
   await dialog.getByRole("button", { name: "Stay on shift" }).click();
@@ -184,7 +184,7 @@ it("a passphrase instead of the key: set at the first sign-in, it restores the h
   await page.getByRole("heading", { level: 1, name: "minseo", exact: true }).waitFor({ timeout: 30_000 });
   const { victim, roomId } = await acceptNewCase(page, env.stack, companion.account);
   await env.stack.say(victim, roomId, "Can you help me report the account?");
-  await page.locator(".message.from-other", { hasText: "Can you help me report the account?" }).waitFor({ timeout: 15_000 });
+  await page.locator(".message.from-other", { hasText: "Can you help me report the account?" }).waitFor({ timeout: 45_000 });
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.getByRole("dialog", { name: "Sign out" }).getByRole("button", { name: "Go off shift and sign out" }).click();
   await page.getByRole("button", { name: "Sign in" }).waitFor({ timeout: 60_000 });
@@ -221,13 +221,13 @@ it("signs in where an older console's sign-out left its crypto store behind (the
   expect(await page.getByText("Wrong username or password.").count()).toBe(0);
   // Wrong password stays what it is.
   await page.getByRole("button", { name: "Sign out" }).click();
-  await page.getByRole("dialog", { name: "Sign out" }).getByText("You have no recovery key").waitFor({ timeout: 15_000 });
+  await page.getByRole("dialog", { name: "Sign out" }).getByText("You have no recovery key").waitFor({ timeout: 45_000 });
   expect(await seriousAxeViolations(page)).toEqual([]);
   await page.screenshot({ path: `${SHOTS}/sign-out-no-key.png` });
   await page.getByRole("dialog", { name: "Sign out" }).getByRole("button", { name: "Sign out" }).click();
   await page.getByRole("textbox", { name: "Username" }).fill("jiho");
   await page.getByLabel("Password").fill("not the password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByText("Wrong username or password.").waitFor({ timeout: 15_000 });
+  await page.getByText("Wrong username or password.").waitFor({ timeout: 45_000 });
   expect(errors).toEqual([]);
 }, 300_000);

@@ -38,7 +38,7 @@ async function signIn(username: string): Promise<{ page: Page; errors: string[] 
   const page = await context.newPage();
   const errors = watchPageErrors(page);
   await signInToConsole(page, env.stack.hs.url, username);
-  await page.getByRole("switch", { name: "On shift" }).waitFor({ timeout: 15_000 });
+  await page.getByRole("switch", { name: "On shift" }).waitFor({ timeout: 45_000 });
   return { page, errors };
 }
 
@@ -58,9 +58,9 @@ describe("the supervisor view", () => {
     await openSupervisorView(page);
 
     const view = page.locator("section[aria-labelledby=supervisor-title]");
-    await view.getByRole("heading", { name: "Supervisor overview" }).waitFor({ timeout: 15_000 });
+    await view.getByRole("heading", { name: "Supervisor overview" }).waitFor({ timeout: 45_000 });
     const figure = (name: string) => view.locator(`[data-figure="${name}"] dd`);
-    await figure("queue").waitFor({ timeout: 15_000 });
+    await figure("queue").waitFor({ timeout: 45_000 });
     expect(await figure("queue").textContent()).toBe("0");
     expect(await figure("wait-median").textContent()).toBe("—");
     expect(await figure("wait-max").textContent()).toBe("—");
@@ -79,7 +79,7 @@ describe("the supervisor view", () => {
     const roomId = await env.stack.startConversation(victim);
     const first = await nextPrompt(victim, roomId, env.stack.triageBot);
     await env.stack.say(victim, roomId, "I just want to talk to someone", { prompt_id: first.id, option_id: "skip" });
-    await expect.poll(() => figure("queue").textContent(), { timeout: 15_000 }).toBe("1");
+    await expect.poll(() => figure("queue").textContent(), { timeout: 45_000 }).toBe("1");
     expect(await figure("wait-median").textContent()).toMatch(/^\d+ min$/);
     expect(await figure("wait-max").textContent()).toMatch(/^\d+ min$/);
     expect(await seriousAxeViolations(page)).toEqual([]);
@@ -91,7 +91,7 @@ describe("the supervisor view", () => {
     await env.stack.setShift(mina.account, true);
     expect((await env.stack.ops(mina.account, "POST", `/cases/${caseId}/claim`, {})).status).toBe(200);
     await env.stack.setShift(jun.account, true);
-    await expect.poll(() => shiftAndLoad(minaRow), { timeout: 15_000 }).toEqual(["On shift", "1 / 3"]);
+    await expect.poll(() => shiftAndLoad(minaRow), { timeout: 45_000 }).toEqual(["On shift", "1 / 3"]);
     expect(await figure("queue").textContent()).toBe("0");
     expect(await figure("wait-median").textContent()).toBe("—");
 
@@ -103,7 +103,7 @@ describe("the supervisor view", () => {
     expect(await to.locator("option").allTextContents()).not.toContain("hana"); // off shift
     await to.selectOption({ label: "jun" });
     await form.getByRole("button", { name: "Reassign" }).click();
-    await form.getByRole("status").filter({ hasText: /jun/ }).waitFor({ timeout: 15_000 });
+    await form.getByRole("status").filter({ hasText: /jun/ }).waitFor({ timeout: 45_000 });
     if (await reassignedOrOffered(caseId, jun) === "moved") {
       expect(await form.getByRole("status").textContent()).toBe("Reassigned to jun; they have been invited to the conversation.");
     } else {
@@ -114,17 +114,17 @@ describe("the supervisor view", () => {
     expect(reassigned.body.case.assigned_to).toBe(jun.userId);
     await jun.waitForRoom(roomId, "invite");
     const junRow = view.locator(`tr[data-user="${jun.userId}"]`);
-    await expect.poll(async () => (await shiftAndLoad(junRow)).join(" · "), { timeout: 15_000 }).toMatch(/^On shift · 1 \/ \d+$/);
+    await expect.poll(async () => (await shiftAndLoad(junRow)).join(" · "), { timeout: 45_000 }).toMatch(/^On shift · 1 \/ \d+$/);
     expect(await shiftAndLoad(minaRow)).toEqual(["On shift", "0 / 3"]);
 
     // Reassigning it to jun again is refused, and the error says why.
     await form.getByRole("button", { name: "Reassign" }).click();
-    await form.getByRole("alert").waitFor({ timeout: 10_000 });
+    await form.getByRole("alert").waitFor({ timeout: 30_000 });
     expect(await form.getByRole("alert").textContent()).toMatch(/^Could not reassign: .+ \(M_INVALID_PARAM\)$/);
 
     // Jun closes it: today's bar in "handled per day" counts it.
     expect((await env.stack.ops(jun.account, "POST", `/cases/${caseId}/close`, { outcome: "supported" })).status).toBe(200);
-    await expect.poll(() => chart.locator("text.bar-value").last().textContent(), { timeout: 15_000 }).toBe("1");
+    await expect.poll(() => chart.locator("text.bar-value").last().textContent(), { timeout: 45_000 }).toBe("1");
     expect(await chart.getAttribute("aria-label")).toMatch(/: 1$/);
 
     expect(await seriousAxeViolations(page)).toEqual([]);
@@ -162,7 +162,7 @@ describe("the supervisor view", () => {
     await openSupervisorView(page);
     const view = page.locator("section[aria-labelledby=supervisor-title]");
     const crisisRow = view.locator(`table.crisis-cases tr[data-case="${crisisCase}"]`);
-    await crisisRow.waitFor({ timeout: 15_000 });
+    await crisisRow.waitFor({ timeout: 45_000 });
     expect(await view.locator('[data-figure="crisis"] dd').textContent()).toBe("1");
     expect(await crisisRow.locator("th").textContent()).toBe(crisisCase);
     const cells = await crisisRow.locator("td").allTextContents();
@@ -195,16 +195,16 @@ describe("the supervisor view", () => {
     await expect.poll(() => to.evaluate((el) => el === document.activeElement), { timeout: 5000 }).toBe(true);
     expect(await form.getByRole("combobox", { name: "Case" }).inputValue()).toBe(crisisCase);
     expect(await form.getByRole("combobox", { name: "Case" }).locator("option:checked").textContent()).toBe(`Crisis · ${crisisCase} · Not yet known · With dami`);
-    await expect.poll(() => to.locator("option").allTextContents(), { timeout: 15_000 }).toContain("hoon");
+    await expect.poll(() => to.locator("option").allTextContents(), { timeout: 45_000 }).toContain("hoon");
     await to.selectOption({ label: "hoon" });
     await form.getByRole("button", { name: "Reassign" }).click();
-    await form.getByRole("status").filter({ hasText: /hoon/ }).waitFor({ timeout: 15_000 });
+    await form.getByRole("status").filter({ hasText: /hoon/ }).waitFor({ timeout: 45_000 });
     if (await reassignedOrOffered(crisisCase, hoon) === "offered") {
-      await expect.poll(() => crisisRow.locator("td").nth(2).textContent(), { timeout: 15_000 }).toBe("With dami · transfer offered to hoon");
+      await expect.poll(() => crisisRow.locator("td").nth(2).textContent(), { timeout: 45_000 }).toBe("With dami · transfer offered to hoon");
       expect((await env.stack.ops(hoon.account, "POST", `/cases/${crisisCase}/transfer/accept`, {})).status).toBe(200);
     }
-    await expect.poll(() => crisisRow.locator("td").nth(2).textContent(), { timeout: 15_000 }).toBe("With hoon");
-    await expect.poll(() => view.locator(`tr[data-user="${hoon.userId}"] li[data-case="${crisisCase}"]`).count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => crisisRow.locator("td").nth(2).textContent(), { timeout: 45_000 }).toBe("With hoon");
+    await expect.poll(() => view.locator(`tr[data-user="${hoon.userId}"] li[data-case="${crisisCase}"]`).count(), { timeout: 45_000 }).toBe(1);
     await screenshot(page, "console-supervisor-reassigned");
     expect(errors).toEqual([]);
     await page.context().close();

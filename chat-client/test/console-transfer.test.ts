@@ -45,7 +45,7 @@ const caseOf = async (who: SdkClient, roomId: string) =>
 async function offerToJun(page: Page, o: { note?: string; toVictim?: string } = {}): Promise<number> {
   await page.locator("summary", { hasText: "Transfer to a colleague" }).click();
   const colleague = page.getByLabel("Colleague on shift");
-  await expect.poll(() => colleague.locator("option", { hasText: /^jun \(ko, en; \d\/3\)$/ }).count(), { timeout: 15_000 }).toBe(1);
+  await expect.poll(() => colleague.locator("option", { hasText: /^jun \(ko, en; \d\/3\)$/ }).count(), { timeout: 45_000 }).toBe(1);
   await colleague.selectOption({ value: jun.userId });
   // The list is fetched again whenever the form opens; an answer arriving after the choice must not undo it
   // (on a slow machine it did: the refreshed options dropped the selection and the form would not submit).
@@ -59,7 +59,7 @@ async function offerToJun(page: Page, o: { note?: string; toVictim?: string } = 
   if (o.toVictim) await page.getByLabel("Message to the victim (they will read this), optional").fill(o.toVictim);
   const clicked = performance.now();
   await page.getByRole("button", { name: "Offer the case" }).click();
-  await page.getByText("Waiting for jun to accept").waitFor({ timeout: 15_000 });
+  await page.getByText("Waiting for jun to accept").waitFor({ timeout: 45_000 });
   return clicked;
 }
 
@@ -100,8 +100,8 @@ describe("transferring a case to a colleague", () => {
     await fromOther(junPage, "I am scared he will post it tonight.").waitFor({ timeout: 60_000 });
     const read = performance.now();
     console.log(`[transfer] offer click -> colleague reads the history: ${(read - clicked).toFixed(0)} ms; accept click -> history read: ${(read - accepted).toFixed(0)} ms`);
-    await fromOther(junPage, "I'm here with you.").waitFor({ timeout: 15_000 });
-    await junPage.getByText(`Their note: ${NOTE}`).waitFor({ timeout: 15_000 });
+    await fromOther(junPage, "I'm here with you.").waitFor({ timeout: 45_000 });
+    await junPage.getByText(`Their note: ${NOTE}`).waitFor({ timeout: 45_000 });
     expect(await junPage.getByText(/can't be read/).count()).toBe(0);
     expect(await caseOf(jun, roomId)).toBeDefined();
     expect(await caseOf(mina, roomId)).toBeUndefined();
@@ -109,7 +109,7 @@ describe("transferring a case to a colleague", () => {
     // mina's console leaves once jun has the keys; the victim reads that the history was shared and mina's line.
     await expect.poll(async () => (await env.stack.ops(jun.account, "GET", `/cases/${(await caseOf(jun, roomId))!.id}`)).body.case.assigned_to).toBe(jun.userId);
     await victim.page.locator(".message", { hasText: SHARED_NOTICE }).waitFor({ timeout: 30_000 });
-    await victim.page.locator(".message", { hasText: TO_VICTIM }).waitFor({ timeout: 15_000 });
+    await victim.page.locator(".message", { hasText: TO_VICTIM }).waitFor({ timeout: 45_000 });
     await mina.waitFor(() => mina.client.getRoom(roomId)?.getMyMembership() === "leave", "mina to leave the room", 30_000);
     // The note never reached the victim's room: not in anything the victim's app decrypted.
     const victimText = (await victim.page.locator(".messages").allTextContents()).join("\n");
@@ -150,7 +150,7 @@ describe("transferring a case to a colleague", () => {
     await offerToJun(minaPage);
     await offers(junPage).filter({ hasText: "Transfer from" }).waitFor({ timeout: 20_000 });
     await minaPage.getByRole("button", { name: "Take it back" }).click();
-    await minaPage.getByText("You took the transfer back. The case stays with you.").waitFor({ timeout: 15_000 });
+    await minaPage.getByText("You took the transfer back. The case stays with you.").waitFor({ timeout: 45_000 });
     await offers(junPage).filter({ hasText: "Transfer from" }).waitFor({ state: "detached", timeout: 20_000 });
     const refused = await env.stack.ops(jun.account, "POST", `/cases/${caseId}/transfer/accept`, {});
     expect(refused.body.errcode).toBe("M_BAD_STATE");
@@ -198,7 +198,7 @@ describe("transferring a case to a colleague", () => {
     await minaPage.close();
     await offers(junPage).filter({ hasText: "Transfer from" }).waitFor({ timeout: 20_000 });
     await offers(junPage).getByRole("button", { name: "Accept" }).click();
-    await expect.poll(async () => (await caseOf(jun, roomId)) !== undefined, { timeout: 15_000 }).toBe(true);
+    await expect.poll(async () => (await caseOf(jun, roomId)) !== undefined, { timeout: 45_000 }).toBe(true);
     // mina's console opens again: it invites jun, hands over the keys and leaves.
     minaPage = await context.newPage();
     await minaPage.goto(`${env.stack.hs.url}/console`);
@@ -206,6 +206,6 @@ describe("transferring a case to a colleague", () => {
     await victim.waitFor(() => victim.client.getRoom(roomId)?.getMember(mina.userId)?.membership === "leave", "mina to leave after the reload", 90_000);
     await env.stack.say(victim, roomId, "Hello, who is with me now?");
     await fromOther(junPage, "Hello, who is with me now?").waitFor({ timeout: 30_000 });
-    await junPage.getByText(/Transferred to you by/).waitFor({ timeout: 15_000 });
+    await junPage.getByText(/Transferred to you by/).waitFor({ timeout: 45_000 });
   }, 240_000);
 });

@@ -87,7 +87,7 @@ describe("the workspace, with three victims at once", () => {
     camera = await victimWith([["language", "en"], ["category", "illegal_filming"], ["images", "feared"], ["minor", "no"]]);
     await offer(page, camera.caseId).waitFor({ timeout: 30_000 });
     expect(await offer(page, camera.caseId).locator(".countdown").textContent()).toMatch(/^[12]:\d\d left to accept$/);
-    await expect.poll(() => page.evaluate(() => (window as unknown as { tones?: number }).tones ?? 0), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.evaluate(() => (window as unknown as { tones?: number }).tones ?? 0), { timeout: 30_000 }).toBeGreaterThan(0);
     expect(await page.title()).toBe("(1) onsafe console");
     timings.push(`accept -> conversation shown (hidden camera): ${(await accept(page, camera)).toFixed(0)} ms`);
     expect(await page.locator("#composer-to").textContent()).toBe(`To: victim, case ${camera.caseId}, Illegal filming`);
@@ -102,8 +102,8 @@ describe("the workspace, with three victims at once", () => {
 
     // The hidden-camera victim writes while another conversation is open: unread, and waiting for a reply.
     await env.stack.say(camera.client, camera.roomId, "Are you still there?");
-    await expect.poll(() => tab(page, camera).textContent(), { timeout: 15_000 }).toMatch(/\d+ unread/);
-    await expect.poll(() => tabOrder(page), { timeout: 15_000 }).toEqual([crisis.roomId, minor.roomId, camera.roomId]);
+    await expect.poll(() => tab(page, camera).textContent(), { timeout: 45_000 }).toMatch(/\d+ unread/);
+    await expect.poll(() => tabOrder(page), { timeout: 45_000 }).toEqual([crisis.roomId, minor.roomId, camera.roomId]);
     const crisisTab = await tab(page, crisis).textContent();
     expect(crisisTab).toContain(`Sextortion · ${crisis.caseId}`);
     expect(crisisTab).toContain("Crisis");
@@ -202,8 +202,8 @@ describe("the workspace, with three victims at once", () => {
     await page.getByLabel("Outcome").selectOption({ label: "Supported" });
     await page.getByRole("button", { name: "Close…" }).click();
     await page.getByRole("button", { name: "Send and close" }).click();
-    await tab(page, camera).waitFor({ state: "detached", timeout: 15_000 });
-    await page.getByText(`Case ${camera.caseId} is no longer with you.`, { exact: false }).waitFor({ timeout: 10_000 });
+    await tab(page, camera).waitFor({ state: "detached", timeout: 45_000 });
+    await page.getByText(`Case ${camera.caseId} is no longer with you.`, { exact: false }).waitFor({ timeout: 30_000 });
     expect(await page.locator("[role=tab][aria-selected=true]").count()).toBe(0);
     expect(await composer(page).count()).toBe(0);
     expect(await axeViolations(page)).toEqual([]);

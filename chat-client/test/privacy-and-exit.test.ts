@@ -40,7 +40,7 @@ const options = (page: Page) => page.locator(".options[role=group] button");
 async function startChat(page: Page, start = "Start chatting"): Promise<string> {
   await page.getByRole("button", { name: start }).click();
   try {
-    await options(page).first().waitFor({ timeout: 15_000 });
+    await options(page).first().waitFor({ timeout: 45_000 });
   } catch (error) {
     const shown = await page.locator("main").allInnerTexts();
     throw new Error(`no triage question with options appeared; the page shows:\n${shown.join("\n")}`, { cause: error });
@@ -73,8 +73,8 @@ async function backupSetUp(victim: VictimPage): Promise<void> {
 async function sentMessage(victim: VictimPage, text: string): Promise<void> {
   await victim.send(text);
   const mine = victim.page.locator(".message.from-me").filter({ hasText: text });
-  await mine.waitFor({ timeout: 10_000 });
-  await expect.poll(() => mine.locator(".status:not(.read)").allTextContents(), { timeout: 10_000 }).toEqual([]);
+  await mine.waitFor({ timeout: 30_000 });
+  await expect.poll(() => mine.locator(".status:not(.read)").allTextContents(), { timeout: 30_000 }).toEqual([]);
 }
 
 describe("quick exit", () => {
@@ -285,7 +285,7 @@ describe("the landing page", () => {
     expect(gzipBytes).toBeGreaterThan(0);
     expect(gzipBytes).toBeLessThanOrEqual(LANDING_JS_BUDGET);
 
-    await expect.poll(() => requests.some((url) => url.includes("/assets/matrix_sdk_crypto_wasm_bg-")), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => requests.some((url) => url.includes("/assets/matrix_sdk_crypto_wasm_bg-")), { timeout: 30_000 }).toBe(true);
     expect(requests.some((url) => url.includes("/assets/chat-module-"))).toBe(true);
   });
 });

@@ -21,7 +21,7 @@ async function chatWithCompanion(victim: VictimPage, companion: SdkClient): Prom
   await victim.answerTriageByTapping(async () => invite() !== undefined);
   const roomId = invite()!.roomId;
   await companion.client.joinRoom(roomId);
-  await page.getByText("We've passed your answers to your counsellor").waitFor({ timeout: 15_000 });
+  await page.getByText("We've passed your answers to your counsellor").waitFor({ timeout: 45_000 });
   return { roomId, code: await victim.recoveryCode() };
 }
 
@@ -57,16 +57,16 @@ describe("coming back and leaving", () => {
     const { roomId, code } = await chatWithCompanion(first, companion);
 
     await companion.sendText(roomId, "I'm Jun. Take your time.");
-    await first.page.getByText("I'm Jun. Take your time.").waitFor({ timeout: 15_000 });
+    await first.page.getByText("I'm Jun. Take your time.").waitFor({ timeout: 45_000 });
 
     // A network drop: the message waits, the banner says so, and it goes out when the network is back.
     await first.page.context().setOffline(true);
     await first.send("Typed while the network was down.");
-    await first.page.getByText(/Connection lost|Not sent|Sending…/).first().waitFor({ timeout: 15_000 });
+    await first.page.getByText(/Connection lost|Not sent|Sending…/).first().waitFor({ timeout: 45_000 });
     await screenshot(first.page, "chat-offline");
     await first.page.context().setOffline(false);
     await companion.waitForMessage(roomId, "Typed while the network was down.", 60_000);
-    await first.page.locator(".message.from-me .status.failed").waitFor({ state: "detached", timeout: 15_000 });
+    await first.page.locator(".message.from-me .status.failed").waitFor({ state: "detached", timeout: 45_000 });
 
     // The first device backs up the room keys: the bot's, the companion's and its own, of each message looked for below.
     const token = await keptToken(first.page);
@@ -89,7 +89,7 @@ describe("coming back and leaving", () => {
     await second.page.getByText("Typed while the network was down.").waitFor({ timeout: 30_000 });
     await second.page.getByText("We've passed your answers to your counsellor").waitFor({ timeout: 30_000 });
     // Events that arrived before the backup was read are decrypted again once their keys come in.
-    await expect.poll(() => second.page.locator(".message.unreadable").count(), { timeout: 15_000 }).toBe(0);
+    await expect.poll(() => second.page.locator(".message.unreadable").count(), { timeout: 45_000 }).toBe(0);
     expect(await second.page.getByTestId("recovery-code").count()).toBe(0);
 
     // And the conversation goes on, both ways, on the new device.
@@ -143,7 +143,7 @@ describe("coming back and leaving", () => {
     await third.page.getByRole("button", { name: "Open an earlier chat with a recovery code" }).click();
     await third.page.getByRole("textbox", { name: "Recovery code" }).fill(code);
     await third.page.getByRole("button", { name: "Open my chat" }).click();
-    await third.page.getByText("We couldn't open a chat with this code").waitFor({ timeout: 15_000 });
+    await third.page.getByText("We couldn't open a chat with this code").waitFor({ timeout: 45_000 });
     // The account's backup, keys and secret storage are gone from the database, and so is every access token.
     const victim = victimId(companion, roomId);
     const rows = (table: string) => (env.stack.hs.hs.store.sqlite.prepare(`select count(*) n from ${table} where user_id = ?`).get(victim) as { n: number }).n;

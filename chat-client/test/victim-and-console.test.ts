@@ -46,16 +46,16 @@ describe("victim app and console together", () => {
     await victim.answerTriageByTapping(async () => (await offers(consolePage).count()) > 0);
 
     await offers(consolePage).getByRole("button", { name: "Accept" }).click();
-    await consolePage.locator(".summary.pinned").waitFor({ timeout: 15_000 });
+    await consolePage.locator(".summary.pinned").waitFor({ timeout: 45_000 });
     // The console reads the bot's structured summary: the message's own text is what the victim sees.
     expect(await consolePage.locator(".summary.pinned").textContent()).toContain("What happened: Illegal filming");
 
     await victim.send("Hello? Is someone there?");
-    await consolePage.locator(".message.from-other", { hasText: "Hello? Is someone there?" }).waitFor({ timeout: 15_000 });
+    await consolePage.locator(".message.from-other", { hasText: "Hello? Is someone there?" }).waitFor({ timeout: 45_000 });
     await consolePage.getByRole("textbox", { name: "Message" }).fill("Yes, I'm Yuna, your companion. I'm here.");
     await consolePage.keyboard.press("Enter");
-    await victim.page.locator(".message.from-other", { hasText: "Yes, I'm Yuna, your companion. I'm here." }).waitFor({ timeout: 15_000 });
-    await consolePage.locator(".message.from-me .status.read").waitFor({ timeout: 15_000 });
+    await victim.page.locator(".message.from-other", { hasText: "Yes, I'm Yuna, your companion. I'm here." }).waitFor({ timeout: 45_000 });
+    await consolePage.locator(".message.from-me .status.read").waitFor({ timeout: 45_000 });
     await screenshot(consolePage, "console-with-victim-app");
   });
 
@@ -70,16 +70,16 @@ describe("victim app and console together", () => {
     // The first victim takes the only place of "ara" (capacity 1); "dana" stays off shift.
     await skipTriage();
     const skipped = performance.now();
-    await offers(fullPage).first().waitFor({ timeout: 15_000 });
+    await offers(fullPage).first().waitFor({ timeout: 45_000 });
     console.log(`[console] victim's skip sent -> offer shown in the console: ${(performance.now() - skipped).toFixed(0)} ms (queue poll: 5,000 ms)`);
     await offers(fullPage).getByRole("button", { name: "Accept" }).click();
-    await fullPage.locator(".summary.pinned").waitFor({ timeout: 15_000 });
+    await fullPage.locator(".summary.pinned").waitFor({ timeout: 45_000 });
 
     // The second waits: once it shows in the queue (routing has run), neither console has an offer.
     await skipTriage();
     const queued = (page: Page) => page.locator("section[aria-labelledby=queue-title] li.case");
-    await queued(fullPage).first().waitFor({ timeout: 15_000 });
-    await queued(offPage).first().waitFor({ timeout: 15_000 });
+    await queued(fullPage).first().waitFor({ timeout: 45_000 });
+    await queued(offPage).first().waitFor({ timeout: 45_000 });
     expect(await offers(fullPage).count()).toBe(0);
     expect(await offers(offPage).count()).toBe(0);
     expect(await fullPage.getByText("Cases 1 of 1").count()).toBe(1);

@@ -42,7 +42,7 @@ async function triagedTo(victim: VictimPage, companion: SdkClient): Promise<{ ro
   await victim.answerTriageByTapping(async () => pendingInvite(companion, env.stack.triageBot) !== undefined);
   const roomId = pendingInvite(companion, env.stack.triageBot)!.roomId;
   await companion.client.joinRoom(roomId);
-  await page.getByText("We've passed your answers to your counsellor").waitFor({ timeout: 15_000 });
+  await page.getByText("We've passed your answers to your counsellor").waitFor({ timeout: 45_000 });
   const code = await victim.recoveryCode();
   const cases = (await env.stack.ops(companion.account, "GET", "/me/cases")).body as { cases: CaseJson[] };
   return { roomId, caseId: cases.cases.find((c) => c.room_id === roomId)!.id, code };
@@ -103,20 +103,20 @@ describe("appointments in the victim app", () => {
     expect(await appointmentsTab.getAttribute("aria-selected")).toBe("true");
     expect(await appointmentsTab.textContent()).not.toContain("new messages");
     const options = panel.locator(".options[role=group] button");
-    await options.first().waitFor({ timeout: 15_000 });
+    await options.first().waitFor({ timeout: 45_000 });
     const times = (await options.allTextContents()).filter((label) => label !== "I need another time");
     expect(times).toHaveLength(1);
     expect(times[0]).toMatch(/14:00/);
     await options.filter({ hasText: times[0]! }).click();
 
-    await options.filter({ hasText: /public place/ }).waitFor({ timeout: 15_000 });
+    await options.filter({ hasText: /public place/ }).waitFor({ timeout: 45_000 });
     await options.filter({ hasText: /public place/ }).click();
-    await options.filter({ hasText: "Decide later with my counsellor" }).waitFor({ timeout: 15_000 });
+    await options.filter({ hasText: "Decide later with my counsellor" }).waitFor({ timeout: 45_000 });
     const typed = performance.now();
     await victim.send(ADDRESS);
 
     const card = panel.locator(".visit-card");
-    await card.waitFor({ timeout: 15_000 });
+    await card.waitFor({ timeout: 45_000 });
     console.log(`[victim app] address sent -> confirmation card: ${(performance.now() - typed).toFixed(0)} ms`);
     const day = new Date(startsAt).toLocaleDateString("en-GB", { timeZone: "Asia/Seoul", month: "long", day: "numeric" });
     const details = await cardDetails(page);
@@ -126,7 +126,7 @@ describe("appointments in the victim app", () => {
     expect(details.Where).toBe(`A quiet public place ${ADDRESS}`);
     expect(details.Bring).toBe("You don't need to bring anything.");
     expect(await card.getByRole("heading").textContent()).toBe("Your appointment is set");
-    await expect.poll(() => card.getByRole("button", { name: "Add to calendar" }).count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => card.getByRole("button", { name: "Add to calendar" }).count(), { timeout: 45_000 }).toBe(1);
     expect(await card.locator(".options button").allTextContents()).toEqual(["Change the time", "Cancel"]);
 
     const [download] = await Promise.all([page.waitForEvent("download"), card.getByRole("button", { name: "Add to calendar" }).click()]);
@@ -164,9 +164,9 @@ describe("appointments in the victim app", () => {
     // Something new in the chat shows as a dot on its tab.
     await mina.sendText(chat.roomId, "I'll see you tomorrow.");
     const chatTab = page.getByRole("tab", { name: /^Chat/ });
-    await expect.poll(() => chatTab.textContent(), { timeout: 15_000 }).toContain("new messages");
+    await expect.poll(() => chatTab.textContent(), { timeout: 45_000 }).toContain("new messages");
     await chatTab.click();
-    await page.locator("#panel-chat .message.from-other", { hasText: "I'll see you tomorrow." }).waitFor({ timeout: 10_000 });
+    await page.locator("#panel-chat .message.from-other", { hasText: "I'll see you tomorrow." }).waitFor({ timeout: 30_000 });
 
     expect(await storageInPage(page)).toEqual(NOTHING_STORED);
     expect(await storageInContext(context)).toEqual({ cookies: [], origins: [] });
@@ -199,9 +199,9 @@ describe("appointments in the victim app", () => {
     await tab.waitFor({ timeout: 30_000 });
     await tab.click();
     const options = again.page.locator("#panel-appointments .options[role=group] button");
-    await options.filter({ hasText: /17:00/ }).click({ timeout: 15_000 });
-    await options.filter({ hasText: "The support centre" }).click({ timeout: 15_000 });
-    await again.page.locator("#panel-appointments .visit-card").waitFor({ timeout: 15_000 });
+    await options.filter({ hasText: /17:00/ }).click({ timeout: 45_000 });
+    await options.filter({ hasText: "The support centre" }).click({ timeout: 45_000 });
+    await again.page.locator("#panel-appointments .visit-card").waitFor({ timeout: 45_000 });
     expect((await cardDetails(again.page)).Where).toMatch(/^The support centre /);
     await dana.waitFor(() => membership(appointmentsRoomId) === "join", "the victim in the appointments room");
 
@@ -227,7 +227,7 @@ describe("appointments in the victim app", () => {
     await restored.page.getByRole("heading", { name: "Your conversation is deleted" }).waitFor({ timeout: 30_000 });
     await dana.waitFor(() => membership(appointmentsRoomId) === "leave" && membership(chat.roomId) === "leave", "the victim gone from both rooms");
     const status = async () => ((await env.stack.ops(dana.account, "GET", `/cases/${chat.caseId}/appointments`)).body as { appointments: { status: string }[] }).appointments.map((a) => a.status);
-    await expect.poll(status, { timeout: 15_000 }).toEqual(["cancelled"]);
+    await expect.poll(status, { timeout: 45_000 }).toEqual(["cancelled"]);
     for (const page of [again, restored]) expect(page.console.filter((line) => line.startsWith("pageerror"))).toEqual([]);
   }, 120_000);
 });

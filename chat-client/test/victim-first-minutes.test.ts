@@ -88,14 +88,14 @@ async function toCounsellor(victim: VictimPage, companion: SdkClient, passedOn =
   await victim.answerTriageByTapping(async () => invite() !== undefined);
   const roomId = invite()!.roomId;
   await companion.client.joinRoom(roomId);
-  await victim.page.getByText(passedOn).waitFor({ timeout: 15_000 });
+  await victim.page.getByText(passedOn).waitFor({ timeout: 45_000 });
   return roomId;
 }
 
 describe("before Start, and after hours", () => {
   it("says in English and Korean when nobody is online now, a crisis then gets its lines as call buttons, and nothing is said when a counsellor is on", async () => {
     const english = await VictimPage.open(await env.phone(), env.stack.hs.url);
-    await english.page.getByText("No counsellor is online right now").waitFor({ timeout: 10_000 });
+    await english.page.getByText("No counsellor is online right now").waitFor({ timeout: 30_000 });
     expect(await axeViolations(english.page)).toEqual([]);
     await screenshot(english.page, "landing-closed-en");
     // After hours, crisis words get one message whose lines are large call buttons (the bot's org.onsafe.call).
@@ -115,14 +115,14 @@ describe("before Start, and after hours", () => {
     await screenshot(english.page, "after-hours-crisis-en");
 
     const korean = await VictimPage.open(await env.phone({ locale: "ko-KR" }), env.stack.hs.url);
-    await korean.page.getByText("지금은 연결할 수 있는 상담사가 없어요").waitFor({ timeout: 10_000 });
+    await korean.page.getByText("지금은 연결할 수 있는 상담사가 없어요").waitFor({ timeout: 30_000 });
     await screenshot(korean.page, "landing-closed-ko");
 
     await counsellorAlone("hana");
     const later = await VictimPage.open(await env.phone(), env.stack.hs.url);
     await later.page.getByRole("button", { name: "Start chatting" }).waitFor();
     // The config has been read once the chat code is fetched (after the first paint): still nothing said.
-    await expect.poll(() => later.requests.some((url) => url.includes("/public/config")), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => later.requests.some((url) => url.includes("/public/config")), { timeout: 30_000 }).toBe(true);
     await later.page.waitForTimeout(500);
     expect(await later.page.getByText("No counsellor is online right now").count()).toBe(0);
   });
@@ -148,7 +148,7 @@ describe("the first minutes on a 360×640 phone", () => {
     await screenshot(page, "first-minutes-question-en");
 
     // One "Call for help" button opens the lines, each a call (on the chat screen, once the room is there).
-    await page.getByText("Menu", { exact: true }).waitFor({ timeout: 15_000 });
+    await page.getByText("Menu", { exact: true }).waitFor({ timeout: 45_000 });
     await screenshot(page, "first-minutes-question-chat-en");
     await page.getByText("Call for help", { exact: true }).click();
     const lines = await telLinks(page, ".call-help");
@@ -168,7 +168,7 @@ describe("the first minutes on a 360×640 phone", () => {
 
     await companion.sendText(roomId, "Call 1366 any time, or 02-735-8994. We spoke on 2026-12-07 at 10:30, case 2024-1234.");
     const numbers = page.locator(".message.from-other").filter({ hasText: "Call 1366 any time" });
-    await numbers.waitFor({ timeout: 15_000 });
+    await numbers.waitFor({ timeout: 45_000 });
     expect(await telLinks(page, ".message.from-other")).toEqual(["tel:1366", "tel:027358994"]);
 
     for (const word of NOT_ON_VICTIM_SCREENS) expect(await visibleText(page)).not.toMatch(word);
@@ -211,7 +211,7 @@ describe("the first minutes on a 360×640 phone", () => {
     await page.getByText("Message 12 from your counsellor.").waitFor({ timeout: 20_000 });
     await page.reload();
     await page.getByText("Message 12 from your counsellor.").waitFor({ timeout: 30_000 });
-    await expect.poll(() => aboveNewest(page), { timeout: 15_000 }).toBeLessThanOrEqual(4);
+    await expect.poll(() => aboveNewest(page), { timeout: 45_000 }).toBeLessThanOrEqual(4);
     expect(await page.locator(".queue").count()).toBe(0);
     expect(await victim.options().count()).toBe(0);
     expect(await unreadableSeen(page)).toBe(0);
@@ -233,9 +233,9 @@ describe("the first minutes on a 360×640 phone", () => {
     const page = victim.page;
     await page.getByRole("checkbox", { name: "Don't keep anything on this device" }).check();
     await victim.start();
-    await page.locator("#panel-chat").getByText("Nothing is kept on this phone").waitFor({ timeout: 15_000 });
+    await page.locator("#panel-chat").getByText("Nothing is kept on this phone").waitFor({ timeout: 45_000 });
     // From the opening screen on, and on the chat screen once the room is there (its menu).
-    await page.getByText("Menu", { exact: true }).waitFor({ timeout: 15_000 });
+    await page.getByText("Menu", { exact: true }).waitFor({ timeout: 45_000 });
     const warned = new Promise<string>((resolve) => page.once("dialog", (dialog) => {
       resolve(dialog.type());
       void dialog.dismiss();
@@ -252,7 +252,7 @@ describe("the first minutes on a 360×640 phone", () => {
     await page.getByRole("heading", { level: 1 }).waitFor();
     await victim.start();
     expect(await page.getByTestId("recovery-code").count()).toBe(0);
-    await page.getByText("메뉴", { exact: true }).waitFor({ timeout: 15_000 });
+    await page.getByText("메뉴", { exact: true }).waitFor({ timeout: 45_000 });
     const composer = page.getByRole("textbox", { name: "메시지" });
     await composer.fill("아직 보내지 않은 말");
     await page.getByText("도움 전화", { exact: true }).click();
@@ -280,7 +280,7 @@ describe("keeping nothing, chosen in the menu", () => {
     await victim.start();
     const roomId = await toCounsellor(victim, companion);
     await companion.sendText(roomId, "I'm Nari. Take your time.");
-    await page.getByText("I'm Nari. Take your time.").waitFor({ timeout: 15_000 });
+    await page.getByText("I'm Nari. Take your time.").waitFor({ timeout: 45_000 });
     expect((await storageInPage(page)).localStorage).toContain("onsafe.session");
 
     await page.getByText("Menu", { exact: true }).click();
@@ -291,9 +291,9 @@ describe("keeping nothing, chosen in the menu", () => {
     await dialog.getByRole("button", { name: "Don't keep anything" }).click();
     await page.locator("#panel-chat").getByText("Nothing is kept on this phone").waitFor({ timeout: 30_000 });
 
-    await page.getByText("I'm Nari. Take your time.").waitFor({ timeout: 15_000 });
+    await page.getByText("I'm Nari. Take your time.").waitFor({ timeout: 45_000 });
     await expect.poll(() => page.locator(".message.unreadable").count(), { timeout: 35_000 }).toBe(0);
-    await expect.poll(() => storageInPage(page), { timeout: 10_000 }).toEqual(NOTHING_STORED);
+    await expect.poll(() => storageInPage(page), { timeout: 30_000 }).toEqual(NOTHING_STORED);
     await victim.send("Still here, from memory only.");
     await companion.waitForMessage(roomId, "Still here, from memory only.");
     await companion.sendText(roomId, "I can read you.");
@@ -310,7 +310,7 @@ describe("coming back on another phone with the recovery code", () => {
     await first.start();
     const roomId = await toCounsellor(first, companion);
     await companion.sendText(roomId, "I'm Yeon. I'm here.");
-    await first.page.getByText("I'm Yeon. I'm here.").waitFor({ timeout: 15_000 });
+    await first.page.getByText("I'm Yeon. I'm here.").waitFor({ timeout: 45_000 });
     const code = await first.recoveryCode();
     // The first phone has backed up the room keys (the bot's, the counsellor's, its own), as it has by the time anyone comes back.
     const token = await first.page.evaluate(() => JSON.parse(localStorage.getItem("onsafe.session")!).accessToken as string);
@@ -335,7 +335,7 @@ describe("coming back on another phone with the recovery code", () => {
     await expect.poll(() => second.page.locator(".message.unreadable").count(), { timeout: 20_000 }).toBe(0);
     expect(await unreadableSeen(second.page)).toBe(0);
     // Decrypted late, the messages grew after they were first drawn: the view still ends at the newest.
-    await expect.poll(() => aboveNewest(second.page), { timeout: 10_000 }).toBeLessThanOrEqual(4);
+    await expect.poll(() => aboveNewest(second.page), { timeout: 30_000 }).toBeLessThanOrEqual(4);
   });
 });
 

@@ -46,15 +46,15 @@ describe("the victim app", () => {
     await screenshot(page, "chat-waiting");
 
     await companion.client.joinRoom(roomId);
-    await page.getByText("We've passed your answers to your counsellor").waitFor({ timeout: 15_000 });
+    await page.getByText("We've passed your answers to your counsellor").waitFor({ timeout: 45_000 });
     expect(await victim.recoveryCode()).toMatch(/^([a-z2-9]{4}-){8}[a-z2-9]{4}$/);
 
     await companion.sendText(roomId, "Hello, I'm Mina. I'm here with you.");
-    await page.getByText("Hello, I'm Mina. I'm here with you.").waitFor({ timeout: 15_000 });
+    await page.getByText("Hello, I'm Mina. I'm here with you.").waitFor({ timeout: 45_000 });
     expect(await page.locator(".message.from-other .body").allTextContents()).toContain("Hello, I'm Mina. I'm here with you.");
 
     await companion.client.sendTyping(roomId, true, 10_000);
-    await page.getByText("Your counsellor is typing…").waitFor({ timeout: 10_000 });
+    await page.getByText("Your counsellor is typing…").waitFor({ timeout: 30_000 });
 
     await victim.send("Thank you. Someone posted a video of me.");
     const reply = await companion.waitForMessage(roomId, "Thank you. Someone posted a video of me.");
@@ -63,7 +63,7 @@ describe("the victim app", () => {
     const room = companion.client.getRoom(roomId)!;
     const victimEvent = room.getLiveTimeline().getEvents().filter((e) => e.getSender() !== companion.userId && e.getContent().body === reply.body).pop()!;
     await companion.client.sendReadReceipt(victimEvent);
-    await page.locator(".message.from-me .status.read").last().waitFor({ timeout: 10_000 });
+    await page.locator(".message.from-me .status.read").last().waitFor({ timeout: 30_000 });
 
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.getByText("Menu", { exact: true }).click();
@@ -84,21 +84,21 @@ describe("the victim app", () => {
     for (let i = 0; i < 10 && (await focused()) !== "Start chatting"; i++) await page.keyboard.press("Tab");
     expect(await focused()).toBe("Start chatting");
     await page.keyboard.press("Enter");
-    await victim.options().first().waitFor({ timeout: 10_000 });
+    await victim.options().first().waitFor({ timeout: 30_000 });
 
     // Through the top bar to the question's options; Enter on the first answers it.
     const first = "Someone filmed or photographed me without consent";
     for (let i = 0; i < 20 && (await focused()) !== first; i++) await page.keyboard.press("Tab");
     expect(await focused()).toBe(first);
     await page.keyboard.press("Enter");
-    await page.locator(".message.from-me .body", { hasText: first }).waitFor({ timeout: 10_000 });
-    await expect.poll(() => victim.options().first().textContent(), { timeout: 15_000 }).toBe("Yes, they are already out there");
+    await page.locator(".message.from-me .body", { hasText: first }).waitFor({ timeout: 30_000 });
+    await expect.poll(() => victim.options().first().textContent(), { timeout: 45_000 }).toBe("Yes, they are already out there");
 
     // Typing works too: the composer is reachable and Enter sends.
     await page.getByRole("textbox", { name: "Message" }).focus();
     await page.keyboard.type("1");
     await page.keyboard.press("Enter");
-    await page.locator(".message.from-me .body", { hasText: /^1$/ }).waitFor({ timeout: 10_000 });
-    await expect.poll(() => victim.options().first().textContent(), { timeout: 10_000 }).not.toBe("Yes, they are already out there");
+    await page.locator(".message.from-me .body", { hasText: /^1$/ }).waitFor({ timeout: 30_000 });
+    await expect.poll(() => victim.options().first().textContent(), { timeout: 30_000 }).not.toBe("Yes, they are already out there");
   });
 });

@@ -79,7 +79,7 @@ describe("the app opens the conversation itself", () => {
 
     await page.getByRole("button", { name: "Start chatting" }).click();
     const firstLabels = expected.prompt.options.map((o) => o.label.en);
-    await expect.poll(() => victim.options().allTextContents(), { timeout: 10_000 }).toEqual(firstLabels);
+    await expect.poll(() => victim.options().allTextContents(), { timeout: 30_000 }).toEqual(firstLabels);
     expect(held.answered).toBe(false);
     const shown = page.locator(".app-opening");
     await expect.poll(() => shown.locator(".body").allTextContents()).toEqual([expected.greeting.en, expected.prompt.text.en]);
@@ -109,8 +109,8 @@ describe("the app opens the conversation itself", () => {
     // The greeting and the answered question stay at the top; the answers follow, sent once.
     await expect.poll(() => shown.locator(".body").allTextContents()).toEqual([expected.greeting.en, expected.prompt.text.en]);
     expect(await shown.locator(".options").count()).toBe(0);
-    await expect.poll(() => page.locator(".message.from-me .body").allTextContents(), { timeout: 15_000 }).toEqual([tapped, typed]);
-    await page.locator(".message.from-me .status", { hasText: "Sending" }).first().waitFor({ state: "detached", timeout: 15_000 });
+    await expect.poll(() => page.locator(".message.from-me .body").allTextContents(), { timeout: 45_000 }).toEqual([tapped, typed]);
+    await page.locator(".message.from-me .status", { hasText: "Sending" }).first().waitFor({ state: "detached", timeout: 45_000 });
 
     const sent = bodies.filter((b) => b.includes("/send/"));
     expect(sent.filter((b) => b.includes("/send/m.room.encrypted/")).length).toBeGreaterThanOrEqual(2);
@@ -134,7 +134,7 @@ describe("the app opens the conversation itself", () => {
 
     await page.getByRole("button", { name: "상담 시작하기" }).click();
     const firstLabels = expected.prompt.options.map((o) => o.label.ko);
-    await expect.poll(() => victim.options().allTextContents(), { timeout: 10_000 }).toEqual(firstLabels);
+    await expect.poll(() => victim.options().allTextContents(), { timeout: 30_000 }).toEqual(firstLabels);
     await expect.poll(() => page.locator(".app-opening .body").allTextContents()).toEqual([expected.greeting.ko, expected.prompt.text.ko]);
     expect(await page.evaluate(() => document.documentElement.lang)).toBe("ko");
     expect(await axeViolations(page)).toEqual([]);
@@ -152,7 +152,7 @@ describe("the app opens the conversation itself", () => {
     release();
     const next = await nextQuestionLabels(victim, firstLabels);
     expect(next.join(" ")).toMatch(HANGUL);
-    await page.locator(".message.from-me .status").first().waitFor({ state: "detached", timeout: 15_000 });
+    await page.locator(".message.from-me .status").first().waitFor({ state: "detached", timeout: 45_000 });
     expect(bodies.filter((b) => b.includes(tapped) || b.includes(typed))).toEqual([]);
     expect(await storageInPage(page)).toEqual(NOTHING_STORED);
     expect(await axeViolations(page)).toEqual([]);

@@ -23,7 +23,7 @@ export class VictimPage {
   }
 
   /** Presses start and waits for the first triage question's buttons; returns the milliseconds it took. */
-  async start(timeoutMs = 10_000): Promise<number> {
+  async start(timeoutMs = 30_000): Promise<number> {
     const pressed = performance.now();
     await this.page.getByRole("button", { name: /Start chatting|상담 시작하기/ }).click();
     try {
@@ -50,7 +50,7 @@ export class VictimPage {
   }
 
   /** Answers triage by tapping: the first category, then "No…" where offered, until no question is left. */
-  async answerTriageByTapping(until: () => Promise<boolean>, timeoutMs = 30_000): Promise<string[]> {
+  async answerTriageByTapping(until: () => Promise<boolean>, timeoutMs = 90_000): Promise<string[]> {
     const tapped: string[] = [];
     const deadline = Date.now() + timeoutMs;
     while (!(await until())) {
@@ -67,7 +67,7 @@ export class VictimPage {
       tapped.push(choice);
       // The tap shows as my message and takes the buttons away in one render. Waiting for the buttons to be
       // detached could miss that moment when the bot's next question comes within Playwright's poll interval.
-      await this.page.waitForFunction((before) => document.querySelectorAll(".messages .message.from-me").length > before, mine, { timeout: 10_000 });
+      await this.page.waitForFunction((before) => document.querySelectorAll(".messages .message.from-me").length > before, mine, { timeout: 30_000 });
     }
     return tapped;
   }

@@ -54,8 +54,8 @@ beforeAll(async () => {
 /** Taps an option in `panel` and waits for the tap to show as the victim's message. */
 async function tap(panel: Locator, label: string): Promise<void> {
   const mine = await panel.locator(".message.from-me").count();
-  await panel.locator(".options[role=group] button").filter({ hasText: label }).click({ timeout: 15_000 });
-  await expect.poll(() => panel.locator(".message.from-me").count(), { timeout: 10_000 }).toBe(mine + 1);
+  await panel.locator(".options[role=group] button").filter({ hasText: label }).click({ timeout: 45_000 });
+  await expect.poll(() => panel.locator(".message.from-me").count(), { timeout: 30_000 }).toBe(mine + 1);
 }
 
 describe("referrals in the victim app", () => {
@@ -72,10 +72,10 @@ describe("referrals in the victim app", () => {
     await victim.answerTriageByTapping(async () => pendingInvite(mina, env.stack.triageBot) !== undefined);
     const chatRoom = pendingInvite(mina, env.stack.triageBot)!.roomId;
     await mina.client.joinRoom(chatRoom);
-    await page.getByText("We've passed your answers to your counsellor").waitFor({ timeout: 15_000 });
+    await page.getByText("We've passed your answers to your counsellor").waitFor({ timeout: 45_000 });
     const caseId = ((await env.stack.ops(mina.account, "GET", "/me/cases")).body as { cases: CaseJson[] }).cases.find((c) => c.room_id === chatRoom)!.id;
     await mina.sendText(chatRoom, "Hello, I'm Mina, your companion.");
-    await page.locator("#panel-chat .message.from-other", { hasText: "I'm Mina" }).waitFor({ timeout: 10_000 });
+    await page.locator("#panel-chat .message.from-other", { hasText: "I'm Mina" }).waitFor({ timeout: 30_000 });
     expect(await page.getByRole("tab").count()).toBe(0);
 
     // The companion refers; the tab appears with its dot, the chat stays on screen.
@@ -94,21 +94,21 @@ describe("referrals in the victim app", () => {
     await tab.click();
     const panel = page.locator("#panel-referrals");
     const bar = panel.locator(".referral-bar");
-    await expect.poll(() => bar.textContent(), { timeout: 15_000 }).toBe("Legal Aid Corporation");
-    await panel.getByText("Free legal advice", { exact: false }).waitFor({ timeout: 10_000 });
+    await expect.poll(() => bar.textContent(), { timeout: 45_000 }).toBe("Legal Aid Corporation");
+    await panel.getByText("Free legal advice", { exact: false }).waitFor({ timeout: 30_000 });
 
     // One question per item: yes to the kind of harm, no to the summary, yes to contact.
     const shown = panel.locator(".pane:not([hidden])");
-    await shown.getByText("May we tell Legal Aid Corporation the kind of harm", { exact: false }).waitFor({ timeout: 15_000 });
+    await shown.getByText("May we tell Legal Aid Corporation the kind of harm", { exact: false }).waitFor({ timeout: 45_000 });
     expect(await shown.locator(".options button").allTextContents()).toEqual(["Yes, share it", "No", "Don't refer me"]);
     await tap(shown, "Yes, share it");
-    await shown.getByText(SUMMARY, { exact: false }).waitFor({ timeout: 15_000 });
+    await shown.getByText(SUMMARY, { exact: false }).waitFor({ timeout: 45_000 });
     await tap(shown, "No");
-    await shown.getByText("May someone from Legal Aid Corporation write to you", { exact: false }).waitFor({ timeout: 15_000 });
+    await shown.getByText("May someone from Legal Aid Corporation write to you", { exact: false }).waitFor({ timeout: 45_000 });
     await tap(shown, "Yes, share it");
-    await shown.getByText("I've invited Legal Aid Corporation to this chat", { exact: false }).waitFor({ timeout: 15_000 });
+    await shown.getByText("I've invited Legal Aid Corporation to this chat", { exact: false }).waitFor({ timeout: 45_000 });
     const withdraw = shown.getByRole("button", { name: "Withdraw my consent" });
-    await withdraw.waitFor({ timeout: 10_000 });
+    await withdraw.waitFor({ timeout: 30_000 });
 
     // The partner's staff joins and writes; the victim reads it as the partner's, not the bot's.
     await pat.waitFor(() => pendingInvite(pat, referralBot) !== undefined, "the partner invited");
@@ -119,7 +119,7 @@ describe("referrals in the victim app", () => {
     await partnerMessage.waitFor({ timeout: 20_000 });
     expect(await partnerMessage.locator(".sender").textContent()).toBe("Legal Aid Corporation staff");
     // The hand-off the bot posts when the partner joins does not take the way back away.
-    await shown.getByText("only what the person agreed to share", { exact: false }).waitFor({ timeout: 10_000 });
+    await shown.getByText("only what the person agreed to share", { exact: false }).waitFor({ timeout: 30_000 });
     expect(await withdraw.isVisible()).toBe(true);
 
     expect(await seriousAxeViolations(page)).toEqual([]);
@@ -131,8 +131,8 @@ describe("referrals in the victim app", () => {
     // "Withdraw my consent": the notice, and the partner is out of the room.
     const mine = await shown.locator(".message.from-me").count();
     await withdraw.click();
-    await expect.poll(() => shown.locator(".message.from-me").count(), { timeout: 10_000 }).toBe(mine + 1);
-    await shown.getByText("Your consent is withdrawn", { exact: false }).waitFor({ timeout: 15_000 });
+    await expect.poll(() => shown.locator(".message.from-me").count(), { timeout: 30_000 }).toBe(mine + 1);
+    await shown.getByText("Your consent is withdrawn", { exact: false }).waitFor({ timeout: 45_000 });
     await pat.waitFor(() => pat.client.getRoom(handoff)?.getMyMembership() === "leave", "the partner removed from the room");
     expect(await shown.getByRole("button", { name: "Withdraw my consent" }).count()).toBe(0);
 
@@ -140,20 +140,20 @@ describe("referrals in the victim app", () => {
     await refer(legalAid, ["category", "contact"]);
     const choice = panel.getByRole("combobox", { name: "Referral to" });
     await expect.poll(() => choice.locator("option").count(), { timeout: 30_000 }).toBe(2);
-    await shown.getByText("May we tell Legal Aid Corporation the kind of harm", { exact: false }).waitFor({ timeout: 15_000 });
+    await shown.getByText("May we tell Legal Aid Corporation the kind of harm", { exact: false }).waitFor({ timeout: 45_000 });
     await tap(shown, "Don't refer me");
-    await shown.getByText("Nothing was shared with Legal Aid Corporation", { exact: false }).waitFor({ timeout: 15_000 });
+    await shown.getByText("Nothing was shared with Legal Aid Corporation", { exact: false }).waitFor({ timeout: 45_000 });
     expect(await shown.locator(".options button").count()).toBe(0);
 
     // A partner without staff: the victim gets a letter to carry, as a card to save.
     await refer(deletion, ["category", "summary"], SUMMARY);
     await expect.poll(() => choice.locator("option").allTextContents(), { timeout: 30_000 }).toEqual(["Deletion support centre", "Legal Aid Corporation", "Legal Aid Corporation"]);
     expect(await choice.inputValue()).toBe(await choice.locator("option").first().getAttribute("value"));
-    await shown.getByText("Helps remove images", { exact: false }).waitFor({ timeout: 15_000 });
+    await shown.getByText("Helps remove images", { exact: false }).waitFor({ timeout: 45_000 });
     await tap(shown, "Yes, share it");
     await tap(shown, "Yes, share it");
     const letter = shown.locator(".letter-card");
-    await letter.waitFor({ timeout: 15_000 });
+    await letter.waitFor({ timeout: 45_000 });
     expect(await letter.getByRole("heading").textContent()).toBe("Your referral letter");
     const text = (await letter.getByTestId("letter-text").textContent())!;
     expect(text).toContain("Contact: 02-735-8994");
@@ -164,7 +164,7 @@ describe("referrals in the victim app", () => {
     expect(await readFile((await download.path())!, "utf8")).toBe(text);
     // The bot's PDF of the same letter, decrypted in the page and saved.
     const savePdf = letter.getByRole("button", { name: "Save as PDF" });
-    await savePdf.waitFor({ timeout: 15_000 });
+    await savePdf.waitFor({ timeout: 45_000 });
     const [pdfDownload] = await Promise.all([page.waitForEvent("download"), savePdf.click()]);
     expect(pdfDownload.suggestedFilename()).toBe("letter.pdf");
     const pdf = await readFile((await pdfDownload.path())!);
@@ -176,7 +176,7 @@ describe("referrals in the victim app", () => {
 
     // The earlier referral is one choice away, as it was left.
     await choice.selectOption({ index: 2 });
-    await shown.getByText("Your consent is withdrawn", { exact: false }).waitFor({ timeout: 10_000 });
+    await shown.getByText("Your consent is withdrawn", { exact: false }).waitFor({ timeout: 30_000 });
     await choice.selectOption({ index: 0 });
 
     expect(await seriousAxeViolations(page)).toEqual([]);
@@ -219,7 +219,7 @@ describe("referrals in the victim app", () => {
     await first.answerTriageByTapping(async () => pendingInvite(dana, env.stack.triageBot) !== undefined);
     const chatRoom = pendingInvite(dana, env.stack.triageBot)!.roomId;
     await dana.client.joinRoom(chatRoom);
-    await first.page.getByText("We've passed your answers to your counsellor").waitFor({ timeout: 15_000 });
+    await first.page.getByText("We've passed your answers to your counsellor").waitFor({ timeout: 45_000 });
     const code = await first.recoveryCode();
     const caseId = ((await env.stack.ops(dana.account, "GET", "/me/cases")).body as { cases: CaseJson[] }).cases.find((c) => c.room_id === chatRoom)!.id;
     const token = await first.page.evaluate(() => JSON.parse(localStorage.getItem("onsafe.session")!).accessToken as string);
@@ -234,9 +234,9 @@ describe("referrals in the victim app", () => {
     const tab = again.page.getByRole("tab", { name: /^Referrals/ });
     await tab.click({ timeout: 30_000 });
     const panel = again.page.locator("#panel-referrals");
-    await expect.poll(() => panel.locator(".referral-bar").textContent(), { timeout: 15_000 }).toBe("Deletion support centre");
+    await expect.poll(() => panel.locator(".referral-bar").textContent(), { timeout: 45_000 }).toBe("Deletion support centre");
     await tap(panel.locator(".pane:not([hidden])"), "Yes, share it");
-    await panel.locator(".letter-card").waitFor({ timeout: 15_000 });
+    await panel.locator(".letter-card").waitFor({ timeout: 45_000 });
 
     // The kept device backs up the referral room's keys too (the bot's, which the letter uses, and its own answer's);
     // with the code, a fresh browser reads it. Counting all keys was not enough: the chat's alone can reach any total.
