@@ -53,7 +53,7 @@ beforeAll(async () => {
     restore.push(() => { stream.write = write; });
   }
   stack = await Stack.start();
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await stack?.close();
   for (const undo of restore) undo();

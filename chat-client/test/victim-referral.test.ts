@@ -48,7 +48,7 @@ beforeAll(async () => {
   };
   legalAid = await partner({ kind: "legal_aid", name: { ko: "법률구조공단", en: "Legal Aid Corporation" }, contact: "132", staff_ids: [patAccount.userId] });
   deletion = await partner({ kind: "content_deletion", name: { ko: "삭제지원센터", en: "Deletion support centre" }, about: { ko: "불법 촬영물 삭제 지원", en: "Helps remove images" }, contact: "02-735-8994", staff_ids: [] });
-}, 60_000);
+}, 120_000);
 
 
 /** Taps an option in `panel` and waits for the tap to show as the victim's message. */
