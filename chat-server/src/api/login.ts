@@ -50,8 +50,7 @@ export function loginRoutes(hs: Homeserver) {
   });
 
   r.post("/_matrix/client/v3/logout/all", async (c) => {
-    const session = c.get("session");
-    await hs.accounts.deleteDevices(session.userId, hs.accounts.listDevices(session.userId).map((d) => d.device_id));
+    await hs.accounts.logoutAll(c.get("session"));
     return c.json({});
   });
   return r;

@@ -142,6 +142,11 @@ export class Accounts {
     await this.deleteDevices(session.userId, [session.deviceId]);
   }
 
+  /** Logs out every device of the session's user (`/logout/all`). */
+  async logoutAll(session: Session): Promise<void> {
+    await this.deleteDevices(session.userId, this.listDevices(session.userId).map((d) => d.device_id));
+  }
+
   async deleteDevices(userId: string, deviceIds: string[]): Promise<void> {
     await this.writer.write((ctx) => {
       for (const deviceId of deviceIds) this.rows.deleteDevice(userId, deviceId);
