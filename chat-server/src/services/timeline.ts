@@ -5,6 +5,7 @@
  * Also who may read a room's current state.
  */
 import type { Store } from "../storage/database.ts";
+import { RoomsStore } from "../storage/rooms.ts";
 import { type EventFilter, TimelineStore } from "../storage/timeline.ts";
 import type { EventRow, Events } from "./events.ts";
 import type { Memberships } from "./memberships.ts";
@@ -24,14 +25,16 @@ export interface Window {
 
 export class Timeline {
   private readonly rows: TimelineStore;
+  private readonly rooms: RoomsStore;
 
   constructor(store: Store, private readonly memberships: Memberships, private readonly events: Events, private readonly current: () => number) {
     this.rows = new TimelineStore(store);
+    this.rooms = new RoomsStore(store);
   }
 
   /** Only joined members may read state (a former member is refused, not shown the state at their leave); others may not know the room exists. */
   assertMayReadState(roomId: string, userId: string): void {
-    if (!this.rows.roomExists(roomId)) throw notFound("Unknown room");
+    if (!this.rooms.exists(roomId)) throw notFound("Unknown room");
     const membership = this.memberships.membershipOf(roomId, userId);
     if (membership !== "join") throw forbidden("You are not joined to this room");
   }
@@ -48,7 +51,7 @@ export class Timeline {
   paginate(roomId: string, userId: string, opts: { dir: "b" | "f"; from?: number; to?: number; limit: number; filter?: EventFilter }): Page {
     const window = this.visibleWindow(roomId, userId);
     if (!window) {
-      if (!this.rows.roomExists(roomId)) throw notFound("Unknown room");
+      if (!this.rooms.exists(roomId)) throw notFound("Unknown room");
       throw forbidden("You are not a member of this room");
     }
     const backwards = opts.dir === "b";

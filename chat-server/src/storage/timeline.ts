@@ -43,10 +43,6 @@ export class TimelineStore {
     this.queries = queries(store);
   }
 
-  roomExists(roomId: string): boolean {
-    return !!this.store.first(this.store.q.selectFrom("rooms").select("room_id").where("room_id", "=", roomId));
-  }
-
   /**
    * Up to `limit` events of `roomId` inside `window` that the filter lets through, from `from`
    * on: backwards (newest first) at and before `from` down to after `to`, or forwards after
