@@ -130,6 +130,15 @@ describe("authentication", () => {
     expect((await call("GET", "/me", { as: who.pat })).body).toMatchObject({ user_id: who.pat.userId, kind: "partner", display_name: "Legal aid" });
   });
 
+  it("refuses a token from the very next request after it is logged out (no whoami cache across requests)", async () => {
+    const leaver = await server.createAccount("companion", `leaver${Date.now()}`);
+    await q.staff.addOrUpdateStaff({ userId: leaver.userId, kind: "companion", displayName: "Leaver", languages: ["ko"] });
+    expect((await call("GET", "/me", { as: leaver })).status).toBe(200);
+    expect((await server.request("POST", "/_matrix/client/v3/logout", { token: leaver.token, body: {} })).status).toBe(200);
+    expectError(await call("GET", "/me", { as: leaver }), 401, "M_UNKNOWN_TOKEN");
+    await expectRefused("PUT", "/me/shift", { as: leaver, body: { onShift: true } }, 401, "M_UNKNOWN_TOKEN");
+  });
+
   it("answers unknown routes with M_UNRECOGNIZED before looking at the token", async () => {
     expectError(await call("GET", "/nonsense"), 404, "M_UNRECOGNIZED");
     expectError(await call("POST", "/public/config"), 404, "M_UNRECOGNIZED");

@@ -1,14 +1,11 @@
 /**
  * Who an access token belongs to, asked of the homeserver's `/account/whoami`
- * (so the ops API works with any homeserver). Answers are kept briefly in
- * memory under the token's SHA-256; the token itself is never stored or logged.
+ * (so the ops API works with any homeserver). Every request asks again:
+ * nothing is cached, so a logout or deactivation ends access at once
+ * (issue 21; the cost, one loopback whoami per request, is in docs/OPS-API.md).
+ * The token itself is never stored or logged.
  */
-import { createHash } from "node:crypto";
-import { type Clock, systemClock } from "../queue/clock.ts";
 import { MatrixError } from "@onsafe/matrix-basics";
-
-export const WHOAMI_CACHE_MS = 30_000;
-const MAX_CACHED = 10_000;
 
 export interface TokenResolver {
   /** The user id of `token`; throws 401 M_UNKNOWN_TOKEN when the homeserver does not know it. */
@@ -16,23 +13,14 @@ export interface TokenResolver {
 }
 
 export class WhoamiResolver implements TokenResolver {
-  private readonly cache = new Map<string, { userId: string; until: number }>();
-
   constructor(
     private readonly homeserverUrl: string,
-    private readonly clock: Clock = systemClock,
     private readonly fetchFn: typeof fetch = fetch,
   ) {}
 
   async resolve(token: string): Promise<string> {
     if (!/^[!-~]{1,1024}$/.test(token)) throw unknownToken();
-    const key = createHash("sha256").update(token).digest("hex");
-    const now = this.clock.now();
-    const hit = this.cache.get(key);
-    if (hit && hit.until > now) return hit.userId;
-    const userId = await this.ask(token);
-    this.remember(key, userId, now);
-    return userId;
+    return this.ask(token);
   }
 
   private async ask(token: string): Promise<string> {
@@ -49,15 +37,6 @@ export class WhoamiResolver implements TokenResolver {
     if (response.status === 401 || response.status === 403) throw unknownToken();
     if (!response.ok || typeof body?.user_id !== "string") throw unavailable();
     return body.user_id;
-  }
-
-  private remember(key: string, userId: string, now: number): void {
-    if (this.cache.size >= MAX_CACHED) {
-      for (const [k, v] of this.cache) if (v.until <= now) this.cache.delete(k);
-      // Still full: drop the oldest entry (Map keeps insertion order).
-      if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!);
-    }
-    this.cache.set(key, { userId, until: now + WHOAMI_CACHE_MS });
   }
 }
 
