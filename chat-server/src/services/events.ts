@@ -6,6 +6,7 @@
 import type { Store } from "../storage/database.ts";
 import { type EventRow, EventsStore } from "../storage/events.ts";
 import { MembershipsStore } from "../storage/memberships.ts";
+import type { MembershipsTable } from "@onsafe/schema";
 import type { WriteContext } from "../storage/writer.ts";
 import { type JsonObject, newEventId } from "@onsafe/matrix-basics";
 
@@ -47,6 +48,18 @@ export interface ClientEvent {
 export interface Viewer {
   userId: string;
   deviceId?: string;
+}
+
+/**
+ * The last position a member may read once out of the room: none while joined
+ * or invited; their leave (or ban, or declined invite) otherwise. A ban or
+ * unban of someone already out keeps the end where they left, so it reopens
+ * nothing sent since, even after `/forget` (issue 21).
+ */
+function windowEnd(existing: MembershipsTable | undefined, membership: string, pos: number): number | null {
+  if (membership === "join" || membership === "invite") return null;
+  if (existing && existing.membership !== "join" && existing.membership !== "invite") return existing.visible_to ?? existing.stream_pos;
+  return pos;
 }
 
 export class Events {
@@ -102,7 +115,7 @@ export class Events {
       // An invite declined or withdrawn before joining shows nothing but its own end.
       visibleFrom = row.stream_pos;
     }
-    this.rows.setMembership(row, membership, visibleFrom);
+    this.rows.setMembership(row, membership, visibleFrom, windowEnd(existing, membership, row.stream_pos));
   }
 
   byId(eventId: string): EventRow | undefined {

@@ -220,7 +220,7 @@ export class Rooms {
     const m = this.memberships.get(roomId, userId);
     if (!m || pos < m.visible_from) return false;
     if (m.membership === "join") return true;
-    return (m.membership === "leave" || m.membership === "ban") && pos <= m.stream_pos;
+    return (m.membership === "leave" || m.membership === "ban") && pos <= (m.visible_to ?? m.stream_pos);
   }
 }
 

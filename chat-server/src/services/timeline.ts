@@ -43,7 +43,7 @@ export class Timeline {
   visibleWindow(roomId: string, userId: string): Window | undefined {
     const m = this.memberships.get(roomId, userId);
     if (!m || m.membership === "invite") return undefined;
-    const to = m.membership === "join" ? Number.MAX_SAFE_INTEGER : m.stream_pos;
+    const to = m.membership === "join" ? Number.MAX_SAFE_INTEGER : m.visible_to ?? m.stream_pos;
     return { from: m.visible_from, to };
   }
 

@@ -45,14 +45,17 @@ export class EventsStore {
       .onConflict((oc) => oc.columns(["room_id", "type", "state_key"]).doUpdateSet({ event_id: row.event_id, stream_pos: pos })));
   }
 
-  /** Records the membership the member event `row` sets, replacing the user's earlier one in the room. */
-  setMembership(row: EventRow & { state_key: string }, membership: string, visibleFrom: number): void {
+  /**
+   * Records the membership the member event `row` sets, replacing the user's earlier one in the room,
+   * with the window of history they may read (`visibleTo` null while they are joined or invited).
+   */
+  setMembership(row: EventRow & { state_key: string }, membership: string, visibleFrom: number, visibleTo: number | null): void {
     const q = this.store.q;
     const userId = row.state_key;
     this.store.run(q.insertInto("memberships")
-      .values({ room_id: row.room_id, user_id: userId, membership, event_id: row.event_id, stream_pos: row.stream_pos, visible_from: visibleFrom })
+      .values({ room_id: row.room_id, user_id: userId, membership, event_id: row.event_id, stream_pos: row.stream_pos, visible_from: visibleFrom, visible_to: visibleTo })
       .onConflict((oc) => oc.columns(["room_id", "user_id"]).doUpdateSet({
-        membership, event_id: row.event_id, stream_pos: row.stream_pos, visible_from: visibleFrom,
+        membership, event_id: row.event_id, stream_pos: row.stream_pos, visible_from: visibleFrom, visible_to: visibleTo,
       })));
   }
 

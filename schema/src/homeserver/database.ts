@@ -89,6 +89,8 @@ export interface MembershipsTable {
   stream_pos: number;
   /** First stream position this user may see (history visibility at join/invite). */
   visible_from: number;
+  /** Last stream position a former member may see (their leave); null while joined or invited; older rows end at `stream_pos`. */
+  visible_to: number | null;
 }
 
 export interface ReceiptsTable {
