@@ -25,6 +25,9 @@ export interface Config {
   visitorMaxRooms: number;
   /** Room events (messages, redactions, state) one visitor may send per minute. */
   visitorSendsPerMinute: number;
+  /** Wrong passwords (`/login`) allowed per client address in each window (`loginFailureWindowMs`). */
+  loginFailuresPerWindow: number;
+  loginFailureWindowMs: number;
   maxSyncsPerUser: number;
   /** Days a visitor account may stay unused before it is deleted with its conversations (docs/RETENTION.md). */
   visitorRetentionDays: number;
@@ -57,6 +60,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     visitorMaxRooms: envInt(env, "ONSAFE_VISITOR_MAX_ROOMS", 10),
     /** Far above a person typing or sharing a batch of screenshots; a script flooding a companion hits it. */
     visitorSendsPerMinute: envInt(env, "ONSAFE_VISITOR_SENDS_PER_MINUTE", 60),
+    /** Recovery codes must not be guessable; a person mistyping theirs needs a few tries. */
+    loginFailuresPerWindow: envInt(env, "ONSAFE_LOGIN_FAILURES_PER_WINDOW", 10, 1),
+    loginFailureWindowMs: 15 * 60 * 1000,
     /** Long-poll `/sync` requests one account may hold open at once (a device needs one). */
     maxSyncsPerUser: envInt(env, "ONSAFE_MAX_SYNCS_PER_USER", 10),
     // At least a day: 0 must not come to mean "delete every visitor at the next sweep".

@@ -3,19 +3,12 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { readJson } from "../http/json.ts";
-import { RateLimiter } from "../http/rate-limit.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { mayNameDevices } from "../services/policy.ts";
 import { badJson, forbidden, isObject, isUserId, MatrixError, optionalString, requireString } from "@onsafe/matrix-basics";
 
-/** Failed logins allowed per client address and per account in each window: recovery codes must not be guessable. */
-const FAILED_LOGINS_PER_WINDOW = 10;
-const FAILED_LOGIN_WINDOW_MS = 15 * 60 * 1000;
-
 export function loginRoutes(hs: Homeserver) {
   const r = new Hono<AppEnv>({ strict: false });
-  const failuresByAddress = new RateLimiter(FAILED_LOGINS_PER_WINDOW, FAILED_LOGIN_WINDOW_MS);
-  const failuresByUser = new RateLimiter(FAILED_LOGINS_PER_WINDOW, FAILED_LOGIN_WINDOW_MS);
 
   r.get("/_matrix/client/v3/login", (c) => c.json({ flows: [{ type: "m.login.password" }] }));
 
@@ -29,15 +22,8 @@ export function loginRoutes(hs: Homeserver) {
     const displayName = optionalString(body, "initial_device_display_name");
     if (deviceId !== undefined && !/^[A-Za-z0-9_\-.]{1,64}$/.test(deviceId)) throw badJson("Invalid device_id");
     const address = getConnInfo(c).remote.address ?? "unknown";
-    failuresByAddress.check(address);
-    failuresByUser.check(userId);
-    try {
-      await hs.accounts.checkPassword(userId, password);
-    } catch (error) {
-      failuresByAddress.hit(address);
-      failuresByUser.hit(userId);
-      throw error;
-    }
+    // Failed logins are limited per client address and per account (ONSAFE_LOGIN_FAILURES_PER_WINDOW), each guess reserved before it is verified.
+    await hs.passwordGuesses.attempt([address, userId], () => hs.accounts.checkPassword(userId, password));
     // A visitor's device stays unnamed, whatever the client sends (services/policy.ts mayNameDevices).
     const named = mayNameDevices(hs.accounts.kindOf(userId)!) ? displayName : undefined;
     const result = await hs.accounts.issueToken(userId, deviceId, named);

@@ -26,6 +26,7 @@ import { ToDevice } from "./to-device.ts";
 import { Typing } from "./typing.ts";
 import { VisitorActivity } from "./visitor-activity.ts";
 import { loadSecrets, type Secrets } from "./secrets.ts";
+import { PasswordGuesses } from "./password-guesses.ts";
 
 export class Homeserver {
   readonly notifier = new Notifier();
@@ -52,6 +53,8 @@ export class Homeserver {
   readonly deactivation: Deactivation;
   readonly activity: VisitorActivity;
   readonly retention: Retention;
+  /** Wrong passwords per client address, reserved before each is verified. */
+  readonly passwordGuesses: PasswordGuesses;
 
   private constructor(readonly config: Config, readonly store: Store, readonly secrets: Secrets) {
     this.memberships = new Memberships(store);
@@ -81,6 +84,7 @@ export class Homeserver {
     this.retention = new Retention(store, this.deactivation, config.visitorRetentionDays);
     this.sync = new Sync(this);
     this.directory = new Directory(store);
+    this.passwordGuesses = new PasswordGuesses({ failuresPerWindow: config.loginFailuresPerWindow, windowMs: config.loginFailureWindowMs });
   }
 
   static async open(config: Config): Promise<Homeserver> {
