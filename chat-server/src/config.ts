@@ -23,7 +23,7 @@ export interface Config {
   visitorRegistrationsPerWindow: number;
   visitorRegistrationWindowMs: number;
   visitorMaxRooms: number;
-  /** Room events (messages, redactions, state) one visitor may send per minute. */
+  /** Room events (messages, redactions, state, membership changes) one visitor may send per minute. */
   visitorSendsPerMinute: number;
   /** Wrong passwords (`/login`) allowed per client address in each window (`loginFailureWindowMs`). */
   loginFailuresPerWindow: number;

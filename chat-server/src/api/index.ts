@@ -33,7 +33,7 @@ export function routers(hs: Homeserver): Hono<AppEnv>[] {
     accountRoutes(hs),
     adminRegisterRoutes(hs),
     contextRoutes(hs),
-    roomRoutes(hs),
+    roomRoutes(hs, sendLimit),
     stateRoutes(hs, sendLimit),
     messageRoutes(hs, sendLimit),
     receiptRoutes(hs),

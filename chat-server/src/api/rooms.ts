@@ -5,9 +5,11 @@ import { readJson } from "../http/json.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { planRoom } from "../services/room-creation.ts";
 import type { MembershipAction } from "../services/rooms.ts";
+import type { SendLimit } from "./send-limit.ts";
 import { badJson, isRoomId, isUserId, notFound, optionalString, requireString } from "@onsafe/matrix-basics";
 
-export function roomRoutes(hs: Homeserver) {
+/** Every membership change writes a member event: a visitor's spends their send budget (`sendLimit`), as a message would. */
+export function roomRoutes(hs: Homeserver, sendLimit: SendLimit) {
   const r = new Hono<AppEnv>({ strict: false });
 
   r.post("/_matrix/client/v3/createRoom", async (c) => {
@@ -20,6 +22,7 @@ export function roomRoutes(hs: Homeserver) {
   });
 
   const join = async (roomId: string, c: Context<AppEnv>) => {
+    sendLimit(c.get("session"));
     if (!isRoomId(roomId)) throw notFound("Unknown room (aliases are not supported)");
     await readJson(c);
     await hs.rooms.membership(c.get("session"), roomId, "join", c.get("session").userId);
@@ -29,6 +32,7 @@ export function roomRoutes(hs: Homeserver) {
   r.post("/_matrix/client/v3/rooms/:roomId/join", (c) => join(c.req.param("roomId"), c));
 
   r.post("/_matrix/client/v3/rooms/:roomId/leave", async (c) => {
+    sendLimit(c.get("session"));
     const body = await readJson(c);
     const session = c.get("session");
     await hs.rooms.membership(session, roomIdParam(c.req.param("roomId")), "leave", session.userId, optionalString(body, "reason"));
@@ -37,6 +41,7 @@ export function roomRoutes(hs: Homeserver) {
 
   for (const action of ["invite", "kick", "ban", "unban"] as const satisfies MembershipAction[]) {
     r.post(`/_matrix/client/v3/rooms/:roomId/${action}`, async (c) => {
+      sendLimit(c.get("session"));
       const body = await readJson(c);
       const target = requireString(body, "user_id");
       if (!isUserId(target)) throw badJson("'user_id' must be a user ID");

@@ -1,5 +1,6 @@
 /**
- * Visitors' room events (messages, redactions, state) share one budget per
+ * Visitors' room events (messages, redactions, state, and membership changes:
+ * join, leave, invite, kick, ban, unban) share one budget per
  * account and minute (`ONSAFE_VISITOR_SENDS_PER_MINUTE`), so a script behind a
  * throwaway visitor cannot flood a companion's screen or the disk. Staff,
  * partners and bots are not limited: they are created by the operator, and a
