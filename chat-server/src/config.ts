@@ -28,7 +28,12 @@ export interface Config {
   /** Wrong passwords (`/login`) allowed per client address in each window (`loginFailureWindowMs`). */
   loginFailuresPerWindow: number;
   loginFailureWindowMs: number;
+  /** Wrong passwords per client address before each further guess must wait `loginBackoffMs`, doubled with each failure. */
+  loginFailuresBeforeBackoff: number;
+  loginBackoffMs: number;
   maxSyncsPerUser: number;
+  /** To-device messages one `/sync` answer carries at most; the rest wait for the next. */
+  toDevicePerSync: number;
   /** Days a visitor account may stay unused before it is deleted with its conversations (docs/RETENTION.md). */
   visitorRetentionDays: number;
 }
@@ -63,8 +68,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     /** Recovery codes must not be guessable; a person mistyping theirs needs a few tries. */
     loginFailuresPerWindow: envInt(env, "ONSAFE_LOGIN_FAILURES_PER_WINDOW", 10, 1),
     loginFailureWindowMs: 15 * 60 * 1000,
+    /** A person mistyping gets 3 tries at once, then 1 s, 2 s, 4 s…: a script gets its 10 guesses in about two minutes, not at once. */
+    loginFailuresBeforeBackoff: envInt(env, "ONSAFE_LOGIN_FAILURES_BEFORE_BACKOFF", 3, 1),
+    loginBackoffMs: envInt(env, "ONSAFE_LOGIN_BACKOFF_MS", 1000, 0),
     /** Long-poll `/sync` requests one account may hold open at once (a device needs one). */
     maxSyncsPerUser: envInt(env, "ONSAFE_MAX_SYNCS_PER_USER", 10),
+    /** As Synapse: a device with a backlog (one that slept, or was flooded) gets it over several syncs, not in one huge answer. */
+    toDevicePerSync: envInt(env, "ONSAFE_TO_DEVICE_PER_SYNC", 100, 1),
     // At least a day: 0 must not come to mean "delete every visitor at the next sweep".
     visitorRetentionDays: envInt(env, "ONSAFE_VISITOR_RETENTION_DAYS", 90, 1),
   };

@@ -85,6 +85,36 @@ describe("send-to-device messages", () => {
     expect(env.server.hs.store.sqlite.prepare("select user_id from to_device where sender = ?").all(visitor.userId)).toEqual([{ user_id: env.bot.userId }]);
   });
 
+  it("hands a device at most 100 messages per sync and the rest in the next ones, none lost or repeated", async () => {
+    const login = await env.server.request("POST", "/_matrix/client/v3/login", {
+      body: { type: "m.login.password", identifier: { type: "m.id.user", user: env.companion.userId }, password: PASSWORD },
+    });
+    const tablet: Account = { userId: login.body.user_id, deviceId: login.body.device_id, token: login.body.access_token };
+    let since = (await sync(tablet)).body.next_batch;
+    for (let n = 0; n < 250; n++) {
+      expect((await send(env.bot, `many-${n}`, { messages: { [tablet.userId]: { [tablet.deviceId]: { n } } } })).status).toBe(200);
+    }
+    const batches: number[][] = [];
+    for (let i = 0; i < 4; i++) {
+      // A waiting sync returns at once while messages are held back.
+      const reply = await sync(tablet, since, i < 3 ? 10_000 : 0);
+      batches.push(reply.body.to_device.events.map((e: { content: { n: number } }) => e.content.n));
+      since = reply.body.next_batch;
+    }
+    expect(batches.map((b) => b.length)).toEqual([100, 100, 50, 0]);
+    expect(batches.flat()).toEqual(Array.from({ length: 250 }, (_, n) => n));
+    // The last `since` acknowledged all of them.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(env.server.hs.store.sqlite.prepare("select count(*) n from to_device where device_id = ?").get(tablet.deviceId)).toEqual({ n: 0 });
+    // An initial sync is bounded too, and its token carries on from where it stopped.
+    for (let n = 0; n < 150; n++) await send(env.bot, `again-${n}`, { messages: { [tablet.userId]: { [tablet.deviceId]: { n } } } });
+    const first = await sync(tablet);
+    const second = await sync(tablet, first.body.next_batch);
+    expect([first.body.to_device.events.length, second.body.to_device.events.length]).toEqual([100, 50]);
+    expect([...first.body.to_device.events, ...second.body.to_device.events].map((e: { content: { n: number } }) => e.content.n))
+      .toEqual(Array.from({ length: 150 }, (_, n) => n));
+  });
+
   it("refuses malformed requests without storing anything or using up the transaction id", async () => {
     const visitor = await visitorInRoom();
     const before = [env.server.count("to_device"), env.server.count("to_device_txns")];

@@ -77,8 +77,16 @@ export class ToDevice {
     }).catch(() => { /* retried on the next sync */ });
   }
 
-  forSync(userId: string, deviceId: string, since: number | undefined, upTo: number): { sender: string; type: string; content: JsonObject }[] {
-    return this.rows.messagesBetween(userId, deviceId, since ?? -1, upTo)
-      .map((row) => ({ sender: row.sender, type: row.type, content: JSON.parse(row.content) as JsonObject }));
+  /**
+   * At most `limit` of the device's messages after `since` up to `upTo`, and the
+   * position they reach: `upTo` when none were held back, else the last one given,
+   * from which the next sync carries on (its token says so).
+   */
+  forSync(userId: string, deviceId: string, since: number | undefined, upTo: number, limit: number): { events: { sender: string; type: string; content: JsonObject }[]; upTo: number } {
+    const rows = this.rows.messagesBetween(userId, deviceId, since ?? -1, upTo, limit);
+    return {
+      events: rows.map((row) => ({ sender: row.sender, type: row.type, content: JSON.parse(row.content) as JsonObject })),
+      upTo: rows.length === limit ? rows[rows.length - 1]!.stream_pos : upTo,
+    };
   }
 }

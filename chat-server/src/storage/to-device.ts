@@ -51,11 +51,11 @@ export class ToDeviceStore {
     this.store.run(this.store.q.deleteFrom("to_device").where("user_id", "=", userId).where("device_id", "=", deviceId).where("stream_pos", "<=", upTo));
   }
 
-  /** The device's messages in (after, upTo], oldest first. */
-  messagesBetween(userId: string, deviceId: string, after: number, upTo: number) {
-    return this.store.all(this.store.q.selectFrom("to_device").select(["sender", "type", "content"])
+  /** At most `limit` of the device's messages in (after, upTo], oldest first, with their positions. */
+  messagesBetween(userId: string, deviceId: string, after: number, upTo: number, limit: number) {
+    return this.store.all(this.store.q.selectFrom("to_device").select(["stream_pos", "sender", "type", "content"])
       .where("user_id", "=", userId).where("device_id", "=", deviceId)
-      .where("stream_pos", ">", after).where("stream_pos", "<=", upTo).orderBy("stream_pos"));
+      .where("stream_pos", ">", after).where("stream_pos", "<=", upTo).orderBy("stream_pos").limit(limit));
   }
 
   /** At most `limit` of the device's messages after `after`, oldest first, with their positions. */

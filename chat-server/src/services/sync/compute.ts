@@ -16,7 +16,7 @@ import { type JsonObject } from "@onsafe/matrix-basics";
 export interface SyncRequest {
   userId: string;
   deviceId: string;
-  since?: { pos: number; typing: number };
+  since?: { pos: number; typing: number; toDevice?: number };
   filter: SyncFilter;
   fullState: boolean;
 }
@@ -75,8 +75,10 @@ function computeSync(hs: Homeserver, rows: SyncStore, request: SyncRequest): Syn
     }
   }
 
-  if (request.since) hs.toDevice.acknowledge(request.userId, request.deviceId, request.since.pos);
-  const toDevice = hs.toDevice.forSync(request.userId, request.deviceId, request.since?.pos, upTo);
+  // To-device messages have their own place in the token when a sync held some back.
+  const toDeviceSince = request.since ? request.since.toDevice ?? request.since.pos : undefined;
+  if (toDeviceSince !== undefined) hs.toDevice.acknowledge(request.userId, request.deviceId, toDeviceSince);
+  const { events: toDevice, upTo: toDeviceUpTo } = hs.toDevice.forSync(request.userId, request.deviceId, toDeviceSince, upTo, hs.config.toDevicePerSync);
   const deviceLists = request.since ? hs.deviceLists.delta(request.userId, request.since.pos, upTo) : { changed: [], left: [] };
   const accountData = hs.accountData.changedSince(request.userId, "", request.since?.pos, upTo);
 
@@ -85,7 +87,7 @@ function computeSync(hs: Homeserver, rows: SyncStore, request: SyncRequest): Syn
   return {
     empty,
     body: {
-      next_batch: formatSyncToken(upTo, hs.typing.serial),
+      next_batch: formatSyncToken(upTo, hs.typing.serial, toDeviceUpTo),
       rooms: { join, invite, leave },
       account_data: { events: accountData },
       to_device: { events: toDevice },
