@@ -1,25 +1,47 @@
-/** The limit on password guesses at `/login` (issue 21). */
+/**
+ * The limit on password guesses at `/login` (issue 21). The server knows a
+ * client by its address: each test sends from its own loopback address
+ * (127.0.0.x, all of which reach a server on 127.0.0.1).
+ */
+import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { TestServer } from "../../test/harness.ts";
+import { type Reply, TestServer } from "../../test/harness.ts";
 
 const PASSWORD = "correct horse battery";
+
+/** A JSON POST sent from `localAddress`, so the server sees that client address. */
+function postFrom(server: TestServer, localAddress: string, path: string, body: unknown): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const data = JSON.stringify(body);
+    const req = request(server.url + path, {
+      method: "POST", localAddress, agent: false,
+      headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(data)) },
+    }, (res) => {
+      let text = "";
+      res.on("data", (chunk) => { text += chunk; });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text), headers: new Headers() }));
+    });
+    req.on("error", reject);
+    req.end(data);
+  });
+}
 
 describe("login guesses", () => {
   let server: TestServer;
   beforeAll(async () => { server = await TestServer.start(); });
   afterAll(async () => { await server.close(); });
 
-  const login = (user: string, password: string) =>
-    server.request("POST", "/_matrix/client/v3/login", { body: { type: "m.login.password", identifier: { type: "m.id.user", user }, password } });
+  const login = (from: string, user: string, password: string) =>
+    postFrom(server, from, "/_matrix/client/v3/login", { type: "m.login.password", identifier: { type: "m.id.user", user }, password });
 
   it("reserves each guess before verifying it: of 60 sent at once only the limit's 10 are verified, and the right password sent next is refused unverified", async () => {
     const account = await server.createAccount("companion", "concurrent-target", PASSWORD);
     const verify = vi.spyOn(server.hs.accounts, "checkPassword");
     try {
-      const wrong = Array.from({ length: 60 }, (_, i) => login(account.userId, `wrong-guess-${i}`));
+      const wrong = Array.from({ length: 60 }, (_, i) => login("127.0.0.2", account.userId, `wrong-guess-${i}`));
       // The limit is reached once 10 guesses are being verified: the right password comes after them.
       await vi.waitFor(() => expect(verify.mock.calls.length).toBeGreaterThanOrEqual(10));
-      const right = await login(account.userId, PASSWORD);
+      const right = await login("127.0.0.2", account.userId, PASSWORD);
       const statuses = (await Promise.all(wrong)).map((reply) => reply.status);
       expect(right.status).toBe(429);
       expect(right.body.errcode).toBe("M_LIMIT_EXCEEDED");
@@ -29,5 +51,41 @@ describe("login guesses", () => {
     } finally {
       verify.mockRestore();
     }
+  });
+
+  it("never locks an account because of others' guesses: 20 wrong passwords for a bot's and a companion's id from one address, then the right ones from another get in", async () => {
+    const bot = await server.createAccount("bot", "locked-bot", PASSWORD);
+    const companion = await server.createAccount("companion", "locked-companion", PASSWORD);
+    for (const target of [bot, companion]) {
+      const guesses = await Promise.all(Array.from({ length: 20 }, (_, i) => login("127.0.0.3", target.userId, `wrong-guess-${i}`)));
+      expect(guesses.every((reply) => reply.status === 403 || reply.status === 429)).toBe(true);
+      expect(guesses.some((reply) => reply.status === 429)).toBe(true);
+    }
+    const stillGuessing = await login("127.0.0.3", bot.userId, PASSWORD);
+    expect(stillGuessing.status).toBe(429);
+    for (const target of [bot, companion]) {
+      const right = await login("127.0.0.4", target.userId, PASSWORD);
+      expect(right.status).toBe(200);
+      expect(right.body.user_id).toBe(target.userId);
+    }
+  });
+
+  it("slows one address's guesses with a wait that doubles with each failure after the first three", async () => {
+    const account = await server.createAccount("companion", "backoff-target", PASSWORD);
+    const guess = () => login("127.0.0.5", account.userId, "wrong-guess");
+    for (let i = 0; i < 3; i++) expect((await guess()).status).toBe(403);
+    const first = await guess();
+    expect(first.status).toBe(429);
+    expect(first.body.retry_after_ms).toBeGreaterThan(0);
+    expect(first.body.retry_after_ms).toBeLessThanOrEqual(1000);
+    await new Promise((r) => setTimeout(r, first.body.retry_after_ms + 20));
+    expect((await guess()).status).toBe(403);
+    const second = await guess();
+    expect(second.status).toBe(429);
+    expect(second.body.retry_after_ms).toBeGreaterThan(1000);
+    expect(second.body.retry_after_ms).toBeLessThanOrEqual(2000);
+    // The right password waits too: the address is slowed, not the account.
+    expect((await login("127.0.0.5", account.userId, PASSWORD)).status).toBe(429);
+    expect((await login("127.0.0.6", account.userId, PASSWORD)).status).toBe(200);
   });
 });

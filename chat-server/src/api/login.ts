@@ -22,8 +22,9 @@ export function loginRoutes(hs: Homeserver) {
     const displayName = optionalString(body, "initial_device_display_name");
     if (deviceId !== undefined && !/^[A-Za-z0-9_\-.]{1,64}$/.test(deviceId)) throw badJson("Invalid device_id");
     const address = getConnInfo(c).remote.address ?? "unknown";
-    // Failed logins are limited per client address and per account (ONSAFE_LOGIN_FAILURES_PER_WINDOW), each guess reserved before it is verified.
-    await hs.passwordGuesses.attempt([address, userId], () => hs.accounts.checkPassword(userId, password));
+    // Failed logins are limited per client address, never per account (others' guesses must not lock anyone out),
+    // with a growing wait between guesses; each guess is reserved before it is verified (services/password-guesses.ts).
+    await hs.passwordGuesses.attempt(address, () => hs.accounts.checkPassword(userId, password));
     // A visitor's device stays unnamed, whatever the client sends (services/policy.ts mayNameDevices).
     const named = mayNameDevices(hs.accounts.kindOf(userId)!) ? displayName : undefined;
     const result = await hs.accounts.issueToken(userId, deviceId, named);

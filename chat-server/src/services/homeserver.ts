@@ -84,7 +84,12 @@ export class Homeserver {
     this.retention = new Retention(store, this.deactivation, config.visitorRetentionDays);
     this.sync = new Sync(this);
     this.directory = new Directory(store);
-    this.passwordGuesses = new PasswordGuesses({ failuresPerWindow: config.loginFailuresPerWindow, windowMs: config.loginFailureWindowMs });
+    this.passwordGuesses = new PasswordGuesses({
+      failuresPerWindow: config.loginFailuresPerWindow,
+      windowMs: config.loginFailureWindowMs,
+      backoffAfter: config.loginFailuresBeforeBackoff,
+      backoffMs: config.loginBackoffMs,
+    });
   }
 
   static async open(config: Config): Promise<Homeserver> {

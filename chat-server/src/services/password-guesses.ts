@@ -1,6 +1,12 @@
 /**
  * The limit on password guesses (`/login`), kept in memory only. Keys are
- * hashed with a per-process random key, so not even a heap dump holds them.
+ * client addresses, never accounts: others' wrong guesses must not lock anyone
+ * out (a bot's or a companion's id is public). They are hashed with a
+ * per-process random key, so not even a heap dump holds them.
+ *
+ * After `backoffAfter` failures each further guess from the address must wait
+ * `backoffMs`, doubling with every failure (1 s, 2 s, 4 s, …), one at a time;
+ * `failuresPerWindow` stays the last guard.
  *
  * An attempt is reserved before its password is verified (the slow hash) and
  * counts while it runs: guesses sent all at once cannot all pass the check
@@ -14,6 +20,9 @@ export interface PasswordGuessLimits {
   /** Failed attempts allowed per key in each window. */
   failuresPerWindow: number;
   windowMs: number;
+  /** Failures allowed without waiting; after them each guess waits `backoffMs`, doubled with each failure. */
+  backoffAfter: number;
+  backoffMs: number;
 }
 
 interface Entry {
@@ -21,6 +30,7 @@ interface Entry {
   /** Attempts reserved and still being verified. */
   pending: number;
   windowStart: number;
+  lastFailure: number;
 }
 
 export class PasswordGuesses {
@@ -34,25 +44,27 @@ export class PasswordGuesses {
    * `retry_after_ms`, verifying nothing, if any key has used up its window),
    * then runs `verify`: a throw counts as a failure for every key.
    */
-  async attempt<T>(keys: string[], verify: () => Promise<T>): Promise<T> {
+  async attempt<T>(clientAddress: string, verify: () => Promise<T>): Promise<T> {
     const now = this.now();
     this.sweep(now);
-    const entries = keys.map((key) => this.entry(this.id(key), now));
-    for (const entry of entries) {
-      if (entry.failures + entry.pending >= this.limits.failuresPerWindow) {
-        throw limitExceeded(Math.max(1, entry.windowStart + this.limits.windowMs - now));
-      }
+    const entry = this.entry(this.id(clientAddress), now);
+    const { failuresPerWindow, windowMs, backoffAfter, backoffMs } = this.limits;
+    if (entry.failures + entry.pending >= failuresPerWindow) throw limitExceeded(Math.max(1, entry.windowStart + windowMs - now));
+    if (entry.failures >= backoffAfter) {
+      // TODO(issue 21): proof of work — from here on, ask for a solved challenge instead of (or beside) the wait.
+      const wait = entry.lastFailure + backoffMs * 2 ** (entry.failures - backoffAfter) - now;
+      if (wait > 0) throw limitExceeded(wait);
+      if (entry.pending > 0) throw limitExceeded(backoffMs);
     }
-    for (const entry of entries) entry.pending++;
+    entry.pending++;
     try {
       const result = await verify();
-      for (const entry of entries) entry.pending--;
+      entry.pending--;
       return result;
     } catch (error) {
-      for (const entry of entries) {
-        entry.pending--;
-        entry.failures++;
-      }
+      entry.pending--;
+      entry.failures++;
+      entry.lastFailure = this.now();
       throw error;
     }
   }
@@ -66,7 +78,7 @@ export class PasswordGuesses {
       entry.windowStart = now;
       return entry;
     }
-    const fresh = { failures: 0, pending: 0, windowStart: now };
+    const fresh = { failures: 0, pending: 0, windowStart: now, lastFailure: 0 };
     this.entries.set(id, fresh);
     return fresh;
   }
