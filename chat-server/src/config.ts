@@ -34,6 +34,10 @@ export interface Config {
   maxSyncsPerUser: number;
   /** To-device messages one `/sync` answer carries at most; the rest wait for the next. */
   toDevicePerSync: number;
+  /** Account data entries (global and per room, read markers aside) one account may keep. */
+  accountDataMaxEntries: number;
+  /** Bytes of account data content one account may keep (every initial sync carries it all). */
+  accountDataMaxBytes: number;
   /** Days a visitor account may stay unused before it is deleted with its conversations (docs/RETENTION.md). */
   visitorRetentionDays: number;
 }
@@ -75,6 +79,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     maxSyncsPerUser: envInt(env, "ONSAFE_MAX_SYNCS_PER_USER", 10),
     /** As Synapse: a device with a backlog (one that slept, or was flooded) gets it over several syncs, not in one huge answer. */
     toDevicePerSync: envInt(env, "ONSAFE_TO_DEVICE_PER_SYNC", 100, 1),
+    /**
+     * matrix-js-sdk with secret storage and cross-signing keeps about ten entries of
+     * a few hundred bytes (m.secret_storage.*, m.cross_signing.*, m.megolm_backup.v1,
+     * m.direct); our apps and bots set none themselves. Ample room, and a bound on what
+     * each initial sync reads and sends (a visitor stored 60 x 900 KB).
+     */
+    accountDataMaxEntries: envInt(env, "ONSAFE_ACCOUNT_DATA_MAX_ENTRIES", 500, 1),
+    accountDataMaxBytes: envInt(env, "ONSAFE_ACCOUNT_DATA_MAX_BYTES", 1024 * 1024, 1),
     // At least a day: 0 must not come to mean "delete every visitor at the next sweep".
     visitorRetentionDays: envInt(env, "ONSAFE_VISITOR_RETENTION_DAYS", 90, 1),
   };

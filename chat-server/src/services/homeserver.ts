@@ -73,7 +73,7 @@ export class Homeserver {
     this.keys = new Keys(store, this.writer, this.deviceLists, this.memberships);
     this.toDevice = new ToDevice(store, this.writer, this.memberships);
     this.dehydratedDevices = new DehydratedDevices(store, this.writer, this.accounts, this.keys);
-    this.accountData = new AccountData(store, this.writer);
+    this.accountData = new AccountData(store, this.writer, { maxEntries: config.accountDataMaxEntries, maxBytes: config.accountDataMaxBytes });
     this.filters = new Filters(store, this.writer);
     this.keyBackup = new KeyBackup(store, this.writer);
     this.media = new Media(store, this.writer, config.dataDir, config.serverName);
