@@ -40,6 +40,8 @@ export interface Config {
   accountDataMaxBytes: number;
   /** Days a visitor account may stay unused before it is deleted with its conversations (docs/RETENTION.md). */
   visitorRetentionDays: number;
+  /** UIA sessions, and admin-registration nonces, kept in memory at once (each table); when full the oldest goes. */
+  maxPendingAuth: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -89,5 +91,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     accountDataMaxBytes: envInt(env, "ONSAFE_ACCOUNT_DATA_MAX_BYTES", 1024 * 1024, 1),
     // At least a day: 0 must not come to mean "delete every visitor at the next sweep".
     visitorRetentionDays: envInt(env, "ONSAFE_VISITOR_RETENTION_DAYS", 90, 1),
+    /** Far above real use (a UIA session lives 10 min, a nonce 1 min); bounds a flood of unauthenticated requests. */
+    maxPendingAuth: envInt(env, "ONSAFE_MAX_PENDING_AUTH", 10_000, 1),
   };
 }

@@ -88,7 +88,7 @@ export function accountRoutes(hs: Homeserver) {
 export async function confirmIdentity(hs: Homeserver, session: Session, body: JsonObject): Promise<void> {
   const hasPassword = !!hs.accounts.getUser(session.userId)?.password_hash;
   const flows = hasPassword ? [["m.login.password"]] : [["m.login.dummy"]];
-  const auth = requireAuthStage(body, flows);
+  const auth = requireAuthStage(hs.config, body, flows);
   if (auth.type !== "m.login.password") return;
   try {
     await hs.accounts.checkPassword(session.userId, requireString(auth, "password"));

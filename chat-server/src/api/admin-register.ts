@@ -7,6 +7,7 @@ import { timingSafeEqual } from "node:crypto";
 import { Hono } from "hono";
 import { type AccountKind, isAccountKind, registrationMac, registrationMacParts } from "@onsafe/schema";
 import type { AppEnv } from "../http/env.ts";
+import { ExpiringSet } from "../http/expiring-set.ts";
 import { readJson } from "../http/json.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { assertAcceptablePassword } from "../services/passwords.ts";
@@ -16,13 +17,11 @@ const NONCE_TTL_MS = 60_000;
 
 export function adminRegisterRoutes(hs: Homeserver) {
   const r = new Hono<AppEnv>({ strict: false });
-  const nonces = new Map<string, number>();
+  const nonces = new ExpiringSet(NONCE_TTL_MS, hs.config.maxPendingAuth);
 
   r.get("/_synapse/admin/v1/register", (c) => {
-    const now = Date.now();
-    for (const [nonce, created] of nonces) if (now - created > NONCE_TTL_MS) nonces.delete(nonce);
     const nonce = randomToken(24);
-    nonces.set(nonce, now);
+    nonces.add(nonce);
     return c.json({ nonce });
   });
 
@@ -35,9 +34,7 @@ export function adminRegisterRoutes(hs: Homeserver) {
     const admin = optionalBoolean(body, "admin") ?? false;
     const userType = optionalString(body, "user_type");
     const displayname = optionalString(body, "displayname");
-    const created = nonces.get(nonce);
-    if (created === undefined || Date.now() - created > NONCE_TTL_MS) throw new MatrixError(400, "M_UNKNOWN", "Unrecognised nonce");
-    nonces.delete(nonce);
+    if (!nonces.take(nonce)) throw new MatrixError(400, "M_UNKNOWN", "Unrecognised nonce");
     if (!macMatches(hs.secrets.registrationSharedSecret, mac, registrationMacParts(nonce, username, password, admin, userType))) {
       throw forbidden("HMAC incorrect");
     }

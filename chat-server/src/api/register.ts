@@ -30,7 +30,7 @@ export function registerRoutes(hs: Homeserver) {
     const inhibitLogin = optionalBoolean(body, "inhibit_login") ?? false;
     if (password !== undefined) assertAcceptablePassword(password);
     if (deviceId !== undefined && !/^[A-Za-z0-9_\-.]{1,64}$/.test(deviceId)) throw badJson("Invalid device_id");
-    requireAuthStage(body, [["m.login.dummy"]]);
+    requireAuthStage(hs.config, body, [["m.login.dummy"]]);
 
     limiter.hit(getConnInfo(c).remote.address ?? "unknown");
     const localpart = VISITOR_LOCALPART_PREFIX + randomAlnum(12);

@@ -1,8 +1,11 @@
 import { isObject, type JsonObject, MatrixError, randomToken } from "@onsafe/matrix-basics";
+import type { Config } from "../config.ts";
+import { ExpiringSet } from "./expiring-set.ts";
 /**
  * User-interactive authentication (Client-Server API "User-Interactive
  * Authentication API"), for the few endpoints that need it. Sessions are kept
- * in memory only and expire after ten minutes.
+ * in memory only, expire after ten minutes, and at most `maxPendingAuth` are
+ * kept (one table per homeserver, found by its config).
  */
 
 /** The 401 response that starts (or continues) an auth session; it carries no errcode. */
@@ -18,14 +21,18 @@ export class UiaRequired extends MatrixError {
   }
 }
 
-const sessions = new Map<string, number>();
 const SESSION_TTL_MS = 10 * 60 * 1000;
+const tables = new WeakMap<Config, ExpiringSet>();
 
-function newSession(): string {
-  const now = Date.now();
-  for (const [id, created] of sessions) if (now - created > SESSION_TTL_MS) sessions.delete(id);
+function sessionsOf(config: Config): ExpiringSet {
+  let sessions = tables.get(config);
+  if (!sessions) tables.set(config, sessions = new ExpiringSet(SESSION_TTL_MS, config.maxPendingAuth));
+  return sessions;
+}
+
+function newSession(sessions: ExpiringSet): string {
   const id = randomToken(16);
-  sessions.set(id, now);
+  sessions.add(id);
   return id;
 }
 
@@ -34,13 +41,14 @@ function newSession(): string {
  * stages, or throws the 401 that asks for it. The caller checks its credentials
  * and throws `UiaRequired` with a failure if they are wrong.
  */
-export function requireAuthStage(body: JsonObject, flows: string[][]): JsonObject & { type: string; session: string } {
+export function requireAuthStage(config: Config, body: JsonObject, flows: string[][]): JsonObject & { type: string; session: string } {
+  const sessions = sessionsOf(config);
   const auth = body.auth;
-  if (!isObject(auth) || typeof auth.type !== "string") throw new UiaRequired(flows, newSession());
-  const session = typeof auth.session === "string" && sessions.has(auth.session) ? auth.session : newSession();
+  if (!isObject(auth) || typeof auth.type !== "string") throw new UiaRequired(flows, newSession(sessions));
+  const session = typeof auth.session === "string" && sessions.has(auth.session) ? auth.session : newSession(sessions);
   if (!flows.some((f) => f.length === 1 && f[0] === auth.type)) {
     throw new UiaRequired(flows, session, new MatrixError(401, "M_UNRECOGNIZED", `Unsupported auth type ${String(auth.type).slice(0, 60)}`));
   }
-  sessions.delete(session);
+  sessions.take(session);
   return { ...auth, type: auth.type, session };
 }
