@@ -38,6 +38,10 @@ export interface Config {
   accountDataMaxEntries: number;
   /** Bytes of account data content one account may keep (every initial sync carries it all). */
   accountDataMaxBytes: number;
+  /** Bytes of one to-device message's content. */
+  toDeviceMaxMessageBytes: number;
+  /** To-device messages (from anyone) that may wait for one device; past it senders get 429. */
+  toDeviceMaxPendingPerDevice: number;
   /** Days a visitor account may stay unused before it is deleted with its conversations (docs/RETENTION.md). */
   visitorRetentionDays: number;
   /** UIA sessions, and admin-registration nonces, kept in memory at once (each table); when full the oldest goes. */
@@ -89,6 +93,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
      */
     accountDataMaxEntries: envInt(env, "ONSAFE_ACCOUNT_DATA_MAX_ENTRIES", 500, 1),
     accountDataMaxBytes: envInt(env, "ONSAFE_ACCOUNT_DATA_MAX_BYTES", 1024 * 1024, 1),
+    /** The spec's bound on an event (and on an EDU over federation); an olm-encrypted room key or secret is a few KB. */
+    toDeviceMaxMessageBytes: envInt(env, "ONSAFE_TO_DEVICE_MAX_MESSAGE_BYTES", 64 * 1024, 1),
+    /**
+     * A companion's dehydrated device, asleep for a week, is sent a room key per new
+     * session in each of their rooms: hundreds to a few thousand. A device that syncs
+     * holds almost none. A sync hands out ONSAFE_TO_DEVICE_PER_SYNC of them at a time.
+     */
+    toDeviceMaxPendingPerDevice: envInt(env, "ONSAFE_TO_DEVICE_MAX_PENDING_PER_DEVICE", 10_000, 1),
     // At least a day: 0 must not come to mean "delete every visitor at the next sweep".
     visitorRetentionDays: envInt(env, "ONSAFE_VISITOR_RETENTION_DAYS", 90, 1),
     /** Far above real use (a UIA session lives 10 min, a nonce 1 min); bounds a flood of unauthenticated requests. */

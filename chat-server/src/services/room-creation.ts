@@ -8,6 +8,7 @@ import type { Accounts } from "./accounts.ts";
 import type { NewEvent } from "./events.ts";
 import { assertMayCreateRoom, assertMayInvite, assertMaySetState } from "./policy.ts";
 import { assertPowerLevelChange, defaultPowerLevels } from "./power-levels.ts";
+import { assertVisitorCreationContent, assertVisitorState } from "./visitor-state.ts";
 import { ROOM_VERSION } from "./rooms.ts";
 import { badJson, forbidden, isObject, isUserId, type JsonObject, MatrixError, notFound } from "@onsafe/matrix-basics";
 
@@ -62,7 +63,11 @@ export function planRoom(accounts: Accounts, creator: string, kind: AccountKind,
   });
   if (kind === "visitor") {
     if (preset.join_rule !== "invite" || visibility === "public") throw forbidden("Visitors may only create private rooms");
-    for (const event of stateEvents) assertMaySetState(kind, event.type);
+    // State is not encrypted: every way in keeps the room invite-only and free of text (services/visitor-state.ts).
+    const nameable = new Set([creator, ...inviteeKinds]);
+    for (const event of stateEvents) assertVisitorState(event.type, event.stateKey, event.content, nameable);
+    if (body.power_level_content_override !== undefined) assertVisitorState("m.room.power_levels", "", body.power_level_content_override as JsonObject, nameable);
+    if (body.creation_content !== undefined) assertVisitorCreationContent(body.creation_content as JsonObject);
     if (body.name !== undefined) assertMaySetState(kind, "m.room.name");
     if (body.topic !== undefined) assertMaySetState(kind, "m.room.topic");
     if (!stateEvents.some((e) => e.type === "m.room.encryption" && e.stateKey === "")) {

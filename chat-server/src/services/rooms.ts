@@ -13,7 +13,8 @@ import type { Memberships } from "./memberships.ts";
 import { assertPowerLevelChange, PowerLevels } from "./power-levels.ts";
 import type { Typing } from "./typing.ts";
 import { assertMayGiveReason, assertMayInvite, assertMaySetState, mayJoinUninvited } from "./policy.ts";
-import { forbidden, type JsonObject, MatrixError, notFound, randomToken } from "@onsafe/matrix-basics";
+import { assertVisitorState } from "./visitor-state.ts";
+import { forbidden, isObject, type JsonObject, MatrixError, notFound, randomToken } from "@onsafe/matrix-basics";
 
 export const ROOM_VERSION = "10";
 /** Redactions go through `/redact`, which also prunes the target. */
@@ -98,9 +99,8 @@ export class Rooms {
       if (type === "m.room.member") this.assertOwnProfileUpdate(session.userId, stateKey, content);
       else if (stateKey.startsWith("@") && stateKey !== session.userId) throw forbidden("This state key belongs to another user");
       assertMaySetState(session.kind, type);
-      if (session.kind === "visitor" && type === "m.room.join_rules" && content.join_rule !== "invite") {
-        throw forbidden("Visitors' rooms stay invite-only");
-      }
+      // A visitor's room stays invite-only and encrypted, and its state carries no free text (services/visitor-state.ts).
+      if (session.kind === "visitor") assertVisitorState(type, stateKey, content, this.nameableUsers(roomId));
       const levels = this.powerLevels(roomId);
       if (!levels.canSend(session.userId, type, true)) throw forbidden("Insufficient power level to set this state");
       if (type === "m.room.encryption") this.assertEncryptionKept(roomId, content);
@@ -112,6 +112,13 @@ export class Rooms {
       }
       return this.events.insert(ctx, { roomId, type, stateKey, sender: session.userId, content }).event_id;
     });
+  }
+
+  /** The accounts a visitor's power levels may name: the room's members and those its levels already name. */
+  private nameableUsers(roomId: string): Set<string> {
+    const levels = this.events.stateContent(roomId, "m.room.power_levels", "");
+    const named = levels && isObject(levels.users) ? Object.keys(levels.users) : [];
+    return new Set([...this.memberships.presentIn(roomId), ...named]);
   }
 
   /** Once a room is encrypted, its algorithm stays: clients ignore a change, so the server refuses it. */

@@ -7,7 +7,7 @@ import { ToDeviceStore } from "../storage/to-device.ts";
 import type { Writer } from "../storage/writer.ts";
 import type { Session } from "./accounts.ts";
 import type { Memberships } from "./memberships.ts";
-import { badJson, isObject, type JsonObject } from "@onsafe/matrix-basics";
+import { badJson, isObject, type JsonObject, limitExceeded, tooLarge } from "@onsafe/matrix-basics";
 
 const MAX_MESSAGES = 1000;
 /**
@@ -20,11 +20,19 @@ const MAX_MESSAGES = 1000;
 export const MAX_PENDING_FROM_VISITOR = 200;
 /** A client retries a send within minutes; remembering its txn ids for a day is ample. */
 const TXN_TTL_MS = 24 * 60 * 60 * 1000;
+/** A sender refused because a device's queue is full tries again after this long (the device may have synced by then). */
+const FULL_RETRY_MS = 30_000;
+
+/** What a device may be sent (config: ONSAFE_TO_DEVICE_MAX_MESSAGE_BYTES, ONSAFE_TO_DEVICE_MAX_PENDING_PER_DEVICE). */
+export interface ToDeviceLimits {
+  maxMessageBytes: number;
+  maxPendingPerDevice: number;
+}
 
 export class ToDevice {
   private readonly rows: ToDeviceStore;
 
-  constructor(store: Store, private readonly writer: Writer, private readonly memberships: Memberships) {
+  constructor(store: Store, private readonly writer: Writer, private readonly memberships: Memberships, private readonly limits: ToDeviceLimits) {
     this.rows = new ToDeviceStore(store);
   }
 
@@ -40,7 +48,9 @@ export class ToDevice {
       if (!isObject(devices)) throw badJson("'messages' must map users to devices to contents");
       for (const [deviceId, content] of Object.entries(devices)) {
         if (!isObject(content)) throw badJson("Each to-device content must be an object");
-        targets.push({ userId, deviceId, content: JSON.stringify(content) });
+        const json = JSON.stringify(content);
+        if (Buffer.byteLength(json) > this.limits.maxMessageBytes) throw tooLarge(`A to-device message may have at most ${this.limits.maxMessageBytes} bytes`);
+        targets.push({ userId, deviceId, content: json });
       }
     }
     if (targets.length > MAX_MESSAGES) throw badJson(`At most ${MAX_MESSAGES} messages per request`);
@@ -61,6 +71,8 @@ export class ToDevice {
         }
         for (const device of deviceId === "*" ? devices : devices.filter((d) => d === deviceId)) {
           if (session.kind === "visitor" && this.rows.pendingFrom(sender, userId, device) >= MAX_PENDING_FROM_VISITOR) continue;
+          // The whole request is refused (its savepoint rolled back, txn id too): the client retries it later.
+          if (this.rows.pendingFor(userId, device) >= this.limits.maxPendingPerDevice) throw limitExceeded(FULL_RETRY_MS);
           this.rows.insertMessage({ stream_pos: ctx.nextPos(), user_id: userId, device_id: device, sender, type, content });
           woken.add(userId);
         }

@@ -41,6 +41,13 @@ export class ToDeviceStore {
     return Number(row?.n ?? 0);
   }
 
+  /** How many messages, from anyone, wait for the device. */
+  pendingFor(userId: string, deviceId: string): number {
+    const row = this.store.first(this.store.q.selectFrom("to_device").select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("user_id", "=", userId).where("device_id", "=", deviceId));
+    return Number(row?.n ?? 0);
+  }
+
   /** Whether any message for the device is at or before `upTo`. */
   hasMessagesUpTo(userId: string, deviceId: string, upTo: number): boolean {
     return this.store.first(this.store.q.selectFrom("to_device").select("stream_pos")
