@@ -11,7 +11,7 @@ import { PartnerDirectory } from "./partners/directory.ts";
 import { type Clock, createQueue, type Queue, startOfferTimer, systemClock } from "./queue/index.ts";
 import { createBotClient, type BotClient } from "./runtime/bot-client.ts";
 import { loadBotsSecrets, registrationSecret } from "./runtime/bot-secrets.ts";
-import { loginBot } from "./runtime/login.ts";
+import { startBotSession } from "./runtime/login.ts";
 import { forgetInMemory, IndexedDbMirror } from "./runtime/persistent-indexeddb.ts";
 import { botsTables, openBotsStore } from "./storage/index.ts";
 import { DutyRoom } from "./triage-bot/duty-room.ts";
@@ -59,7 +59,8 @@ export async function startBotsService(config: BotsConfig, clock: Clock = system
   await mirror.restore();
 
   const startClient = async (name: keyof typeof storePrefixes) => {
-    const session = await loginBot(config.homeserverUrl, name, secrets.bots[name], registrationSecret(config.dataDir));
+    // The token kept from the last start when it is still good: a restart does not log in (guesses at a bot's id cannot stop it).
+    const session = await startBotSession(config.homeserverUrl, config.dataDir, name, secrets.bots[name], registrationSecret(config.dataDir));
     const client = await createBotClient({
       homeserverUrl: config.homeserverUrl,
       session,

@@ -1,11 +1,14 @@
 /**
  * The bots service's own secrets, generated on first start and kept owner-only
  * in `bots-secrets.json`: each bot's password and the key that encrypts its
- * crypto store at rest. Access tokens are never stored: each start logs in
- * again as the same device, so the bot keeps its keys and Olm sessions.
+ * crypto store at rest. Each bot's access token is kept beside them, owner-only
+ * too, in `bots-sessions.json`, and reused at the next start: a bot logs in
+ * (always as the same device, so it keeps its keys and Olm sessions) only when
+ * the homeserver refuses that token, so guesses at its public id cannot stop
+ * it from starting.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BOT_LOCALPARTS } from "@onsafe/schema";
 
@@ -34,6 +37,29 @@ export function loadBotsSecrets(dataDir: string): BotsSecrets {
   const secrets: BotsSecrets = { cryptoStorePassphrase: token(32), bots };
   writeFileSync(path, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: "wx" });
   return secrets;
+}
+
+/** A bot's access token as the homeserver issued it, for its fixed device. */
+export interface SavedSession {
+  userId: string;
+  deviceId: string;
+  accessToken: string;
+}
+
+const SESSIONS_FILE = "bots-sessions.json";
+
+/** The access tokens the bots were last given, by bot (none before the first login). */
+export function loadBotSessions(dataDir: string): Partial<Record<BotName, SavedSession>> {
+  const path = join(dataDir, SESSIONS_FILE);
+  return existsSync(path) ? JSON.parse(readFileSync(path, "utf8")) as Partial<Record<BotName, SavedSession>> : {};
+}
+
+/** Keeps `session` as `name`'s token for the next start: owner-only, replaced whole (a crash leaves the old file or the new one). */
+export function saveBotSession(dataDir: string, name: BotName, session: SavedSession): void {
+  const sessions = { ...loadBotSessions(dataDir), [name]: session };
+  const path = join(dataDir, SESSIONS_FILE);
+  writeFileSync(`${path}.tmp`, JSON.stringify(sessions, null, 2), { mode: 0o600 });
+  renameSync(`${path}.tmp`, path);
 }
 
 /**

@@ -1,15 +1,36 @@
 /**
- * Logs a bot in as its fixed device, creating the account first (through the
- * shared-secret registration) when the homeserver does not know it yet.
+ * A bot's session: the access token it kept from its last start when the
+ * homeserver still accepts it (whoami), else a password login as its fixed
+ * device, creating the account first (through the shared-secret registration)
+ * when the homeserver does not know it yet. The new token is kept for the next start.
  */
 import { BOT_LOCALPARTS } from "@onsafe/schema";
 import { registerWithSharedSecret } from "./shared-secret-registration.ts";
-import type { BotName, BotSecrets } from "./bot-secrets.ts";
+import { type BotName, type BotSecrets, loadBotSessions, saveBotSession } from "./bot-secrets.ts";
 
 export interface BotSession {
   userId: string;
   deviceId: string;
   accessToken: string;
+}
+
+export async function startBotSession(homeserverUrl: string, dataDir: string, name: BotName, secrets: BotSecrets, sharedSecret: string | undefined): Promise<BotSession> {
+  const saved = loadBotSessions(dataDir)[name];
+  if (saved && saved.deviceId === secrets.deviceId && await stillValid(homeserverUrl, saved)) return saved;
+  const session = await loginBot(homeserverUrl, name, secrets, sharedSecret);
+  saveBotSession(dataDir, name, session);
+  return session;
+}
+
+/** Whether the homeserver still knows `session`'s token as that user and device; throws if it cannot say (down, or failing). */
+async function stillValid(homeserverUrl: string, session: BotSession): Promise<boolean> {
+  const reply = await fetch(`${homeserverUrl.replace(/\/$/, "")}/_matrix/client/v3/account/whoami`, {
+    headers: { authorization: `Bearer ${session.accessToken}` },
+  });
+  if (reply.status === 401) return false;
+  if (!reply.ok) throw new Error(`whoami for ${session.userId} failed: ${reply.status}`);
+  const body = (await reply.json()) as { user_id?: string; device_id?: string };
+  return body.user_id === session.userId && body.device_id === session.deviceId;
 }
 
 export async function loginBot(homeserverUrl: string, name: BotName, secrets: BotSecrets, sharedSecret: string | undefined): Promise<BotSession> {
@@ -33,7 +54,25 @@ const DISPLAY_NAMES: Record<BotName, string> = {
   referral: "onsafe referrals",
 };
 
-function passwordLogin(homeserverUrl: string, username: string, secrets: BotSecrets): Promise<Response> {
+/** Waits this long at most for the homeserver's guess limit (`429` with `retry_after_ms`) before trying again. */
+const MAX_LOGIN_WAIT_MS = 60_000;
+const LOGIN_TRIES = 6;
+
+/**
+ * A password login, waiting out the homeserver's limit on guesses from this
+ * address (the first start's logins fail once per bot before it registers, and
+ * others may share the address).
+ */
+async function passwordLogin(homeserverUrl: string, username: string, secrets: BotSecrets): Promise<Response> {
+  for (let tries = 1; ; tries++) {
+    const reply = await passwordLoginOnce(homeserverUrl, username, secrets);
+    if (reply.status !== 429 || tries >= LOGIN_TRIES) return reply;
+    const { retry_after_ms: wait } = (await reply.clone().json()) as { retry_after_ms?: number };
+    await new Promise((resolve) => setTimeout(resolve, Math.min(Math.max(wait ?? 1000, 100), MAX_LOGIN_WAIT_MS)));
+  }
+}
+
+function passwordLoginOnce(homeserverUrl: string, username: string, secrets: BotSecrets): Promise<Response> {
   return fetch(`${homeserverUrl.replace(/\/$/, "")}/_matrix/client/v3/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },

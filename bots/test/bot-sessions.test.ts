@@ -1,0 +1,47 @@
+/**
+ * The bots keep their access tokens (issue 21): a restart reuses them instead
+ * of logging in, so guesses at a bot's public id cannot stop it from starting.
+ */
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { Stack } from "./stack.ts";
+
+describe("the bots' sessions across restarts", () => {
+  let stack: Stack;
+  beforeAll(async () => { stack = await Stack.start(); }, 60_000);
+  afterAll(async () => { await stack.close(); });
+
+  const publicConfig = () => stack.hs.request("GET", "/_onsafe/v1/public/config");
+
+  it("reuses each bot's token when restarted: no login, and the service answers", async () => {
+    const logins = vi.spyOn(stack.hs.hs.accounts, "issueToken");
+    try {
+      await stack.stopBots();
+      await stack.startBots();
+      expect(logins).not.toHaveBeenCalled();
+      expect((await publicConfig()).status).toBe(200);
+    } finally {
+      logins.mockRestore();
+    }
+    expect(statSync(join(stack.config.dataDir, "bots-sessions.json")).mode & 0o777).toBe(0o600);
+  }, 60_000);
+
+  it("logs in again, as the same device, only the bot whose token the homeserver refuses", async () => {
+    const triageToken = stack.bots.triage.client.getAccessToken()!;
+    const triageDevice = stack.bots.triage.client.getDeviceId();
+    expect((await stack.hs.request("POST", "/_matrix/client/v3/logout", { token: triageToken })).status).toBe(200);
+    const logins = vi.spyOn(stack.hs.hs.accounts, "issueToken");
+    try {
+      await stack.stopBots();
+      await stack.startBots();
+      expect(logins).toHaveBeenCalledTimes(1);
+      expect(logins.mock.calls[0]![0]).toBe(stack.triageBot);
+    } finally {
+      logins.mockRestore();
+    }
+    expect(stack.bots.triage.client.getDeviceId()).toBe(triageDevice);
+    expect(stack.bots.triage.client.getAccessToken()).not.toBe(triageToken);
+    expect((await publicConfig()).status).toBe(200);
+  }, 60_000);
+});
