@@ -42,6 +42,8 @@ export interface Config {
   toDeviceMaxMessageBytes: number;
   /** To-device messages (from anyone) that may wait for one device; past it senders get 429. */
   toDeviceMaxPendingPerDevice: number;
+  /** One-time keys one device may keep. */
+  maxOneTimeKeysPerDevice: number;
   /** Days a visitor account may stay unused before it is deleted with its conversations (docs/RETENTION.md). */
   visitorRetentionDays: number;
   /** UIA sessions, and admin-registration nonces, kept in memory at once (each table); when full the oldest goes. */
@@ -101,6 +103,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
      * holds almost none. A sync hands out ONSAFE_TO_DEVICE_PER_SYNC of them at a time.
      */
     toDeviceMaxPendingPerDevice: envInt(env, "ONSAFE_TO_DEVICE_MAX_PENDING_PER_DEVICE", 10_000, 1),
+    /** matrix-js-sdk (vodozemac) keeps 50 published of at most 100; twice that is ample. */
+    maxOneTimeKeysPerDevice: envInt(env, "ONSAFE_MAX_ONE_TIME_KEYS_PER_DEVICE", 200, 1),
     // At least a day: 0 must not come to mean "delete every visitor at the next sweep".
     visitorRetentionDays: envInt(env, "ONSAFE_VISITOR_RETENTION_DAYS", 90, 1),
     /** Far above real use (a UIA session lives 10 min, a nonce 1 min); bounds a flood of unauthenticated requests. */

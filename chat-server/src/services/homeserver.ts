@@ -70,7 +70,7 @@ export class Homeserver {
     this.rooms = new Rooms(store, this.writer, this.events, this.memberships, this.accounts, this.typing, config.serverName);
     this.timeline = new Timeline(store, this.memberships, this.events, () => this.writer.current);
     this.receipts = new Receipts(store, this.writer);
-    this.keys = new Keys(store, this.writer, this.deviceLists, this.memberships);
+    this.keys = new Keys(store, this.writer, this.deviceLists, this.memberships, config.maxOneTimeKeysPerDevice);
     this.toDevice = new ToDevice(store, this.writer, this.memberships, { maxMessageBytes: config.toDeviceMaxMessageBytes, maxPendingPerDevice: config.toDeviceMaxPendingPerDevice });
     this.dehydratedDevices = new DehydratedDevices(store, this.writer, this.accounts, this.keys);
     this.accountData = new AccountData(store, this.writer, { maxEntries: config.accountDataMaxEntries, maxBytes: config.accountDataMaxBytes });

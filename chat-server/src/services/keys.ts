@@ -12,9 +12,11 @@ import { CrossSigning } from "./cross-signing.ts";
 import type { DeviceLists } from "./device-lists.ts";
 import type { Memberships } from "./memberships.ts";
 import { isValidSignature, signatureBy } from "./signed-json.ts";
-import { badJson, invalidParam, isObject, type JsonObject, MatrixError } from "@onsafe/matrix-basics";
+import { badJson, invalidParam, isObject, type JsonObject, MatrixError, tooLarge } from "@onsafe/matrix-basics";
 
 const MAX_KEYS_PER_UPLOAD = 200;
+/** A signed curve25519 key is about 250 bytes of JSON; 4 KiB leaves room for more signatures. */
+const MAX_KEY_BYTES = 4096;
 
 export interface KeyUpload {
   deviceKeys?: JsonObject;
@@ -37,6 +39,8 @@ export class Keys {
     private readonly writer: Writer,
     private readonly deviceLists: DeviceLists,
     private readonly memberships: Memberships,
+    /** One-time keys one device may keep (config: ONSAFE_MAX_ONE_TIME_KEYS_PER_DEVICE). */
+    private readonly maxOneTimeKeys: number,
   ) {
     this.rows = new DeviceKeysStore(store);
     this.crossSigning = new CrossSigning(store, writer, deviceLists, (session, userId) => this.mayQuery(session, userId), this.rows);
@@ -144,10 +148,13 @@ export class Keys {
    */
   private storeOneTimeKeys(userId: string, deviceId: string, keys: UploadedKey[]): void {
     const seq = Number(this.rows.lastOneTimeKeyUpload(userId, deviceId) ?? 0) + 1;
+    let held = this.rows.oneTimeKeyCounts(userId, deviceId).reduce((sum, row) => sum + Number(row.n), 0);
     for (const key of keys) {
       const existing = this.rows.oneTimeKeyJson(userId, deviceId, key.keyId);
       if (existing === key.json) continue;
       if (existing !== undefined) throw invalidParam(`One-time key ${key.keyId} already exists with other content`);
+      // The write's savepoint is rolled back: none of the upload's keys stay.
+      if (++held > this.maxOneTimeKeys) throw tooLarge(`A device may keep at most ${this.maxOneTimeKeys} one-time keys`);
       this.rows.insertOneTimeKey(userId, deviceId, key, seq);
     }
   }
@@ -187,6 +194,8 @@ function keyEntries(keys: JsonObject | undefined, field: string): UploadedKey[] 
     const colon = keyId.indexOf(":");
     if (colon <= 0 || colon === keyId.length - 1 || keyId.length > 255) throw badJson(`Invalid key id in '${field}'`);
     if (typeof key !== "string" && !isObject(key)) throw badJson(`Invalid key in '${field}'`);
-    return { keyId, algorithm: keyId.slice(0, colon), json: JSON.stringify(key) };
+    const json = JSON.stringify(key);
+    if (Buffer.byteLength(json) > MAX_KEY_BYTES) throw tooLarge(`Each key in '${field}' may have at most ${MAX_KEY_BYTES} bytes`);
+    return { keyId, algorithm: keyId.slice(0, colon), json };
   });
 }
