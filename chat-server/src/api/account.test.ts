@@ -3,7 +3,8 @@ import { expectError, TestServer } from "../../test/harness.ts";
 
 describe("registration, login and account", () => {
   let server: TestServer;
-  beforeAll(async () => { server = await TestServer.start(); });
+  // Its tests all guess from one address: the wait between guesses (login-limits.test.ts) would reach across them.
+  beforeAll(async () => { server = await TestServer.start({ loginFailuresBeforeBackoff: 10 }); });
   afterAll(async () => { await server.close(); });
 
   it("asks for m.login.dummy, then registers a visitor with a server-chosen localpart", async () => {

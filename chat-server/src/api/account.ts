@@ -2,12 +2,13 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { readJson } from "../http/json.ts";
+import { clientAddress } from "../http/client-address.ts";
 import { requireAuthStage, UiaRequired } from "../http/uia.ts";
 import type { Session } from "../services/accounts.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { assertAcceptablePassword } from "../services/passwords.ts";
 import { assertMayNameDevices } from "../services/policy.ts";
-import { badJson, type JsonObject, notFound, optionalBoolean, requireString, stringArray } from "@onsafe/matrix-basics";
+import { badJson, type JsonObject, MatrixError, notFound, optionalBoolean, requireString, stringArray } from "@onsafe/matrix-basics";
 
 export function accountRoutes(hs: Homeserver) {
   const r = new Hono<AppEnv>({ strict: false });
@@ -23,7 +24,7 @@ export function accountRoutes(hs: Homeserver) {
     const newPassword = requireString(body, "new_password");
     assertAcceptablePassword(newPassword);
     const logoutDevices = optionalBoolean(body, "logout_devices") ?? true;
-    await confirmIdentity(hs, session, body);
+    await confirmIdentity(hs, session, body, clientAddress(c));
     await hs.accounts.changePassword(session, newPassword, !logoutDevices);
     return c.json({});
   });
@@ -35,7 +36,7 @@ export function accountRoutes(hs: Homeserver) {
     const session = c.get("session");
     const body = await readJson(c);
     if (body.erase !== undefined && typeof body.erase !== "boolean") throw badJson("'erase' must be a boolean");
-    await confirmIdentity(hs, session, body);
+    await confirmIdentity(hs, session, body, clientAddress(c));
     // Always erased, whatever `erase` says: a victim's words must not outlive their account.
     await hs.deactivation.deactivate(session);
     return c.json({ id_server_unbind_result: "no-support" });
@@ -65,7 +66,7 @@ export function accountRoutes(hs: Homeserver) {
     const session = c.get("session");
     const deviceId = c.req.param("deviceId");
     if (!hs.accounts.getDevice(session.userId, deviceId)) throw notFound("Unknown device");
-    await confirmIdentity(hs, session, await readJson(c));
+    await confirmIdentity(hs, session, await readJson(c), clientAddress(c));
     await hs.accounts.deleteDevices(session.userId, [deviceId]);
     return c.json({});
   });
@@ -74,7 +75,7 @@ export function accountRoutes(hs: Homeserver) {
     const session = c.get("session");
     const body = await readJson(c);
     const devices = stringArray(body, "devices");
-    await confirmIdentity(hs, session, body);
+    await confirmIdentity(hs, session, body, clientAddress(c));
     await hs.accounts.deleteDevices(session.userId, devices);
     return c.json({});
   });
@@ -84,15 +85,19 @@ export function accountRoutes(hs: Homeserver) {
 /**
  * UIA for sensitive account changes: the password where the account has one;
  * passwordless visitors confirm with m.login.dummy (their token is their only credential).
+ * Password guesses share the login's limit per client address (services/password-guesses.ts):
+ * a refused guess is a 429, its password not checked.
  */
-export async function confirmIdentity(hs: Homeserver, session: Session, body: JsonObject): Promise<void> {
+export async function confirmIdentity(hs: Homeserver, session: Session, body: JsonObject, clientAddress: string): Promise<void> {
   const hasPassword = !!hs.accounts.getUser(session.userId)?.password_hash;
   const flows = hasPassword ? [["m.login.password"]] : [["m.login.dummy"]];
   const auth = requireAuthStage(hs.config, body, flows);
   if (auth.type !== "m.login.password") return;
   try {
-    await hs.accounts.checkPassword(session.userId, requireString(auth, "password"));
+    const password = requireString(auth, "password");
+    await hs.passwordGuesses.attempt(clientAddress, () => hs.accounts.checkPassword(session.userId, password));
   } catch (error) {
+    if (error instanceof MatrixError && error.errcode === "M_LIMIT_EXCEEDED") throw error;
     throw new UiaRequired(flows, auth.session, error as never);
   }
 }

@@ -5,6 +5,7 @@ import { readJson } from "../http/json.ts";
 import { CROSS_SIGNING_TYPES, type CrossSigningType } from "../services/cross-signing.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { parseSyncToken } from "../services/sync-token.ts";
+import { clientAddress } from "../http/client-address.ts";
 import { confirmIdentity } from "./account.ts";
 import { badJson, isObject, type JsonObject, missingParam, optionalObject, requireObject } from "@onsafe/matrix-basics";
 
@@ -62,7 +63,7 @@ export function keyRoutes(hs: Homeserver) {
     }
     const keys = hs.keys.crossSigning.check(session.userId, upload);
     // MSC3967 (spec v1.11): setting cross-signing up needs no re-authentication; replacing it does.
-    if (hs.keys.crossSigning.hasMasterKey(session.userId)) await confirmIdentity(hs, session, body);
+    if (hs.keys.crossSigning.hasMasterKey(session.userId)) await confirmIdentity(hs, session, body, clientAddress(c));
     await hs.keys.crossSigning.upload(session.userId, keys);
     return c.json({});
   });

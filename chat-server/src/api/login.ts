@@ -1,7 +1,7 @@
 /** `/login` (password) and `/logout`. */
-import { getConnInfo } from "@hono/node-server/conninfo";
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
+import { clientAddress } from "../http/client-address.ts";
 import { readJson } from "../http/json.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { mayNameDevices } from "../services/policy.ts";
@@ -21,7 +21,7 @@ export function loginRoutes(hs: Homeserver) {
     const deviceId = optionalString(body, "device_id");
     const displayName = optionalString(body, "initial_device_display_name");
     if (deviceId !== undefined && !/^[A-Za-z0-9_\-.]{1,64}$/.test(deviceId)) throw badJson("Invalid device_id");
-    const address = getConnInfo(c).remote.address ?? "unknown";
+    const address = clientAddress(c);
     // Failed logins are limited per client address, never per account (others' guesses must not lock anyone out),
     // with a growing wait between guesses; each guess is reserved before it is verified (services/password-guesses.ts).
     await hs.passwordGuesses.attempt(address, () => hs.accounts.checkPassword(userId, password));

@@ -1,5 +1,6 @@
 /**
- * The limit on password guesses (`/login`), kept in memory only. Keys are
+ * The limit on password guesses (`/login` and password confirmations, one
+ * budget), kept in memory only. Keys are
  * client addresses, never accounts: others' wrong guesses must not lock anyone
  * out (a bot's or a companion's id is public). They are hashed with a
  * per-process random key, so not even a heap dump holds them.
