@@ -25,7 +25,7 @@ export interface Config {
   visitorMaxRooms: number;
   /** Room events (messages, redactions, state, membership changes) one visitor may send per minute. */
   visitorSendsPerMinute: number;
-  /** Wrong passwords (`/login`) allowed per client address in each window (`loginFailureWindowMs`). */
+  /** Wrong passwords (`/login` and password confirmations together) allowed per client address in each window (`loginFailureWindowMs`). */
   loginFailuresPerWindow: number;
   loginFailureWindowMs: number;
   /** Wrong passwords per client address before each further guess must wait `loginBackoffMs`, doubled with each failure. */
