@@ -1,5 +1,5 @@
 /**
- * The HTTP application: CORS, body limits, authentication, one router per
+ * The HTTP application: CORS, authentication, body limits, one router per
  * spec area, JSON 404s and the one error mapper, then the web app at `/`.
  * No request logging: client addresses and user agents are never written
  * anywhere.
@@ -34,13 +34,6 @@ export function createApp(hs: Homeserver): Hono<AppEnv> {
   }));
   app.use("/_synapse/*", anyOriginCors());
 
-  const isUpload = (path: string) => path.startsWith("/_matrix/media/") && path.includes("/upload");
-  const limit = limitBody((path) => isUpload(path) ? hs.config.maxUploadBytes : hs.config.maxJsonBytes, isUpload);
-  app.use("*", async (c, next) => {
-    if (c.req.method === "GET" || c.req.method === "OPTIONS" || c.req.method === "HEAD") return next();
-    return limit(c, next);
-  });
-
   const auth = requireAuth(hs.accounts, hs.activity);
   // Filled in once every router is mounted (below).
   let isKnown: (method: string, path: string) => boolean = () => true;
@@ -59,6 +52,15 @@ export function createApp(hs: Homeserver): Hono<AppEnv> {
   };
   app.use("/_matrix/client/*", gate);
   app.use("/_matrix/media/*", gate);
+
+  // After the gate: a request refused for its token or route is answered
+  // without its body being read or buffered (closeIfBodyUnread closes the connection).
+  const isUpload = (path: string) => path.startsWith("/_matrix/media/") && path.includes("/upload");
+  const limit = limitBody((path) => isUpload(path) ? hs.config.maxUploadBytes : hs.config.maxJsonBytes, isUpload, hs.config.bodyTimeoutMs);
+  app.use("*", async (c, next) => {
+    if (c.req.method === "GET" || c.req.method === "OPTIONS" || c.req.method === "HEAD") return next();
+    return limit(c, next);
+  });
 
   for (const router of routers(hs)) app.route("/", router);
   app.all("/_onsafe/*", onsafeProxy(hs.config.botsUrl));

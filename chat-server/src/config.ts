@@ -48,6 +48,8 @@ export interface Config {
   visitorRetentionDays: number;
   /** UIA sessions, and admin-registration nonces, kept in memory at once (each table); when full the oldest goes. */
   maxPendingAuth: number;
+  /** Longest a JSON request body may take to arrive, in ms; slower ones get 408 and the connection is closed. */
+  bodyTimeoutMs: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -109,5 +111,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     visitorRetentionDays: envInt(env, "ONSAFE_VISITOR_RETENTION_DAYS", 90, 1),
     /** Far above real use (a UIA session lives 10 min, a nonce 1 min); bounds a flood of unauthenticated requests. */
     maxPendingAuth: envInt(env, "ONSAFE_MAX_PENDING_AUTH", 10_000, 1),
+    /** A JSON body is at most 1 MiB: 30 s allows about 35 KB/s; media uploads are not bound by it. */
+    bodyTimeoutMs: envInt(env, "ONSAFE_BODY_TIMEOUT_MS", 30_000, 1),
   };
 }

@@ -18,7 +18,7 @@ export const ROWS: Row[] = [...accountRows, ...roomRows, ...userRows];
  * has its own matrix) and the web app. None of them is an endpoint of the
  * homeserver; a new one must be added here on purpose.
  */
-export const NOT_ENDPOINTS = ["/*", "/_matrix/*", "/_synapse/*", "/*", "/_matrix/client/*", "/_matrix/media/*", "/_onsafe/*", "/*"];
+export const NOT_ENDPOINTS = ["/*", "/_matrix/*", "/_synapse/*", "/_matrix/client/*", "/_matrix/media/*", "/*", "/_onsafe/*", "/*"];
 
 export const DOC_PATH = new URL("../../docs/AUTHZ-HOMESERVER.md", import.meta.url);
 

@@ -34,6 +34,8 @@ interface Backend {
   url: string;
   port: number;
   hs?: Homeserver;
+  /** The child process's id, when the server runs in one. */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -63,6 +65,11 @@ export class TestServer {
 
   get url(): string {
     return this.backend.url;
+  }
+
+  /** The server process's id (this process's when it runs in it), e.g. to read its memory use. */
+  get pid(): number {
+    return this.backend.pid ?? process.pid;
   }
 
   get hs(): Homeserver {
@@ -248,6 +255,7 @@ async function childProcessBackend(config: Config): Promise<Backend> {
   return {
     url,
     port: Number(new URL(url).port),
+    pid: child.pid,
     async stop() {
       child.kill("SIGKILL");
       await exited;

@@ -8,7 +8,7 @@
 import type { Errcode, MatrixErrorBody } from "@onsafe/schema";
 
 /** The statuses our errors answer with (all carry a JSON body). */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 429 | 500 | 502 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 408 | 409 | 413 | 429 | 500 | 502 | 503;
 
 export class MatrixError extends Error {
   constructor(

@@ -16,8 +16,12 @@ type NodeRequest = IncomingMessage & { rawBody?: Buffer };
 
 const nodeRequest = (c: Context): NodeRequest | undefined => (c.env as { incoming?: NodeRequest } | undefined)?.incoming;
 
-/** Refuses bodies over `maxSize(path)` bytes with M_TOO_LARGE; on Node, reads the body first unless `streamed(path)`. */
-export function limitBody(maxSize: (path: string) => number, streamed: (path: string) => boolean): MiddlewareHandler {
+/**
+ * Refuses bodies over `maxSize(path)` bytes with M_TOO_LARGE; on Node, reads the
+ * body first unless `streamed(path)`, and refuses one that takes longer than
+ * `timeoutMs` with 408 (the connection is closed: closeIfBodyUnread).
+ */
+export function limitBody(maxSize: (path: string) => number, streamed: (path: string) => boolean, timeoutMs: number): MiddlewareHandler {
   return async (c, next) => {
     const max = maxSize(c.req.path);
     const incoming = nodeRequest(c);
@@ -25,10 +29,20 @@ export function limitBody(maxSize: (path: string) => number, streamed: (path: st
       return bodyLimit({ maxSize: max, onError: () => { throw tooLarge(`Request body over ${max} bytes`); } })(c, next);
     }
     if (Number(incoming.headers["content-length"] ?? 0) > max) throw tooLarge(`Request body over ${max} bytes`);
-    incoming.rawBody = await readAll(incoming, max);
+    try {
+      incoming.rawBody = await readAll(incoming, max, timeoutMs);
+    } catch (error) {
+      if (!(error instanceof BodyCutOff)) throw error;
+      // The client went away: nobody reads the answer. One quiet line, nothing about the request.
+      console.warn("request body cut off by the client");
+      return c.body(null, 400);
+    }
     await next();
   };
 }
+
+/** The client closed the connection before its body was all sent. */
+class BodyCutOff extends Error {}
 
 /**
  * An answer given before the request's body was all read (a refusal by size or
@@ -55,8 +69,9 @@ export async function bodyText(c: Context): Promise<string> {
   }
 }
 
-function readAll(incoming: IncomingMessage, max: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
+function readAll(incoming: IncomingMessage, max: number, timeoutMs: number): Promise<Buffer> {
+  let timer: NodeJS.Timeout | undefined;
+  return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
@@ -69,10 +84,15 @@ function readAll(incoming: IncomingMessage, max: number): Promise<Buffer> {
         chunks.push(chunk);
       }
     };
+    // A body trickled in slowly would hold its buffer (up to `max`) and the connection for as long as the client likes.
+    timer = setTimeout(() => {
+      incoming.off("data", onData);
+      reject(new MatrixError(408, "M_UNKNOWN", `Request body not received within ${timeoutMs} ms`));
+    }, timeoutMs);
     incoming.on("data", onData);
     incoming.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    incoming.once("error", reject);
-    // A client gone before the whole body came: nobody waits for the answer.
-    incoming.once("close", () => { if (!incoming.complete) reject(new Error("request body cut off")); });
-  });
+    // A client gone before the whole body came ("aborted", then "close"): nobody waits for the answer.
+    incoming.once("error", () => reject(new BodyCutOff()));
+    incoming.once("close", () => { if (!incoming.complete) reject(new BodyCutOff()); });
+  }).finally(() => clearTimeout(timer));
 }
