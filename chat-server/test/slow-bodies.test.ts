@@ -117,8 +117,27 @@ describe("a client that goes away mid-body", () => {
       for (const spy of spies) spy.mockRestore();
     }
     expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toMatch(/\n/);
     expect(lines[0]).not.toContain(visitor.token);
     expect(lines[0]).not.toContain(roomId);
     expect(lines[0]).not.toContain("127.0.0.1");
+  });
+
+  it("also for a media upload: one line, no stack", async () => {
+    const lines: string[] = [];
+    const record = (...args: unknown[]) => { lines.push(args.map(String).join(" ")); };
+    const spies = (["error", "warn", "log", "info"] as const).map((m) => vi.spyOn(console, m).mockImplementation(record));
+    try {
+      const req = request(`${server.url}/_matrix/media/v3/upload`, { method: "POST", agent: false, headers: { "content-type": "image/png", "content-length": "100000", authorization: `Bearer ${visitor.token}` } });
+      req.on("error", () => { /* we hang up */ });
+      req.write(Buffer.alloc(1000));
+      await new Promise((r) => setTimeout(r, 100));
+      req.destroy();
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toMatch(/\n/);
   });
 });

@@ -29,20 +29,16 @@ export function limitBody(maxSize: (path: string) => number, streamed: (path: st
       return bodyLimit({ maxSize: max, onError: () => { throw tooLarge(`Request body over ${max} bytes`); } })(c, next);
     }
     if (Number(incoming.headers["content-length"] ?? 0) > max) throw tooLarge(`Request body over ${max} bytes`);
-    try {
-      incoming.rawBody = await readAll(incoming, max, timeoutMs);
-    } catch (error) {
-      if (!(error instanceof BodyCutOff)) throw error;
-      // The client went away: nobody reads the answer. One quiet line, nothing about the request.
-      console.warn("request body cut off by the client");
-      return c.body(null, 400);
-    }
+    incoming.rawBody = await readAll(incoming, max, timeoutMs);
     await next();
   };
 }
 
-/** The client closed the connection before its body was all sent. */
-class BodyCutOff extends Error {}
+/** Whether the client closed the connection before its body was all sent (nobody reads the answer then). */
+export function clientLeftMidBody(c: Context): boolean {
+  const incoming = nodeRequest(c);
+  return !!incoming && incoming.destroyed && !incoming.complete;
+}
 
 /**
  * An answer given before the request's body was all read (a refusal by size or
@@ -91,8 +87,8 @@ function readAll(incoming: IncomingMessage, max: number, timeoutMs: number): Pro
     }, timeoutMs);
     incoming.on("data", onData);
     incoming.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    // A client gone before the whole body came ("aborted", then "close"): nobody waits for the answer.
-    incoming.once("error", () => reject(new BodyCutOff()));
-    incoming.once("close", () => { if (!incoming.complete) reject(new BodyCutOff()); });
+    // A client gone before the whole body came: nobody waits for the answer (errorResponse logs one quiet line).
+    incoming.once("error", reject);
+    incoming.once("close", () => { if (!incoming.complete) reject(new Error("request body cut off")); });
   }).finally(() => clearTimeout(timer));
 }
