@@ -4,12 +4,14 @@ import type { AppEnv } from "../http/env.ts";
 import { assertFilterShape } from "../http/filter-shape.ts";
 import { readJson } from "../http/json.ts";
 import type { Homeserver } from "../services/homeserver.ts";
+import type { SendLimit } from "./send-limit.ts";
 import { badJson, forbidden, invalidParam, isRoomId, MatrixError, notFound } from "@onsafe/matrix-basics";
 
 /** Types the server manages itself; clients set them through their own endpoints. */
 const SERVER_MANAGED = new Set(["m.fully_read", "m.push_rules"]);
 
-export function accountDataRoutes(hs: Homeserver) {
+/** A visitor's account data writes spend their send budget (`sendLimit`), as a message would. */
+export function accountDataRoutes(hs: Homeserver, sendLimit: SendLimit) {
   const r = new Hono<AppEnv>({ strict: false });
 
   const ownUser = (c: Context<AppEnv>) => {
@@ -25,6 +27,7 @@ export function accountDataRoutes(hs: Homeserver) {
     return roomId;
   };
   const put = async (c: Context<AppEnv>, userId: string, roomId: string) => {
+    sendLimit(c.get("session"));
     const type = c.req.param("type")!;
     if (type.length > 255) throw badJson("Type too long");
     if (SERVER_MANAGED.has(type)) throw new MatrixError(405, "M_BAD_JSON", `${type} is managed by the server`);

@@ -20,7 +20,7 @@ describe("dehydrated devices (MSC3814)", () => {
   const env = serverWithAccounts({
     bot: ["bot", BOT_LOCALPARTS.triage],
     companion: ["companion", "dahye", PASSWORD],
-  });
+  }, { visitorSendsPerMinute: 1000 }); // a visitor sends MAX_PENDING_FROM_VISITOR + 1 to-device messages at once below
   /** The MSC's paths are not under `/_matrix/client/v3`. */
   const msc = (a: Account, method: string, path: string, body?: unknown) => env.server.request(method, path, { token: a.token, body });
   const dehydrate = (a: Account, deviceId: string, extra: Record<string, unknown> = {}) => msc(a, "PUT", P, {

@@ -7,14 +7,17 @@ import type { Homeserver } from "../services/homeserver.ts";
 import { parseSyncToken } from "../services/sync-token.ts";
 import { clientAddress } from "../http/client-address.ts";
 import { confirmIdentity } from "./account.ts";
+import type { SendLimit } from "./send-limit.ts";
 import { badJson, isObject, type JsonObject, missingParam, optionalObject, requireObject } from "@onsafe/matrix-basics";
 
 const MAX_USERS_PER_QUERY = 1000;
 
-export function keyRoutes(hs: Homeserver) {
+/** Uploads and claims (a claim deletes someone's one-time key) spend a visitor's send budget (`sendLimit`). */
+export function keyRoutes(hs: Homeserver, sendLimit: SendLimit) {
   const r = new Hono<AppEnv>({ strict: false });
 
   r.post("/_matrix/client/v3/keys/upload", async (c) => {
+    sendLimit(c.get("session"));
     const body = await readJson(c);
     const counts = await hs.keys.upload(c.get("session"), {
       deviceKeys: optionalObject(body, "device_keys"),
@@ -35,6 +38,7 @@ export function keyRoutes(hs: Homeserver) {
   });
 
   r.post("/_matrix/client/v3/keys/claim", async (c) => {
+    sendLimit(c.get("session"));
     const request = requireObject(await readJson(c), "one_time_keys");
     for (const devices of Object.values(request)) {
       if (!isObject(devices) || !Object.values(devices).every((a) => typeof a === "string")) {

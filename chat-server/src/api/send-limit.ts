@@ -1,7 +1,7 @@
 /**
  * Visitors' room events (messages, redactions, state, and membership changes:
- * join, leave, invite, kick, ban, unban) share one budget per
- * account and minute (`ONSAFE_VISITOR_SENDS_PER_MINUTE`), so a script behind a
+ * join, leave, invite, kick, ban, unban), account data, to-device messages,
+ * key uploads and key claims share one budget per account and minute (`ONSAFE_VISITOR_SENDS_PER_MINUTE`), so a script behind a
  * throwaway visitor cannot flood a companion's screen or the disk. Staff,
  * partners and bots are not limited: they are created by the operator, and a
  * bot held back would leave a victim waiting. Past the budget a send answers
