@@ -21,6 +21,16 @@ describe("one-time keys per device", () => {
     expect(keysOf(visitor.deviceId)).toBe(200);
   });
 
+  it("keeps fallback keys for at most 10 algorithms per device (a client has one, signed_curve25519)", async () => {
+    const visitor = await env.server.registerVisitor();
+    const fallbacks = (from: number, n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`alg${from + i}:F`, { key: "f", fallback: true, signatures: {} }]));
+    expect((await upload(visitor.token, { fallback_keys: fallbacks(0, 10) })).status).toBe(200);
+    expectError(await upload(visitor.token, { fallback_keys: fallbacks(10, 1) }), 413, "M_TOO_LARGE");
+    // Replacing the key of an algorithm it has is always allowed.
+    expect((await upload(visitor.token, { fallback_keys: { "alg3:G": { key: "g", fallback: true, signatures: {} } } })).status).toBe(200);
+    expect((env.server.hs.store.sqlite.prepare("select count(*) n from fallback_keys where device_id = ?").get(visitor.deviceId) as { n: number }).n).toBe(10);
+  });
+
   it("refuses a one-time key over 4 KiB with 413 M_TOO_LARGE", async () => {
     const visitor = await env.server.registerVisitor();
     expectError(await upload(visitor.token, { one_time_keys: otks(0, 1, 5000) }), 413, "M_TOO_LARGE");

@@ -17,6 +17,8 @@ import { badJson, invalidParam, isObject, type JsonObject, MatrixError, tooLarge
 const MAX_KEYS_PER_UPLOAD = 200;
 /** A signed curve25519 key is about 250 bytes of JSON; 4 KiB leaves room for more signatures. */
 const MAX_KEY_BYTES = 4096;
+/** Fallback keys are one per algorithm, and clients have one (signed_curve25519); algorithm names are the client's to choose. */
+const MAX_FALLBACK_ALGORITHMS = 10;
 
 export interface KeyUpload {
   deviceKeys?: JsonObject;
@@ -163,6 +165,9 @@ export class Keys {
   private storeFallbackKey(userId: string, deviceId: string, key: UploadedKey): void {
     const existing = this.rows.fallbackKey(userId, deviceId, key.algorithm);
     if (existing?.key_id === key.keyId && existing.key_json === key.json) return;
+    if (!existing && this.rows.fallbackKeyCount(userId, deviceId) >= MAX_FALLBACK_ALGORITHMS) {
+      throw tooLarge(`A device may keep fallback keys for at most ${MAX_FALLBACK_ALGORITHMS} algorithms`);
+    }
     this.rows.upsertFallbackKey(userId, deviceId, key);
   }
 }

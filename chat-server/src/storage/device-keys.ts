@@ -69,6 +69,12 @@ export class DeviceKeysStore {
       .where("user_id", "=", userId).where("device_id", "=", deviceId).where("algorithm", "=", algorithm));
   }
 
+  fallbackKeyCount(userId: string, deviceId: string): number {
+    const row = this.store.first(this.store.q.selectFrom("fallback_keys").select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("user_id", "=", userId).where("device_id", "=", deviceId));
+    return Number(row?.n ?? 0);
+  }
+
   unusedFallbackKeyTypes(userId: string, deviceId: string): string[] {
     return this.store.all(this.store.q.selectFrom("fallback_keys").select("algorithm")
       .where("user_id", "=", userId).where("device_id", "=", deviceId).where("used", "=", 0)).map((r) => r.algorithm);
