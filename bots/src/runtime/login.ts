@@ -35,11 +35,14 @@ async function stillValid(homeserverUrl: string, session: BotSession): Promise<b
 
 export async function loginBot(homeserverUrl: string, name: BotName, secrets: BotSecrets, sharedSecret: string | undefined): Promise<BotSession> {
   const username = BOT_LOCALPARTS[name];
-  let reply = await passwordLogin(homeserverUrl, username, secrets);
-  if (reply.status === 403 && sharedSecret) {
-    await registerWithSharedSecret({ baseUrl: homeserverUrl, sharedSecret, username, password: secrets.password, kind: "bot", displayName: DISPLAY_NAMES[name] });
-    reply = await passwordLogin(homeserverUrl, username, secrets);
+  // Create the account first when it may not exist yet: a login that fails because there is no such
+  // user would count against this address's password guesses (shared with staff behind the same
+  // address, or a proxy on this host), so the bots never log in to an account that is not there.
+  if (sharedSecret) {
+    await registerWithSharedSecret({ baseUrl: homeserverUrl, sharedSecret, username, password: secrets.password, kind: "bot", displayName: DISPLAY_NAMES[name] })
+      .catch((error: unknown) => { if (!String(error).includes("M_USER_IN_USE")) throw error; });
   }
+  const reply = await passwordLogin(homeserverUrl, username, secrets);
   const body = (await reply.json()) as { user_id?: string; device_id?: string; access_token?: string; errcode?: string; error?: string };
   if (!reply.ok || !body.access_token || !body.user_id) {
     const hint = sharedSecret ? "" : " (no registration shared secret to create it: set ONSAFE_REGISTRATION_SHARED_SECRET)";
@@ -60,8 +63,7 @@ const LOGIN_TRIES = 6;
 
 /**
  * A password login, waiting out the homeserver's limit on guesses from this
- * address (the first start's logins fail once per bot before it registers, and
- * others may share the address).
+ * address, which others may share (staff, or a proxy on this host).
  */
 async function passwordLogin(homeserverUrl: string, username: string, secrets: BotSecrets): Promise<Response> {
   for (let tries = 1; ; tries++) {
