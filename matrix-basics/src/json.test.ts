@@ -1,7 +1,7 @@
 /** The body reader's nesting limit: counted on the text before parsing, with strings skipped. */
 import { describe, expect, it } from "vitest";
 import { MatrixError } from "./errors.ts";
-import { MAX_JSON_NESTING, nestsDeeperThan, parseJsonObject, refuseDeepJson } from "./json.ts";
+import { MAX_JSON_NESTING, nestsDeeperThan, parseJsonObject, queryJsonObject } from "./json.ts";
 
 /** `{"a":{"a":…{}…}}`: `depth` objects inside each other. */
 const objects = (depth: number) => '{"a":'.repeat(depth - 1) + "{}" + "}".repeat(depth - 1);
@@ -57,9 +57,9 @@ describe("parseJsonObject's nesting limit", () => {
   });
 });
 
-describe("refuseDeepJson, for JSON that is not a body (a filter in a query parameter)", () => {
+describe("queryJsonObject, for JSON that is not a body (a filter in a query parameter)", () => {
   it("passes the limit and refuses past it with M_BAD_JSON", () => {
-    expect(() => refuseDeepJson(objects(MAX_JSON_NESTING))).not.toThrow();
-    expect(errcodeOf(() => refuseDeepJson(objects(MAX_JSON_NESTING + 1)))).toBe("M_BAD_JSON");
+    expect(() => queryJsonObject(objects(MAX_JSON_NESTING))).not.toThrow();
+    expect(errcodeOf(() => queryJsonObject(objects(MAX_JSON_NESTING + 1)))).toBe("M_BAD_JSON");
   });
 });

@@ -39,9 +39,22 @@ export function nestsDeeperThan(text: string, max: number): boolean {
   return false;
 }
 
-/** M_BAD_JSON when `text` nests deeper than MAX_JSON_NESTING; for JSON read elsewhere than a body (a `filter` query parameter). */
-export function refuseDeepJson(text: string): void {
+function refuseDeepJson(text: string): void {
   if (nestsDeeperThan(text, MAX_JSON_NESTING)) throw badJson(`JSON nested deeper than ${MAX_JSON_NESTING} levels`);
+}
+
+/**
+ * JSON given elsewhere than a body (a `filter` query parameter): M_BAD_JSON when nested deeper
+ * than a body may be; undefined when it is not JSON or not an object, which the caller names.
+ */
+export function queryJsonObject(text: string): JsonObject | undefined {
+  refuseDeepJson(text);
+  try {
+    const value: unknown = JSON.parse(text);
+    return isObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Parses a body as a JSON object; an empty body counts as `{}`. Not JSON: M_NOT_JSON; too deep or not an object: M_BAD_JSON. */

@@ -2,7 +2,7 @@
 import type { Store } from "../storage/database.ts";
 import { FiltersStore } from "../storage/filters.ts";
 import type { Writer } from "../storage/writer.ts";
-import { invalidParam, isObject, type JsonObject, refuseDeepJson } from "@onsafe/matrix-basics";
+import { invalidParam, isObject, type JsonObject, queryJsonObject } from "@onsafe/matrix-basics";
 
 export interface SyncFilter {
   timelineLimit: number;
@@ -40,16 +40,7 @@ export class Filters {
 
   /** The sync settings of a stored filter id or an inline JSON filter. */
   get(userId: string, idOrJson: string): SyncFilter {
-    let filter: JsonObject | undefined;
-    if (idOrJson.startsWith("{")) {
-      refuseDeepJson(idOrJson); // nested too deep: M_BAD_JSON, as a body
-      try {
-        const parsed = JSON.parse(idOrJson);
-        if (isObject(parsed)) filter = parsed;
-      } catch { /* reported below */ }
-    } else {
-      filter = this.stored(userId, idOrJson);
-    }
+    const filter = idOrJson.startsWith("{") ? queryJsonObject(idOrJson) : this.stored(userId, idOrJson);
     if (!filter) throw invalidParam("Invalid filter");
     return toSyncFilter(filter);
   }

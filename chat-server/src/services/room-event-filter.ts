@@ -7,7 +7,7 @@
  * one room's events and are ignored.
  */
 import type { EventFilter } from "../storage/timeline.ts";
-import { invalidParam, isObject, type JsonObject, refuseDeepJson } from "@onsafe/matrix-basics";
+import { invalidParam, type JsonObject, queryJsonObject } from "@onsafe/matrix-basics";
 
 export interface RoomEventFilter {
   events: EventFilter;
@@ -18,12 +18,8 @@ export interface RoomEventFilter {
 
 export function parseRoomEventFilter(raw: string | undefined): RoomEventFilter {
   if (!raw) return { events: { notTypes: [], notSenders: [] }, lazyLoadMembers: false };
-  refuseDeepJson(raw); // nested too deep: M_BAD_JSON, as a body
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch { /* reported below */ }
-  if (!isObject(value)) throw invalidParam("'filter' must be a JSON object");
+  const value = queryJsonObject(raw);
+  if (!value) throw invalidParam("'filter' must be a JSON object");
   // A field given as null is absent.
   const containsUrl = value.contains_url ?? undefined;
   if (containsUrl !== undefined && typeof containsUrl !== "boolean") throw invalidParam("'filter.contains_url' must be a boolean");
