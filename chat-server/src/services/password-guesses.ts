@@ -77,9 +77,13 @@ export class PasswordGuesses {
     if (entry && entry.pending > 0) {
       entry.failures = 0;
       entry.windowStart = now;
+      // To the back, so the table stays in order of window start (sweep).
+      this.entries.delete(id);
+      this.entries.set(id, entry);
       return entry;
     }
     const fresh = { failures: 0, pending: 0, windowStart: now, lastFailure: 0 };
+    this.entries.delete(id); // an expired entry of the same id goes; the fresh one joins the back
     this.entries.set(id, fresh);
     return fresh;
   }
@@ -88,10 +92,15 @@ export class PasswordGuesses {
     return createHmac("sha256", this.key).update(key).digest("base64url");
   }
 
+  /**
+   * Drops entries whose window is over from the front of the table, which is in order of window
+   * start: stops at the first live one, so each attempt looks at only the entries it drops (and the
+   * rare expired one still being verified, which `entry` renews).
+   */
   private sweep(now: number): void {
-    if (this.entries.size < 10_000) return;
     for (const [id, entry] of this.entries) {
-      if (entry.pending === 0 && now - entry.windowStart >= this.limits.windowMs) this.entries.delete(id);
+      if (now - entry.windowStart < this.limits.windowMs) return;
+      if (entry.pending === 0) this.entries.delete(id);
     }
   }
 }
