@@ -23,6 +23,8 @@ export const ERRCODES = [
   "M_BAD_STATE",
   "M_EXCLUSIVE",
   "M_WEAK_PASSWORD",
+  // onsafe's own (issue 21): a password guess must carry a solved proof-of-work challenge (schema/src/proof-of-work.ts)
+  "ORG.ONSAFE.POW_REQUIRED",
 ] as const;
 export type Errcode = (typeof ERRCODES)[number];
 

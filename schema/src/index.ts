@@ -11,3 +11,4 @@ export * from "./env.ts";
 export * from "./ops-api.ts";
 export * from "./scheduling.ts";
 export * from "./referrals.ts";
+export * from "./proof-of-work.ts";
