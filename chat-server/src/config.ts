@@ -23,8 +23,10 @@ export interface Config {
   visitorRegistrationsPerWindow: number;
   visitorRegistrationWindowMs: number;
   visitorMaxRooms: number;
-  /** Room events (messages, redactions, state, membership changes) one visitor may send per minute. */
+  /** Writes one visitor may make per minute: room events, account data, to-device, keys, key backup, filters… (api/send-limit.ts). */
   visitorSendsPerMinute: number;
+  /** Read receipts, read markers and typing notices one visitor may send per minute, apart from `visitorSendsPerMinute`. */
+  visitorEphemeralPerMinute: number;
   /** Wrong passwords (`/login` and password confirmations together) allowed per client address in each window (`loginFailureWindowMs`). */
   loginFailuresPerWindow: number;
   loginFailureWindowMs: number;
@@ -38,6 +40,10 @@ export interface Config {
   accountDataMaxEntries: number;
   /** Bytes of account data content one account may keep (every initial sync carries it all). */
   accountDataMaxBytes: number;
+  /** Sync filters one account may keep (`POST /user/{userId}/filter`). */
+  maxFiltersPerAccount: number;
+  /** Bytes of one stored filter (its JSON), read again at every sync that names it. */
+  filterMaxBytes: number;
   /** Bytes of one to-device message's content. */
   toDeviceMaxMessageBytes: number;
   /** To-device messages (from anyone) that may wait for one device; past it senders get 429. */
@@ -50,6 +56,18 @@ export interface Config {
   maxPendingAuth: number;
   /** Longest a JSON request body may take to arrive, in ms; slower ones get 408 and the connection is closed. */
   bodyTimeoutMs: number;
+  /** Slowest pace of a media upload once its first `bodyTimeoutMs` are over, in bytes a second; slower ones get 408. */
+  uploadMinBytesPerSecond: number;
+  /** Bytes of media one visitor may keep, their uploads under way included. */
+  visitorMediaMaxBytes: number;
+  /** Bytes of media one staff member, bot or admin may keep; 0: no bound. */
+  staffMediaMaxBytes: number;
+  /** Media uploads one visitor may start per hour. */
+  visitorUploadsPerHour: number;
+  /** Media downloads one visitor may have under way at once. */
+  maxDownloadsPerVisitor: number;
+  /** Media downloads under way at once, everyone's together. */
+  maxDownloads: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -79,6 +97,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     visitorMaxRooms: envInt(env, "ONSAFE_VISITOR_MAX_ROOMS", 10),
     /** Far above a person typing or sharing a batch of screenshots; a script flooding a companion hits it. */
     visitorSendsPerMinute: envInt(env, "ONSAFE_VISITOR_SENDS_PER_MINUTE", 60),
+    /**
+     * The apps send a typing notice at the first key, again every 4 s while typing, and
+     * "stopped" at each send, and a read receipt per message that arrives while the chat
+     * is on screen: a fast writer sending 20 messages a minute and reading 20 makes
+     * about 15 + 40 + 20 = 75. Twice the send budget; each replaces the last, so a
+     * script gains only wake-ups of the room's syncs, two a second at most.
+     */
+    visitorEphemeralPerMinute: envInt(env, "ONSAFE_VISITOR_EPHEMERAL_PER_MINUTE", 120, 1),
     /** Recovery codes must not be guessable; a person mistyping theirs needs a few tries. */
     loginFailuresPerWindow: envInt(env, "ONSAFE_LOGIN_FAILURES_PER_WINDOW", 10, 1),
     loginFailureWindowMs: 15 * 60 * 1000,
@@ -97,6 +123,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
      */
     accountDataMaxEntries: envInt(env, "ONSAFE_ACCOUNT_DATA_MAX_ENTRIES", 500, 1),
     accountDataMaxBytes: envInt(env, "ONSAFE_ACCOUNT_DATA_MAX_BYTES", 1024 * 1024, 1),
+    /**
+     * matrix-js-sdk stores one filter (about 100 bytes) and asks for it again at every
+     * start, which gets the same id back (services/filters.ts): an account keeps one or
+     * two. Each filter is read at every sync that names it; a visitor could store any
+     * number, each up to the 1 MiB body limit.
+     */
+    maxFiltersPerAccount: envInt(env, "ONSAFE_MAX_FILTERS_PER_ACCOUNT", 100, 1),
+    filterMaxBytes: envInt(env, "ONSAFE_FILTER_MAX_BYTES", 16 * 1024, 1),
     /** The spec's bound on an event (and on an EDU over federation); an olm-encrypted room key or secret is a few KB. */
     toDeviceMaxMessageBytes: envInt(env, "ONSAFE_TO_DEVICE_MAX_MESSAGE_BYTES", 64 * 1024, 1),
     /**
@@ -113,5 +147,40 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     maxPendingAuth: envInt(env, "ONSAFE_MAX_PENDING_AUTH", 10_000, 1),
     /** A JSON body is at most 1 MiB: 30 s allows about 35 KB/s; media uploads are not bound by it. */
     bodyTimeoutMs: envInt(env, "ONSAFE_BODY_TIMEOUT_MS", 30_000, 1),
+    /**
+     * 16 KiB/s (128 kbit/s) is below any 3G uplink: a 50 MiB video may take 53 minutes.
+     * An upload is streamed to disk, so a slow one costs a connection, not memory; what
+     * this stops is a connection held open by a few bytes now and then (Node's own 300 s
+     * limit on a whole request, which cut off a 50 MiB upload slower than 175 KiB/s, is
+     * raised to match: server.ts).
+     */
+    uploadMinBytesPerSecond: envInt(env, "ONSAFE_UPLOAD_MIN_BYTES_PER_SECOND", 16 * 1024, 1),
+    /**
+     * What a victim brings as evidence: screenshots (1 to 3 MB each as PNG; a hundred of
+     * them is 300 MB at most) and a few phone videos (each at most the 50 MiB upload
+     * limit; four of them, 200 MiB). One visitor uploaded 4 x 40 MiB in 3.2 s, with no end.
+     */
+    visitorMediaMaxBytes: envInt(env, "ONSAFE_VISITOR_MEDIA_MAX_BYTES", 512 * 1024 * 1024, 1),
+    /**
+     * No bound: staff and bots are created by the operator, files cannot be deleted one
+     * by one, and a companion or the letter bot refused mid-case would leave a victim
+     * waiting. An operator who wants one sets it.
+     */
+    staffMediaMaxBytes: envInt(env, "ONSAFE_STAFF_MEDIA_MAX_BYTES", 0),
+    /** A hundred screenshots in an hour pass; a script filling its quota with small files stops. */
+    visitorUploadsPerHour: envInt(env, "ONSAFE_VISITOR_UPLOADS_PER_HOUR", 100, 1),
+    /**
+     * The victim's app fetches one file at a time (a letter, a referral); a Matrix client
+     * showing a screen of images opens at most 6 connections to a host over HTTP/1.1.
+     * Staff and bots are bound only by `maxDownloads`: the console fetches every image of
+     * a conversation at once.
+     */
+    maxDownloadsPerVisitor: envInt(env, "ONSAFE_MAX_DOWNLOADS_PER_VISITOR", 8, 1),
+    /**
+     * Each download under way holds a file open and about 100 KiB of buffers (12 slow
+     * downloads of a 40 MiB file held 40 MiB each before they were streamed): 256 of
+     * them, far above what a counselling service serves at once, stay within 30 MiB.
+     */
+    maxDownloads: envInt(env, "ONSAFE_MAX_DOWNLOADS", 256, 1),
   };
 }

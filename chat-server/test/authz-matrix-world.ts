@@ -64,7 +64,7 @@ export class World {
   ) {}
 
   static async build(): Promise<World> {
-    const server = await TestServer.start({ visitorRegistrationsPerWindow: 10_000, visitorSendsPerMinute: 1_000_000, visitorMaxRooms: 1000 });
+    const server = await TestServer.start({ visitorRegistrationsPerWindow: 10_000, visitorSendsPerMinute: 1_000_000, visitorEphemeralPerMinute: 1_000_000, visitorMaxRooms: 1000 });
     const host = await server.createAccount("bot", BOT_LOCALPARTS.referral, PASSWORD);
     const staff = (name: string) => server.createAccount("companion", name, PASSWORD);
     const world = new World(server, host, await staff("invitee"), await staff("peer"), await staff("loner"), await staff("bystander"),

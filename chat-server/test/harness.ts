@@ -237,6 +237,7 @@ async function childProcessBackend(config: Config): Promise<Backend> {
       ONSAFE_DATA_DIR: config.dataDir,
       ONSAFE_VISITOR_REGISTRATIONS_PER_HOUR: String(config.visitorRegistrationsPerWindow),
       ONSAFE_VISITOR_SENDS_PER_MINUTE: String(config.visitorSendsPerMinute),
+      ONSAFE_VISITOR_EPHEMERAL_PER_MINUTE: String(config.visitorEphemeralPerMinute),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

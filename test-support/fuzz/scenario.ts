@@ -28,7 +28,7 @@ function appRoutes() {
 }
 
 export async function fuzzHomeserver(seed: number, count: number, concurrency = 16): Promise<FuzzRun> {
-  const server = await TestServer.startProcess({ visitorRegistrationsPerWindow: 1000, visitorSendsPerMinute: 1_000_000 });
+  const server = await TestServer.startProcess({ visitorRegistrationsPerWindow: 1000, visitorSendsPerMinute: 1_000_000, visitorEphemeralPerMinute: 1_000_000 });
   try {
     const owner = await server.registerVisitor();
     const foreign = await server.registerVisitor();

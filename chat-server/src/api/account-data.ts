@@ -10,7 +10,7 @@ import { badJson, forbidden, invalidParam, isRoomId, MatrixError, notFound } fro
 /** Types the server manages itself; clients set them through their own endpoints. */
 const SERVER_MANAGED = new Set(["m.fully_read", "m.push_rules"]);
 
-/** A visitor's account data writes spend their send budget (`sendLimit`), as a message would. */
+/** A visitor's account data writes and new filters spend their send budget (`sendLimit`), as a message would. */
 export function accountDataRoutes(hs: Homeserver, sendLimit: SendLimit) {
   const r = new Hono<AppEnv>({ strict: false });
 
@@ -47,6 +47,7 @@ export function accountDataRoutes(hs: Homeserver, sendLimit: SendLimit) {
 
   r.post("/_matrix/client/v3/user/:userId/filter", async (c) => {
     const userId = ownUser(c);
+    sendLimit(c.get("session"));
     const filter = await readJson(c);
     assertFilterShape(filter);
     return c.json({ filter_id: await hs.filters.create(userId, filter) });

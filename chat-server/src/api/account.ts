@@ -8,9 +8,11 @@ import type { Session } from "../services/accounts.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { assertAcceptablePassword } from "../services/passwords.ts";
 import { assertMayNameDevices } from "../services/policy.ts";
+import type { SendLimit } from "./send-limit.ts";
 import { badJson, type JsonObject, MatrixError, notFound, optionalBoolean, requireString, stringArray } from "@onsafe/matrix-basics";
 
-export function accountRoutes(hs: Homeserver) {
+/** Password changes and device deletions spend a visitor's send budget (`sendLimit`): each is a hash or a device-list change others' syncs hear of. */
+export function accountRoutes(hs: Homeserver, sendLimit: SendLimit) {
   const r = new Hono<AppEnv>({ strict: false });
 
   r.get("/_matrix/client/v3/account/whoami", (c) => {
@@ -20,6 +22,7 @@ export function accountRoutes(hs: Homeserver) {
 
   r.post("/_matrix/client/v3/account/password", async (c) => {
     const session = c.get("session");
+    sendLimit(session);
     const body = await readJson(c);
     const newPassword = requireString(body, "new_password");
     assertAcceptablePassword(newPassword);
@@ -64,6 +67,7 @@ export function accountRoutes(hs: Homeserver) {
 
   r.delete("/_matrix/client/v3/devices/:deviceId", async (c) => {
     const session = c.get("session");
+    sendLimit(session);
     const deviceId = c.req.param("deviceId");
     if (!hs.accounts.getDevice(session.userId, deviceId)) throw notFound("Unknown device");
     await confirmIdentity(hs, session, await readJson(c), clientAddress(c));
@@ -73,6 +77,7 @@ export function accountRoutes(hs: Homeserver) {
 
   r.post("/_matrix/client/v3/delete_devices", async (c) => {
     const session = c.get("session");
+    sendLimit(session);
     const body = await readJson(c);
     const devices = stringArray(body, "devices");
     await confirmIdentity(hs, session, body, clientAddress(c));

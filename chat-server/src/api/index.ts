@@ -19,7 +19,7 @@ import { messageRoutes } from "./message.ts";
 import { receiptRoutes } from "./receipts.ts";
 import { registerRoutes } from "./register.ts";
 import { roomRoutes } from "./rooms.ts";
-import { visitorSendLimit } from "./send-limit.ts";
+import { visitorEphemeralLimit, visitorSendLimit } from "./send-limit.ts";
 import { stateRoutes } from "./state.ts";
 import { syncRoutes } from "./sync.ts";
 import { toDeviceRoutes } from "./to-device.ts";
@@ -30,16 +30,16 @@ export function routers(hs: Homeserver): Hono<AppEnv>[] {
     discoveryRoutes(hs),
     registerRoutes(hs),
     loginRoutes(hs),
-    accountRoutes(hs),
+    accountRoutes(hs, sendLimit),
     adminRegisterRoutes(hs),
     contextRoutes(hs),
     roomRoutes(hs, sendLimit),
     stateRoutes(hs, sendLimit),
     messageRoutes(hs, sendLimit),
-    receiptRoutes(hs),
+    receiptRoutes(hs, visitorEphemeralLimit(hs.config)),
     syncRoutes(hs),
     keyRoutes(hs, sendLimit),
-    keyBackupRoutes(hs),
+    keyBackupRoutes(hs, sendLimit),
     toDeviceRoutes(hs, sendLimit),
     dehydratedDeviceRoutes(hs),
     accountDataRoutes(hs, sendLimit),

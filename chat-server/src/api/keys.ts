@@ -12,7 +12,7 @@ import { badJson, isObject, type JsonObject, missingParam, optionalObject, requi
 
 const MAX_USERS_PER_QUERY = 1000;
 
-/** Uploads and claims (a claim deletes someone's one-time key) spend a visitor's send budget (`sendLimit`). */
+/** Uploads (device, one-time, cross-signing keys, signatures) and claims (a claim deletes someone's one-time key) spend a visitor's send budget (`sendLimit`). */
 export function keyRoutes(hs: Homeserver, sendLimit: SendLimit) {
   const r = new Hono<AppEnv>({ strict: false });
 
@@ -59,6 +59,7 @@ export function keyRoutes(hs: Homeserver, sendLimit: SendLimit) {
 
   r.post("/_matrix/client/v3/keys/device_signing/upload", async (c) => {
     const session = c.get("session");
+    sendLimit(session);
     const body = await readJson(c);
     const upload: Partial<Record<CrossSigningType, JsonObject>> = {};
     for (const type of CROSS_SIGNING_TYPES) {
@@ -73,6 +74,7 @@ export function keyRoutes(hs: Homeserver, sendLimit: SendLimit) {
   });
 
   r.post("/_matrix/client/v3/keys/signatures/upload", async (c) => {
+    sendLimit(c.get("session"));
     const failures = await hs.keys.crossSigning.uploadSignatures(c.get("session"), await readJson(c));
     return c.json({ failures });
   });

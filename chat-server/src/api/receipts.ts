@@ -1,4 +1,4 @@
-/** Read receipts, read markers and typing notifications. */
+/** Read receipts, read markers and typing notifications: a visitor's spend their ephemeral budget (`ephemeralLimit`, api/send-limit.ts). */
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
 import { readJson } from "../http/json.ts";
@@ -6,9 +6,10 @@ import type { Session } from "../services/accounts.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { RECEIPT_TYPES, type ReceiptType } from "../services/receipts.ts";
 import { roomIdParam } from "./rooms.ts";
+import type { SendLimit } from "./send-limit.ts";
 import { badJson, forbidden, invalidParam, isEventId, notFound, optionalString } from "@onsafe/matrix-basics";
 
-export function receiptRoutes(hs: Homeserver) {
+export function receiptRoutes(hs: Homeserver, ephemeralLimit: SendLimit) {
   const r = new Hono<AppEnv>({ strict: false });
 
   /** The event must exist in this room and be visible to the reader. */
@@ -26,6 +27,7 @@ export function receiptRoutes(hs: Homeserver) {
   };
 
   r.post("/_matrix/client/v3/rooms/:roomId/receipt/:receiptType/:eventId", async (c) => {
+    ephemeralLimit(c.get("session"));
     const body = await readJson(c);
     const type = c.req.param("receiptType");
     if (!(RECEIPT_TYPES as readonly string[]).includes(type) && type !== "m.fully_read") throw invalidParam("Unknown receipt type");
@@ -40,6 +42,7 @@ export function receiptRoutes(hs: Homeserver) {
   });
 
   r.post("/_matrix/client/v3/rooms/:roomId/read_markers", async (c) => {
+    ephemeralLimit(c.get("session"));
     const body = await readJson(c);
     const roomId = roomIdParam(c.req.param("roomId"));
     // Even with no marker in the body: a stranger to the room learns nothing and gets no 200.
@@ -52,6 +55,7 @@ export function receiptRoutes(hs: Homeserver) {
   });
 
   r.put("/_matrix/client/v3/rooms/:roomId/typing/:userId", async (c) => {
+    ephemeralLimit(c.get("session"));
     const body = await readJson(c);
     const session = c.get("session");
     const roomId = roomIdParam(c.req.param("roomId"));

@@ -8,7 +8,7 @@ import type { MembershipAction } from "../services/rooms.ts";
 import type { SendLimit } from "./send-limit.ts";
 import { badJson, isRoomId, isUserId, notFound, optionalString, requireString } from "@onsafe/matrix-basics";
 
-/** Every membership change writes a member event: a visitor's spends their send budget (`sendLimit`), as a message would. */
+/** Every membership change writes a member event: a visitor's spends their send budget (`sendLimit`), as a message would; so does a forget. */
 export function roomRoutes(hs: Homeserver, sendLimit: SendLimit) {
   const r = new Hono<AppEnv>({ strict: false });
 
@@ -51,6 +51,7 @@ export function roomRoutes(hs: Homeserver, sendLimit: SendLimit) {
   }
 
   r.post("/_matrix/client/v3/rooms/:roomId/forget", async (c) => {
+    sendLimit(c.get("session"));
     await hs.rooms.forget(c.get("session"), roomIdParam(c.req.param("roomId")));
     return c.json({});
   });

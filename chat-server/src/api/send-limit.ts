@@ -1,12 +1,26 @@
 /**
- * Visitors' room events (messages, redactions, state, and membership changes:
- * join, leave, invite, kick, ban, unban), account data, to-device messages,
- * key uploads and key claims share one budget per account and minute (`ONSAFE_VISITOR_SENDS_PER_MINUTE`), so a script behind a
- * throwaway visitor cannot flood a companion's screen or the disk. Staff,
+ * Visitors' write budgets, per account and minute (docs/VISITOR-WRITES.md lists
+ * every route and its bound):
+ *
+ * - `visitorSendLimit` (`ONSAFE_VISITOR_SENDS_PER_MINUTE`): writes that add to
+ *   what the server keeps or that others receive: room events (messages,
+ *   redactions, state, membership changes: join, leave, invite, kick, ban,
+ *   unban), forgetting a room, account data, to-device messages, key uploads
+ *   and claims, cross-signing keys and signatures, key backup (versions and
+ *   keys, written or deleted), filters, device deletion and password changes.
+ * - `visitorEphemeralLimit` (`ONSAFE_VISITOR_EPHEMERAL_PER_MINUTE`): read
+ *   receipts, read markers and typing notices, which replace the visitor's
+ *   previous one rather than add to it, and which an app sends beside each
+ *   message, so they must not eat into the send budget.
+ *
+ * Every write is a committed transaction on the single writer and wakes
+ * someone's sync: unbounded, a script behind a throwaway visitor would slow
+ * everyone's sends, flood a companion's screen or fill the disk. Staff,
  * partners and bots are not limited: they are created by the operator, and a
- * bot held back would leave a victim waiting. Past the budget a send answers
- * `429 M_LIMIT_EXCEEDED` with `retry_after_ms`, which matrix-js-sdk honours by
- * sending again after that long. Kept in memory, like every limit here.
+ * bot held back would leave a victim waiting. Past a budget a write answers
+ * `429 M_LIMIT_EXCEEDED` with `retry_after_ms`, before its body is read, so it
+ * changes nothing; matrix-js-sdk honours it by sending again after that long.
+ * Kept in memory, like every limit here.
  */
 import type { Config } from "../config.ts";
 import { RateLimiter } from "../http/rate-limit.ts";
@@ -14,9 +28,17 @@ import type { Session } from "../services/accounts.ts";
 
 export type SendLimit = (session: Session) => void;
 
-export function visitorSendLimit(config: Config): SendLimit {
-  const limiter = new RateLimiter(config.visitorSendsPerMinute, 60_000);
+function visitorLimit(perMinute: number): SendLimit {
+  const limiter = new RateLimiter(perMinute, 60_000);
   return (session) => {
     if (session.kind === "visitor") limiter.hit(session.userId);
   };
+}
+
+export function visitorSendLimit(config: Config): SendLimit {
+  return visitorLimit(config.visitorSendsPerMinute);
+}
+
+export function visitorEphemeralLimit(config: Config): SendLimit {
+  return visitorLimit(config.visitorEphemeralPerMinute);
 }

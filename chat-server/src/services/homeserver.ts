@@ -74,7 +74,7 @@ export class Homeserver {
     this.toDevice = new ToDevice(store, this.writer, this.memberships, { maxMessageBytes: config.toDeviceMaxMessageBytes, maxPendingPerDevice: config.toDeviceMaxPendingPerDevice });
     this.dehydratedDevices = new DehydratedDevices(store, this.writer, this.accounts, this.keys);
     this.accountData = new AccountData(store, this.writer, { maxEntries: config.accountDataMaxEntries, maxBytes: config.accountDataMaxBytes });
-    this.filters = new Filters(store, this.writer);
+    this.filters = new Filters(store, this.writer, { maxPerAccount: config.maxFiltersPerAccount, maxBytes: config.filterMaxBytes });
     this.keyBackup = new KeyBackup(store, this.writer);
     this.media = new Media(store, this.writer, config.dataDir, config.serverName);
     this.profiles = new Profiles(store, this.writer, this.accounts, this.rooms);

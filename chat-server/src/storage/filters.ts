@@ -15,6 +15,10 @@ export class FiltersStore {
     return this.store.first(this.store.q.selectFrom("filters").select((eb) => eb.fn.max("filter_id").as("max")).where("user_id", "=", userId))?.max;
   }
 
+  countOf(userId: string): number {
+    return Number(this.store.first(this.store.q.selectFrom("filters").select((eb) => eb.fn.countAll().as("n")).where("user_id", "=", userId))?.n ?? 0);
+  }
+
   insert(row: FiltersTable): void {
     this.store.run(this.store.q.insertInto("filters").values(row));
   }
