@@ -6,16 +6,20 @@
  */
 import type { Account } from "../chat-server/test/harness.ts";
 import { registerWithSharedSecret } from "../bots/src/runtime/shared-secret-registration.ts";
+import { PROOF_OF_WORK_STAGE, proofOfWorkChallengeIn, solveProofOfWork } from "@onsafe/schema";
 
 async function post(url: string, path: string, body: unknown): Promise<any> {
   const reply = await fetch(url + path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   return reply.json();
 }
 
-/** A new anonymous visitor (the two-step m.login.dummy registration). */
+/** A new anonymous visitor (the two-step registration: ask, solve the proof of work, register). */
 export async function visitorAccount(url: string): Promise<Account> {
   const first = await post(url, "/_matrix/client/v3/register", {});
-  const reply = await post(url, "/_matrix/client/v3/register", { auth: { type: "m.login.dummy", session: first.session } });
+  const challenge = proofOfWorkChallengeIn(first);
+  if (!challenge) throw new Error(`visitor registration asked for no proof of work: ${JSON.stringify(first)}`);
+  const auth = { type: PROOF_OF_WORK_STAGE, session: first.session, payload: await solveProofOfWork(challenge) };
+  const reply = await post(url, "/_matrix/client/v3/register", { auth });
   if (!reply.access_token) throw new Error(`visitor registration refused: ${JSON.stringify(reply)}`);
   return { userId: reply.user_id, deviceId: reply.device_id, token: reply.access_token };
 }

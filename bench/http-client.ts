@@ -1,7 +1,7 @@
 /** A lean raw-HTTP Matrix client for the benchmarks: keep-alive sockets, no SDK. */
 import { Agent, request } from "node:http";
 import { BOT_LOCALPARTS } from "@onsafe/schema";
-import { registrationMac } from "@onsafe/schema";
+import { PROOF_OF_WORK_STAGE, proofOfWorkChallengeIn, registrationMac, solveProofOfWork } from "@onsafe/schema";
 
 const agent = new Agent({ keepAlive: true, maxSockets: Infinity });
 
@@ -21,10 +21,13 @@ export function call(url: string, method: string, path: string, token?: string, 
   });
 }
 
-/** An anonymous visitor through the two-step m.login.dummy registration. */
+/** An anonymous visitor through the two-step registration: ask, solve the proof of work, register. */
 export async function registerVisitor(url: string): Promise<{ user_id: string; access_token: string; device_id: string }> {
   const first = await call(url, "POST", "/_matrix/client/v3/register", undefined, {});
-  return call(url, "POST", "/_matrix/client/v3/register", undefined, { auth: { type: "m.login.dummy", session: first.session } });
+  const challenge = proofOfWorkChallengeIn(first);
+  if (!challenge) throw new Error(`visitor registration asked for no proof of work: ${JSON.stringify(first)}`);
+  const auth = { type: PROOF_OF_WORK_STAGE, session: first.session, payload: await solveProofOfWork(challenge) };
+  return call(url, "POST", "/_matrix/client/v3/register", undefined, { auth });
 }
 
 /** The triage bot account, through shared-secret registration; keeps its access token. */

@@ -7,6 +7,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { requireAuth } from "./http/auth.ts";
 import { closeIfBodyUnread, limitBody } from "./http/body.ts";
+import { clientAddresses } from "./http/client-address.ts";
 import { anyOriginCors } from "./http/cors.ts";
 import { clientApp } from "./http/client-app.ts";
 import type { AppEnv } from "./http/env.ts";
@@ -27,6 +28,8 @@ const PUBLIC_PATHS = [
 export function createApp(hs: Homeserver): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ strict: false });
   app.use("*", closeIfBodyUnread);
+  // The key of the per-address limits: X-Forwarded-For only from ONSAFE_TRUSTED_PROXIES.
+  app.use("*", clientAddresses(hs.config.trustedProxies));
   app.use("/_matrix/*", anyOriginCors({
     allowMethods: ["GET", "POST", "PUT", "DELETE", "OPTIONS"],
     allowHeaders: ["Authorization", "Content-Type", "X-Requested-With", "Accept"],

@@ -19,9 +19,13 @@ export interface Config {
   maxJsonBytes: number;
   /** Longest a `/sync` long-poll may wait, in ms. */
   maxSyncTimeoutMs: number;
-  /** Anonymous visitor registrations allowed per client address per window. */
+  /** Anonymous visitor registrations allowed per client address per window: the last guard behind the proof of work. */
   visitorRegistrationsPerWindow: number;
   visitorRegistrationWindowMs: number;
+  /** Difficulty of the proof-of-work challenge (ALTCHA's `maxnumber`) for sign-up and repeated password guesses (docs/PROOF-OF-WORK.md). */
+  powMaxNumber: number;
+  /** Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the client (http/client-address.ts). */
+  trustedProxies: string[];
   visitorMaxRooms: number;
   /** Writes one visitor may make per minute: room events, account data, to-device, keys, key backup, filters… (api/send-limit.ts). */
   visitorSendsPerMinute: number;
@@ -44,6 +48,8 @@ export interface Config {
   maxFiltersPerAccount: number;
   /** Bytes of one stored filter (its JSON), read again at every sync that names it. */
   filterMaxBytes: number;
+  /** Keys a visitor's room key backup may hold. */
+  visitorBackupMaxKeys: number;
   /** Bytes of one to-device message's content. */
   toDeviceMaxMessageBytes: number;
   /** To-device messages (from anyone) that may wait for one device; past it senders get 429. */
@@ -91,8 +97,21 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     maxUploadBytes: envInt(env, "ONSAFE_MAX_UPLOAD_BYTES", 50 * 1024 * 1024),
     maxJsonBytes: 1024 * 1024,
     maxSyncTimeoutMs: 30_000,
-    visitorRegistrationsPerWindow: envInt(env, "ONSAFE_VISITOR_REGISTRATIONS_PER_HOUR", 20),
+    /**
+     * Each sign-up pays a proof of work; this is only the last guard. Carrier-grade NAT
+     * (Korean mobile networks), a shelter or a school put hundreds of people behind one
+     * address, and 100 victims may start at once after a broadcast: 1,000 an hour lets
+     * that surge pass ten times over, where 20 refused everyone after the 20th.
+     */
+    visitorRegistrationsPerWindow: envInt(env, "ONSAFE_VISITOR_REGISTRATIONS_PER_HOUR", 1000),
     visitorRegistrationWindowMs: 60 * 60 * 1000,
+    /**
+     * The solver tries on average half of it (docs/PROOF-OF-WORK.md has the measurements):
+     * well under a second on a phone; each sign-up of a flood costs the same hashes.
+     */
+    powMaxNumber: envInt(env, "ONSAFE_POW_MAX_NUMBER", 100_000, 1),
+    /** None by default: the connection's own address is the client's (a forged header is ignored). */
+    trustedProxies: (env.ONSAFE_TRUSTED_PROXIES ?? "").split(",").map((entry) => entry.trim()).filter((entry) => entry !== ""),
     /** Rooms one visitor may create in all (a conversation each; the bots create the others). */
     visitorMaxRooms: envInt(env, "ONSAFE_VISITOR_MAX_ROOMS", 10),
     /** Far above a person typing or sharing a batch of screenshots; a script flooding a companion hits it. */
@@ -131,6 +150,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
      */
     maxFiltersPerAccount: envInt(env, "ONSAFE_MAX_FILTERS_PER_ACCOUNT", 100, 1),
     filterMaxBytes: envInt(env, "ONSAFE_FILTER_MAX_BYTES", 16 * 1024, 1),
+    /**
+     * A visitor's backup holds one key per megolm session in their rooms: each sending
+     * device starts a new one every 100 messages, every week and at each membership
+     * change, so a conversation of 90 days (the retention) with a few counsellors and
+     * their devices comes to hundreds. Each key is at most 8 KiB (services/key-backup.ts).
+     */
+    visitorBackupMaxKeys: envInt(env, "ONSAFE_VISITOR_BACKUP_MAX_KEYS", 5000, 1),
     /** The spec's bound on an event (and on an EDU over federation); an olm-encrypted room key or secret is a few KB. */
     toDeviceMaxMessageBytes: envInt(env, "ONSAFE_TO_DEVICE_MAX_MESSAGE_BYTES", 64 * 1024, 1),
     /**
@@ -145,7 +171,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     visitorRetentionDays: envInt(env, "ONSAFE_VISITOR_RETENTION_DAYS", 90, 1),
     /** Far above real use (a UIA session lives 10 min, a nonce 1 min); bounds a flood of unauthenticated requests. */
     maxPendingAuth: envInt(env, "ONSAFE_MAX_PENDING_AUTH", 10_000, 1),
-    /** A JSON body is at most 1 MiB: 30 s allows about 35 KB/s; media uploads are not bound by it. */
+    /**
+     * A JSON body is at most 1 MiB: 30 s allows about 35 KB/s. A media upload has this
+     * long before `uploadMinBytesPerSecond` counts, and a download the client stops
+     * reading for this long is cut off.
+     */
     bodyTimeoutMs: envInt(env, "ONSAFE_BODY_TIMEOUT_MS", 30_000, 1),
     /**
      * 16 KiB/s (128 kbit/s) is below any 3G uplink: a 50 MiB video may take 53 minutes.

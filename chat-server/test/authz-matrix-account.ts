@@ -61,7 +61,8 @@ export const accountRows: Row[] = [
     method: "POST", route: `${C}/login`, scope: "—", expect: open(200),
     build: async (w) => ({ method: "POST", path: `${C}/login`, body: { type: "m.login.password", identifier: { type: "m.id.user", user: w.invitee.userId }, password: PASSWORD } }),
   },
-  { method: "POST", route: `${C}/register`, scope: "—", expect: open(200), build: async () => ({ method: "POST", path: `${C}/register`, body: { auth: { type: "m.login.dummy" } } }) },
+  // Open to anyone who solves the proof-of-work challenge (docs/PROOF-OF-WORK.md).
+  { method: "POST", route: `${C}/register`, scope: "—", expect: open(200), build: async (w) => ({ method: "POST", path: `${C}/register`, body: { auth: await w.server.registrationProof() } }) },
   // Localparts are chosen by the server (DESIGN.md): the question has no answer for anyone.
   { method: "GET", route: `${C}/register/available`, scope: "—", expect: open(403), build: get(`${C}/register/available?username=someone`) },
   // The shared secret's HMAC, not a token, is the credential (DESIGN.md: staff come from the admin CLI).

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { type AccountKind, registrationMac, registrationMacParts } from "@onsafe/schema";
+import { type AccountKind, PROOF_OF_WORK_STAGE, proofOfWorkChallengeIn, registrationMac, registrationMacParts, solveProofOfWork } from "@onsafe/schema";
 import { type Config, configFromEnv } from "../src/config.ts";
 import { startServer } from "../src/server.ts";
 import type { Homeserver } from "../src/services/homeserver.ts";
@@ -58,7 +58,16 @@ export class TestServer {
   private static async launch(overrides: Partial<Config>, inChildProcess: boolean): Promise<TestServer> {
     const dataDir = mkdtempSync(join(tmpdir(), "onsafe-test-"));
     // Only the web app's folder comes from the environment (a build elsewhere, e.g. while another build runs).
-    const config: Config = { ...configFromEnv({ ONSAFE_CLIENT_DIR: process.env.ONSAFE_CLIENT_DIR }), dataDir, port: 0, host: "127.0.0.1", ...overrides };
+    const config: Config = {
+      ...configFromEnv({ ONSAFE_CLIENT_DIR: process.env.ONSAFE_CLIENT_DIR }),
+      dataDir,
+      port: 0,
+      host: "127.0.0.1",
+      // The suite registers thousands of visitors: an easy proof of work (about 500 tries) keeps it fast;
+      // api/register-pow.test.ts signs up at the default difficulty.
+      powMaxNumber: TEST_POW_MAX_NUMBER,
+      ...overrides,
+    };
     const backend = inChildProcess ? await childProcessBackend(config) : await inProcessBackend(config);
     return new TestServer(backend, { ...config, port: backend.port, publicBaseUrl: backend.url }, inChildProcess);
   }
@@ -196,14 +205,22 @@ export class TestServer {
       this.call(account, "PUT", `/rooms/${roomId}/send/m.room.message/noise-${start + i}`, { msgtype: "m.text", body: "elsewhere" })));
   }
 
-  /** Registers an anonymous visitor (the two-step m.login.dummy flow). */
-  async registerVisitor(password?: string): Promise<Account> {
-    const first = await this.request("POST", "/_matrix/client/v3/register", { body: { password } });
+  /** Registers an anonymous visitor: asks, solves the proof-of-work challenge, registers (the two-step org.onsafe.pow flow). */
+  async registerVisitor(password?: string, headers?: Record<string, string>): Promise<Account> {
     const reply = await this.request("POST", "/_matrix/client/v3/register", {
-      body: { password, auth: { type: "m.login.dummy", session: first.body.session } },
+      body: { password, auth: await this.registrationProof(headers) },
+      headers,
     });
     if (reply.status !== 200) throw new Error(`register failed: ${JSON.stringify(reply.body)}`);
     return { userId: reply.body.user_id, deviceId: reply.body.device_id, token: reply.body.access_token };
+  }
+
+  /** The `auth` of a registration: a UIA session and its solved proof-of-work challenge. */
+  async registrationProof(headers?: Record<string, string>): Promise<{ type: string; session: string; payload: string }> {
+    const first = await this.request("POST", "/_matrix/client/v3/register", { body: {}, headers });
+    const challenge = proofOfWorkChallengeIn(first.body);
+    if (first.status !== 401 || !challenge) throw new Error(`register did not ask for a proof of work: ${first.status} ${JSON.stringify(first.body).slice(0, 300)}`);
+    return { type: PROOF_OF_WORK_STAGE, session: first.body.session, payload: await solveProofOfWork(challenge) };
   }
 
   /** Creates a staff or bot account through the shared-secret admin endpoint. */
@@ -227,6 +244,9 @@ async function inProcessBackend(config: Config): Promise<Backend> {
 
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
+/** The proof-of-work difficulty of test servers unless a test sets its own. */
+export const TEST_POW_MAX_NUMBER = 1000;
+
 async function childProcessBackend(config: Config): Promise<Backend> {
   const child = spawn(process.execPath, ["--import", "tsx", "chat-server/src/main.ts"], {
     cwd: REPO_ROOT,
@@ -238,6 +258,8 @@ async function childProcessBackend(config: Config): Promise<Backend> {
       ONSAFE_VISITOR_REGISTRATIONS_PER_HOUR: String(config.visitorRegistrationsPerWindow),
       ONSAFE_VISITOR_SENDS_PER_MINUTE: String(config.visitorSendsPerMinute),
       ONSAFE_VISITOR_EPHEMERAL_PER_MINUTE: String(config.visitorEphemeralPerMinute),
+      ONSAFE_POW_MAX_NUMBER: String(config.powMaxNumber),
+      ONSAFE_TRUSTED_PROXIES: config.trustedProxies.join(","),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PROOF_OF_WORK_STAGE, proofOfWorkChallengeIn, solveProofOfWork } from "@onsafe/schema";
 import { expectError, TestServer } from "../../test/harness.ts";
 
 describe("registration, login and account", () => {
@@ -7,12 +8,13 @@ describe("registration, login and account", () => {
   beforeAll(async () => { server = await TestServer.start({ loginFailuresBeforeBackoff: 10 }); });
   afterAll(async () => { await server.close(); });
 
-  it("asks for m.login.dummy, then registers a visitor with a server-chosen localpart", async () => {
+  it("asks for a proof of work, then registers a visitor with a server-chosen localpart", async () => {
     const first = await server.request("POST", "/_matrix/client/v3/register", { body: { username: "alice" } });
     expect(first.status).toBe(401);
-    expect(first.body.flows).toEqual([{ stages: ["m.login.dummy"] }]);
+    expect(first.body.flows).toEqual([{ stages: [PROOF_OF_WORK_STAGE] }]);
+    const payload = await solveProofOfWork(proofOfWorkChallengeIn(first.body)!);
     const second = await server.request("POST", "/_matrix/client/v3/register", {
-      body: { username: "alice", auth: { type: "m.login.dummy", session: first.body.session } },
+      body: { username: "alice", auth: { type: PROOF_OF_WORK_STAGE, session: first.body.session, payload } },
     });
     expect(second.status).toBe(200);
     expect(second.body.user_id).toMatch(/^@v-[a-z0-9]{12}:localhost$/);
@@ -80,7 +82,7 @@ describe("registration, login and account", () => {
     try {
       for (let i = 0; i < 3; i++) await limited.registerVisitor();
       const before = limited.count("users");
-      const refused = await limited.request("POST", "/_matrix/client/v3/register", { body: { auth: { type: "m.login.dummy" } } });
+      const refused = await limited.request("POST", "/_matrix/client/v3/register", { body: {} });
       expectError(refused, 429, "M_LIMIT_EXCEEDED");
       expect(refused.body.retry_after_ms).toBeGreaterThan(0);
       expect(limited.count("users")).toBe(before);
@@ -124,9 +126,8 @@ describe("registration, login and account", () => {
   });
 
   it("keeps a visitor's device unnamed when a client names it at sign-up or sign-in, as Element does with the browser's name", async () => {
-    const first = await server.request("POST", "/_matrix/client/v3/register", { body: { password: "named-device-code" } });
     const registered = await server.request("POST", "/_matrix/client/v3/register", {
-      body: { password: "named-device-code", initial_device_display_name: "app.element.io: Chrome on Jane's iPhone", auth: { type: "m.login.dummy", session: first.body.session } },
+      body: { password: "named-device-code", initial_device_display_name: "app.element.io: Chrome on Jane's iPhone", auth: await server.registrationProof() },
     });
     expect(registered.status).toBe(200);
     const login = await server.request("POST", "/_matrix/client/v3/login", {
@@ -145,8 +146,8 @@ describe("registration, login and account", () => {
   });
 
   it("stops guessing of a recovery code after 10 failed logins, without counting successes", async () => {
-    // The window's ceiling alone: the growing wait between guesses is shown in login-limits.test.ts.
-    const fresh = await TestServer.start({ loginBackoffMs: 0 });
+    // The window's ceiling alone: the growing wait between guesses and the proof of work after a few are shown in login-limits.test.ts.
+    const fresh = await TestServer.start({ loginBackoffMs: 0, loginFailuresBeforeBackoff: 10 });
     try {
       const target = await fresh.registerVisitor("the-real-recovery-code");
       const attempt = (password: string) => fresh.request("POST", "/_matrix/client/v3/login", {

@@ -7,7 +7,7 @@ import { timingSafeEqual } from "node:crypto";
 import { Hono } from "hono";
 import { type AccountKind, isAccountKind, registrationMac, registrationMacParts } from "@onsafe/schema";
 import type { AppEnv } from "../http/env.ts";
-import { ExpiringSet } from "../http/expiring-set.ts";
+import { ExpiringSet } from "../services/expiring-set.ts";
 import { readJson } from "../http/json.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { assertAcceptablePassword } from "../services/passwords.ts";

@@ -1,5 +1,6 @@
 /** `/login` (password) and `/logout`. */
 import { Hono } from "hono";
+import { PROOF_OF_WORK_STAGE } from "@onsafe/schema";
 import type { AppEnv } from "../http/env.ts";
 import { clientAddress } from "../http/client-address.ts";
 import { readJson } from "../http/json.ts";
@@ -24,7 +25,8 @@ export function loginRoutes(hs: Homeserver) {
     const address = clientAddress(c);
     // Failed logins are limited per client address, never per account (others' guesses must not lock anyone out),
     // with a growing wait between guesses; each guess is reserved before it is verified (services/password-guesses.ts).
-    await hs.passwordGuesses.attempt(address, () => hs.accounts.checkPassword(userId, password));
+    // After a few failures from the address a guess must also carry a solved challenge (docs/PROOF-OF-WORK.md).
+    await hs.passwordGuesses.attempt(address, () => hs.accounts.checkPassword(userId, password), { payload: body[PROOF_OF_WORK_STAGE] });
     // A visitor's device stays unnamed, whatever the client sends (services/policy.ts mayNameDevices).
     const named = mayNameDevices(hs.accounts.kindOf(userId)!) ? displayName : undefined;
     const result = await hs.accounts.issueToken(userId, deviceId, named);

@@ -1,18 +1,23 @@
 /**
  * `POST /register`: open registration creates anonymous visitor accounts only,
- * with a server-generated localpart, limited per client address in memory.
+ * with a server-generated localpart. Each costs a solved proof-of-work challenge
+ * (user-interactive auth stage org.onsafe.pow, docs/PROOF-OF-WORK.md), and a
+ * generous ceiling per client address in memory is the last guard.
  * Staff accounts come from the admin CLI (api/admin-register.ts).
  */
-import { getConnInfo } from "@hono/node-server/conninfo";
 import { Hono } from "hono";
-import { VISITOR_LOCALPART_PREFIX } from "@onsafe/schema";
+import { PROOF_OF_WORK_STAGE, VISITOR_LOCALPART_PREFIX } from "@onsafe/schema";
+import { clientAddress } from "../http/client-address.ts";
 import type { AppEnv } from "../http/env.ts";
 import { readJson } from "../http/json.ts";
 import { RateLimiter } from "../http/rate-limit.ts";
-import { requireAuthStage } from "../http/uia.ts";
+import { requireAuthStage, uiaFailed } from "../http/uia.ts";
 import type { Homeserver } from "../services/homeserver.ts";
 import { assertAcceptablePassword } from "../services/passwords.ts";
-import { badJson, MatrixError, optionalBoolean, optionalString, randomAlnum } from "@onsafe/matrix-basics";
+import { badJson, forbidden, MatrixError, optionalBoolean, optionalString, randomAlnum } from "@onsafe/matrix-basics";
+
+/** The one flow: m.login.dummy is not offered (it would be the way around the proof). */
+const FLOWS = [[PROOF_OF_WORK_STAGE]];
 
 export function registerRoutes(hs: Homeserver) {
   const r = new Hono<AppEnv>({ strict: false });
@@ -30,9 +35,16 @@ export function registerRoutes(hs: Homeserver) {
     const inhibitLogin = optionalBoolean(body, "inhibit_login") ?? false;
     if (password !== undefined) assertAcceptablePassword(password);
     if (deviceId !== undefined && !/^[A-Za-z0-9_\-.]{1,64}$/.test(deviceId)) throw badJson("Invalid device_id");
-    requireAuthStage(hs.config, body, [["m.login.dummy"]]);
+    const address = clientAddress(c);
+    // An address past its ceiling is told so before it pays for a challenge.
+    limiter.check(address);
+    const params = { [PROOF_OF_WORK_STAGE]: { challenge: await hs.proofOfWork.challenge() } };
+    const auth = requireAuthStage(hs.config, body, FLOWS, params);
+    if (!(await hs.proofOfWork.verify(auth.payload))) {
+      throw uiaFailed(hs.config, FLOWS, forbidden("The proof of work was not accepted (wrong, expired or already used)"), params);
+    }
 
-    limiter.hit(getConnInfo(c).remote.address ?? "unknown");
+    limiter.hit(address);
     const localpart = VISITOR_LOCALPART_PREFIX + randomAlnum(12);
     const userId = await hs.accounts.createUser({ localpart, kind: "visitor", password });
     if (inhibitLogin) return c.json({ user_id: userId, home_server: hs.config.serverName });

@@ -27,6 +27,7 @@ import { Typing } from "./typing.ts";
 import { VisitorActivity } from "./visitor-activity.ts";
 import { loadSecrets, type Secrets } from "./secrets.ts";
 import { PasswordGuesses } from "./password-guesses.ts";
+import { ProofOfWork } from "./proof-of-work.ts";
 
 export class Homeserver {
   readonly notifier = new Notifier();
@@ -55,6 +56,8 @@ export class Homeserver {
   readonly retention: Retention;
   /** Wrong passwords per client address, reserved before each is verified. */
   readonly passwordGuesses: PasswordGuesses;
+  /** Challenges for sign-up and for repeated password guesses (docs/PROOF-OF-WORK.md). */
+  readonly proofOfWork: ProofOfWork;
 
   private constructor(readonly config: Config, readonly store: Store, readonly secrets: Secrets) {
     this.memberships = new Memberships(store);
@@ -84,12 +87,13 @@ export class Homeserver {
     this.retention = new Retention(store, this.deactivation, config.visitorRetentionDays);
     this.sync = new Sync(this);
     this.directory = new Directory(store);
+    this.proofOfWork = new ProofOfWork({ maxNumber: config.powMaxNumber, ttlMs: 10 * 60 * 1000, maxRemembered: config.maxPendingAuth });
     this.passwordGuesses = new PasswordGuesses({
       failuresPerWindow: config.loginFailuresPerWindow,
       windowMs: config.loginFailureWindowMs,
       backoffAfter: config.loginFailuresBeforeBackoff,
       backoffMs: config.loginBackoffMs,
-    });
+    }, this.proofOfWork);
   }
 
   static async open(config: Config): Promise<Homeserver> {

@@ -13,9 +13,18 @@
  * counts while it runs: guesses sent all at once cannot all pass the check
  * before the first failure is counted, and a refused attempt is never verified.
  * A success gives its reservation back; a failure keeps it for the window.
+ *
+ * From `backoffAfter` failures on, a `/login` guess must also carry a solved
+ * proof-of-work challenge (docs/PROOF-OF-WORK.md): without one, or with a bad
+ * one, it is refused with 401 ORG.ONSAFE.POW_REQUIRED and a fresh challenge,
+ * its password unchecked and nothing counted. The wait comes first: a guess
+ * that must wait gets 429 before any proof is asked for or checked. The proof
+ * is checked while the attempt is reserved, so one-at-a-time still holds.
+ * Password confirmations (UIA) pass no gate: they need the account's token.
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { limitExceeded } from "@onsafe/matrix-basics";
+import type { ProofOfWork } from "./proof-of-work.ts";
 
 export interface PasswordGuessLimits {
   /** Failed attempts allowed per key in each window. */
@@ -38,26 +47,38 @@ export class PasswordGuesses {
   private readonly entries = new Map<string, Entry>();
   private readonly key = randomBytes(32);
 
-  constructor(private readonly limits: PasswordGuessLimits, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly limits: PasswordGuessLimits,
+    private readonly proofOfWork?: ProofOfWork,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /**
-   * Reserves one attempt for each of `keys` (throws 429 M_LIMIT_EXCEEDED with
-   * `retry_after_ms`, verifying nothing, if any key has used up its window),
-   * then runs `verify`: a throw counts as a failure for every key.
+   * Reserves one attempt for `clientAddress` (throws 429 M_LIMIT_EXCEEDED with
+   * `retry_after_ms`, verifying nothing, if it has used up its window or must
+   * wait), checks the proof of work when `gate` is given and the address is past
+   * `backoffAfter` failures (`gate.payload`, the request's solved challenge, if
+   * any), then runs `verify`: a throw counts as a failure.
    */
-  async attempt<T>(clientAddress: string, verify: () => Promise<T>): Promise<T> {
+  async attempt<T>(clientAddress: string, verify: () => Promise<T>, gate?: { payload: unknown }): Promise<T> {
     const now = this.now();
     this.sweep(now);
     const entry = this.entry(this.id(clientAddress), now);
     const { failuresPerWindow, windowMs, backoffAfter, backoffMs } = this.limits;
     if (entry.failures + entry.pending >= failuresPerWindow) throw limitExceeded(Math.max(1, entry.windowStart + windowMs - now));
+    const mustProve = entry.failures >= backoffAfter && gate !== undefined && this.proofOfWork !== undefined;
     if (entry.failures >= backoffAfter) {
-      // TODO(issue 21): proof of work — from here on, ask for a solved challenge instead of (or beside) the wait.
       const wait = entry.lastFailure + backoffMs * 2 ** (entry.failures - backoffAfter) - now;
       if (wait > 0) throw limitExceeded(wait);
       if (entry.pending > 0) throw limitExceeded(backoffMs);
     }
     entry.pending++;
+    if (mustProve && !(await this.proofOfWork!.verify(gate!.payload))) {
+      entry.pending--;
+      throw await this.proofOfWork!.required(
+        gate!.payload === undefined ? "Too many wrong passwords from this address: solve the challenge to try again" : "The proof of work was not accepted",
+      );
+    }
     try {
       const result = await verify();
       entry.pending--;

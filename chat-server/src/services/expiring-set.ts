@@ -1,6 +1,7 @@
 /**
  * Short-lived one-use keys kept in memory (UIA sessions, admin-registration
- * nonces), each for a fixed time and at most `maxSize` at once.
+ * nonces, used proof-of-work challenges), each for a fixed time and at most
+ * `maxSize` at once. (In services/ so that services may use it; http/ uses it too.)
  */
 export class ExpiringSet {
   private readonly created = new Map<string, number>();
