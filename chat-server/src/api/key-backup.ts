@@ -43,7 +43,9 @@ export function keyBackupRoutes(hs: Homeserver, sendLimit: SendLimit) {
 
   // The budget is spent before the body is read (`spend` runs first), so a refused upload reads and stores nothing.
   const spend = (c: Context<AppEnv>) => { sendLimit(c.get("session")); return c; };
-  const put = async (c: Context<AppEnv>, keys: KeysByRoom) => c.json(await hs.keyBackup.putKeys(user(c), versionParam(c), keys));
+  // A visitor's backup holds at most ONSAFE_VISITOR_BACKUP_MAX_KEYS keys; staff keep every conversation's.
+  const maxKeys = (c: Context<AppEnv>) => (c.get("session").kind === "visitor" ? hs.config.visitorBackupMaxKeys : undefined);
+  const put = async (c: Context<AppEnv>, keys: KeysByRoom) => c.json(await hs.keyBackup.putKeys(user(c), versionParam(c), keys, maxKeys(c)));
   r.put(`${V}/keys`, async (c) => put(spend(c), roomsFrom(requireObject(await readJson(c), "rooms"))));
   r.put(`${V}/keys/:roomId`, async (c) => put(spend(c), { [c.req.param("roomId")]: sessionsFrom(requireObject(await readJson(c), "sessions")) }));
   r.put(`${V}/keys/:roomId/:sessionId`, async (c) => put(spend(c), { [c.req.param("roomId")]: { [c.req.param("sessionId")]: validateKeyData(await readJson(c)) } }));

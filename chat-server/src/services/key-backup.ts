@@ -3,11 +3,17 @@
  * client-encrypted session data; only the newest version accepts keys.
  * Deleted versions keep their row (marked deleted) so their numbers are never
  * reused and a second delete still succeeds, as the spec asks.
+ * Anyone's key data and auth_data are at most `MAX_KEY_DATA_BYTES` each, and
+ * a caller may be held to a number of keys (visitors: ONSAFE_VISITOR_BACKUP_MAX_KEYS):
+ * past either 413 M_TOO_LARGE, nothing stored.
  */
 import type { Store } from "../storage/database.ts";
 import { KeyBackupStore } from "../storage/key-backup.ts";
 import type { Writer } from "../storage/writer.ts";
-import { badJson, invalidParam, isObject, type JsonObject, MatrixError, notFound } from "@onsafe/matrix-basics";
+import { badJson, invalidParam, isObject, type JsonObject, MatrixError, notFound, tooLarge } from "@onsafe/matrix-basics";
+
+/** One backed-up key's JSON, and a version's auth_data: matrix-js-sdk's are under 1 KiB (an encrypted session export; a public key and two signatures). */
+export const MAX_KEY_DATA_BYTES = 8 * 1024;
 
 export interface BackupVersion {
   version: string;
@@ -40,6 +46,7 @@ export class KeyBackup {
   }
 
   async createVersion(userId: string, algorithm: string, authData: JsonObject): Promise<string> {
+    assertAuthDataSize(authData);
     return this.writer.write(() => {
       const version = Number(this.rows.maxVersion(userId) ?? 0) + 1;
       this.rows.insertVersion(userId, version, algorithm, JSON.stringify(authData));
@@ -49,6 +56,7 @@ export class KeyBackup {
 
   /** Only `auth_data` may change; the algorithm must stay the same. */
   async updateVersion(userId: string, version: string, algorithm: string, authData: JsonObject): Promise<void> {
+    assertAuthDataSize(authData);
     await this.writer.write(() => {
       const current = this.getVersion(userId, version);
       if (current.algorithm !== algorithm) throw invalidParam("Algorithm does not match");
@@ -69,18 +77,25 @@ export class KeyBackup {
   /**
    * Stores keys into the current version, keeping per session whichever of the
    * old and new key the spec's rules prefer; the etag moves only on a change.
+   * With `maxKeys`, a request that would take the version past that many keys
+   * is refused whole (413), its keys all rolled back.
    */
-  async putKeys(userId: string, version: string, keys: KeysByRoom): Promise<BackupUpdate> {
+  async putKeys(userId: string, version: string, keys: KeysByRoom, maxKeys?: number): Promise<BackupUpdate> {
     return this.writer.write(() => {
       const current = this.assertCurrent(userId, version);
       let changed = false;
+      let added = 0;
       for (const [roomId, sessions] of Object.entries(keys)) {
         for (const [sessionId, data] of Object.entries(sessions)) {
           const existing = this.rows.keyData(userId, current, roomId, sessionId);
           if (existing !== undefined && !isBetter(data, JSON.parse(existing))) continue;
           this.rows.upsertKey(userId, current, roomId, sessionId, JSON.stringify(data));
+          if (existing === undefined) added++;
           changed = true;
         }
+      }
+      if (maxKeys !== undefined && added > 0 && this.rows.keyCount(userId, current) > maxKeys) {
+        throw tooLarge(`A backup may hold at most ${maxKeys} keys`);
       }
       if (changed) this.rows.bumpEtag(userId, current);
       return this.update(userId, version);
@@ -145,5 +160,10 @@ export function validateKeyData(data: unknown): JsonObject {
     || typeof data.is_verified !== "boolean" || !isObject(data.session_data)) {
     throw badJson("Key data needs first_message_index, forwarded_count, is_verified and session_data");
   }
+  if (Buffer.byteLength(JSON.stringify(data)) > MAX_KEY_DATA_BYTES) throw tooLarge(`Key data may take at most ${MAX_KEY_DATA_BYTES} bytes`);
   return data;
+}
+
+function assertAuthDataSize(authData: JsonObject): void {
+  if (Buffer.byteLength(JSON.stringify(authData)) > MAX_KEY_DATA_BYTES) throw tooLarge(`'auth_data' may take at most ${MAX_KEY_DATA_BYTES} bytes`);
 }
