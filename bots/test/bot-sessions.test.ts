@@ -44,4 +44,26 @@ describe("the bots' sessions across restarts", () => {
     expect(stack.bots.triage.client.getAccessToken()).not.toBe(triageToken);
     expect((await publicConfig()).status).toBe(200);
   }, 60_000);
+
+  it("solves the proof of work the homeserver asks for when others on its address have guessed wrong (401 ORG.ONSAFE.POW_REQUIRED)", async () => {
+    // Three wrong passwords from the bots' own address (staff on the same host, or a proxy in front of it).
+    for (let i = 0; i < 3; i++) {
+      const wrong = await stack.hs.request("POST", "/_matrix/client/v3/login", {
+        body: { type: "m.login.password", identifier: { type: "m.id.user", user: "someone-on-this-host" }, password: `wrong-${i}` },
+      });
+      expect(wrong.status).toBe(403);
+    }
+    const triageToken = stack.bots.triage.client.getAccessToken()!;
+    expect((await stack.hs.request("POST", "/_matrix/client/v3/logout", { token: triageToken })).status).toBe(200);
+    const logins = vi.spyOn(stack.hs.hs.accounts, "issueToken");
+    try {
+      await stack.stopBots();
+      await stack.startBots();
+      expect(logins).toHaveBeenCalledTimes(1);
+    } finally {
+      logins.mockRestore();
+    }
+    expect(stack.bots.triage.client.getAccessToken()).not.toBe(triageToken);
+    expect((await publicConfig()).status).toBe(200);
+  }, 60_000);
 });

@@ -4,7 +4,7 @@
  * device, creating the account first (through the shared-secret registration)
  * when the homeserver does not know it yet. The new token is kept for the next start.
  */
-import { BOT_LOCALPARTS } from "@onsafe/schema";
+import { BOT_LOCALPARTS, POW_REQUIRED_ERRCODE, PROOF_OF_WORK_STAGE, proofOfWorkChallengeIn, solveProofOfWork } from "@onsafe/schema";
 import { registerWithSharedSecret } from "./shared-secret-registration.ts";
 import { type BotName, type BotSecrets, loadBotSessions, saveBotSession } from "./bot-secrets.ts";
 
@@ -63,18 +63,30 @@ const LOGIN_TRIES = 6;
 
 /**
  * A password login, waiting out the homeserver's limit on guesses from this
- * address, which others may share (staff, or a proxy on this host).
+ * address, which others may share (staff, or a proxy on this host), and
+ * solving the proof of work it asks for once that address has guessed wrong
+ * a few times (401 ORG.ONSAFE.POW_REQUIRED, docs/PROOF-OF-WORK.md).
  */
 async function passwordLogin(homeserverUrl: string, username: string, secrets: BotSecrets): Promise<Response> {
+  let proof: string | undefined;
   for (let tries = 1; ; tries++) {
-    const reply = await passwordLoginOnce(homeserverUrl, username, secrets);
-    if (reply.status !== 429 || tries >= LOGIN_TRIES) return reply;
+    const reply = await passwordLoginOnce(homeserverUrl, username, secrets, proof);
+    proof = undefined;
+    if (tries >= LOGIN_TRIES) return reply;
+    if (reply.status === 401) {
+      const body: unknown = await reply.clone().json().catch(() => undefined);
+      const challenge = (body as { errcode?: unknown } | undefined)?.errcode === POW_REQUIRED_ERRCODE ? proofOfWorkChallengeIn(body) : undefined;
+      if (!challenge) return reply;
+      proof = await solveProofOfWork(challenge);
+      continue;
+    }
+    if (reply.status !== 429) return reply;
     const { retry_after_ms: wait } = (await reply.clone().json()) as { retry_after_ms?: number };
     await new Promise((resolve) => setTimeout(resolve, Math.min(Math.max(wait ?? 1000, 100), MAX_LOGIN_WAIT_MS)));
   }
 }
 
-function passwordLoginOnce(homeserverUrl: string, username: string, secrets: BotSecrets): Promise<Response> {
+function passwordLoginOnce(homeserverUrl: string, username: string, secrets: BotSecrets, proof: string | undefined): Promise<Response> {
   return fetch(`${homeserverUrl.replace(/\/$/, "")}/_matrix/client/v3/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -84,6 +96,7 @@ function passwordLoginOnce(homeserverUrl: string, username: string, secrets: Bot
       password: secrets.password,
       device_id: secrets.deviceId,
       initial_device_display_name: `onsafe ${username}`,
+      ...proof === undefined ? {} : { [PROOF_OF_WORK_STAGE]: proof },
     }),
   });
 }
