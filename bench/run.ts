@@ -14,6 +14,7 @@ import { cpus, release, totalmem, type } from "node:os";
 import { fileURLToPath } from "node:url";
 import { keptPart, type Machine, renderMarkdown, type Results } from "./harness/markdown.ts";
 import type { Scenario, Section } from "./harness/report.ts";
+import { attack } from "./scenarios/attack.ts";
 import { botCrypto } from "./scenarios/bot-crypto.ts";
 import { botMemory } from "./scenarios/bot-memory.ts";
 import { conversationStart } from "./scenarios/conversation-start.ts";
@@ -36,6 +37,7 @@ const SCENARIOS: Scenario[] = [
   web(),
   botCrypto,
   botMemory,
+  attack(),
 ];
 
 function machine(): Machine {
