@@ -113,6 +113,10 @@ describe("receipts, read markers and typing", () => {
     expectError(await receipt(visitor, roomId, "m.read", eventId, { thread_id: "" }), 400, "M_INVALID_PARAM");
     expectError(await receipt(visitor, roomId, "m.read", eventId, { thread_id: `$${"t".repeat(300)}` }), 400, "M_BAD_JSON");
     expectError(await receipt(visitor, roomId, "m.fully_read", eventId, { thread_id: "main" }), 400, "M_INVALID_PARAM");
+    // A thread is named by its root, an event of this room the reader can see: free text would add a row each time.
+    expectError(await receipt(visitor, roomId, "m.read", eventId, { thread_id: "any text at all" }), 404, "M_NOT_FOUND");
+    expectError(await receipt(visitor, roomId, "m.read", eventId, { thread_id: "$unknown" }), 404, "M_NOT_FOUND");
+    expectError(await receipt(visitor, roomId, "m.read", eventId, { thread_id: elsewhere }), 404, "M_NOT_FOUND");
     expectError(await env.server.request("POST", `${v3}/rooms/${roomId}/receipt/m.read/${eventId}`, { token: visitor.token, raw: "{", headers: { "content-type": "application/json" } }), 400, "M_NOT_JSON");
 
     expectError(await readMarkers(visitor, roomId, { "m.read": 5 }), 400, "M_BAD_JSON");

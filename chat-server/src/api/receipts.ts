@@ -36,8 +36,11 @@ export function receiptRoutes(hs: Homeserver, ephemeralLimit: SendLimit) {
       if (threadId === "" || type === "m.fully_read") throw invalidParam("'thread_id' must be a non-empty string, and only for read receipts");
       if (threadId.length > 255) throw badJson("'thread_id' is too long");
     }
+    const roomId = roomIdParam(c.req.param("roomId"));
+    // A thread is named by its root: an event of this room the reader may see. Free text would add a row per new value.
+    if (threadId !== undefined && threadId !== "main") assertReadable(c.get("session"), roomId, threadId);
     // "main" is the room's main timeline: stored as unthreaded.
-    await mark(c.get("session"), roomIdParam(c.req.param("roomId")), type, c.req.param("eventId"), threadId === undefined || threadId === "main" ? "" : threadId);
+    await mark(c.get("session"), roomId, type, c.req.param("eventId"), threadId === undefined || threadId === "main" ? "" : threadId);
     return c.json({});
   });
 
