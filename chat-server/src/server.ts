@@ -26,6 +26,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // Long-polls may wait 30 s; keep idle keep-alive sockets a little longer.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  // Node's limit on receiving a whole request (300 s) would cut off a 50 MiB upload
+  // slower than 175 KiB/s: bodies have their own limits (http/body.ts), so this only
+  // backs up the slowest upload they allow.
+  server.requestTimeout = config.bodyTimeoutMs + Math.ceil((config.maxUploadBytes * 1000) / config.uploadMinBytesPerSecond) + 60_000;
   hs.retention.start();
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : config.port;

@@ -19,16 +19,20 @@ const nodeRequest = (c: Context): NodeRequest | undefined => (c.env as { incomin
 /**
  * Refuses bodies over `maxSize(path)` bytes with M_TOO_LARGE; on Node, reads the
  * body first unless `streamed(path)`, and refuses one that takes longer than
- * `timeoutMs` with 408 (the connection is closed: closeIfBodyUnread).
+ * `timeoutMs` with 408 (the connection is closed: closeIfBodyUnread). A
+ * streamed body is only checked against its Content-Length here: its handler
+ * reads it with `streamedBody` and counts it.
  */
 export function limitBody(maxSize: (path: string) => number, streamed: (path: string) => boolean, timeoutMs: number): MiddlewareHandler {
   return async (c, next) => {
     const max = maxSize(c.req.path);
     const incoming = nodeRequest(c);
-    if (!incoming || streamed(c.req.path)) {
+    if (!incoming) {
       return bodyLimit({ maxSize: max, onError: () => { throw tooLarge(`Request body over ${max} bytes`); } })(c, next);
     }
     if (Number(incoming.headers["content-length"] ?? 0) > max) throw tooLarge(`Request body over ${max} bytes`);
+    // The handler reads it as it arrives (streamedBody), counting the bytes itself.
+    if (streamed(c.req.path)) return next();
     incoming.rawBody = await readAll(incoming, max, timeoutMs);
     await next();
   };
@@ -52,6 +56,60 @@ export const closeIfBodyUnread: MiddlewareHandler = async (c, next) => {
   const incoming = nodeRequest(c);
   if (incoming && !incoming.complete) c.header("Connection", "close");
 };
+
+/**
+ * The body as it arrives, chunk by chunk, never whole (media uploads). It may
+ * take `graceMs`, plus one second for each `minBytesPerSecond` bytes received:
+ * a body that falls behind that pace gets 408 (the connection is closed:
+ * closeIfBodyUnread), one at a steady rate above it may take as long as it
+ * needs. A client gone before the end throws (errorResponse: clientLeftMidBody).
+ */
+export async function* streamedBody(c: Context, graceMs: number, minBytesPerSecond: number): AsyncGenerator<Uint8Array> {
+  const incoming = nodeRequest(c);
+  if (!incoming) {
+    // app.request in a test: Hono's body, under bodyLimit.
+    const reader = c.req.raw.body?.getReader();
+    for (let next = await reader?.read(); next && !next.done; next = await reader!.read()) yield next.value;
+    return;
+  }
+  const start = Date.now();
+  let received = 0;
+  const deadline = () => start + graceMs + (received * 1000) / minBytesPerSecond;
+  let tooSlow: MatrixError | undefined;
+  // The wait for the current chunk: rejected at once if the pace is missed. One per chunk, never
+  // a long-lived promise raced against each read: that would keep every chunk read until the end.
+  let giveUp: ((error: Error) => void) | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const check = () => {
+    const left = deadline() - Date.now();
+    if (left > 0) {
+      timer = setTimeout(check, left);
+      return;
+    }
+    tooSlow = new MatrixError(408, "M_UNKNOWN", `Upload slower than ${minBytesPerSecond} bytes a second`);
+    giveUp?.(tooSlow);
+  };
+  check();
+  // Not destroyed when we stop early: the refusal is still to be sent on this connection.
+  const chunks = incoming.iterator({ destroyOnReturn: false })[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      if (tooSlow) throw tooSlow;
+      const next = await new Promise<IteratorResult<Buffer>>((resolve, reject) => {
+        giveUp = reject;
+        // If the pace was missed first, this may still fail later (the connection closed): nobody waits for it then.
+        chunks.next().then(resolve, reject);
+      });
+      giveUp = undefined;
+      if (next.done) break;
+      received += next.value.length;
+      yield next.value;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  if (!incoming.complete) throw new Error("request body cut off");
+}
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 

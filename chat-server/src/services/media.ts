@@ -1,51 +1,177 @@
 /**
  * Media repository: files under `{dataDir}/media/`, owner-only, named by a
  * random unguessable id. In encrypted rooms these are ciphertext blobs.
+ *
+ * Neither way holds a whole file in memory (issue 21, finding 3): an upload
+ * goes to a partial file (`.partial-…`, never a servable id) as it arrives,
+ * counted against the size limit and the owner's quota as it comes, and is
+ * renamed to its id only once whole; a download is read from the file a chunk
+ * at a time, as fast as the client takes it.
  */
 import { randomBytes } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { readFile, unlink, writeFile } from "node:fs/promises";
+import { mkdirSync, readdirSync, unlinkSync } from "node:fs";
+import { type FileHandle, open, rename, unlink } from "node:fs/promises";
 import { join } from "node:path";
+import { MatrixError, tooLarge } from "@onsafe/matrix-basics";
 import type { Store } from "../storage/database.ts";
 import { MediaStore } from "../storage/media.ts";
 import type { Writer } from "../storage/writer.ts";
 
-export interface StoredMedia {
+const PARTIAL = ".partial-";
+/** Bytes read from a file per chunk of a download. */
+const CHUNK_BYTES = 64 * 1024;
+
+/** Who uploads, and what they may: `maxBytes` per file; `quotaBytes` in all their files (0: no bound). */
+export interface Uploader {
+  userId: string;
+  maxBytes: number;
+  quotaBytes: number;
+}
+
+export interface OpenedMedia {
   contentType: string;
   uploadName: string | null;
-  data: Buffer;
+  size: number;
+  /** The file, read a chunk at a time as it is pulled; the file is closed when it ends, errs or is cancelled. */
+  body: ReadableStream<Uint8Array>;
+  /** Closes the file if the body was not read to its end (idempotent). */
+  close(): void;
 }
 
 export class Media {
   private readonly dir: string;
   private readonly rows: MediaStore;
+  /** Per account with uploads under way: bytes already stored (read once) and bytes received so far by those uploads. */
+  private readonly usage = new Map<string, { stored: number; inFlight: number; uploads: number }>();
 
   constructor(store: Store, private readonly writer: Writer, dataDir: string, private readonly serverName: string) {
     this.rows = new MediaStore(store);
     this.dir = join(dataDir, "media");
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    // Uploads cut short by a stop or crash of the process.
+    for (const name of readdirSync(this.dir)) if (name.startsWith(PARTIAL)) unlinkSync(join(this.dir, name));
   }
 
-  async upload(userId: string, data: Buffer, contentType: string, uploadName: string | null): Promise<string> {
+  /**
+   * Refuses, before any of the body is read, an upload whose declared length
+   * is over the size limit or over what is left of the uploader's quota
+   * (413 M_TOO_LARGE).
+   */
+  refuseIfNoRoom(who: Uploader, declared: number | undefined): void {
+    if (declared === undefined) return;
+    if (declared > who.maxBytes) throw tooLarge(`File over ${who.maxBytes} bytes`);
+    if (who.quotaBytes > 0) {
+      const usage = this.usage.get(who.userId);
+      const used = usage ? usage.stored + usage.inFlight : this.rows.bytesOf(who.userId);
+      if (used + declared > who.quotaBytes) throw quotaFull(who.quotaBytes);
+    }
+  }
+
+  /**
+   * Stores `body` as it arrives; past the size limit or the quota (counting
+   * this account's other uploads under way), or when `body` fails (too slow,
+   * the client gone), the partial file is removed and nothing is stored.
+   */
+  async upload(who: Uploader, body: AsyncIterable<Uint8Array>, declared: number | undefined, contentType: string, uploadName: string | null): Promise<string> {
+    this.refuseIfNoRoom(who, declared);
+    let usage = this.usage.get(who.userId);
+    if (!usage) {
+      usage = { stored: who.quotaBytes > 0 ? this.rows.bytesOf(who.userId) : 0, inFlight: 0, uploads: 0 };
+      this.usage.set(who.userId, usage);
+    }
+    usage.uploads++;
     const mediaId = randomBytes(24).toString("base64url");
-    await writeFile(join(this.dir, mediaId), data, { mode: 0o600, flag: "wx" });
-    await this.writer.write(() => {
-      this.rows.insert({
-        media_id: mediaId, user_id: userId, content_type: contentType, upload_name: uploadName, size: data.length, created_ts: Date.now(),
-      });
-    });
-    return `mxc://${this.serverName}/${mediaId}`;
+    const partial = join(this.dir, PARTIAL + mediaId);
+    let size = 0;
+    try {
+      const file = await open(partial, "wx", 0o600);
+      try {
+        for await (const chunk of body) {
+          if (size + chunk.length > who.maxBytes) throw tooLarge(`File over ${who.maxBytes} bytes`);
+          if (who.quotaBytes > 0 && usage.stored + usage.inFlight + chunk.length > who.quotaBytes) throw quotaFull(who.quotaBytes);
+          size += chunk.length;
+          usage.inFlight += chunk.length;
+          await writeAll(file, chunk);
+        }
+      } finally {
+        await file.close();
+      }
+      await rename(partial, join(this.dir, mediaId));
+      try {
+        await this.writer.write(() => {
+          this.rows.insert({
+            media_id: mediaId, user_id: who.userId, content_type: contentType, upload_name: uploadName, size, created_ts: Date.now(),
+          });
+        });
+      } catch (error) {
+        await unlink(join(this.dir, mediaId)).catch(() => undefined);
+        throw error;
+      }
+      usage.stored += size;
+      return `mxc://${this.serverName}/${mediaId}`;
+    } catch (error) {
+      await unlink(partial).catch(() => undefined);
+      throw error;
+    } finally {
+      usage.inFlight -= size;
+      if (--usage.uploads === 0) this.usage.delete(who.userId);
+    }
   }
 
-  async download(serverName: string, mediaId: string): Promise<StoredMedia | undefined> {
+  /**
+   * The media and its open file, or undefined if there is none. The body is
+   * read on demand (backpressure: nothing is read ahead of the client). A body
+   * not pulled for `stallMs` (a client that stopped reading) is given up:
+   * `onStall` (the caller ends the connection) and the file is closed.
+   * `onClose` runs once the file is closed, whichever way.
+   */
+  async open(serverName: string, mediaId: string, when: { stallMs: number; onStall(): void; onClose(): void }): Promise<OpenedMedia | undefined> {
     if (serverName !== this.serverName || !/^[A-Za-z0-9_-]{1,64}$/.test(mediaId)) return undefined;
     const row = this.rows.byId(mediaId);
     if (!row) return undefined;
-    return { contentType: row.content_type, uploadName: row.upload_name, data: await readFile(join(this.dir, mediaId)) };
+    const file = await open(join(this.dir, mediaId), "r");
+    const size = Number(row.size);
+    let position = 0;
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      clearTimeout(stall);
+      void file.close().catch(() => undefined);
+      when.onClose();
+    };
+    const stall = setTimeout(() => { when.onStall(); close(); }, when.stallMs);
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        stall.refresh();
+        const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(size - position, 1)));
+        const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
+        // Cancelled while reading: the stream is gone already.
+        if (closed) return;
+        if (bytesRead === 0) {
+          controller.close();
+          close();
+          return;
+        }
+        position += bytesRead;
+        controller.enqueue(buffer.subarray(0, bytesRead));
+        stall.refresh();
+      },
+      cancel() { close(); },
+    }, { highWaterMark: 0 });
+    return { contentType: row.content_type, uploadName: row.upload_name, size, body, close };
   }
 
   /** Deletes the files of media whose rows are already gone. */
   async removeFiles(mediaIds: string[]): Promise<void> {
     await Promise.all(mediaIds.map((id) => unlink(join(this.dir, id)).catch(() => undefined)));
   }
+}
+
+const quotaFull = (quotaBytes: number) =>
+  new MatrixError(413, "M_TOO_LARGE", `Upload would take your files past ${quotaBytes} bytes in all`);
+
+async function writeAll(file: FileHandle, chunk: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < chunk.length) offset += (await file.write(chunk, offset)).bytesWritten;
 }

@@ -1,0 +1,260 @@
+/**
+ * Media under attack (issue 21, finding 3): uploads go to disk as they arrive,
+ * under a size limit, a minimum rate, a per-account quota and (visitors) a
+ * rate; downloads are read from disk in chunks, at most so many at once per
+ * visitor and in all, and a slot is given back when the answer ends or the
+ * client goes away. Real homeserver over HTTP; `media.deep.test.ts` measures
+ * the memory.
+ */
+import { readdirSync, readlinkSync, statSync } from "node:fs";
+import { type IncomingMessage, request } from "node:http";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { type Account, expectError, type TestServer } from "../../test/harness.ts";
+import { serverWithAccounts } from "../../test/fixtures.ts";
+
+const MiB = 1024 * 1024;
+
+interface Answer { status: number; body: any }
+
+/**
+ * An upload sent in parts with node:http: `declared` as Content-Length (or
+ * chunked when undefined); `send` writes more, `end` finishes, `abort` hangs up.
+ */
+function upload(server: TestServer, token: string, declared?: number) {
+  const req = request(`${server.url}/_matrix/media/v3/upload?filename=part.bin`, {
+    method: "POST",
+    agent: false,
+    headers: { "content-type": "application/octet-stream", authorization: `Bearer ${token}`, ...(declared === undefined ? {} : { "content-length": String(declared) }) },
+  });
+  req.on("error", () => { /* the server may answer and close first */ });
+  const answer = new Promise<Answer>((resolve) => {
+    req.on("response", (res) => {
+      let text = "";
+      res.on("data", (chunk) => { text += chunk; });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+    });
+  });
+  req.flushHeaders();
+  return {
+    answer,
+    send: (bytes: number) => new Promise<void>((resolve) => { if (!req.write(Buffer.alloc(bytes, 0x61))) req.once("drain", () => resolve()); else resolve(); }),
+    end: () => { req.end(); return answer; },
+    abort: () => req.destroy(),
+  };
+}
+
+/** A download whose body is not read until asked: the server has to wait for this client. */
+function download(server: TestServer, token: string, mxc: string) {
+  const req = request(`${server.url}/_matrix/client/v1/media/download/${mxc}`, { agent: false, headers: { authorization: `Bearer ${token}` } });
+  req.on("error", () => { /* we may hang up */ });
+  const response = new Promise<IncomingMessage>((resolve) => req.on("response", (res) => { res.pause(); resolve(res); }));
+  req.end();
+  return {
+    response,
+    /** Reads the whole body; resolves with its length. */
+    readAll: async () => {
+      const res = await response;
+      let length = 0;
+      res.on("data", (chunk: Buffer) => { length += chunk.length; });
+      res.resume();
+      await new Promise((r) => res.once("end", r));
+      return length;
+    },
+    abort: () => req.destroy(),
+  };
+}
+
+async function errorOf(res: IncomingMessage): Promise<any> {
+  let text = "";
+  res.setEncoding("utf8");
+  res.on("data", (chunk) => { text += chunk; });
+  res.resume();
+  await new Promise((r) => res.once("end", r));
+  return JSON.parse(text);
+}
+
+const within = <T>(ms: number, p: Promise<T>) => Promise.race([p, new Promise<"no answer">((r) => setTimeout(() => r("no answer"), ms))]);
+const mediaFiles = (server: TestServer) => readdirSync(join(server.config.dataDir, "media"));
+const mediaId = (mxc: string) => mxc.split("/").pop()!;
+const raw = (server: TestServer, who: Account, bytes: number) =>
+  server.request("POST", "/_matrix/media/v3/upload", { token: who.token, raw: new Uint8Array(bytes), headers: { "content-type": "application/octet-stream" } });
+
+describe("a streamed upload", () => {
+  const env = serverWithAccounts({}, { maxUploadBytes: 4 * MiB, bodyTimeoutMs: 600, uploadMinBytesPerSecond: 20_000 });
+
+  it("is written to a file as it arrives, not held until it ends; the finished upload leaves only its own file", async () => {
+    const visitor = await env.server.registerVisitor();
+    const before = mediaFiles(env.server).length;
+    const part = upload(env.server, visitor.token, 2 * MiB);
+    await part.send(MiB);
+    // Half sent: the server already has it on disk (it used to hold the whole body in memory until the end).
+    const sizeOnDisk = () => Math.max(0, ...mediaFiles(env.server).map((f) => statSync(join(env.server.config.dataDir, "media", f)).size));
+    await expect.poll(sizeOnDisk, { timeout: 10_000 }).toBeGreaterThanOrEqual(MiB / 2);
+    await part.send(MiB);
+    const reply = await part.end();
+    expect(reply.status).toBe(200);
+    expect(mediaFiles(env.server)).toEqual(expect.arrayContaining([mediaId(reply.body.content_uri)]));
+    expect(mediaFiles(env.server)).toHaveLength(before + 1);
+    expect(statSync(join(env.server.config.dataDir, "media", mediaId(reply.body.content_uri))).size).toBe(2 * MiB);
+  });
+
+  it("over the size limit without a Content-Length: 413 M_TOO_LARGE once it passes the limit, the partial file removed, no row", async () => {
+    const visitor = await env.server.registerVisitor();
+    const [files, rows] = [mediaFiles(env.server).length, env.server.count("media")];
+    const part = upload(env.server, visitor.token);
+    for (let i = 0; i < 5; i++) await part.send(MiB);
+    const reply = await within(20_000, part.answer);
+    part.abort();
+    expect(reply === "no answer" ? reply : [reply.status, reply.body.errcode]).toEqual([413, "M_TOO_LARGE"]);
+    await expect.poll(() => mediaFiles(env.server).length, { timeout: 10_000 }).toBe(files);
+    expect(env.server.count("media")).toBe(rows);
+  });
+
+  it("from a client gone mid-upload leaves no file and no row", async () => {
+    const visitor = await env.server.registerVisitor();
+    const [files, rows] = [mediaFiles(env.server).length, env.server.count("media")];
+    const part = upload(env.server, visitor.token, 2 * MiB);
+    await part.send(MiB);
+    await new Promise((r) => setTimeout(r, 300));
+    part.abort();
+    await new Promise((r) => setTimeout(r, 300));
+    await expect.poll(() => mediaFiles(env.server).length, { timeout: 10_000 }).toBe(files);
+    expect(env.server.count("media")).toBe(rows);
+  });
+
+  it("slower than ONSAFE_UPLOAD_MIN_BYTES_PER_SECOND after the first ONSAFE_BODY_TIMEOUT_MS: 408, the partial file removed, no row", async () => {
+    const visitor = await env.server.registerVisitor();
+    const [files, rows] = [mediaFiles(env.server).length, env.server.count("media")];
+    const part = upload(env.server, visitor.token, 100_000);
+    await part.send(1000);
+    // Nothing more: allowed 0.6 s + 1000 / 20,000 s. Before issue 21 only Node's 300 s request timeout ended it.
+    const reply = await within(15_000, part.answer);
+    part.abort();
+    expect(reply === "no answer" ? reply : reply.status).toBe(408);
+    await expect.poll(() => mediaFiles(env.server).length, { timeout: 10_000 }).toBe(files);
+    expect(env.server.count("media")).toBe(rows);
+  });
+
+  it("at a steady rate above the minimum takes as long as it needs", async () => {
+    const visitor = await env.server.registerVisitor();
+    const part = upload(env.server, visitor.token, 120_000);
+    // 40 KB/s for 3 s: five times the grace period, at twice the minimum rate.
+    for (let i = 0; i < 30; i++) {
+      await part.send(4000);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((await part.end()).status).toBe(200);
+  });
+});
+
+describe("upload quota and rate per account", () => {
+  const env = serverWithAccounts({ companion: ["companion", "quota-staff"] }, { visitorMediaMaxBytes: 10_000, staffMediaMaxBytes: 0, visitorUploadsPerHour: 5 });
+
+  it("a visitor keeps at most ONSAFE_VISITOR_MEDIA_MAX_BYTES: past it 413 M_TOO_LARGE, before reading when Content-Length says so, else while streaming; nothing stored", async () => {
+    const visitor = await env.server.registerVisitor();
+    expect((await raw(env.server, visitor, 6000)).status).toBe(200);
+    const [files, rows] = [mediaFiles(env.server).length, env.server.count("media")];
+    // Content-Length over what is left: refused with only the headers sent.
+    const declared = upload(env.server, visitor.token, 5000);
+    const early = await within(5000, declared.answer);
+    declared.abort();
+    expect(early === "no answer" ? early : [early.status, early.body.errcode]).toEqual([413, "M_TOO_LARGE"]);
+    // Chunked: refused once it passes.
+    const chunked = upload(env.server, visitor.token);
+    await chunked.send(5000);
+    const late = await within(10_000, chunked.end());
+    expect(late === "no answer" ? late : [late.status, late.body.errcode]).toEqual([413, "M_TOO_LARGE"]);
+    await expect.poll(() => mediaFiles(env.server).length, { timeout: 10_000 }).toBe(files);
+    expect(env.server.count("media")).toBe(rows);
+    // What is left still fits.
+    expect((await raw(env.server, visitor, 4000)).status).toBe(200);
+  });
+
+  it("two uploads at once cannot pass the quota together", async () => {
+    const visitor = await env.server.registerVisitor();
+    const a = upload(env.server, visitor.token);
+    const b = upload(env.server, visitor.token);
+    await a.send(6000);
+    await b.send(6000);
+    const answers = await Promise.all([a.end(), b.end()]);
+    expect(answers.map((x) => x.status).sort()).toEqual([200, 413]);
+  });
+
+  it("a visitor may start ONSAFE_VISITOR_UPLOADS_PER_HOUR uploads an hour: past it 429 M_LIMIT_EXCEEDED with retry_after_ms, nothing stored", async () => {
+    const visitor = await env.server.registerVisitor();
+    for (let i = 0; i < 5; i++) expect((await raw(env.server, visitor, 10)).status).toBe(200);
+    const rows = env.server.count("media");
+    const refused = expectError(await raw(env.server, visitor, 10), 429, "M_LIMIT_EXCEEDED");
+    expect(refused.body.retry_after_ms).toBeGreaterThan(0);
+    expect(refused.body.retry_after_ms).toBeLessThanOrEqual(3_600_000);
+    expect(env.server.count("media")).toBe(rows);
+  });
+
+  it("staff are bound by neither (ONSAFE_STAFF_MEDIA_MAX_BYTES 0: none)", async () => {
+    for (let i = 0; i < 7; i++) expect((await raw(env.server, env.companion, 5000)).status).toBe(200);
+  });
+
+  it("/media/config still reports m.upload.size", async () => {
+    const visitor = await env.server.registerVisitor();
+    expect((await env.server.request("GET", "/_matrix/client/v1/media/config", { token: visitor.token })).body).toEqual({ "m.upload.size": env.server.config.maxUploadBytes });
+  });
+});
+
+describe("downloads at once", () => {
+  // 16 MiB: more than loopback's socket buffers hold, so a client that does not read keeps its download going.
+  const SIZE = 16 * MiB;
+  const env = serverWithAccounts({ companion: ["companion", "download-staff"] }, { maxUploadBytes: 32 * MiB, maxDownloadsPerVisitor: 2, maxDownloads: 3 });
+  let mxc: string;
+  const openFilesOf = (id: string) => readdirSync("/proc/self/fd").filter((fd) => {
+    try { return readlinkSync(`/proc/self/fd/${fd}`).endsWith(`/media/${id}`); } catch { return false; }
+  }).length;
+
+  it("are capped per visitor (ONSAFE_MAX_DOWNLOADS_PER_VISITOR) and in all (ONSAFE_MAX_DOWNLOADS): 429 M_LIMIT_EXCEEDED with retry_after_ms", async () => {
+    const reply = await raw(env.server, env.companion, SIZE);
+    expect(reply.status).toBe(200);
+    mxc = reply.body.content_uri.slice("mxc://".length);
+    const [a, b] = [await env.server.registerVisitor(), await env.server.registerVisitor()];
+    const a1 = download(env.server, a.token, mxc);
+    const a2 = download(env.server, a.token, mxc);
+    expect([(await a1.response).statusCode, (await a2.response).statusCode]).toEqual([200, 200]);
+    expect((await a1.response).headers["content-length"]).toBe(String(SIZE));
+    const a3 = await download(env.server, a.token, mxc).response;
+    const perAccount = await errorOf(a3);
+    expect([a3.statusCode, perAccount.errcode]).toEqual([429, "M_LIMIT_EXCEEDED"]);
+    expect(perAccount.retry_after_ms).toBeGreaterThan(0);
+    const b1 = download(env.server, b.token, mxc);
+    expect((await b1.response).statusCode).toBe(200);
+    const b2 = await download(env.server, b.token, mxc).response;
+    const inAll = await errorOf(b2);
+    expect([b2.statusCode, inAll.errcode]).toEqual([429, "M_LIMIT_EXCEEDED"]);
+
+    // One answer read to its end gives its slot back.
+    expect(await a1.readAll()).toBe(SIZE);
+    await expect.poll(async () => {
+      const next = download(env.server, a.token, mxc);
+      const res = await next.response;
+      next.abort();
+      return res.statusCode;
+    }, { timeout: 10_000, interval: 200 }).toBe(200);
+    // A client gone mid-download gives its slot back and the file is closed.
+    a2.abort();
+    b1.abort();
+    await expect.poll(() => openFilesOf(mediaId(mxc)), { timeout: 10_000 }).toBe(0);
+    const after = [download(env.server, a.token, mxc), download(env.server, a.token, mxc), download(env.server, b.token, mxc)];
+    expect(await Promise.all(after.map(async (d) => (await d.response).statusCode))).toEqual([200, 200, 200]);
+    expect(await after[2]!.readAll()).toBe(SIZE);
+    for (const d of after) d.abort();
+  });
+
+  it("a download is read from the file as the client takes it: one that does not read holds the file open, not its bytes", async () => {
+    const visitor = await env.server.registerVisitor();
+    const paused = download(env.server, visitor.token, mxc);
+    expect((await paused.response).statusCode).toBe(200);
+    // The file stays open while the client has not taken it all (it used to be read whole and closed at once).
+    await new Promise((r) => setTimeout(r, 500));
+    expect(openFilesOf(mediaId(mxc))).toBe(1);
+    paused.abort();
+    await expect.poll(() => openFilesOf(mediaId(mxc)), { timeout: 10_000 }).toBe(0);
+  });
+});
