@@ -71,15 +71,18 @@ export function App() {
   };
 
   const restore = async (code: string, keep: boolean): Promise<RestoreOutcome> => {
+    let chat: Awaited<ReturnType<typeof loadChat>> | undefined;
     try {
-      const { VictimSession } = await loadChat();
-      const restored = await VictimSession.restore(code, keep, lang());
+      chat = await loadChat();
+      const restored = await chat.VictimSession.restore(code, keep, lang());
       if (!restored) return "invalid";
       enterChat(restored);
       return "ok";
     } catch (error) {
       console.warn("onsafe: could not restore", error);
-      return "failed";
+      // Too many tries from this address (a shared one, perhaps): say how long to wait, not "check your code".
+      const wait = chat?.waitAsked(error) ?? null;
+      return wait === null ? "failed" : { waitMs: wait };
     }
   };
 

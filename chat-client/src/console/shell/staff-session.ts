@@ -7,6 +7,7 @@
  * computer is removed first (docs/CONSOLE.md "Sign-in and keys").
  */
 import { ClientEvent, createClient, MatrixError, MemoryStore, PendingEventOrdering, RoomEvent, RoomMemberEvent, type MatrixClient, type RoomMember } from "matrix-js-sdk";
+import { loginWithProof } from "../../matrix/proof-of-work.ts";
 import { OpsClient } from "./ops-client.ts";
 import { SecretKeyCache } from "./staff-keys.ts";
 
@@ -45,7 +46,8 @@ export class StaffSession {
   static async signIn(username: string, password: string): Promise<StaffSession> {
     let response;
     try {
-      response = await createClient({ baseUrl: location.origin, store: new MemoryStore() }).loginRequest({
+      // After a few wrong passwords from this address the server asks for proof of work: solved and sent again at once.
+      response = await loginWithProof(createClient({ baseUrl: location.origin, store: new MemoryStore() }), {
         type: "m.login.password",
         identifier: { type: "m.id.user", user: username },
         password,

@@ -4,3 +4,4 @@
  */
 export { ChatScreen } from "./ChatScreen.tsx";
 export { VictimSession } from "./session.ts";
+export { waitAsked } from "../../matrix/proof-of-work.ts";

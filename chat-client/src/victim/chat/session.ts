@@ -36,6 +36,7 @@ import type { Lang } from "../../words/strings.ts";
 import { BotRooms } from "./bot-rooms.ts";
 import { type AppOpening, fetchPublicConfig } from "../../matrix/public-config.ts";
 import { restoreKeyBackup, setUpKeyBackup } from "../../matrix/key-backup.ts";
+import { loginWithProof, registerWithProof } from "../../matrix/proof-of-work.ts";
 import { ownDeviceKeysUploaded } from "./own-device-keys.ts";
 import { createdBy, resend } from "../../matrix/room-view.ts";
 
@@ -87,8 +88,8 @@ export class VictimSession {
     const secret = newSecret();
     const password = await derivePassword(secret);
     const config = fetchPublicConfig();
-    const registration = await createClient(clientOptions()).registerRequest({
-      auth: { type: "m.login.dummy" },
+    // Sign-up costs a solved proof-of-work challenge, solved in a worker while the opening question takes answers.
+    const registration = await registerWithProof(createClient(clientOptions()), {
       password,
       initial_device_display_name: DEVICE_NAME,
     });
@@ -143,12 +144,16 @@ export class VictimSession {
     return session;
   }
 
-  /** Returns null when the code is not a recovery code; throws when the server refuses it. */
+  /**
+   * Returns null when the code is not a recovery code; throws when the server refuses it
+   * (429 after too many tries from this address: `waitAsked` in chat-module.ts reads the wait).
+   */
   static async restore(code: string, keep: boolean, lang: Lang): Promise<VictimSession | null> {
     const parts = decodeRecoveryCode(code);
     if (!parts) return null;
     await wipeLeftovers();
-    const response = await createClient(clientOptions()).loginRequest({
+    // After a few wrong codes from this address the server asks for proof of work first: solved and sent again at once.
+    const response = await loginWithProof(createClient(clientOptions()), {
       type: "m.login.password",
       identifier: { type: "m.id.user", user: parts.localpart },
       password: await derivePassword(parts.secret),
@@ -211,7 +216,7 @@ export class VictimSession {
    */
   async withoutKeeping(): Promise<VictimSession> {
     const crypto = this.client.getCrypto();
-    const response = await createClient(clientOptions()).loginRequest({
+    const response = await loginWithProof(createClient(clientOptions()), {
       type: "m.login.password",
       identifier: { type: "m.id.user", user: this.login.userId },
       password: await derivePassword(this.login.secret),

@@ -3,14 +3,22 @@ import { t } from "../../words/i18n.ts";
 import { CrisisLines } from "../parts/CrisisLines.tsx";
 import { TopBar } from "../parts/TopBar.tsx";
 
-export type RestoreOutcome = "ok" | "invalid" | "failed";
+/** `waitMs`: the server refused for too many tries (429) and asks to wait that long. */
+export type RestoreOutcome = "ok" | "invalid" | "failed" | { waitMs: number };
+
+/** The failure said as it is: a wrong-looking code, a refused one, or too many tries (wait about N minutes). */
+function failureText(outcome: Exclude<RestoreOutcome, "ok">): string {
+  if (outcome === "invalid") return t("restore.invalid");
+  if (outcome === "failed") return t("restore.failed");
+  return t("restore.tooMany", { minutes: Math.max(1, Math.ceil(outcome.waitMs / 60_000)) });
+}
 
 /** Enter the recovery code to open the chat on this browser. */
 export function Restore(props: { onSubmit: (code: string, keep: boolean) => Promise<RestoreOutcome>; onBack: () => void }) {
   const [code, setCode] = createSignal("");
   const [keepNothing, setKeepNothing] = createSignal(false);
   const [working, setWorking] = createSignal(false);
-  const [error, setError] = createSignal<RestoreOutcome | null>(null);
+  const [error, setError] = createSignal<Exclude<RestoreOutcome, "ok"> | null>(null);
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     setWorking(true);
@@ -42,7 +50,7 @@ export function Restore(props: { onSubmit: (code: string, keep: boolean) => Prom
             <span>{t("landing.keepNothing")}</span>
           </label>
           <Show when={error()}>
-            <p class="error" role="alert">{error() === "invalid" ? t("restore.invalid") : t("restore.failed")}</p>
+            {(failure) => <p class="error" role="alert">{failureText(failure())}</p>}
           </Show>
           <button type="submit" class="primary" disabled={working()}>
             {working() ? t("restore.working") : t("restore.submit")}

@@ -1,0 +1,71 @@
+/**
+ * Issue 21, in Chromium at 360×640 against the real service: when the server
+ * refuses a recovery code for too many tries from this address (429, a
+ * shared address's guesses counting too), the Restore screen says so and how
+ * long to wait, in the victim's language, with quick exit and the crisis
+ * lines still there. It used to say "We couldn't open a chat with this code.
+ * Please check it.", which sends a frightened person back to a code that was
+ * never the problem.
+ */
+import { expect, it } from "vitest";
+import { POW_REQUIRED_ERRCODE, proofOfWorkChallengeIn, PROOF_OF_WORK_STAGE, solveProofOfWork } from "@onsafe/schema/proof-of-work";
+import { screenshot, seriousAxeViolations } from "../../test-support/browser.ts";
+import { useBrowserStack } from "./browser-stack.ts";
+import { VictimPage } from "./victim-page.ts";
+
+const env = useBrowserStack();
+
+/** A recovery code of the right shape for an account that does not exist: every try with it is a wrong password. */
+const NOBODYS_CODE = "abcd-efgh-ijkm-npqr-stuv-wxyz-2345-6789-abcd";
+
+/**
+ * Wrong passwords from this machine's address (the browser's too), solving the proof of work when it is
+ * asked for and waiting out each pause, until the server's pause before the next guess is at least `atLeastMs`.
+ */
+async function guessWrongUntilPaused(atLeastMs: number): Promise<number> {
+  const login = async (extra: Record<string, unknown> = {}) => {
+    const response = await fetch(`${env.stack.hs.url}/_matrix/client/v3/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ type: "m.login.password", identifier: { type: "m.id.user", user: "v-abcdefghijkm" }, password: "wrong", ...extra }),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  for (let guess = 0; guess < 20; guess++) {
+    let answer = await login();
+    if (answer.status === 401 && answer.body.errcode === POW_REQUIRED_ERRCODE) {
+      answer = await login({ [PROOF_OF_WORK_STAGE]: await solveProofOfWork(proofOfWorkChallengeIn(answer.body)!) });
+    }
+    if (answer.status === 429) {
+      const wait = answer.body.retry_after_ms as number;
+      if (wait >= atLeastMs) return wait;
+      await new Promise((resolve) => setTimeout(resolve, wait + 50));
+    } else {
+      expect(answer.status, JSON.stringify(answer.body)).toBe(403);
+    }
+  }
+  throw new Error("the server never asked this address to pause");
+}
+
+it("says 'too many tries, wait about N minutes' on a 429, in both languages, with quick exit and the crisis lines", async () => {
+  const victim = await VictimPage.open(await env.phone(), env.stack.hs.url);
+  const page = victim.page;
+  await page.getByRole("button", { name: "Open an earlier chat with a recovery code" }).click();
+  await page.getByRole("textbox", { name: "Recovery code" }).fill(NOBODYS_CODE);
+
+  // Others behind the same address (a shelter's Wi-Fi, a phone network) have guessed wrong until the server pauses it.
+  await guessWrongUntilPaused(8_000);
+  await page.getByRole("button", { name: "Open my chat" }).click();
+  const alert = page.getByRole("alert");
+  await expect.poll(() => alert.textContent(), { timeout: 30_000 }).toMatch(/./);
+  expect(await alert.textContent()).toBe("Too many tries from this connection. Please wait about 1 min, then try again. If it is urgent, call one of the numbers below.");
+  expect(await page.getByRole("button", { name: /^Quick exit/ }).isVisible()).toBe(true);
+  expect(await page.getByRole("link", { name: /^1366/ }).first().isVisible()).toBe(true);
+  expect(await seriousAxeViolations(page)).toEqual([]);
+  await screenshot(page, "restore-too-many-en");
+
+  await page.getByRole("button", { name: "한국어" }).click();
+  expect(await alert.textContent()).toBe("이 연결에서 시도가 너무 많았어요. 약 1분 기다렸다가 다시 해 주세요. 급하면 아래 번호로 전화하세요.");
+  expect(await page.getByRole("button", { name: /^빠른 나가기/ }).isVisible()).toBe(true);
+  await screenshot(page, "restore-too-many-ko");
+});
