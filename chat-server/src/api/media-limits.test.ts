@@ -58,7 +58,8 @@ function download(server: TestServer, token: string, mxc: string) {
       let length = 0;
       res.on("data", (chunk: Buffer) => { length += chunk.length; });
       res.resume();
-      await new Promise((r) => res.once("end", r));
+      // "close" whichever way it ends: whole, or cut off by the server.
+      await new Promise((r) => res.once("close", r));
       return length;
     },
     abort: () => req.destroy(),
@@ -256,5 +257,40 @@ describe("downloads at once", () => {
     expect(openFilesOf(mediaId(mxc))).toBe(1);
     paused.abort();
     await expect.poll(() => openFilesOf(mediaId(mxc)), { timeout: 10_000 }).toBe(0);
+  });
+});
+
+describe("a download nobody takes", () => {
+  const env = serverWithAccounts({ companion: ["companion", "stall-staff"] }, { maxUploadBytes: 32 * MiB, bodyTimeoutMs: 500, maxDownloadsPerVisitor: 1 });
+  const openFilesOf = (id: string) => readdirSync("/proc/self/fd").filter((fd) => {
+    try { return readlinkSync(`/proc/self/fd/${fd}`).endsWith(`/media/${id}`); } catch { return false; }
+  }).length;
+
+  it("is cut off once its client has taken nothing for ONSAFE_BODY_TIMEOUT_MS: the file closed, the slot given back", async () => {
+    const reply = await raw(env.server, env.companion, 16 * MiB);
+    const mxc = reply.body.content_uri.slice("mxc://".length);
+    const visitor = await env.server.registerVisitor();
+    const stalled = download(env.server, visitor.token, mxc);
+    const res = await stalled.response;
+    expect(res.statusCode).toBe(200);
+    // The server gives up on it (this client, not reading, does not see the end until it reads).
+    await expect.poll(() => openFilesOf(mediaId(mxc)), { timeout: 15_000 }).toBe(0);
+    const next = download(env.server, visitor.token, mxc);
+    expect(await next.readAll()).toBe(16 * MiB);
+    // What the stalled client gets when it reads at last: less than the file.
+    expect(await stalled.readAll()).toBeLessThan(16 * MiB);
+  });
+
+  it("HEAD gives its slot back and closes the file", async () => {
+    const reply = await raw(env.server, env.companion, 1000);
+    const mxc = reply.body.content_uri.slice("mxc://".length);
+    const visitor = await env.server.registerVisitor();
+    for (let i = 0; i < 3; i++) {
+      const head = await fetch(`${env.server.url}/_matrix/client/v1/media/download/${mxc}`, { method: "HEAD", headers: { authorization: `Bearer ${visitor.token}` } });
+      expect(head.status).toBe(200);
+    }
+    await expect.poll(() => openFilesOf(mediaId(mxc)), { timeout: 10_000 }).toBe(0);
+    const body = await fetch(`${env.server.url}/_matrix/client/v1/media/download/${mxc}`, { headers: { authorization: `Bearer ${visitor.token}` } });
+    expect([body.status, (await body.arrayBuffer()).byteLength]).toEqual([200, 1000]);
   });
 });
