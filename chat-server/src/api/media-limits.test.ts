@@ -137,6 +137,19 @@ describe("a streamed upload", () => {
     expect(env.server.count("media")).toBe(rows);
   });
 
+  it("that ends after its account was deleted stores nothing: the deletion removed the account's files, and would not see this one", async () => {
+    const visitor = await env.server.registerVisitor();
+    const rows = env.server.count("media");
+    const part = upload(env.server, visitor.token);
+    await part.send(100_000);
+    const ask = await env.server.call(visitor, "POST", "/account/deactivate", {});
+    expect((await env.server.call(visitor, "POST", "/account/deactivate", { auth: { type: "m.login.dummy", session: ask.body.session } })).status).toBe(200);
+    const reply = await part.end();
+    expect([reply.status, reply.body?.errcode]).toEqual([401, "M_UNKNOWN_TOKEN"]);
+    expect(env.server.count("media")).toBe(rows);
+    await expect.poll(() => mediaFiles(env.server).filter((f) => !f.startsWith(".")).length, { timeout: 10_000 }).toBe(rows);
+  });
+
   it("at a steady rate above the minimum takes as long as it needs", async () => {
     const visitor = await env.server.registerVisitor();
     const part = upload(env.server, visitor.token, 120_000);

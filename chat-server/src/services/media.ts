@@ -98,11 +98,11 @@ export class Media {
       }
       await rename(partial, join(this.dir, mediaId));
       try {
-        await this.writer.write(() => {
-          this.rows.insert({
-            media_id: mediaId, user_id: who.userId, content_type: contentType, upload_name: uploadName, size, created_ts: Date.now(),
-          });
-        });
+        const added = await this.writer.write(() => this.rows.insertForActiveOwner({
+          media_id: mediaId, user_id: who.userId, content_type: contentType, upload_name: uploadName, size, created_ts: Date.now(),
+        }));
+        // The account was deleted while this upload came in (as its token would now be).
+        if (!added) throw new MatrixError(401, "M_UNKNOWN_TOKEN", "Unrecognised access token");
       } catch (error) {
         await unlink(join(this.dir, mediaId)).catch(() => undefined);
         throw error;

@@ -6,8 +6,16 @@ import type { Store } from "./database.ts";
 export class MediaStore {
   constructor(private readonly store: Store) {}
 
-  insert(row: MediaTable): void {
+  /**
+   * Adds the row unless its owner is deactivated (an upload that ends after
+   * the account was deleted: its file would never be removed); returns
+   * whether it was added.
+   */
+  insertForActiveOwner(row: MediaTable): boolean {
+    const owner = this.store.first(this.store.q.selectFrom("users").select("deactivated").where("user_id", "=", row.user_id));
+    if (!owner || owner.deactivated) return false;
     this.store.run(this.store.q.insertInto("media").values(row));
+    return true;
   }
 
   byId(mediaId: string) {
