@@ -210,9 +210,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
      */
     maxDownloadsPerVisitor: envInt(env, "ONSAFE_MAX_DOWNLOADS_PER_VISITOR", 8, 1),
     /**
-     * Each download under way holds a file open and about 100 KiB of buffers (12 slow
-     * downloads of a 40 MiB file held 40 MiB each before they were streamed): 256 of
-     * them, far above what a counselling service serves at once, stay within 30 MiB.
+     * Each download under way holds a file open and a 64 KiB chunk or two: 12 slow
+     * downloads of a 40 MiB file grew the server by 2 MiB (by 500 MiB before they were
+     * streamed; media-memory.deep.test.ts). 256 of them, far above what a counselling
+     * service serves at once, stay within about 50 MiB and 256 file descriptors.
      */
     maxDownloads: envInt(env, "ONSAFE_MAX_DOWNLOADS", 256, 1),
   };
