@@ -106,11 +106,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     visitorRegistrationsPerWindow: envInt(env, "ONSAFE_VISITOR_REGISTRATIONS_PER_HOUR", 1000),
     visitorRegistrationWindowMs: 60 * 60 * 1000,
     /**
-     * The solver tries on average half of it. In Chromium the app pays 30-100 µs a try (one
-     * WebCrypto digest each): 10,000 took 0.18 s median, 0.43 s p95 with the CPU throttled 4×
-     * (about 1 s p95 with every thread 4× slower, on a busy machine); 50,000 already took 2.2 s
-     * p95 (docs/PROOF-OF-WORK.md "Measured"). A flood pays about 1 ms of a core per sign-up in
-     * native code: the per-address ceiling above stays the guard.
+     * The solver tries on average half of it. In Chromium the app pays 20-100 µs a try (one
+     * WebCrypto digest each): at 10,000, 0.2 s median and 0.6 s p95 with the CPU throttled 4×;
+     * 20,000 already took 1.2-1.9 s p95 and 50,000 2.2-4.5 s (docs/PROOF-OF-WORK.md "Measured").
+     * A flood pays about 1 ms of a core per sign-up in native code: the per-address ceiling
+     * above stays the guard.
      */
     powMaxNumber: envInt(env, "ONSAFE_POW_MAX_NUMBER", 10_000, 1),
     /** None by default: the connection's own address is the client's (a forged header is ignored). */
