@@ -41,7 +41,13 @@ interface Phase {
   /** Its event loop's thread waited for a core (runnable, not running; /proc schedstat) ${ms(idle)} ms per second idle, ${ms(attacked)} ms per second under attack. The machine's 1-minute load average at the phase's start and end (other work shares these cores). */
   load: [number, number];
   probeErrors: number;
+  /** Probes unanswered after PROBE_TIMEOUT_MS: in `probes` as that long. */
+  probesTimedOut: number;
+  /** Probes not sent because MAX_PROBES_IN_FLIGHT were still waiting. */
+  probesNotSent: number;
   rss: number[];
+  /** Connections the kernel holds for the server's listening socket, not yet accepted by it (/proc/net/tcp), sampled with the RSS. */
+  acceptQueue: number[];
   /** Server CPU seconds (user + system) over the phase, and its length. */
   cpuSeconds: number;
   /** Seconds the server's main thread (its event loop) spent runnable but waiting for a core. */
@@ -60,26 +66,45 @@ function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** The accept queue of the socket listening on loopback `port` (rx_queue of its LISTEN row in /proc/net/tcp). */
+function acceptQueueOf(port: number): number {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, "0")}`;
+  for (const line of readFileSync("/proc/net/tcp", "utf8").split("\n")) {
+    const f = line.trim().split(/\s+/);
+    if (f[1] === local && f[3] === "0A") return parseInt(f[4]!.split(":")[1]!, 16);
+  }
+  return 0;
+}
+
 const loadAverage = () => Number(readFileSync("/proc/loadavg", "utf8").split(" ")[0]);
+
+/** Probes waiting at once, at most (each on its own socket: a probe never queues behind another in this client). */
+const MAX_PROBES_IN_FLIGHT = 400;
+const PROBE_TIMEOUT_MS = 30_000;
 
 /**
  * Probes and RSS samples until `until` resolves. Probes are sent on a clock
- * (every 50 ms whether or not the last one answered) on their own keep-alive
- * sockets, so a stalled server shows as long round trips, not as fewer probes.
+ * (every 50 ms whether or not the last one answered), each on a keep-alive
+ * socket of its own while the others wait, so a stalled server shows as long
+ * round trips, not as fewer probes, and no probe waits in this client for a
+ * socket (that would add the client's queue to the server's time).
  */
 async function measure(server: ServerProcess, until: Promise<unknown>): Promise<Phase> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
-  const phase: Phase = { probes: [], load: [loadAverage(), 0], probeErrors: 0, rss: [], cpuSeconds: 0, waitSeconds: 0, seconds: 0 };
+  const agent = new Agent({ keepAlive: true, maxSockets: MAX_PROBES_IN_FLIGHT });
+  const phase: Phase = { probes: [], load: [loadAverage(), 0], probeErrors: 0, probesTimedOut: 0, probesNotSent: 0, rss: [], acceptQueue: [], cpuSeconds: 0, waitSeconds: 0, seconds: 0 };
   const url = new URL(server.url);
   const inFlight = new Set<Promise<void>>();
   const probe = () => {
+    if (inFlight.size >= MAX_PROBES_IN_FLIGHT) { phase.probesNotSent++; return; }
     const t0 = performance.now();
     const p = new Promise<void>((resolve) => {
       const req = request({ host: url.hostname, port: url.port, path: "/_matrix/client/versions", agent }, (res) => {
         res.on("end", () => { phase.probes.push(performance.now() - t0); resolve(); }).resume();
       });
-      req.setTimeout(30_000, () => req.destroy());
-      req.on("error", () => { phase.probeErrors++; resolve(); });
+      // A probe unanswered after PROBE_TIMEOUT_MS counts as that long (the figure is then a lower bound), not as missing.
+      let timedOut = false;
+      req.setTimeout(PROBE_TIMEOUT_MS, () => { timedOut = true; phase.probes.push(performance.now() - t0); phase.probesTimedOut++; req.destroy(); });
+      req.on("error", () => { if (!timedOut) phase.probeErrors++; resolve(); });
       req.end();
     });
     inFlight.add(p);
@@ -89,7 +114,8 @@ async function measure(server: ServerProcess, until: Promise<unknown>): Promise<
   const wait0 = runQueueWaitOf(server.pid);
   const t0 = performance.now();
   const probes = setInterval(probe, PROBE_EVERY_MS);
-  const rss = setInterval(() => phase.rss.push(server.rssMb()), RSS_EVERY_MS);
+  const port = Number(url.port);
+  const rss = setInterval(() => { phase.rss.push(server.rssMb()); phase.acceptQueue.push(acceptQueueOf(port)); }, RSS_EVERY_MS);
   phase.rss.push(server.rssMb());
   try {
     await until;
@@ -197,17 +223,19 @@ export function attack(o: { idleSeconds?: number; attackSeconds?: number; kinds?
           title: "Under attack (issue 21)",
           method: [
             `One anonymous visitor (one access token), from a process of its own, runs ${all ? "all of these together" : `only ${kinds.join(", ")}`} for ${attacked.seconds.toFixed(0)} s, each retrying at once after any refusal (429 included), as a script would:`,
-            `finding 2: ${SHAPE.accountDataWorkers} loops of \`PUT account_data\` with ${(SHAPE.accountDataBytes / 1000).toFixed(0)} KB values; ${SHAPE.toDeviceWorkers} loops of \`sendToDevice\` with a ${(SHAPE.toDeviceBytes / 1000).toFixed(0)} KB message to the triage bot's device (the bot shares a room with the visitor and never syncs); ${SHAPE.keysWorkers} loops of \`keys/upload\` with ${SHAPE.keysPerUpload} new one-time keys of ${(SHAPE.keyBytes / 1000).toFixed(1)} KB; ${SHAPE.initialSyncs} loops of initial \`/sync\` (no \`since\`);`,
+            `finding 2: ${SHAPE.accountDataWorkers} loops of \`PUT account_data\` with ${(SHAPE.accountDataBytes / 1000).toFixed(0)} KB values, halved after each 413 (down to 1 KB) to fill the quota; ${SHAPE.toDeviceWorkers} loops of \`sendToDevice\` with a ${(SHAPE.toDeviceBytes / 1000).toFixed(0)} KB message to the triage bot's device (the bot shares a room with the visitor and never syncs); ${SHAPE.keysWorkers} loops of \`keys/upload\` with ${SHAPE.keysPerUpload} new one-time keys of ${(SHAPE.keyBytes / 1000).toFixed(1)} KB; ${SHAPE.initialSyncs} loops of initial \`/sync\` (no \`since\`);`,
             `finding 3: ${SHAPE.uploadWorkers} loops of ${SHAPE.uploadBytes / 2 ** 20} MiB uploads; ${SHAPE.slowDownloads} loops of downloads of the visitor's own ${SHAPE.uploadBytes / 2 ** 20} MiB file (uploaded before the baseline), each read at ${SHAPE.slowReadBytesPerSecond / 2 ** 20} MiB/s;`,
             `finding 10: ${SHAPE.stalledUnauthPublic + SHAPE.stalledUnauthNeedsToken + SHAPE.stalledWithToken} stalled bodies (${SHAPE.stalledDeclared / 2 ** 20} MiB declared, ${SHAPE.stalledSent / 1024} KiB sent, then nothing), each reopened as soon as the server closes it: ${SHAPE.stalledUnauthPublic} without a token to \`POST /register\` (a public route), ${SHAPE.stalledUnauthNeedsToken} without a token to \`PUT account_data\`, ${SHAPE.stalledWithToken} with the visitor's token to \`PUT account_data\`.`,
-            `The homeserver runs as a child process from the \`npm start\` bundle with its default limits, fresh data directory${priority !== undefined ? ` (at scheduling priority ${priority}, ATTACK_SERVER_PRIORITY, to see its own cost apart from the machine's other work)` : ""}; the triage bot account is made with the registration shared secret. Beside the attack, in the scenario's process: \`GET /_matrix/client/versions\` every ${PROBE_EVERY_MS} ms on a clock (a probe does not wait for the one before; round trip from send to the answer's end) and the server's VmRSS from /proc every ${RSS_EVERY_MS} ms (MB here are MiB), for ${idleSeconds} s idle first (the baseline), then through the attack. Server CPU: ${cores(idle)} cores idle, ${cores(attacked)} under attack (the attacker's process about ${(attackerCpu / attacked.seconds).toFixed(2)}). Its event loop's thread waited for a core (runnable, not running; /proc schedstat) ${ms(idle)} ms per second idle, ${ms(attacked)} ms per second under attack. The machine's 1-minute load average (2 cores, shared with other work): ${idle.load[0]} → ${idle.load[1]} idle, ${attacked.load[0]} → ${attacked.load[1]} under attack.`,
+            `The homeserver runs as a child process from the \`npm start\` bundle with its default limits, fresh data directory${priority !== undefined ? ` (at scheduling priority ${priority}, ATTACK_SERVER_PRIORITY, to see its own cost apart from the machine's other work)` : ""}; the triage bot account is made with the registration shared secret. Beside the attack, in the scenario's process: \`GET /_matrix/client/versions\` every ${PROBE_EVERY_MS} ms on a clock (a probe does not wait for the one before, nor for a socket: each waiting probe has its own keep-alive connection; round trip from send to the answer's end) and the server's VmRSS from /proc every ${RSS_EVERY_MS} ms (MB here are MiB), for ${idleSeconds} s idle first (the baseline), then through the attack. Connections waiting to be accepted by the server (its listening socket's queue): at most ${max(idle.acceptQueue)} idle, ${max(attacked.acceptQueue)} under attack. Server CPU: ${cores(idle)} cores idle, ${cores(attacked)} under attack (the attacker's process about ${(attackerCpu / attacked.seconds).toFixed(2)}). Its event loop's thread waited for a core (runnable, not running; /proc schedstat) ${ms(idle)} ms per second idle, ${ms(attacked)} ms per second under attack. The machine's 1-minute load average (2 cores, shared with other work): ${idle.load[0]} → ${idle.load[1]} idle, ${attacked.load[0]} → ${attacked.load[1]} under attack.`,
           ].join(" "),
           figures,
           notes: [
             `Issue 21's targets: RSS under ${RSS_TARGET_MB} MiB ${rssMet ? "met" : "not met"} (${rssMax.toFixed(0)} MiB), \`/versions\` p99 under ${P99_TARGET_MS} ms ${p99Met ? "met" : "not met"} (${attackProbes.p99.toFixed(1)} ms).`,
             ...kinds.map((k) => `${k}: ${countsText(counts[k])}.`),
             ...(kinds.includes("slow-download") && !file.uri ? [`The visitor's ${SHAPE.uploadBytes / 2 ** 20} MiB file for the downloads was refused (${file.refusal}): no downloads ran.`] : []),
+            ...(attacked.probesTimedOut + idle.probesTimedOut > 0 ? [`Probes unanswered after ${PROBE_TIMEOUT_MS / 1000} s, counted as ${PROBE_TIMEOUT_MS / 1000} s (so the figure is a lower bound): ${idle.probesTimedOut} idle, ${attacked.probesTimedOut} under attack.`] : []),
             ...(attacked.probeErrors + idle.probeErrors > 0 ? [`Probes that failed (not in the figures): ${idle.probeErrors} idle, ${attacked.probeErrors} under attack.`] : []),
+            ...(attacked.probesNotSent + idle.probesNotSent > 0 ? [`Probes not sent because ${MAX_PROBES_IN_FLIGHT} were still waiting (the server stalled): ${idle.probesNotSent} idle, ${attacked.probesNotSent} under attack.`] : []),
           ],
         };
       } finally {
