@@ -1,7 +1,7 @@
 /**
  * What one proof of work costs in Node (docs/PROOF-OF-WORK.md, "Measured"):
  * `node --import tsx bench/pow-cost.ts [maxnumber] [samples]`.
- *  - the shared solver (`solveProofOfWork`, altcha-lib's, one WebCrypto digest per try),
+ *  - the shared solver (`solveProofOfWork`: @noble/hashes SHA-256 in a loop),
  *    as our tests, benchmarks and bots pay it;
  *  - a tight loop of node:crypto hashes, nearer what a flood written for speed pays
  *    (`openssl speed -evp sha256 -bytes 64` gives the bound of one core).

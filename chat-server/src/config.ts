@@ -106,13 +106,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     visitorRegistrationsPerWindow: envInt(env, "ONSAFE_VISITOR_REGISTRATIONS_PER_HOUR", 1000),
     visitorRegistrationWindowMs: 60 * 60 * 1000,
     /**
-     * The solver tries on average half of it. In Chromium the app pays 20-100 µs a try (one
-     * WebCrypto digest each): at 10,000, 0.2 s median and 0.6 s p95 with the CPU throttled 4×;
-     * 20,000 already took 1.2-1.9 s p95 and 50,000 2.2-4.5 s (docs/PROOF-OF-WORK.md "Measured").
-     * A flood pays about 1 ms of a core per sign-up in native code: the per-address ceiling
-     * above stays the guard.
+     * The solver tries on average half of it. In Chromium the app's solver (@noble/hashes'
+     * SHA-256 in a worker) pays about 5 µs a try, 17-27 µs on a page thread 4× slower: at
+     * 20,000, p95 0.4 s in the app's worker and 0.7 s on the throttled page thread
+     * (docs/PROOF-OF-WORK.md "Measured"). A flood pays about 2 ms of a core per sign-up in
+     * native code: the per-address ceiling above stays the guard.
      */
-    powMaxNumber: envInt(env, "ONSAFE_POW_MAX_NUMBER", 10_000, 1),
+    powMaxNumber: envInt(env, "ONSAFE_POW_MAX_NUMBER", 20_000, 1),
     /** None by default: the connection's own address is the client's (a forged header is ignored). */
     trustedProxies: (env.ONSAFE_TRUSTED_PROXIES ?? "").split(",").map((entry) => entry.trim()).filter((entry) => entry !== ""),
     /** Rooms one visitor may create in all (a conversation each; the bots create the others). */

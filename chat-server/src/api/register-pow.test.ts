@@ -30,7 +30,7 @@ describe("sign-up with a proof of work", () => {
       expect(ask.body.flows).toEqual([{ stages: [PROOF_OF_WORK_STAGE] }]);
       expect(typeof ask.body.session).toBe("string");
       const challenge = proofOfWorkChallengeIn(ask.body)!;
-      expect(challenge).toMatchObject({ algorithm: "SHA-256", maxnumber: 10_000 });
+      expect(challenge).toMatchObject({ algorithm: "SHA-256", maxnumber: 20_000 });
       expect(ask.body.params[PROOF_OF_WORK_STAGE].challenge).toEqual(challenge);
       expect(defaults.count("users")).toBe(0);
       const payload = await solveProofOfWork(challenge);
