@@ -8,6 +8,7 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { requireAuth } from "./http/auth.ts";
 import { closeIfBodyUnread, limitBody } from "./http/body.ts";
 import { clientAddresses } from "./http/client-address.ts";
+import { paceRefusals } from "./http/refusal-pacing.ts";
 import { anyOriginCors } from "./http/cors.ts";
 import { clientApp } from "./http/client-app.ts";
 import type { AppEnv } from "./http/env.ts";
@@ -28,6 +29,8 @@ const PUBLIC_PATHS = [
 export function createApp(hs: Homeserver): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ strict: false });
   app.use("*", closeIfBodyUnread);
+  // A 429 is answered after a pause, so a script asking again at once cannot spin the server (http/refusal-pacing.ts).
+  app.use("*", paceRefusals(hs.config.refusalDelayMs));
   // The key of the per-address limits: X-Forwarded-For only from ONSAFE_TRUSTED_PROXIES.
   app.use("*", clientAddresses(hs.config.trustedProxies));
   app.use("/_matrix/*", anyOriginCors({

@@ -31,6 +31,10 @@ export interface Config {
   visitorSendsPerMinute: number;
   /** Read receipts, read markers and typing notices one visitor may send per minute, apart from `visitorSendsPerMinute`. */
   visitorEphemeralPerMinute: number;
+  /** Bytes of `/sync` answers one visitor may be sent in each 10 seconds; past it syncs get 429 until the 10 s end. */
+  visitorSyncBytesPer10s: number;
+  /** Longest pause before a 429 is answered (its retry_after_ms if shorter); 0 answers at once. */
+  refusalDelayMs: number;
   /** Wrong passwords (`/login` and password confirmations together) allowed per client address in each window (`loginFailureWindowMs`). */
   loginFailuresPerWindow: number;
   loginFailureWindowMs: number;
@@ -70,6 +74,8 @@ export interface Config {
   staffMediaMaxBytes: number;
   /** Media uploads one visitor may start per hour. */
   visitorUploadsPerHour: number;
+  /** Bytes a second one visitor's uploads may arrive at, all together (staff and bots: no bound). */
+  visitorUploadBytesPerSecond: number;
   /** Media downloads one visitor may have under way at once. */
   maxDownloadsPerVisitor: number;
   /** Media downloads under way at once, everyone's together. */
@@ -127,6 +133,23 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
      * script gains only wake-ups of the room's syncs, two a second at most.
      */
     visitorEphemeralPerMinute: envInt(env, "ONSAFE_VISITOR_EPHEMERAL_PER_MINUTE", 120, 1),
+    /**
+     * A visitor's initial sync (one conversation, its recent history, a few KB of
+     * account data) is tens of KB; a long-polled answer a few KB; a device back after
+     * days gets 100 to-device messages of 1-2 KB per answer. 1 MiB in 10 s is ample for
+     * any of these (one answer always goes out, however big: the check is made before
+     * it), and bounds what a visitor can make the server compute and send on its one
+     * thread: ten initial syncs at once, each carrying 1 MiB of account data, again and
+     * again, held /versions at p99 30 s for everyone (`npm run bench -- attack`). A
+     * short window, so a burst is at most one or two such answers, not a minute's worth.
+     */
+    visitorSyncBytesPer10s: envInt(env, "ONSAFE_VISITOR_SYNC_BYTES_PER_10S", 1024 * 1024, 1),
+    /**
+     * A second: a script retrying at once is slowed to about one request per second per
+     * connection (2,200 refusals a second from one visitor before), and a client that
+     * honours retry_after_ms waits at most a second longer than it would have.
+     */
+    refusalDelayMs: envInt(env, "ONSAFE_REFUSAL_DELAY_MS", 1000, 0),
     /** Recovery codes must not be guessable; a person mistyping theirs needs a few tries. */
     loginFailuresPerWindow: envInt(env, "ONSAFE_LOGIN_FAILURES_PER_WINDOW", 10, 1),
     loginFailureWindowMs: 15 * 60 * 1000,
@@ -202,6 +225,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     staffMediaMaxBytes: envInt(env, "ONSAFE_STAFF_MEDIA_MAX_BYTES", 0),
     /** A hundred screenshots in an hour pass; a script filling its quota with small files stops. */
     visitorUploadsPerHour: envInt(env, "ONSAFE_VISITOR_UPLOADS_PER_HOUR", 100, 1),
+    /**
+     * 8 MiB/s (67 Mbit/s) is above a phone's uplink on LTE and most 5G, so no victim
+     * waits for it; a 50 MiB video still goes in about 6 s. At loopback speed one
+     * visitor's 40 MiB uploads took a core of the server's one thread, and with the
+     * other attacks held /versions at p99 0.4-0.5 s (`npm run bench -- attack`).
+     */
+    visitorUploadBytesPerSecond: envInt(env, "ONSAFE_VISITOR_UPLOAD_BYTES_PER_SECOND", 8 * 1024 * 1024, 0),
     /**
      * The victim's app fetches one file at a time (a letter, a referral); a Matrix client
      * showing a screen of images opens at most 6 connections to a host over HTTP/1.1.

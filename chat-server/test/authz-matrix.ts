@@ -14,11 +14,11 @@ export const ROWS: Row[] = [...accountRows, ...roomRows, ...userRows];
 
 /**
  * Routes of method ALL, in the order the app mounts them: middleware (closing
- * unread bodies, the client address, CORS, body limits, the auth gate), the proxy to the bots service (whose ops API
+ * unread bodies, pacing refusals, the client address, CORS, body limits, the auth gate), the proxy to the bots service (whose ops API
  * has its own matrix) and the web app. None of them is an endpoint of the
  * homeserver; a new one must be added here on purpose.
  */
-export const NOT_ENDPOINTS = ["/*", "/*", "/_matrix/*", "/_synapse/*", "/_matrix/client/*", "/_matrix/media/*", "/*", "/_onsafe/*", "/*"];
+export const NOT_ENDPOINTS = ["/*", "/*", "/*", "/_matrix/*", "/_synapse/*", "/_matrix/client/*", "/_matrix/media/*", "/*", "/_onsafe/*", "/*"];
 
 export const DOC_PATH = new URL("../../docs/AUTHZ-HOMESERVER.md", import.meta.url);
 

@@ -66,6 +66,8 @@ export class TestServer {
       // The suite registers thousands of visitors: an easy proof of work (about 500 tries) keeps it fast;
       // api/register-pow.test.ts signs up at the default difficulty.
       powMaxNumber: TEST_POW_MAX_NUMBER,
+      // Tests walk through many refusals; http/refusal-pacing.test.ts pauses them as the default does.
+      refusalDelayMs: 0,
       ...overrides,
     };
     const backend = inChildProcess ? await childProcessBackend(config) : await inProcessBackend(config);
@@ -260,6 +262,7 @@ async function childProcessBackend(config: Config): Promise<Backend> {
       ONSAFE_VISITOR_EPHEMERAL_PER_MINUTE: String(config.visitorEphemeralPerMinute),
       ONSAFE_POW_MAX_NUMBER: String(config.powMaxNumber),
       ONSAFE_TRUSTED_PROXIES: config.trustedProxies.join(","),
+      ONSAFE_REFUSAL_DELAY_MS: String(config.refusalDelayMs),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

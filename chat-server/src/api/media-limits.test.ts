@@ -215,6 +215,36 @@ describe("upload quota and rate per account", () => {
   });
 });
 
+describe("a visitor's upload bandwidth", () => {
+  const env = serverWithAccounts({ companion: ["companion", "pace-staff"] }, { maxUploadBytes: 8 * MiB, visitorUploadBytesPerSecond: MiB });
+
+  /** Sends `bytes` as fast as the socket takes them; resolves with the answer and how long it took. */
+  async function timed(token: string, bytes: number): Promise<{ status: number; ms: number }> {
+    const started = Date.now();
+    const part = upload(env.server, token, bytes);
+    for (let sent = 0; sent < bytes; sent += 256 * 1024) await part.send(Math.min(256 * 1024, bytes - sent));
+    const answer = await part.end();
+    return { status: answer.status, ms: Date.now() - started };
+  }
+
+  it("is paced to ONSAFE_VISITOR_UPLOAD_BYTES_PER_SECOND, its uploads together; staff are not paced", async () => {
+    const visitor = await env.server.registerVisitor();
+    // 3 MiB at 1 MiB/s: at least about 2 s (the first chunks go before any wait). A lower bound only.
+    const alone = await timed(visitor.token, 3 * MiB);
+    expect(alone.status).toBe(200);
+    expect(alone.ms).toBeGreaterThanOrEqual(1800);
+    // Two at once share the pace: 2 x 2 MiB, at least about 3 s for both.
+    const started = Date.now();
+    const both = await Promise.all([timed(visitor.token, 2 * MiB), timed(visitor.token, 2 * MiB)]);
+    expect(both.map((b) => b.status)).toEqual([200, 200]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2800);
+    // A companion's 3 MiB is not held to it (loopback: well under the visitor's 2 s, even on a busy machine).
+    const staff = await timed(env.companion.token, 3 * MiB);
+    expect(staff.status).toBe(200);
+    expect(staff.ms).toBeLessThan(alone.ms);
+  });
+});
+
 describe("downloads at once", () => {
   // 16 MiB: more than loopback's socket buffers hold, so a client that does not read keeps its download going.
   const SIZE = 16 * MiB;

@@ -51,7 +51,12 @@ export function mediaRoutes(hs: Homeserver) {
     if (filename !== undefined && filename.length > 255) throw badJson("File name too long");
     const session = c.get("session");
     const visitor = session.kind === "visitor";
-    const who: Uploader = { userId: session.userId, maxBytes: config.maxUploadBytes, quotaBytes: visitor ? config.visitorMediaMaxBytes : config.staffMediaMaxBytes };
+    const who: Uploader = {
+      userId: session.userId,
+      maxBytes: config.maxUploadBytes,
+      quotaBytes: visitor ? config.visitorMediaMaxBytes : config.staffMediaMaxBytes,
+      bytesPerSecond: visitor ? config.visitorUploadBytesPerSecond : 0,
+    };
     const length = c.req.header("content-length");
     const declared = length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined;
     // Before reading: too large by its Content-Length, then too many uploads.

@@ -42,3 +42,26 @@ export function visitorSendLimit(config: Config): SendLimit {
 export function visitorEphemeralLimit(config: Config): SendLimit {
   return visitorLimit(config.visitorEphemeralPerMinute);
 }
+
+/**
+ * What a visitor's `/sync` answers may weigh in each 10 seconds
+ * (`ONSAFE_VISITOR_SYNC_BYTES_PER_10S`). Each answer is computed, serialised
+ * and written in one go on the server's one thread: an initial sync carrying a
+ * full megabyte of account data costs 20-35 ms, and ten at once, again and
+ * again, kept everyone else's requests waiting for seconds (`npm run bench --
+ * attack`). `check` refuses a sync before any work once the window's bytes are
+ * spent (429 with retry_after_ms); `spend` counts an answer's bytes after it is
+ * made. A visitor's honest syncs weigh a few kilobytes each.
+ */
+export interface SyncBytesLimit {
+  check(session: Session): void;
+  spend(session: Session, bytes: number): void;
+}
+
+export function visitorSyncBytesLimit(config: Config): SyncBytesLimit {
+  const limiter = new RateLimiter(config.visitorSyncBytesPer10s, 10_000);
+  return {
+    check: (session) => { if (session.kind === "visitor") limiter.check(session.userId); },
+    spend: (session, bytes) => { if (session.kind === "visitor") limiter.spend(session.userId, bytes); },
+  };
+}

@@ -9,6 +9,7 @@ import type { Session } from "../services/accounts.ts";
 import type { SyncRequest } from "../services/sync/compute.ts";
 import { parseSyncToken } from "../services/sync-token.ts";
 import { intParam, limitExceeded } from "@onsafe/matrix-basics";
+import { visitorSyncBytesLimit } from "./send-limit.ts";
 
 /** A client over the limit tries again after this long (one of its syncs will have returned by then, or timed out). */
 const SYNC_RETRY_MS = 1000;
@@ -17,11 +18,13 @@ export function syncRoutes(hs: Homeserver) {
   const r = new Hono<AppEnv>({ strict: false });
   /** Open `/sync` requests per account, in memory: one account must not hold the server's connections. */
   const open = new Map<string, number>();
+  const syncBytes = visitorSyncBytesLimit(hs.config);
 
   r.get("/_matrix/client/v3/sync", async (c) => {
     const session = c.get("session");
     const holding = open.get(session.userId) ?? 0;
     if (holding >= hs.config.maxSyncsPerUser) throw limitExceeded(SYNC_RETRY_MS);
+    syncBytes.check(session);
     open.set(session.userId, holding + 1);
     try {
       return await sync(c, session);
@@ -44,15 +47,22 @@ export function syncRoutes(hs: Homeserver) {
     const timeout = intParam(c.req.query("timeout"), 0, hs.config.maxSyncTimeoutMs);
     const deadline = Date.now() + timeout;
     const signal = c.req.raw.signal;
+    // Serialised here, in the same synchronous step as the computing, so the answer's weight is spent
+    // before any other request of the account is looked at (send-limit.ts visitorSyncBytesLimit).
+    const answer = (body: object) => {
+      const text = JSON.stringify(body);
+      syncBytes.spend(session, Buffer.byteLength(text));
+      return c.body(text, 200, { "Content-Type": "application/json" });
+    };
     for (;;) {
       const remaining = deadline - Date.now();
       const waiter = remaining > 0 && request.since ? hs.notifier.wait(session.userId, remaining, signal) : undefined;
       const result = hs.sync.compute(request);
       if (!result.empty || !waiter) {
         waiter?.cancel();
-        return c.json(result.body);
+        return answer(result.body);
       }
-      if (!(await waiter.promise)) return c.json(hs.sync.compute(request).body);
+      if (!(await waiter.promise)) return answer(hs.sync.compute(request).body);
     }
   };
   return r;

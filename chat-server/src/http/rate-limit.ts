@@ -14,10 +14,18 @@ export class RateLimiter {
   /** Counts one hit for `clientKey`; throws M_LIMIT_EXCEEDED with retry_after_ms when over the limit. */
   hit(clientKey: string): void {
     this.check(clientKey);
+    this.spend(clientKey, 1);
+  }
+
+  /**
+   * Counts `amount` (bytes, say) for `clientKey` without checking: for a cost known only
+   * after the work, which `check` refuses once the window's budget is spent.
+   */
+  spend(clientKey: string, amount: number): void {
     const id = this.id(clientKey);
     const entry = this.hits.get(id);
-    if (entry && this.now() - entry.windowStart < this.windowMs) entry.count++;
-    else this.hits.set(id, { count: 1, windowStart: this.now() });
+    if (entry && this.now() - entry.windowStart < this.windowMs) entry.count += amount;
+    else this.hits.set(id, { count: amount, windowStart: this.now() });
   }
 
   /** Throws M_LIMIT_EXCEEDED if `clientKey` has used up its window, without counting a hit. */

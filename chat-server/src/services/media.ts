@@ -26,6 +26,8 @@ export interface Uploader {
   userId: string;
   maxBytes: number;
   quotaBytes: number;
+  /** Bytes a second this account's uploads may arrive at, all together; 0: no bound. */
+  bytesPerSecond: number;
 }
 
 export interface OpenedMedia {
@@ -42,7 +44,8 @@ export class Media {
   private readonly dir: string;
   private readonly rows: MediaStore;
   /** Per account with uploads under way: bytes already stored (read once) and bytes received so far by those uploads. */
-  private readonly usage = new Map<string, { stored: number; inFlight: number; uploads: number }>();
+  /** Per account with uploads under way: bytes kept and arriving, and when its paced uploads may read again. */
+  private readonly usage = new Map<string, { stored: number; inFlight: number; uploads: number; readyAt: number }>();
 
   constructor(store: Store, private readonly writer: Writer, dataDir: string, private readonly serverName: string) {
     this.rows = new MediaStore(store);
@@ -76,13 +79,14 @@ export class Media {
     this.refuseIfNoRoom(who, declared);
     let usage = this.usage.get(who.userId);
     if (!usage) {
-      usage = { stored: who.quotaBytes > 0 ? this.rows.bytesOf(who.userId) : 0, inFlight: 0, uploads: 0 };
+      usage = { stored: who.quotaBytes > 0 ? this.rows.bytesOf(who.userId) : 0, inFlight: 0, uploads: 0, readyAt: 0 };
       this.usage.set(who.userId, usage);
     }
     usage.uploads++;
     const mediaId = randomBytes(24).toString("base64url");
     const partial = join(this.dir, PARTIAL + mediaId);
     let size = 0;
+    let unsynced = 0;
     try {
       const file = await open(partial, "wx", 0o600);
       try {
@@ -92,6 +96,13 @@ export class Media {
           size += chunk.length;
           usage.inFlight += chunk.length;
           await writeAll(file, chunk);
+          // Flushed as it comes, on libuv's threads: left dirty in the page cache, megabytes of uploads made
+          // the database's next fsync (on the server's one thread, synchronous=FULL) wait for them too.
+          if ((unsynced += chunk.length) >= SYNC_EVERY_BYTES) {
+            unsynced = 0;
+            await file.datasync();
+          }
+          if (who.bytesPerSecond > 0) await pace(usage, chunk.length, who.bytesPerSecond);
         }
       } finally {
         await file.close();
@@ -170,6 +181,24 @@ export class Media {
 
 const quotaFull = (quotaBytes: number) =>
   new MatrixError(413, "M_TOO_LARGE", `Upload would take your files past ${quotaBytes} bytes in all`);
+
+/**
+ * Waits until `bytes` more fit the account's pace (its uploads share it): the
+ * next chunk is not read meanwhile, so the client's TCP window fills and it
+ * slows down. At loopback speed one visitor's uploads took a core of the
+ * server's one thread (`npm run bench -- attack`).
+ */
+async function pace(usage: { readyAt: number }, bytes: number, bytesPerSecond: number): Promise<void> {
+  const now = Date.now();
+  usage.readyAt = Math.max(usage.readyAt, now) + (bytes * 1000) / bytesPerSecond;
+  if (usage.readyAt - now > PACE_SLACK_MS) await new Promise((resolve) => setTimeout(resolve, usage.readyAt - now));
+}
+
+/** An upload's file is flushed to disk after each this many bytes. */
+const SYNC_EVERY_BYTES = 1024 * 1024;
+
+/** Ahead of its pace by less than this, an upload reads on without a timer. */
+const PACE_SLACK_MS = 50;
 
 async function writeAll(file: FileHandle, chunk: Uint8Array): Promise<void> {
   let offset = 0;
