@@ -63,7 +63,7 @@ export function mediaRoutes(hs: Homeserver) {
     hs.media.refuseIfNoRoom(who, declared);
     if (visitor) uploads.hit(session.userId);
     const body = streamedBody(c, config.bodyTimeoutMs, config.uploadMinBytesPerSecond);
-    return c.json({ content_uri: await hs.media.upload(who, body, declared, contentType, filename ?? null) });
+    return c.json({ content_uri: await hs.media.upload(who, body, contentType, filename ?? null) });
   });
 
   const serve = async (c: Context<AppEnv>, thumbnail = false) => {

@@ -74,9 +74,10 @@ export class Media {
    * Stores `body` as it arrives; past the size limit or the quota (counting
    * this account's other uploads under way), or when `body` fails (too slow,
    * the client gone), the partial file is removed and nothing is stored.
+   * The caller refuses what its Content-Length already shows to be too much
+   * with `refuseIfNoRoom` first, before reading anything.
    */
-  async upload(who: Uploader, body: AsyncIterable<Uint8Array>, declared: number | undefined, contentType: string, uploadName: string | null): Promise<string> {
-    this.refuseIfNoRoom(who, declared);
+  async upload(who: Uploader, body: AsyncIterable<Uint8Array>, contentType: string, uploadName: string | null): Promise<string> {
     let usage = this.usage.get(who.userId);
     if (!usage) {
       usage = { stored: who.quotaBytes > 0 ? this.rows.bytesOf(who.userId) : 0, inFlight: 0, uploads: 0, readyAt: 0 };
