@@ -8,30 +8,27 @@ import type { Homeserver } from "../services/homeserver.ts";
 import type { Session } from "../services/accounts.ts";
 import type { SyncRequest } from "../services/sync/compute.ts";
 import { parseSyncToken } from "../services/sync-token.ts";
-import { intParam, limitExceeded } from "@onsafe/matrix-basics";
+import { intParam } from "@onsafe/matrix-basics";
+import { Slots } from "../http/slots.ts";
 import { visitorSyncBytesLimit } from "./send-limit.ts";
-
-/** A client over the limit tries again after this long (one of its syncs will have returned by then, or timed out). */
-const SYNC_RETRY_MS = 1000;
 
 export function syncRoutes(hs: Homeserver) {
   const r = new Hono<AppEnv>({ strict: false });
-  /** Open `/sync` requests per account, in memory: one account must not hold the server's connections. */
-  const open = new Map<string, number>();
+  /**
+   * Open `/sync` requests per account, in memory: one account must not hold the server's connections.
+   * Past it 429 with a second's retry (one of its syncs will have returned by then, or timed out).
+   */
+  const open = new Slots(Number.POSITIVE_INFINITY, hs.config.maxSyncsPerUser);
   const syncBytes = visitorSyncBytesLimit(hs.config);
 
   r.get("/_matrix/client/v3/sync", async (c) => {
     const session = c.get("session");
-    const holding = open.get(session.userId) ?? 0;
-    if (holding >= hs.config.maxSyncsPerUser) throw limitExceeded(SYNC_RETRY_MS);
-    syncBytes.check(session);
-    open.set(session.userId, holding + 1);
+    const release = open.take(session.userId);
     try {
+      syncBytes.check(session);
       return await sync(c, session);
     } finally {
-      const left = (open.get(session.userId) ?? 1) - 1;
-      if (left > 0) open.set(session.userId, left);
-      else open.delete(session.userId);
+      release();
     }
   });
 

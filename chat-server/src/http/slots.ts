@@ -1,13 +1,13 @@
 /**
- * Things under way at once (media downloads), bounded in all and per key (an
- * account). Kept in memory, like every limit here.
+ * Things under way at once (media downloads, long-poll syncs), bounded in all
+ * and per key (an account). Kept in memory, like every limit here.
  */
 import { limitExceeded } from "@onsafe/matrix-basics";
 
 /**
  * What a refused client is told to wait. A slot frees when someone's download
- * ends, which nothing predicts; a second is about what a file of a few MB
- * takes to a phone, and matrix-js-sdk honours it.
+ * or sync ends, which nothing predicts; a second is about what a file of a few
+ * MB takes to a phone, and matrix-js-sdk honours it.
  */
 export const SLOT_RETRY_AFTER_MS = 1000;
 
