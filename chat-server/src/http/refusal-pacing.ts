@@ -27,7 +27,7 @@ export function paceRefusals(maxDelayMs: number): MiddlewareHandler {
     await next();
     const error = c.error;
     if (maxDelayMs <= 0 || !(error instanceof MatrixError) || !PACED.has(`${error.status} ${error.errcode}`)) return;
-    const retry = (error.body() as { retry_after_ms?: unknown }).retry_after_ms;
+    const retry = error.extra.retry_after_ms;
     const delay = typeof retry === "number" && retry > 0 ? Math.min(retry, maxDelayMs) : maxDelayMs;
     await pause(delay, c.req.raw.signal);
   };
