@@ -38,8 +38,10 @@ function sendPartTo(to: TestServer, path: string, declared: number, sent: number
     agent: false,
     headers: { "content-type": "application/json", "content-length": String(declared), ...(token ? { authorization: `Bearer ${token}` } : {}) },
   });
-  req.on("error", () => { /* the server may close first */ });
   const answer = new Promise<Partial>((resolve) => {
+    // The server may answer and close before the client has written all it declared: the client's
+    // write then fails (EPIPE, ECONNRESET) before it reads the answer. That is a refusal too, status 0.
+    req.on("error", () => resolve({ status: 0, body: "", closed: Promise.resolve(), socket: req.socket! }));
     req.on("response", (res) => {
       let body = "";
       res.on("data", (chunk) => { body += chunk; });
@@ -76,7 +78,7 @@ describe("200 unauthenticated 1 MiB bodies left unfinished", () => {
   it("do not grow the server's memory: each is refused before it is read", async () => {
     const child = await TestServer.startProcess();
     const rssMiB = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))![1]) / 1024;
-    const clients: { answer: Promise<unknown>; abort: () => void }[] = [];
+    const clients: { answer: Promise<Partial>; abort: () => void }[] = [];
     try {
       for (let i = 0; i < 5; i++) await child.request("GET", "/_matrix/client/versions");
       const before = rssMiB();
@@ -89,7 +91,11 @@ describe("200 unauthenticated 1 MiB bodies left unfinished", () => {
       await new Promise((r) => setTimeout(r, 500));
       const grown = rssMiB() - before;
       console.log(`RSS ${Math.round(before)} MiB before, +${Math.round(grown)} MiB after 200 unfinished bodies`);
-      expect({ answered: answered !== "no answer", grownUnder60MiB: grown < 60, grown: Math.round(grown) }).toMatchObject({ answered: true, grownUnder60MiB: true });
+      // 401 answered, or 0: the connection closed on a client still writing. A server that waited for the
+      // bodies would answer 408 after its body timeout (30 s here), or nothing at all.
+      const statuses = answered === "no answer" ? answered : [...new Set(answered.map((a) => a.status))].sort();
+      expect({ statuses, grownUnder60MiB: grown < 60, grown: Math.round(grown) }).toMatchObject({ grownUnder60MiB: true });
+      expect(statuses === "no answer" ? statuses : statuses.filter((s) => s !== 0 && s !== 401)).toEqual([]);
     } finally {
       for (const c of clients) c.abort();
       await child.close();
