@@ -76,6 +76,8 @@ export interface Config {
   visitorUploadsPerHour: number;
   /** Bytes a second one visitor's uploads may arrive at, all together (staff and bots: no bound). */
   visitorUploadBytesPerSecond: number;
+  /** Bytes a second one visitor's downloads may be read at, all together (staff and bots: no bound). */
+  visitorDownloadBytesPerSecond: number;
   /** Media downloads one visitor may have under way at once. */
   maxDownloadsPerVisitor: number;
   /** Media downloads under way at once, everyone's together. */
@@ -232,6 +234,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
      * other attacks held /versions at p99 0.4-0.5 s (`npm run bench -- attack`).
      */
     visitorUploadBytesPerSecond: envInt(env, "ONSAFE_VISITOR_UPLOAD_BYTES_PER_SECOND", 8 * 1024 * 1024, 0),
+    /**
+     * 8 MiB/s as for uploads: above what a phone receives on LTE and most 5G, so a victim
+     * waits no longer. Twelve of one visitor's downloads starting at once filled
+     * loopback's socket buffers with about 50 MB in their first second, with the other
+     * attacks holding everyone's `/versions` for half a second (`npm run bench -- attack`).
+     */
+    visitorDownloadBytesPerSecond: envInt(env, "ONSAFE_VISITOR_DOWNLOAD_BYTES_PER_SECOND", 8 * 1024 * 1024, 0),
     /**
      * The victim's app fetches one file at a time (a letter, a referral); a Matrix client
      * showing a screen of images opens at most 6 connections to a host over HTTP/1.1.

@@ -245,6 +245,36 @@ describe("a visitor's upload bandwidth", () => {
   });
 });
 
+describe("a visitor's download bandwidth", () => {
+  const env = serverWithAccounts({ companion: ["companion", "download-pace-staff"] }, { maxUploadBytes: 8 * MiB, visitorDownloadBytesPerSecond: MiB });
+
+  async function timed(token: string, mxc: string): Promise<{ bytes: number; ms: number }> {
+    const started = Date.now();
+    const bytes = await download(env.server, token, mxc).readAll();
+    return { bytes, ms: Date.now() - started };
+  }
+
+  it("is paced to ONSAFE_VISITOR_DOWNLOAD_BYTES_PER_SECOND, its downloads together; staff are not paced", async () => {
+    const visitor = await env.server.registerVisitor();
+    const stored = await upload(env.server, visitor.token, 3 * MiB);
+    await stored.send(3 * MiB);
+    const mxc = (await stored.end()).body.content_uri.slice("mxc://".length);
+    // 3 MiB at 1 MiB/s: at least about 2 s (the first chunks go before any wait). A lower bound only.
+    const alone = await timed(visitor.token, mxc);
+    expect(alone.bytes).toBe(3 * MiB);
+    expect(alone.ms).toBeGreaterThanOrEqual(1800);
+    // Two at once share the pace: 2 x 3 MiB, at least about 5 s for both.
+    const started = Date.now();
+    const both = await Promise.all([timed(visitor.token, mxc), timed(visitor.token, mxc)]);
+    expect(both.map((b) => b.bytes)).toEqual([3 * MiB, 3 * MiB]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4800);
+    // A companion's download of the same file is not held to it (loopback: well under the visitor's 2 s, even on a busy machine).
+    const staff = await timed(env.companion.token, mxc);
+    expect(staff.bytes).toBe(3 * MiB);
+    expect(staff.ms).toBeLessThan(alone.ms);
+  });
+});
+
 describe("downloads at once", () => {
   // 16 MiB: more than loopback's socket buffers hold, so a client that does not read keeps its download going.
   const SIZE = 16 * MiB;

@@ -9,7 +9,8 @@
  * uploads an hour (staff, bots and admins: `staffMediaMaxBytes`, no rate);
  * downloads are streamed from disk, at most `maxDownloadsPerVisitor` at once
  * per visitor and `maxDownloads` in all, each slot given back when its answer
- * ends or its client goes away.
+ * ends or its client goes away; a visitor's downloads together are paced to
+ * `visitorDownloadBytesPerSecond`.
  */
 import type { ServerResponse } from "node:http";
 import { type Context, Hono } from "hono";
@@ -77,7 +78,7 @@ export function mediaRoutes(hs: Homeserver) {
         // A client that stopped reading: end the connection, which gives the slot back.
         onStall: () => outgoing?.destroy(),
         onClose: release,
-      });
+      }, session.kind === "visitor" ? { userId: session.userId, bytesPerSecond: config.visitorDownloadBytesPerSecond } : undefined);
     } catch (error) {
       release();
       throw error;

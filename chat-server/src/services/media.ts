@@ -6,7 +6,7 @@
  * goes to a partial file (`.partial-…`, never a servable id) as it arrives,
  * counted against the size limit and the owner's quota as it comes, and is
  * renamed to its id only once whole; a download is read from the file a chunk
- * at a time, as fast as the client takes it.
+ * at a time, as fast as the client takes it (a visitor's: at most at its pace).
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, unlinkSync } from "node:fs";
@@ -43,9 +43,10 @@ export interface OpenedMedia {
 export class Media {
   private readonly dir: string;
   private readonly rows: MediaStore;
-  /** Per account with uploads under way: bytes already stored (read once) and bytes received so far by those uploads. */
   /** Per account with uploads under way: bytes kept and arriving, and when its paced uploads may read again. */
   private readonly usage = new Map<string, { stored: number; inFlight: number; uploads: number; readyAt: number }>();
+  /** Per account with paced downloads under way: how many, and when they may read their next chunk. */
+  private readonly downloading = new Map<string, { downloads: number; readyAt: number }>();
 
   constructor(store: Store, private readonly writer: Writer, dataDir: string, private readonly serverName: string) {
     this.rows = new MediaStore(store);
@@ -135,14 +136,20 @@ export class Media {
    * read on demand (backpressure: nothing is read ahead of the client). A body
    * not pulled for `stallMs` (a client that stopped reading) is given up:
    * `onStall` (the caller ends the connection) and the file is closed.
-   * `onClose` runs once the file is closed, whichever way.
+   * `onClose` runs once the file is closed, whichever way. A `reader` with a
+   * pace reads at most `bytesPerSecond` (its account's paced downloads share it).
    */
-  async open(serverName: string, mediaId: string, when: { stallMs: number; onStall(): void; onClose(): void }): Promise<OpenedMedia | undefined> {
+  async open(
+    serverName: string, mediaId: string,
+    when: { stallMs: number; onStall(): void; onClose(): void },
+    reader?: { userId: string; bytesPerSecond: number },
+  ): Promise<OpenedMedia | undefined> {
     if (serverName !== this.serverName || !/^[A-Za-z0-9_-]{1,64}$/.test(mediaId)) return undefined;
     const row = this.rows.byId(mediaId);
     if (!row) return undefined;
     const file = await open(join(this.dir, mediaId), "r");
     const size = Number(row.size);
+    const paced = reader && reader.bytesPerSecond > 0 ? this.pacedDownload(reader.userId) : undefined;
     let position = 0;
     let closed = false;
     const close = () => {
@@ -150,6 +157,7 @@ export class Media {
       closed = true;
       clearTimeout(stall);
       void file.close().catch(() => undefined);
+      paced?.done();
       when.onClose();
     };
     const stall = setTimeout(() => { when.onStall(); close(); }, when.stallMs);
@@ -157,6 +165,10 @@ export class Media {
       async pull(controller) {
         stall.refresh();
         const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(size - position, 1)));
+        if (paced) {
+          await pace(paced.usage, buffer.length, reader!.bytesPerSecond);
+          if (closed) return;
+        }
         const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
         // Cancelled while reading: the stream is gone already.
         if (closed) return;
@@ -174,6 +186,18 @@ export class Media {
     return { contentType: row.content_type, uploadName: row.upload_name, size, body, close };
   }
 
+  /** The pace shared by `userId`'s downloads under way, and `done` to call once when this one ends. */
+  private pacedDownload(userId: string): { usage: { readyAt: number }; done(): void } {
+    let usage = this.downloading.get(userId);
+    if (!usage) {
+      usage = { downloads: 0, readyAt: 0 };
+      this.downloading.set(userId, usage);
+    }
+    usage.downloads++;
+    const shared = usage;
+    return { usage: shared, done: () => { if (--shared.downloads === 0) this.downloading.delete(userId); } };
+  }
+
   /** Deletes the files of media whose rows are already gone. */
   async removeFiles(mediaIds: string[]): Promise<void> {
     await Promise.all(mediaIds.map((id) => unlink(join(this.dir, id)).catch(() => undefined)));
@@ -184,10 +208,13 @@ const quotaFull = (quotaBytes: number) =>
   new MatrixError(413, "M_TOO_LARGE", `Upload would take your files past ${quotaBytes} bytes in all`);
 
 /**
- * Waits until `bytes` more fit the account's pace (its uploads share it): the
- * next chunk is not read meanwhile, so the client's TCP window fills and it
- * slows down. At loopback speed one visitor's uploads took a core of the
- * server's one thread (`npm run bench -- attack`).
+ * Waits until `bytes` more fit the account's pace (its uploads share one, its
+ * downloads another): an upload's next chunk is not read meanwhile, so the
+ * client's TCP window fills and it slows down; a download's next chunk is not
+ * read from the file. At loopback speed one visitor's uploads took a core of
+ * the server's one thread, and twelve downloads starting at once filled
+ * loopback's socket buffers with about 50 MB in their first second
+ * (`npm run bench -- attack`).
  */
 async function pace(usage: { readyAt: number }, bytes: number, bytesPerSecond: number): Promise<void> {
   const now = Date.now();
@@ -198,7 +225,7 @@ async function pace(usage: { readyAt: number }, bytes: number, bytesPerSecond: n
 /** An upload's file is flushed to disk after each this many bytes. */
 const SYNC_EVERY_BYTES = 1024 * 1024;
 
-/** Ahead of its pace by less than this, an upload reads on without a timer. */
+/** Ahead of its pace by less than this, a transfer reads on without a timer. */
 const PACE_SLACK_MS = 50;
 
 async function writeAll(file: FileHandle, chunk: Uint8Array): Promise<void> {
