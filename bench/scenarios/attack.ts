@@ -38,6 +38,8 @@ const ENCRYPTION = { type: "m.room.encryption", state_key: "", content: { algori
 
 interface Phase {
   probes: number[];
+  /** When each probe in `probes` was sent, in seconds from the phase's start (same order). */
+  sentAt: number[];
   /** Its event loop's thread waited for a core (runnable, not running; /proc schedstat) ${ms(idle)} ms per second idle, ${ms(attacked)} ms per second under attack. The machine's 1-minute load average at the phase's start and end (other work shares these cores). */
   load: [number, number];
   probeErrors: number;
@@ -91,19 +93,21 @@ const PROBE_TIMEOUT_MS = 30_000;
  */
 async function measure(server: ServerProcess, until: Promise<unknown>): Promise<Phase> {
   const agent = new Agent({ keepAlive: true, maxSockets: MAX_PROBES_IN_FLIGHT });
-  const phase: Phase = { probes: [], load: [loadAverage(), 0], probeErrors: 0, probesTimedOut: 0, probesNotSent: 0, rss: [], acceptQueue: [], cpuSeconds: 0, waitSeconds: 0, seconds: 0 };
+  const phase: Phase = { probes: [], sentAt: [], load: [loadAverage(), 0], probeErrors: 0, probesTimedOut: 0, probesNotSent: 0, rss: [], acceptQueue: [], cpuSeconds: 0, waitSeconds: 0, seconds: 0 };
   const url = new URL(server.url);
   const inFlight = new Set<Promise<void>>();
+  let started = performance.now();
   const probe = () => {
     if (inFlight.size >= MAX_PROBES_IN_FLIGHT) { phase.probesNotSent++; return; }
     const t0 = performance.now();
+    const took = (ms: number) => { phase.probes.push(ms); phase.sentAt.push((t0 - started) / 1000); };
     const p = new Promise<void>((resolve) => {
       const req = request({ host: url.hostname, port: url.port, path: "/_matrix/client/versions", agent }, (res) => {
-        res.on("end", () => { phase.probes.push(performance.now() - t0); resolve(); }).resume();
+        res.on("end", () => { took(performance.now() - t0); resolve(); }).resume();
       });
       // A probe unanswered after PROBE_TIMEOUT_MS counts as that long (the figure is then a lower bound), not as missing.
       let timedOut = false;
-      req.setTimeout(PROBE_TIMEOUT_MS, () => { timedOut = true; phase.probes.push(performance.now() - t0); phase.probesTimedOut++; req.destroy(); });
+      req.setTimeout(PROBE_TIMEOUT_MS, () => { timedOut = true; took(performance.now() - t0); phase.probesTimedOut++; req.destroy(); });
       req.on("error", () => { if (!timedOut) phase.probeErrors++; resolve(); });
       req.end();
     });
@@ -113,6 +117,7 @@ async function measure(server: ServerProcess, until: Promise<unknown>): Promise<
   const cpu0 = cpuSecondsOf(server.pid);
   const wait0 = runQueueWaitOf(server.pid);
   const t0 = performance.now();
+  started = t0;
   const probes = setInterval(probe, PROBE_EVERY_MS);
   const port = Number(url.port);
   const rss = setInterval(() => { phase.rss.push(server.rssMb()); phase.acceptQueue.push(acceptQueueOf(port)); }, RSS_EVERY_MS);
@@ -143,6 +148,14 @@ async function uploadFile(url: string, token: string, bytes: number): Promise<{ 
 }
 
 const max = (xs: number[]) => xs.reduce((a, b) => Math.max(a, b), 0);
+
+/** How many probes under attack took P99_TARGET_MS or more, and when they were sent: a stall at the start shows apart from a steady one. */
+function slowProbesText(phase: Phase): string {
+  const slow = phase.sentAt.filter((_, i) => phase.probes[i]! >= P99_TARGET_MS);
+  if (slow.length === 0) return `No probe under attack took ${P99_TARGET_MS} ms or more.`;
+  const seconds = [...new Set(slow.map(Math.floor))].sort((a, b) => a - b);
+  return `Probes under attack that took ${P99_TARGET_MS} ms or more: ${slow.length} of ${phase.probes.length} (p99 is the ${Math.ceil(phase.probes.length / 100)}th slowest), sent in second${seconds.length > 1 ? "s" : ""} ${seconds.join(", ")} of the attack.`;
+}
 
 function countsText(counts: Record<string, number> | undefined): string {
   if (!counts) return "nothing answered";
@@ -231,6 +244,7 @@ export function attack(o: { idleSeconds?: number; attackSeconds?: number; kinds?
           figures,
           notes: [
             `Issue 21's targets: RSS under ${RSS_TARGET_MB} MiB ${rssMet ? "met" : "not met"} (${rssMax.toFixed(0)} MiB), \`/versions\` p99 under ${P99_TARGET_MS} ms ${p99Met ? "met" : "not met"} (${attackProbes.p99.toFixed(1)} ms).`,
+            slowProbesText(attacked),
             ...kinds.map((k) => `${k}: ${countsText(counts[k])}.`),
             ...(kinds.includes("slow-download") && !file.uri ? [`The visitor's ${SHAPE.uploadBytes / 2 ** 20} MiB file for the downloads was refused (${file.refusal}): no downloads ran.`] : []),
             ...(attacked.probesTimedOut + idle.probesTimedOut > 0 ? [`Probes unanswered after ${PROBE_TIMEOUT_MS / 1000} s, counted as ${PROBE_TIMEOUT_MS / 1000} s (so the figure is a lower bound): ${idle.probesTimedOut} idle, ${attacked.probesTimedOut} under attack.`] : []),
