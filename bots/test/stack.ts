@@ -8,6 +8,7 @@
 import { createServer } from "node:net";
 import { MsgType, Preset } from "matrix-js-sdk";
 import { APP_OPENING_FIELD, LANGUAGE_FIELD, type Language } from "@onsafe/schema";
+import type { Config as HomeserverConfig } from "../../chat-server/src/config.ts";
 import { type Account, ENCRYPTION, TestServer } from "../../chat-server/test/harness.ts";
 import { SdkClient } from "../../test-support/sdk-client.ts";
 import { type BotsConfig, botsConfigFromEnv } from "../src/config.ts";
@@ -26,6 +27,8 @@ export interface StackOptions {
   referralAcceptMs?: number;
   /** The service's clock (a hand-moved one for reminders). */
   clock?: Clock;
+  /** Homeserver settings apart from the tests' own (a low limit, say). */
+  homeserver?: Partial<HomeserverConfig>;
 }
 
 export class Stack {
@@ -35,7 +38,7 @@ export class Stack {
 
   static async start(options: StackOptions = {}): Promise<Stack> {
     const botsPort = await freePort();
-    const hs = await TestServer.start({ botsUrl: `http://127.0.0.1:${botsPort}` });
+    const hs = await TestServer.start({ ...options.homeserver, botsUrl: `http://127.0.0.1:${botsPort}` });
     const config: BotsConfig = {
       ...botsConfigFromEnv({}),
       homeserverUrl: hs.url,

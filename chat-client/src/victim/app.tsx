@@ -3,7 +3,7 @@ import { loadKeptSession } from "./device/kept-session.ts";
 import { wipeDevice } from "./device/wipe.ts";
 import { lang, setLang, t } from "../words/i18n.ts";
 import { Deleted } from "./landing/Deleted.tsx";
-import { Landing } from "./landing/Landing.tsx";
+import { Landing, type StartFailure } from "./landing/Landing.tsx";
 import { Restore, type RestoreOutcome } from "./landing/Restore.tsx";
 import { HeldMessages } from "./opening/held-messages.ts";
 import { OpeningScreen } from "./opening/OpeningScreen.tsx";
@@ -22,7 +22,7 @@ export function App() {
   if (kept) setLang(kept.lang);
   const [screen, setScreen] = createSignal<Screen>(kept ? "resuming" : "landing");
   const [session, setSession] = createSignal<VictimSession | null>(null);
-  const [failed, setFailed] = createSignal(false);
+  const [failure, setFailure] = createSignal<StartFailure | null>(null);
   const [opening, setOpening] = createSignal<AppOpening | null>(null);
   const [keeping, setKeeping] = createSignal(true);
   // What the victim answers on the opening screen, in memory only; a start that fails keeps it for the next.
@@ -55,17 +55,19 @@ export function App() {
   // The greeting and first question show at once (from the public config the landing page asked for);
   // the answers are taken while the account, the crypto and the room are made (docs/FIRST-MINUTES.md).
   const start = async (keep: boolean) => {
-    setFailed(false);
+    setFailure(null);
     setKeeping(keep);
     setScreen("opening");
+    const chat = loadChat();
     try {
-      const chat = loadChat();
       setOpening((await fetchPublicConfig()).opening);
       const { VictimSession } = await chat;
       enterChat(await VictimSession.startNew(keep, lang(), held));
     } catch (error) {
       console.warn("onsafe: could not start", error);
-      setFailed(true);
+      // Too many sign-ups from this address (a shelter's Wi-Fi, a phone network): say how long to wait.
+      const wait = (await chat.catch(() => undefined))?.waitAsked(error) ?? null;
+      setFailure(wait === null ? "failed" : { waitMs: wait });
       setScreen("landing");
     }
   };
@@ -89,7 +91,7 @@ export function App() {
   return (
     <Switch>
       <Match when={screen() === "landing"}>
-        <Landing onStart={start} onRestore={() => setScreen("restore")} failed={failed()} />
+        <Landing onStart={start} onRestore={() => setScreen("restore")} failure={failure()} />
       </Match>
       <Match when={screen() === "restore"}>
         <Restore onSubmit={restore} onBack={() => setScreen("landing")} />

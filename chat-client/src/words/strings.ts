@@ -10,7 +10,7 @@
  * queue.title (en), menu.showCode, menu.keepNothing, notKept.note,
  * keepNothing.title, keepNothing.body, keepNothing.confirm, keepNothing.failed,
  * delete.body, recovery.body, recovery.offerTitle, recovery.offerBody,
- * recovery.notNow, recovery.close; restore.tooMany (issue 21).
+ * recovery.notNow, recovery.close; tries.tooMany (issue 21).
  */
 const ko = {
   "app.name": "onsafe",
@@ -43,7 +43,7 @@ const ko = {
   "restore.back": "처음으로",
   "restore.invalid": "복구 코드 형식이 맞지 않아요. 다시 확인해 주세요.",
   "restore.failed": "이 복구 코드로 대화를 열 수 없어요. 다시 확인해 주세요. 오랫동안 열지 않은 대화는 지워졌을 수 있어요.",
-  "restore.tooMany": "이 연결에서 시도가 너무 많았어요. 약 {minutes}분 기다렸다가 다시 해 주세요. 급하면 아래 번호로 전화하세요.",
+  "tries.tooMany": "이 연결에서 시도가 너무 많았어요. 약 {minutes}분 기다렸다가 다시 해 주세요. 급하면 아래 번호로 전화하세요.",
   "restore.working": "대화를 여는 중이에요…",
   "chat.title": "상담",
   "chat.you": "나",
@@ -131,7 +131,7 @@ const en: Record<StringKey, string> = {
   "restore.back": "Back",
   "restore.invalid": "That doesn't look like a recovery code. Please check it.",
   "restore.failed": "We couldn't open a chat with this code. Please check it. A chat not opened for a long time may have been deleted.",
-  "restore.tooMany": "Too many tries from this connection. Please wait about {minutes} min, then try again. If it is urgent, call one of the numbers below.",
+  "tries.tooMany": "Too many tries from this connection. Please wait about {minutes} min, then try again. If it is urgent, call one of the numbers below.",
   "restore.working": "Opening your chat…",
   "chat.title": "Support chat",
   "chat.you": "You",

@@ -3,12 +3,16 @@ import { fetchPublicConfig } from "../../matrix/public-config.ts";
 import { t } from "../../words/i18n.ts";
 import { CrisisLines } from "../parts/CrisisLines.tsx";
 import { TopBar } from "../parts/TopBar.tsx";
+import { tooManyTriesText } from "./too-many-tries.ts";
+
+/** Why "Start" did not open a chat: it failed, or the server asks to wait `waitMs` (429: too many sign-ups from this connection). */
+export type StartFailure = "failed" | { waitMs: number };
 
 /**
  * What onsafe is, what stays private, the crisis lines and one clear action;
  * and, before Start, whether a counsellor is online now.
  */
-export function Landing(props: { onStart: (keep: boolean) => void; onRestore: () => void; failed: boolean }) {
+export function Landing(props: { onStart: (keep: boolean) => void; onRestore: () => void; failure: StartFailure | null }) {
   const [keepNothing, setKeepNothing] = createSignal(false);
   // Unknown (not answered yet, or no answer) says nothing: only a "closed" from the service does.
   const [config] = createResource(() => fetchPublicConfig().catch(() => null));
@@ -37,8 +41,11 @@ export function Landing(props: { onStart: (keep: boolean) => void; onRestore: ()
           <button type="button" class="primary" onClick={() => props.onStart(!keepNothing())}>
             {t("landing.start")}
           </button>
-          <Show when={props.failed}>
-            <p class="error" role="alert">{t("landing.startFailed")}</p>
+          <Show when={props.failure}>
+            {(failure) => {
+              const current = failure();
+              return <p class="error" role="alert">{current === "failed" ? t("landing.startFailed") : tooManyTriesText(current.waitMs)}</p>;
+            }}
           </Show>
           <label class="keep-nothing">
             <input type="checkbox" checked={keepNothing()} onChange={(e) => setKeepNothing(e.currentTarget.checked)} aria-describedby="keep-nothing-hint" />

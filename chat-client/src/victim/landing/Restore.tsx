@@ -2,6 +2,7 @@ import { createSignal, Show } from "solid-js";
 import { t } from "../../words/i18n.ts";
 import { CrisisLines } from "../parts/CrisisLines.tsx";
 import { TopBar } from "../parts/TopBar.tsx";
+import { tooManyTriesText } from "./too-many-tries.ts";
 
 /** `waitMs`: the server refused for too many tries (429) and asks to wait that long. */
 export type RestoreOutcome = "ok" | "invalid" | "failed" | { waitMs: number };
@@ -10,7 +11,7 @@ export type RestoreOutcome = "ok" | "invalid" | "failed" | { waitMs: number };
 function failureText(outcome: Exclude<RestoreOutcome, "ok">): string {
   if (outcome === "invalid") return t("restore.invalid");
   if (outcome === "failed") return t("restore.failed");
-  return t("restore.tooMany", { minutes: Math.max(1, Math.ceil(outcome.waitMs / 60_000)) });
+  return tooManyTriesText(outcome.waitMs);
 }
 
 /** Enter the recovery code to open the chat on this browser. */

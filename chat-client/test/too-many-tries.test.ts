@@ -1,11 +1,13 @@
 /**
  * Issue 21, in Chromium at 360×640 against the real service: when the server
- * refuses a recovery code for too many tries from this address (429, a
- * shared address's guesses counting too), the Restore screen says so and how
- * long to wait, in the victim's language, with quick exit and the crisis
- * lines still there. It used to say "We couldn't open a chat with this code.
- * Please check it.", which sends a frightened person back to a code that was
- * never the problem.
+ * refuses for too many tries from this address (429, others behind a shared
+ * address counting too), the victim app says so and how long to wait, in the
+ * victim's language, with quick exit and the crisis lines still there.
+ * - A recovery code: it used to say "We couldn't open a chat with this code.
+ *   Please check it.", which sends a frightened person back to a code that
+ *   was never the problem.
+ * - "Start chatting" past the address's sign-ups an hour: it used to say "try
+ *   again in a moment", for a wait of up to an hour.
  */
 import { expect, it } from "vitest";
 import { POW_REQUIRED_ERRCODE, proofOfWorkChallengeIn, PROOF_OF_WORK_STAGE, solveProofOfWork } from "@onsafe/schema/proof-of-work";
@@ -13,7 +15,9 @@ import { screenshot, seriousAxeViolations } from "../../test-support/browser.ts"
 import { useBrowserStack } from "./browser-stack.ts";
 import { VictimPage } from "./victim-page.ts";
 
-const env = useBrowserStack();
+/** Sign-ups an hour from one address, low here so this machine's address runs out of them. */
+const SIGN_UPS_PER_HOUR = 2;
+const env = useBrowserStack({ stack: { homeserver: { visitorRegistrationsPerWindow: SIGN_UPS_PER_HOUR } } });
 
 /** A recovery code of the right shape for an account that does not exist: every try with it is a wrong password. */
 const NOBODYS_CODE = "abcd-efgh-ijkm-npqr-stuv-wxyz-2345-6789-abcd";
@@ -68,4 +72,24 @@ it("says 'too many tries, wait about N minutes' on a 429, in both languages, wit
   expect(await alert.textContent()).toBe("이 연결에서 시도가 너무 많았어요. 약 1분 기다렸다가 다시 해 주세요. 급하면 아래 번호로 전화하세요.");
   expect(await page.getByRole("button", { name: /^빠른 나가기/ }).isVisible()).toBe(true);
   await screenshot(page, "restore-too-many-ko");
+});
+
+it("says 'too many tries, wait about N minutes' when Start is refused for too many sign-ups from this address", async () => {
+  // Others behind the same address have started chats until the hour's sign-ups are used up.
+  for (let i = 0; i < SIGN_UPS_PER_HOUR; i++) await env.stack.hs.registerVisitor();
+  const victim = await VictimPage.open(await env.phone(), env.stack.hs.url);
+  const page = victim.page;
+  await page.getByRole("button", { name: "Start chatting" }).click();
+  const alert = page.getByRole("alert");
+  await expect.poll(() => alert.textContent(), { timeout: 60_000 }).toMatch(/./);
+  // The hour's window began with the sign-ups above: the wait is just under 60 minutes.
+  expect(await alert.textContent()).toBe("Too many tries from this connection. Please wait about 60 min, then try again. If it is urgent, call one of the numbers below.");
+  expect(await page.getByRole("button", { name: /^Quick exit/ }).isVisible()).toBe(true);
+  expect(await page.getByRole("link", { name: /^1366/ }).first().isVisible()).toBe(true);
+  expect(await seriousAxeViolations(page)).toEqual([]);
+  await screenshot(page, "start-too-many-en");
+
+  await page.getByRole("button", { name: "한국어" }).click();
+  expect(await alert.textContent()).toBe("이 연결에서 시도가 너무 많았어요. 약 60분 기다렸다가 다시 해 주세요. 급하면 아래 번호로 전화하세요.");
+  await screenshot(page, "start-too-many-ko");
 });
