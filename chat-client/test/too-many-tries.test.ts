@@ -93,3 +93,17 @@ it("says 'too many tries, wait about N minutes' when Start is refused for too ma
   expect(await alert.textContent()).toBe("이 연결에서 시도가 너무 많았어요. 약 60분 기다렸다가 다시 해 주세요. 급하면 아래 번호로 전화하세요.");
   await screenshot(page, "start-too-many-ko");
 });
+
+it("the console's sign-in says how long to wait too, not always 'in a minute'", async () => {
+  await guessWrongUntilPaused(8_000);
+  const page = await (await env.tablet()).newPage();
+  await page.goto(`${env.stack.hs.url}/console`);
+  await page.getByRole("textbox", { name: "Username" }).fill("companion-nobody");
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  const alert = page.getByRole("alert");
+  await expect.poll(() => alert.textContent(), { timeout: 60_000 }).toMatch(/./);
+  // The pause asked is 8-60 s: about 1 min, from the server's retry_after_ms.
+  expect(await alert.textContent()).toBe("Too many attempts. Please try again in about 1 min.");
+  await screenshot(page, "console-signin-too-many");
+});

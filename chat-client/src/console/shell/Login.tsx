@@ -1,29 +1,7 @@
 import { createSignal, Show } from "solid-js";
 import { ct } from "./ct.ts";
-import { OpsError } from "./ops-client.ts";
-import { si } from "./signin-strings.ts";
+import { signInFailure } from "./sign-in-failure.ts";
 import type { StaffSession } from "./staff-session.ts";
-
-/**
- * What went wrong, said as it is: only the homeserver's refusal of the
- * password is "wrong username or password" (a crypto store that would not
- * open used to be reported so too, issue 19).
- */
-async function failure(caught: unknown): Promise<string> {
-  if (caught instanceof OpsError) return caught.status === 403 ? ct("login.notStaff") : ct("error.ops");
-  // The session's code itself could not be loaded: the server is out of reach.
-  const session = await import("./staff-session.ts").catch(() => null);
-  if (!session) return si("login.unreachable");
-  if (!(caught instanceof session.SignInError)) return si("login.other", { error: String(caught), errcode: "—" });
-  if (caught.stage === "keys") return si("login.keys", { error: caught.message });
-  switch (caught.errcode) {
-    case "M_FORBIDDEN": return ct("login.failed");
-    case "M_LIMIT_EXCEEDED": return si("login.limited");
-    case "M_USER_DEACTIVATED": return si("login.deactivated");
-    case undefined: return si("login.unreachable");
-    default: return si("login.other", { error: caught.message, errcode: caught.errcode });
-  }
-}
 
 export function Login(props: { onSignedIn: (session: StaffSession) => void }) {
   const [username, setUsername] = createSignal("");
@@ -42,7 +20,7 @@ export function Login(props: { onSignedIn: (session: StaffSession) => void }) {
       props.onSignedIn(session);
     } catch (caught) {
       if (session) await session.signOut();
-      setError(await failure(caught));
+      setError(await signInFailure(caught));
     } finally {
       setWorking(false);
     }

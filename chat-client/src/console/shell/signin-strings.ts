@@ -4,7 +4,7 @@ import type { Lang } from "../../words/strings.ts";
 
 // review: unreviewed wording (issue 19)
 const ko = {
-  "login.limited": "시도가 너무 많았어요. 1분 뒤에 다시 해 주세요.",
+  "login.limited": "시도가 너무 많았어요. 약 {minutes}분 뒤에 다시 해 주세요.",
   "login.deactivated": "사용이 중지된 계정이에요. 관리자에게 문의해 주세요.",
   "login.unreachable": "서버에 연결하지 못했어요. 인터넷 연결을 확인하고 다시 시도해 주세요.",
   "login.other": "로그인하지 못했어요: {error} ({errcode})",
@@ -58,7 +58,7 @@ type SigninKey = keyof typeof ko;
 
 // review: unreviewed wording (issue 19)
 const en: Record<SigninKey, string> = {
-  "login.limited": "Too many attempts. Please try again in a minute.",
+  "login.limited": "Too many attempts. Please try again in about {minutes} min.",
   "login.deactivated": "This account has been switched off. Please ask your supervisor.",
   "login.unreachable": "Could not reach the server. Check the connection and try again.",
   "login.other": "Could not sign in: {error} ({errcode})",

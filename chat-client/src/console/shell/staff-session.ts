@@ -7,7 +7,7 @@
  * computer is removed first (docs/CONSOLE.md "Sign-in and keys").
  */
 import { ClientEvent, createClient, MatrixError, MemoryStore, PendingEventOrdering, RoomEvent, RoomMemberEvent, type MatrixClient, type RoomMember } from "matrix-js-sdk";
-import { loginWithProof } from "../../matrix/proof-of-work.ts";
+import { loginWithProof, waitAsked } from "../../matrix/proof-of-work.ts";
 import { OpsClient } from "./ops-client.ts";
 import { SecretKeyCache } from "./staff-keys.ts";
 
@@ -33,6 +33,11 @@ export class SignInError extends Error {
 
   get errcode(): string | undefined {
     return this.reason instanceof MatrixError ? this.reason.errcode : undefined;
+  }
+
+  /** How long the server asks to wait before the next try (429), or null. */
+  get waitAskedMs(): number | null {
+    return waitAsked(this.reason);
   }
 }
 
