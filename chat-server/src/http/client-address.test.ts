@@ -54,6 +54,17 @@ describe("client address", () => {
     expect(resolveClientAddress(list, "10.1.2.3", undefined)).toBe("10.1.2.3");
     expect(resolveClientAddress(list, "192.0.2.1", "2.2.2.2")).toBe("192.0.2.1");
     expect(() => trustedProxyList(["10.0.0.0/33"])).toThrow(/ONSAFE_TRUSTED_PROXIES/);
+  });
+
+  it("reads a hop written with its port (some proxies and load balancers add it): 1.2.3.4:5678, [2001:db8::1]:443", () => {
+    const list = trustedProxyList(["10.0.0.0/8"]);
+    expect(resolveClientAddress(list, "10.1.2.3", "203.0.113.9:51234")).toBe("203.0.113.9");
+    expect(resolveClientAddress(list, "10.1.2.3", "[2001:db8::1]:443")).toBe("2001:db8::1");
+    expect(resolveClientAddress(list, "10.1.2.3", "203.0.113.9:51234, 10.0.0.7:8080")).toBe("203.0.113.9");
+    // A bare IPv6 address is not read as one with a port.
+    expect(resolveClientAddress(list, "10.1.2.3", "2001:db8::1")).toBe("2001:db8::1");
+    // Nor is anything else that merely ends in digits.
+    expect(resolveClientAddress(list, "10.1.2.3", "1.2.3:4")).toBe("10.1.2.3");
     expect(() => trustedProxyList(["proxy.example"])).toThrow(/ONSAFE_TRUSTED_PROXIES/);
   });
 });

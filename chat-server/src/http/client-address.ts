@@ -32,9 +32,15 @@ export function trustedProxyList(entries: readonly string[]): BlockList {
   return list;
 }
 
-/** `::ffff:10.0.0.1` (an IPv4 peer on a dual-stack socket) as `10.0.0.1`; an IPv6 address in brackets without them. */
+/**
+ * `::ffff:10.0.0.1` (an IPv4 peer on a dual-stack socket) as `10.0.0.1`; an
+ * IPv6 address in brackets without them; a hop written with its port, as some
+ * proxies and load balancers do (`1.2.3.4:5678`, `[2001:db8::1]:443`), without it.
+ */
 function normalise(address: string): string {
-  const bare = address.trim().replace(/^\[(.*)\]$/, "$1");
+  const trimmed = address.trim();
+  const withPort = /^(\d+\.\d+\.\d+\.\d+):\d{1,5}$/.exec(trimmed) ?? /^\[([^\]]+)\]:\d{1,5}$/.exec(trimmed);
+  const bare = withPort ? withPort[1]! : trimmed.replace(/^\[(.*)\]$/, "$1");
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(bare);
   return mapped ? mapped[1]! : bare;
 }
