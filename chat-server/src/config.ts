@@ -27,6 +27,8 @@ export interface Config {
   /** Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the client (http/client-address.ts). */
   trustedProxies: string[];
   visitorMaxRooms: number;
+  /** Devices one visitor keeps; a login past it signs out the oldest (services/accounts.ts). */
+  visitorMaxDevices: number;
   /** Writes one visitor may make per minute: room events, account data, to-device, keys, key backup, filters… (api/send-limit.ts). */
   visitorSendsPerMinute: number;
   /** Read receipts, read markers and typing notices one visitor may send per minute, apart from `visitorSendsPerMinute`. */
@@ -125,6 +127,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     trustedProxies: (env.ONSAFE_TRUSTED_PROXIES ?? "").split(",").map((entry) => entry.trim()).filter((entry) => entry !== ""),
     /** Rooms one visitor may create in all (a conversation each; the bots create the others). */
     visitorMaxRooms: envInt(env, "ONSAFE_VISITOR_MAX_ROOMS", 10),
+    /**
+     * A victim opens her chat on a phone, perhaps a second phone or a shelter's computer,
+     * and again after clearing a browser: a handful. Each login made a device with its keys
+     * without bound, so a script with one recovery code could fill the database.
+     */
+    visitorMaxDevices: envInt(env, "ONSAFE_VISITOR_MAX_DEVICES", 10, 1),
     /** Far above a person typing or sharing a batch of screenshots; a script flooding a companion hits it. */
     visitorSendsPerMinute: envInt(env, "ONSAFE_VISITOR_SENDS_PER_MINUTE", 60),
     /**

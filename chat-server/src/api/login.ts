@@ -28,8 +28,10 @@ export function loginRoutes(hs: Homeserver) {
     // After a few failures from the address a guess must also carry a solved challenge (docs/PROOF-OF-WORK.md).
     await hs.passwordGuesses.attempt(address, () => hs.accounts.checkPassword(userId, password), { payload: body[PROOF_OF_WORK_STAGE] });
     // A visitor's device stays unnamed, whatever the client sends (services/policy.ts mayNameDevices).
-    const named = mayNameDevices(hs.accounts.kindOf(userId)!) ? displayName : undefined;
-    const result = await hs.accounts.issueToken(userId, deviceId, named);
+    const kind = hs.accounts.kindOf(userId)!;
+    const named = mayNameDevices(kind) ? displayName : undefined;
+    // A visitor keeps at most visitorMaxDevices: past it, a login signs out the oldest.
+    const result = await hs.accounts.issueToken(userId, deviceId, named, kind === "visitor" ? hs.config.visitorMaxDevices : undefined);
     return c.json({ ...result, well_known: { "m.homeserver": { base_url: hs.config.publicBaseUrl } } });
   });
 

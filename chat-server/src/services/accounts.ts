@@ -78,14 +78,27 @@ export class Accounts {
     });
   }
 
-  /** Creates (or reuses) a device and issues a new access token for it. */
-  async issueToken(userId: string, deviceId?: string, displayName?: string): Promise<LoginResult> {
+  /**
+   * Creates (or reuses) a device and issues a new access token for it. With
+   * `maxDevices` (a visitor's), a new device past that many signs out the
+   * user's oldest ones, as a logout would: a visitor's logins must not add
+   * devices and keys without bound.
+   */
+  async issueToken(userId: string, deviceId?: string, displayName?: string, maxDevices?: number): Promise<LoginResult> {
     const token = `onsafe_${randomToken(32)}`;
     const device = deviceId ?? randomAlnum(10).toUpperCase();
-    await this.writer.write(() => {
+    await this.writer.write((ctx) => {
       this.rows.insertDeviceIfNew({
         user_id: userId, device_id: device, display_name: displayName ?? null, created_ts: Date.now(),
       });
+      if (maxDevices !== undefined) {
+        const others = this.rows.deviceIdsOldestFirst(userId).filter((id) => id !== device);
+        const over = others.length + 1 - maxDevices;
+        if (over > 0) {
+          for (const oldest of others.slice(0, over)) this.rows.deleteDevice(userId, oldest);
+          this.deviceLists.recordChange(ctx, userId);
+        }
+      }
       // Logging in again as an existing device replaces that device's old tokens (spec: /login device_id).
       this.rows.deleteTokensOfDevice(userId, device);
       this.rows.insertToken({

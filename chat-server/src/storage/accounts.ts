@@ -59,6 +59,12 @@ export class AccountsStore {
     return this.store.all(this.store.q.selectFrom("devices").select(["device_id", "display_name"]).where("user_id", "=", userId));
   }
 
+  /** The user's device ids, the longest-standing first. */
+  deviceIdsOldestFirst(userId: string): string[] {
+    return this.store.all(this.store.q.selectFrom("devices").select("device_id").where("user_id", "=", userId)
+      .orderBy("created_ts").orderBy("device_id")).map((d) => d.device_id);
+  }
+
   device(userId: string, deviceId: string) {
     return this.store.first(this.store.q.selectFrom("devices").select(["device_id", "display_name"])
       .where("user_id", "=", userId).where("device_id", "=", deviceId));
