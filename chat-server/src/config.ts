@@ -78,6 +78,8 @@ export interface Config {
   visitorUploadsPerHour: number;
   /** Bytes a second one visitor's uploads may arrive at, all together (staff and bots: no bound). */
   visitorUploadBytesPerSecond: number;
+  /** Bytes uploads leave free on the media's disk (the database's too); 0: no check. */
+  mediaMinFreeBytes: number;
   /** Bytes a second one visitor's downloads may be read at, all together (staff and bots: no bound). */
   visitorDownloadBytesPerSecond: number;
   /** Media downloads one visitor may have under way at once. */
@@ -248,6 +250,13 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
      * loopback's socket buffers with about 50 MB in their first second, with the other
      * attacks holding everyone's `/versions` for half a second (`npm run bench -- attack`).
      */
+    /**
+     * Visitors' quotas (512 MiB each) bound one person, not thousands: before the disk
+     * fills, uploads stop, so the database beside them can still commit (a full disk
+     * fails every write: nobody could send, sign in or be helped). 1 GiB leaves room for
+     * the database to grow meanwhile and for the operator to act.
+     */
+    mediaMinFreeBytes: envInt(env, "ONSAFE_MEDIA_MIN_FREE_BYTES", 1024 * 1024 * 1024, 0),
     visitorDownloadBytesPerSecond: envInt(env, "ONSAFE_VISITOR_DOWNLOAD_BYTES_PER_SECOND", 8 * 1024 * 1024, 0),
     /**
      * The victim's app fetches one file at a time (a letter, a referral); a Matrix client

@@ -62,6 +62,7 @@ export function mediaRoutes(hs: Homeserver) {
     const declared = length !== undefined && /^\d+$/.test(length) ? Number(length) : undefined;
     // Before reading: too large by its Content-Length, then too many uploads.
     hs.media.refuseIfNoRoom(who, declared);
+    await hs.media.refuseIfDiskFull(declared ?? config.maxUploadBytes);
     if (visitor) uploads.hit(session.userId);
     const body = streamedBody(c, config.bodyTimeoutMs, config.uploadMinBytesPerSecond);
     return c.json({ content_uri: await hs.media.upload(who, body, contentType, filename ?? null) });

@@ -79,7 +79,7 @@ export class Homeserver {
     this.accountData = new AccountData(store, this.writer, { maxEntries: config.accountDataMaxEntries, maxBytes: config.accountDataMaxBytes });
     this.filters = new Filters(store, this.writer, { maxPerAccount: config.maxFiltersPerAccount, maxBytes: config.filterMaxBytes });
     this.keyBackup = new KeyBackup(store, this.writer);
-    this.media = new Media(store, this.writer, config.dataDir, config.serverName);
+    this.media = new Media(store, this.writer, config.dataDir, config.serverName, { minFreeBytes: config.mediaMinFreeBytes, adminContact: config.publicBaseUrl });
     this.profiles = new Profiles(store, this.writer, this.accounts, this.rooms);
     this.redactions = new Redactions(store, this.writer, this.events, this.rooms);
     this.deactivation = new Deactivation(store, this.writer, this.memberships, this.rooms, this.deviceLists, this.media);

@@ -10,7 +10,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, unlinkSync } from "node:fs";
-import { type FileHandle, open, rename, unlink } from "node:fs/promises";
+import { type FileHandle, open, rename, statfs, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { MatrixError, tooLarge } from "@onsafe/matrix-basics";
 import type { Store } from "../storage/database.ts";
@@ -48,7 +48,15 @@ export class Media {
   /** Per account with paced downloads under way: how many, and when they may read their next chunk. */
   private readonly downloading = new Map<string, { downloads: number; readyAt: number }>();
 
-  constructor(store: Store, private readonly writer: Writer, dataDir: string, private readonly serverName: string) {
+  /**
+   * `disk.minFreeBytes`: uploads stop this far before the disk (which holds the
+   * database too) is full; 0: no check. `disk.adminContact`: where a refused
+   * uploader may turn (the spec's `admin_contact`).
+   */
+  constructor(
+    store: Store, private readonly writer: Writer, dataDir: string, private readonly serverName: string,
+    private readonly disk: { minFreeBytes: number; adminContact: string } = { minFreeBytes: 0, adminContact: "" },
+  ) {
     this.rows = new MediaStore(store);
     this.dir = join(dataDir, "media");
     mkdirSync(this.dir, { recursive: true, mode: 0o700 });
@@ -68,6 +76,19 @@ export class Media {
       const usage = this.usage.get(who.userId);
       const used = usage ? usage.stored + usage.inFlight : this.rows.bytesOf(who.userId);
       if (used + declared > who.quotaBytes) throw quotaFull(who.quotaBytes);
+    }
+  }
+
+  /**
+   * Refuses (403 M_RESOURCE_LIMIT_EXCEEDED) an upload of `bytes` that would
+   * leave less than `disk.minFreeBytes` free on the media's disk: a full disk
+   * would fail every commit of the database beside it.
+   */
+  async refuseIfDiskFull(bytes: number): Promise<void> {
+    if (this.disk.minFreeBytes <= 0) return;
+    const { bavail, bsize } = await statfs(this.dir);
+    if (bavail * bsize - bytes < this.disk.minFreeBytes) {
+      throw new MatrixError(403, "M_RESOURCE_LIMIT_EXCEEDED", "The server has no room for files now; messages still go", { admin_contact: this.disk.adminContact });
     }
   }
 
@@ -103,6 +124,8 @@ export class Media {
           if ((unsynced += chunk.length) >= SYNC_EVERY_BYTES) {
             unsynced = 0;
             await file.datasync();
+            // Others' uploads may be filling the disk too: each megabyte, what is left is looked at again.
+            await this.refuseIfDiskFull(0);
           }
           if (who.bytesPerSecond > 0) await pace(usage, chunk.length, who.bytesPerSecond);
         }
