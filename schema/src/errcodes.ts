@@ -23,6 +23,7 @@ export const ERRCODES = [
   "M_BAD_STATE",
   "M_EXCLUSIVE",
   "M_WEAK_PASSWORD",
+  "M_RESOURCE_LIMIT_EXCEEDED",
   // onsafe's own (issue 21): a password guess must carry a solved proof-of-work challenge (schema/src/proof-of-work.ts)
   "ORG.ONSAFE.POW_REQUIRED",
 ] as const;
