@@ -74,20 +74,27 @@ function registrationChallenge(error: unknown): { session?: string; challenge: P
 }
 
 /**
- * `POST /login`; when the server asks for proof of work first (401
- * ORG.ONSAFE.POW_REQUIRED: this address guessed wrong a few times), the same
- * login once more with the challenge solved. Any other refusal (a wrong
- * password, 429 wait) is thrown as it came.
+ * Sends a password request (a login, or a password confirmation's auth dict)
+ * through `send`; when the server asks for proof of work first (401
+ * ORG.ONSAFE.POW_REQUIRED: this address guessed wrong a few times, a shared
+ * address's others included), sends it once more with the challenge solved,
+ * `send` adding `proof` to its body. Any other refusal (a wrong password, 429
+ * wait) is thrown as it came.
  */
-export async function loginWithProof(client: MatrixClient, request: LoginRequest): Promise<LoginResponse> {
+export async function withProofIfAsked<T>(send: (proof: Record<string, string>) => Promise<T>): Promise<T> {
   try {
-    return await client.loginRequest(request);
+    return await send({});
   } catch (error) {
     const challenge = error instanceof MatrixError && error.errcode === POW_REQUIRED_ERRCODE ? proofOfWorkChallengeIn(error.data) : undefined;
     if (!challenge) throw error;
     const payload = await solveInBackground(challenge);
-    return client.loginRequest({ ...request, [PROOF_OF_WORK_STAGE]: payload });
+    return send({ [PROOF_OF_WORK_STAGE]: payload });
   }
+}
+
+/** `POST /login`, with proof of work when the server asks for it (`withProofIfAsked`). */
+export function loginWithProof(client: MatrixClient, request: LoginRequest): Promise<LoginResponse> {
+  return withProofIfAsked((proof) => client.loginRequest({ ...request, ...proof }));
 }
 
 /** How long the server asks to wait before trying again (429 M_LIMIT_EXCEEDED), or null for any other error. */

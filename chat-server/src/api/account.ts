@@ -10,6 +10,7 @@ import { assertAcceptablePassword } from "../services/passwords.ts";
 import { assertMayNameDevices } from "../services/policy.ts";
 import type { SendLimit } from "./send-limit.ts";
 import { badJson, type JsonObject, MatrixError, notFound, optionalBoolean, requireString, stringArray } from "@onsafe/matrix-basics";
+import { POW_REQUIRED_ERRCODE, PROOF_OF_WORK_STAGE } from "@onsafe/schema";
 
 /** Password changes and device deletions spend a visitor's send budget (`sendLimit`): each is a hash or a device-list change others' syncs hear of. */
 export function accountRoutes(hs: Homeserver, sendLimit: SendLimit) {
@@ -91,7 +92,9 @@ export function accountRoutes(hs: Homeserver, sendLimit: SendLimit) {
  * UIA for sensitive account changes: the password where the account has one;
  * passwordless visitors confirm with m.login.dummy (their token is their only credential).
  * Password guesses share the login's limit per client address (services/password-guesses.ts):
- * a refused guess is a 429, its password not checked.
+ * a refused guess is a 429, its password not checked; after a few failures from the address
+ * the auth dict must also carry a solved challenge under `org.onsafe.pow`, as a login must
+ * (401 ORG.ONSAFE.POW_REQUIRED with the challenge; docs/PROOF-OF-WORK.md).
  */
 export async function confirmIdentity(hs: Homeserver, session: Session, body: JsonObject, clientAddress: string): Promise<void> {
   const hasPassword = !!hs.accounts.getUser(session.userId)?.password_hash;
@@ -100,9 +103,9 @@ export async function confirmIdentity(hs: Homeserver, session: Session, body: Js
   if (auth.type !== "m.login.password") return;
   try {
     const password = requireString(auth, "password");
-    await hs.passwordGuesses.attempt(clientAddress, () => hs.accounts.checkPassword(session.userId, password));
+    await hs.passwordGuesses.attempt(clientAddress, () => hs.accounts.checkPassword(session.userId, password), { payload: auth[PROOF_OF_WORK_STAGE] });
   } catch (error) {
-    if (error instanceof MatrixError && error.errcode === "M_LIMIT_EXCEEDED") throw error;
+    if (error instanceof MatrixError && (error.errcode === "M_LIMIT_EXCEEDED" || error.errcode === POW_REQUIRED_ERRCODE)) throw error;
     throw new UiaRequired(flows, auth.session, error as never);
   }
 }

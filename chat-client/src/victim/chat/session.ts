@@ -36,7 +36,7 @@ import type { Lang } from "../../words/strings.ts";
 import { BotRooms } from "./bot-rooms.ts";
 import { type AppOpening, fetchPublicConfig } from "../../matrix/public-config.ts";
 import { restoreKeyBackup, setUpKeyBackup } from "../../matrix/key-backup.ts";
-import { loginWithProof, registerWithProof } from "../../matrix/proof-of-work.ts";
+import { loginWithProof, registerWithProof, withProofIfAsked } from "../../matrix/proof-of-work.ts";
 import { ownDeviceKeysUploaded } from "./own-device-keys.ts";
 import { createdBy, resend } from "../../matrix/room-view.ts";
 
@@ -336,10 +336,12 @@ export class VictimSession {
       const rooms = [this.roomId, ...this.botRooms.all()].filter((id) => id !== null);
       await Promise.all(rooms.map((id) => this.client.leave(id).catch(() => undefined)));
       performance.mark("onsafe:delete:left");
-      await this.client.deactivateAccount(
-        { type: "m.login.password", identifier: { type: "m.id.user", user: this.login.userId }, password: await derivePassword(this.login.secret) },
+      const password = await derivePassword(this.login.secret);
+      // Others behind this address may have guessed wrong: the server may ask for proof of work first.
+      await withProofIfAsked((proof) => this.client.deactivateAccount(
+        { type: "m.login.password", identifier: { type: "m.id.user", user: this.login.userId }, password, ...proof },
         true,
-      );
+      ));
     } catch (error) {
       this.deleting = false;
       throw error;
