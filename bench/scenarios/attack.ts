@@ -96,18 +96,18 @@ async function measure(server: ServerProcess, until: Promise<unknown>): Promise<
   const phase: Phase = { probes: [], sentAt: [], load: [loadAverage(), 0], probeErrors: 0, probesTimedOut: 0, probesNotSent: 0, rss: [], acceptQueue: [], cpuSeconds: 0, waitSeconds: 0, seconds: 0 };
   const url = new URL(server.url);
   const inFlight = new Set<Promise<void>>();
-  let started = performance.now();
+  // Sent on the interval below, so only once `t0`, the phase's start, is set.
   const probe = () => {
     if (inFlight.size >= MAX_PROBES_IN_FLIGHT) { phase.probesNotSent++; return; }
-    const t0 = performance.now();
-    const took = (ms: number) => { phase.probes.push(ms); phase.sentAt.push((t0 - started) / 1000); };
+    const sent = performance.now();
+    const took = (ms: number) => { phase.probes.push(ms); phase.sentAt.push((sent - t0) / 1000); };
     const p = new Promise<void>((resolve) => {
       const req = request({ host: url.hostname, port: url.port, path: "/_matrix/client/versions", agent }, (res) => {
-        res.on("end", () => { took(performance.now() - t0); resolve(); }).resume();
+        res.on("end", () => { took(performance.now() - sent); resolve(); }).resume();
       });
       // A probe unanswered after PROBE_TIMEOUT_MS counts as that long (the figure is then a lower bound), not as missing.
       let timedOut = false;
-      req.setTimeout(PROBE_TIMEOUT_MS, () => { timedOut = true; took(performance.now() - t0); phase.probesTimedOut++; req.destroy(); });
+      req.setTimeout(PROBE_TIMEOUT_MS, () => { timedOut = true; took(performance.now() - sent); phase.probesTimedOut++; req.destroy(); });
       req.on("error", () => { if (!timedOut) phase.probeErrors++; resolve(); });
       req.end();
     });
@@ -117,7 +117,6 @@ async function measure(server: ServerProcess, until: Promise<unknown>): Promise<
   const cpu0 = cpuSecondsOf(server.pid);
   const wait0 = runQueueWaitOf(server.pid);
   const t0 = performance.now();
-  started = t0;
   const probes = setInterval(probe, PROBE_EVERY_MS);
   const port = Number(url.port);
   const rss = setInterval(() => { phase.rss.push(server.rssMb()); phase.acceptQueue.push(acceptQueueOf(port)); }, RSS_EVERY_MS);
@@ -154,7 +153,7 @@ function slowProbesText(phase: Phase): string {
   const slow = phase.sentAt.filter((_, i) => phase.probes[i]! >= P99_TARGET_MS);
   if (slow.length === 0) return `No probe under attack took ${P99_TARGET_MS} ms or more.`;
   const seconds = [...new Set(slow.map(Math.floor))].sort((a, b) => a - b);
-  return `Probes under attack that took ${P99_TARGET_MS} ms or more: ${slow.length} of ${phase.probes.length} (p99 is the ${Math.ceil(phase.probes.length / 100)}th slowest), sent in second${seconds.length > 1 ? "s" : ""} ${seconds.join(", ")} of the attack.`;
+  return `Probes under attack that took ${P99_TARGET_MS} ms or more: ${slow.length} of ${phase.probes.length} (p99 is number ${Math.ceil(phase.probes.length / 100)} from the slowest), sent in second${seconds.length > 1 ? "s" : ""} ${seconds.join(", ")} of the attack.`;
 }
 
 function countsText(counts: Record<string, number> | undefined): string {

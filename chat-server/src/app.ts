@@ -29,7 +29,8 @@ const PUBLIC_PATHS = [
 export function createApp(hs: Homeserver): Hono<AppEnv> {
   const app = new Hono<AppEnv>({ strict: false });
   app.use("*", closeIfBodyUnread);
-  // A 429 is answered after a pause, so a script asking again at once cannot spin the server (http/refusal-pacing.ts).
+  // A refusal a script would simply repeat (429, 413, a missing or unknown token) is answered after a pause,
+  // so asking again at once cannot spin the server (http/refusal-pacing.ts).
   app.use("*", paceRefusals(hs.config.refusalDelayMs));
   // The key of the per-address limits: X-Forwarded-For only from ONSAFE_TRUSTED_PROXIES.
   app.use("*", clientAddresses(hs.config.trustedProxies));

@@ -15,6 +15,7 @@
  * (docs/PROOF-OF-WORK.md "Measured").
  */
 import { sha256 } from "@noble/hashes/sha2.js";
+import { hexToBytes } from "@noble/hashes/utils.js";
 
 /** The user-interactive auth stage of `POST /register` (replaces m.login.dummy). */
 export const PROOF_OF_WORK_STAGE = "org.onsafe.pow";
@@ -85,7 +86,7 @@ const TRIES_PER_SLICE = 4096;
  */
 export async function solveProofOfWork(challenge: ProofOfWorkChallenge, signal?: AbortSignal): Promise<string> {
   if (!isProofOfWorkChallenge(challenge) || !/^[0-9a-f]{64}$/i.test(challenge.challenge)) throw new Error("Not a proof-of-work challenge");
-  const target = hexBytes(challenge.challenge);
+  const target = hexToBytes(challenge.challenge);
   const encoder = new TextEncoder();
   const salt = encoder.encode(challenge.salt);
   // salt, then the number's decimal digits (at most 16 for a safe integer)
@@ -106,12 +107,6 @@ export async function solveProofOfWork(challenge: ProofOfWorkChallenge, signal?:
 function payloadOf(challenge: ProofOfWorkChallenge, number: number): string {
   const { algorithm, salt, signature } = challenge;
   return btoa(JSON.stringify({ algorithm, challenge: challenge.challenge, number, salt, signature }));
-}
-
-function hexBytes(hex: string): Uint8Array {
-  const bytes = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-  return bytes;
 }
 
 function equal(a: Uint8Array, b: Uint8Array): boolean {

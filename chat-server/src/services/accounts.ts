@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import type { AccountKind } from "@onsafe/schema";
 import { AccountsStore } from "../storage/accounts.ts";
 import type { Store } from "../storage/database.ts";
-import type { Writer } from "../storage/writer.ts";
+import type { WriteContext, Writer } from "../storage/writer.ts";
 import { hashPassword, verifyPassword } from "./passwords.ts";
 import type { DeviceLists } from "./device-lists.ts";
 import { dayOf } from "./visitor-activity.ts";
@@ -94,10 +94,7 @@ export class Accounts {
       if (maxDevices !== undefined) {
         const others = this.rows.deviceIdsOldestFirst(userId).filter((id) => id !== device);
         const over = others.length + 1 - maxDevices;
-        if (over > 0) {
-          for (const oldest of others.slice(0, over)) this.rows.deleteDevice(userId, oldest);
-          this.deviceLists.recordChange(ctx, userId);
-        }
+        if (over > 0) this.removeDevices(ctx, userId, others.slice(0, over));
       }
       // Logging in again as an existing device replaces that device's old tokens (spec: /login device_id).
       this.rows.deleteTokensOfDevice(userId, device);
@@ -161,9 +158,12 @@ export class Accounts {
   }
 
   async deleteDevices(userId: string, deviceIds: string[]): Promise<void> {
-    await this.writer.write((ctx) => {
-      for (const deviceId of deviceIds) this.rows.deleteDevice(userId, deviceId);
-      this.deviceLists.recordChange(ctx, userId);
-    });
+    await this.writer.write((ctx) => this.removeDevices(ctx, userId, deviceIds));
+  }
+
+  /** Within a write: the devices go with their tokens, keys and inbox, and others' syncs hear the list changed. */
+  private removeDevices(ctx: WriteContext, userId: string, deviceIds: string[]): void {
+    for (const deviceId of deviceIds) this.rows.deleteDevice(userId, deviceId);
+    this.deviceLists.recordChange(ctx, userId);
   }
 }

@@ -172,7 +172,7 @@ export class Media {
     if (!row) return undefined;
     const file = await open(join(this.dir, mediaId), "r");
     const size = Number(row.size);
-    const paced = reader && reader.bytesPerSecond > 0 ? this.pacedDownload(reader.userId) : undefined;
+    const paced = reader && reader.bytesPerSecond > 0 ? this.pacedDownload(reader.userId, reader.bytesPerSecond) : undefined;
     let position = 0;
     let closed = false;
     const close = () => {
@@ -189,7 +189,7 @@ export class Media {
         stall.refresh();
         const buffer = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, Math.max(size - position, 1)));
         if (paced) {
-          await pace(paced.usage, buffer.length, reader!.bytesPerSecond);
+          await paced.wait(buffer.length);
           if (closed) return;
         }
         const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
@@ -209,16 +209,15 @@ export class Media {
     return { contentType: row.content_type, uploadName: row.upload_name, size, body, close };
   }
 
-  /** The pace shared by `userId`'s downloads under way, and `done` to call once when this one ends. */
-  private pacedDownload(userId: string): { usage: { readyAt: number }; done(): void } {
-    let usage = this.downloading.get(userId);
-    if (!usage) {
-      usage = { downloads: 0, readyAt: 0 };
-      this.downloading.set(userId, usage);
-    }
+  /** One more of `userId`'s downloads on their shared pace: `wait` before each chunk, `done` once when it ends. */
+  private pacedDownload(userId: string, bytesPerSecond: number): { wait(bytes: number): Promise<void>; done(): void } {
+    const usage = this.downloading.get(userId) ?? { downloads: 0, readyAt: 0 };
+    this.downloading.set(userId, usage);
     usage.downloads++;
-    const shared = usage;
-    return { usage: shared, done: () => { if (--shared.downloads === 0) this.downloading.delete(userId); } };
+    return {
+      wait: (bytes) => pace(usage, bytes, bytesPerSecond),
+      done: () => { if (--usage.downloads === 0) this.downloading.delete(userId); },
+    };
   }
 
   /** Deletes the files of media whose rows are already gone. */

@@ -2,6 +2,7 @@
 import { ct } from "./ct.ts";
 import { OpsError } from "./ops-client.ts";
 import { si } from "./signin-strings.ts";
+import { waitMinutes } from "../../words/wait-minutes.ts";
 
 /**
  * What went wrong, said as it is: only the homeserver's refusal of the
@@ -19,7 +20,7 @@ export async function signInFailure(caught: unknown): Promise<string> {
   switch (caught.errcode) {
     case "M_FORBIDDEN": return ct("login.failed");
     // Too many tries from this address: the server says how long to wait (it grows with each refusal).
-    case "M_LIMIT_EXCEEDED": return si("login.limited", { minutes: Math.max(1, Math.ceil((caught.waitAskedMs ?? 0) / 60_000)) });
+    case "M_LIMIT_EXCEEDED": return si("login.limited", { minutes: waitMinutes(caught.waitAskedMs ?? 0) });
     case "M_USER_DEACTIVATED": return si("login.deactivated");
     case undefined: return si("login.unreachable");
     default: return si("login.other", { error: caught.message, errcode: caught.errcode });

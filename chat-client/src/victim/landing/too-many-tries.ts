@@ -1,4 +1,5 @@
 import { t } from "../../words/i18n.ts";
+import { waitMinutes } from "../../words/wait-minutes.ts";
 
 /**
  * The server refused for too many tries from this connection (429, others
@@ -7,5 +8,5 @@ import { t } from "../../words/i18n.ts";
  * again in a moment".
  */
 export function tooManyTriesText(waitMs: number): string {
-  return t("tries.tooMany", { minutes: Math.max(1, Math.ceil(waitMs / 60_000)) });
+  return t("tries.tooMany", { minutes: waitMinutes(waitMs) });
 }
