@@ -99,6 +99,26 @@ describe("the web app at /", () => {
     }
   });
 
+  it("serves the console's service worker at /console/sw.js as JavaScript, not as the console's page, and nothing at /sw.js", async () => {
+    const worker = "self.addEventListener('push', () => {});";
+    mkdirSync(join(build.dist, "console"), { recursive: true });
+    writeFileSync(join(build.dist, "console/sw.js"), worker);
+    try {
+      const reply = await raw(server, "GET", "/console/sw.js");
+      expect(reply.status).toBe(200);
+      expect(reply.body.toString()).toBe(worker);
+      expect(reply.headers["content-type"]).toBe("text/javascript; charset=utf-8");
+      // Checked for a new version each time (a worker's URL never changes), and under the app's CSP.
+      expect(reply.headers["cache-control"]).toBe("no-cache");
+      expect(reply.headers["content-security-policy"]).toBe(CLIENT_SECURITY_HEADERS["Content-Security-Policy"]);
+      expect((await raw(server, "GET", "/sw.js")).status).toBe(404);
+    } finally {
+      rmSync(join(build.dist, "console"), { recursive: true, force: true });
+    }
+    // Not built: a 404, never the console's page under a script's name.
+    expect((await raw(server, "GET", "/console/sw.js")).status).toBe(404);
+  });
+
   it("sends brotli, gzip or the plain file as the browser accepts, with the right type and length", async () => {
     const path = "/assets/app-3f2a.js";
     const br = await raw(server, "GET", path, { "accept-encoding": "gzip, deflate, br, zstd" });

@@ -55,6 +55,8 @@ const CONTENT_TYPES: Record<string, string> = {
 const ENCODINGS = [{ coding: "br", suffix: ".br" }, { coding: "gzip", suffix: ".gz" }];
 /** Vite puts content-hashed files here: a new build gives new names. */
 const HASHED_ASSETS = "/assets/";
+/** Built from `chat-client/console-sw.js`; its scope is `/console/`. */
+const CONSOLE_SERVICE_WORKER = "/console/sw.js";
 const API_PATHS = /^\/(?:_matrix|_synapse|_onsafe|\.well-known)(?:\/|$)/;
 const NOT_BUILT = "The onsafe web app is not built yet.\n\n"
   + "Build it with `npm run build -w @onsafe/chat-client` (`npm start` does this when needed), then reload this page.\n";
@@ -85,6 +87,8 @@ export function clientApp(clientDir: string) {
 /** The page files for the app's own routes, first found wins; null for any other path. */
 function pageFiles(pathname: string): string[][] | null {
   if (pathname === "") return [["index.html"]];
+  // The console's service worker (docs/CRISIS.md "Push") is a file under the console's path, never its page.
+  if (pathname === CONSOLE_SERVICE_WORKER) return null;
   // The companion console has its own page once it is built; until then the app's.
   if (pathname === "/console" || pathname.startsWith("/console/")) return [["console.html"], ["index.html"]];
   return null;
