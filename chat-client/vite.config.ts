@@ -1,11 +1,12 @@
 import { defineConfig } from "vite";
 import solid from "vite-plugin-solid";
+import { consoleServiceWorker } from "./build/console-sw.ts";
 import { precompress } from "./build/precompress.ts";
 
 // The victim app at `/` and the companion console at `/console`. The landing chunk stays small: the chat (matrix-js-sdk,
 // Rust crypto wasm) is a separate chunk loaded while the victim reads.
 export default defineConfig({
-  plugins: [solid(), precompress()],
+  plugins: [solid(), consoleServiceWorker(), precompress()],
   build: {
     target: "es2022",
     outDir: "dist",

@@ -58,17 +58,19 @@ function unlockAudio(): void {
 }
 for (const type of ["pointerdown", "keydown"] as const) window.addEventListener(type, unlockAudio, { capture: true, passive: true });
 
-function tone(): void {
+/** A short tone on the page's one audio context: an offer's by default; the crisis alarm's is higher and louder. */
+export function tone(o: { frequency: number; seconds: number; volume: number; at?: number } = { frequency: 660, seconds: 0.4, volume: 0.15 }): void {
   try {
     audio ??= new AudioContext();
     const oscillator = audio.createOscillator();
     const gain = audio.createGain();
-    oscillator.frequency.value = 660;
-    gain.gain.setValueAtTime(0.15, audio.currentTime);
-    gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + 0.4);
+    const start = audio.currentTime + (o.at ?? 0);
+    oscillator.frequency.value = o.frequency;
+    gain.gain.setValueAtTime(o.volume, start);
+    gain.gain.exponentialRampToValueAtTime(0.001, start + o.seconds);
     oscillator.connect(gain).connect(audio.destination);
-    oscillator.start();
-    oscillator.stop(audio.currentTime + 0.4);
+    oscillator.start(start);
+    oscillator.stop(start + o.seconds);
   } catch {
     // No audio on this computer: the title and the notification still say it.
   }

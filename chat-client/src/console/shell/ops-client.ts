@@ -1,6 +1,6 @@
 /** The ops API (`/_onsafe/v1/`, docs/OPS-API.md) with the staff member's Matrix token: the one client the console uses. */
 import type { CaseOutcome } from "@onsafe/schema/triage";
-import type { AppointmentJson, AvailabilityJson, CaseJson, MetricsJson, PartnerJson, PartnerReferralJson, QueueJson, ReferralJson, SlotJson, StaffJson, TransferJson, HandOverJson } from "@onsafe/schema/ops-api";
+import type { AlertJson, AlertsJson, AppointmentJson, AvailabilityJson, CaseJson, MetricsJson, PartnerJson, PartnerReferralJson, QueueJson, ReferralJson, SlotJson, StaffJson, TransferJson, HandOverJson, PushConfigJson } from "@onsafe/schema/ops-api";
 import type { ReferralItem } from "@onsafe/schema/referrals";
 import type { AppointmentKind } from "@onsafe/schema/scheduling";
 
@@ -22,6 +22,30 @@ export class OpsClient {
 
   setShift(onShift: boolean): Promise<StaffJson> {
     return this.call("PUT", "/me/shift", { onShift });
+  }
+
+  /** Crisis pages reach me off shift once an alert is at its last level (docs/CRISIS.md). */
+  setOnCall(onCall: boolean): Promise<StaffJson> {
+    return this.call("PUT", "/me/on-call", { on_call: onCall });
+  }
+
+  /**
+   * The open crisis alerts for me (docs/CRISIS.md "Ops API"): at once without `after`, otherwise once the
+   * version moves away from `after` or `waitMs` passes. `signal` ends a wait (signing out).
+   */
+  alerts(after: number | null, waitMs: number, signal?: AbortSignal): Promise<AlertsJson> {
+    const query = after === null ? "" : `?after=${after}&wait=${waitMs}`;
+    return this.call("GET", `/alerts${query}`, undefined, signal);
+  }
+
+  /** "I'm on it": 409 `M_BAD_STATE` once someone else was first. */
+  async acknowledgeAlert(alertId: string): Promise<AlertJson> {
+    return (await this.call<{ alert: AlertJson }>("POST", `/alerts/${encodeURIComponent(alertId)}/acknowledge`, {})).alert;
+  }
+
+  /** What the console needs to subscribe to Web Push and set its pusher. */
+  pushConfig(): Promise<PushConfigJson> {
+    return this.call("GET", "/push/config");
   }
 
   queue(): Promise<QueueJson> {
@@ -176,9 +200,10 @@ export class OpsClient {
     return (await this.call<{ referrals: PartnerReferralJson[] }>("GET", "/me/referrals")).referrals;
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  private async call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
     const response = await fetch(`/_onsafe/v1${path}`, {
       method,
+      signal,
       headers: { authorization: `Bearer ${this.accessToken}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });

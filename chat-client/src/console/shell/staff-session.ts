@@ -161,6 +161,8 @@ export class StaffSession {
   async signOut(): Promise<void> {
     this.secretKeys.clear();
     await this.client.logout(true).catch(() => undefined);
+    // Crisis pages (console/crisis/push-pages.ts) belonged to that device: its pusher is gone, and so goes the worker.
+    await navigator.serviceWorker?.getRegistration("/console/").then((r) => r?.unregister()).catch(() => undefined);
     await forgetThisComputer();
   }
 }

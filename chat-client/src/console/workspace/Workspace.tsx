@@ -2,6 +2,11 @@ import { createEffect, createMemo, createSignal, For, on, onCleanup, onMount, Sh
 import { createStore } from "solid-js/store";
 import { AgendaView } from "../agenda/AgendaView.tsx";
 import { ConversationView } from "../conversation/ConversationView.tsx";
+import { soundTheAlarm } from "../crisis/alarm.ts";
+import { createAlertPoll } from "../crisis/alert-poll.ts";
+import { CrisisBanner } from "../crisis/CrisisBanner.tsx";
+import { crt } from "../crisis/crisis-strings.ts";
+import { joinPagerRooms } from "../crisis/pager-rooms.ts";
 import { PartnerDirectory } from "../partner/PartnerDirectory.tsx";
 import { createReferralNews } from "../referrals/referral-news.ts";
 import { announce, setTitleCount } from "../shell/announcer.ts";
@@ -42,6 +47,10 @@ export function Workspace(props: { session: StaffSession; onSignedOut: () => voi
   };
   const ws = createWorkspace(session, { onOpened: (roomId) => open(roomId, { compose: true }) });
   const referralNews = createReferralNews(session.ops);
+  // Crisis alerts for as long as this workspace is up, that is while signed in (crisis/, docs/CRISIS.md "The console").
+  const alerts = createAlertPoll(session.ops, session.login.userId);
+  soundTheAlarm(alerts.open);
+  onCleanup(joinPagerRooms(session));
 
   // One draft per conversation, in memory only, each bound to its room.
   const [drafts, setDrafts] = createStore<Record<string, string>>({});
@@ -113,11 +122,30 @@ export function Workspace(props: { session: StaffSession; onSignedOut: () => voi
     });
   }));
   const nameOf = (userId: string) => names().get(userId) ?? session.client.getUser(userId)?.displayName ?? userId;
+  // Whoever answered a crisis alert is named as the staff list names them, asked once per name not yet known.
+  createEffect(on(alerts.answered, (answered) => {
+    const unknown = answered.map((a) => a.by).filter((by): by is string => by !== null && by !== session.login.userId && !names().has(by));
+    if (unknown.length === 0) return;
+    void session.ops.staffOnShift().catch(() => []).then((staff) => {
+      const known = new Map(names());
+      for (const m of staff) if (m.display_name) known.set(m.user_id, m.display_name);
+      setNames(known);
+    });
+  }));
+  /** From the crisis banner to the case: my conversation if it is mine, the offer if it is offered to me. */
+  const crisisCase = (caseId: string) => {
+    const roomId = ws.joined().find((r) => ws.caseOf(r)?.id === caseId);
+    if (roomId) return <button type="button" class="crisis-case" onClick={() => open(roomId, { compose: true })}>{crt("banner.open")}</button>;
+    const offered = ws.offers().find((o) => o.id === caseId);
+    if (offered) return <button type="button" class="crisis-case" onClick={() => void ws.accept(offered)}>{crt("banner.accept")}</button>;
+    return null;
+  };
 
   return (
     <main class="workspace">
       <WorkspaceBar session={session} staff={ws.staff()} view={view()} onView={setView} unread={ws.unreadTotal()}
-        onShift={(on) => void ws.setShift(on)} onSignedOut={props.onSignedOut} />
+        onShift={(on) => void ws.setShift(on)} onOnCall={(on) => void ws.setOnCall(on)} onSignedOut={props.onSignedOut} />
+      <CrisisBanner poll={alerts} now={now()} me={session.login.userId} nameOf={nameOf} caseAction={crisisCase} />
       <OfferBanner offers={ws.offers()} now={now()} nameOf={nameOf} onAccept={(entry) => void ws.accept(entry)} onDecline={(entry) => void ws.decline(entry)} />
       <Show when={ws.error()}>
         <p class="error" role="alert">{ct("error.ops")}</p>

@@ -1,7 +1,8 @@
 import type { StaffJson } from "@onsafe/schema/ops-api";
 import { createSignal, Show } from "solid-js";
 import { LangSwitch } from "../../ui/LangSwitch.tsx";
-import { askForNotifications, notificationsAllowed, setSound, soundOn } from "../shell/announcer.ts";
+import { CrisisDevice, OnCallSwitch } from "../crisis/CrisisSettings.tsx";
+import { setSound, soundOn } from "../shell/announcer.ts";
 import { ct } from "../shell/ct.ts";
 import { SignOutButton } from "../shell/SignOutButton.tsx";
 import type { StaffSession } from "../shell/staff-session.ts";
@@ -17,10 +18,10 @@ export function WorkspaceBar(props: {
   onView: (view: View) => void;
   unread: number;
   onShift: (on: boolean) => void;
+  onOnCall: (on: boolean) => void;
   onSignedOut: () => void;
 }) {
   const [sound, setSoundSignal] = createSignal(soundOn());
-  const [notifying, setNotifying] = createSignal(notificationsAllowed());
   const tab = (view: View, label: string) => (
     <button type="button" class="view-button" aria-current={props.view === view ? "page" : undefined} onClick={() => props.onView(view)}>{label}</button>
   );
@@ -37,6 +38,7 @@ export function WorkspaceBar(props: {
                 <input type="checkbox" role="switch" checked={staff().on_shift} onChange={(e) => props.onShift(e.currentTarget.checked)} />
                 <span>{ct("shift.toggle")}</span>
               </label>
+              <OnCallSwitch staff={staff()} onOnCall={props.onOnCall} />
             </>
           )}
         </Show>
@@ -57,9 +59,7 @@ export function WorkspaceBar(props: {
               <input type="checkbox" checked={sound()} onChange={(e) => { setSound(e.currentTarget.checked); setSoundSignal(e.currentTarget.checked); }} />
               <span>{wt("sound")}</span>
             </label>
-            <Show when={!notifying()} fallback={<span class="hint">{ct("notify.on")}</span>}>
-              <button type="button" onClick={async () => setNotifying(await askForNotifications())}>{ct("notify.enable")}</button>
-            </Show>
+            <CrisisDevice session={props.session} />
           </div>
         </details>
         <LangSwitch />

@@ -13,6 +13,7 @@ import { unreadCount } from "../../matrix/room-view.ts";
 import { senderKind } from "../../matrix/timeline.ts";
 import { appointmentsRooms, isAppointmentsRoom } from "../agenda/appointment-addresses.ts";
 import { createCaseEndings } from "../case/case-endings.ts";
+import { isStaffRoom } from "../crisis/pager-rooms.ts";
 import { resumeHandOvers } from "../case/outgoing-transfers.ts";
 import { acceptTransfer, declineTransfer } from "../case/transfer-accept.ts";
 import { setOnShift } from "../shell/announcer.ts";
@@ -66,8 +67,10 @@ export function createWorkspace(session: StaffSession, o: { onOpened: (roomId: s
   const endings = createCaseEndings(session, cases, () => void refresh());
   // An offer (invite) or a case just taken (join): ask the ops API at once instead of at the next poll.
   const onMembership = (_room: unknown, membership: string) => { if (membership === "invite" || membership === "join") void refresh(); };
-  // Appointments rooms are joined to read a visit's address (agenda/appointment-addresses.ts): no conversations.
-  const refreshRooms = () => setJoined(session.client.getRooms().filter((r) => r.getMyMembership() === "join" && !isAppointmentsRoom(r.roomId)).map((r) => r.roomId));
+  // Appointments rooms are joined to read a visit's address (agenda/appointment-addresses.ts), the pager and duty rooms
+  // carry crisis pages and notices (crisis/pager-rooms.ts): no conversations.
+  const refreshRooms = () => setJoined(session.client.getRooms()
+    .filter((r) => r.getMyMembership() === "join" && !isAppointmentsRoom(r.roomId) && !isStaffRoom(r)).map((r) => r.roomId));
   const countFacts = () => {
     const next: Record<string, RoomFacts> = {};
     for (const roomId of joined()) {
@@ -145,13 +148,20 @@ export function createWorkspace(session: StaffSession, o: { onOpened: (roomId: s
       setError(true);
     }
   };
+  const setOnCall = async (onCall: boolean) => {
+    try {
+      setStaff(await session.ops.setOnCall(onCall));
+    } catch {
+      setError(true);
+    }
+  };
   /** The case of a room: from `me/cases`, or the one this console closed when its victim left. */
   const caseOf = (roomId: string) => cases()?.get(roomId) ?? endings.closedCase(roomId);
   const unreadTotal = () => Object.values(facts()).reduce((sum, f) => sum + f.unread, 0);
 
   return {
     staff, queue, joined, error, facts, offers, waiting, caseOf, unreadTotal, endings,
-    accept, decline, claim, setShift, refresh,
+    accept, decline, claim, setShift, setOnCall, refresh,
     /** A room was left (closed, transferred, put away): forget it in the list, and ask the ops API again. */
     left: () => { refreshRooms(); void refresh(); },
   };

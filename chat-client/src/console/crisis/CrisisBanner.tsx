@@ -1,0 +1,68 @@
+import type { AlertJson } from "@onsafe/schema/ops-api";
+import { createSignal, For, type JSX, Show } from "solid-js";
+import type { AlertPoll, AnsweredAlert } from "./alert-poll.ts";
+import { crt } from "./crisis-strings.ts";
+import "./crisis.css";
+
+/**
+ * The crisis banner over every view of the workspace (docs/CRISIS.md "The console"), while an alert
+ * is open for me: fixed words, the case id, how long it has waited, "I'm on it", and the case
+ * itself when it is offered to me or mine (`caseAction`). Each alert's words are an alert region,
+ * said once when it comes (the minutes beside it tick outside it). Once answered, anywhere, it says
+ * who for a few seconds and goes.
+ */
+export function CrisisBanner(props: {
+  poll: AlertPoll;
+  now: number;
+  me: string;
+  nameOf: (userId: string) => string;
+  /** The button that takes me to the case, if there is one for me (an offer to accept, my conversation to open). */
+  caseAction: (caseId: string) => JSX.Element | null;
+}) {
+  const shown = () => props.poll.open().length > 0 || props.poll.answered().length > 0;
+  return (
+    <Show when={shown()}>
+      <section class="crisis-banner" aria-label={crt("banner.label")}>
+        <ul>
+          <For each={props.poll.open()}>
+            {(alert) => <OpenAlert alert={alert} now={props.now} poll={props.poll} caseAction={props.caseAction} />}
+          </For>
+          <For each={props.poll.answered()}>
+            {(answered) => <li class="crisis-answered" data-alert={answered.alert.id} role="status">{answeredWords(answered, props.me, props.nameOf)}</li>}
+          </For>
+        </ul>
+      </section>
+    </Show>
+  );
+}
+
+function OpenAlert(props: { alert: AlertJson; now: number; poll: AlertPoll; caseAction: (caseId: string) => JSX.Element | null }) {
+  const [busy, setBusy] = createSignal(false);
+  const [failed, setFailed] = createSignal(false);
+  const minutes = () => Math.max(0, Math.floor((props.now - props.alert.raised_at) / 60_000));
+  const acknowledge = async () => {
+    setBusy(true);
+    setFailed(!(await props.poll.acknowledge(props.alert)));
+    setBusy(false);
+  };
+  return (
+    <li class="crisis-alert" data-alert={props.alert.id} data-case={props.alert.case_id}>
+      <p class="crisis-words" role="alert">
+        <strong>{crt("banner.title")}</strong> <span>{crt("banner.case", { id: props.alert.case_id })}</span>
+      </p>
+      <p class="crisis-waited" role="timer">{minutes() === 0 ? crt("banner.waitedNow") : crt("banner.waited", { n: minutes() })}</p>
+      <div class="crisis-actions">
+        <button type="button" class="crisis-ack" disabled={busy()} onClick={() => void acknowledge()}>{busy() ? crt("banner.acking") : crt("banner.ack")}</button>
+        {props.caseAction(props.alert.case_id)}
+      </div>
+      <Show when={failed()}><p class="crisis-failed" role="alert">{crt("banner.ackFailed")}</p></Show>
+    </li>
+  );
+}
+
+function answeredWords(a: AnsweredAlert, me: string, nameOf: (userId: string) => string): string {
+  const id = a.alert.case_id;
+  if (a.by === null) return crt("banner.answeredSomeone", { id });
+  if (a.by === me) return crt("banner.answeredYou", { id });
+  return crt("banner.answered", { name: nameOf(a.by), id });
+}
