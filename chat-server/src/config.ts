@@ -86,6 +86,10 @@ export interface Config {
   maxDownloadsPerVisitor: number;
   /** Media downloads under way at once, everyone's together. */
   maxDownloads: number;
+  /** The push gateway every pusher must name and that new events are posted to (docs/CRISIS.md "Push"). */
+  pushGatewayUrl: string;
+  /** Test mode: pushers may name a push service on a loopback, private or link-local address. */
+  pushAllowPrivateEndpoints: boolean;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -95,13 +99,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   const serverName = env.ONSAFE_SERVER_NAME ?? "localhost";
   // npm runs workspace scripts inside the workspace; INIT_CWD is where `npm start` was typed.
   const cwd = env.INIT_CWD ?? process.cwd();
+  const botsUrl = env.ONSAFE_BOTS_URL ?? `http://127.0.0.1:${ports.bots}`;
   return {
     port,
     host,
     dataDir: resolve(cwd, env.ONSAFE_DATA_DIR ?? "./data"),
     serverName,
     publicBaseUrl: env.ONSAFE_PUBLIC_URL ?? `http://localhost:${port}`,
-    botsUrl: env.ONSAFE_BOTS_URL ?? `http://127.0.0.1:${ports.bots}`,
+    botsUrl,
     // This file runs from chat-server/src (tests) or chat-server/dist (the bundle): the repository is two levels up either way.
     clientDir: env.ONSAFE_CLIENT_DIR
       ? resolve(cwd, env.ONSAFE_CLIENT_DIR)
@@ -272,5 +277,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
      * service serves at once, stay within about 50 MiB and 256 file descriptors.
      */
     maxDownloads: envInt(env, "ONSAFE_MAX_DOWNLOADS", 256, 1),
+    /** The bots service's notify route, as the bots service reads the same setting (bots/src/config.ts). */
+    pushGatewayUrl: env.ONSAFE_PUSH_GATEWAY_URL || `${botsUrl}/_matrix/push/v1/notify`,
+    /**
+     * Off: a pusher naming a push service on our own network would have the gateway
+     * post there for anyone with a staff account. The tests' local push service needs it.
+     */
+    pushAllowPrivateEndpoints: env.ONSAFE_PUSH_ALLOW_PRIVATE_ENDPOINTS === "1",
   };
 }

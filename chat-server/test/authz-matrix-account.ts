@@ -1,10 +1,11 @@
 /**
  * Rows of the matrix for routes without a room or another user in them:
  * discovery, registration and login (the only ones open without a token),
- * the caller's own account, devices, sync, key backup, push rules and media.
+ * the caller's own account, devices, sync, key backup, push rules, pushers and media.
  * Each acts on the caller's own data, so only the kind (and a token) matters,
  * except device routes, which are tried on an own device and on someone else's.
  */
+import { createECDH, randomBytes } from "node:crypto";
 import { registrationMac, registrationMacParts } from "@onsafe/schema";
 import { loadSecrets } from "../src/services/secrets.ts";
 import { type Caller, type MemberKind, PASSWORD, type World } from "./authz-matrix-world.ts";
@@ -25,6 +26,15 @@ async function adminRegistration(w: World): Promise<Probe> {
   const mac = registrationMac(loadSecrets(w.server.config.dataDir).registrationSharedSecret, registrationMacParts(nonce, username, PASSWORD, false, "companion"));
   return { method: "POST", path: "/_synapse/admin/v1/register", body: { nonce, username, password: PASSWORD, admin: false, user_type: "companion", mac } };
 }
+
+/** Companions' and supervisors' consoles set pushers; every other kind is refused. */
+const consolesOnly = authed((kind) => kind === "companion" || kind === "supervisor" ? 200 : 403);
+/** A valid pusher: a fresh Web Push subscription to a public push service, through the configured gateway. */
+const pusherBody = (w: World) => ({
+  kind: "http", app_id: "org.onsafe.console.webpush", pushkey: createECDH("prime256v1").generateKeys().toString("base64url"),
+  app_display_name: "onsafe console", device_display_name: "Chrome", lang: "en",
+  data: { url: w.server.config.pushGatewayUrl, endpoint: "https://fcm.googleapis.com/fcm/send/x", auth: randomBytes(16).toString("base64url") },
+});
 
 const B = `${C}/room_keys`;
 /** Key backup: each request on a fresh current version of the caller's own backup. */
@@ -137,11 +147,12 @@ export const accountRows: Row[] = [
   own("GET", `${C}/pushrules`, get(`${C}/pushrules/`)),
   own("GET", `${C}/pushrules/global`, get(`${C}/pushrules/global/`)),
   own("GET", `${C}/pushrules/global/:kind/:ruleId/:attribute?`, get(`${C}/pushrules/global/override/.m.rule.master`)),
-  own("GET", `${C}/pushers`, get(`${C}/pushers`)),
-  // No push gateway (a lock-screen notification could give a victim away): rules and pushers are fixed for everyone.
+  // Pushers only for the staff who answer crisis pages (a lock-screen notification could give a victim away).
+  { method: "GET", route: `${C}/pushers`, scope: "—", expect: consolesOnly, build: get(`${C}/pushers`) },
+  { method: "POST", route: `${C}/pushers/set`, scope: "—", expect: consolesOnly, build: async (w) => ({ method: "POST", path: `${C}/pushers/set`, body: pusherBody(w) }) },
+  // Push rules are fixed for everyone: a crisis page must not be silenced by a rule set once and forgotten.
   { method: "PUT", route: `${C}/pushrules/global/:kind/:ruleId/:attribute?`, scope: "—", expect: anyAccount(403), build: async () => ({ method: "PUT", path: `${C}/pushrules/global/content/mine`, body: { pattern: "help", actions: ["notify"] } }) },
   { method: "DELETE", route: `${C}/pushrules/global/:kind/:ruleId`, scope: "—", expect: anyAccount(403), build: async () => ({ method: "DELETE", path: `${C}/pushrules/global/override/.m.rule.master` }) },
-  { method: "POST", route: `${C}/pushers/set`, scope: "—", expect: anyAccount(403), build: async () => ({ method: "POST", path: `${C}/pushers/set`, body: { pushkey: "k", kind: "http", app_id: "a", app_display_name: "A", device_display_name: "D", lang: "en", data: { url: "https://push.example/_matrix/push/v1/notify" } } }) },
 
   own("GET", "/_matrix/media/v3/config", get("/_matrix/media/v3/config")),
   own("GET", "/_matrix/client/v1/media/config", get("/_matrix/client/v1/media/config")),

@@ -15,6 +15,7 @@ import { loginRoutes } from "./login.ts";
 import { mediaRoutes } from "./media.ts";
 import { profileRoutes } from "./profile.ts";
 import { pushRuleRoutes } from "./push-rules.ts";
+import { pusherRoutes } from "./pushers.ts";
 import { messageRoutes } from "./message.ts";
 import { receiptRoutes } from "./receipts.ts";
 import { registerRoutes } from "./register.ts";
@@ -46,6 +47,7 @@ export function routers(hs: Homeserver): Hono<AppEnv>[] {
     profileRoutes(hs),
     directoryRoutes(hs),
     pushRuleRoutes(),
+    pusherRoutes(hs),
     mediaRoutes(hs),
   ];
 }

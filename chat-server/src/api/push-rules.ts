@@ -1,7 +1,8 @@
 /**
- * Push rules: the spec's defaults, read-only. There is no push gateway here
- * (victims must not get notifications that reveal the service on a lock
- * screen), so custom rules would have no effect; writes are refused clearly.
+ * Push rules: the spec's defaults, read-only. Only staff consoles may have
+ * pushers (api/pushers.ts: victims must not get notifications that reveal the
+ * service on a lock screen), and crisis pages must not be silenced by a rule
+ * set once and forgotten, so writes are refused clearly.
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../http/env.ts";
@@ -26,7 +27,5 @@ export function pushRuleRoutes() {
   const refuse = () => { throw forbidden("Push rules are fixed on this server"); };
   r.put(`${P}/global/:kind/:ruleId/:attribute?`, refuse);
   r.delete(`${P}/global/:kind/:ruleId`, refuse);
-  r.get("/_matrix/client/v3/pushers", (c) => c.json({ pushers: [] }));
-  r.post("/_matrix/client/v3/pushers/set", refuse);
   return r;
 }

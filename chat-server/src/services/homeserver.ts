@@ -28,6 +28,9 @@ import { VisitorActivity } from "./visitor-activity.ts";
 import { loadSecrets, type Secrets } from "./secrets.ts";
 import { PasswordGuesses } from "./password-guesses.ts";
 import { ProofOfWork } from "./proof-of-work.ts";
+import { Pushers } from "./pushers.ts";
+import { PushDelivery } from "./push/delivery.ts";
+import { GatewayQueue } from "./push/gateway-queue.ts";
 
 export class Homeserver {
   readonly notifier = new Notifier();
@@ -58,13 +61,18 @@ export class Homeserver {
   readonly passwordGuesses: PasswordGuesses;
   /** Challenges for sign-up and for repeated password guesses (docs/PROOF-OF-WORK.md). */
   readonly proofOfWork: ProofOfWork;
+  /** Staff consoles' pushers, and delivery of new events to them through the push gateway (docs/CRISIS.md "Push"). */
+  readonly pushers: Pushers;
+  readonly pushGateway: GatewayQueue;
+  private readonly pushDelivery: PushDelivery;
 
   private constructor(readonly config: Config, readonly store: Store, readonly secrets: Secrets) {
     this.memberships = new Memberships(store);
-    this.writer = new Writer(store, (users, rooms) => {
+    this.writer = new Writer(store, (users, rooms, position) => {
       const wake = new Set(users);
       for (const roomId of rooms) for (const userId of this.memberships.presentIn(roomId)) wake.add(userId);
       this.notifier.wake(wake);
+      this.pushDelivery.committed(wake, rooms, position);
     });
     this.deviceLists = new DeviceLists(store, this.memberships);
     this.events = new Events(store);
@@ -86,6 +94,11 @@ export class Homeserver {
     this.activity = new VisitorActivity(store, this.writer);
     this.retention = new Retention(store, this.deactivation, config.visitorRetentionDays);
     this.sync = new Sync(this);
+    this.pushers = new Pushers(store, this.writer, { gatewayUrl: config.pushGatewayUrl, allowPrivateEndpoints: config.pushAllowPrivateEndpoints });
+    this.pushGateway = new GatewayQueue((job) => {
+      this.pushers.rejected(job.userId, job.appId, job.pushkey).catch(() => { /* the next rejection deletes it */ });
+    });
+    this.pushDelivery = new PushDelivery(store, this.pushers, this.memberships, (roomId) => this.rooms.powerLevels(roomId), this.pushGateway, this.writer.current);
     this.directory = new Directory(store);
     this.proofOfWork = new ProofOfWork({ maxNumber: config.powMaxNumber, ttlMs: 10 * 60 * 1000, maxRemembered: config.maxPendingAuth });
     this.passwordGuesses = new PasswordGuesses({
@@ -102,6 +115,7 @@ export class Homeserver {
   }
 
   close(): void {
+    this.pushGateway.close();
     this.typing.close();
     this.writer.close();
     this.store.close();

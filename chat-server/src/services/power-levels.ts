@@ -52,6 +52,12 @@ export class PowerLevels {
     return num(this.content?.[action], action === "invite" ? 0 : 50);
   }
 
+  /** The level needed to notify with `key` (push rules' `sender_notification_permission`; "room" is @room). */
+  notificationLevel(key: string): number {
+    const notifications = this.content?.notifications;
+    return num(isObject(notifications) ? notifications[key] : undefined, 50);
+  }
+
   canSend(userId: string, type: string, isState: boolean): boolean {
     return this.userLevel(userId) >= this.eventLevel(type, isState);
   }

@@ -4,7 +4,7 @@ import type { Store } from "./database.ts";
 import { prepared } from "./prepared.ts";
 
 /** Tables whose rows belong to one device and go when it is deleted. */
-export const PER_DEVICE_TABLES = ["devices", "dehydrated_devices", "access_tokens", "device_keys", "one_time_keys", "fallback_keys", "to_device", "to_device_txns"] as const;
+export const PER_DEVICE_TABLES = ["devices", "dehydrated_devices", "access_tokens", "device_keys", "one_time_keys", "fallback_keys", "to_device", "to_device_txns", "pushers"] as const;
 
 /** Every authenticated request looks its token up: compiled once (storage/prepared.ts). */
 const queries = (store: Store) => ({

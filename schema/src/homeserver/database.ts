@@ -211,6 +211,26 @@ export interface FiltersTable {
   filter_json: string;
 }
 
+/** A Matrix pusher (`POST /pushers/set`): one per user, app id and pushkey; deleted with its device. */
+export interface PushersTable {
+  user_id: string;
+  /** The device whose access token set it. */
+  device_id: string;
+  app_id: string;
+  pushkey: string;
+  /** Always "http" (the only kind accepted). */
+  kind: string;
+  /** The pusher's `data`, JSON: the gateway URL, `format`, and the Web Push subscription's endpoint and auth. */
+  data: string;
+  lang: string;
+  device_display_name: string;
+  app_display_name: string;
+  profile_tag: string | null;
+  /** When the pushkey was last set, in ms: sent to the gateway as `pushkey_ts`. */
+  pushkey_ts: number;
+  created_at: number;
+}
+
 export interface HomeserverDatabase {
   users: UsersTable;
   devices: DevicesTable;
@@ -235,4 +255,5 @@ export interface HomeserverDatabase {
   room_keys: RoomKeysTable;
   media: MediaTable;
   filters: FiltersTable;
+  pushers: PushersTable;
 }
