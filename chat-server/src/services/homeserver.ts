@@ -115,6 +115,7 @@ export class Homeserver {
   }
 
   close(): void {
+    this.pushDelivery.close();
     this.pushGateway.close();
     this.typing.close();
     this.writer.close();

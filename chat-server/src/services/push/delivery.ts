@@ -20,7 +20,7 @@ import type { PowerLevels } from "../power-levels.ts";
 import type { Pushers } from "../pushers.ts";
 import type { GatewayQueue } from "./gateway-queue.ts";
 import { evaluate, type PushContext, type PushEvent } from "./rules.ts";
-import type { JsonObject } from "@onsafe/matrix-basics";
+import { internalErrorLogLine, type JsonObject } from "@onsafe/matrix-basics";
 
 interface Range {
   after: number;
@@ -36,6 +36,7 @@ export class PushDelivery {
   private seen: number;
   private readonly ranges: Range[] = [];
   private scheduled = false;
+  private closed = false;
 
   constructor(
     store: Store,
@@ -53,17 +54,29 @@ export class PushDelivery {
   committed(woken: ReadonlySet<string>, roomIds: ReadonlySet<string>, position: number): void {
     const after = this.seen;
     this.seen = position;
-    if (!this.pushers.any || roomIds.size === 0 || !someMayHave(this.pushers, woken)) return;
+    if (this.closed || !this.pushers.any || roomIds.size === 0 || !someMayHave(this.pushers, woken)) return;
     this.ranges.push({ after, upTo: position, roomIds: [...roomIds] });
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => this.run());
   }
 
+  /** Stops: nothing noted is weighed any more (the store is about to close). */
+  close(): void {
+    this.closed = true;
+    this.ranges.length = 0;
+  }
+
   private run(): void {
     this.scheduled = false;
-    for (const { after, upTo, roomIds } of this.ranges.splice(0)) {
-      for (const row of this.rows.eventsIn(roomIds, after, upTo)) this.weigh(row);
+    if (this.closed) return;
+    try {
+      for (const { after, upTo, roomIds } of this.ranges.splice(0)) {
+        for (const row of this.rows.eventsIn(roomIds, after, upTo)) this.weigh(row);
+      }
+    } catch (error) {
+      // A page missed is bad; the server going down with it would be worse.
+      console.error("push delivery:", internalErrorLogLine(error));
     }
   }
 
