@@ -39,6 +39,8 @@ interface Subscriber {
   auth: string;
   pushes: ReceivedPush[];
   gone: boolean;
+  /** Statuses to answer the next pushes with instead of taking them (a push service having trouble). */
+  failures: number[];
 }
 
 /** A second name the certificate holds, for a test resolving it to loopback by hand (nothing in DNS has it). */
@@ -78,7 +80,7 @@ export class LocalPushService {
     ecdh.generateKeys();
     const auth = randomBytes(16).toString("base64url");
     const id = randomBytes(12).toString("base64url");
-    this.subscribers.set(id, { ecdh, auth, pushes: [], gone: false });
+    this.subscribers.set(id, { ecdh, auth, pushes: [], gone: false, failures: [] });
     return { endpoint: `${this.origin}/push/${id}`, keys: { p256dh: ecdh.getPublicKey().toString("base64url"), auth } };
   }
 
@@ -90,6 +92,11 @@ export class LocalPushService {
   /** The browser dropped `sub`: its next pushes are answered 410 Gone. */
   markGone(sub: BrowserSubscription): void {
     this.subscriber(sub).gone = true;
+  }
+
+  /** The next push to `sub` is answered `status` (a 503, say) and not kept. */
+  failNext(sub: BrowserSubscription, status: number): void {
+    this.subscriber(sub).failures.push(status);
   }
 
   /** Waits (polling every 20 ms) until `sub` has received `count` pushes (1 unless given), and returns that one. */
@@ -128,6 +135,8 @@ export class LocalPushService {
       const subscriber = match && req.method === "POST" ? this.subscribers.get(match[1]) : undefined;
       if (!subscriber) return answer(404);
       if (subscriber.gone) return answer(410);
+      const failure = subscriber.failures.shift();
+      if (failure !== undefined) return answer(failure);
       const vapidKey = vapidKeyIfValid(req.headers.authorization, this.origin);
       if (!vapidKey) {
         this.refused++;

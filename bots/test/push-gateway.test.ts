@@ -68,6 +68,14 @@ describe("POST /_matrix/push/v1/notify on the bots service", () => {
     expect(await notify(notifyBody(sub))).toEqual({ status: 200, body: { rejected: [sub.keys.p256dh] } });
   });
 
+  it("answers 502 while the push service has trouble, so the homeserver sends it again; the next try delivers", async () => {
+    const sub = service.subscribe();
+    service.failNext(sub, 503);
+    expect(await notify(notifyBody(sub))).toMatchObject({ status: 502, body: { errcode: "M_UNKNOWN" } });
+    expect(await notify(notifyBody(sub))).toEqual({ status: 200, body: { rejected: [] } });
+    expect((await service.waitForPush(sub, { timeoutMs: 15_000 })).payload).toBe('{"v":1,"kind":"message"}');
+  });
+
   it("ignores another app's device", async () => {
     const sub = service.subscribe();
     const before = service.requests;

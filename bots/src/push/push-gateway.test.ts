@@ -44,10 +44,10 @@ describe("the push gateway", () => {
   it("sends a page from a pager room, urgent and short-lived, and anything else as a message", async () => {
     const sub = service.subscribe();
     const g = gateway();
-    expect(await g.notify(notification(sub, { roomId: PAGER_ROOM }))).toEqual([]);
+    expect(await g.notify(notification(sub, { roomId: PAGER_ROOM }))).toEqual({ rejected: [], retry: false });
     const page = await service.waitForPush(sub, { timeoutMs: 10_000 });
     expect(page).toMatchObject({ payload: '{"v":1,"kind":"page"}', urgency: "high", ttl: 600, vapidKey: vapid.publicKey });
-    expect(await g.notify(notification(sub))).toEqual([]);
+    expect(await g.notify(notification(sub))).toEqual({ rejected: [], retry: false });
     const message = await service.waitForPush(sub, { timeoutMs: 10_000, count: 2 });
     expect(message).toMatchObject({ payload: '{"v":1,"kind":"message"}', urgency: "normal", ttl: 3600, vapidKey: vapid.publicKey });
     expect(service.refused).toBe(0);
@@ -55,7 +55,7 @@ describe("the push gateway", () => {
 
   it("without the test mode, rejects a push service on loopback and sends nothing", async () => {
     const sub = service.subscribe();
-    expect(await gateway({ allowPrivateEndpoints: false }).notify(notification(sub))).toEqual([sub.keys.p256dh]);
+    expect(await gateway({ allowPrivateEndpoints: false }).notify(notification(sub))).toEqual({ rejected: [sub.keys.p256dh], retry: false });
     await settle();
     expect(service.received(sub)).toEqual([]);
   });
@@ -67,7 +67,7 @@ describe("the push gateway", () => {
     const asked: string[] = [];
     const g = gateway({ allowPrivateEndpoints: false, resolve: async (host) => { asked.push(host); return [{ address: "127.0.0.1", family: 4 }]; } });
     const before = service.requests;
-    expect(await g.notify(notification(named))).toEqual([]);
+    expect(await g.notify(notification(named))).toEqual({ rejected: [], retry: false });
     expect(asked).toEqual([PUSH_SERVICE_NAME]);
     await settle();
     expect(service.requests).toBe(before);
@@ -85,29 +85,44 @@ describe("the push gateway", () => {
   it("rejects the pushkey of a subscription the push service says is gone (410)", async () => {
     const sub = service.subscribe();
     service.markGone(sub);
-    expect(await gateway().notify(notification(sub))).toEqual([sub.keys.p256dh]);
+    expect(await gateway().notify(notification(sub))).toEqual({ rejected: [sub.keys.p256dh], retry: false });
+  });
+
+  it("asks for the notification again when the push service has trouble (5xx, 429, no answer), not when it refuses the push", async () => {
+    const sub = service.subscribe();
+    const g = gateway();
+    for (const status of [503, 429]) {
+      service.failNext(sub, status);
+      expect(await g.notify(notification(sub)), String(status)).toEqual({ rejected: [], retry: true });
+    }
+    service.failNext(sub, 400);
+    expect(await g.notify(notification(sub))).toEqual({ rejected: [], retry: false });
+    const gone = { ...sub, endpoint: sub.endpoint.replace(/:\d+\//, ":1/") };
+    expect(await g.notify(notification(gone))).toEqual({ rejected: [], retry: true });
+    expect(await g.notify(notification(sub))).toEqual({ rejected: [], retry: false });
+    expect(await service.waitForPush(sub, { timeoutMs: 10_000 })).toMatchObject({ payload: '{"v":1,"kind":"message"}' });
   });
 
   it("rejects a device whose subscription is malformed, without sending", async () => {
     const sub = service.subscribe();
     const bad = notification(sub);
     bad.devices[0]!.data = { endpoint: sub.endpoint };
-    expect(await gateway().notify(bad)).toEqual([sub.keys.p256dh]);
+    expect(await gateway().notify(bad)).toEqual({ rejected: [sub.keys.p256dh], retry: false });
     await settle();
     expect(service.received(sub)).toEqual([]);
   });
 
   it("ignores other apps' devices and notifications without an event", async () => {
     const sub = service.subscribe();
-    expect(await gateway().notify(notification(sub, { appId: "im.vector.app.android" }))).toEqual([]);
-    expect(await gateway().notify(notification(sub, { eventId: undefined }))).toEqual([]);
+    expect(await gateway().notify(notification(sub, { appId: "im.vector.app.android" }))).toEqual({ rejected: [], retry: false });
+    expect(await gateway().notify(notification(sub, { eventId: undefined }))).toEqual({ rejected: [], retry: false });
     await settle();
     expect(service.received(sub)).toEqual([]);
   });
 
   it("does not reach a push service whose certificate it cannot trust", async () => {
     const sub = service.subscribe();
-    expect(await gateway({ extraCa: undefined }).notify(notification(sub))).toEqual([]);
+    expect(await gateway({ extraCa: undefined }).notify(notification(sub))).toEqual({ rejected: [], retry: true });
     await settle();
     expect(service.received(sub)).toEqual([]);
   });

@@ -12,7 +12,12 @@
  * test mode), nor rejected: a name's addresses can change back, and deleting a
  * staff member's pusher on one answer of a resolver would silence their pages.
  * A push service's 404 or 410 (the browser dropped the subscription) rejects
- * the pushkey. Failures are logged as counts, never with an endpoint.
+ * the pushkey. A push that may go through later (the name did not resolve, no
+ * connection, a timeout, a 5xx or 429) makes the whole answer a 502, which the
+ * homeserver retries with backoff (it sends one device per request, so nothing
+ * else is held back; a page sent twice shows once, its notification tagged).
+ * Other refusals are not retried. Failures are logged as counts, never with an
+ * endpoint.
  */
 import { Agent } from "node:https";
 import { rootCertificates } from "node:tls";
@@ -45,8 +50,8 @@ const PUSHES: Record<PushKind, { payload: string; urgency: "high" | "normal"; tt
   message: { payload: JSON.stringify({ v: 1, kind: "message" }), urgency: "normal", ttlSeconds: 3600 },
 };
 
-/** A push service that has not answered by then is given up on (counted as failed; the homeserver does not retry a 200). */
-const SEND_TIMEOUT_MS = 10_000;
+/** A push service silent this long is given up on (and retried): under the homeserver's own 10 s wait for the gateway, so it hears why. */
+const SEND_TIMEOUT_MS = 8_000;
 
 export interface PushGatewayOptions {
   vapid: VapidKeys;
@@ -61,7 +66,13 @@ export interface PushGatewayOptions {
   resolve?: ResolveHost;
 }
 
-type Outcome = "sent" | "rejected" | "private" | "failed";
+type Outcome = "sent" | "rejected" | "private" | "failed" | "retry";
+
+/** What the homeserver is told: pushkeys to stop using, and whether to send the notification again later. */
+export interface NotifyResult {
+  rejected: string[];
+  retry: boolean;
+}
 
 export class PushGateway {
   private readonly resolve: ResolveHost;
@@ -72,18 +83,18 @@ export class PushGateway {
     this.ca = options.extraCa ? [...rootCertificates, options.extraCa] : undefined;
   }
 
-  /** Sends one push per device of ours; returns the pushkeys the homeserver should stop using. */
-  async notify(notification: PushNotification): Promise<string[]> {
+  /** Sends one push per device of ours. */
+  async notify(notification: PushNotification): Promise<NotifyResult> {
     // No event: a count update, which the consoles do not show; nothing to tell anyone.
-    if (!notification.event_id) return [];
+    if (!notification.event_id) return { rejected: [], retry: false };
     const kind: PushKind = notification.room_id && this.options.isPagerRoom(notification.room_id) ? "page" : "message";
     const ours = notification.devices.filter((d) => d.app_id === WEB_PUSH_APP_ID);
     const outcomes = await Promise.all(ours.map((device) => this.send(device, kind)));
     const count = (o: Outcome) => outcomes.filter((x) => x === o).length;
-    if (count("failed") + count("private") > 0) {
-      console.warn(`push gateway: ${count("failed")} push(es) failed, ${count("private")} not sent (private address), ${count("sent")} sent`);
+    if (count("failed") + count("retry") + count("private") > 0) {
+      console.warn(`push gateway: ${count("retry")} push(es) to try again, ${count("failed")} refused, ${count("private")} not sent (private address), ${count("sent")} sent`);
     }
-    return ours.filter((_, i) => outcomes[i] === "rejected").map((d) => d.pushkey);
+    return { rejected: ours.filter((_, i) => outcomes[i] === "rejected").map((d) => d.pushkey), retry: count("retry") > 0 };
   }
 
   private async send(device: PushDevice, kind: PushKind): Promise<Outcome> {
@@ -92,11 +103,11 @@ export class PushGateway {
     let agent: Agent;
     try {
       const addresses = await this.resolve(endpointHost(subscription.endpoint));
-      if (addresses.length === 0) return "failed";
+      if (addresses.length === 0) return "retry";
       if (!this.options.allowPrivateEndpoints && anyPrivate(addresses)) return "private";
       agent = new Agent({ lookup: pinnedLookup(addresses), ...(this.ca ? { ca: this.ca } : {}) });
     } catch {
-      return "failed";
+      return "retry";
     }
     const push = PUSHES[kind];
     const options: RequestOptions = {
@@ -111,7 +122,9 @@ export class PushGateway {
       await webPush.sendNotification({ endpoint: subscription.endpoint, keys: { p256dh: subscription.pushkey, auth: subscription.auth } }, push.payload, options);
       return "sent";
     } catch (error) {
-      return error instanceof webPush.WebPushError && (error.statusCode === 404 || error.statusCode === 410) ? "rejected" : "failed";
+      if (!(error instanceof webPush.WebPushError)) return "retry";
+      if (error.statusCode === 404 || error.statusCode === 410) return "rejected";
+      return error.statusCode >= 500 || error.statusCode === 429 ? "retry" : "failed";
     } finally {
       agent.destroy();
     }

@@ -8,7 +8,7 @@
  */
 import { Hono, type MiddlewareHandler } from "hono";
 import type { PushConfigJson } from "@onsafe/schema";
-import { badJson, isObject, type JsonObject, optionalString, requireObject } from "@onsafe/matrix-basics";
+import { badJson, MatrixError, isObject, type JsonObject, optionalString, requireObject } from "@onsafe/matrix-basics";
 import { PUSH_NOTIFY_PATH } from "../../config.ts";
 import type { PushDevice, PushGateway, PushNotification } from "../../push/push-gateway.ts";
 import type { OpsEnv } from "../env.ts";
@@ -24,7 +24,9 @@ export function pushConfigRoutes(auth: MiddlewareHandler<OpsEnv>, config: PushCo
 export function pushGatewayRoutes(gateway: Pick<PushGateway, "notify">): Hono<OpsEnv> {
   const r = new Hono<OpsEnv>();
   r.post(PUSH_NOTIFY_PATH, async (c) => {
-    const rejected = await gateway.notify(readNotification(await readJson(c)));
+    const { rejected, retry } = await gateway.notify(readNotification(await readJson(c)));
+    // Any error status makes the homeserver send it again later (Push Gateway API, "Homeserver behaviour").
+    if (retry) throw new MatrixError(502, "M_UNKNOWN", "A push service did not take the push; try again later");
     return c.json({ rejected });
   });
   return r;
