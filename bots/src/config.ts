@@ -51,6 +51,12 @@ export interface BotsConfig {
   closedCaseRetentionMs: number;
   /** How often the retention sweep runs (also once at start). */
   retentionCheckMs: number;
+  /** An unacknowledged crisis alert is paged to everyone on shift this long after it was raised (docs/CRISIS.md "The alert"). */
+  crisisEscalateMs: number;
+  /** …and to the on-call list this long after it was raised (at least `crisisEscalateMs`). */
+  crisisOnCallMs: number;
+  /** How often crisis alerts are looked at for escalation (also once at start). */
+  alertCheckMs: number;
   hours: ServiceHours;
 }
 
@@ -71,6 +77,9 @@ export function botsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): BotsCon
     referralAcceptMs: envInt(env, "ONSAFE_REFERRAL_ACCEPT_HOURS", 48) * 3_600_000,
     closedCaseRetentionMs: envInt(env, "ONSAFE_CLOSED_CASE_RETENTION_DAYS", 90, MIN_CLOSED_CASE_RETENTION_DAYS) * 86_400_000,
     retentionCheckMs: 3_600_000,
+    crisisEscalateMs: envInt(env, "ONSAFE_CRISIS_ESCALATE_SECONDS", 120) * 1000,
+    crisisOnCallMs: envInt(env, "ONSAFE_CRISIS_ON_CALL_SECONDS", 300) * 1000,
+    alertCheckMs: 1_000,
     hours: {
       timeZone: env.ONSAFE_TIME_ZONE ?? DEFAULT_TIME_ZONE,
       days: [1, 2, 3, 4, 5],

@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import type { BotsConfig } from "./config.ts";
 import { loadCrisisLines } from "./content/crisis-lines.ts";
+import { CrisisAlerts, startAlertTimer } from "./crisis/crisis-alerts.ts";
 import { createOpsApi, startOpsApi, WhoamiResolver } from "./ops-api/index.ts";
 import { PartnerDirectory } from "./partners/directory.ts";
 import { type Clock, createQueue, type Queue, startOfferTimer, systemClock } from "./queue/index.ts";
@@ -16,6 +17,7 @@ import { forgetInMemory, IndexedDbMirror } from "./runtime/persistent-indexeddb.
 import { botsTables, openBotsStore } from "./storage/index.ts";
 import { DutyRoom } from "./triage-bot/duty-room.ts";
 import { MatrixRoomActions } from "./triage-bot/matrix-room-actions.ts";
+import { MatrixPager } from "./triage-bot/pager-rooms.ts";
 import { TriageBot } from "./triage-bot/triage-bot.ts";
 import { Reminders, startReminderTimer } from "./scheduling/reminders.ts";
 import { Scheduler } from "./scheduling/scheduler.ts";
@@ -44,6 +46,8 @@ export interface RunningBots {
   scheduling: BotClient;
   referral: BotClient;
   referralUserId: string;
+  /** Crisis alerts: who sees which, acknowledgement, escalation by pages (docs/CRISIS.md); escalated every `alertCheckMs` and once at start. */
+  alerts: CrisisAlerts;
   /** The closed cases' retention sweep (docs/QUEUE.md "Retention"); runs at start and every `retentionCheckMs`. */
   retention: ClosedCaseRetention;
   close(): Promise<void>;
@@ -83,6 +87,7 @@ export async function startBotsService(config: BotsConfig, clock: Clock = system
     defaultCapacity: config.defaultCapacity,
     timeZone: config.hours.timeZone,
   });
+  const alerts = new CrisisAlerts(tables, clock, new MatrixPager(triage.client, tables, clock), { escalateMs: config.crisisEscalateMs, onCallMs: config.crisisOnCallMs });
   const bot = new TriageBot(triage.client, queue, config);
   await triage.start();
   bot.resume();
@@ -104,9 +109,12 @@ export async function startBotsService(config: BotsConfig, clock: Clock = system
   const referralReminders = new ReferralReminders(tables, clock, config.referralAcceptMs, (userIds, body, alert) => duty.notify(userIds, body, alert));
   const stopReferralReminders = startReminderTimer(referralReminders, config.reminderCheckMs, "referrals");
 
-  const app = createOpsApi({ config, queue, scheduler, partners, referrals, myReferrals: new MyReferrals(tables), crisisLines: loadCrisisLines(), tokens: new WhoamiResolver(config.homeserverUrl) });
+  const app = createOpsApi({ config, queue, scheduler, partners, referrals, myReferrals: new MyReferrals(tables), crisisLines: loadCrisisLines(), alerts, tokens: new WhoamiResolver(config.homeserverUrl) });
   const api = await startOpsApi(app, { host: config.host, port: config.port });
   const stopOfferTimer = startOfferTimer(queue.cases, config.offerCheckMs);
+  const stopAlertTimer = startAlertTimer(alerts, config.alertCheckMs);
+  // Alerts that fell due while the service was down; not awaited: a page waits for its room to sync.
+  alerts.escalateDue().catch((error: Error) => console.error(`crisis: escalating alerts failed: ${error.message.slice(0, 200)}`));
   // Offers that lapsed while the service was down.
   await queue.cases.expireOffers();
   const retention = new ClosedCaseRetention(tables, clock, config.closedCaseRetentionMs, new MatrixRoomExits([triage.client, scheduling.client, referral.client]));
@@ -125,8 +133,11 @@ export async function startBotsService(config: BotsConfig, clock: Clock = system
     referral,
     referralUserId: referralSession.userId,
     retention,
+    alerts,
     async close() {
       stopOfferTimer();
+      await stopAlertTimer();
+      alerts.feed.stop();
       stopReminders();
       stopReferralReminders();
       await stopRetention();

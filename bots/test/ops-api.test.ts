@@ -7,6 +7,7 @@ import { BOT_LOCALPARTS } from "@onsafe/schema";
 import { type Account, TestServer } from "../../chat-server/test/harness.ts";
 import { botsConfigFromEnv } from "../src/config.ts";
 import { loadCrisisLines } from "../src/content/crisis-lines.ts";
+import { CrisisAlerts } from "../src/crisis/crisis-alerts.ts";
 import { KeepAliveClient } from "../../test-support/keep-alive-client.ts";
 import { createOpsApi, startOpsApi, WhoamiResolver } from "../src/ops-api/index.ts";
 import { MyReferrals } from "../src/referrals/my-referrals.ts";
@@ -37,7 +38,7 @@ let app: ReturnType<typeof createOpsApi>;
 beforeEach(async () => {
   q = await schedulingFixture();
   const config = { ...botsConfigFromEnv({}), serverName: server.config.serverName, homeserverUrl: server.url };
-  app = createOpsApi({ config, queue: q, scheduler: q.scheduler, partners: new PartnerDirectory(q.tables, q.clock), referrals: new Referrals(q.tables, q.clock, NO_ROOMS, (id) => q.tables.partners.byId(id)), myReferrals: new MyReferrals(q.tables), crisisLines: loadCrisisLines(), tokens: new WhoamiResolver(server.url) });
+  app = createOpsApi({ config, queue: q, scheduler: q.scheduler, partners: new PartnerDirectory(q.tables, q.clock), referrals: new Referrals(q.tables, q.clock, NO_ROOMS, (id) => q.tables.partners.byId(id)), myReferrals: new MyReferrals(q.tables), crisisLines: loadCrisisLines(), alerts: new CrisisAlerts(q.tables, q.clock, { page: async () => {} }, { escalateMs: 120_000, onCallMs: 300_000 }), tokens: new WhoamiResolver(server.url) });
   await q.staff.addOrUpdateStaff({ userId: who.mina.userId, kind: "companion", displayName: "Mina", languages: ["ko", "en"] });
   await q.staff.addOrUpdateStaff({ userId: who.jun.userId, kind: "companion", displayName: "Jun", languages: ["ko"] });
   await q.staff.addOrUpdateStaff({ userId: who.boss.userId, kind: "supervisor", displayName: "Boss", languages: ["ko"] });

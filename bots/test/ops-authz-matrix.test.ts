@@ -28,7 +28,7 @@ const REPO_ROOT = join(import.meta.dirname, "../..");
 /** `METHOD /path` of every route the app serves, from its own route table (its dependencies are not called while routes are listed). */
 function appRoutes(): string[] {
   const unused = {} as never;
-  const app = createOpsApi({ config: botsConfigFromEnv({}), queue: unused, scheduler: unused, partners: unused, referrals: unused, myReferrals: unused, crisisLines: loadCrisisLines(), tokens: unused });
+  const app = createOpsApi({ config: botsConfigFromEnv({}), queue: unused, scheduler: unused, partners: unused, referrals: unused, myReferrals: unused, crisisLines: loadCrisisLines(), alerts: unused, tokens: unused });
   return [...new Set(app.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path.slice(OPS_API_PREFIX.length)}`))];
 }
 

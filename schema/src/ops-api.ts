@@ -24,8 +24,28 @@ export interface StaffJson {
   capacity: number;
   on_shift: boolean;
   shift_changed_at: number | null;
+  /** On the on-call list: paged at a crisis alert's level 2 while off shift (docs/CRISIS.md). */
+  on_call: boolean;
   /** Open assigned cases plus pending offers. */
   load: number;
+}
+
+/** A crisis alert (docs/CRISIS.md "Ops API"); an open one has the last two null. */
+export interface AlertJson {
+  id: string;
+  case_id: string;
+  raised_at: number;
+  /** 0: consoles only; 1: paged to on-shift staff; 2: paged to the on-call list too. */
+  level: number;
+  level_at: number;
+  acknowledged_by: string | null;
+  acknowledged_at: number | null;
+}
+
+/** `GET alerts`: the open alerts the caller should see, and the version to pass as `after` next. */
+export interface AlertsJson {
+  version: number;
+  alerts: AlertJson[];
 }
 
 /** What every view of a case shows first. */

@@ -8,6 +8,7 @@
  */
 import { botsConfigFromEnv } from "../../bots/src/config.ts";
 import { loadCrisisLines } from "../../bots/src/content/crisis-lines.ts";
+import { CrisisAlerts } from "../../bots/src/crisis/crisis-alerts.ts";
 import { createOpsApi, startOpsApi, WhoamiResolver } from "../../bots/src/ops-api/index.ts";
 import { PartnerDirectory } from "../../bots/src/partners/directory.ts";
 import { MyReferrals } from "../../bots/src/referrals/my-referrals.ts";
@@ -37,7 +38,7 @@ export async function fuzzOpsApi(seed: number, count: number, via: "direct" | "p
     const visitor = await server.registerVisitor();
     const q = await schedulingFixture();
     const config = { ...botsConfigFromEnv({}), serverName: server.config.serverName };
-    const app = createOpsApi({ config, queue: q, scheduler: q.scheduler, partners: new PartnerDirectory(q.tables, q.clock), referrals: new Referrals(q.tables, q.clock, NO_ROOMS, (id) => q.tables.partners.byId(id)), myReferrals: new MyReferrals(q.tables), crisisLines: loadCrisisLines(), tokens: new WhoamiResolver(server.url) });
+    const app = createOpsApi({ config, queue: q, scheduler: q.scheduler, partners: new PartnerDirectory(q.tables, q.clock), referrals: new Referrals(q.tables, q.clock, NO_ROOMS, (id) => q.tables.partners.byId(id)), myReferrals: new MyReferrals(q.tables), crisisLines: loadCrisisLines(), alerts: new CrisisAlerts(q.tables, q.clock, { page: async () => {} }, { escalateMs: 120_000, onCallMs: 300_000 }), tokens: new WhoamiResolver(server.url) });
     await q.staff.addOrUpdateStaff({ userId: mina.userId, kind: "companion", displayName: "Mina", languages: ["ko", "en"] });
     await q.staff.addOrUpdateStaff({ userId: pat.userId, kind: "partner", displayName: "Legal aid" });
     await q.staff.addOrUpdateStaff({ userId: gone.userId, kind: "companion", displayName: "Gone", languages: ["ko"] });

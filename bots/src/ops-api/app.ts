@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { BotsConfig } from "../config.ts";
 import type { CrisisLines } from "../content/crisis-lines.ts";
+import type { CrisisAlerts } from "../crisis/crisis-alerts.ts";
 import type { PartnerDirectory } from "../partners/directory.ts";
 import type { Queue } from "../queue/index.ts";
 import { requireStaff, requireStaffOrPartner } from "./auth.ts";
@@ -18,6 +19,7 @@ import { errorResponse } from "./errors.ts";
 import type { MyReferrals } from "../referrals/my-referrals.ts";
 import type { Referrals } from "../referrals/referral-flow.ts";
 import type { Scheduler } from "../scheduling/scheduler.ts";
+import { alertRoutes } from "./routes/alerts.ts";
 import { appointmentRoutes } from "./routes/appointments.ts";
 import { caseRoutes } from "./routes/cases.ts";
 import { meRoutes } from "./routes/me.ts";
@@ -40,11 +42,12 @@ export interface OpsApiDeps {
   referrals: Referrals;
   myReferrals: MyReferrals;
   crisisLines: CrisisLines;
+  alerts: CrisisAlerts;
   /** Usually `new WhoamiResolver(config.homeserverUrl)`. */
   tokens: TokenResolver;
 }
 
-export function createOpsApi({ config, queue, scheduler, partners, referrals, myReferrals, crisisLines, tokens }: OpsApiDeps): Hono<OpsEnv> {
+export function createOpsApi({ config, queue, scheduler, partners, referrals, myReferrals, crisisLines, alerts, tokens }: OpsApiDeps): Hono<OpsEnv> {
   const app = new Hono<OpsEnv>({ strict: false });
   app.use("*", closeIfBodyUnread);
   app.use("*", async (c, next) => {
@@ -68,6 +71,7 @@ export function createOpsApi({ config, queue, scheduler, partners, referrals, my
   api.route("/", appointmentRoutes(auth, scheduler));
   api.route("/", partnerRoutes(auth, partners));
   api.route("/", referralRoutes(auth, authWithPartners, referrals, myReferrals));
+  api.route("/", alertRoutes(auth, alerts, queue.staff));
   app.route(OPS_API_PREFIX, api);
 
   app.notFound((c) => c.json(unrecognized().body(), 404));

@@ -12,6 +12,7 @@ export function staffJson(m: StaffMember, load: number): StaffJson {
     capacity: m.capacity,
     on_shift: m.onShift,
     shift_changed_at: m.shiftChangedAt,
+    on_call: m.onCall,
     load,
   };
 }

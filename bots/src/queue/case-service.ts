@@ -17,6 +17,7 @@ import {
   THREAT_DEADLINES,
   type ThreatDeadline,
 } from "@onsafe/schema";
+import { raiseAlert } from "../crisis/alert-transitions.ts";
 import type { BotsTables, CasePatch, CaseRow } from "../storage/index.ts";
 import { newCaseId } from "./case-id.ts";
 import type { Clock } from "./clock.ts";
@@ -120,6 +121,8 @@ export class CaseService {
       if (before.crisis || before.status === "closed") return { c: before, alert: null };
       this.t.cases.update(caseId, { crisis: true });
       this.t.log.add(caseId, "crisis", null, this.clock.now());
+      // The consoles' banner and, unanswered, the pages (docs/CRISIS.md "The alert").
+      raiseAlert(this.t, caseId, this.clock.now());
       return { c: this.must(caseId), alert: this.t.staff.onShift().map((m) => m.userId) };
     });
     if (alert && alert.length > 0) await attempt(`a crisis alert for ${c.id}`, () => this.actions.crisisAlert(c, alert));
@@ -218,6 +221,7 @@ export class CaseService {
   async reopen(caseId: string): Promise<CaseRow | null> {
     const result = this.t.db.transaction(() => {
       const c = reopen(this.t, this.must(caseId), this.clock.now());
+      if (c?.crisis) raiseAlert(this.t, caseId, this.clock.now());
       return c && { c, alert: c.crisis ? this.t.staff.onShift().map((m) => m.userId) : [] };
     });
     if (!result) return null;

@@ -3,7 +3,7 @@ import type { StaffMember } from "../storage/index.ts";
 import { type Candidate, chooseCompanion, type Refusal } from "./routing.ts";
 
 function member(name: string, o: Partial<StaffMember> = {}): StaffMember {
-  return { userId: `@${name}:t`, kind: "companion", displayName: name, languages: ["ko"], capacity: 3, onShift: true, shiftChangedAt: 0, lastAssignedAt: null, visitsPerDay: null, ...o };
+  return { userId: `@${name}:t`, kind: "companion", displayName: name, languages: ["ko"], capacity: 3, onShift: true, shiftChangedAt: 0, lastAssignedAt: null, visitsPerDay: null, onCall: false, ...o };
 }
 const c = (m: StaffMember, load = 0): Candidate => ({ member: m, load });
 const none = new Map<string, Refusal>();

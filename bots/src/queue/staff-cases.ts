@@ -4,6 +4,7 @@
  * Permission checks live here, not in the handlers; failures are MatrixErrors.
  */
 import type { CaseOutcome } from "@onsafe/schema";
+import { resolveAlert } from "../crisis/alert-transitions.ts";
 import type { BotsTables, CaseRow, Offer, StaffMember } from "../storage/index.ts";
 import { isQueued } from "./case-service.ts";
 import type { Clock } from "./clock.ts";
@@ -175,6 +176,7 @@ export class StaffCases {
       this.t.appointments.moveCase(caseId, from, by.userId);
       this.t.referrals.moveCase(caseId, from, by.userId);
       this.t.log.add(caseId, "transferred", by.userId, now);
+      resolveAlert(this.t, caseId, "taken", by.userId, now);
       return this.found(caseId);
     });
   }

@@ -82,4 +82,11 @@ export class StaffDirectory {
     }
     return this.t.staff.get(userId)!;
   }
+
+  /** Joins or leaves the on-call list: paged off shift when a crisis alert reaches level 2 (docs/CRISIS.md). */
+  setOnCall(userId: string, onCall: boolean): StaffMember {
+    if (!this.t.staff.get(userId)) throw new RangeError("not a staff member");
+    this.t.staff.setOnCall(userId, onCall);
+    return this.t.staff.get(userId)!;
+  }
 }

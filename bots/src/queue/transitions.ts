@@ -4,6 +4,7 @@
  * return the invites to withdraw, which the caller does after the commit.
  */
 import type { CaseOutcome } from "@onsafe/schema";
+import { resolveAlert } from "../crisis/alert-transitions.ts";
 import type { BotsTables, CaseRow } from "../storage/index.ts";
 
 /** A companion's invite to a case's room: one to send, or one to withdraw. */
@@ -12,7 +13,7 @@ export interface CaseInvite {
   companionId: string;
 }
 
-/** Assigns `c` to `userId`: their pending offer is accepted, anyone else's withdrawn. */
+/** Assigns `c` to `userId`: their pending offer is accepted, anyone else's withdrawn, its crisis alert ends (taken). */
 export function assign(t: BotsTables, c: CaseRow, userId: string, actor: string, now: number): { c: CaseRow; withdraw: CaseInvite[]; wasOffered: boolean } {
   const withdraw: CaseInvite[] = [];
   const pending = t.offers.pendingFor(c.id);
@@ -24,10 +25,11 @@ export function assign(t: BotsTables, c: CaseRow, userId: string, actor: string,
   t.cases.update(c.id, { status: "assigned", assignedTo: userId, assignedAt: now });
   t.staff.setLastAssigned(userId, now);
   t.log.add(c.id, "assigned", actor, now);
+  resolveAlert(t, c.id, "taken", userId, now);
   return { c: t.cases.byId(c.id)!, withdraw, wasOffered };
 }
 
-/** Closes `c` with `outcome`; a pending offer is withdrawn. */
+/** Closes `c` with `outcome`; a pending offer is withdrawn, its crisis alert ends (closed). */
 export function close(t: BotsTables, c: CaseRow, outcome: CaseOutcome, actor: string | null, now: number): { c: CaseRow; withdraw: CaseInvite[] } {
   const withdraw: CaseInvite[] = [];
   const pending = t.offers.pendingFor(c.id);
@@ -37,6 +39,7 @@ export function close(t: BotsTables, c: CaseRow, outcome: CaseOutcome, actor: st
   }
   t.cases.update(c.id, { status: "closed", closedAt: now, outcome });
   t.log.add(c.id, "closed", actor, now);
+  resolveAlert(t, c.id, "closed", actor, now);
   return { c: t.cases.byId(c.id)!, withdraw };
 }
 

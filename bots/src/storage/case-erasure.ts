@@ -66,6 +66,7 @@ export class CaseErasureStore {
     this.db.run(q.deleteFrom("appointments").where("case_id", "=", caseId));
     this.db.run(q.deleteFrom("offers").where("case_id", "=", caseId));
     this.db.run(q.deleteFrom("case_log").where("case_id", "=", caseId));
+    this.db.run(q.deleteFrom("crisis_alerts").where("case_id", "=", caseId));
     this.db.run(q.deleteFrom("cases").where("id", "=", caseId));
   }
 }

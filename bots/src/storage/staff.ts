@@ -1,6 +1,7 @@
 /** The staff directory's rows: who may take cases, in which languages, how many at once, and who is on shift. */
 import type { Selectable } from "kysely";
 import type { StaffKind, StaffTable } from "@onsafe/schema";
+import type { AlertChanges } from "./alert-changes.ts";
 import type { BotsStore } from "./store.ts";
 
 export interface StaffMember {
@@ -14,12 +15,15 @@ export interface StaffMember {
   lastAssignedAt: number | null;
   /** Appointments a day at most (docs/SCHEDULING.md); null: the service's default. */
   visitsPerDay: number | null;
+  /** On the on-call list: paged at a crisis alert's level 2 while off shift (docs/CRISIS.md). */
+  onCall: boolean;
 }
 
 export type StaffProfile = Pick<StaffMember, "userId" | "kind" | "displayName" | "languages" | "capacity">;
 
 export class StaffStore {
-  constructor(private readonly db: BotsStore) {}
+  /** `changes`: fired on shift and on-call changes, which change what crisis alerts someone sees. */
+  constructor(private readonly db: BotsStore, private readonly changes: AlertChanges) {}
 
   get(userId: string): StaffMember | undefined {
     const row = this.db.first(this.db.q.selectFrom("staff").selectAll().where("user_id", "=", userId));
@@ -37,6 +41,13 @@ export class StaffStore {
       .map(decode);
   }
 
+  /** Companions and supervisors on the on-call list and off shift: paged at a crisis alert's level 2. */
+  onCallOffShift(): StaffMember[] {
+    return this.db.all(this.db.q.selectFrom("staff").selectAll()
+      .where("on_call", "=", 1).where("on_shift", "=", 0).where("kind", "in", ["companion", "supervisor"]).orderBy("user_id"))
+      .map(decode);
+  }
+
   /** Adds a member or updates their profile; shift and assignment history stay. */
   upsert(p: StaffProfile): void {
     const profile = { kind: p.kind, display_name: p.displayName, languages: JSON.stringify(p.languages), capacity: p.capacity };
@@ -46,6 +57,12 @@ export class StaffStore {
 
   setShift(userId: string, onShift: boolean, at: number): void {
     this.db.run(this.db.q.updateTable("staff").set({ on_shift: onShift ? 1 : 0, shift_changed_at: at }).where("user_id", "=", userId));
+    this.changes.fire();
+  }
+
+  setOnCall(userId: string, onCall: boolean): void {
+    this.db.run(this.db.q.updateTable("staff").set({ on_call: onCall ? 1 : 0 }).where("user_id", "=", userId));
+    this.changes.fire();
   }
 
   setVisitsPerDay(userId: string, visitsPerDay: number): void {
@@ -68,5 +85,6 @@ function decode(r: Selectable<StaffTable>): StaffMember {
     shiftChangedAt: r.shift_changed_at,
     lastAssignedAt: r.last_assigned_at,
     visitsPerDay: r.visits_per_day,
+    onCall: r.on_call === 1,
   };
 }

@@ -31,6 +31,10 @@ export const CASE_LOG_KINDS = [
   "closed",
   /** A closed case back in the queue: its victim wrote after the closing (docs/QUEUE.md "After closing"). */
   "reopened",
+  /** A crisis alert raised, escalated a level (actor null: the service) or acknowledged (docs/CRISIS.md "The alert"). */
+  "alert_raised",
+  "alert_escalated",
+  "alert_acknowledged",
 ] as const;
 export type CaseLogKind = (typeof CASE_LOG_KINDS)[number];
 
@@ -47,6 +51,8 @@ export interface StaffTable {
   last_assigned_at: number | null;
   /** Confirmed appointments a day at most; null: the service's default. */
   visits_per_day: number | null;
+  /** 1: on the on-call list, paged at a crisis alert's level 2 while off shift (docs/CRISIS.md). */
+  on_call: Generated<number>;
 }
 
 export interface CasesTable {
@@ -233,6 +239,34 @@ export interface ReferralDesksTable {
   updated_at: number;
 }
 
+/** How a crisis alert ended: someone answered for it, took the case, or the case closed. */
+export const ALERT_RESOLUTIONS = ["acknowledged", "taken", "closed"] as const;
+export type AlertResolution = (typeof ALERT_RESOLUTIONS)[number];
+
+/** A crisis alert (docs/CRISIS.md "The alert"): ids and times only. Open while `resolved_at` is null. */
+export interface CrisisAlertsTable {
+  /** `a_` + 16 base32 characters. */
+  id: string;
+  case_id: string;
+  raised_at: number;
+  /** 0: consoles; 1: paged to on-shift staff; 2: paged to the on-call list too. */
+  level: number;
+  /** When the level was last raised. */
+  level_at: number;
+  /** Who answered for it ("I'm on it"), or who took the case. */
+  acknowledged_by: string | null;
+  acknowledged_at: number | null;
+  resolved_at: number | null;
+  resolution: AlertResolution | null;
+}
+
+/** Each staff member's one-to-one encrypted room with the triage bot, where pages go. */
+export interface PagerRoomsTable {
+  user_id: string;
+  room_id: string;
+  created_at: number;
+}
+
 export interface BotsDatabase {
   staff: StaffTable;
   cases: CasesTable;
@@ -245,4 +279,6 @@ export interface BotsDatabase {
   partners: PartnersTable;
   referrals: ReferralsTable;
   referral_desks: ReferralDesksTable;
+  crisis_alerts: CrisisAlertsTable;
+  pager_rooms: PagerRoomsTable;
 }
