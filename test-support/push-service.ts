@@ -99,16 +99,23 @@ export class LocalPushService {
     this.subscriber(sub).failures.push(status);
   }
 
-  /** Waits (polling every 20 ms) until `sub` has received `count` pushes (1 unless given), and returns that one. */
-  async waitForPush(sub: BrowserSubscription, o: { timeoutMs: number; count?: number }): Promise<ReceivedPush> {
+  /**
+   * Waits (polling every 20 ms) for `sub`'s push number `count` (1 unless given)
+   * and returns it; with `payload`, for the first push from that number on whose
+   * decrypted body is exactly that.
+   */
+  async waitForPush(sub: BrowserSubscription, o: { timeoutMs: number; count?: number; payload?: string }): Promise<ReceivedPush> {
     const count = o.count ?? 1;
     const deadline = Date.now() + o.timeoutMs;
     const pushes = this.received(sub);
-    while (pushes.length < count) {
-      if (Date.now() > deadline) throw new Error(`no push number ${count} within ${o.timeoutMs} ms (${pushes.length} received, ${this.refused} refused)`);
+    const found = () => pushes.slice(count - 1).find((p) => o.payload === undefined || p.payload === o.payload);
+    while (!found()) {
+      if (Date.now() > deadline) {
+        throw new Error(`no push ${o.payload ?? ""} from number ${count} on within ${o.timeoutMs} ms (received: ${JSON.stringify(pushes.map((p) => p.payload))}, ${this.refused} refused)`);
+      }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    return pushes[count - 1];
+    return found()!;
   }
 
   async close(): Promise<void> {
