@@ -88,6 +88,17 @@ export interface CaseJson extends CaseFieldsJson {
   position: number | null;
   waiting_ms: number | null;
   offered_to: string | null;
+  /** The victim's earlier case, when they agreed the new counsellor may know of it (docs/CRISIS.md "Returning victims"); nothing more of it. */
+  previous_case: PreviousCaseJson | null;
+}
+
+/** What staff of a returning victim's new case see of the earlier one: when and how it ended, and with whom. */
+export interface PreviousCaseJson {
+  id: string;
+  category: HarmCategory | null;
+  outcome: CaseOutcome | null;
+  closed_at: number | null;
+  assigned_to: string | null;
 }
 
 /** `GET cases/{id}/transfer`: the case's newest transfer offer (docs/SHIFT.md "Transfer"). */

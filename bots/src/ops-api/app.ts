@@ -66,7 +66,7 @@ export function createOpsApi({ config, queue, scheduler, partners, referrals, my
   api.route("/", publicRoutes(config, crisisLines, queue.cases));
   api.route("/", meRoutes(auth, authWithPartners, queue.staff));
   api.route("/", queueRoutes(auth, queue.cases, queue.staffCases));
-  api.route("/", caseRoutes(auth, queue.staffCases, new RoomMembership(config.homeserverUrl)));
+  api.route("/", caseRoutes(auth, queue.staffCases, new RoomMembership(config.homeserverUrl), queue.returning));
   api.route("/", metricsRoutes(auth, queue.metrics));
   api.route("/", appointmentRoutes(auth, scheduler));
   api.route("/", partnerRoutes(auth, partners));

@@ -1,5 +1,5 @@
 /** The JSON shapes of the ops API (docs/OPS-API.md): snake_case, ids and enums only. */
-import { type AppointmentJson, type CaseFieldsJson, type CaseJson, HANDED_OFF_STATUSES, isOneOf, type MetricsJson, type PartnerJson, type PartnerReferralJson, type QueueEntryJson, type ReferralJson, type SlotJson, type StaffJson, type TransferJson, type HandOverJson } from "@onsafe/schema";
+import { type AppointmentJson, type CaseFieldsJson, type CaseJson, HANDED_OFF_STATUSES, isOneOf, type MetricsJson, type PartnerJson, type PartnerReferralJson, type PreviousCaseJson, type QueueEntryJson, type ReferralJson, type SlotJson, type StaffJson, type TransferJson, type HandOverJson } from "@onsafe/schema";
 import type { MetricsSnapshot, QueueEntry } from "../queue/index.ts";
 import type { Appointment, CaseRow, Offer, Partner, Referral, Slot, StaffMember } from "../storage/index.ts";
 
@@ -60,7 +60,8 @@ export function handOverJson(c: CaseRow, o: Offer): HandOverJson {
   return { case_id: c.id, room_id: c.roomId, to: o.companionId, accepted_at: o.resolvedAt! };
 }
 
-export function caseJson(c: CaseRow, entry: QueueEntry | null): CaseJson {
+/** `previous`: the victim's earlier case the case links to (docs/CRISIS.md "Returning victims"), of which only a summary goes out. */
+export function caseJson(c: CaseRow, entry: QueueEntry | null, previous: CaseRow | null): CaseJson {
   return {
     ...caseFields(c),
     room_id: c.roomId,
@@ -76,7 +77,12 @@ export function caseJson(c: CaseRow, entry: QueueEntry | null): CaseJson {
     position: entry?.position ?? null,
     waiting_ms: entry?.waitingMs ?? null,
     offered_to: entry?.offeredTo ?? null,
+    previous_case: previous && previousCaseJson(previous),
   };
+}
+
+function previousCaseJson(p: CaseRow): PreviousCaseJson {
+  return { id: p.id, category: p.category, outcome: p.outcome, closed_at: p.closedAt, assigned_to: p.assignedTo };
 }
 
 export function metricsJson(m: MetricsSnapshot): MetricsJson {

@@ -4,6 +4,7 @@ import { CaseService } from "./case-service.ts";
 import type { Clock } from "./clock.ts";
 import { Dispatcher } from "./dispatcher.ts";
 import { Metrics } from "./metrics.ts";
+import { ReturningCases } from "./returning-cases.ts";
 import type { CaseRoomActions } from "./case-room-actions.ts";
 import { StaffCases } from "./staff-cases.ts";
 import { StaffDirectory } from "./staff-directory.ts";
@@ -25,6 +26,8 @@ export interface Queue {
   staff: StaffDirectory;
   staffCases: StaffCases;
   metrics: Metrics;
+  /** Returning victims: a new case's link to the earlier one (docs/CRISIS.md "Returning victims"). */
+  returning: ReturningCases;
 }
 
 export function createQueue(o: QueueOptions): Queue {
@@ -34,6 +37,7 @@ export function createQueue(o: QueueOptions): Queue {
     staff: new StaffDirectory(o.tables, o.clock, dispatcher, o.defaultCapacity),
     staffCases: new StaffCases(o.tables, o.clock, o.actions, dispatcher),
     metrics: new Metrics(o.tables, o.clock, o.timeZone),
+    returning: new ReturningCases(o.tables),
   };
 }
 
@@ -53,3 +57,4 @@ export type { QueueEntry } from "./staff-cases.ts";
 export { StaffCases } from "./staff-cases.ts";
 export { StaffDirectory, type StaffInput } from "./staff-directory.ts";
 export { Metrics, type MetricsSnapshot } from "./metrics.ts";
+export { ReturningCases } from "./returning-cases.ts";

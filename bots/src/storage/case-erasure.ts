@@ -1,7 +1,8 @@
 /**
  * Everything the bots database keeps of one case, found and erased together
  * (docs/QUEUE.md "Retention"): the case row, its log, offers, appointments (and
- * the slots they hold), appointments room, referrals and referral desks. The
+ * the slots they hold), appointments room, referrals and referral desks, and
+ * a later case's link to it (docs/CRISIS.md "Returning victims"). The
  * caller runs `erase` inside one transaction, so a stop midway leaves the whole
  * case or none of it.
  */
@@ -67,6 +68,8 @@ export class CaseErasureStore {
     this.db.run(q.deleteFrom("offers").where("case_id", "=", caseId));
     this.db.run(q.deleteFrom("case_log").where("case_id", "=", caseId));
     this.db.run(q.deleteFrom("crisis_alerts").where("case_id", "=", caseId));
+    // A later case of the same victim no longer says they came back (index `cases_previous`).
+    this.db.run(q.updateTable("cases").set({ previous_case_id: null }).where("previous_case_id", "=", caseId));
     this.db.run(q.deleteFrom("cases").where("id", "=", caseId));
   }
 }

@@ -29,6 +29,8 @@ export interface CaseRow {
   queueNoticeEventId: string | null;
   lastPosition: number | null;
   lastWaitMinutes: number | null;
+  /** The victim's earlier case, when they agreed the new counsellor may know of it (docs/CRISIS.md "Returning victims"). */
+  previousCaseId: string | null;
 }
 
 export type CasePatch = Partial<Omit<CaseRow, "id" | "roomId" | "visitorId" | "createdAt">>;
@@ -117,6 +119,14 @@ export class CaseStore {
       .map((r) => r.closed_at ?? 0);
   }
 
+  /** The visitor's latest closed case other than `exceptId` (index `cases_visitor`): a returning victim's earlier chat. */
+  latestClosedOf(visitorId: string, exceptId: string): CaseRow | undefined {
+    const row = this.db.first(this.db.q.selectFrom("cases").selectAll()
+      .where("visitor_id", "=", visitorId).where("status", "=", "closed").where("id", "!=", exceptId)
+      .orderBy("closed_at", "desc").orderBy("id", "desc").limit(1));
+    return row && decode(row);
+  }
+
   update(id: string, patch: CasePatch): void {
     this.db.run(this.db.q.updateTable("cases").set(encode(patch)).where("id", "=", id));
   }
@@ -148,6 +158,7 @@ function decode(r: Selectable<CasesTable>): CaseRow {
     queueNoticeEventId: r.queue_notice_event_id,
     lastPosition: r.last_position,
     lastWaitMinutes: r.last_wait_minutes,
+    previousCaseId: r.previous_case_id,
   };
 }
 
@@ -172,6 +183,7 @@ const COLUMNS = {
   queueNoticeEventId: "queue_notice_event_id",
   lastPosition: "last_position",
   lastWaitMinutes: "last_wait_minutes",
+  previousCaseId: "previous_case_id",
 } as const satisfies Record<keyof CasePatch, keyof CasesTable>;
 
 function encode(patch: CasePatch): Updateable<CasesTable> {

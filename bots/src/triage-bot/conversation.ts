@@ -5,18 +5,26 @@
  * while it was away, and nothing twice.
  */
 import { type ReadMark } from "../storage/read-mark.ts";
-import { DONE, startTriage, type TriageState } from "../triage/index.ts";
+import { DONE, returningQuestion, startTriage, type TriageState } from "../triage/index.ts";
 
 export { alreadyRead, markRead, type ReadMark } from "../storage/read-mark.ts";
 
 export interface Conversation {
   machine: TriageState;
   read: ReadMark;
+  /**
+   * A returning victim was asked whether the new counsellor may know of the earlier
+   * chat (docs/CRISIS.md "Returning victims") and has not answered: "latest" while it
+   * is the newest question (typed words can answer it), "open" once triage asked on
+   * (only its buttons can). Gone once answered: a no leaves nothing.
+   */
+  returning?: "latest" | "open";
 }
 
-export function newConversation(opening?: Parameters<typeof startTriage>[0]): { conversation: Conversation; say: ReturnType<typeof startTriage>["say"] } {
-  const { state, say } = startTriage(opening);
-  return { conversation: { machine: state, read: { ts: 0, ids: [] } }, say };
+/** `returning`: the visitor has an earlier closed case, so its question comes first. */
+export function newConversation(opening?: Parameters<typeof startTriage>[0], returning = false): { conversation: Conversation; say: ReturnType<typeof startTriage>["say"] } {
+  const { state, say } = startTriage(opening, returning ? returningQuestion(null) : undefined);
+  return { conversation: { machine: state, read: { ts: 0, ids: [] }, ...(returning ? { returning: "latest" as const } : {}) }, say };
 }
 
 /**

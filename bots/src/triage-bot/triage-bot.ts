@@ -16,7 +16,7 @@ import type { BotsConfig } from "../config.ts";
 import type { Queue } from "../queue/index.ts";
 import type { CaseRow } from "../storage/index.ts";
 import type { Outgoing } from "../runtime/outgoing-message.ts";
-import { afterHours, chatClosedNotice, handleMessage, type ServiceNow, triageResult, unreadableMessage } from "../triage/index.ts";
+import { afterHours, afterReturningAnswer, chatClosedNotice, handleMessage, languageTold, readReturningAnswer, type ServiceNow, triageResult, unreadableMessage } from "../triage/index.ts";
 import { incomingMessage } from "../runtime/incoming-message.ts";
 import { RoomEventFeed } from "../runtime/room-events.ts";
 import { roomSynced } from "../runtime/room-synced.ts";
@@ -105,7 +105,9 @@ export class TriageBot {
    */
   private async begin(c: CaseRow, room: Room): Promise<void> {
     const created = room.currentState.getStateEvents("m.room.create", "")?.getContent()[APP_OPENING_FIELD];
-    const { conversation, say } = newConversation(isAppOpeningContent(created) ? { firstPrompt: created.first_prompt } : undefined);
+    // A returning victim (an earlier case closed) is asked first whether the new counsellor may know (docs/CRISIS.md).
+    const returning = this.queue.returning.earlierCase(c) !== undefined;
+    const { conversation, say } = newConversation(isAppOpeningContent(created) ? { firstPrompt: created.first_prompt } : undefined, returning);
     if (say.length > 0) await this.send(c.roomId, say, `start ${c.id}`);
     await this.queue.cases.saveTriage(c.id, { triageState: conversation });
   }
@@ -130,7 +132,14 @@ export class TriageBot {
       // Silence would look like nobody is there; ask again instead.
       await this.send(c.roomId, [unreadableMessage(c.language ?? conversation.machine.language ?? "ko")], eventId);
     } else if (event.getType() === "m.room.message" && event.getSender() === c.visitorId) {
-      next.machine = await this.onVictimMessage(c, conversation, event, reopened);
+      const returned = conversation.returning ? await this.onReturningAnswer(c, conversation, event) : null;
+      if (returned) {
+        next.machine = returned;
+        delete next.returning;
+      } else {
+        next.machine = await this.onVictimMessage(c, conversation, event, reopened);
+        if (next.returning) next.returning = "open";
+      }
     }
     const latest = this.queue.cases.get(c.id);
     if (latest && latest.status !== "closed" && latest.handedOffAt === null) {
@@ -171,6 +180,24 @@ export class TriageBot {
       await this.queue.cases.memberLeft(room.roomId, userId);
       if (userId === c.visitorId) await this.client.leave(room.roomId);
     }
+  }
+
+  /**
+   * A returning victim's answer to whether the new counsellor may know of the
+   * earlier chat: a yes links the case to it, a no keeps nothing (the message is
+   * not noted for the summary either). Returns the triage state to go on with
+   * (the language the app told), or null when the message was no such answer.
+   */
+  private async onReturningAnswer(c: CaseRow, conversation: Conversation, event: MatrixEvent): Promise<Conversation["machine"] | null> {
+    const message = incomingMessage(c.roomId, event);
+    const language: unknown = event.getContent()[LANGUAGE_FIELD];
+    const told = isOneOf(LANGUAGES, language) ? language : undefined;
+    const answer = message && readReturningAnswer({ body: message.body, answer: message.answer, language: told }, conversation.returning === "latest");
+    if (!answer) return null;
+    if (answer === "yes") this.queue.returning.link(c.id);
+    const state = languageTold(conversation.machine, told);
+    await this.send(c.roomId, afterReturningAnswer(state, answer), event.getId()!);
+    return state;
   }
 
   /**

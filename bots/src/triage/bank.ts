@@ -57,10 +57,16 @@ interface RawOption {
 }
 interface RawBank {
   commonOptions: Record<string, { label: Record<Language, string>; aliases?: string[] }>;
+  returning: { id: string; text: Record<Language, string>; options: (RawOption | string)[] };
   prompts: { id: string; whileWaiting?: boolean; text: Record<Language, string>; askIf?: Record<string, string[]>; options: (RawOption | string)[] }[];
 }
 
 export function loadTriageBank(path = contentPath("triage.json")): PromptDef[] {
+  return loadBank(path).prompts;
+}
+
+/** The whole file: the triage prompts, and the returning victim's question (asked apart from them). */
+function loadBank(path: string): { prompts: PromptDef[]; returning: PromptDef } {
   const raw = JSON.parse(readFileSync(path, "utf8")) as RawBank;
   const fail = (what: string): never => {
     throw new Error(`triage.json: ${what}`);
@@ -93,7 +99,13 @@ export function loadTriageBank(path = contentPath("triage.json")): PromptDef[] {
   }
   if (prompts[0]?.id !== "language") fail(`the first prompt must be "language"`);
   for (const id of Object.keys(RESULT_OPTIONS)) if (!prompts.some((p) => p.id === id)) fail(`prompt "${id}" is missing`);
-  return prompts;
+  const r = raw.returning ?? fail(`"returning" is missing`);
+  // No skip here: it only asks what the new counsellor may know.
+  const returning: PromptDef = { id: r.id, text: r.text, askIf: {}, options: r.options.map(option), riskScreen: false, whileWaiting: false };
+  checkPrompt(returning, [], fail);
+  if (prompts.some((p) => p.id === returning.id)) fail(`"returning" repeats the prompt id "${returning.id}"`);
+  if (returning.options.map((o) => o.id).join() !== "yes,no") fail(`"returning" must have the options yes and no`);
+  return { prompts, returning };
 }
 
 function checkPrompt(prompt: PromptDef, earlier: PromptDef[], fail: (what: string) => never): void {
@@ -114,12 +126,18 @@ function checkPrompt(prompt: PromptDef, earlier: PromptDef[], fail: (what: strin
   }
 }
 
-let bank: PromptDef[] | undefined;
+let bank: { prompts: PromptDef[]; returning: PromptDef } | undefined;
 
 /** The bank, loaded once. */
 export function triagePrompts(): PromptDef[] {
-  bank ??= loadTriageBank();
-  return bank;
+  bank ??= loadBank(contentPath("triage.json"));
+  return bank.prompts;
+}
+
+/** The question for a returning victim (docs/CRISIS.md "Returning victims"): may the new counsellor know about the earlier chat? */
+export function returningPrompt(): PromptDef {
+  bank ??= loadBank(contentPath("triage.json"));
+  return bank.returning;
 }
 
 export function promptById(id: string): PromptDef | undefined {

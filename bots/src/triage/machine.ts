@@ -80,11 +80,13 @@ export interface TriageStep {
  * and the prompt `firstPrompt` itself: nothing is said, the answer is awaited.
  * Otherwise the greeting and the first, bilingual prompt (language).
  */
-export function startTriage(opening?: { firstPrompt: string }): { state: TriageState; say: Outgoing[] } {
+export function startTriage(opening?: { firstPrompt: string }, askFirst?: Outgoing): { state: TriageState; say: Outgoing[] } {
   const shown = opening && promptById(opening.firstPrompt);
   const first = shown ?? triagePrompts()[0];
   const state: TriageState = { step: first.id, language: null, answers: {}, passed: [], crisis: false, skipped: false, queued: false, toldClosed: false };
-  return { state, say: shown ? [] : [notice(text(null, "greeting")), promptMessage(first, null)] };
+  // `askFirst` (a returning victim's question) comes before the first prompt, which is asked after its answer.
+  const ask = askFirst ?? (shown ? undefined : promptMessage(first, null));
+  return { state, say: [...(shown ? [] : [notice(text(null, "greeting"))]), ...(ask ? [ask] : [])] };
 }
 
 export function handleMessage(previous: TriageState, msg: TriageInput, now: ServiceNow): TriageStep {
@@ -112,6 +114,18 @@ export function handleMessage(previous: TriageState, msg: TriageInput, now: Serv
   // A sentence asking for a person is more than the skip button: it is kept for the counsellor too.
   if (typed !== null && personRequestLanguage(typed)) return skip(state, scriptLanguage(typed), now, false);
   return ownWords(state, prompt, msg.body, now);
+}
+
+/**
+ * The state once a message outside triage (a returning victim's answer) told the
+ * app's language: the language prompt falls away, as with any message that tells it.
+ */
+export function languageTold(previous: TriageState, lang: Language | undefined): TriageState {
+  const state = copy(previous);
+  if (!lang) return state;
+  chooseLanguage(state, lang);
+  if (state.step !== DONE && state.answers[state.step] !== undefined) state.step = nextPrompt(state)?.id ?? DONE;
+  return state;
 }
 
 /** A button for this prompt (or "skip" on any); a button of an earlier prompt changes nothing. */

@@ -38,6 +38,8 @@ export const MESSAGE_KEYS = [
   "unreadable",
   "summary.passed",
   "chatClosed",
+  "returningLinked",
+  "returningFresh",
 ] as const;
 export type MessageKey = (typeof MESSAGE_KEYS)[number];
 

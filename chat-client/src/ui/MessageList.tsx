@@ -14,6 +14,8 @@ type Closed = Extract<ChatItem, { kind: "closed" }>;
 export interface MessageActions {
   answer: (prompt: { promptId: string }, option: { id: string; label: string }) => void;
   retry: (id: string) => void;
+  /** "Start a new conversation" on the closed-chat card (the victim app; docs/CRISIS.md "Returning victims"). */
+  startAgain?: () => void;
 }
 
 /** Who wrote a message, as the victim app names them; the console passes its own. */
@@ -57,7 +59,7 @@ export function MessageList(props: {
             <Match when={item.kind === "handoff" && item}>
               {(h) => <MessageBubble message={asMessage(h())} name={nameOf(asMessage(h()))} onRetry={props.actions.retry} />}
             </Match>
-            <Match when={item.kind === "closed" && item}>{(c) => <ClosedItem closed={c()} />}</Match>
+            <Match when={item.kind === "closed" && item}>{(c) => <ClosedItem closed={c()} onStartAgain={props.actions.startAgain} />}</Match>
             <Match when={item.kind === "summary"}>
               {/* Only that it was passed on: the answers themselves (risk included) could be read over a shoulder. */}
               <li class="summary" data-id={item.id}>{t("chat.summary")}</li>
@@ -150,12 +152,18 @@ function asMessage(card: VisitItem | LetterItem | Handoff): Message {
   return { kind: "message", id: card.id, sender: "bot", senderId: "", body: card.body, ts: 0, delivery: "sent", read: false };
 }
 
-/** The chat was closed by the counsellor: how to come back, and the lines to call, one tap each. */
-function ClosedItem(props: { closed: Closed }) {
+/**
+ * The chat was closed by the counsellor: how to come back (write here, or start
+ * a new conversation where the view offers it), and the lines to call, one tap each.
+ */
+function ClosedItem(props: { closed: Closed; onStartAgain?: () => void }) {
   return (
     <li class="chat-closed">
       <h2>{closingT("closed.title")}</h2>
       <p>{closingT("closed.body")}</p>
+      <Show when={props.onStartAgain}>
+        {(start) => <p><button type="button" class="primary start-again" onClick={() => start()()}>{t("startAgain.button")}</button></p>}
+      </Show>
       <Show when={props.closed.calls}>
         {(calls) => (
           <>

@@ -1,4 +1,4 @@
-import { createSignal, lazy, Match, onMount, Suspense, Switch } from "solid-js";
+import { createMemo, createSignal, lazy, Match, onMount, Suspense, Switch } from "solid-js";
 import { loadKeptSession } from "./device/kept-session.ts";
 import { wipeDevice } from "./device/wipe.ts";
 import { lang, setLang, t } from "../words/i18n.ts";
@@ -22,6 +22,12 @@ export function App() {
   if (kept) setLang(kept.lang);
   const [screen, setScreen] = createSignal<Screen>(kept ? "resuming" : "landing");
   const [session, setSession] = createSignal<VictimSession | null>(null);
+  // The chat's room: a new conversation (`startAnother`) draws the chat screen afresh for the new room.
+  const [chatRoom, setChatRoom] = createSignal<string | null>(null);
+  const chat = createMemo(() => {
+    const current = session();
+    return screen() === "chat" && current ? { session: current, roomId: chatRoom() } : null;
+  });
   const [failure, setFailure] = createSignal<StartFailure | null>(null);
   const [opening, setOpening] = createSignal<AppOpening | null>(null);
   const [keeping, setKeeping] = createSignal(true);
@@ -36,6 +42,7 @@ export function App() {
       setScreen("landing");
     });
     setSession(next);
+    setChatRoom(next.roomId);
     setScreen("chat");
     if (typing) focusWhenShown("composer-chat");
   };
@@ -102,11 +109,19 @@ export function App() {
       <Match when={screen() === "deleted"}>
         <Deleted onStartAgain={() => setScreen("landing")} />
       </Match>
-      {/* Keyed: "don't keep anything on this phone" swaps the session for one in memory. */}
-      <Match when={screen() === "chat" && session()} keyed>
-        {(current) => (
+      {/* Keyed: "don't keep anything on this phone" swaps the session for one in memory, a new conversation the room. */}
+      <Match when={chat()} keyed>
+        {({ session: current }) => (
           <Suspense fallback={<Loading />}>
-            <ChatScreen session={current} onDeleted={() => setScreen("deleted")} onKeepNothing={async () => enterChat(await current.withoutKeeping())} />
+            <ChatScreen
+              session={current}
+              onDeleted={() => setScreen("deleted")}
+              onKeepNothing={async () => enterChat(await current.withoutKeeping())}
+              onStartAgain={async () => {
+                await current.startAnother();
+                setChatRoom(current.roomId);
+              }}
+            />
           </Suspense>
         )}
       </Match>

@@ -96,6 +96,15 @@ const ko = {
   "recovery.copied": "복사했어요",
   "recovery.save": "파일로 저장",
   "recovery.fileText": "onsafe 복구 코드: {code}\n이 코드로 대화에 돌아올 수 있어요. 다른 사람에게 보여 주지 마세요.",
+  // review: unreviewed wording (issue 22)
+  "startAgain.button": "새 대화 시작하기",
+  "startAgain.endedTitle": "이 대화는 끝났어요",
+  "startAgain.endedBody": "이 대화방에는 이제 답할 사람이 없어요. 다시 이야기하고 싶다면 새 대화를 시작해 주세요.",
+  "startAgain.title": "새 대화를 시작할까요?",
+  "startAgain.body": "처음부터 새로 시작해요. 다른 상담사가 답할 수도 있어요. 지금 대화는 이 화면에서 사라져요.",
+  "startAgain.confirm": "새로 시작하기",
+  "startAgain.working": "시작하는 중…",
+  "startAgain.failed": "시작하지 못했어요. 연결을 확인하고 다시 시도해 주세요.",
 } as const;
 
 export type StringKey = keyof typeof ko;
@@ -184,6 +193,15 @@ const en: Record<StringKey, string> = {
   "recovery.copied": "Copied",
   "recovery.save": "Save as file",
   "recovery.fileText": "onsafe recovery code: {code}\nWith this code you can come back to your chat. Don't show it to anyone.",
+  // review: unreviewed wording (issue 22)
+  "startAgain.button": "Start a new conversation",
+  "startAgain.endedTitle": "This chat has ended",
+  "startAgain.endedBody": "Nobody can answer in this chat any more. If you'd like to talk again, start a new conversation.",
+  "startAgain.title": "Start a new conversation?",
+  "startAgain.body": "It's a fresh start: a different counsellor may answer. This chat will no longer be shown here.",
+  "startAgain.confirm": "Start again",
+  "startAgain.working": "Starting…",
+  "startAgain.failed": "That didn't work. Please check your connection and try again.",
 };
 
 export const LANGS = ["ko", "en"] as const;

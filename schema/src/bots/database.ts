@@ -85,6 +85,8 @@ export interface CasesTable {
   /** Position and expected wait last told to the victim: updates go out only on change. */
   last_position: number | null;
   last_wait_minutes: number | null;
+  /** The victim's earlier, closed case, when they agreed the new counsellor may know of it (docs/CRISIS.md "Returning victims"). */
+  previous_case_id: string | null;
 }
 
 export interface OffersTable {

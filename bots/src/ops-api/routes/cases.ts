@@ -1,23 +1,26 @@
 /** `GET cases/{id}` and the staff decisions on a case: claim, transfer, close, and closing a case whose victim left. */
 import { Hono, type MiddlewareHandler } from "hono";
 import { CASE_OUTCOMES, isOneOf } from "@onsafe/schema";
-import type { StaffCases } from "../../queue/index.ts";
+import type { ReturningCases, StaffCases } from "../../queue/index.ts";
+import type { CaseRow } from "../../storage/index.ts";
 import type { OpsEnv } from "../env.ts";
 import type { RoomMembership } from "../room-membership.ts";
 import { caseIdParam, readJson, requireUserId } from "../json.ts";
 import { caseJson, handOverJson, transferJson } from "../shapes.ts";
 import { invalidParam, requireString } from "@onsafe/matrix-basics";
 
-export function caseRoutes(auth: MiddlewareHandler<OpsEnv>, staffCases: StaffCases, membership: RoomMembership): Hono<OpsEnv> {
+export function caseRoutes(auth: MiddlewareHandler<OpsEnv>, staffCases: StaffCases, membership: RoomMembership, returning: ReturningCases): Hono<OpsEnv> {
   const r = new Hono<OpsEnv>();
+  // Whoever may see a case sees the summary of the earlier one it links to, and nothing more of it.
+  const json = (row: CaseRow, entry: Parameters<typeof caseJson>[1] = null) => caseJson(row, entry, returning.previousOf(row));
   const view = (id: string, c: { get(key: "staff"): OpsEnv["Variables"]["staff"] }) => {
     const { c: row, entry } = staffCases.view(id, c.get("staff"));
-    return { case: caseJson(row, entry) };
+    return { case: json(row, entry) };
   };
 
   r.get("/cases/:id", auth, (c) => c.json(view(caseIdParam(c), c)));
 
-  r.get("/me/cases", auth, (c) => c.json({ cases: staffCases.mine(c.get("staff").userId).map((row) => caseJson(row, null)) }));
+  r.get("/me/cases", auth, (c) => c.json({ cases: staffCases.mine(c.get("staff").userId).map((row) => json(row)) }));
 
   /** Transfers I offered that were accepted in the last day, so my console can finish handing them over. */
   r.get("/me/transfers", auth, (c) => c.json({ transfers: staffCases.handOvers(c.get("staff")).map(({ c: row, offer }) => handOverJson(row, offer)) }));
@@ -55,7 +58,7 @@ export function caseRoutes(auth: MiddlewareHandler<OpsEnv>, staffCases: StaffCas
     const id = caseIdParam(c);
     await readJson(c);
     const row = await staffCases.declineTransfer(id, c.get("staff"));
-    return c.json({ case: caseJson(row, null) });
+    return c.json({ case: json(row) });
   });
 
   /** Undo: the transferring companion (or a supervisor) takes the waiting offer back. */
@@ -71,7 +74,7 @@ export function caseRoutes(auth: MiddlewareHandler<OpsEnv>, staffCases: StaffCas
     const outcome = requireString(await readJson(c), "outcome");
     if (!isOneOf(CASE_OUTCOMES, outcome)) throw invalidParam(`'outcome' must be one of ${CASE_OUTCOMES.join(", ")}`);
     const row = await staffCases.close(id, c.get("staff"), outcome);
-    return c.json({ case: caseJson(row, null) });
+    return c.json({ case: json(row) });
   });
 
   /** The console saw the victim leave the room (after the hand-off only it can); the homeserver confirms it, as the caller sees the room. */
@@ -84,7 +87,7 @@ export function caseRoutes(auth: MiddlewareHandler<OpsEnv>, staffCases: StaffCas
       return now === "leave" || now === "ban";
     };
     const row = await staffCases.victimLeft(id, c.get("staff"), gone);
-    return c.json({ case: caseJson(row, null) });
+    return c.json({ case: json(row) });
   });
   return r;
 }

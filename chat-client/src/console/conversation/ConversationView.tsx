@@ -3,6 +3,7 @@ import { Composer, type Draft } from "../../ui/Composer.tsx";
 import type { CaseJson } from "@onsafe/schema/ops-api";
 import { createCaseReferrals } from "../referrals/case-referrals.ts";
 import { CaseActions } from "../case/CaseActions.tsx";
+import { CameBack } from "../case/CameBack.tsx";
 import { ConversationLog, createConsoleRoom } from "./ConversationLog.tsx";
 import type { ConsoleKey } from "../shell/console-strings.ts";
 import { ct } from "../shell/ct.ts";
@@ -90,6 +91,7 @@ export function ConversationView(props: {
               <Show when={props.caseInfo?.language}>{(language) => <span class="badge">{ct("queue.language", { language: language() })}</span>}</Show>
               <Show when={props.ended}><span class="badge">{ct("conversations.ended")}</span></Show>
             </p>
+            <CameBack previous={props.caseInfo?.previous_case} nameOf={(userId) => client.getUser(userId)?.displayName ?? userId} />
           </div>
           <button type="button" class="panel-toggle" aria-expanded={panelOpen()} aria-controls="case-panel" onClick={() => setPanelOpen(!panelOpen())}>
             {panelOpen() ? wt("panel.back") : wt("panel.show")}

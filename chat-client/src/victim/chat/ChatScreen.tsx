@@ -23,7 +23,7 @@ import type { VictimSession } from "./session.ts";
  * the referral bot has opened one, "Referrals" is another. The code to come
  * back is offered once a counsellor is here, and is in the menu.
  */
-export function ChatScreen(props: { session: VictimSession; onDeleted: () => void; onKeepNothing: () => Promise<void> }) {
+export function ChatScreen(props: { session: VictimSession; onDeleted: () => void; onKeepNothing: () => Promise<void>; onStartAgain: () => Promise<void> }) {
   const session = props.session;
   const [tab, setTab] = createSignal<Tab>("chat");
   const bots = session.botRooms;
@@ -32,10 +32,13 @@ export function ChatScreen(props: { session: VictimSession; onDeleted: () => voi
   const chat = createLiveRoom(session.client, () => session.roomId, session.userId, { promptButtons: true, counsellorEndsTriage: true, shown: () => tab() === "chat" });
   const [connection, setConnection] = createSignal(session.connection);
   const [codeOffered, setCodeOffered] = createSignal(session.recoveryCode === null);
-  const [dialog, setDialog] = createSignal<"code" | "keepNothing" | "delete" | null>(null);
+  const [dialog, setDialog] = createSignal<"code" | "keepNothing" | "delete" | "startAgain" | null>(null);
   const counsellorHere = () => chat.items().some((item) => item.kind === "summary" || (item.kind === "message" && item.sender === "other"));
   // The chat was just closed: the way back (write here) and the lines to call come first; the code stays in the menu.
   const justClosed = () => chat.items().at(-1)?.kind === "closed";
+  // Nobody left to answer (the bots left: the case erased after retention): a dead end without a new start (docs/CRISIS.md).
+  const [alone, setAlone] = createSignal(nobodyElseIn(session));
+  onCleanup(onRoomChanges(session.client, () => setAlone(nobodyElseIn(session))));
   const offerDone = () => {
     session.recoveryCodeSaved();
     setCodeOffered(true);
@@ -115,12 +118,23 @@ export function ChatScreen(props: { session: VictimSession; onDeleted: () => voi
             void session.send(session.roomId, body);
           }}
           onAnswer={answer}
+          onStartAgain={() => setDialog("startAgain")}
           opened={opening() !== null}
           draft={session.held.draft}
           after={
-            <Show when={!codeOffered() && counsellorHere() && !justClosed()}>
-              <RecoveryOffer onShow={showCode} onNotNow={offerDone} />
-            </Show>
+            <>
+              <Show when={!codeOffered() && counsellorHere() && !justClosed() && !alone()}>
+                <RecoveryOffer onShow={showCode} onNotNow={offerDone} />
+              </Show>
+              {/* After a closing the closed card has the button; a room left without one gets its own card. */}
+              <Show when={alone() && !justClosed()}>
+                <section class="chat-closed pane-end" aria-labelledby="chat-ended-title">
+                  <h2 id="chat-ended-title">{t("startAgain.endedTitle")}</h2>
+                  <p>{t("startAgain.endedBody")}</p>
+                  <button type="button" class="primary start-again" onClick={() => setDialog("startAgain")}>{t("startAgain.button")}</button>
+                </section>
+              </Show>
+            </>
           }
         >
           <Show when={!session.kept}>
@@ -148,6 +162,14 @@ export function ChatScreen(props: { session: VictimSession; onDeleted: () => voi
           onConfirm={props.onKeepNothing}
         />
       </Show>
+      <Show when={dialog() === "startAgain"}>
+        <ConfirmDialog
+          id="start-again"
+          text={{ title: "startAgain.title", body: "startAgain.body", confirm: "startAgain.confirm", working: "startAgain.working", failed: "startAgain.failed" }}
+          onClose={() => setDialog(null)}
+          onConfirm={props.onStartAgain}
+        />
+      </Show>
       <Show when={dialog() === "delete"}>
         <ConfirmDialog
           id="delete"
@@ -162,4 +184,15 @@ export function ChatScreen(props: { session: VictimSession; onDeleted: () => voi
       </Show>
     </div>
   );
+}
+
+/**
+ * Whether the victim is alone in their chat: everyone else has left (a room
+ * still being made has the bot invited). After a closing the triage bot stays,
+ * so this is a room the bots left: its case erased after retention.
+ */
+function nobodyElseIn(session: VictimSession): boolean {
+  const others = session.room()?.currentState.getMembers().filter((m) => m.userId !== session.userId) ?? [];
+  // Membership events come with the timeline, so everyone who was ever in the room is known here.
+  return others.length > 0 && others.every((m) => m.membership === "leave" || m.membership === "ban");
 }

@@ -19,6 +19,8 @@ export function RoomPane(props: {
   tabbed: boolean;
   onSend: (body: string) => void;
   onAnswer: MessageActions["answer"];
+  /** "Start a new conversation" on a closed chat's card (the victim's chat only). */
+  onStartAgain?: () => void;
   visitCard?: (item: VisitItem) => JSX.Element;
   letterCard?: (item: LetterItem) => JSX.Element;
   /** Who wrote a message (a referral room names the partner's staff). */
@@ -95,7 +97,7 @@ export function RoomPane(props: {
         <div ref={content}>
           {props.children}
           <Show when={props.live.items().length > 0} fallback={props.opened ? null : <p class="loading" role="status">{t("chat.loading")}</p>}>
-            <MessageList items={props.live.items()} actions={{ answer: props.onAnswer, retry: props.live.retry }} label={props.label} visitCard={props.visitCard} letterCard={props.letterCard} nameOf={props.nameOf} />
+            <MessageList items={props.live.items()} actions={{ answer: props.onAnswer, retry: props.live.retry, startAgain: props.onStartAgain }} label={props.label} visitCard={props.visitCard} letterCard={props.letterCard} nameOf={props.nameOf} />
           </Show>
           {props.after}
         </div>
@@ -106,8 +108,11 @@ export function RoomPane(props: {
   );
 }
 
-/** The last message drawn: the timeline's, below the app's opening (a list of its own) when there is one. */
+/**
+ * The last message drawn: the timeline's, below the app's opening (a list of its own) when there is one,
+ * or a card after them that ends the conversation (`.pane-end`: a room nobody is left in).
+ */
 function newestMessage(scroller: HTMLElement): HTMLElement | null {
-  const all = scroller.querySelectorAll<HTMLElement>(".messages > li");
+  const all = scroller.querySelectorAll<HTMLElement>(".messages > li, .pane-end");
   return all.length > 0 ? all[all.length - 1] : null;
 }

@@ -8,6 +8,7 @@
  *
  * Three ways in:
  *   - `startNew`: register, create the room, set up backup (first start);
+ *     `startAnother` makes a new room the same way later (a returning victim);
  *   - `resume`: a session kept on this device (IndexedDB crypto store);
  *   - `restore`: log in with a recovery code on a new device and read the
  *     earlier messages from the backup.
@@ -17,6 +18,7 @@ import {
   ClientEvent,
   createClient,
   EventType,
+  type ICreateRoomOpts,
   KnownMembership,
   HttpApiEvent,
   MemoryStore,
@@ -98,20 +100,7 @@ export class VictimSession {
     performance.mark("onsafe:registered");
     const { triage_bot: bot, opening } = await config;
     const firstPrompt = opening?.prompt.id ?? null;
-    const createRoom = () => createClient({ ...clientOptions(), userId: login.userId, accessToken: login.accessToken }).createRoom({
-      preset: Preset.PrivateChat,
-      invite: [bot],
-      initial_state: [
-        { type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } },
-        // "shared": a counsellor who takes over a transferred case can fetch the earlier messages, and the previous
-        // counsellor's console forwards their keys (docs/SHIFT.md "Transfer"); nobody else is ever let in.
-        { type: "m.room.history_visibility", state_key: "", content: { history_visibility: "shared" } },
-      ],
-      // The triage bot needs kick level to withdraw a companion's lapsed invite (docs/QUEUE.md).
-      power_level_content_override: { users: { [login.userId]: 100, [bot]: 50 } },
-      // "The app showed this question": the bot greets nothing and waits for its answer. The same for every visitor.
-      ...(firstPrompt ? { creation_content: { [APP_OPENING_FIELD]: { first_prompt: firstPrompt } } } : {}),
-    });
+    const createRoom = () => createClient({ ...clientOptions(), userId: login.userId, accessToken: login.accessToken }).createRoom(triageRoom(login.userId, bot, firstPrompt));
     // The bot encrypts what it says for the devices it finds: ours must be on the server before it says anything.
     // In a room the app opened that is after our first answer, which needs our crypto anyway, so the room is
     // made (and the bot joins) while the crypto loads; otherwise the bot asks at once, so the room waits for our keys.
@@ -133,6 +122,28 @@ export class VictimSession {
     // question was measured slower (docs/BENCHMARKS.md), so it starts at once.
     void setUpKeyBackup(session.client, () => deriveSecretStorageKey(secret), "onsafe recovery code");
     return session;
+  }
+
+  /**
+   * "Start a new conversation" after a closed chat, or one the bots have left
+   * (docs/CRISIS.md "Returning victims"): a new room with the triage bot, made
+   * as the first start makes it (the app's opening shown, what the victim
+   * answers held until the bot is in), becomes the chat; the old room is left.
+   * Nothing changes if the new room cannot be made.
+   */
+  async startAnother(): Promise<void> {
+    const { triage_bot: bot, opening } = await fetchPublicConfig();
+    const firstPrompt = opening?.prompt.id ?? null;
+    const { room_id: roomId } = await this.client.createRoom(triageRoom(this.userId, bot, firstPrompt));
+    const old = this.roomId;
+    this.appOpening = opening;
+    this.firstPrompt = firstPrompt;
+    this.botJoined = false;
+    this.roomId = roomId;
+    this.persist();
+    this.sendHeldOnceJoined(bot);
+    // Its counsellor (if any) and the bot are gone: only our own membership is left to end.
+    if (old) await this.client.leave(old).catch(() => undefined);
   }
 
   static async resume(kept: KeptSession): Promise<VictimSession> {
@@ -373,9 +384,15 @@ export class VictimSession {
     });
   }
 
-  /** The victim's chat (the room they created), once the first sync has arrived (null if they have none left). */
+  /**
+   * The victim's chat (the room they created; the newest, should an old one
+   * after "Start a new conversation" not have been left), once the first sync
+   * has arrived (null if they have none left).
+   */
   private waitForJoinedRoom(): Promise<string | null> {
-    const joined = () => this.client.getRooms().find((r) => r.getMyMembership() === "join" && createdBy(r) === this.userId)?.roomId ?? null;
+    const createdAt = (r: Room) => r.currentState.getStateEvents(EventType.RoomCreate, "")?.getTs() ?? 0;
+    const joined = () => this.client.getRooms().filter((r) => r.getMyMembership() === "join" && createdBy(r) === this.userId)
+      .sort((a, b) => createdAt(b) - createdAt(a))[0]?.roomId ?? null;
     if (this.client.isInitialSyncComplete()) return Promise.resolve(joined());
     return new Promise((resolve) => {
       const onSync = (state: SyncState) => {
@@ -386,6 +403,28 @@ export class VictimSession {
       this.client.on(ClientEvent.Sync, onSync);
     });
   }
+}
+
+/**
+ * Every conversation's room, the first and any new one: private, end-to-end
+ * encrypted, the triage bot invited. `firstPrompt`: the question the app shows
+ * itself (its public config's opening), if any.
+ */
+function triageRoom(userId: string, bot: string, firstPrompt: string | null): ICreateRoomOpts {
+  return {
+    preset: Preset.PrivateChat,
+    invite: [bot],
+    initial_state: [
+      { type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } },
+      // "shared": a counsellor who takes over a transferred case can fetch the earlier messages, and the previous
+      // counsellor's console forwards their keys (docs/SHIFT.md "Transfer"); nobody else is ever let in.
+      { type: "m.room.history_visibility", state_key: "", content: { history_visibility: "shared" } },
+    ],
+    // The triage bot needs kick level to withdraw a companion's lapsed invite (docs/QUEUE.md).
+    power_level_content_override: { users: { [userId]: 100, [bot]: 50 } },
+    // "The app showed this question": the bot greets nothing and waits for its answer. The same for every visitor.
+    ...(firstPrompt ? { creation_content: { [APP_OPENING_FIELD]: { first_prompt: firstPrompt } } } : {}),
+  };
 }
 
 /**

@@ -6,6 +6,7 @@ import * as referralDesks from "./0004-referral-desks.ts";
 import * as letterReferrals from "./0005-letter-referrals.ts";
 import * as transferOffers from "./0006-transfer-offers.ts";
 import * as crisisAlerts from "./0007-crisis-alerts.ts";
+import * as previousCase from "./0008-previous-case.ts";
 
 /** Ordered migrations of the bots database, for Kysely's Migrator. */
 export const botsMigrations: MigrationProvider = {
@@ -13,6 +14,7 @@ export const botsMigrations: MigrationProvider = {
     return { "0001-initial": initial, "0002-scheduling": scheduling, "0003-referrals": referrals, "0004-referral-desks": referralDesks,
       "0005-letter-referrals": letterReferrals, "0006-transfer-offers": transferOffers,
       "0007-crisis-alerts": crisisAlerts,
+      "0008-previous-case": previousCase,
     };
   },
 };
