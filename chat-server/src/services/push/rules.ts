@@ -96,10 +96,20 @@ export function valueAt(event: PushEvent, key: string): unknown {
   return value;
 }
 
+/** Compiled globs: the default rules use a handful of patterns, each evaluated for every event. */
+const globs = new Map<string, RegExp>();
+const MAX_GLOBS = 1000;
+
 /** A glob (`*` any run, `?` one character) against the whole value, case-insensitively. */
 export function globMatches(pattern: string, value: string): boolean {
-  const source = [...pattern].map((ch) => ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&")).join("");
-  return new RegExp(`^${source}$`, "isu").test(value);
+  let glob = globs.get(pattern);
+  if (!glob) {
+    const source = [...pattern].map((ch) => ch === "*" ? ".*" : ch === "?" ? "." : ch.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&")).join("");
+    glob = new RegExp(`^${source}$`, "isu");
+    // Patterns containing a user id (none of the defaults match on one) must not grow this without bound.
+    if (globs.size < MAX_GLOBS) globs.set(pattern, glob);
+  }
+  return glob.test(value);
 }
 
 /** `room_member_count`'s `is`: a number with an optional `==`, `<`, `>`, `<=` or `>=` before it. */
