@@ -118,7 +118,8 @@ export function ChatScreen(props: { session: VictimSession; onDeleted: () => voi
             void session.send(session.roomId, body);
           }}
           onAnswer={answer}
-          onStartAgain={() => setDialog("startAgain")}
+          // Only on the newest closing: once the victim wrote again (the case reopened), an older card's button would leave a live chat.
+          onStartAgain={justClosed() ? () => setDialog("startAgain") : undefined}
           opened={opening() !== null}
           draft={session.held.draft}
           after={
