@@ -139,9 +139,12 @@ describe("a crisis alert", () => {
 
   it("unanswered for 120 s, is paged to everyone on shift in their pager room (encrypted, ids only)", async () => {
     clock.offsetMs = 120 * SECOND;
+    const movedAt = Date.now();
     await pollUntil(mina, (r) => r.alerts[0]?.level === 1);
     for (const who of [mina, sora]) {
       const page = await waitForPage(who, alertId, 1);
+      // The first page also creates the room and waits for the invite to sync; the escalation timer ticks every second.
+      console.log(`clock moved past 120 s → page decrypted by ${who.userId}: ${Date.now() - movedAt} ms`);
       expect(page).toEqual({
         msgtype: "m.text", body: PAGE_BODY(caseId), "m.mentions": { user_ids: [who.userId] },
         "org.onsafe.alert": { kind: "crisis", case_id: caseId, alert_id: alertId, level: 1 },

@@ -24,6 +24,8 @@ export interface World {
   cases: PerOwner;
   /** Waiting cases: the companion's claim and the supervisor's. */
   waiting: { companion: string; supervisor: string };
+  /** Open crisis alerts (of two more waiting cases): the companion's to answer and the supervisor's. */
+  alerts: { companion: string; supervisor: string };
   slots: PerOwner;
   appointments: PerOwner;
   referrals: PerOwner;
@@ -50,12 +52,15 @@ export function requestFor(w: World, { route, when }: Row, kind: Kind, scope: Sc
   const owner = ownerOf(kind, scope);
   const waiting = kind === "supervisor" && pattern.endsWith("/claim") ? w.waiting.supervisor : w.waiting.companion;
   const caseId = when === "the case waits" || pattern.endsWith("/claim") ? waiting : w.cases[owner];
+  // Answered: the companion's, which the row before answered.
+  const alertId = kind === "supervisor" && when !== "the alert is answered" ? w.alerts.supervisor : w.alerts.companion;
   const ids: Record<string, string> = {
     "/cases/:id": caseId,
     "/appointments/:id": w.appointments[owner],
     "/referrals/:id": w.referrals[owner],
     "/availability/:slotId": w.slots[owner],
     "/partners/:id": w.partners.spare,
+    "/alerts/:id": alertId,
   };
   const path = pattern.replace(/\/[a-z-]+\/:\w+/, (param) => `/${param.split("/")[1]}/${ids[param]}`);
   return { method, path, body: bodyFor(w, route, owner) };
@@ -65,6 +70,7 @@ function bodyFor(w: World, route: string, owner: Owner): unknown {
   const tomorrow = startOfDayAfter(Date.now());
   switch (route) {
     case "PUT /me/shift": return { onShift: true };
+    case "PUT /me/on-call": return { on_call: true };
     case "POST /partners": return { kind: "other", name: { ko: "새 기관", en: "New organisation" }, about: { ko: "돕는 곳", en: "They help" }, region: "Busan", languages: ["ko"], hours: "24/7", contact: "1577-0000", staff_ids: [] };
     case "PUT /partners/:id": return { hours: "Mon–Sat 9–20" };
     case "POST /me/availability": return { starts_at: tomorrow + 3 * DAY + 10 * 3_600_000, ends_at: tomorrow + 3 * DAY + 11 * 3_600_000 };
@@ -113,7 +119,13 @@ export async function buildWorld(stack: Stack): Promise<World> {
   }
   // Nobody on shift: these two wait.
   const waiting = { companion: await waitingCase(stack), supervisor: await waitingCase(stack) };
+  // Two more that turn out to be crises: each raises an alert (nobody is on shift to page or to tell in the duty room).
+  const crises = { companion: await waitingCase(stack), supervisor: await waitingCase(stack) };
+  for (const caseId of Object.values(crises)) await stack.bots.queue.cases.markCrisis(caseId);
   for (const owner of ["mina", "jun", "boss"] as const) await stack.setShift(staff[owner].account, true);
+  const open = (await ok(stack.ops(boss.account, "GET", "/alerts"))).alerts as { id: string; case_id: string }[];
+  const alertOf = (caseId: string) => open.find((a) => a.case_id === caseId)!.id;
+  const alerts = { companion: alertOf(crises.companion), supervisor: alertOf(crises.supervisor) };
 
   const slots = {} as PerOwner;
   const appointments = {} as PerOwner;
@@ -144,7 +156,7 @@ export async function buildWorld(stack: Stack): Promise<World> {
     companion: mina.account,
     supervisor: boss.account,
   };
-  return { stack, callers, staff, cases: { mina: taken.mina.caseId, jun: taken.jun.caseId, boss: taken.boss.caseId }, waiting, slots, appointments, referrals, partners };
+  return { stack, callers, staff, cases: { mina: taken.mina.caseId, jun: taken.jun.caseId, boss: taken.boss.caseId }, waiting, alerts, slots, appointments, referrals, partners };
 }
 
 /** A victim's case that finished triage while nobody is on shift; returns its id. */

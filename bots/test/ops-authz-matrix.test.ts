@@ -61,7 +61,8 @@ describe("every cell against the running service", () => {
 
   beforeAll(async () => {
     // Offers must not lapse mid-run: a re-offer would change the database under a refused request.
-    stack = await Stack.start({ offerTimeoutMs: 3_600_000 });
+    // Nor may a crisis alert be paged mid-run: a page would change the homeserver under a refused request.
+    stack = await Stack.start({ offerTimeoutMs: 3_600_000, crisisEscalateMs: 3_600_000, crisisOnCallMs: 3_600_000 });
     world = await buildWorld(stack);
     botsDb = new Database(join(stack.config.dataDir, "bots.sqlite"), { readonly: true });
   }, 300_000);

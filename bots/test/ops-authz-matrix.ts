@@ -41,7 +41,7 @@ export interface Row {
   /** The path names a case, appointment, slot or referral, which is the caller's or someone else's. */
   scoped: boolean;
   /** A second row for a route whose answer depends on the case's state: the state, in words. */
-  when?: "the case waits" | "the case is closed";
+  when?: "the case waits" | "the case is closed" | "the alert is answered";
   /** Who may, in the docs' words. */
   who: string;
   /** Cells that differ from the refusals of `refused()`. */
@@ -95,6 +95,11 @@ export const POLICY: readonly Row[] = [
   row("GET /queue", "staff", staff),
   row("GET /metrics", "supervisors", supervisors),
   row("PUT /me/shift", "staff", staff),
+  row("GET /alerts", "staff (the open crisis alerts they should see: all on shift)", staff),
+  row("PUT /me/on-call", "staff, their own", staff),
+  // The world's crisis alerts: one the companion answers, one the supervisor does (all staff are on shift).
+  row("POST /alerts/:id/acknowledge", "staff who see the alert (on shift; on call once it reached level 2)", staff),
+  { route: "POST /alerts/:id/acknowledge", scoped: false, who: "staff who see the alert; once answered, nobody", allow: { companion: 409, supervisor: 409 }, when: "the alert is answered" },
   row("GET /partners", "staff", staff),
   row("POST /partners", "supervisors", supervisors),
   row("PUT /partners/:id", "supervisors", supervisors),

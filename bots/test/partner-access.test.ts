@@ -155,10 +155,11 @@ describe("partners and the other routes", () => {
     expect(staffOnly.length).toBeGreaterThanOrEqual(25);
 
     const [firstReferral] = (await mine(mina.account)) as ReferralJson[];
-    const ids: Record<string, string> = { cases: minaCase.caseId, partners: legalAid, referrals: firstReferral!.id, appointments: "a-000000", availability: "s-000000" };
+    const ids: Record<string, string> = { cases: minaCase.caseId, partners: legalAid, referrals: firstReferral!.id, appointments: "a-000000", availability: "s-000000", alerts: "a_aaaaaaaaaaaaaaaa" };
     // Bodies that would be accepted from staff: a refusal must come from who is asking, not from the body.
     const bodies: Record<string, unknown> = {
       "PUT /me/shift": { onShift: true },
+      "PUT /me/on-call": { on_call: true },
       "POST /partners": { kind: "other", name: { ko: "가", en: "A" }, about: { ko: "가", en: "A" }, region: "Seoul", languages: ["ko"], hours: "24/7", contact: "1", staff_ids: [] },
       "PUT /partners/:id": { hours: "never" },
       "POST /cases/:id/referrals": { partner_id: legalAid, items: ["category"] },

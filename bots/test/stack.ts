@@ -27,6 +27,9 @@ export interface StackOptions {
   referralAcceptMs?: number;
   /** The service's clock (a hand-moved one for reminders). */
   clock?: Clock;
+  /** How long an unanswered crisis alert waits before it is paged on shift, and to the on-call list (docs/CRISIS.md); the service's defaults otherwise. */
+  crisisEscalateMs?: number;
+  crisisOnCallMs?: number;
   /** Homeserver settings apart from the tests' own (a low limit, say). */
   homeserver?: Partial<HomeserverConfig>;
 }
@@ -51,6 +54,8 @@ export class Stack {
       reminderCheckMs: options.reminderCheckMs ?? 60_000,
       referralAcceptMs: options.referralAcceptMs ?? 48 * 3_600_000,
     };
+    config.crisisEscalateMs = options.crisisEscalateMs ?? config.crisisEscalateMs;
+    config.crisisOnCallMs = options.crisisOnCallMs ?? config.crisisOnCallMs;
     const clock = options.clock ?? systemClock;
     return new Stack(hs, await startBotsService(config, clock), config, clock);
   }
