@@ -13,6 +13,9 @@ export const DEFAULT_TIME_ZONE = "Asia/Seoul";
  */
 export const MIN_CLOSED_CASE_RETENTION_DAYS = 14;
 
+/** The Matrix Push Gateway API's notify route, served by the bots service (docs/CRISIS.md "Push"). */
+export const PUSH_NOTIFY_PATH = "/_matrix/push/v1/notify";
+
 /** Opening hours shown to victims: the service is open whenever a companion is on shift; this only says when it usually is. */
 export interface ServiceHours {
   /** IANA time zone the hours are in. */
@@ -58,6 +61,19 @@ export interface BotsConfig {
   /** How often crisis alerts are looked at for escalation (also once at start). */
   alertCheckMs: number;
   hours: ServiceHours;
+  push: PushSettings;
+}
+
+/** The Web Push gateway's settings (docs/CRISIS.md "Push"). */
+export interface PushSettings {
+  /** The URL the consoles' pushers name and the homeserver posts to: the bots service's notify route unless `ONSAFE_PUSH_GATEWAY_URL` says otherwise (the homeserver reads the same setting). */
+  gatewayUrl: string;
+  /** The VAPID `sub` claim (RFC 8292): how a push service reaches the operator. */
+  vapidSubject: string;
+  /** Path of a PEM file of extra CAs to trust for push services (the tests' local push service); unset: the usual roots only. */
+  extraCaFile: string | undefined;
+  /** Test mode: push services on loopback and private addresses are allowed (the homeserver reads the same setting). */
+  allowPrivateEndpoints: boolean;
 }
 
 export function botsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): BotsConfig {
@@ -85,6 +101,13 @@ export function botsConfigFromEnv(env: NodeJS.ProcessEnv = process.env): BotsCon
       days: [1, 2, 3, 4, 5],
       opens: "09:00",
       closes: "18:00",
+    },
+    push: {
+      // The same default as the homeserver's (chat-server/src/config.ts botsUrl): both must name one URL.
+      gatewayUrl: env.ONSAFE_PUSH_GATEWAY_URL || `${env.ONSAFE_BOTS_URL ?? `http://127.0.0.1:${ports.bots}`}${PUSH_NOTIFY_PATH}`,
+      vapidSubject: env.ONSAFE_VAPID_SUBJECT || `mailto:operator@${env.ONSAFE_SERVER_NAME ?? "localhost"}`,
+      extraCaFile: env.ONSAFE_PUSH_EXTRA_CA_FILE ? resolve(env.INIT_CWD ?? process.cwd(), env.ONSAFE_PUSH_EXTRA_CA_FILE) : undefined,
+      allowPrivateEndpoints: env.ONSAFE_PUSH_ALLOW_PRIVATE_ENDPOINTS === "1",
     },
   };
 }

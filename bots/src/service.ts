@@ -3,7 +3,9 @@
  * referral bots (Matrix clients with their crypto stores kept on disk), the ops API,
  * the offer and reminder timers and the retention sweep, started and stopped together. Used by `main.ts` and by the tests.
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { WEB_PUSH_APP_ID } from "@onsafe/schema";
 import type { BotsConfig } from "./config.ts";
 import { loadCrisisLines } from "./content/crisis-lines.ts";
 import { CrisisAlerts, startAlertTimer } from "./crisis/crisis-alerts.ts";
@@ -32,6 +34,8 @@ import { Referrals } from "./referrals/referral-flow.ts";
 import { ReferralReminders } from "./referrals/reminders.ts";
 import { MatrixRoomExits } from "./retention/bot-exits.ts";
 import { ClosedCaseRetention, startRetentionTimer } from "./retention/closed-cases.ts";
+import { PushGateway } from "./push/push-gateway.ts";
+import { loadVapidKeys } from "./push/vapid-keys.ts";
 
 export interface RunningBots {
   /** The ops API's own address (the homeserver forwards `/_onsafe/` here). */
@@ -109,7 +113,16 @@ export async function startBotsService(config: BotsConfig, clock: Clock = system
   const referralReminders = new ReferralReminders(tables, clock, config.referralAcceptMs, (userIds, body, alert) => duty.notify(userIds, body, alert));
   const stopReferralReminders = startReminderTimer(referralReminders, config.reminderCheckMs, "referrals");
 
-  const app = createOpsApi({ config, queue, scheduler, partners, referrals, myReferrals: new MyReferrals(tables), crisisLines: loadCrisisLines(), alerts, tokens: new WhoamiResolver(config.homeserverUrl) });
+  const vapid = loadVapidKeys(config.dataDir);
+  const gateway = new PushGateway({
+    vapid,
+    subject: config.push.vapidSubject,
+    extraCa: config.push.extraCaFile ? readFileSync(config.push.extraCaFile, "utf8") : undefined,
+    allowPrivateEndpoints: config.push.allowPrivateEndpoints,
+    isPagerRoom: (roomId) => tables.pagerRooms.isPagerRoom(roomId),
+  });
+  const push = { gateway, config: { gateway_url: config.push.gatewayUrl, app_id: WEB_PUSH_APP_ID, vapid_public_key: vapid.publicKey } };
+  const app = createOpsApi({ config, queue, scheduler, partners, referrals, myReferrals: new MyReferrals(tables), crisisLines: loadCrisisLines(), alerts, tokens: new WhoamiResolver(config.homeserverUrl), push });
   const api = await startOpsApi(app, { host: config.host, port: config.port });
   const stopOfferTimer = startOfferTimer(queue.cases, config.offerCheckMs);
   const stopAlertTimer = startAlertTimer(alerts, config.alertCheckMs);

@@ -3,7 +3,7 @@
  * The queue runs on an in-memory database with a recording Matrix side.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { BOT_LOCALPARTS } from "@onsafe/schema";
+import { BOT_LOCALPARTS, WEB_PUSH_APP_ID } from "@onsafe/schema";
 import { type Account, TestServer } from "../../chat-server/test/harness.ts";
 import { botsConfigFromEnv } from "../src/config.ts";
 import { loadCrisisLines } from "../src/content/crisis-lines.ts";
@@ -33,12 +33,18 @@ afterAll(async () => { await server.close(); });
 /** The referral routes are tested end to end (referrals.test.ts); here nothing may reach Matrix. */
 const NO_ROOMS: ReferralRooms = new Proxy({} as ReferralRooms, { get: () => () => { throw new Error("no Matrix side in the ops API unit tests"); } });
 
+/** The ops API's routes here never push (the push gateway's own tests do, bots/test/push-gateway.test.ts). */
+const NO_PUSH = {
+  gateway: { notify: async (): Promise<never> => { throw new Error("no push gateway in these tests"); } },
+  config: { gateway_url: "http://127.0.0.1:8009/_matrix/push/v1/notify", app_id: WEB_PUSH_APP_ID, vapid_public_key: "" },
+};
+
 let q: Fixture;
 let app: ReturnType<typeof createOpsApi>;
 beforeEach(async () => {
   q = await schedulingFixture();
   const config = { ...botsConfigFromEnv({}), serverName: server.config.serverName, homeserverUrl: server.url };
-  app = createOpsApi({ config, queue: q, scheduler: q.scheduler, partners: new PartnerDirectory(q.tables, q.clock), referrals: new Referrals(q.tables, q.clock, NO_ROOMS, (id) => q.tables.partners.byId(id)), myReferrals: new MyReferrals(q.tables), crisisLines: loadCrisisLines(), alerts: new CrisisAlerts(q.tables, q.clock, { page: async () => {} }, { escalateMs: 120_000, onCallMs: 300_000 }), tokens: new WhoamiResolver(server.url) });
+  app = createOpsApi({ config, queue: q, scheduler: q.scheduler, partners: new PartnerDirectory(q.tables, q.clock), referrals: new Referrals(q.tables, q.clock, NO_ROOMS, (id) => q.tables.partners.byId(id)), myReferrals: new MyReferrals(q.tables), crisisLines: loadCrisisLines(), alerts: new CrisisAlerts(q.tables, q.clock, { page: async () => {} }, { escalateMs: 120_000, onCallMs: 300_000 }), tokens: new WhoamiResolver(server.url), push: NO_PUSH });
   await q.staff.addOrUpdateStaff({ userId: who.mina.userId, kind: "companion", displayName: "Mina", languages: ["ko", "en"] });
   await q.staff.addOrUpdateStaff({ userId: who.jun.userId, kind: "companion", displayName: "Jun", languages: ["ko"] });
   await q.staff.addOrUpdateStaff({ userId: who.boss.userId, kind: "supervisor", displayName: "Boss", languages: ["ko"] });

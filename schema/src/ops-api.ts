@@ -244,3 +244,13 @@ export interface PartnerReferralJson {
   completed_at: number | null;
   withdrawn_at: number | null;
 }
+
+/** The `app_id` of the console's Web Push pushers (docs/CRISIS.md "Push"): the homeserver accepts no other, the gateway pushes no other. */
+export const WEB_PUSH_APP_ID = "org.onsafe.console.webpush";
+
+/** `GET push/config`: what the console needs to subscribe (`vapid_public_key`, base64url) and to set its pusher. */
+export interface PushConfigJson {
+  gateway_url: string;
+  app_id: string;
+  vapid_public_key: string;
+}

@@ -6,6 +6,7 @@
  * forwards `/_onsafe/` to it. Returns the run's report and whether the bots
  * database and the Matrix side stayed untouched.
  */
+import { WEB_PUSH_APP_ID } from "@onsafe/schema";
 import { botsConfigFromEnv } from "../../bots/src/config.ts";
 import { loadCrisisLines } from "../../bots/src/content/crisis-lines.ts";
 import { CrisisAlerts } from "../../bots/src/crisis/crisis-alerts.ts";
@@ -21,6 +22,12 @@ import { type FuzzReport, runFuzz } from "./runner.ts";
 
 /** Nothing the fuzzer sends may reach the Matrix side of referrals. */
 const NO_ROOMS: ReferralRooms = new Proxy({} as ReferralRooms, { get: () => () => { throw new Error("a fuzz request reached Matrix"); } });
+
+/** No fuzz request may reach the push gateway (each is refused before it): one that did would be a 500 here. */
+const NO_PUSH = {
+  gateway: { notify: async (): Promise<never> => { throw new Error("a fuzz request reached the push gateway"); } },
+  config: { gateway_url: "http://127.0.0.1:8009/_matrix/push/v1/notify", app_id: WEB_PUSH_APP_ID, vapid_public_key: "" },
+};
 
 export interface OpsFuzzRun {
   report: FuzzReport;
@@ -38,7 +45,7 @@ export async function fuzzOpsApi(seed: number, count: number, via: "direct" | "p
     const visitor = await server.registerVisitor();
     const q = await schedulingFixture();
     const config = { ...botsConfigFromEnv({}), serverName: server.config.serverName };
-    const app = createOpsApi({ config, queue: q, scheduler: q.scheduler, partners: new PartnerDirectory(q.tables, q.clock), referrals: new Referrals(q.tables, q.clock, NO_ROOMS, (id) => q.tables.partners.byId(id)), myReferrals: new MyReferrals(q.tables), crisisLines: loadCrisisLines(), alerts: new CrisisAlerts(q.tables, q.clock, { page: async () => {} }, { escalateMs: 120_000, onCallMs: 300_000 }), tokens: new WhoamiResolver(server.url) });
+    const app = createOpsApi({ config, queue: q, scheduler: q.scheduler, partners: new PartnerDirectory(q.tables, q.clock), referrals: new Referrals(q.tables, q.clock, NO_ROOMS, (id) => q.tables.partners.byId(id)), myReferrals: new MyReferrals(q.tables), crisisLines: loadCrisisLines(), alerts: new CrisisAlerts(q.tables, q.clock, { page: async () => {} }, { escalateMs: 120_000, onCallMs: 300_000 }), tokens: new WhoamiResolver(server.url), push: NO_PUSH });
     await q.staff.addOrUpdateStaff({ userId: mina.userId, kind: "companion", displayName: "Mina", languages: ["ko", "en"] });
     await q.staff.addOrUpdateStaff({ userId: pat.userId, kind: "partner", displayName: "Legal aid" });
     await q.staff.addOrUpdateStaff({ userId: gone.userId, kind: "companion", displayName: "Gone", languages: ["ko"] });

@@ -27,9 +27,12 @@ import { metricsRoutes } from "./routes/metrics.ts";
 import { partnerRoutes } from "./routes/partners.ts";
 import { referralRoutes } from "./routes/referrals.ts";
 import { publicRoutes } from "./routes/public.ts";
+import { pushConfigRoutes, pushGatewayRoutes } from "./routes/push.ts";
 import { queueRoutes } from "./routes/queue.ts";
 import type { TokenResolver } from "./whoami.ts";
 import { MatrixError, unrecognized } from "@onsafe/matrix-basics";
+import type { PushConfigJson } from "@onsafe/schema";
+import type { PushGateway } from "../push/push-gateway.ts";
 
 export const OPS_API_PREFIX = "/_onsafe/v1";
 const MAX_BODY_BYTES = 16 * 1024;
@@ -45,9 +48,11 @@ export interface OpsApiDeps {
   alerts: CrisisAlerts;
   /** Usually `new WhoamiResolver(config.homeserverUrl)`. */
   tokens: TokenResolver;
+  /** The push gateway and what `GET push/config` answers (docs/CRISIS.md "Push"). */
+  push: { gateway: Pick<PushGateway, "notify">; config: PushConfigJson };
 }
 
-export function createOpsApi({ config, queue, scheduler, partners, referrals, myReferrals, crisisLines, alerts, tokens }: OpsApiDeps): Hono<OpsEnv> {
+export function createOpsApi({ config, queue, scheduler, partners, referrals, myReferrals, crisisLines, alerts, tokens, push }: OpsApiDeps): Hono<OpsEnv> {
   const app = new Hono<OpsEnv>({ strict: false });
   app.use("*", closeIfBodyUnread);
   app.use("*", async (c, next) => {
@@ -72,7 +77,10 @@ export function createOpsApi({ config, queue, scheduler, partners, referrals, my
   api.route("/", partnerRoutes(auth, partners));
   api.route("/", referralRoutes(auth, authWithPartners, referrals, myReferrals));
   api.route("/", alertRoutes(auth, alerts, queue.staff));
+  api.route("/", pushConfigRoutes(auth, push.config));
   app.route(OPS_API_PREFIX, api);
+  // The push gateway, for the homeserver on loopback only: outside OPS_API_PREFIX, the one prefix it forwards from outside.
+  app.route("/", pushGatewayRoutes(push.gateway));
 
   app.notFound((c) => c.json(unrecognized().body(), 404));
   app.onError((error, c) => errorResponse(c, error));
