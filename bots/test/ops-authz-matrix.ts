@@ -100,6 +100,7 @@ export const POLICY: readonly Row[] = [
   // The world's crisis alerts: one the companion answers, one the supervisor does (all staff are on shift).
   row("POST /alerts/:id/acknowledge", "staff who see the alert (on shift; on call once it reached level 2)", staff),
   { route: "POST /alerts/:id/acknowledge", scoped: false, who: "staff who see the alert; once answered, nobody", allow: { companion: 409, supervisor: 409 }, when: "the alert is answered" },
+  row("GET /push/config", "staff (what the console subscribes to pushes with)", staff),
   row("GET /partners", "staff", staff),
   row("POST /partners", "supervisors", supervisors),
   row("PUT /partners/:id", "supervisors", supervisors),

@@ -11,7 +11,7 @@ import { APP_OPENING_FIELD, LANGUAGE_FIELD, type Language } from "@onsafe/schema
 import type { Config as HomeserverConfig } from "../../chat-server/src/config.ts";
 import { type Account, ENCRYPTION, TestServer } from "../../chat-server/test/harness.ts";
 import { SdkClient } from "../../test-support/sdk-client.ts";
-import { type BotsConfig, botsConfigFromEnv } from "../src/config.ts";
+import { type BotsConfig, botsConfigFromEnv, PUSH_NOTIFY_PATH, type PushSettings } from "../src/config.ts";
 import { type Clock, systemClock } from "../src/queue/index.ts";
 import { type RunningBots, startBotsService } from "../src/service.ts";
 
@@ -32,6 +32,8 @@ export interface StackOptions {
   crisisOnCallMs?: number;
   /** Homeserver settings apart from the tests' own (a low limit, say). */
   homeserver?: Partial<HomeserverConfig>;
+  /** The push gateway's settings (a local push service's CA, the test mode); its URL is the bots service's notify route. */
+  push?: Partial<PushSettings>;
 }
 
 export class Stack {
@@ -41,7 +43,8 @@ export class Stack {
 
   static async start(options: StackOptions = {}): Promise<Stack> {
     const botsPort = await freePort();
-    const hs = await TestServer.start({ ...options.homeserver, botsUrl: `http://127.0.0.1:${botsPort}` });
+    // The homeserver posts pushes to this bots service's gateway, as its default does to the usual port.
+    const hs = await TestServer.start({ pushGatewayUrl: `http://127.0.0.1:${botsPort}${PUSH_NOTIFY_PATH}`, ...options.homeserver, botsUrl: `http://127.0.0.1:${botsPort}` });
     const config: BotsConfig = {
       ...botsConfigFromEnv({}),
       homeserverUrl: hs.url,
@@ -56,6 +59,7 @@ export class Stack {
     };
     config.crisisEscalateMs = options.crisisEscalateMs ?? config.crisisEscalateMs;
     config.crisisOnCallMs = options.crisisOnCallMs ?? config.crisisOnCallMs;
+    config.push = { ...config.push, gatewayUrl: `http://127.0.0.1:${botsPort}${PUSH_NOTIFY_PATH}`, ...options.push };
     const clock = options.clock ?? systemClock;
     return new Stack(hs, await startBotsService(config, clock), config, clock);
   }
