@@ -175,4 +175,15 @@ describe("push delivery", () => {
     }
     gateway.mode = "ok";
   });
+
+  it("still delivers after a restart (who has pushers is read back at start)", async () => {
+    const { server, bot, colleague } = env;
+    await setPusher(colleague);
+    const roomId = await pagerRoom(colleague);
+    await server.call(colleague, "POST", `/join/${roomId}`, {});
+    await server.restart();
+    const sent = await server.call(bot, "PUT", `/rooms/${roomId}/send/m.room.encrypted/after-restart`, { algorithm: "m.megolm.v1.aes-sha2", ciphertext: "x" });
+    expect(sent.status).toBe(200);
+    expect((await notificationFor(sent.body.event_id)).prio).toBe("high");
+  });
 });
