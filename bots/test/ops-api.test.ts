@@ -128,7 +128,7 @@ describe("authentication", () => {
   it("lets companions and supervisors in", async () => {
     const me = await call("GET", "/me", { as: who.mina });
     expect(me).toEqual({ status: 200, body: {
-      user_id: who.mina.userId, kind: "companion", display_name: "Mina", languages: ["ko", "en"], capacity: 3, on_shift: false, shift_changed_at: null, load: 0,
+      user_id: who.mina.userId, kind: "companion", display_name: "Mina", languages: ["ko", "en"], capacity: 3, on_shift: false, shift_changed_at: null, on_call: false, load: 0,
     } });
     expect((await call("GET", "/me", { as: who.boss })).body.kind).toBe("supervisor");
   });

@@ -70,7 +70,7 @@ describe("crisis", () => {
     expect(q.actions.of("crisisAlert")).toHaveLength(1);
     await q.cases.enqueue(c.id);
     expect(q.staffCases.queue().map((e) => e.c.id)).toEqual([c.id, before.id]);
-    expect(q.tables.log.forCase(c.id).map((e) => e.kind)).toEqual(["created", "crisis", "queued"]);
+    expect(q.tables.log.forCase(c.id).map((e) => e.kind)).toEqual(["created", "crisis", "alert_raised", "queued"]);
   });
 });
 
