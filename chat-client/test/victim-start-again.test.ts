@@ -64,12 +64,17 @@ describe("a returning victim", () => {
     expect(await shownRoom(victim.page)).toBe(first);
     await startAgain.click();
     await victim.page.getByRole("dialog", { name: "Start a new conversation?" }).getByRole("button", { name: "Start again" }).click();
+    const confirmedAt = performance.now();
 
     // A new room: the app's own first question at once, then the bot asks whether the new counsellor may know.
     const second = await eventually(async () => shownRoom(victim.page), (id) => id !== null && id !== first, "a new room", 30_000);
     await victim.page.locator(".chat-closed").waitFor({ state: "detached", timeout: 30_000 });
+    await victim.options().first().waitFor({ timeout: 30_000 });
+    const firstQuestionMs = performance.now() - confirmedAt;
     const linkQuestion = victim.page.locator(".messages li").filter({ hasText: "May your new counsellor know that you talked with us before?" });
     await linkQuestion.waitFor({ timeout: 45_000 });
+    const linkQuestionMs = performance.now() - confirmedAt;
+    console.log(`[start again] confirm -> the app's first question: ${firstQuestionMs.toFixed(0)} ms; -> the bot's link question: ${linkQuestionMs.toFixed(0)} ms`);
     expect(await victim.page.getByText("Take care of yourself.").count()).toBe(0);
     expect(await victim.horizontalOverflow()).toBe(0);
     await screenshot(victim.page, "victim-new-conversation-asked");
