@@ -35,6 +35,9 @@ interface PageRecord {
   notifications: { title: string; body?: string; tag?: string; requireInteraction?: boolean }[];
   bannerAt: number | null;
   bannerCase: string | null;
+  /** When the alert left the banner. */
+  goneAt?: number;
+  subscribed?: { userVisibleOnly: boolean; serverKey: string; p256dh: string; endpoint: string };
 }
 
 function recorder(): void {
@@ -62,12 +65,36 @@ function recorder(): void {
     }
   }
   window.Notification = Recorded;
+  // Nor has it a push service: a subscription is made here, with a real P-256 key and a public-looking
+  // endpoint, so the console's pusher goes to the homeserver as it would from a browser with one.
+  let subscription: PushSubscription | null = null;
+  const b64 = (bytes: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  PushManager.prototype.getSubscription = async () => subscription;
+  PushManager.prototype.subscribe = async (options?: PushSubscriptionOptionsInit) => {
+    const pair = await crypto.subtle.generateKey({ name: "ECDH", namedCurve: "P-256" }, true, ["deriveBits"]);
+    const p256dh = await crypto.subtle.exportKey("raw", pair.publicKey);
+    const auth = crypto.getRandomValues(new Uint8Array(16)).buffer;
+    const endpoint = `https://push.example.org/send/${b64(crypto.getRandomValues(new Uint8Array(12)).buffer)}`;
+    const key = options?.applicationServerKey as Uint8Array;
+    w.record.subscribed = { userVisibleOnly: options?.userVisibleOnly === true, serverKey: b64(key.slice().buffer), p256dh: b64(p256dh), endpoint };
+    subscription = {
+      endpoint,
+      options: { applicationServerKey: key.slice().buffer, userVisibleOnly: true },
+      getKey: (name: string) => (name === "p256dh" ? p256dh : auth),
+      toJSON: () => ({ endpoint, keys: { p256dh: b64(p256dh), auth: b64(auth) } }),
+      unsubscribe: async () => { subscription = null; return true; },
+    } as unknown as PushSubscription;
+    return subscription;
+  };
   // Headless Chromium's tabs are always visible: the test hides one by saying so.
   Object.defineProperty(document, "visibilityState", { configurable: true, get: () => (w.pretendHidden ? "hidden" : "visible") });
   Object.defineProperty(document, "hidden", { configurable: true, get: () => w.pretendHidden === true });
   new MutationObserver(() => {
-    if (w.record.bannerAt !== null) return;
     const alert = document.querySelector(".crisis-alert");
+    if (w.record.bannerAt !== null) {
+      if (!alert && w.record.goneAt === undefined) w.record.goneAt = Date.now();
+      return;
+    }
     if (!alert) return;
     w.record.bannerAt = Date.now();
     w.record.bannerCase = alert.getAttribute("data-case");
@@ -165,7 +192,7 @@ describe("crisis alerts in the console", () => {
     await phone.page.locator(`.crisis-alert[data-case="${caseId}"]`).getByRole("button", { name: "I'm on it" }).click();
     await phone.page.getByText(`You are on case ${caseId}.`).waitFor({ timeout: 10_000 });
     await wide.page.locator(`.crisis-alert[data-case="${caseId}"]`).waitFor({ state: "detached", timeout: 10_000 });
-    const cleared = Date.now() - answered;
+    const cleared = (await record(wide.page)).goneAt! - answered;
     const who = wide.page.locator(`.crisis-answered[data-alert]`);
     await who.waitFor({ timeout: 10_000 });
     console.log(`the other console says: ${await who.textContent()}`);
@@ -180,6 +207,28 @@ describe("crisis alerts in the console", () => {
     // No more alarm once answered.
     expect(await alarms(wide.page)).toBe(ringing);
     expect(await crisisNotifications(phone.page)).toHaveLength(1);
+
+    // Off shift, On call says what it is for, and sets it.
+    await wide.page.getByRole("switch", { name: "On shift" }).uncheck();
+    await wide.page.getByText("Off shift, you still get crisis alerts nobody has answered.").waitFor({ timeout: 30_000 });
+    await wide.page.getByRole("switch", { name: "On call" }).check();
+    await expect.poll(async () => (await stack.ops(mina.account, "GET", "/me")).body.on_call, { timeout: 30_000 }).toBe(true);
+
+    // Crisis pages on this device: the service worker registered at /console/, a subscription with the
+    // bots' VAPID key, and the pusher set with the homeserver for this device.
+    await wide.page.getByText("Settings").click();
+    await wide.page.getByRole("button", { name: "Get crisis pages on this device" }).click();
+    await wide.page.getByText("Crisis pages come to this device.").waitFor({ timeout: 30_000 });
+    const config = (await stack.ops(mina.account, "GET", "/push/config")).body as { gateway_url: string; app_id: string; vapid_public_key: string };
+    const subscribed = (await record(wide.page)).subscribed!;
+    expect(subscribed).toMatchObject({ userVisibleOnly: true, serverKey: config.vapid_public_key });
+    const { pushers } = await mina.client.getPushers();
+    expect(pushers).toEqual([expect.objectContaining({
+      kind: "http", app_id: config.app_id, pushkey: subscribed.p256dh, app_display_name: "onsafe console", lang: "en",
+      data: expect.objectContaining({ url: config.gateway_url, endpoint: subscribed.endpoint, format: "event_id_only" }),
+    })]);
+    expect(await wide.page.evaluate(async () => (await navigator.serviceWorker.getRegistration("/console/"))?.active?.scriptURL)).toBe(`${stack.hs.url}/console/sw.js`);
+    await screenshot(wide.page, "crisis-settings-1280");
     expect([...wide.errors, ...phone.errors]).toEqual([]);
   });
 
