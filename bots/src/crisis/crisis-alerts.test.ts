@@ -89,10 +89,16 @@ describe("crisis alerts", () => {
     await q.cases.reopen(c.id);
     const again = q.tables.crisisAlerts.openFor(c.id)!;
     expect(again.id).not.toBe(alert.id);
-    await q.staffCases.close(c.id, q.staff.get(mina)!, "supported").catch(() => {});
     const other = await crisis("b");
     await q.cases.memberLeft(other.c.roomId, other.c.visitorId);
     expect(q.tables.crisisAlerts.byId(other.alert.id)).toMatchObject({ resolution: "closed", acknowledgedBy: null });
+  });
+
+  it("are erased with their case", async () => {
+    const { c } = await crisis("a");
+    await q.cases.memberLeft(c.roomId, c.visitorId);
+    q.tables.db.transaction(() => q.tables.erasure.erase(c.id));
+    expect(q.tables.crisisAlerts.forCase(c.id)).toEqual([]);
   });
 
   it("move the version on alerts, shifts and on-call changes", async () => {
