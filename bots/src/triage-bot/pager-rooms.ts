@@ -54,7 +54,7 @@ export class MatrixPager implements Pager {
         name: "onsafe pager",
         preset: Preset.PrivateChat,
         visibility: Visibility.Private,
-        invite: [userId],
+        // Invited by pageOne once the room is kept: the homeserver pushes the invite, and the push gateway must already know this is a pager room.
         creation_content: PAGER_ROOM_MARK,
         initial_state: [
           { type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } },
