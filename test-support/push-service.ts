@@ -39,7 +39,7 @@ interface Subscriber {
   auth: string;
   pushes: ReceivedPush[];
   gone: boolean;
-  /** Statuses to answer the next pushes with instead of taking them (a push service having trouble). */
+  /** Statuses to answer the next pushes with instead of taking them (a push service having trouble); 0: no answer at all. */
   failures: number[];
 }
 
@@ -99,6 +99,11 @@ export class LocalPushService {
     this.subscriber(sub).failures.push(status);
   }
 
+  /** The next push to `sub` is read and never answered (a push service that hangs). */
+  hangNext(sub: BrowserSubscription): void {
+    this.subscriber(sub).failures.push(0);
+  }
+
   /**
    * Waits (polling every 20 ms) for `sub`'s push number `count` (1 unless given)
    * and returns it; with `payload`, for the first push from that number on whose
@@ -143,6 +148,7 @@ export class LocalPushService {
       if (!subscriber) return answer(404);
       if (subscriber.gone) return answer(410);
       const failure = subscriber.failures.shift();
+      if (failure === 0) return;
       if (failure !== undefined) return answer(failure);
       const vapidKey = vapidKeyIfValid(req.headers.authorization, this.origin);
       if (!vapidKey) {

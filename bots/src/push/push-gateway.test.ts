@@ -103,6 +103,14 @@ describe("the push gateway", () => {
     expect(await service.waitForPush(sub, { timeoutMs: 10_000 })).toMatchObject({ payload: '{"v":1,"kind":"message"}' });
   });
 
+  it("gives up on a push service that never answers, within its time, and asks for the notification again", async () => {
+    const sub = service.subscribe();
+    service.hangNext(sub);
+    const started = Date.now();
+    expect(await gateway({ sendTimeoutMs: 1_000 }).notify(notification(sub))).toEqual({ rejected: [], retry: true });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it("rejects a device whose subscription is malformed, without sending", async () => {
     const sub = service.subscribe();
     const bad = notification(sub);

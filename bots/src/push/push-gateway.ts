@@ -13,16 +13,17 @@
  * staff member's pusher on one answer of a resolver would silence their pages.
  * A push service's 404 or 410 (the browser dropped the subscription) rejects
  * the pushkey. A push that may go through later (the name did not resolve, no
- * connection, a timeout, a 5xx or 429) makes the whole answer a 502, which the
+ * connection, no answer within 8 s in all, a 5xx or 429) makes the whole answer a 502, which the
  * homeserver retries with backoff (it sends one device per request, so nothing
  * else is held back; a page sent twice shows once, its notification tagged).
  * Other refusals are not retried. Failures are logged as counts, never with an
  * endpoint.
  */
+import type { LookupAddress } from "node:dns";
 import { Agent } from "node:https";
 import { rootCertificates } from "node:tls";
 import type { JsonObject } from "@onsafe/matrix-basics";
-import { webPushSubscriptionProblem } from "@onsafe/schema/web-push";
+import { type WebPushSubscription, webPushSubscriptionProblem } from "@onsafe/schema/web-push";
 import { WEB_PUSH_APP_ID } from "@onsafe/schema";
 import webPush, { type RequestOptions } from "web-push";
 import { anyPrivate, endpointHost, pinnedLookup, type ResolveHost, resolveWithDns } from "./endpoint-addresses.ts";
@@ -50,8 +51,14 @@ const PUSHES: Record<PushKind, { payload: string; urgency: "high" | "normal"; tt
   message: { payload: JSON.stringify({ v: 1, kind: "message" }), urgency: "normal", ttlSeconds: 3600 },
 };
 
-/** A push service silent this long is given up on (and retried): under the homeserver's own 10 s wait for the gateway, so it hears why. */
+/** How long one push may take in all before it is given up on (and retried): under the homeserver's own 10 s wait for the gateway, so it hears why. */
 const SEND_TIMEOUT_MS = 8_000;
+
+/** One push under way: whether its time is over, and its connection's agent once it has one. */
+interface Attempt {
+  over: boolean;
+  agent: Agent | undefined;
+}
 
 export interface PushGatewayOptions {
   vapid: VapidKeys;
@@ -64,6 +71,8 @@ export interface PushGatewayOptions {
   /** Whether a room is someone's pager room (a page rather than a message). */
   isPagerRoom: (roomId: string) => boolean;
   resolve?: ResolveHost;
+  /** 8 s unless given (a test's shorter wait). */
+  sendTimeoutMs?: number;
 }
 
 type Outcome = "sent" | "rejected" | "private" | "failed" | "retry";
@@ -77,9 +86,11 @@ export interface NotifyResult {
 export class PushGateway {
   private readonly resolve: ResolveHost;
   private readonly ca: string[] | undefined;
+  private readonly sendTimeoutMs: number;
 
   constructor(private readonly options: PushGatewayOptions) {
     this.resolve = options.resolve ?? resolveWithDns;
+    this.sendTimeoutMs = options.sendTimeoutMs ?? SEND_TIMEOUT_MS;
     this.ca = options.extraCa ? [...rootCertificates, options.extraCa] : undefined;
   }
 
@@ -97,26 +108,41 @@ export class PushGateway {
     return { rejected: ours.filter((_, i) => outcomes[i] === "rejected").map((d) => d.pushkey), retry: count("retry") > 0 };
   }
 
+  /** One device's push, given up on (and retried) after `sendTimeoutMs` whatever it is waiting for: the name, the connection or the answer. */
   private async send(device: PushDevice, kind: PushKind): Promise<Outcome> {
     const subscription = { pushkey: device.pushkey, endpoint: device.data.endpoint as string, auth: device.data.auth as string };
     if (webPushSubscriptionProblem(subscription, { allowPrivate: this.options.allowPrivateEndpoints }) !== null) return "rejected";
-    let agent: Agent;
+    const attempt: Attempt = { over: false, agent: undefined };
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<Outcome>((resolve) => { timer = setTimeout(() => resolve("retry"), this.sendTimeoutMs); });
     try {
-      const addresses = await this.resolve(endpointHost(subscription.endpoint));
-      if (addresses.length === 0) return "retry";
-      if (!this.options.allowPrivateEndpoints && anyPrivate(addresses)) return "private";
-      agent = new Agent({ lookup: pinnedLookup(addresses), ...(this.ca ? { ca: this.ca } : {}) });
+      return await Promise.race([this.deliver(subscription, kind, attempt), deadline]);
+    } finally {
+      clearTimeout(timer);
+      attempt.over = true;
+      // Ends the push's connection if it is still open (a push service that never answers).
+      attempt.agent?.destroy();
+    }
+  }
+
+  private async deliver(subscription: WebPushSubscription, kind: PushKind, attempt: Attempt): Promise<Outcome> {
+    let addresses: LookupAddress[];
+    try {
+      addresses = await this.resolve(endpointHost(subscription.endpoint));
     } catch {
       return "retry";
     }
+    if (addresses.length === 0) return "retry";
+    if (!this.options.allowPrivateEndpoints && anyPrivate(addresses)) return "private";
+    if (attempt.over) return "retry";
+    attempt.agent = new Agent({ lookup: pinnedLookup(addresses), ...(this.ca ? { ca: this.ca } : {}) });
     const push = PUSHES[kind];
     const options: RequestOptions = {
       vapidDetails: { subject: this.options.subject, publicKey: this.options.vapid.publicKey, privateKey: this.options.vapid.privateKey },
       TTL: push.ttlSeconds,
       urgency: push.urgency,
       contentEncoding: "aes128gcm",
-      timeout: SEND_TIMEOUT_MS,
-      agent,
+      agent: attempt.agent,
     };
     try {
       await webPush.sendNotification({ endpoint: subscription.endpoint, keys: { p256dh: subscription.pushkey, auth: subscription.auth } }, push.payload, options);
@@ -125,8 +151,6 @@ export class PushGateway {
       if (!(error instanceof webPush.WebPushError)) return "retry";
       if (error.statusCode === 404 || error.statusCode === 410) return "rejected";
       return error.statusCode >= 500 || error.statusCode === 429 ? "retry" : "failed";
-    } finally {
-      agent.destroy();
     }
   }
 }
