@@ -12,12 +12,12 @@
  * test mode), nor rejected: a name's addresses can change back, and deleting a
  * staff member's pusher on one answer of a resolver would silence their pages.
  * A push service's 404 or 410 (the browser dropped the subscription) rejects
- * the pushkey. A push that may go through later (the name did not resolve, no
- * connection, no answer within 8 s in all, a 5xx or 429) makes the whole answer a 502, which the
- * homeserver retries with backoff (it sends one device per request, so nothing
- * else is held back; a page sent twice shows once, its notification tagged).
- * Other refusals are not retried. Failures are logged as counts, never with an
- * endpoint.
+ * the pushkey. A push that may go through later (the name did not resolve,
+ * no connection, no answer within 8 s in all, a 5xx or 429) makes the whole
+ * answer a 502, which the homeserver retries with backoff (it sends one device
+ * per request, so nothing else is held back; a page sent twice shows once, its
+ * notification tagged). Other refusals are not retried. Failures are logged as
+ * counts, never with an endpoint.
  */
 import type { LookupAddress } from "node:dns";
 import { Agent } from "node:https";
