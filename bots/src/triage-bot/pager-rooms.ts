@@ -22,8 +22,9 @@ export class MatrixPager implements Pager {
 
   async page(userIds: string[], page: Page): Promise<void> {
     // One at a time would let one slow room delay everyone's page; one failure must not cost the others theirs.
-    await Promise.all(userIds.map((userId) => this.pageOne(userId, page).catch((error: Error) => {
-      console.error(`pager: a page for ${page.caseId} failed: ${error.message.slice(0, 200)}`);
+    await Promise.all(userIds.map((userId) => this.pageOne(userId, page).catch((error: Error & { errcode?: string }) => {
+      // The case id and the error's code only: a Matrix error's message holds the room's URL.
+      console.error(`pager: a page for ${page.caseId} failed: ${error.errcode ?? error.name}`);
     })));
   }
 
