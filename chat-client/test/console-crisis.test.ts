@@ -13,7 +13,7 @@ import { describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { nextPrompt } from "../../bots/test/conversation.ts";
 import type { Clock } from "../../bots/src/queue/index.ts";
-import { screenshot } from "../../test-support/browser.ts";
+import { axeViolations, screenshot } from "../../test-support/browser.ts";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
 import { useBrowserStack } from "./browser-stack.ts";
 import { signInToConsole, watchPageErrors } from "./console-page.ts";
@@ -173,6 +173,8 @@ describe("crisis alerts in the console", () => {
 
     await screenshot(wide.page, "crisis-banner-1280");
     await screenshot(phone.page, "crisis-banner-360");
+    expect(await axeViolations(wide.page)).toEqual([]);
+    expect(await axeViolations(phone.page)).toEqual([]);
     // The banner fits a phone: nothing sideways, "I'm on it" in reach.
     expect(await phone.page.evaluate(() => Array.from(document.querySelectorAll("*")).filter((e) => e.getBoundingClientRect().right > 361).map((e) => `${e.tagName}.${e.className}`).slice(0, 8))).toEqual([]);
     expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
@@ -202,6 +204,7 @@ describe("crisis alerts in the console", () => {
     console.log(`I'm on it pressed -> banner gone from the other console: ${cleared} ms`);
     await screenshot(wide.page, "crisis-answered-1280");
     await screenshot(phone.page, "crisis-answered-360");
+    expect(await axeViolations(wide.page)).toEqual([]);
     const ringing = await alarms(wide.page);
     await wide.page.locator(".crisis-banner").waitFor({ state: "detached", timeout: 30_000 });
     // No more alarm once answered.

@@ -16,6 +16,8 @@ export function CrisisBanner(props: {
   now: number;
   me: string;
   nameOf: (userId: string) => string;
+  /** Whether the case is mine now: an alert that ended because I took the case was answered by me. */
+  mine: (caseId: string) => boolean;
   /** The button that takes me to the case, if there is one for me (an offer to accept, my conversation to open). */
   caseAction: (caseId: string) => JSX.Element | null;
 }) {
@@ -28,7 +30,11 @@ export function CrisisBanner(props: {
             {(alert) => <OpenAlert alert={alert} now={props.now} poll={props.poll} caseAction={props.caseAction} />}
           </For>
           <For each={props.poll.answered()}>
-            {(answered) => <li class="crisis-answered" data-alert={answered.alert.id} role="status">{answeredWords(answered, props.me, props.nameOf)}</li>}
+            {(answered) => (
+              <li class="crisis-answered" data-alert={answered.alert.id}>
+                <p role="status">{answeredWords(answered, props.me, props.nameOf, props.mine)}</p>
+              </li>
+            )}
           </For>
         </ul>
       </section>
@@ -60,9 +66,9 @@ function OpenAlert(props: { alert: AlertJson; now: number; poll: AlertPoll; case
   );
 }
 
-function answeredWords(a: AnsweredAlert, me: string, nameOf: (userId: string) => string): string {
+function answeredWords(a: AnsweredAlert, me: string, nameOf: (userId: string) => string, mine: (caseId: string) => boolean): string {
   const id = a.alert.case_id;
+  if (a.by === me || (a.by === null && mine(id))) return crt("banner.answeredYou", { id });
   if (a.by === null) return crt("banner.answeredSomeone", { id });
-  if (a.by === me) return crt("banner.answeredYou", { id });
   return crt("banner.answered", { name: nameOf(a.by), id });
 }

@@ -133,8 +133,9 @@ export function Workspace(props: { session: StaffSession; onSignedOut: () => voi
     });
   }));
   /** From the crisis banner to the case: my conversation if it is mine, the offer if it is offered to me. */
+  const myRoomOf = (caseId: string) => ws.joined().find((r) => ws.caseOf(r)?.id === caseId);
   const crisisCase = (caseId: string) => {
-    const roomId = ws.joined().find((r) => ws.caseOf(r)?.id === caseId);
+    const roomId = myRoomOf(caseId);
     if (roomId) return <button type="button" class="crisis-case" onClick={() => open(roomId, { compose: true })}>{crt("banner.open")}</button>;
     const offered = ws.offers().find((o) => o.id === caseId);
     if (offered) return <button type="button" class="crisis-case" onClick={() => void ws.accept(offered)}>{crt("banner.accept")}</button>;
@@ -145,7 +146,7 @@ export function Workspace(props: { session: StaffSession; onSignedOut: () => voi
     <main class="workspace">
       <WorkspaceBar session={session} staff={ws.staff()} view={view()} onView={setView} unread={ws.unreadTotal()}
         onShift={(on) => void ws.setShift(on)} onOnCall={(on) => void ws.setOnCall(on)} onSignedOut={props.onSignedOut} />
-      <CrisisBanner poll={alerts} now={now()} me={session.login.userId} nameOf={nameOf} caseAction={crisisCase} />
+      <CrisisBanner poll={alerts} now={now()} me={session.login.userId} nameOf={nameOf} mine={(caseId) => myRoomOf(caseId) !== undefined} caseAction={crisisCase} />
       <OfferBanner offers={ws.offers()} now={now()} nameOf={nameOf} onAccept={(entry) => void ws.accept(entry)} onDecline={(entry) => void ws.decline(entry)} />
       <Show when={ws.error()}>
         <p class="error" role="alert">{ct("error.ops")}</p>
