@@ -66,6 +66,23 @@ describe("crisis alerts", () => {
     expect(pages.map((p) => [p.userIds.sort(), p.page.level])).toEqual([[[jun, mina].sort(), 2]]);
   });
 
+  it("with nobody on shift, go to the on-call list at once (after hours, or when the last person goes off shift)", async () => {
+    const jun = await q.staffMember("jun", { onShift: false });
+    q.staff.setOnCall(jun, true);
+    const night = await crisis("a");
+    await alerts.escalateDue();
+    expect(pages).toEqual([{ userIds: [jun], page: { caseId: night.c.id, alertId: night.alert.id, level: 2 } }]);
+    expect(alerts.openFor(jun).map((a) => a.id)).toEqual([night.alert.id]);
+
+    const mina = await q.staffMember("mina", { capacity: 0 });
+    const day = await crisis("b");
+    await alerts.escalateDue();
+    expect(pages).toHaveLength(1);
+    await q.staff.setShift(mina, false);
+    await alerts.escalateDue();
+    expect(pages[1]).toEqual({ userIds: [jun], page: { caseId: day.c.id, alertId: day.alert.id, level: 2 } });
+  });
+
   it("acknowledged, stop escalating; a second answer is 409", async () => {
     const mina = await q.staffMember("mina", { capacity: 0 });
     const boss = await q.staffMember("boss", { kind: "supervisor", capacity: 0 });

@@ -74,15 +74,16 @@ export class CrisisAlerts {
   private async escalate(): Promise<void> {
     const pages = this.t.db.transaction(() => {
       const now = this.clock.now();
+      const onShift = this.t.staff.onShift();
       const due: { userIds: string[]; page: Page }[] = [];
       for (const a of this.t.crisisAlerts.open()) {
-        const level = this.levelAt(a, now);
+        const level = this.levelAt(a, now, onShift.length > 0);
         if (level <= a.level) continue;
         this.t.crisisAlerts.setLevel(a.id, level, now);
         this.t.log.add(a.caseId, "alert_escalated", null, now);
         // Down past both times, an alert goes straight to level 2: both lists are paged.
         const userIds = new Set<string>();
-        if (a.level < 1) for (const m of this.t.staff.onShift()) userIds.add(m.userId);
+        if (a.level < 1) for (const m of onShift) userIds.add(m.userId);
         if (level >= 2) for (const m of this.t.staff.onCallOffShift()) userIds.add(m.userId);
         if (userIds.size > 0) due.push({ userIds: [...userIds], page: pageOf(a, level) });
       }
@@ -93,7 +94,13 @@ export class CrisisAlerts {
     }
   }
 
-  private levelAt(a: CrisisAlert, now: number): number {
+  /**
+   * With nobody on shift there is nobody for the first times to wait on: the
+   * alert goes to the on-call list at once (after hours, or when the last person
+   * left their shift), rather than a person in crisis waiting minutes for no one.
+   */
+  private levelAt(a: CrisisAlert, now: number, anyoneOnShift: boolean): number {
+    if (!anyoneOnShift) return 2;
     const waited = now - a.raisedAt;
     if (waited >= Math.max(this.times.onCallMs, this.times.escalateMs)) return 2;
     if (waited >= this.times.escalateMs) return 1;
