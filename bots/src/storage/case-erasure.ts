@@ -1,6 +1,6 @@
 /**
  * Everything the bots database keeps of one case, found and erased together
- * (docs/QUEUE.md "Retention"): the case row, its log, offers, appointments (and
+ * (docs/QUEUE.md "Retention"): the case row, its log, offers, crisis alerts, appointments (and
  * the slots they hold), appointments room, referrals and referral desks, and
  * a later case's link to it (docs/CRISIS.md "Returning victims"). The
  * caller runs `erase` inside one transaction, so a stop midway leaves the whole
