@@ -175,6 +175,13 @@ describe("crisis alerts in the console", () => {
     await screenshot(phone.page, "crisis-banner-360");
     expect(await axeViolations(wide.page)).toEqual([]);
     expect(await axeViolations(phone.page)).toEqual([]);
+    // In Korean too, on the phone.
+    await phone.page.locator(".workspace-bar .lang-switch").click();
+    expect(await phone.page.locator(`.crisis-alert[data-case="${caseId}"]`).getByRole("alert").textContent()).toBe(`위기 알림 사례 ${caseId}에 지금 응답이 필요해요.`);
+    expect(await phone.page.getByRole("button", { name: "제가 맡을게요" }).isVisible()).toBe(true);
+    await screenshot(phone.page, "crisis-banner-360-ko");
+    await phone.page.locator(".workspace-bar .lang-switch").click();
+    await phone.page.getByRole("button", { name: "I'm on it" }).waitFor();
     // The banner fits a phone: nothing sideways, "I'm on it" in reach.
     expect(await phone.page.evaluate(() => Array.from(document.querySelectorAll("*")).filter((e) => e.getBoundingClientRect().right > 361).map((e) => `${e.tagName}.${e.className}`).slice(0, 8))).toEqual([]);
     expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
