@@ -240,6 +240,14 @@ describe("crisis alerts in the console", () => {
     expect(await wide.page.evaluate(async () => (await navigator.serviceWorker.getRegistration("/console/"))?.active?.scriptURL)).toBe(`${stack.hs.url}/console/sw.js`);
     await screenshot(wide.page, "crisis-settings-1280");
     expect([...wide.errors, ...phone.errors]).toEqual([]);
+
+    // Signing out ends them here: the device's pusher goes with the device, the worker with the sign-out.
+    await wide.page.keyboard.press("Escape");
+    await wide.page.getByRole("button", { name: "Sign out" }).click();
+    await wide.page.getByRole("dialog", { name: "Sign out" }).getByRole("button", { name: "Sign out" }).click();
+    await wide.page.getByRole("button", { name: "Sign in" }).waitFor({ timeout: 60_000 });
+    expect((await mina.client.getPushers()).pushers).toEqual([]);
+    expect(await wide.page.evaluate(async () => (await navigator.serviceWorker.getRegistrations()).length)).toBe(0);
   });
 
   it("the console's service worker turns a push into a fixed notification; the victim app registers none", async () => {
