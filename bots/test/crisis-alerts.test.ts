@@ -262,11 +262,15 @@ describe("a crisis alert", () => {
     expect(logOf(late.caseId).map((e) => e.kind)).toEqual(["alert_raised", "alert_escalated"]);
   }, 240_000);
 
-  it("a long poll ends when its client goes away", async () => {
+  it.each([
+    ["straight to the bots service", () => stack.bots.url],
+    // The console's polls come through the homeserver's /_onsafe/ proxy, which must pass the going away on.
+    ["through the homeserver", () => stack.hs.url],
+  ])("a long poll ends when its client goes away (%s)", async (_how, base) => {
     const { version } = await alerts(mina);
     const waitingBefore = stack.bots.alerts.feed.waiting;
     const controller = new AbortController();
-    const url = `${stack.bots.url}${OPS_API_PREFIX}/alerts?after=${version}&wait=30000`;
+    const url = `${base()}${OPS_API_PREFIX}/alerts?after=${version}&wait=30000`;
     const request = fetch(url, { headers: { authorization: `Bearer ${mina.account.token}` }, signal: controller.signal }).catch(() => "aborted");
     await eventually(async () => stack.bots.alerts.feed.waiting, (n) => n === waitingBefore + 1, "the poll waiting");
     controller.abort();

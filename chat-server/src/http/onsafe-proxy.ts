@@ -26,7 +26,8 @@ export function onsafeProxy(botsUrl: string) {
         method: c.req.method,
         headers,
         body: hasBody ? await c.req.arrayBuffer() : undefined,
-        signal: AbortSignal.timeout(PROXY_TIMEOUT_MS),
+        // A browser going away ends the forwarded request too: a console's long poll must not keep its waiter in the bots service.
+        signal: AbortSignal.any([c.req.raw.signal, AbortSignal.timeout(PROXY_TIMEOUT_MS)]),
         redirect: "manual",
       });
     } catch {

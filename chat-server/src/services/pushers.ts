@@ -8,7 +8,7 @@
  * Also keeps, in memory, who may have a pusher, so that delivery costs a set
  * lookup for everyone else (services/push/delivery.ts).
  */
-import type { PushersTable } from "@onsafe/schema";
+import { type PushersTable, WEB_PUSH_APP_ID } from "@onsafe/schema";
 import { webPushSubscriptionProblem } from "@onsafe/schema/web-push";
 import type { Store } from "../storage/database.ts";
 import { PushersStore } from "../storage/pushers.ts";
@@ -18,8 +18,6 @@ import {
   forbidden, invalidParam, type JsonObject, MatrixError, missingParam, optionalBoolean, optionalString, requireObject, requireString,
 } from "@onsafe/matrix-basics";
 
-/** The one app id a pusher may have: the console's Web Push subscription. */
-export const CONSOLE_WEB_PUSH_APP_ID = "org.onsafe.console.webpush";
 /** A browser or two per person, each set again after a new subscription: ample. */
 export const MAX_PUSHERS_PER_ACCOUNT = 10;
 /** The spec's bounds. */
@@ -111,7 +109,7 @@ export class Pushers {
   }
 
   private checked(session: Session, appId: string, pushkey: string, body: JsonObject): PushersTable {
-    if (appId !== CONSOLE_WEB_PUSH_APP_ID) throw invalidParam(`'app_id' must be ${CONSOLE_WEB_PUSH_APP_ID}`);
+    if (appId !== WEB_PUSH_APP_ID) throw invalidParam(`'app_id' must be ${WEB_PUSH_APP_ID}`);
     const name = (key: string, max: number) => {
       const value = requireString(body, key);
       if (value.length > max) throw invalidParam(`'${key}' is longer than ${max} characters`);
