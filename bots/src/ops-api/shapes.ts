@@ -1,7 +1,7 @@
 /** The JSON shapes of the ops API (docs/OPS-API.md): snake_case, ids and enums only. */
-import { type AppointmentJson, type CaseFieldsJson, type CaseJson, HANDED_OFF_STATUSES, isOneOf, type MetricsJson, type PartnerJson, type PartnerReferralJson, type PreviousCaseJson, type QueueEntryJson, type ReferralJson, type SlotJson, type StaffJson, type TransferJson, type HandOverJson } from "@onsafe/schema";
+import { type AlertJson, type AppointmentJson, type CaseFieldsJson, type CaseJson, HANDED_OFF_STATUSES, isOneOf, type MetricsJson, type PartnerJson, type PartnerReferralJson, type PreviousCaseJson, type QueueEntryJson, type ReferralJson, type SlotJson, type StaffJson, type TransferJson, type HandOverJson } from "@onsafe/schema";
 import type { MetricsSnapshot, QueueEntry } from "../queue/index.ts";
-import type { Appointment, CaseRow, Offer, Partner, Referral, Slot, StaffMember } from "../storage/index.ts";
+import type { Appointment, CaseRow, CrisisAlert, Offer, Partner, Referral, Slot, StaffMember } from "../storage/index.ts";
 
 export function staffJson(m: StaffMember, load: number): StaffJson {
   return {
@@ -194,5 +194,17 @@ export function partnerReferralJson(r: Referral): PartnerReferralJson {
     first_contact_at: r.firstContactAt,
     completed_at: r.completedAt,
     withdrawn_at: r.withdrawnAt,
+  };
+}
+
+export function alertJson(a: CrisisAlert): AlertJson {
+  return {
+    id: a.id,
+    case_id: a.caseId,
+    raised_at: a.raisedAt,
+    level: a.level,
+    level_at: a.levelAt,
+    acknowledged_by: a.acknowledgedBy,
+    acknowledged_at: a.acknowledgedAt,
   };
 }

@@ -4,14 +4,12 @@
  * `PUT me/on-call`. Companions and supervisors only.
  */
 import { Hono, type MiddlewareHandler } from "hono";
-import type { AlertJson } from "@onsafe/schema";
 import type { CrisisAlerts } from "../../crisis/crisis-alerts.ts";
 import { ALERT_ID_PATTERN } from "../../crisis/alert-transitions.ts";
 import type { StaffDirectory } from "../../queue/index.ts";
-import type { CrisisAlert } from "../../storage/index.ts";
 import type { OpsEnv } from "../env.ts";
 import { readJson } from "../json.ts";
-import { staffJson } from "../shapes.ts";
+import { alertJson, staffJson } from "../shapes.ts";
 import { invalidParam, notFound, requireBoolean } from "@onsafe/matrix-basics";
 
 /** The longest a `GET alerts` waits: under the homeserver's forwarding timeout (35 s). */
@@ -39,18 +37,6 @@ export function alertRoutes(auth: MiddlewareHandler<OpsEnv>, alerts: CrisisAlert
     return c.json(staffJson(me, staff.load(me.userId)));
   });
   return r;
-}
-
-function alertJson(a: CrisisAlert): AlertJson {
-  return {
-    id: a.id,
-    case_id: a.caseId,
-    raised_at: a.raisedAt,
-    level: a.level,
-    level_at: a.levelAt,
-    acknowledged_by: a.acknowledgedBy,
-    acknowledged_at: a.acknowledgedAt,
-  };
 }
 
 /** A whole number in `min..max` from the query string, or undefined when absent. */
