@@ -51,6 +51,16 @@ function recorder(): void {
   };
   // Chromium's headless shell denies notifications whatever the context granted: the permission is
   // granted (grantPermissions) and said so here, and each notification the console makes is recorded.
+  // Chromium holds a page's sound until a press or a key (its autoplay policy), which the headless shell
+  // does not apply: a context here says "suspended" until resumed after one, as a browser on a desk does.
+  const realState = Object.getOwnPropertyDescriptor(BaseAudioContext.prototype, "state")!.get!;
+  const realResume = AudioContext.prototype.resume;
+  let released = false;
+  Object.defineProperty(BaseAudioContext.prototype, "state", { configurable: true, get(this: BaseAudioContext) { return released ? realState.call(this) : "suspended"; } });
+  AudioContext.prototype.resume = function (this: AudioContext) {
+    if (navigator.userActivation.hasBeenActive) released = true;
+    return realResume.call(this);
+  };
   const Real = window.Notification;
   class Recorded extends Real {
     static override get permission(): NotificationPermission {
@@ -158,6 +168,16 @@ describe("crisis alerts in the console", () => {
       await expect.poll(() => banner.getByRole("alert").textContent()).toBe(`Crisis alert Case ${caseId} needs someone now.`);
       expect(await banner.getByRole("button", { name: "I'm on it" }).isVisible()).toBe(true);
     }
+    // The console opened again in a new tab (signed in still) has had no press: the browser keeps it silent,
+    // and the banner asks for one.
+    const again = await wide.page.context().newPage();
+    await again.goto(`${stack.hs.url}/console`);
+    await again.locator(`.crisis-alert[data-case="${caseId}"]`).waitFor({ timeout: 60_000 });
+    await again.getByText("The browser is holding the alarm's sound back.").waitFor({ timeout: 30_000 });
+    await again.getByRole("button", { name: "Turn the sound on" }).click();
+    await again.locator(".crisis-sound").waitFor({ state: "detached", timeout: 10_000 });
+    await again.close();
+
     // Whoever it is offered to (the queue decides) has the way to it in the banner; the other has not.
     const accepts = (page: Page) => page.locator(`.crisis-alert[data-case="${caseId}"]`).getByRole("button", { name: "Accept and open the case" });
     await expect.poll(async () => await accepts(wide.page).count() + await accepts(phone.page).count(), { timeout: 30_000 }).toBe(1);

@@ -1,5 +1,6 @@
 import type { AlertJson } from "@onsafe/schema/ops-api";
 import { createSignal, For, type JSX, Show } from "solid-js";
+import { soundHeld, unlockAudio } from "../shell/announcer.ts";
 import type { AlertPoll, AnsweredAlert } from "./alert-poll.ts";
 import { crt } from "./crisis-strings.ts";
 import "./crisis.css";
@@ -22,9 +23,20 @@ export function CrisisBanner(props: {
   caseAction: (caseId: string) => JSX.Element | null;
 }) {
   const shown = () => props.poll.open().length > 0 || props.poll.answered().length > 0;
+  // The audio context's state is no signal: looked at again each second (`now`).
+  const soundIsHeld = () => {
+    void props.now;
+    return props.poll.open().length > 0 && soundHeld();
+  };
   return (
     <Show when={shown()}>
       <section class="crisis-banner" aria-label={crt("banner.label")}>
+        {/* After a reload nothing was pressed yet, and browsers keep a page silent until something is: one press here lets the alarm ring. */}
+        <Show when={soundIsHeld()}>
+          <p class="crisis-sound">
+            <span>{crt("banner.soundHeld")}</span> <button type="button" class="crisis-case" onClick={unlockAudio}>{crt("banner.soundOn")}</button>
+          </p>
+        </Show>
         <ul>
           <For each={props.poll.open()}>
             {(alert) => <OpenAlert alert={alert} now={props.now} poll={props.poll} caseAction={props.caseAction} />}

@@ -48,7 +48,12 @@ export function announce(text: string, tag: string): void {
  * without one before the first offer.
  */
 let audio: AudioContext | null = null;
-function unlockAudio(): void {
+/** Whether the page's tones are held back until a press or a key (a reload brings none): the crisis banner then asks for one. */
+export function soundHeld(): boolean {
+  return audio !== null && audio.state === "suspended";
+}
+
+export function unlockAudio(): void {
   try {
     audio ??= new AudioContext();
     if (audio.state === "suspended") void audio.resume();
