@@ -10,6 +10,7 @@ import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SdkClient } from "../../test-support/sdk-client.ts";
 import type { Clock } from "../src/queue/index.ts";
+import { ANSWERED_LISTED_MS } from "../src/crisis/crisis-alerts.ts";
 import { OPS_API_PREFIX } from "../src/ops-api/index.ts";
 import { answerTriage, eventually, messages } from "./conversation.ts";
 import { Stack } from "./stack.ts";
@@ -204,13 +205,19 @@ describe("a crisis alert", () => {
   });
 
   it("acknowledged ('I'm on it'), leaves every console, records who and when, and stops escalating", async () => {
-    const polls = [mina, sora, jun].map((who) => pollUntil(who, (r) => r.alerts.length === 0));
+    // Every console learns who answered: the alert stays listed a moment, acknowledged, then goes.
+    const answered = (r: AlertsReply) => r.alerts.some((a) => a.id === alertId && a.acknowledged_by === jun.userId);
+    const polls = [mina, sora, jun].map((who) => pollUntil(who, answered));
     const reply = await stack.ops(jun.account, "POST", `/alerts/${alertId}/acknowledge`, {});
     expect(reply.status).toBe(200);
     const ackAt = clock.now();
     expect(reply.body.alert).toMatchObject({ id: alertId, case_id: caseId, level: 2, acknowledged_by: jun.userId });
     expect(Math.abs(reply.body.alert.acknowledged_at - ackAt)).toBeLessThan(5_000);
-    await Promise.all(polls);
+    for (const { reply: seen } of await Promise.all(polls)) {
+      expect(seen.alerts.find((a) => a.id === alertId)).toEqual({ ...reply.body.alert });
+    }
+    clock.offsetMs += ANSWERED_LISTED_MS + SECOND;
+    for (const who of [mina, sora, jun]) expect((await alerts(who)).alerts).toEqual([]);
     expect(alertRow(alertId)).toMatchObject({ resolution: "acknowledged", acknowledged_by: jun.userId, resolved_at: reply.body.alert.acknowledged_at });
     expect(logOf(caseId).at(-1)).toEqual({ kind: "alert_acknowledged", actor: jun.userId });
     // Once answered: 409, naming nobody.

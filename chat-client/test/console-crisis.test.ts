@@ -225,9 +225,8 @@ describe("crisis alerts in the console", () => {
     const who = wide.page.locator(`.crisis-answered[data-alert]`);
     await who.waitFor({ timeout: 10_000 });
     console.log(`the other console says: ${await who.textContent()}`);
-    // TODO(issue 22): "jun is on case …" needs GET alerts to list an acknowledged alert for a moment (asked of the
-    // ops API's author); until then the other console can only say "Someone answered case …".
-    expect(await who.textContent()).toMatch(new RegExp(`^(jun is on|Someone answered) case ${caseId}\\.$`));
+    // GET alerts lists an answered alert for a moment with who answered, so the other console can name them.
+    expect(await who.textContent()).toBe(`jun is on case ${caseId}.`);
     console.log(`I'm on it pressed -> banner gone from the other console: ${cleared} ms`);
     await screenshot(wide.page, "crisis-answered-1280");
     await screenshot(phone.page, "crisis-answered-360");

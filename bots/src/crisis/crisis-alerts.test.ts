@@ -29,8 +29,8 @@ describe("crisis alerts", () => {
     const { c, alert } = await crisis("a");
     await q.cases.markCrisis(c.id);
     expect(q.tables.crisisAlerts.forCase(c.id)).toHaveLength(1);
-    expect(alerts.openFor(mina).map((a) => a.id)).toEqual([alert.id]);
-    expect(alerts.openFor(jun)).toEqual([]);
+    expect(alerts.listedFor(mina).map((a) => a.id)).toEqual([alert.id]);
+    expect(alerts.listedFor(jun)).toEqual([]);
     expect(() => alerts.acknowledge(alert.id, jun)).toThrow(expect.objectContaining({ errcode: "M_NOT_FOUND" }));
   });
 
@@ -52,7 +52,7 @@ describe("crisis alerts", () => {
     q.clock.advance(180 * SECOND);
     await alerts.escalateDue();
     expect(pages[1]).toEqual({ userIds: [jun], page: { caseId: alert.caseId, alertId: alert.id, level: 2 } });
-    expect(alerts.openFor(jun).map((a) => a.id)).toEqual([alert.id]);
+    expect(alerts.listedFor(jun).map((a) => a.id)).toEqual([alert.id]);
     expect(q.tables.log.forCase(alert.caseId).filter((e) => e.kind.startsWith("alert_")).map((e) => e.kind)).toEqual(["alert_raised", "alert_escalated", "alert_escalated"]);
   });
 
@@ -72,7 +72,7 @@ describe("crisis alerts", () => {
     const night = await crisis("a");
     await alerts.escalateDue();
     expect(pages).toEqual([{ userIds: [jun], page: { caseId: night.c.id, alertId: night.alert.id, level: 2 } }]);
-    expect(alerts.openFor(jun).map((a) => a.id)).toEqual([night.alert.id]);
+    expect(alerts.listedFor(jun).map((a) => a.id)).toEqual([night.alert.id]);
 
     const mina = await q.staffMember("mina", { capacity: 0 });
     const day = await crisis("b");
@@ -93,7 +93,7 @@ describe("crisis alerts", () => {
     q.clock.advance(3_600 * SECOND);
     await alerts.escalateDue();
     expect(pages).toEqual([]);
-    expect(alerts.openFor(boss)).toEqual([]);
+    expect(alerts.listedFor(boss)).toEqual([]);
   });
 
   it("end when the case is taken or closed, and a crisis case reopened raises a new one", async () => {

@@ -16,6 +16,12 @@ export interface EscalationTimes {
   onCallMs: number;
 }
 
+/**
+ * How long an answered alert stays listed, with who answered, so that every
+ * console can say "Mina is on it" instead of the banner just vanishing.
+ */
+export const ANSWERED_LISTED_MS = 15_000;
+
 export class CrisisAlerts {
   readonly feed: AlertFeed;
   private escalating: Promise<void> | null = null;
@@ -35,10 +41,13 @@ export class CrisisAlerts {
     return m.onShift || (m.onCall && a.level >= 2);
   }
 
-  /** The open alerts `userId` should see, oldest first, read fresh (their shift may have changed). */
-  openFor(userId: string): CrisisAlert[] {
+  /**
+   * The alerts `userId` should see, oldest first, read fresh (their shift may
+   * have changed): the open ones, and those answered in the last `ANSWERED_LISTED_MS`.
+   */
+  listedFor(userId: string): CrisisAlert[] {
     const m = this.t.staff.get(userId);
-    return m ? this.t.crisisAlerts.open().filter((a) => this.maySee(a, m)) : [];
+    return m ? this.t.crisisAlerts.openOrAnsweredSince(this.clock.now() - ANSWERED_LISTED_MS).filter((a) => this.maySee(a, m)) : [];
   }
 
   /** "I'm on it": the alert ends for every console and escalation stops. It does not assign the case. */

@@ -39,6 +39,13 @@ export class CrisisAlertStore {
     return this.db.all(this.db.q.selectFrom("crisis_alerts").selectAll().where("resolved_at", "is", null).orderBy("raised_at").orderBy("id")).map(decode);
   }
 
+  /** Every open alert and those someone answered for (acknowledged or took the case) at `since` or later, oldest first. */
+  openOrAnsweredSince(since: number): CrisisAlert[] {
+    return this.db.all(this.db.q.selectFrom("crisis_alerts").selectAll()
+      .where((w) => w.or([w("resolved_at", "is", null), w("acknowledged_at", ">=", since)]))
+      .orderBy("raised_at").orderBy("id")).map(decode);
+  }
+
   /** Every alert of a case, oldest first (for tests and audits). */
   forCase(caseId: string): CrisisAlert[] {
     return this.db.all(this.db.q.selectFrom("crisis_alerts").selectAll().where("case_id", "=", caseId).orderBy("raised_at").orderBy("id")).map(decode);

@@ -224,14 +224,17 @@ export class TriageBot {
       step.say = [afterHours(step.state.language ?? c.language ?? "ko", now.nextOpening)];
       step.state.toldClosed = true;
     }
+    // Crisis words: the case is marked and its alert raised before anything is sent (the consoles' banner reads the
+    // alert at once); the duty-room notice that follows goes on beside the replies. Failures come back, never unhandled.
+    const crisis = step.crisisNow ? this.queue.cases.markCrisis(c.id).then(() => null, (error: unknown) => ({ error })) : null;
     await this.send(c.roomId, step.say, event.getId()!);
     if (!step.consumed) this.queue.cases.noteEvent(c.id, event.getId()!);
     // The results first: routing reads priority and language when the case is queued, and they reroute a waiting case.
     const { answers: _answers, crisis: _crisis, skipped: _skipped, ...fields } = triageResult(step.state);
     await this.queue.cases.saveTriage(c.id, fields);
-    // Offered first, alerted next: the alert goes through the duty room, which may take longer.
     if (step.state.queued) await this.queue.cases.enqueue(c.id);
-    if (step.crisisNow) await this.queue.cases.markCrisis(c.id);
+    const failed = await crisis;
+    if (failed) throw failed.error;
     return step.state;
   }
 

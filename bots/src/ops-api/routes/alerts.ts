@@ -23,7 +23,7 @@ export function alertRoutes(auth: MiddlewareHandler<OpsEnv>, alerts: CrisisAlert
     // The request's signal aborts when the client goes away: the wait ends with it.
     if (after !== undefined) await alerts.feed.changedSince(after, wait, c.req.raw.signal);
     const version = alerts.feed.version;
-    return c.json({ version, alerts: alerts.openFor(c.get("staff").userId).map(alertJson) });
+    return c.json({ version, alerts: alerts.listedFor(c.get("staff").userId).map(alertJson) });
   });
   r.post("/alerts/:id/acknowledge", auth, async (c) => {
     await readJson(c);

@@ -35,6 +35,8 @@ export function createAlertPoll(ops: OpsClient, me: string) {
     for (const timer of timers) clearTimeout(timer);
   });
 
+  /** Alerts already shown as answered: the ops API lists an answered alert for a while (15 s), and once said is enough. */
+  const told = new Set<string>();
   const markAnswered = (alert: AlertJson, by: string | null) => {
     const known = answered().find((a) => a.alert.id === alert.id);
     if (known) {
@@ -42,6 +44,8 @@ export function createAlertPoll(ops: OpsClient, me: string) {
       if (known.by === null && by !== null) setAnswered((list) => list.map((a) => (a === known ? { ...a, by } : a)));
       return;
     }
+    if (told.has(alert.id)) return;
+    told.add(alert.id);
     setAnswered((list) => [...list, { alert, by, until: Date.now() + ANSWERED_SHOWN_MS }]);
     const timer = setTimeout(() => {
       timers.delete(timer);
