@@ -56,10 +56,6 @@ const f = Math.fround;
 const LUMA_R = f(0.299);
 const LUMA_G = f(0.587);
 const LUMA_B = f(0.114);
-/** Each 8-bit value times its coefficient, as the 32-bit product the reference computes: a third of the hashing time saved at 12 MP. */
-const LUMA_R_OF = Float32Array.from({ length: 256 }, (_, v) => LUMA_R * v);
-const LUMA_G_OF = Float32Array.from({ length: 256 }, (_, v) => LUMA_G * v);
-const LUMA_B_OF = Float32Array.from({ length: 256 }, (_, v) => LUMA_B * v);
 
 /** 16 rows of 64: row i is DCT basis function i + 1 (DC is skipped), scaled by sqrt(2/64). */
 const DCT = (() => {
@@ -95,7 +91,7 @@ export function pdqFloat256(image: PdqImage): { coefficients: Float32Array; qual
 
   const luma = new Float32Array(pixels);
   for (let p = 0, o = 0; p < pixels; p++, o += channels) {
-    luma[p] = f(LUMA_R_OF[data[o]!]! + LUMA_G_OF[data[o + 1]!]!) + LUMA_B_OF[data[o + 2]!]!;
+    luma[p] = f(f(LUMA_R * data[o]!) + f(LUMA_G * data[o + 1]!)) + f(LUMA_B * data[o + 2]!);
   }
   const scratch = new Float32Array(pixels);
   const rowWindow = jaroszWindow(width);
