@@ -6,6 +6,7 @@ import "@onsafe/schema/polyfills";
 import {
   ClientEvent,
   createClient,
+  type Device,
   type MatrixClient,
   type MatrixEvent,
   MatrixEventEvent,
@@ -134,13 +135,18 @@ export class SdkClient {
   }
 
   /** Resolves once this client knows of `deviceId` of `userId` (from device_lists and /keys/query). */
-  async waitForDevice(userId: string, deviceId: string): Promise<void> {
+  waitForDevice(userId: string, deviceId: string): Promise<void> {
+    return this.waitForDevices(userId, (devices) => devices.some((d) => d.deviceId === deviceId), `device ${deviceId}`);
+  }
+
+  /** Resolves once this client's view of `userId`'s devices (from device_lists and /keys/query) satisfies `done`. */
+  async waitForDevices(userId: string, done: (devices: Device[]) => boolean, what: string, timeoutMs = 20_000): Promise<void> {
     const crypto = this.client.getCrypto()!;
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       const devices = await crypto.getUserDeviceInfo([userId], true);
-      if (devices.get(userId)?.has(deviceId)) return;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${this.userId} to learn of ${userId}'s device ${deviceId}`);
+      if (done([...(devices.get(userId)?.values() ?? [])])) return;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${this.userId} to see ${userId}'s ${what}`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }

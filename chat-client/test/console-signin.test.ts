@@ -112,7 +112,13 @@ it("sign-out asks about the shift and clears this browser; the recovery key brin
   const devices = (await env.stack.hs.request("GET", "/_matrix/client/v3/devices", { token: companion.account.token })).body.devices as { device_id: string }[];
   expect(devices.map((d) => d.device_id)).not.toContain(consoleDevice);
   expect(await staffTraces(page)).toEqual({ storage: [], databases: [] });
-  // The victim writes while no console of the companion is signed in: only the dehydrated device gets its key.
+  // The victim writes while no console of the companion is signed in: only the dehydrated device gets its key. In life
+  // minutes pass between a sign-out and the victim's next words; here milliseconds, so the victim's client is first let
+  // see what it would have seen by then (the console's device gone, the dehydrated one there; the test's own Node client of
+  // the companion stays). Once, under a CI run's
+  // load, the new console could not read this message; a victim's client encrypting for a stale view is the likely cause.
+  await victim.waitForDevices(companion.account.userId, (devices) => !devices.some((d) => d.deviceId === consoleDevice) && devices.some((d) => d.dehydrated),
+    "devices: the console's gone, a dehydrated one there", 60_000);
   await env.stack.say(victim, roomId, "Are you still there? He wrote again.");
 
   // Signing in again in the same browser works the first time (a new device: it asks for the recovery key).
