@@ -3,6 +3,7 @@
  * ciphertext checked first), as the Client-Server API's "Sending encrypted
  * attachments" describes. The result stays in memory as a blob URL.
  */
+import { unpaddedBase64 } from "./base64.ts";
 import type { EncryptedFile } from "./timeline.ts";
 
 export async function decryptAttachment(file: EncryptedFile, accessToken: string, mimetype: string | null): Promise<Blob> {
@@ -18,10 +19,6 @@ export async function decryptAttachment(file: EncryptedFile, accessToken: string
   const key = await crypto.subtle.importKey("jwk", file.key, { name: "AES-CTR" }, false, ["decrypt"]);
   const plaintext = await crypto.subtle.decrypt({ name: "AES-CTR", counter: fromBase64(file.iv), length: 64 }, key, ciphertext);
   return new Blob([plaintext], { type: mimetype ?? "application/octet-stream" });
-}
-
-function unpaddedBase64(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/=+$/, "");
 }
 
 function fromBase64(text: string): Uint8Array<ArrayBuffer> {

@@ -6,6 +6,7 @@
  * device: signing out deletes it on the server, and the service worker here (shell/staff-session.ts).
  */
 import type { StaffSession } from "../shell/staff-session.ts";
+import { base64url } from "../../matrix/base64.ts";
 import { lang } from "../../words/i18n.ts";
 
 export type PagesState = "unsupported" | "blocked" | "off" | "working" | "on" | "failed";
@@ -75,11 +76,7 @@ function activated(registration: ServiceWorkerRegistration): Promise<void> {
 
 /** The subscription's public key, base64url without padding: the pusher's `pushkey`. */
 function p256dh(subscription: PushSubscription): string {
-  return toBase64Url(new Uint8Array(subscription.getKey("p256dh") ?? new ArrayBuffer(0)));
-}
-
-function toBase64Url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return base64url(new Uint8Array(subscription.getKey("p256dh") ?? new ArrayBuffer(0)));
 }
 
 function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {

@@ -11,6 +11,8 @@
  * secret characters, in the homeserver's own unambiguous alphabet (no 0/o,
  * 1/l), shown in groups of four.
  */
+import { base64url } from "../../matrix/base64.ts";
+
 const ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789";
 const ACCOUNT_CHARS = 12;
 const SECRET_CHARS = 24;
@@ -59,8 +61,4 @@ async function derive(secret: string, info: string): Promise<Uint8Array<ArrayBuf
 
 function isCodeText(text: string, length: number): boolean {
   return text.length === length && [...text].every((c) => ALPHABET.includes(c));
-}
-
-function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
